@@ -1,0 +1,3 @@
+export { tf, type Tensor, type Tensor4D, type Variable } from './tf.js';
+export * from './ops.js';
+export * from './backend.js';

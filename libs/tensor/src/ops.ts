@@ -1,0 +1,97 @@
+/**
+ * Building blocks tfjs lacks, written as compositions of ops that have gradients on every
+ * backend (NASUNET-SPEC section 6). All tensors are NHWC float32. None of these functions
+ * disposes its inputs; intermediates are released with `tf.tidy`.
+ */
+import { ShapeError } from '../../core/src/errors.js';
+import { tf, type Tensor4D } from './tf.js';
+
+/**
+ * 2-D convolution with 'same' padding that also accepts stride > 1 together with
+ * dilation > 1 (tfjs refuses that pair): it runs the dilated conv at stride 1 and keeps
+ * every `stride`-th row and column, which equals PyTorch's conv with
+ * padding = dilation * (k - 1) / 2 for odd kernels.
+ *
+ * @param x `[N, H, W, Cin]`
+ * @param w `[k, k, Cin, Cout]`
+ * @returns `[N, ceil(H/stride), ceil(W/stride), Cout]`
+ */
+export function conv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilation = 1): Tensor4D {
+  if (stride === 1 || dilation === 1) return tf.conv2d(x, w, stride, 'same', 'NHWC', dilation);
+  return tf.tidy(() => subsample(tf.conv2d(x, w, 1, 'same', 'NHWC', dilation), stride));
+}
+
+/** Depthwise counterpart of {@link conv2dSame}; `w` is `[k, k, C, multiplier]`. */
+export function depthwiseConv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilation = 1): Tensor4D {
+  if (stride === 1 || dilation === 1) return tf.depthwiseConv2d(x, w, stride, 'same', 'NHWC', dilation);
+  return tf.tidy(() => subsample(tf.depthwiseConv2d(x, w, 1, 'same', 'NHWC', dilation), stride));
+}
+
+/** Keeps rows and columns 0, s, 2s, ... of an NHWC tensor. */
+export function subsample(x: Tensor4D, s: number): Tensor4D {
+  const [n, h, w, c] = x.shape;
+  return tf.stridedSlice(x, [0, 0, 0, 0], [n, h, w, c], [1, s, s, 1]) as Tensor4D;
+}
+
+/**
+ * Zero-insertion upsampling: `[N, H, W, C] -> [N, 2H, 2W, C]` with the input at even rows
+ * and columns and zeros elsewhere. Followed by a stride-1 conv it is a stride-2 transposed
+ * conv; built from stack/reshape so it has a gradient on every backend.
+ */
+export function zeroInsertUpsample2x(x: Tensor4D): Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const zeros = tf.zerosLike(x);
+    const cols = tf.reshape(tf.stack([x, zeros], 3), [n, h, 2 * w, c]);
+    const zerosRows = tf.zerosLike(cols);
+    return tf.reshape(tf.stack([cols, zerosRows], 2), [n, 2 * h, 2 * w, c]) as Tensor4D;
+  });
+}
+
+/**
+ * Grouped 2-D convolution ('same' padding): input channels are split into `groups` equal
+ * parts, part g is convolved with `w[:, :, :, g*Cout/G:(g+1)*Cout/G]`, and the results are
+ * concatenated along channels.
+ *
+ * @param x `[N, H, W, Cin]`, Cin divisible by `groups`
+ * @param w `[k, k, Cin/groups, Cout]`, Cout divisible by `groups`
+ */
+export function groupedConv2d(x: Tensor4D, w: Tensor4D, groups: number, stride = 1, dilation = 1): Tensor4D {
+  const cin = x.shape[3];
+  const cout = w.shape[3];
+  if (cin % groups !== 0 || cout % groups !== 0 || w.shape[2] !== cin / groups) {
+    throw new ShapeError(
+      `grouped conv: ${groups} groups need Cin (${cin}) and Cout (${cout}) divisible by the group count ` +
+        `and a filter of depth Cin/groups (got ${w.shape[2]})`,
+    );
+  }
+  if (groups === 1) return conv2dSame(x, w, stride, dilation);
+  return tf.tidy(() => {
+    const xs = tf.split(x, groups, 3);
+    const ws = tf.split(w, groups, 3);
+    return tf.concat(
+      xs.map((xg, g) => conv2dSame(xg as Tensor4D, ws[g] as Tensor4D, stride, dilation)),
+      3,
+    ) as Tensor4D;
+  });
+}
+
+/**
+ * Channel shuffle (ShuffleNet): views channels as `[groups, C/groups]`, transposes to
+ * `[C/groups, groups]` and flattens, so each group of the next grouped conv sees every
+ * group of this one.
+ */
+export function channelShuffle(x: Tensor4D, groups: number): Tensor4D {
+  const [n, h, w, c] = x.shape;
+  if (c % groups !== 0) throw new ShapeError(`channel shuffle: C (${c}) must be divisible by groups (${groups})`);
+  if (groups === 1) return tf.clone(x);
+  return tf.tidy(
+    () =>
+      tf.reshape(tf.transpose(tf.reshape(x, [n, h, w, groups, c / groups]), [0, 1, 2, 4, 3]), [
+        n,
+        h,
+        w,
+        c,
+      ]) as Tensor4D,
+  );
+}
