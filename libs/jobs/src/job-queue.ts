@@ -1,0 +1,63 @@
+import type {
+  HeartbeatPatch,
+  HeartbeatReply,
+  JobError,
+  JobEvent,
+  JobFilter,
+  JobRecord,
+  JobUpdate,
+} from './types.js';
+
+/** Options for `JobQueue.enqueue`. */
+export interface EnqueueOptions {
+  /** Caller-chosen id (idempotent enqueue); must match `^[A-Za-z0-9_.-]{1,64}$`. */
+  id?: string;
+}
+
+/**
+ * A persistent job queue. Every method is asynchronous: the embedded implementation is
+ * SQLite in-process (`SqliteJobQueue`), a distributed one (BullMQ on Redis) implements the
+ * same contract, so callers must not assume that anything completes synchronously.
+ *
+ * Methods overview:
+ * - producers: `enqueue`, `cancel`, `get`, `list`, `events`, `watch`.
+ * - workers: `claim`, `heartbeat`, `publish`, `complete`, `fail`.
+ * - start-up: `markInterrupted` (running -> interrupted), `requeue` (interrupted -> queued).
+ *
+ * Unknown ids throw `NotFoundError`; illegal transitions (e.g. completing a cancelled job)
+ * throw `PreconditionError`.
+ */
+export interface JobQueue {
+  /** Stores a new `queued` job. */
+  enqueue<P>(kind: string, params: P, options?: EnqueueOptions): Promise<JobRecord<P>>;
+  /** Atomically moves the oldest `queued` job of `kind` to `running` for `workerId`. */
+  claim(kind: string, workerId: string): Promise<JobRecord | undefined>;
+  /** Records liveness and progress of a running job; tells the worker whether to stop. */
+  heartbeat(id: string, workerId: string, patch?: HeartbeatPatch): Promise<HeartbeatReply>;
+  /** Appends an event to the job's compact history and delivers it to live watchers. */
+  publish(id: string, type: string, data: unknown): Promise<JobEvent>;
+  /** running -> done with a result. */
+  complete<R>(id: string, result: R): Promise<JobRecord>;
+  /** running -> failed. */
+  fail(id: string, error: JobError): Promise<JobRecord>;
+  /** queued | running | interrupted -> cancelled. Cancelling a terminal job is a `PreconditionError`. */
+  cancel(id: string, reason?: string): Promise<JobRecord>;
+  /** One job; `NotFoundError` when unknown. */
+  get(id: string): Promise<JobRecord>;
+  /** Jobs matching `filter`, newest first. */
+  list(filter?: JobFilter): Promise<JobRecord[]>;
+  /** The persisted (compacted) events of a job, oldest first. */
+  events(id: string): Promise<JobEvent[]>;
+  /**
+   * Streams a job: first its current state, then its persisted events, then live events and
+   * state changes; ends after the state update that makes the job terminal, or when
+   * `signal` aborts.
+   */
+  watch(id: string, signal?: AbortSignal): AsyncIterable<JobUpdate>;
+  /** Marks every `running` job of `kind` as `interrupted` (call once at start-up). */
+  markInterrupted(kind: string): Promise<JobRecord[]>;
+  /** interrupted -> queued, keeping its checkpoint so the next worker resumes from it. */
+  requeue(id: string): Promise<JobRecord>;
+  /** Releases the store. */
+  close(): Promise<void>;
+}
