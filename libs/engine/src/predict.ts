@@ -1,0 +1,66 @@
+/**
+ * Inference helpers on a {@link SegmentationNet}: batched validation loss and Dice, and
+ * class-map prediction for slices.
+ */
+import { tf, type Tensor4D } from '../../tensor/src/index.js';
+import type { SegmentationNet } from '../../nas/src/contracts.js';
+import { segmentationLoss, type SegLossOptions } from './losses.js';
+import { diceIou } from './metrics.js';
+import { makeBatch, type SliceSet } from './slices.js';
+
+/** Validation figures over a whole set. */
+export interface ValidationResult {
+  /** Mean loss per slice (CE + weighted soft Dice, batch-wise). */
+  loss: number;
+  /** Mean over foreground classes of the hard Dice pooled over all slices (empty-empty = 1). */
+  dice: number;
+}
+
+/** Computes loss and pooled hard Dice of `net` on `set` without gradients or augmentation. */
+export function validate(net: SegmentationNet, set: SliceSet, batchSize: number, loss: SegLossOptions = {}): ValidationResult {
+  const k = set.nClasses;
+  const inter = new Float64Array(k);
+  const pc = new Float64Array(k);
+  const tc = new Float64Array(k);
+  let lossSum = 0;
+  for (let i = 0; i < set.slices.length; i += batchSize) {
+    const items = set.slices.slice(i, i + batchSize);
+    const { x, y } = makeBatch(set, items);
+    const [l, pred] = tf.tidy(() => {
+      const logits = net.apply(x as Tensor4D, false);
+      return [segmentationLoss(logits, y, loss), tf.argMax(logits, -1)] as const;
+    });
+    lossSum += (l.dataSync()[0] as number) * items.length;
+    const p = pred.dataSync();
+    const t = y.dataSync();
+    for (let j = 0; j < p.length; j++) {
+      const a = p[j] as number;
+      const b = t[j] as number;
+      pc[a] = (pc[a] ?? 0) + 1;
+      tc[b] = (tc[b] ?? 0) + 1;
+      if (a === b) inter[a] = (inter[a] ?? 0) + 1;
+    }
+    tf.dispose([x, y, l, pred]);
+  }
+  let dice = 0;
+  for (let c = 1; c < k; c++) dice += diceIou(inter[c] as number, pc[c] as number, tc[c] as number).dice;
+  return { loss: lossSum / set.slices.length, dice: k > 1 ? dice / (k - 1) : 1 };
+}
+
+/**
+ * Predicts class maps for images `[N, H, W, C]` (batched by `batchSize`).
+ * Returns one `H * W` Uint8Array per image.
+ */
+export function predictClassMaps(net: SegmentationNet, set: SliceSet, batchSize: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < set.slices.length; i += batchSize) {
+    const items = set.slices.slice(i, i + batchSize);
+    const { x, y } = makeBatch(set, items);
+    const pred = tf.tidy(() => tf.argMax(net.apply(x as Tensor4D, false), -1));
+    const p = pred.dataSync();
+    const hw = set.height * set.width;
+    for (let b = 0; b < items.length; b++) out.push(Uint8Array.from(p.subarray(b * hw, (b + 1) * hw)));
+    tf.dispose([x, y, pred]);
+  }
+  return out;
+}

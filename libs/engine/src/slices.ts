@@ -1,0 +1,162 @@
+/**
+ * The engine's view of a dataset: equally sized 2D slices with integer label maps, each
+ * tagged with its case and slice position, plus deterministic batching and light
+ * training-only augmentation (flips and small translations).
+ *
+ * Layouts: one image is `H * W * C` float32 values in HWC order; one label map is `H * W`
+ * class indices in [0, K). Batches are NHWC `[B, H, W, C]` images and `[B, H, W]` int32 labels.
+ */
+import { tf, type Tensor } from '../../tensor/src/index.js';
+import { ShapeError, ValidationError } from '../../core/src/errors.js';
+import { Rng, deriveSeed } from './rng.js';
+
+/** One 2D training or evaluation example. */
+export interface Slice {
+  /** Case (patient / volume / image) it belongs to; splits never separate a case. */
+  caseId: string;
+  /** Position along the slicing axis inside its case (0 for 2D images). */
+  index: number;
+  /** `H * W * C` float32, HWC. */
+  image: Float32Array;
+  /** `H * W` class indices. */
+  label: Uint8Array;
+}
+
+/** A set of equally sized slices. */
+export interface SliceSet {
+  height: number;
+  width: number;
+  channels: number;
+  /** Number of classes K, background included. */
+  nClasses: number;
+  /** Class names, index 0 = background (length K). */
+  classNames: string[];
+  slices: Slice[];
+  /** Voxel spacing in mm per case, `[slice, row, column]`; default `[1, 1, 1]`. */
+  spacing?: Record<string, [number, number, number]>;
+}
+
+/** Checks sizes and label ranges; throws ShapeError / ValidationError naming the offending case. */
+export function validateSliceSet(s: SliceSet, what = 'dataset'): void {
+  const { height: h, width: w, channels: c, nClasses: k } = s;
+  if (![h, w, c, k].every((v) => Number.isInteger(v) && v > 0)) {
+    throw new ValidationError(`${what}: height, width, channels and nClasses must be positive integers`);
+  }
+  if (s.slices.length === 0) throw new ValidationError(`${what}: no slices`);
+  for (const sl of s.slices) {
+    if (sl.image.length !== h * w * c || sl.label.length !== h * w) {
+      throw new ShapeError(`${what}: case ${sl.caseId} slice ${sl.index} does not have size ${h}x${w}x${c}`);
+    }
+    for (let i = 0; i < sl.label.length; i++) {
+      if ((sl.label[i] as number) >= k) {
+        throw new ValidationError(`${what}: case ${sl.caseId} has label ${sl.label[i]} >= nClasses ${k}`);
+      }
+    }
+  }
+}
+
+/** Same metadata, a subset of slices. */
+export function subset(s: SliceSet, slices: Slice[]): SliceSet {
+  return { ...s, slices };
+}
+
+/** Distinct case ids in first-seen order. */
+export function caseIds(s: SliceSet): string[] {
+  return [...new Set(s.slices.map((x) => x.caseId))];
+}
+
+/**
+ * Splits a set into two halves by case (seeded), as the bilevel search needs: the first
+ * half trains weights, the second trains alphas. With a single case it splits slices.
+ */
+export function splitHalves(s: SliceSet, seed: number): [SliceSet, SliceSet] {
+  const ids = caseIds(s).sort();
+  const rng = new Rng(deriveSeed(seed, 0x5eed));
+  if (ids.length >= 2) {
+    const order = rng.shuffle(ids);
+    const a = new Set(order.slice(0, Math.ceil(order.length / 2)));
+    return [subset(s, s.slices.filter((x) => a.has(x.caseId))), subset(s, s.slices.filter((x) => !a.has(x.caseId)))];
+  }
+  if (s.slices.length < 2) throw new ValidationError('search needs at least 2 training slices to split into halves');
+  const order = rng.shuffle(s.slices);
+  const half = Math.ceil(order.length / 2);
+  return [subset(s, order.slice(0, half)), subset(s, order.slice(half))];
+}
+
+/** Augmentation settings (training only). */
+export interface AugmentOptions {
+  /** Random horizontal and vertical flips (p = 0.5 each). */
+  flips: boolean;
+  /** Maximal translation in pixels along each axis (0 = none); uncovered pixels become 0 / background. */
+  maxShift: number;
+}
+
+/** Default augmentation: flips and shifts of up to 1/16 of the image side. */
+export function defaultAugment(height: number): AugmentOptions {
+  return { flips: true, maxShift: Math.max(1, Math.floor(height / 16)) };
+}
+
+/** A batch as tensors; the caller disposes both. */
+export interface Batch {
+  /** `[B, H, W, C]` float32 */
+  x: Tensor;
+  /** `[B, H, W]` int32 */
+  y: Tensor;
+}
+
+/**
+ * Builds a batch from slices, optionally augmented with draws from `rng` (the same rng
+ * state always gives the same batch).
+ */
+export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, rng?: Rng): Batch {
+  const { height: h, width: w, channels: c } = s;
+  const n = items.length;
+  const xs = new Float32Array(n * h * w * c);
+  const ys = new Int32Array(n * h * w);
+  items.forEach((it, b) => {
+    let fy = false;
+    let fx = false;
+    let dy = 0;
+    let dx = 0;
+    if (aug && rng) {
+      if (aug.flips) {
+        fy = rng.next() < 0.5;
+        fx = rng.next() < 0.5;
+      }
+      if (aug.maxShift > 0) {
+        dy = rng.int(2 * aug.maxShift + 1) - aug.maxShift;
+        dx = rng.int(2 * aug.maxShift + 1) - aug.maxShift;
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      let sy = y - dy;
+      if (sy < 0 || sy >= h) continue;
+      if (fy) sy = h - 1 - sy;
+      for (let x = 0; x < w; x++) {
+        let sx = x - dx;
+        if (sx < 0 || sx >= w) continue;
+        if (fx) sx = w - 1 - sx;
+        const src = sy * w + sx;
+        const dst = (b * h + y) * w + x;
+        ys[dst] = it.label[src] as number;
+        for (let ch = 0; ch < c; ch++) xs[dst * c + ch] = it.image[src * c + ch] as number;
+      }
+    }
+  });
+  return { x: tf.tensor4d(xs, [n, h, w, c]), y: tf.tensor3d(ys, [n, h, w], 'int32') };
+}
+
+/** Slices of batch `b` of an epoch order (the last batch may be smaller). */
+export function batchAt<T>(order: T[], b: number, batchSize: number): T[] {
+  return order.slice(b * batchSize, (b + 1) * batchSize);
+}
+
+/** Number of batches per pass over `n` items. */
+export function batchesPerEpoch(n: number, batchSize: number): number {
+  return Math.max(1, Math.ceil(n / batchSize));
+}
+
+/** Seeded order of the slices for one epoch of one stream (`stream` separates independent streams). */
+export function epochOrder(slices: Slice[], seed: number, stream: number, epoch: number): Slice[] {
+  return new Rng(deriveSeed(seed, stream, epoch)).shuffle(slices);
+}
