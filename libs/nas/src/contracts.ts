@@ -35,3 +35,21 @@ export interface SearchNet extends SegmentationNet {
   /** Derives the discrete genotype from the current alphas (spec section 4). */
   deriveGenotype(): Genotype;
 }
+
+/** A parameter with its stable path name (the key in saved weight files). */
+export interface NamedWeight {
+  readonly name: string;
+  readonly variable: Variable;
+}
+
+/** A network whose weights have stable names, so they can be saved and loaded by name. */
+export interface NamedWeightsNet extends SegmentationNet {
+  /** Trainable weights with their names, in a fixed order (never the alphas). */
+  namedWeights(): NamedWeight[];
+}
+
+/** A search supernet with named weights and named alphas (for checkpoints). */
+export interface NamedSearchNet extends SearchNet, NamedWeightsNet {
+  /** `alpha_down`, `alpha_up`, `alpha_normal` with their variables. */
+  namedArchParams(): NamedWeight[];
+}

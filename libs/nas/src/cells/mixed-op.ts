@@ -1,0 +1,37 @@
+/**
+ * MixedOp (search only): every op of one set on the same input, summed with softmax
+ * weights, `sum_o w_o * o(x)`. `none` contributes exactly zero, so it is not evaluated;
+ * its alpha still receives gradient through the softmax.
+ */
+import { tf, type Tensor, type Tensor4D } from '../../../tensor/src/index.js';
+import type { Layer } from '../layers.js';
+import type { ParamScope } from '../params.js';
+import { OP_NAMES, createOp, type OpSet } from '../registry.js';
+
+export class MixedOp {
+  private readonly ops: Array<Layer | null>;
+  /** @param set which op set; column k of the weights weighs `OP_NAMES[set][k]`. */
+  constructor(
+    scope: ParamScope,
+    readonly set: OpSet,
+    channels: number,
+  ) {
+    this.ops = OP_NAMES[set].map((name) => (name === 'none' ? null : createOp(name, scope.child(name), channels, false)));
+  }
+  /**
+   * @param x `[N, H, W, C]`
+   * @param weights softmax weights for this edge, shape `[ops in set]`
+   */
+  apply(x: Tensor4D, weights: Tensor): Tensor4D {
+    return tf.tidy(() => {
+      const parts = tf.unstack(weights);
+      let sum: Tensor4D | null = null;
+      this.ops.forEach((op, k) => {
+        if (op === null) return;
+        const term = tf.mul(op.apply(x), parts[k]!) as Tensor4D;
+        sum = sum === null ? term : (tf.add(sum, term) as Tensor4D);
+      });
+      return sum!;
+    });
+  }
+}

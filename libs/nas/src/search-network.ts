@@ -1,0 +1,109 @@
+/**
+ * The NAS-Unet search supernet (spec sections 2-4): every edge is a MixedOp over its op
+ * set, GroupNorm is non-affine everywhere, stems have S = M*C channels, and three alpha
+ * matrices (init 1e-3 * N(0, 1)) are shared by all cells: `alpha_down [E, 6]`,
+ * `alpha_up [E, 4]`, `alpha_normal [E, 7]` with E = sum_{i<M}(2+i).
+ *
+ * Methods overview: `apply` (forward, `[N, H, W, Cin] -> [N, H, W, nClasses]`, H and W
+ * multiples of 2^(depth+1)); `weightParams` / `archParams` (disjoint sets for the two
+ * optimisers); `deriveGenotype` (spec section 4); `alphaArrays` (plain copies for logs).
+ *
+ * @example
+ * ```ts
+ * await initBackend({ backend: 'cpu' });
+ * const net = new SearchNetwork({ inChannels: 1, nClasses: 2, channels: 4, depth: 2, nodes: 3 }, { seed: 1 });
+ * const logits = net.apply(tf.zeros([1, 16, 16, 1]), true); // [1, 16, 16, 2]
+ * const genotype = net.deriveGenotype();
+ * ```
+ */
+import { tf, type Tensor4D, type Variable } from '../../tensor/src/index.js';
+import { Backbone } from './backbone.js';
+import { SearchCell, type EdgeWeights } from './cells/search-cell.js';
+import { NasUnetConfigSchema, checkInputShape, parseConfig, type NasUnetConfig } from './config.js';
+import type { Genotype, NamedSearchNet, NamedWeight } from './contracts.js';
+import { deriveGenotypeFromAlphas, type AlphaArrays } from './derive.js';
+import { edgeCount } from './genotype.js';
+import { ParamStore } from './params.js';
+import { DOWN_OPS, NORMAL_OPS, UP_OPS } from './registry.js';
+import './ops/all.js';
+
+/** Standard deviation of the alpha initialisation. */
+export const ALPHA_INIT_STD = 1e-3;
+
+export class SearchNetwork implements NamedSearchNet {
+  readonly config: NasUnetConfig;
+  readonly alphaDown: Variable;
+  readonly alphaUp: Variable;
+  readonly alphaNormal: Variable;
+  private readonly weights: ParamStore;
+  private readonly alphas: ParamStore;
+  private readonly backbone: Backbone<EdgeWeights>;
+
+  /** @param opts.seed initialisation seed of weights and alphas; equal seeds give identical nets. */
+  constructor(config: unknown, opts: { seed?: number } = {}) {
+    const cfg = parseConfig(NasUnetConfigSchema, config, 'config');
+    this.config = cfg;
+    const seed = opts.seed ?? 0;
+    this.weights = new ParamStore(seed);
+    this.alphas = new ParamStore(seed);
+    const e = edgeCount(cfg.nodes);
+    const a = this.alphas.scope('');
+    this.alphaDown = a.normal('alpha_down', [e, DOWN_OPS.length], ALPHA_INIT_STD);
+    this.alphaUp = a.normal('alpha_up', [e, UP_OPS.length], ALPHA_INIT_STD);
+    this.alphaNormal = a.normal('alpha_normal', [e, NORMAL_OPS.length], ALPHA_INIT_STD);
+    this.backbone = new Backbone<EdgeWeights>(
+      this.weights.scope(''),
+      cfg,
+      cfg.nodes * cfg.channels,
+      false,
+      (scope, kind, _index, c0, c1) => new SearchCell(scope, kind, c0, c1, cfg.channels, cfg.nodes),
+    );
+  }
+
+  /** Input rule: H and W multiples of 2^(depth+1). */
+  get sizeMultiple(): number {
+    return 2 ** (this.config.depth + 1);
+  }
+
+  apply(x: Tensor4D, _training: boolean): Tensor4D {
+    checkInputShape(x.shape, this.config.inChannels, this.sizeMultiple, `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`);
+    return tf.tidy(() => {
+      const w: EdgeWeights = {
+        down: tf.unstack(tf.softmax(this.alphaDown)),
+        up: tf.unstack(tf.softmax(this.alphaUp)),
+        normal: tf.unstack(tf.softmax(this.alphaNormal)),
+      };
+      return this.backbone.apply(x, w);
+    });
+  }
+  weightParams(): Variable[] {
+    return this.weights.list().map((p) => p.variable);
+  }
+  namedWeights(): NamedWeight[] {
+    return this.weights.list();
+  }
+  archParams(): Variable[] {
+    return [this.alphaDown, this.alphaUp, this.alphaNormal];
+  }
+  namedArchParams(): NamedWeight[] {
+    return this.alphas.list();
+  }
+  /** Current alphas as nested arrays (copies). */
+  alphaArrays(): AlphaArrays {
+    return {
+      down: this.alphaDown.arraySync() as number[][],
+      up: this.alphaUp.arraySync() as number[][],
+      normal: this.alphaNormal.arraySync() as number[][],
+    };
+  }
+  deriveGenotype(): Genotype {
+    return deriveGenotypeFromAlphas(this.alphaArrays(), this.config.nodes);
+  }
+  parameterCount(): number {
+    return this.weights.count();
+  }
+  dispose(): void {
+    this.weights.dispose();
+    this.alphas.dispose();
+  }
+}
