@@ -1,0 +1,94 @@
+/**
+ * Applying recorded preprocessing to a new volume at inference, and putting predicted
+ * slice masks back into a volume with the input's geometry.
+ */
+import { ShapeError } from '../../core/src/index.js';
+import { normalizeIntensities } from './normalize.js';
+import { validatePreprocessing, type PreprocessingSpec } from './preprocessing.js';
+import {
+  cropSlice,
+  extractSlice,
+  insertSlice,
+  padInfoFor,
+  padSlice,
+  roundUpTo,
+  sliceGeometry,
+  type PadInfo,
+} from './slicing.js';
+import type { ClassInfo } from './types.js';
+import { voxelCount, type Volume } from './volume.js';
+
+/** A volume ready for the network: all slices, normalised and padded. */
+export interface PreparedVolume {
+  /** Float32Array [S, H, W, 1] (NHWC), S = number of slices along the axis. */
+  x: Float32Array;
+  shape: [number, number, number, number];
+  /** Placement of the original slice inside each padded slice. */
+  pad: PadInfo;
+  /** The spec that was applied (validated). */
+  spec: PreprocessingSpec;
+  /** Shape of the source volume. */
+  volumeShape: [number, number, number];
+}
+
+/**
+ * Applies the SAME preprocessing as training: normalisation (per `spec.normalization`),
+ * slicing along `spec.sliceAxis`, centre padding to multiples of `spec.padMultiple` (or to
+ * `size` when given, e.g. a fixed input size of the model).
+ */
+export function prepareVolume(
+  volume: Volume,
+  spec: PreprocessingSpec,
+  size?: [number, number],
+): PreparedVolume {
+  const s = validatePreprocessing(spec);
+  const g = sliceGeometry(volume.shape, s.sliceAxis);
+  const H = size ? size[0] : roundUpTo(g.rows, s.padMultiple);
+  const W = size ? size[1] : roundUpTo(g.cols, s.padMultiple);
+  if (H % s.padMultiple !== 0 || W % s.padMultiple !== 0)
+    throw new ShapeError(`size ${H}x${W} is not a multiple of ${s.padMultiple}`);
+  const pad = padInfoFor(g.rows, g.cols, H, W);
+  const norm = normalizeIntensities(volume.data, s.normalization);
+  const x = new Float32Array(g.count * H * W);
+  const tmp = new Float32Array(g.rows * g.cols);
+  for (let i = 0; i < g.count; i++) {
+    extractSlice(norm, volume.shape, s.sliceAxis, i, tmp);
+    x.set(padSlice(tmp, pad, H, W, s.padMode), i * H * W);
+  }
+  return { x, shape: [g.count, H, W, 1], pad, spec: s, volumeShape: [...volume.shape] };
+}
+
+/**
+ * Builds a label volume from predicted class indices [S, H, W] (row-major, one slice after
+ * another): each slice is cropped back to the original size and written into its place;
+ * class indices become label codes through `classes` (identity when omitted). The result
+ * has the reference volume's shape, spacing, affine and orientation.
+ */
+export function assembleMask(
+  pred: ArrayLike<number>,
+  prepared: PreparedVolume,
+  reference: Volume,
+  classes?: readonly ClassInfo[],
+): Volume {
+  const [S, H, W] = prepared.shape;
+  if (pred.length !== S * H * W) throw new ShapeError(`prediction length ${pred.length} != ${S}x${H}x${W}`);
+  const shape = prepared.volumeShape;
+  if (shape.some((v, i) => v !== reference.shape[i]))
+    throw new ShapeError('reference volume shape differs from the prepared volume');
+  const data = new Float32Array(voxelCount(shape));
+  const slice = new Int32Array(H * W);
+  for (let i = 0; i < S; i++) {
+    for (let j = 0; j < H * W; j++) {
+      const k = pred[i * H * W + j] as number;
+      slice[j] = classes ? (classes[k]?.code ?? 0) : k;
+    }
+    insertSlice(cropSlice(slice, W, prepared.pad), data, shape, prepared.spec.sliceAxis, i);
+  }
+  return {
+    data,
+    shape: [...shape],
+    spacingMm: [...reference.spacingMm],
+    affine: reference.affine.map((r) => [...r]),
+    orientation: reference.orientation,
+  };
+}
