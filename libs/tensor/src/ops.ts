@@ -27,10 +27,31 @@ export function depthwiseConv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilati
   return tf.tidy(() => subsample(tf.depthwiseConv2d(x, w, 1, 'same', 'NHWC', dilation), stride));
 }
 
-/** Keeps rows and columns 0, s, 2s, ... of an NHWC tensor. */
+/**
+ * Keeps rows and columns 0, s, 2s, ... of an NHWC tensor: `[N, H, W, C] ->
+ * [N, ceil(H/s), ceil(W/s), C]`. Built from pad, reshape and slice (tfjs registers no
+ * gradient for stridedSlice), so it is differentiable on every backend.
+ */
 export function subsample(x: Tensor4D, s: number): Tensor4D {
-  const [n, h, w, c] = x.shape;
-  return tf.stridedSlice(x, [0, 0, 0, 0], [n, h, w, c], [1, s, s, 1]) as Tensor4D;
+  if (!Number.isInteger(s) || s < 1) throw new ShapeError(`subsample: factor must be a positive integer (got ${s})`);
+  if (s === 1) return tf.clone(x);
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const ho = Math.ceil(h / s);
+    const wo = Math.ceil(w / s);
+    const padded =
+      ho * s === h && wo * s === w
+        ? x
+        : tf.pad(x, [
+            [0, 0],
+            [0, ho * s - h],
+            [0, wo * s - w],
+            [0, 0],
+          ]);
+    const rows = tf.reshape(padded, [n, ho, s, wo * s, c]);
+    const keptRows = tf.reshape(tf.slice(rows, [0, 0, 0, 0, 0], [n, ho, 1, wo * s, c]), [n * ho, wo, s, c]);
+    return tf.reshape(tf.slice(keptRows, [0, 0, 0, 0], [n * ho, wo, 1, c]), [n, ho, wo, c]) as Tensor4D;
+  });
 }
 
 /**

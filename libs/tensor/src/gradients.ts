@@ -1,0 +1,230 @@
+/**
+ * Gradient registrations (`tf.registerGradient`) for the kernels whose stock tfjs gradient
+ * is missing or wrong on some backend, so model code just calls `tf.conv2d`,
+ * `tf.depthwiseConv2d`, `tf.conv2dTranspose` and `tf.maxPool`:
+ *
+ * - `Conv2D`: filter gradient on wasm (no Conv2DBackpropFilter kernel), dilation > 1 everywhere.
+ * - `Conv2DBackpropInput` (= conv2dTranspose): its filter gradient, same reason.
+ * - `DepthwiseConv2dNative`: input and filter gradients on wasm, dilation > 1 everywhere.
+ * - `MaxPool`: the wasm MaxPoolGrad kernel gives wrong answers.
+ *
+ * A registered gradient is global (one per kernel name), so each one picks per call: the
+ * backend's own backprop kernel where it is trusted (see {@link STOCK_KERNELS}) and the
+ * geometry is one it supports, else a composition of forward kernels (conv-grads.ts,
+ * depthwise-grads.ts, pool-grads.ts).
+ */
+import { ValidationError } from '../../core/src/errors.js';
+import { tf, type Tensor, type Tensor4D } from './tf.js';
+import {
+  conv2dFilterGradComposed,
+  conv2dInputGradComposed,
+  type ConvGeometry,
+  type ConvPadding,
+  type RoundingMode,
+} from './conv-grads.js';
+import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
+import { maxPoolGradComposed } from './pool-grads.js';
+import { pair, type Pair } from './geometry.js';
+
+/**
+ * Backprop kernels used as they are, per backend. Anything else goes through our
+ * compositions. `cpu` and `tensorflow` are reference implementations; wasm's
+ * Conv2DBackpropInput matches them (tested); webgpu's filter-gradient kernels are ~1000x
+ * slower than a forward conv, so the composition is used there too.
+ */
+export const STOCK_KERNELS: Readonly<Record<string, readonly string[]>> = {
+  cpu: [
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'DepthwiseConv2dNativeBackpropInput',
+    'DepthwiseConv2dNativeBackpropFilter',
+    'MaxPoolGrad',
+  ],
+  tensorflow: [
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'DepthwiseConv2dNativeBackpropInput',
+    'DepthwiseConv2dNativeBackpropFilter',
+    'MaxPoolGrad',
+  ],
+  wasm: ['Conv2DBackpropInput'],
+  webgpu: ['Conv2DBackpropInput'],
+};
+
+/** `auto`: stock kernels where trusted (default); `composed`: always our compositions (tests). */
+export type GradientMode = 'auto' | 'composed';
+let mode: GradientMode = 'auto';
+
+/** Selects how registered gradients are computed; returns the previous mode. */
+export function setGradientMode(next: GradientMode): GradientMode {
+  const prev = mode;
+  mode = next;
+  return prev;
+}
+
+function useStock(kernelName: string, dilations: Pair = 1): boolean {
+  if (mode === 'composed') return false;
+  const [dh, dw] = pair(dilations);
+  if (dh !== 1 || dw !== 1) return false;
+  const backend = tf.getBackend();
+  return (STOCK_KERNELS[backend] ?? []).includes(kernelName) && tf.getKernel(kernelName, backend) !== undefined;
+}
+
+function run(kernelName: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown>): Tensor4D {
+  return tf.engine().runKernel(kernelName, inputs, attrs as never) as Tensor4D;
+}
+
+interface ConvAttrs {
+  strides: Pair;
+  pad: ConvPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: Pair;
+  dimRoundingMode?: RoundingMode;
+}
+
+function requireNhwc(kernel: string, dataFormat: string | undefined): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new ValidationError(`${kernel}: gradients are implemented for dataFormat 'NHWC' only (got '${dataFormat}')`);
+  }
+}
+
+/** Input gradient of conv2d, `[N, H, W, Cin]`. */
+export function conv2dInputGrad(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], g: ConvGeometry): Tensor4D {
+  if (useStock('Conv2DBackpropInput', g.dilations)) {
+    return run(
+      'Conv2DBackpropInput',
+      { dy, filter },
+      { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode, inputShape: xShape },
+    );
+  }
+  return conv2dInputGradComposed(dy, filter, xShape, g);
+}
+
+/** Filter gradient of conv2d, `[kh, kw, Cin, Cout]`. */
+export function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: readonly number[], g: ConvGeometry): Tensor4D {
+  if (useStock('Conv2DBackpropFilter', g.dilations)) {
+    return run(
+      'Conv2DBackpropFilter',
+      { x, dy },
+      { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode, filterShape },
+    );
+  }
+  return conv2dFilterGradComposed(x, dy, filterShape, g);
+}
+
+/** Input gradient of depthwiseConv2d, `[N, H, W, C]`. */
+export function depthwiseInputGrad(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], g: ConvGeometry): Tensor4D {
+  if (useStock('DepthwiseConv2dNativeBackpropInput', g.dilations)) {
+    return run(
+      'DepthwiseConv2dNativeBackpropInput',
+      { dy, filter },
+      { strides: g.strides, pad: g.pad, dilations: 1, dimRoundingMode: g.dimRoundingMode, inputShape: xShape },
+    );
+  }
+  return depthwiseInputGradComposed(dy, filter, xShape, g);
+}
+
+/** Filter gradient of depthwiseConv2d, `[kh, kw, C, m]`. */
+export function depthwiseFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: readonly number[], g: ConvGeometry): Tensor4D {
+  if (useStock('DepthwiseConv2dNativeBackpropFilter', g.dilations)) {
+    return run(
+      'DepthwiseConv2dNativeBackpropFilter',
+      { x, dy },
+      { strides: g.strides, pad: g.pad, dilations: 1, dimRoundingMode: g.dimRoundingMode, filterShape },
+    );
+  }
+  return depthwiseFilterGradComposed(x, dy, filterShape, g);
+}
+
+function geometry(attrs: ConvAttrs): ConvGeometry {
+  return {
+    strides: attrs.strides,
+    pad: attrs.pad,
+    dilations: attrs.dilations ?? 1,
+    ...(attrs.dimRoundingMode !== undefined ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
+  };
+}
+
+let registered = false;
+
+/** Registers the gradients above. Idempotent; called by `initBackend`. */
+export function registerGradients(): void {
+  if (registered) return;
+  registered = true;
+
+  tf.registerGradient({
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [Tensor4D, Tensor4D];
+      const a = attrs as unknown as ConvAttrs;
+      requireNhwc('conv2d', a.dataFormat);
+      const g = geometry(a);
+      const d = dy as Tensor4D;
+      return {
+        x: () => conv2dInputGrad(d, filter, x.shape, g),
+        filter: () => conv2dFilterGrad(x, d, filter.shape, g),
+      };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'Conv2DBackpropInput',
+    inputsToSave: ['dy', 'filter'],
+    gradFunc: (ddx, saved, attrs) => {
+      const [dy, filter] = saved as [Tensor4D, Tensor4D];
+      const a = attrs as unknown as ConvAttrs;
+      requireNhwc('conv2dTranspose', a.dataFormat);
+      const g = geometry({ ...a, dilations: 1 });
+      const d = ddx as Tensor4D;
+      return {
+        dy: () => tf.conv2d(d, filter, a.strides as [number, number], a.pad as 'same', 'NHWC', 1, a.dimRoundingMode),
+        filter: () => conv2dFilterGrad(d, dy, filter.shape, g),
+      };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'DepthwiseConv2dNative',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [Tensor4D, Tensor4D];
+      const a = attrs as unknown as ConvAttrs;
+      requireNhwc('depthwiseConv2d', a.dataFormat);
+      const g = geometry(a);
+      const d = dy as Tensor4D;
+      return {
+        x: () => depthwiseInputGrad(d, filter, x.shape, g),
+        filter: () => depthwiseFilterGrad(x, d, filter.shape, g),
+      };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'MaxPool',
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved as [Tensor4D, Tensor4D];
+      const a = attrs as unknown as { filterSize: Pair; strides: Pair; pad: ConvPadding; dimRoundingMode?: RoundingMode };
+      const d = dy as Tensor4D;
+      return {
+        x: () => {
+          if (useStock('MaxPoolGrad')) {
+            return run(
+              'MaxPoolGrad',
+              { dy: d, input: x, output: y },
+              { filterSize: a.filterSize, strides: a.strides, pad: a.pad, dimRoundingMode: a.dimRoundingMode },
+            );
+          }
+          return maxPoolGradComposed(d, x, y, {
+            filterSize: a.filterSize,
+            strides: a.strides,
+            pad: a.pad,
+            ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
+          });
+        },
+      };
+    },
+  });
+}
