@@ -1,0 +1,41 @@
+/**
+ * Named configuration presets, layered like timm's cfgs: a base (1 input channel, 2
+ * classes) and per-size overrides. `tiny` is what every test and CI run uses.
+ */
+import { NotFoundError } from '../../core/src/errors.js';
+import type { NasUnetConfig, UNetConfig } from './config.js';
+
+const BASE = { inChannels: 1, nClasses: 2 } as const;
+
+/** Preset names, smallest first. */
+export const PRESET_NAMES = ['tiny', 'small', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/**
+ * NAS-Unet presets (search and derived). `tiny`: C=4, depth 2, M=3 (inputs multiples of
+ * 8, e.g. 16 or 32 px); `small`: C=16, depth 4, M=4; `paper`: C=32, depth 5, M=4 (about
+ * 0.86 M parameters derived with V3, inputs multiples of 64).
+ */
+export const NASUNET_PRESETS: Readonly<Record<PresetName, NasUnetConfig>> = {
+  tiny: { ...BASE, channels: 4, depth: 2, nodes: 3 },
+  small: { ...BASE, channels: 16, depth: 4, nodes: 4 },
+  paper: { ...BASE, channels: 32, depth: 5, nodes: 4 },
+};
+
+/**
+ * U-Net presets. `tiny`: width 4, depth 2; `small`: width 8, depth 4 (about 0.47 M
+ * parameters, the size of the derived NAS-Unet); `paper`: width 64, depth 4 (the classic
+ * 31 M-parameter U-Net).
+ */
+export const UNET_PRESETS: Readonly<Record<PresetName, UNetConfig>> = {
+  tiny: { ...BASE, baseWidth: 4, depth: 2 },
+  small: { ...BASE, baseWidth: 8, depth: 4 },
+  paper: { ...BASE, baseWidth: 64, depth: 4 },
+};
+
+/** Looks a preset up in a table; `NotFoundError` listing the valid names. */
+export function lookupPreset<T>(table: Readonly<Record<string, T>>, name: string, what: string): T {
+  const cfg = table[name];
+  if (cfg === undefined) throw new NotFoundError(`${what} preset '${name}' not found; valid: ${Object.keys(table).join(', ')}`);
+  return { ...cfg };
+}
