@@ -145,12 +145,11 @@ function geometry(attrs: ConvAttrs): ConvGeometry {
   };
 }
 
-let registered = false;
-
-/** Registers the gradients above. Idempotent; called by `initBackend`. */
+/**
+ * Registers the gradients above (again, if another registration replaced one). Called by
+ * `initBackend`.
+ */
 export function registerGradients(): void {
-  if (registered) return;
-  registered = true;
 
   tf.registerGradient({
     kernelName: 'Conv2D',

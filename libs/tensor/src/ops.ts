@@ -7,24 +7,56 @@ import { ShapeError } from '../../core/src/errors.js';
 import { tf, type Tensor4D } from './tf.js';
 
 /**
- * 2-D convolution with 'same' padding that also accepts stride > 1 together with
- * dilation > 1 (tfjs refuses that pair): it runs the dilated conv at stride 1 and keeps
- * every `stride`-th row and column, which equals PyTorch's conv with
- * padding = dilation * (k - 1) / 2 for odd kernels.
+ * Explicit symmetric padding `dilation * (k - 1) / 2` for an odd kernel (PyTorch's
+ * convention), or 'same' for an even one.
+ */
+function samePadding(k: readonly number[], dilation: number): 'same' | [[0, 0], [number, number], [number, number], [0, 0]] {
+  const [kh, kw] = k as [number, number];
+  if (kh % 2 === 0 || kw % 2 === 0) return 'same';
+  const ph = (dilation * (kh - 1)) / 2;
+  const pw = (dilation * (kw - 1)) / 2;
+  return [
+    [0, 0],
+    [ph, ph],
+    [pw, pw],
+    [0, 0],
+  ];
+}
+
+function checkStrideDilation(op: string, stride: number, dilation: number): void {
+  if (!Number.isInteger(stride) || stride < 1 || !Number.isInteger(dilation) || dilation < 1) {
+    throw new ShapeError(`${op}: stride and dilation must be positive integers (got ${stride}, ${dilation})`);
+  }
+}
+
+/**
+ * 2-D convolution with 'same' padding, equal to PyTorch's conv with
+ * `padding = dilation * (k - 1) / 2` for odd kernels at every stride (symmetric padding;
+ * tfjs's own 'same' pads only at the bottom/right for even inputs at stride 2). Stride > 1
+ * together with dilation > 1 (which tfjs refuses) runs the dilated conv at stride 1 and
+ * keeps every `stride`-th row and column. Differentiable on every backend once
+ * `initBackend` has run.
  *
  * @param x `[N, H, W, Cin]`
  * @param w `[k, k, Cin, Cout]`
  * @returns `[N, ceil(H/stride), ceil(W/stride), Cout]`
  */
 export function conv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilation = 1): Tensor4D {
-  if (stride === 1 || dilation === 1) return tf.conv2d(x, w, stride, 'same', 'NHWC', dilation);
-  return tf.tidy(() => subsample(tf.conv2d(x, w, 1, 'same', 'NHWC', dilation), stride));
+  checkStrideDilation('conv2dSame', stride, dilation);
+  const pad = samePadding(w.shape, dilation);
+  if (stride === 1 || dilation === 1) return tf.conv2d(x, w, stride, pad, 'NHWC', dilation);
+  return tf.tidy(() => subsample(tf.conv2d(x, w, 1, pad, 'NHWC', dilation), stride));
 }
 
-/** Depthwise counterpart of {@link conv2dSame}; `w` is `[k, k, C, multiplier]`. */
+/**
+ * Depthwise counterpart of {@link conv2dSame}; `w` is `[k, k, C, multiplier]`, the output
+ * `[N, ceil(H/stride), ceil(W/stride), C * multiplier]`.
+ */
 export function depthwiseConv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilation = 1): Tensor4D {
-  if (stride === 1 || dilation === 1) return tf.depthwiseConv2d(x, w, stride, 'same', 'NHWC', dilation);
-  return tf.tidy(() => subsample(tf.depthwiseConv2d(x, w, 1, 'same', 'NHWC', dilation), stride));
+  checkStrideDilation('depthwiseConv2dSame', stride, dilation);
+  const pad = samePadding(w.shape, dilation);
+  if (stride === 1 || dilation === 1) return tf.depthwiseConv2d(x, w, stride, pad, 'NHWC', dilation);
+  return tf.tidy(() => subsample(tf.depthwiseConv2d(x, w, 1, pad, 'NHWC', dilation), stride));
 }
 
 /**
