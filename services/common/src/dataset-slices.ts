@@ -1,0 +1,74 @@
+/**
+ * Turns a downloaded dataset folder into the engine's training and validation slice sets:
+ * load (libs/data), case-level split, per-case z-score normalisation, slicing and padding
+ * to a multiple of 2^(depth+1).
+ */
+import { ValidationError } from '../../../libs/core/src/index.js';
+import {
+  loadDataset,
+  sliceDataset,
+  splitCases,
+  type ClassInfo,
+  type PreprocessingSpec,
+  type Slice2D,
+} from '../../../libs/data/src/index.js';
+import type { SliceSet } from '../../../libs/engine/src/index.js';
+
+/** Train/validation slices of one dataset plus what a model bundle must record. */
+export interface PreparedSlices {
+  train: SliceSet;
+  val: SliceSet;
+  /** Everything (train and validation) in one set, for evaluation. */
+  all: SliceSet;
+  preprocessing: PreprocessingSpec;
+  classes: ClassInfo[];
+  /** Digest computed by libs/data over the files (hex). */
+  digest: string;
+}
+
+/** Options of {@link prepareSlices}. */
+export interface PrepareOptions {
+  /** H and W become multiples of this: 2^(depth+1). */
+  padMultiple: number;
+  /** Fraction of cases held out for validation, [0, 0.5]. */
+  validationFraction: number;
+  /** Seed of the case split. */
+  seed: number;
+}
+
+function toSliceSet(slices: Slice2D[], height: number, width: number, classes: ClassInfo[]): SliceSet {
+  return {
+    height,
+    width,
+    channels: 1,
+    nClasses: classes.length,
+    classNames: classes.map((c) => c.name),
+    slices: slices.map((s) => ({
+      caseId: s.caseId,
+      index: s.sliceIndex,
+      image: s.image,
+      label: Uint8Array.from(s.label ?? new Int32Array(s.image.length)),
+    })),
+  };
+}
+
+/** Loads the dataset folder `dir` and prepares its slices. */
+export async function prepareSlices(dir: string, options: PrepareOptions): Promise<PreparedSlices> {
+  const ds = await loadDataset({ kind: 'folder', path: dir }, { requireLabels: true });
+  if (ds.cases.length < 2) throw new ValidationError(`dataset at ${dir} needs at least 2 cases, has ${ds.cases.length}`);
+  const ids = ds.cases.map((c) => c.id);
+  const split = splitCases(ids, { val: options.validationFraction, test: 0, seed: options.seed });
+  const sliced = sliceDataset(ds.cases, ds.classes, { padMultiple: options.padMultiple });
+  const valIds = new Set(split.val);
+  const train = sliced.slices.filter((s) => !valIds.has(s.caseId));
+  const val = sliced.slices.filter((s) => valIds.has(s.caseId));
+  const { height, width, classes } = sliced;
+  return {
+    train: toSliceSet(train, height, width, classes),
+    val: toSliceSet(val.length > 0 ? val : train, height, width, classes),
+    all: toSliceSet(sliced.slices, height, width, classes),
+    preprocessing: sliced.preprocessing,
+    classes,
+    digest: ds.digest,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Environment configuration shared by the services: one zod schema per service, built from
+ * these base fields, validated once at start-up.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from '../../../libs/core/src/index.js';
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Fields every service reads. */
+export const BaseEnvSchema = z.object({
+  /** Interface to bind; 127.0.0.1 locally, 0.0.0.0 in a pod. */
+  NASUNET_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Folder of the embedded stores; each service uses a subfolder named after itself. */
+  NASUNET_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./.nasunet')
+    .transform((p) => resolve(p)),
+  /** Compute backend of tfjs. */
+  NASUNET_BACKEND: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('cpu'),
+  /** Log level. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+/** A TCP port field with a default. */
+export function portField(defaultPort: number) {
+  return z.coerce.number().int().min(0).max(65535).default(defaultPort);
+}
+
+/** A `host:port` address field with a default. */
+export function addressField(defaultAddress: string) {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port')
+    .default(defaultAddress);
+}
+
+/** A boolean field read from "true"/"false"/"1"/"0"/"yes"/"no". */
+export function boolField(defaultValue: boolean) {
+  return boolFromEnv.default(defaultValue);
+}
+
+/**
+ * Parses `env` with `schema`; throws `ValidationError` listing every bad variable by name,
+ * so that a misconfigured service refuses to start with an actionable message.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ValidationError(`invalid configuration: ${issues}`);
+  }
+  return result.data;
+}

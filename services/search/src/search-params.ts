@@ -1,0 +1,114 @@
+/**
+ * Validation of StartSearch requests into the parameters a search job stores: presets are
+ * expanded and defaults filled in, so the job record is self-contained.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../../libs/core/src/index.js';
+import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Search-space presets (C, depth, M). */
+export const SEARCH_PRESETS = {
+  SEARCH_SPACE_PRESET_TINY: { initChannels: 4, depth: 2, nodes: 2 },
+  SEARCH_SPACE_PRESET_SMALL: { initChannels: 8, depth: 3, nodes: 3 },
+  SEARCH_SPACE_PRESET_PAPER: { initChannels: 32, depth: 4, nodes: 4 },
+} as const;
+
+/** Everything a search job needs, validated. */
+export interface SearchParams {
+  dataset: { name: string; digest: string };
+  space: { preset: string; initChannels: number; depth: number; nodes: number };
+  budget: { maxEpochs: number; maxSteps: number; maxSeconds: number };
+  seed: number;
+  genotypeName: string;
+  hyper: { batchSize: number; imageSize: number; warmupEpochs: number; patience: number };
+}
+
+const RequestSchema = z.object({
+  dataset: z.object({
+    name: z.string().regex(NAME, 'must match [a-z0-9][a-z0-9._-]{0,63}'),
+    digest: z.union([z.literal(''), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>')]),
+  }),
+  searchSpace: z.object({
+    preset: z.string(),
+    initChannels: z.number().int().min(0).max(256),
+    depth: z.number().int().min(0).max(6),
+    nodes: z.number().int().min(0).max(6),
+  }),
+  budget: z.object({
+    maxEpochs: z.number().int().min(0).max(10000),
+    maxSteps: z.number().int().min(0),
+    maxSeconds: z.number().min(0),
+  }),
+  seed: z.number().int().min(0),
+  genotypeName: z.string().regex(NAME, 'must match [a-z0-9][a-z0-9._-]{0,63}'),
+  hyperParameters: z
+    .object({
+      batchSize: z.number().int().min(0).max(64),
+      imageSize: z.number().int().min(0).max(4096),
+      warmupEpochs: z.number().int().min(0),
+      patience: z.number().int().min(0),
+    })
+    .nullable(),
+});
+
+function fail(field: string, message: string): never {
+  throw new ValidationError(`${field}: ${message}`);
+}
+
+/** Validates a StartSearch request; `ValidationError` names the first bad field. */
+export function parseStartSearch(request: StartSearchRequest__Output): SearchParams {
+  if (!request.dataset) fail('dataset', 'is required');
+  if (!request.searchSpace) fail('search_space', 'is required (at least a preset)');
+  if (!request.budget) fail('budget', 'is required');
+  const r = RequestSchema.safeParse(request);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    fail(issue.path.map(String).join('.'), issue.message);
+  }
+  const req = r.data;
+  const preset = SEARCH_PRESETS[req.searchSpace.preset as keyof typeof SEARCH_PRESETS];
+  const pick = (field: 'initChannels' | 'depth' | 'nodes', label: string): number => {
+    const v = req.searchSpace[field];
+    if (v > 0) return v;
+    if (!preset) fail(`search_space.${label}`, 'is required when no preset is given');
+    return preset[field];
+  };
+  const space = {
+    preset: req.searchSpace.preset,
+    initChannels: pick('initChannels', 'init_channels'),
+    depth: pick('depth', 'depth'),
+    nodes: pick('nodes', 'nodes'),
+  };
+  const { maxEpochs, maxSteps, maxSeconds } = req.budget;
+  if (maxEpochs === 0 && maxSteps === 0 && maxSeconds === 0) {
+    fail('budget', 'at least one of max_epochs, max_steps, max_seconds must be > 0');
+  }
+  const multiple = 2 ** (space.depth + 1);
+  const h = req.hyperParameters;
+  const imageSize = h?.imageSize || 64;
+  if (imageSize % multiple !== 0) {
+    fail('hyper_parameters.image_size', `must be a multiple of 2^(depth+1) = ${multiple}, got ${imageSize}`);
+  }
+  // An explicit warm-up is capped at max_epochs; the default (10) is halved for short runs
+  // so that the alphas still move.
+  const warmup = h?.warmupEpochs
+    ? Math.min(h.warmupEpochs, maxEpochs || h.warmupEpochs)
+    : maxEpochs > 0 && maxEpochs <= 10
+      ? Math.floor(maxEpochs / 2)
+      : 10;
+  return {
+    dataset: { name: req.dataset.name, digest: req.dataset.digest },
+    space,
+    budget: { maxEpochs, maxSteps, maxSeconds },
+    seed: req.seed,
+    genotypeName: req.genotypeName,
+    hyper: {
+      batchSize: h?.batchSize || 2,
+      imageSize,
+      warmupEpochs: warmup,
+      patience: h?.patience || 40,
+    },
+  };
+}
