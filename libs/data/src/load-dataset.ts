@@ -49,7 +49,8 @@ export async function loadDataset(
 ): Promise<Dataset> {
   const src = typeof source === 'string' ? parseDatasetRef(source) : source;
   if (src.kind === 'synthetic') {
-    const { kind: _kind, ...cfg } = src;
+    const cfg: Partial<SyntheticConfig> = {};
+    for (const k of ['count', 'size', 'seed', 'noise'] as const) if (src[k] !== undefined) cfg[k] = src[k];
     if (options.maxCases !== undefined)
       cfg.count = Math.min(cfg.count ?? SYNTHETIC_DEFAULTS.count, options.maxCases);
     return generateSyntheticDataset(cfg);

@@ -95,7 +95,10 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
     );
   }
   if (kind === 'folder2d') binaryMaskTo01(cases);
-  const classes = declared ?? inferClasses(cases);
+  const classes = (declared ?? inferClasses(cases)).map((c) => ({
+    code: c.code,
+    name: options.classNames?.[c.code] ?? c.name,
+  }));
   // Every label code must be a declared class; a bad case is handled like any other.
   const known = new Set(classes.map((c) => c.code));
   const kept: Case[] = [];

@@ -61,6 +61,12 @@ export interface LoadOptions {
   onBadCase?: 'fail' | 'skip';
   /** Load only the first N cases in sorted id order (quick tests, demos). */
   maxCases?: number;
+  /**
+   * Class names by code, overriding names from dataset.json or inferred ones (e.g.
+   * `{1: 'anterior', 2: 'posterior'}` for a folder without dataset.json). Codes not
+   * present in the data are ignored.
+   */
+  classNames?: Record<number, string>;
   /** Cases without a label are an error (default true for training data). */
   requireLabels?: boolean;
 }
