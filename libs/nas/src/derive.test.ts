@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DOWN_OPS,
+  NORMAL_OPS,
+  UP_OPS,
+  deriveGenotypeFromAlphas,
+  edgeCount,
+  edgeIndex,
+  edgeOpSet,
+  parseGenotype,
+  referenceGenotype,
+  type AlphaArrays,
+  type Genotype,
+} from './index.js';
+
+function zeros(nodes: number): AlphaArrays {
+  const e = edgeCount(nodes);
+  const rows = (n: number): number[][] => Array.from({ length: e }, () => new Array<number>(n).fill(0));
+  return { down: rows(DOWN_OPS.length), up: rows(UP_OPS.length), normal: rows(NORMAL_OPS.length) };
+}
+
+function set(a: AlphaArrays, kind: 'down' | 'up' | 'normal', node: number, input: number, op: string, value: number): void {
+  const cols: readonly string[] = kind === 'down' ? DOWN_OPS : kind === 'up' ? UP_OPS : NORMAL_OPS;
+  a[kind][edgeIndex(node, input)]![cols.indexOf(op)] = value;
+}
+
+test('alphas encoding a reference cell derive back to it (per node, as sets)', () => {
+  for (const name of ['v2', 'v3']) {
+    const g = referenceGenotype(name);
+    const bySet = (x: Genotype, kind: 'down' | 'up'): string[] =>
+      Array.from({ length: x.nodes }, (_, n) =>
+        x[kind]
+          .slice(2 * n, 2 * n + 2)
+          .map((p) => p.join(':'))
+          .sort()
+          .join(' '),
+      );
+    // alpha_normal is shared by both cells, so encode and check one cell kind at a time
+    for (const kind of ['down', 'up'] as const) {
+      const a = zeros(g.nodes);
+      g[kind].forEach(([op, input], k) => set(a, edgeOpSet(kind, input), Math.floor(k / 2), input, op, 5));
+      const d = deriveGenotypeFromAlphas(a, g.nodes);
+      parseGenotype(d);
+      assert.deepEqual(bySet(d, kind), bySet(g, kind), `${name} ${kind}`);
+    }
+  }
+});
+
+test('none is never selected: a tie with none and none being largest both pick the best other op', () => {
+  const a = zeros(2);
+  // node 1, edge from node 0 (normal set in both cells)
+  set(a, 'normal', 1, 2, 'none', 3);
+  set(a, 'normal', 1, 2, 'dil_conv', 3); // tie with none
+  set(a, 'normal', 0, 0, 'none', 8); // none largest on the up cell's s0 edge of node 0
+  set(a, 'normal', 0, 0, 'shuffle_conv', 1);
+  const g = deriveGenotypeFromAlphas(a, 2);
+  assert.ok(g.down.slice(2).some(([op, i]) => op === 'dil_conv' && i === 2), JSON.stringify(g.down));
+  // up node 0: candidates (s0 normal: shuffle_conv) and (s1 up: all equal -> first up op)
+  // weights: up_cweight 1/4 * 4/7 = 0.143 (all up alphas equal: first column); shuffle_conv e/(e^8+e+5) = 0.0009
+  assert.deepEqual(g.up.slice(0, 2), [
+    ['up_cweight', 1],
+    ['shuffle_conv', 0],
+  ]);
+  for (const [op] of [...g.down, ...g.up]) assert.notEqual(op, 'none');
+});
+
+test('down rescaling 6/7 decides between a resampling and a normal candidate', () => {
+  // node 1 of the down cell: inputs 0, 1 (down set) and 2 (normal set).
+  // s1 edge: p = e^a / (e^a + 5) = 0.5 with a = ln 5; node-0 edge: p = 0.46 (b = ln(0.46*6/0.54)).
+  // Unscaled, 0.5 > 0.46 would win; scaled, 0.5 * 6/7 = 0.4286 < 0.46 loses.
+  const b = Math.log((0.46 * 6) / 0.54);
+  const a = zeros(2);
+  set(a, 'down', 1, 1, 'max_pool', Math.log(5));
+  set(a, 'down', 1, 0, 'avg_pool', Math.log(5) - 2);
+  set(a, 'normal', 1, 2, 'conv', b);
+  let g = deriveGenotypeFromAlphas(a, 2);
+  assert.deepEqual(g.down.slice(2), [
+    ['conv', 2],
+    ['max_pool', 1],
+  ]);
+  // Raise the normal candidate's rival: with p_normal = 0.40 < 0.4286 the resampling edge wins.
+  set(a, 'normal', 1, 2, 'conv', Math.log((0.4 * 6) / 0.6));
+  g = deriveGenotypeFromAlphas(a, 2);
+  assert.deepEqual(g.down.slice(2), [
+    ['max_pool', 1],
+    ['conv', 2],
+  ]);
+});
+
+test('up rescaling 4/7: an up edge at p = 0.7 (scaled 0.4) loses to normal edges at 0.45 and 0.42', () => {
+  const a = zeros(2);
+  // up node 1: input 0 (normal), 1 (up), 2 (normal)
+  set(a, 'up', 1, 1, 'up_conv', Math.log(7)); // 7 / (7 + 3) = 0.7
+  set(a, 'normal', 1, 0, 'cweight', Math.log((0.45 * 6) / 0.55));
+  set(a, 'normal', 1, 2, 'dep_conv', Math.log((0.42 * 6) / 0.58));
+  const g = deriveGenotypeFromAlphas(a, 2);
+  assert.deepEqual(g.up.slice(2), [
+    ['cweight', 0],
+    ['dep_conv', 2],
+  ]);
+  // node 0 has only two candidates: both kept, whatever their weights
+  assert.deepEqual(
+    g.up
+      .slice(0, 2)
+      .map((p) => p[1])
+      .sort(),
+    [0, 1],
+  );
+});
+
+test('wrongly shaped alphas are refused', () => {
+  const a = zeros(2);
+  a.up.pop();
+  assert.throws(() => deriveGenotypeFromAlphas(a, 2), /alpha_up/);
+});
