@@ -18,7 +18,11 @@ export interface GradientCase {
   f: (...xs: Tensor4D[]) => Tensor;
 }
 
-/** The cases run at start-up: every gradient registered in gradients.ts, incl. dilation 2. */
+/**
+ * The cases run at start-up: every gradient registered in gradients.ts, incl. dilation 2.
+ * The max-pool shapes are ones where the stock wasm MaxPoolGrad is wrong with seed 7 (it
+ * is right on some shapes and data, wrong on others).
+ */
 export const SELF_CHECK_CASES: readonly GradientCase[] = [
   {
     name: 'conv2d stride 1 dilation 1',
@@ -68,13 +72,13 @@ export const SELF_CHECK_CASES: readonly GradientCase[] = [
   {
     name: 'maxPool 3x3 stride 2',
     inputs: ['x'],
-    shapes: [[2, 7, 8, 3]],
+    shapes: [[1, 8, 8, 1]],
     f: (x) => tf.maxPool(x, 3, 2, 'same'),
   },
   {
     name: 'maxPool 2x2 stride 2',
     inputs: ['x'],
-    shapes: [[1, 8, 6, 2]],
+    shapes: [[2, 7, 8, 3]],
     f: (x) => tf.maxPool(x, 2, 2, 'valid'),
   },
   {
