@@ -170,8 +170,13 @@ export function sliceDataset(
 function codesToIndices(c: Case, codeToIndex: Map<number, number>): Int32Array {
   const src = c.label?.data as Float32Array;
   const out = new Int32Array(src.length);
+  // Fast path: a lookup table over small integer codes, the Map for anything else.
+  const lut = new Int32Array(256).fill(-1);
+  for (const [code, i] of codeToIndex) if (Number.isInteger(code) && code >= 0 && code < 256) lut[code] = i;
   for (let i = 0; i < src.length; i++) {
-    const idx = codeToIndex.get(src[i] as number);
+    const v = src[i] as number;
+    const fast = v >= 0 && v < 256 && Number.isInteger(v) ? (lut[v] as number) : -1;
+    const idx = fast >= 0 ? fast : codeToIndex.get(v);
     if (idx === undefined) {
       const file = c.files?.label ?? c.id;
       throw new DataFormatError(

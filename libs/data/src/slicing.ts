@@ -53,6 +53,12 @@ export function extractSlice<T extends Float32Array | Int32Array>(
   const { count, rows, cols } = sliceGeometry(shape, axis);
   if (!Number.isInteger(s) || s < 0 || s >= count)
     throw new ValidationError(`slice index ${s} out of range [0, ${count})`);
+  if (axis === 2 && (data instanceof Float32Array || data instanceof Int32Array)) {
+    // Axial slices are contiguous in X-fastest order (values convert to the output type).
+    const start = s * rows * cols;
+    out.set(data.subarray(start, start + rows * cols));
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) out[r * cols + c] = data[voxelIndex(shape, axis, s, r, c)] as number;
   }
@@ -115,13 +121,15 @@ export function padSlice<T extends Float32Array | Int32Array>(
   const out = new (src.constructor as { new (n: number): T })(outRows * outCols);
   const { top, left, height, width } = pad;
   if (src.length !== height * width) throw new ShapeError(`slice length ${src.length} != ${height}x${width}`);
+  if (mode === 'zero') {
+    for (let r = 0; r < height; r++) {
+      out.set(src.subarray(r * width, (r + 1) * width), (r + top) * outCols + left);
+    }
+    return out;
+  }
   for (let r = 0; r < outRows; r++) {
-    const inside = r >= top && r < top + height;
-    if (!inside && mode === 'zero') continue;
     const sr = Math.min(height - 1, Math.max(0, r - top));
     for (let c = 0; c < outCols; c++) {
-      const insideC = c >= left && c < left + width;
-      if (mode === 'zero' && !insideC) continue;
       const sc = Math.min(width - 1, Math.max(0, c - left));
       out[r * outCols + c] = src[sr * width + sc] as number;
     }
