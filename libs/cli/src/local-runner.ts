@@ -1,0 +1,340 @@
+/**
+ * Runs search, training, evaluation and segmentation in this process (no servers).
+ *
+ * Run directory layout (`outDir`):
+ * - search: `search.ckpt` (resumable), `genotype.json`, `search-result.json`,
+ *   `search-curves.png`, `alphas.png`;
+ * - train: `train.ckpt` (resumable), `best-weights.ckpt`, `model/` (model bundle:
+ *   manifest.json + weights.bin), `train-result.json`, `train-curves.png`;
+ * - evaluate: `report.json`, `report.txt`;
+ * - segment: `<input>-mask.png` or `<input>-mask.nii.gz`, `<input>-overlay.png`.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { totalmem } from 'node:os';
+import { tf, initBackend, type BackendName, type Tensor4D } from '../../tensor/src/index.js';
+import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import {
+  evaluate,
+  formatReport,
+  runSearch,
+  runTraining,
+  writeFileAtomic,
+  type SliceSet,
+} from '../../engine/src/index.js';
+import {
+  OP_NAMES,
+  createModel,
+  estimateCost,
+  createModelBundle,
+  loadModelBundle,
+  presetConfig,
+  readModelBundleDir,
+  writeModelBundleDir,
+  type Genotype,
+  type NamedSearchNet,
+} from '../../nas/src/index.js';
+import {
+  assembleMask,
+  encodePngGray,
+  extractSlice,
+  is2DImagePath,
+  isNiftiPath,
+  prepareVolume,
+  readImage2D,
+  readNifti,
+  writeNifti,
+  type Volume,
+} from '../../data/src/index.js';
+import { prepareData } from './dataset-prep.js';
+import { renderOverlay } from './overlay.js';
+import { alphaPanels, savePlot } from './plots.js';
+import type {
+  EvaluateRequest,
+  EvaluateSummary,
+  RunContext,
+  Runner,
+  SearchRequest,
+  SearchSummary,
+  SegmentRequest,
+  SegmentSummary,
+  TrainRequest,
+  TrainSummary,
+} from './runner.js';
+
+const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
+
+/** Runner that does the work in-process on the chosen compute backend. */
+export class LocalRunner implements Runner {
+  private ready: Promise<unknown> | null = null;
+  constructor(private readonly backend: BackendName = 'auto') {}
+
+  private init(): Promise<unknown> {
+    this.ready ??= initBackend({ backend: this.backend, logger: () => {} });
+    return this.ready;
+  }
+
+  async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
+    await this.init();
+    const probe = presetConfig('nasunet_search', req.preset);
+    const padMultiple = 2 ** ((probe['depth'] as number) + 1);
+    const data = await prepareData(req.data, padMultiple, req.seed);
+    const config = presetConfig('nasunet_search', req.preset, {
+      inChannels: 1,
+      nClasses: data.classes.length,
+      ...(req.channels !== undefined ? { channels: req.channels } : {}),
+    });
+    const cost = estimateCost({ architecture: 'nasunet_search', config }, { batch: req.batchSize, height: data.height, width: data.width });
+    const limitMb = req.memoryLimitMb ?? Math.floor((totalmem() * 0.8) / 2 ** 20);
+    if (cost.peakTrainingBytes > limitMb * 2 ** 20) {
+      throw new ResourceLimitError(
+        `search with preset '${req.preset}' on ${data.height}x${data.width} slices, batch ${req.batchSize} needs about ` +
+          `${Math.ceil(cost.peakTrainingBytes / 2 ** 20)} MiB, over the memory limit of ${limitMb} MiB; lower --batch-size or use a smaller preset`,
+      );
+    }
+    mkdirSync(req.outDir, { recursive: true });
+    const ckpt = join(req.outDir, 'search.ckpt');
+    if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+    const net = createModel('nasunet_search', config, { seed: req.seed }) as NamedSearchNet;
+    try {
+      const r = await runSearch(net, {
+        train: data.train,
+        val: data.val,
+        seed: req.seed,
+        batchSize: req.batchSize,
+        maxEpochs: req.epochs,
+        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
+        ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
+        alphaWarmupSteps: req.warmupSteps,
+        patience: req.patience,
+        diceWeight: req.diceWeight,
+        checkpointPath: ckpt,
+        checkpointIntervalSeconds: req.checkpointIntervalSeconds,
+        ...(req.checkpointEverySteps !== undefined ? { checkpointEverySteps: req.checkpointEverySteps } : {}),
+        ...(req.resume ? { resumeFrom: ckpt } : {}),
+        ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const genotypeFile = join(req.outDir, 'genotype.json');
+      writeFileAtomic(genotypeFile, json(r.genotype));
+      const files = [genotypeFile, join(req.outDir, 'search-result.json')];
+      writeFileAtomic(files[1] as string, json({ ...r, config, dataset: data.dataset.name, datasetDigest: data.dataset.digest }));
+      if (r.curve.length > 0) {
+        const xs = r.curve.map((c) => c.epoch + 1);
+        const curves = join(req.outDir, 'search-curves.png');
+        savePlot(curves, [
+          {
+            title: 'search losses (CE + soft Dice)',
+            xLabel: 'epoch',
+            xs,
+            series: [
+              { name: 'weight-step loss', ys: r.curve.map((c) => c.trainLoss) },
+              { name: 'alpha-step loss', ys: r.curve.map((c) => c.alphaLoss ?? NaN) },
+              { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
+            ],
+          },
+          { title: 'validation Dice (foreground mean)', xLabel: 'epoch', xs, series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }] },
+        ]);
+        const alphas = join(req.outDir, 'alphas.png');
+        savePlot(alphas, alphaPanels(r.alphaHistory, [[...OP_NAMES.down], [...OP_NAMES.up], [...OP_NAMES.normal]]));
+        files.push(curves, alphas);
+      }
+      return {
+        genotype: r.genotype,
+        genotypeFile,
+        initialValLoss: r.initialValLoss,
+        valLoss: r.valLoss,
+        valDice: r.valDice,
+        epochs: r.epochs,
+        steps: r.steps,
+        reason: r.reason,
+        files,
+      };
+    } finally {
+      net.dispose();
+    }
+  }
+
+  async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
+    await this.init();
+    if (req.arch === 'nasunet' && !req.genotype) throw new ValidationError('--genotype is required to train a nasunet');
+    const key = req.arch;
+    const probe = presetConfig(key, req.preset);
+    const depth = probe['depth'] as number;
+    const padMultiple = key === 'unet' ? 2 ** depth : 2 ** (depth + 1);
+    const data = await prepareData(req.data, padMultiple, req.seed);
+    const overrides: Record<string, unknown> = { inChannels: 1, nClasses: data.classes.length };
+    if (key === 'nasunet') overrides['nodes'] = req.genotype?.nodes;
+    if (req.channels !== undefined) overrides[key === 'unet' ? 'baseWidth' : 'channels'] = req.channels;
+    const config = presetConfig(key, req.preset, overrides);
+    mkdirSync(req.outDir, { recursive: true });
+    const ckpt = join(req.outDir, 'train.ckpt');
+    const best = join(req.outDir, 'best-weights.ckpt');
+    if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+    const net = createModel(key, config, { seed: req.seed, ...(req.genotype ? { genotype: req.genotype } : {}) });
+    try {
+      const r = await runTraining(net, {
+        train: data.train,
+        val: data.val,
+        seed: req.seed,
+        batchSize: req.batchSize,
+        maxEpochs: req.epochs,
+        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
+        ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
+        diceWeight: req.diceWeight,
+        optimiser: { lr: req.lr },
+        checkpointPath: ckpt,
+        bestPath: best,
+        checkpointIntervalSeconds: req.checkpointIntervalSeconds,
+        ...(req.checkpointEverySteps !== undefined ? { checkpointEverySteps: req.checkpointEverySteps } : {}),
+        ...(req.resume ? { resumeFrom: ckpt } : {}),
+        ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const modelDir = join(req.outDir, 'model');
+      const bundle = createModelBundle(net, {
+        architecture: { key, config },
+        genotype: req.genotype ?? null,
+        preprocessing: {
+          inputChannels: 1,
+          sliceAxis: data.sliceAxis,
+          orientation: 'as-stored',
+          spacingMm: null,
+          normalization: data.normalization,
+          padMultiple,
+          padMode: 'zero',
+          classes: data.classes,
+        },
+        metadata: {
+          dataset: data.dataset.name,
+          datasetDigest: data.dataset.digest,
+          seed: req.seed,
+          preset: req.preset,
+          bestEpoch: r.bestEpoch,
+          valDice: r.bestValDice,
+          slice: [data.height, data.width],
+        },
+      });
+      rmSync(modelDir, { recursive: true, force: true });
+      await writeModelBundleDir(modelDir, bundle);
+      const files = [modelDir, join(req.outDir, 'train-result.json')];
+      writeFileAtomic(files[1] as string, json({ ...r, arch: key, config, genotype: req.genotype ?? null, parameterCount: net.parameterCount() }));
+      if (r.curve.length > 0) {
+        const xs = r.curve.map((c) => c.epoch + 1);
+        const curves = join(req.outDir, 'train-curves.png');
+        savePlot(curves, [
+          {
+            title: 'training: loss (CE + soft Dice)',
+            xLabel: 'epoch',
+            xs,
+            series: [
+              { name: 'train loss', ys: r.curve.map((c) => c.trainLoss) },
+              { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
+            ],
+          },
+          { title: 'validation Dice (foreground mean)', xLabel: 'epoch', xs, series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }] },
+          { title: 'learning rate (cosine)', xLabel: 'epoch', xs, series: [{ name: 'lr', ys: r.curve.map((c) => c.lr) }] },
+        ]);
+        files.push(curves);
+      }
+      return {
+        modelDir,
+        initialValDice: r.initialValDice,
+        bestValDice: r.bestValDice,
+        bestEpoch: r.bestEpoch,
+        epochs: r.epochs,
+        steps: r.steps,
+        reason: r.reason,
+        parameterCount: net.parameterCount(),
+        files,
+      };
+    } finally {
+      net.dispose();
+    }
+  }
+
+  async evaluate(req: EvaluateRequest, _ctx: RunContext): Promise<EvaluateSummary> {
+    await this.init();
+    const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
+    try {
+      const pre = manifest.preprocessing;
+      const data = await prepareData({ ...req.data, sliceAxis: pre.sliceAxis }, pre.padMultiple, req.seed, pre.classes);
+      const set: SliceSet = req.split === 'all' ? data.all : req.split === 'val' ? data.val : data.test;
+      const report = evaluate(net, set, { hd95: req.hd95 });
+      mkdirSync(req.outDir, { recursive: true });
+      const jsonPath = join(req.outDir, 'report.json');
+      const textPath = join(req.outDir, 'report.txt');
+      writeFileAtomic(jsonPath, json({ ...report, model: req.modelDir, split: req.split, dataset: data.dataset.name }));
+      writeFileAtomic(textPath, formatReport(report));
+      return { report, jsonPath, textPath };
+    } finally {
+      net.dispose();
+    }
+  }
+
+  async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
+    await this.init();
+    const nifti = isNiftiPath(req.input);
+    if (!nifti && !is2DImagePath(req.input)) {
+      throw new ValidationError(`--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`);
+    }
+    const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
+    const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
+    try {
+      const pre = manifest.preprocessing;
+      const prepared = prepareVolume(volume, { sliceAxis: pre.sliceAxis, normalization: pre.normalization, padMultiple: pre.padMultiple, padMode: pre.padMode });
+      const [S, H, W] = prepared.shape;
+      const pred = new Int32Array(S * H * W);
+      for (let s = 0; s < S; s += 4) {
+        const n = Math.min(4, S - s);
+        const out = tf.tidy(() => {
+          const x = tf.tensor4d(prepared.x.subarray(s * H * W, (s + n) * H * W), [n, H, W, 1]);
+          return tf.argMax(net.apply(x as Tensor4D, false), -1);
+        });
+        pred.set(out.dataSync() as Int32Array, s * H * W);
+        out.dispose();
+      }
+      const mask = assembleMask(pred, prepared, volume, pre.classes);
+      mkdirSync(req.outDir, { recursive: true });
+      const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
+      const [X, Y, Z] = volume.shape;
+      let maskPath: string;
+      if (nifti) {
+        maskPath = join(req.outDir, `${stem}-mask.nii.gz`);
+        await writeNifti(maskPath, mask, 'uint8');
+      } else {
+        maskPath = join(req.outDir, `${stem}-mask.png`);
+        writeFileAtomic(maskPath, encodePngGray(mask.data, X, Y));
+      }
+      // Overlay: the axial slice with the most foreground (the only slice of a 2D image).
+      let bestZ = 0;
+      let bestCount = -1;
+      for (let z = 0; z < Z; z++) {
+        let cnt = 0;
+        for (let i = z * X * Y; i < (z + 1) * X * Y; i++) if ((mask.data[i] as number) !== 0) cnt++;
+        if (cnt > bestCount) {
+          bestCount = cnt;
+          bestZ = z;
+        }
+      }
+      const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
+      const codeToIndex = new Map(pre.classes.map((c, i) => [c.code, i]));
+      const idx = extractSlice(mask.data, mask.shape, 2, bestZ, new Float32Array(X * Y)).map((v) => codeToIndex.get(v) ?? 0);
+      const overlayPath = join(req.outDir, `${stem}-overlay.png`);
+      const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
+      writeFileAtomic(overlayPath, renderOverlay(img, idx, Y, X, scale));
+      const classVoxels: Record<string, number> = {};
+      for (const c of pre.classes) classVoxels[c.name] = 0;
+      for (let i = 0; i < mask.data.length; i++) {
+        const k = codeToIndex.get(mask.data[i] as number);
+        const name = k === undefined ? undefined : pre.classes[k]?.name;
+        if (name !== undefined) classVoxels[name] = (classVoxels[name] ?? 0) + 1;
+      }
+      return { maskPath, overlayPath, classVoxels };
+    } finally {
+      net.dispose();
+    }
+  }
+}
+
+export type { Genotype };

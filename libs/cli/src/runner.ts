@@ -1,0 +1,122 @@
+/**
+ * The seam between the command line and where the work runs. `LocalRunner` runs
+ * everything in this process through the libs; a gRPC-backed runner (given `--server`)
+ * can implement the same interface later without touching the commands.
+ */
+import type { EngineEvent, EvaluationReport } from '../../engine/src/index.js';
+import type { Genotype } from '../../nas/src/index.js';
+import type { DataRequest } from './dataset-prep.js';
+
+/** Callbacks and cancellation for one call. */
+export interface RunContext {
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Options shared by search and training. */
+export interface LoopRequest {
+  data: DataRequest;
+  /** Architecture size preset: tiny | small | paper. */
+  preset: string;
+  /** Override of the preset's width: C for NAS-Unet, baseWidth for U-Net. */
+  channels?: number;
+  seed: number;
+  /** Run directory for checkpoints, results and plots. */
+  outDir: string;
+  /** Continue from the checkpoint in `outDir`. */
+  resume: boolean;
+  epochs: number;
+  maxSteps?: number;
+  /** Wall-time budget of this call, seconds. */
+  timeLimitSeconds?: number;
+  batchSize: number;
+  diceWeight: number;
+  checkpointIntervalSeconds: number;
+  checkpointEverySteps?: number;
+}
+
+/** A search request. */
+export interface SearchRequest extends LoopRequest {
+  warmupSteps: number;
+  patience: number;
+  /** Refuse configurations estimated above this many MiB. */
+  memoryLimitMb?: number;
+}
+
+/** What a search produced. */
+export interface SearchSummary {
+  genotype: Genotype;
+  /** Path of genotype.json. */
+  genotypeFile: string;
+  initialValLoss: number | null;
+  valLoss: number;
+  valDice: number;
+  epochs: number;
+  steps: number;
+  reason: string;
+  /** Files written (plots, results). */
+  files: string[];
+}
+
+/** A training request. */
+export interface TrainRequest extends LoopRequest {
+  /** `nasunet` (needs `genotype`) or the `unet` baseline. */
+  arch: 'nasunet' | 'unet';
+  genotype?: Genotype;
+  /** Initial learning rate of the cosine schedule. */
+  lr: number;
+}
+
+/** What a training produced. */
+export interface TrainSummary {
+  /** Model bundle directory (manifest.json + weights.bin). */
+  modelDir: string;
+  initialValDice: number | null;
+  bestValDice: number;
+  bestEpoch: number;
+  epochs: number;
+  steps: number;
+  reason: string;
+  parameterCount: number;
+  files: string[];
+}
+
+/** An evaluation request. */
+export interface EvaluateRequest {
+  modelDir: string;
+  data: DataRequest;
+  /** Which cases: the seeded test split (same seed as training), validation, or all. */
+  split: 'test' | 'val' | 'all';
+  seed: number;
+  outDir: string;
+  hd95: boolean;
+}
+
+/** Evaluation result and the files written. */
+export interface EvaluateSummary {
+  report: EvaluationReport;
+  jsonPath: string;
+  textPath: string;
+}
+
+/** A segmentation request: one image (PNG/TIFF/GIF) or NIfTI volume. */
+export interface SegmentRequest {
+  modelDir: string;
+  input: string;
+  outDir: string;
+}
+
+/** Files written by a segmentation, and the voxel count per class. */
+export interface SegmentSummary {
+  maskPath: string;
+  overlayPath: string;
+  classVoxels: Record<string, number>;
+}
+
+/** Where commands run. */
+export interface Runner {
+  search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary>;
+  train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary>;
+  evaluate(req: EvaluateRequest, ctx: RunContext): Promise<EvaluateSummary>;
+  segment(req: SegmentRequest, ctx: RunContext): Promise<SegmentSummary>;
+}
