@@ -1,0 +1,17 @@
+/** Root module of the inference service. */
+import { Module, type DynamicModule } from '@nestjs/common';
+import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
+import { SegmentationController } from './segmentation.controller.js';
+import { SegmentationRunner } from './segmentation.service.js';
+
+@Module({})
+export class InferenceModule {
+  /** The module with its validated configuration. */
+  static forRoot(config: InferenceConfig): DynamicModule {
+    return {
+      module: InferenceModule,
+      controllers: [SegmentationController],
+      providers: [{ provide: INFERENCE_CONFIG, useValue: config }, SegmentationRunner],
+    };
+  }
+}
