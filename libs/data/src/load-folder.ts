@@ -136,6 +136,10 @@ async function loadCase(
   }
   current.file = f.label;
   const label = await read(f.label);
+  if (kind === 'folder2d') {
+    // Colour masks become luminance codes; round so each colour maps to one integer code.
+    for (let i = 0; i < label.data.length; i++) label.data[i] = Math.round(label.data[i] as number);
+  }
   const [a, b] = [image.shape, label.shape];
   if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) {
     throw new DataFormatError(

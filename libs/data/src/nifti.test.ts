@@ -96,6 +96,17 @@ test('affine from qform (180 deg about z -> LPS) and from sform; spacing from pi
   assert.ok(Math.abs((q.affine[1]?.[1] as number) + 0.75) < 1e-6);
   assert.equal(q.affine[2]?.[2], 2);
   assert.deepEqual([q.affine[0]?.[3], q.affine[1]?.[3], q.affine[2]?.[3]], [10, 20, -5]);
+  const flipped = parseNifti(
+    rawNifti({
+      dims: [1, 1, 2],
+      datatype: 2,
+      values: [0, 0],
+      qform: { b: 0, c: 0, d: 0, x: 0, y: 0, z: 0, qfac: -1 },
+    }),
+    'qfac.nii',
+  );
+  assert.equal(flipped.orientation, 'RAI');
+  assert.equal(flipped.affine[2]?.[2], -1);
   // sform permuting axes: voxel i -> world -z (I), j -> +x (R), k -> +y (A).
   const s = parseNifti(
     rawNifti({
