@@ -176,11 +176,13 @@ test('truncated .nii.gz image -> DataFormatError naming the file; skip goes on',
     loadDataset(root),
     (e: unknown) => e instanceof DataFormatError && e.message.includes(img),
   );
-  const ds = await loadDataset(root, { onBadCase: 'skip' });
+  const progress: string[] = [];
+  const ds = await loadDataset(root, { onBadCase: 'skip', onProgress: (d, t) => progress.push(`${d}/${t}`) });
   assert.deepEqual(
     ds.cases.map((c) => c.id),
     ['case_a', 'case_b'],
   );
+  assert.deepEqual(progress, ['1/3', '2/3', '3/3']);
   assert.equal(ds.skipped[0]?.file, img);
 });
 

@@ -76,7 +76,8 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
 
   const cases: Case[] = [];
   const skipped: SkippedCase[] = [];
-  for (const f of files) {
+  for (const [n, f] of files.entries()) {
+    if (n > 0) options.onProgress?.(n, files.length);
     const current = { file: f.image };
     try {
       cases.push(await loadCase(root, f, kind, requireLabels, current));
@@ -88,6 +89,7 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
       throw err;
     }
   }
+  options.onProgress?.(files.length, files.length);
   if (cases.length === 0) {
     throw new DataFormatError(
       `no usable cases in ${root}` +

@@ -67,6 +67,8 @@ export interface LoadOptions {
    * present in the data are ignored.
    */
   classNames?: Record<number, string>;
+  /** Called after each case is read (or skipped), e.g. to drive a progress bar. */
+  onProgress?: (done: number, total: number) => void;
   /** Cases without a label are an error (default true for training data). */
   requireLabels?: boolean;
 }
