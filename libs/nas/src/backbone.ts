@@ -19,7 +19,13 @@ import type { NasUnetConfig } from './config.js';
 import type { CellKind } from './genotype.js';
 
 /** Builds one cell given its kind, index and input channel counts. */
-export type CellBuilder<Ctx> = (scope: ParamScope, kind: CellKind, index: number, c0: number, c1: number) => Cell<Ctx>;
+export type CellBuilder<Ctx> = (
+  scope: ParamScope,
+  kind: CellKind,
+  index: number,
+  c0: number,
+  c1: number,
+) => Cell<Ctx>;
 
 export class Backbone<Ctx> {
   private readonly stem0: Layer;
@@ -28,7 +34,13 @@ export class Backbone<Ctx> {
   private readonly up: Array<Cell<Ctx>> = [];
   private readonly head: Conv;
   /** @param stemChannels S (4C in the derived net, M*C in the supernet). */
-  constructor(scope: ParamScope, cfg: NasUnetConfig, stemChannels: number, affine: boolean, build: CellBuilder<Ctx>) {
+  constructor(
+    scope: ParamScope,
+    cfg: NasUnetConfig,
+    stemChannels: number,
+    affine: boolean,
+    build: CellBuilder<Ctx>,
+  ) {
     const s = stemChannels;
     this.stem0 = new Sequential([
       new Conv(scope.child('stem0.conv'), cfg.inChannels, s, { kernel: 1 }),

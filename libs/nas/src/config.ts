@@ -47,7 +47,12 @@ export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, what: strin
  * multiples of `multiple` (2^(depth+1) for NAS-Unet, 2^depth for U-Net). Throws
  * `ShapeError` naming the rule and the nearest valid sizes.
  */
-export function checkInputShape(shape: readonly number[], inChannels: number, multiple: number, rule: string): void {
+export function checkInputShape(
+  shape: readonly number[],
+  inChannels: number,
+  multiple: number,
+  rule: string,
+): void {
   if (shape.length !== 4) throw new ShapeError(`input must be NHWC [N, H, W, C]; got rank ${shape.length}`);
   const [, h, w, c] = shape as [number, number, number, number];
   if (c !== inChannels) throw new ShapeError(`input has ${c} channels; the model expects ${inChannels}`);

@@ -24,7 +24,12 @@ const at = { batch: 2, height: 32, width: 32 };
 test('estimated parameters equal the built networks exactly', () => {
   const cases: Array<[string, unknown, unknown, { parameterCount(): number; dispose(): void }]> = [
     ['nasunet_search', tiny, undefined, new SearchNetwork(tiny)],
-    ['nasunet_search', { ...tiny, nodes: 4, channels: 5, depth: 3 }, undefined, new SearchNetwork({ ...tiny, nodes: 4, channels: 5, depth: 3 })],
+    [
+      'nasunet_search',
+      { ...tiny, nodes: 4, channels: 5, depth: 3 },
+      undefined,
+      new SearchNetwork({ ...tiny, nodes: 4, channels: 5, depth: 3 }),
+    ],
     ['nasunet', tiny, v2, FixedNetwork.fromGenotype(v2, tiny)],
     ['nasunet', NASUNET_PRESETS.small, v3, FixedNetwork.fromGenotype(v3, NASUNET_PRESETS.small)],
     ['unet', UNET_PRESETS.tiny, undefined, new UNet(UNET_PRESETS.tiny)],
@@ -61,7 +66,10 @@ test('costs scale: FLOPs and activations x4 for 2x the side, activations x batch
   assert.ok(Math.abs(b.activationBytes / a.activationBytes - 4) < 1e-9);
   assert.equal(c.activationBytes, 3 * a.activationBytes);
   assert.equal(c.flopsPerSample, a.flopsPerSample);
-  const s = estimateCost({ architecture: 'nasunet_search', config: tiny }, { batch: 1, height: 32, width: 32 });
+  const s = estimateCost(
+    { architecture: 'nasunet_search', config: tiny },
+    { batch: 1, height: 32, width: 32 },
+  );
   assert.ok(s.flopsPerSample > 3 * a.flopsPerSample && s.activationBytes > 3 * a.activationBytes);
   assert.ok(s.peakTrainingBytes > s.activationBytes);
 });
@@ -70,13 +78,26 @@ test('the paper supernet at 256 px, batch 2 does not fit 8 GiB but the derived n
   const size = { batch: 2, height: 256, width: 256 };
   const s = estimateCost({ architecture: 'nasunet_search', config: NASUNET_PRESETS.paper }, size);
   const d = estimateCost({ architecture: 'nasunet', config: NASUNET_PRESETS.paper, genotype: v3 }, size);
-  assert.throws(() => assertFitsMemory(s, 8 * 2 ** 30), (e: unknown) => e instanceof ResourceLimitError && e.message.includes('MiB'));
+  assert.throws(
+    () => assertFitsMemory(s, 8 * 2 ** 30),
+    (e: unknown) => e instanceof ResourceLimitError && e.message.includes('MiB'),
+  );
   assertFitsMemory(d, 8 * 2 ** 30);
 });
 
 test('bad sizes and inputs are refused', () => {
-  assert.throws(() => estimateCost({ architecture: 'nasunet_search', config: tiny }, { batch: 1, height: 30, width: 32 }), ShapeError);
-  assert.throws(() => estimateCost({ architecture: 'unet', config: UNET_PRESETS.tiny }, { batch: 1, height: 6, width: 32 }), ShapeError);
+  assert.throws(
+    () => estimateCost({ architecture: 'nasunet_search', config: tiny }, { batch: 1, height: 30, width: 32 }),
+    ShapeError,
+  );
+  assert.throws(
+    () =>
+      estimateCost({ architecture: 'unet', config: UNET_PRESETS.tiny }, { batch: 1, height: 6, width: 32 }),
+    ShapeError,
+  );
   assert.throws(() => estimateCost({ architecture: 'nasunet', config: tiny }, at), ValidationError);
-  assert.throws(() => estimateCost({ architecture: 'nasunet_search', config: tiny }, { ...at, batch: 0 }), ValidationError);
+  assert.throws(
+    () => estimateCost({ architecture: 'nasunet_search', config: tiny }, { ...at, batch: 0 }),
+    ValidationError,
+  );
 });

@@ -16,7 +16,14 @@
  * gradient temporaries on top of the tape), meant to be compared with a device budget.
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
-import { NasUnetConfigSchema, UNetConfigSchema, checkInputShape, parseConfig, type NasUnetConfig, type UNetConfig } from './config.js';
+import {
+  NasUnetConfigSchema,
+  UNetConfigSchema,
+  checkInputShape,
+  parseConfig,
+  type NasUnetConfig,
+  type UNetConfig,
+} from './config.js';
 import type { Genotype } from './contracts.js';
 import { DERIVED_STEM_MULTIPLIER } from './fixed-network.js';
 import { edgeCount, edgeOpSet, parseGenotype, type CellKind } from './genotype.js';
@@ -52,7 +59,10 @@ export interface CostEstimate {
 
 const zero = (): Cost => ({ params: 0, flops: 0, acts: 0 });
 function add(...cs: Cost[]): Cost {
-  return cs.reduce((a, c) => ({ params: a.params + c.params, flops: a.flops + c.flops, acts: a.acts + c.acts }), zero());
+  return cs.reduce(
+    (a, c) => ({ params: a.params + c.params, flops: a.flops + c.flops, acts: a.acts + c.acts }),
+    zero(),
+  );
 }
 
 /** k x k conv cin -> cout producing `p` output pixels (groups divide the filter depth). */
@@ -84,7 +94,8 @@ function zeroInsert(c: number, pOut: number): Cost {
 export function opCost(key: OpName, c: number, p: number, affine: boolean): Cost {
   const q = p / 4;
   const u = 4 * p;
-  const cnr = (pp: number, k = 3, groups = 1): Cost => add(conv(k, c, c, pp, groups), norm(c, pp, affine), relu(c, pp));
+  const cnr = (pp: number, k = 3, groups = 1): Cost =>
+    add(conv(k, c, c, pp, groups), norm(c, pp, affine), relu(c, pp));
   switch (key) {
     case 'avg_pool':
     case 'max_pool':
@@ -147,15 +158,20 @@ function cellCost(
   const c = cfg.channels;
   const pOut = kind === 'down' ? p1 / 4 : 4 * p1;
   const p0 = kind === 'down' ? 4 * p1 : pOut;
-  const pState = (input: number): number => (input === 0 ? (kind === 'down' ? p0 / 4 : p0) : input === 1 ? p1 : pOut);
-  let cost = add(preprocessCost(c0, c, p0, kind === 'down' ? p0 / 4 : p0, affine), preprocessCost(c1, c, p1, p1, affine));
+  const pState = (input: number): number =>
+    input === 0 ? (kind === 'down' ? p0 / 4 : p0) : input === 1 ? p1 : pOut;
+  let cost = add(
+    preprocessCost(c0, c, p0, kind === 'down' ? p0 / 4 : p0, affine),
+    preprocessCost(c1, c, p1, p1, affine),
+  );
   for (let node = 0; node < cfg.nodes; node++) {
     for (const { input, ops } of edges(node)) {
       const p = pState(input);
       for (const op of ops) {
         cost = add(cost, opCost(op, c, p, affine));
         // mixed op: multiply by its weight and accumulate
-        if (mixed) cost = add(cost, { params: 0, flops: 2 * c * outPixels(op, p), acts: 2 * c * outPixels(op, p) });
+        if (mixed)
+          cost = add(cost, { params: 0, flops: 2 * c * outPixels(op, p), acts: 2 * c * outPixels(op, p) });
       }
       cost = add(cost, { params: 0, flops: c * pOut, acts: c * pOut });
     }
@@ -169,23 +185,33 @@ function nasUnetCost(cfg: NasUnetConfig, genotype: Genotype | null, h: number, w
   const affine = !mixed;
   const s = mixed ? cfg.nodes * cfg.channels : DERIVED_STEM_MULTIPLIER * cfg.channels;
   const full = h * w;
-  let cost = add(conv(1, cfg.inChannels, s, full), norm(s, full, affine), conv(3, cfg.inChannels, s, full / 4), norm(s, full / 4, affine));
-  const edgesOf = (kind: CellKind) => (node: number): Array<{ input: number; ops: OpName[] }> => {
-    if (genotype !== null) {
-      const pairs = genotype[kind].slice(2 * node, 2 * node + 2);
-      return pairs.map(([op, input]) => ({ input, ops: [op as OpName] }));
-    }
-    const out: Array<{ input: number; ops: OpName[] }> = [];
-    for (let input = 0; input < node + 2; input++) {
-      out.push({ input, ops: OP_NAMES[edgeOpSet(kind, input)].filter((o) => o !== 'none') as OpName[] });
-    }
-    return out;
-  };
+  let cost = add(
+    conv(1, cfg.inChannels, s, full),
+    norm(s, full, affine),
+    conv(3, cfg.inChannels, s, full / 4),
+    norm(s, full / 4, affine),
+  );
+  const edgesOf =
+    (kind: CellKind) =>
+    (node: number): Array<{ input: number; ops: OpName[] }> => {
+      if (genotype !== null) {
+        const pairs = genotype[kind].slice(2 * node, 2 * node + 2);
+        return pairs.map(([op, input]) => ({ input, ops: [op as OpName] }));
+      }
+      const out: Array<{ input: number; ops: OpName[] }> = [];
+      for (let input = 0; input < node + 2; input++) {
+        out.push({ input, ops: OP_NAMES[edgeOpSet(kind, input)].filter((o) => o !== 'none') as OpName[] });
+      }
+      return out;
+    };
   const enc = [s, s];
   const pix = [full, full / 4];
   const mc = cfg.nodes * cfg.channels;
   for (let k = 0; k < cfg.depth; k++) {
-    cost = add(cost, cellCost('down', enc[k]!, enc[k + 1]!, cfg, pix[k + 1]!, edgesOf('down'), mixed, affine));
+    cost = add(
+      cost,
+      cellCost('down', enc[k]!, enc[k + 1]!, cfg, pix[k + 1]!, edgesOf('down'), mixed, affine),
+    );
     enc.push(mc);
     pix.push(pix[k + 1]! / 4);
   }
@@ -203,7 +229,14 @@ function nasUnetCost(cfg: NasUnetConfig, genotype: Genotype | null, h: number, w
 function unetCost(cfg: UNetConfig, h: number, w: number): Cost {
   const width = (l: number): number => cfg.baseWidth * 2 ** l;
   const block = (cin: number, cout: number, p: number): Cost =>
-    add(conv(3, cin, cout, p), norm(cout, p, true), relu(cout, p), conv(3, cout, cout, p), norm(cout, p, true), relu(cout, p));
+    add(
+      conv(3, cin, cout, p),
+      norm(cout, p, true),
+      relu(cout, p),
+      conv(3, cout, cout, p),
+      norm(cout, p, true),
+      relu(cout, p),
+    );
   let cost = zero();
   let p = h * w;
   for (let l = 0; l <= cfg.depth; l++) {
@@ -214,7 +247,11 @@ function unetCost(cfg: UNetConfig, h: number, w: number): Cost {
     cost = add(cost, block(l === 0 ? cfg.inChannels : width(l - 1), width(l), p));
   }
   for (let l = cfg.depth - 1; l >= 0; l--) {
-    cost = add(cost, conv(1, width(l + 1), 4 * width(l), p), { params: width(l), flops: 4 * width(l) * p, acts: 8 * width(l) * p });
+    cost = add(cost, conv(1, width(l + 1), 4 * width(l), p), {
+      params: width(l),
+      flops: 4 * width(l) * p,
+      acts: 8 * width(l) * p,
+    });
     p *= 4;
     cost = add(cost, { params: 0, flops: 0, acts: 2 * width(l) * p }, block(2 * width(l), width(l), p));
   }
@@ -234,23 +271,41 @@ export interface CostModel {
  * `[batch, height, width, inChannels]` inputs. Throws `ShapeError` if the size breaks the
  * architecture's input rule and `ValidationError` for a bad config or batch.
  */
-export function estimateCost(model: CostModel, input: { batch: number; height: number; width: number }): CostEstimate {
+export function estimateCost(
+  model: CostModel,
+  input: { batch: number; height: number; width: number },
+): CostEstimate {
   const key = parseArchitectureKey(model.architecture);
-  if (!Number.isInteger(input.batch) || input.batch < 1) throw new ValidationError(`batch: must be a positive integer, got ${input.batch}`);
+  if (!Number.isInteger(input.batch) || input.batch < 1)
+    throw new ValidationError(`batch: must be a positive integer, got ${input.batch}`);
   let cost: Cost;
   let arch = 0;
   if (key === 'unet') {
     const cfg = parseConfig(UNetConfigSchema, model.config, 'config');
-    checkInputShape([input.batch, input.height, input.width, cfg.inChannels], cfg.inChannels, 2 ** cfg.depth, `U-Net depth ${cfg.depth}: 2^depth`);
+    checkInputShape(
+      [input.batch, input.height, input.width, cfg.inChannels],
+      cfg.inChannels,
+      2 ** cfg.depth,
+      `U-Net depth ${cfg.depth}: 2^depth`,
+    );
     cost = unetCost(cfg, input.height, input.width);
   } else {
     const cfg = parseConfig(NasUnetConfigSchema, model.config, 'config');
-    checkInputShape([input.batch, input.height, input.width, cfg.inChannels], cfg.inChannels, 2 ** (cfg.depth + 1), `NAS-Unet depth ${cfg.depth}: 2^(depth+1)`);
+    checkInputShape(
+      [input.batch, input.height, input.width, cfg.inChannels],
+      cfg.inChannels,
+      2 ** (cfg.depth + 1),
+      `NAS-Unet depth ${cfg.depth}: 2^(depth+1)`,
+    );
     let genotype: Genotype | null = null;
     if (key === 'nasunet') {
-      if (model.genotype === undefined) throw new ValidationError("genotype: architecture 'nasunet' needs a genotype");
+      if (model.genotype === undefined)
+        throw new ValidationError("genotype: architecture 'nasunet' needs a genotype");
       genotype = parseGenotype(model.genotype);
-      if (genotype.nodes !== cfg.nodes) throw new ValidationError(`config.nodes: ${cfg.nodes} does not match genotype.nodes ${genotype.nodes}`);
+      if (genotype.nodes !== cfg.nodes)
+        throw new ValidationError(
+          `config.nodes: ${cfg.nodes} does not match genotype.nodes ${genotype.nodes}`,
+        );
     } else {
       arch = edgeCount(cfg.nodes) * (OP_NAMES.down.length + OP_NAMES.up.length + OP_NAMES.normal.length);
     }

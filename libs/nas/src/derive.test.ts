@@ -20,7 +20,14 @@ function zeros(nodes: number): AlphaArrays {
   return { down: rows(DOWN_OPS.length), up: rows(UP_OPS.length), normal: rows(NORMAL_OPS.length) };
 }
 
-function set(a: AlphaArrays, kind: 'down' | 'up' | 'normal', node: number, input: number, op: string, value: number): void {
+function set(
+  a: AlphaArrays,
+  kind: 'down' | 'up' | 'normal',
+  node: number,
+  input: number,
+  op: string,
+  value: number,
+): void {
   const cols: readonly string[] = kind === 'down' ? DOWN_OPS : kind === 'up' ? UP_OPS : NORMAL_OPS;
   a[kind][edgeIndex(node, input)]![cols.indexOf(op)] = value;
 }
@@ -55,7 +62,10 @@ test('none is never selected: a tie with none and none being largest both pick t
   set(a, 'normal', 0, 0, 'none', 8); // none largest on the up cell's s0 edge of node 0
   set(a, 'normal', 0, 0, 'shuffle_conv', 1);
   const g = deriveGenotypeFromAlphas(a, 2);
-  assert.ok(g.down.slice(2).some(([op, i]) => op === 'dil_conv' && i === 2), JSON.stringify(g.down));
+  assert.ok(
+    g.down.slice(2).some(([op, i]) => op === 'dil_conv' && i === 2),
+    JSON.stringify(g.down),
+  );
   // up node 0: candidates (s0 normal: shuffle_conv) and (s1 up: all equal -> first up op)
   // weights: up_cweight 1/4 * 4/7 = 0.143 (all up alphas equal: first column); shuffle_conv e/(e^8+e+5) = 0.0009
   assert.deepEqual(g.up.slice(0, 2), [

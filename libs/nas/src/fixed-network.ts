@@ -64,7 +64,12 @@ export class FixedNetwork implements NamedWeightsNet {
   }
 
   apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(x.shape, this.config.inChannels, this.sizeMultiple, `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`);
+    checkInputShape(
+      x.shape,
+      this.config.inChannels,
+      this.sizeMultiple,
+      `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`,
+    );
     return this.backbone.apply(x, undefined);
   }
   weightParams(): Variable[] {

@@ -33,7 +33,10 @@ test('edge numbering: E = sum_{i<M}(2+i), node-major', () => {
   assert.equal(edgeIndex(3, 4), 13);
 });
 
-function rejects(mutate: (g: ReturnType<typeof structuredClone<typeof v3>>) => unknown, ...fragments: string[]): void {
+function rejects(
+  mutate: (g: ReturnType<typeof structuredClone<typeof v3>>) => unknown,
+  ...fragments: string[]
+): void {
   const g = structuredClone(v3) as unknown as Record<string, unknown>;
   const bad = mutate(g as never) ?? g;
   assert.throws(
@@ -47,27 +50,54 @@ function rejects(mutate: (g: ReturnType<typeof structuredClone<typeof v3>>) => u
 }
 
 test('invalid genotypes are refused naming the field', () => {
-  rejects((g) => {
-    g.down[3]![0] = 'sep_conv';
-  }, 'down[3]', "'sep_conv'", 'unknown');
-  rejects((g) => {
-    g.down[0]![0] = 'conv';
-  }, 'down[0]', 'down set');
-  rejects((g) => {
-    g.up[1]![0] = 'conv';
-  }, 'up[1]', 'up set');
-  rejects((g) => {
-    g.up[0]![0] = 'up_conv';
-  }, 'up[0]', 'normal set');
+  rejects(
+    (g) => {
+      g.down[3]![0] = 'sep_conv';
+    },
+    'down[3]',
+    "'sep_conv'",
+    'unknown',
+  );
+  rejects(
+    (g) => {
+      g.down[0]![0] = 'conv';
+    },
+    'down[0]',
+    'down set',
+  );
+  rejects(
+    (g) => {
+      g.up[1]![0] = 'conv';
+    },
+    'up[1]',
+    'up set',
+  );
+  rejects(
+    (g) => {
+      g.up[0]![0] = 'up_conv';
+    },
+    'up[0]',
+    'normal set',
+  );
   rejects((g) => {
     g.up[2]![0] = 'none';
   }, 'up[2]');
-  rejects((g) => {
-    g.down[2]![1] = 3;
-  }, 'down[2]', 'out of range', '0..2');
-  rejects((g) => {
-    g.up.pop();
-  }, 'up', 'expected 8', 'got 7');
+  rejects(
+    (g) => {
+      g.down[2]![1] = 3;
+    },
+    'down[2]',
+    'out of range',
+    '0..2',
+  );
+  rejects(
+    (g) => {
+      g.up.pop();
+    },
+    'up',
+    'expected 8',
+    'got 7',
+  );
   rejects((g) => {
     g.nodes = 3;
   }, 'expected 6');

@@ -97,7 +97,12 @@ export function parseGenotype(json: unknown): Genotype {
   const g = parsed.data as Genotype;
   checkCell(g.down, g.nodes, 'down');
   checkCell(g.up, g.nodes, 'up');
-  return { version: 1, nodes: g.nodes, down: g.down.map(([o, i]) => [o, i]), up: g.up.map(([o, i]) => [o, i]) };
+  return {
+    version: 1,
+    nodes: g.nodes,
+    down: g.down.map(([o, i]) => [o, i]),
+    up: g.up.map(([o, i]) => [o, i]),
+  };
 }
 
 /** Formats a genotype in the spec's notation: `(op,input) (op,input) | ...`. */

@@ -5,9 +5,26 @@
  */
 import './ops/all.js';
 
-export type { Genotype, SegmentationNet, SearchNet, NamedWeight, NamedWeightsNet, NamedSearchNet } from './contracts.js';
+export type {
+  Genotype,
+  SegmentationNet,
+  SearchNet,
+  NamedWeight,
+  NamedWeightsNet,
+  NamedSearchNet,
+} from './contracts.js';
 export { ParamStore, ParamScope, SeededRandom, rngFor, type NamedVariable } from './params.js';
-export { GroupNorm, groupCount, Conv, DepthwiseConv, TransposedConv, TransposedDepthwiseConv, SqueezeExcite, Sequential, type Layer } from './layers.js';
+export {
+  GroupNorm,
+  groupCount,
+  Conv,
+  DepthwiseConv,
+  TransposedConv,
+  TransposedDepthwiseConv,
+  SqueezeExcite,
+  Sequential,
+  type Layer,
+} from './layers.js';
 export {
   OP_NAMES,
   DOWN_OPS,
@@ -42,7 +59,14 @@ export {
 } from './genotype.js';
 export { deriveGenotypeFromAlphas, softmax, DOWN_RESCALE, UP_RESCALE, type AlphaArrays } from './derive.js';
 export { referenceGenotype, REFERENCE_GENOTYPES, type ReferenceGenotypeName } from './reference-genotypes.js';
-export { NasUnetConfigSchema, UNetConfigSchema, checkInputShape, parseConfig, type NasUnetConfig, type UNetConfig } from './config.js';
+export {
+  NasUnetConfigSchema,
+  UNetConfigSchema,
+  checkInputShape,
+  parseConfig,
+  type NasUnetConfig,
+  type UNetConfig,
+} from './config.js';
 export { SearchNetwork, ALPHA_INIT_STD } from './search-network.js';
 export { FixedNetwork, DERIVED_STEM_MULTIPLIER } from './fixed-network.js';
 export { UNet } from './unet.js';
@@ -76,4 +100,12 @@ export {
   type WeightSpec,
 } from './model-bundle.js';
 export { writeModelBundleDir, readModelBundleDir, MANIFEST_FILE, WEIGHTS_FILE } from './model-bundle-fs.js';
-export { estimateCost, assertFitsMemory, opCost, BACKWARD_FACTOR, type Cost, type CostEstimate, type CostModel } from './cost.js';
+export {
+  estimateCost,
+  assertFitsMemory,
+  opCost,
+  BACKWARD_FACTOR,
+  type Cost,
+  type CostEstimate,
+  type CostModel,
+} from './cost.js';

@@ -116,8 +116,16 @@ export class DepthwiseConv implements Layer {
  */
 export class TransposedConv implements Layer {
   private readonly conv: Conv;
-  constructor(scope: ParamScope, inChannels: number, outChannels: number, opts: { kernel?: number; dilation?: number } = {}) {
-    this.conv = new Conv(scope, inChannels, outChannels, { kernel: opts.kernel ?? 3, dilation: opts.dilation ?? 1 });
+  constructor(
+    scope: ParamScope,
+    inChannels: number,
+    outChannels: number,
+    opts: { kernel?: number; dilation?: number } = {},
+  ) {
+    this.conv = new Conv(scope, inChannels, outChannels, {
+      kernel: opts.kernel ?? 3,
+      dilation: opts.dilation ?? 1,
+    });
   }
   apply(x: Tensor4D): Tensor4D {
     return tf.tidy(() => this.conv.apply(zeroInsertUpsample2x(x)));

@@ -33,7 +33,8 @@ export async function readModelBundleDir(dir: string): Promise<ModelBundle> {
     try {
       return await readFile(join(dir, name));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`model bundle file not found: ${join(dir, name)}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`model bundle file not found: ${join(dir, name)}`);
       throw e;
     }
   };

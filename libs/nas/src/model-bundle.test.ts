@@ -4,7 +4,13 @@ import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, type Tensor4D } from '../../tensor/src/index.js';
-import { DataFormatError, IntegrityError, NotFoundError, ShapeError, ValidationError } from '../../core/src/errors.js';
+import {
+  DataFormatError,
+  IntegrityError,
+  NotFoundError,
+  ShapeError,
+  ValidationError,
+} from '../../core/src/errors.js';
 import {
   FixedNetwork,
   NASUNET_PRESETS,
@@ -63,7 +69,10 @@ test('in memory: save -> load gives identical outputs (a fresh net differs)', ()
   const fresh = FixedNetwork.fromGenotype(v2, cfg, { seed: 0 });
   assert.notDeepEqual(outputs(fresh), outputs(net));
   // the manifest survives JSON text, as it does through the registry and gRPC
-  const { net: loaded, manifest } = loadModelBundle({ manifest: JSON.parse(JSON.stringify(bundle.manifest)), weights: bundle.weights.slice() });
+  const { net: loaded, manifest } = loadModelBundle({
+    manifest: JSON.parse(JSON.stringify(bundle.manifest)),
+    weights: bundle.weights.slice(),
+  });
   assert.deepEqual(outputs(loaded), outputs(net));
   assert.deepEqual(manifest.genotype, v2);
   assert.deepEqual(manifest.preprocessing.classes[1], { code: 1, name: 'prostate' });
@@ -73,7 +82,10 @@ test('in memory: save -> load gives identical outputs (a fresh net differs)', ()
 test('weights are little-endian float32 at the recorded offsets', () => {
   const { net, bundle } = makeBundle();
   const spec = bundle.manifest.weights[3]!;
-  const v = net.namedWeights().find((p) => p.name === spec.name)!.variable.dataSync();
+  const v = net
+    .namedWeights()
+    .find((p) => p.name === spec.name)!
+    .variable.dataSync();
   const view = new DataView(bundle.weights.buffer, bundle.weights.byteOffset);
   assert.equal(view.getFloat32(spec.offset, true), v[0]);
   assert.equal(view.getFloat32(spec.offset + 4 * (v.length - 1), true), v[v.length - 1]);
@@ -89,14 +101,24 @@ test('directory: write -> read -> load gives identical outputs', async () => {
     assert.deepEqual(outputs(loaded), outputs(net));
     // U-Net too
     const u = new UNet(UNET_PRESETS.tiny, { seed: 3 });
-    await writeModelBundleDir(join(dir, 'u'), createModelBundle(u, { ...desc, architecture: { key: 'unet', config: UNET_PRESETS.tiny }, genotype: null }));
+    await writeModelBundleDir(
+      join(dir, 'u'),
+      createModelBundle(u, {
+        ...desc,
+        architecture: { key: 'unet', config: UNET_PRESETS.tiny },
+        genotype: null,
+      }),
+    );
     const { net: u2 } = loadModelBundle(await readModelBundleDir(join(dir, 'u')));
     assert.ok(u2 instanceof UNet);
     assert.deepEqual(outputs(u2), outputs(u));
     // bad files
     await assert.rejects(readModelBundleDir(join(dir, 'missing')), NotFoundError);
     await writeFile(join(dir, 'm', 'manifest.json'), '{ broken');
-    await assert.rejects(readModelBundleDir(join(dir, 'm')), (e: unknown) => e instanceof DataFormatError && e.message.includes('manifest.json'));
+    await assert.rejects(
+      readModelBundleDir(join(dir, 'm')),
+      (e: unknown) => e instanceof DataFormatError && e.message.includes('manifest.json'),
+    );
     for (const n of [net, loaded, u, u2]) n.dispose();
     assert.ok((await readFile(join(dir, 'u', 'weights.bin'))).byteLength > 0);
   } finally {
@@ -109,24 +131,34 @@ test('loading refuses a changed byte, a wrong shape, a missing or extra tensor, 
   const m = bundle.manifest;
   const corrupt = bundle.weights.slice();
   corrupt[100]! ^= 0xff;
-  assert.throws(() => loadModelBundle({ manifest: m, weights: corrupt }), (e: unknown) => e instanceof IntegrityError && e.message.includes('SHA-256'));
+  assert.throws(
+    () => loadModelBundle({ manifest: m, weights: corrupt }),
+    (e: unknown) => e instanceof IntegrityError && e.message.includes('SHA-256'),
+  );
   assert.throws(() => loadModelBundle({ manifest: m, weights: bundle.weights.slice(4) }), IntegrityError);
 
   const reshaped = structuredClone(m);
   const w0 = reshaped.weights[0]!;
   w0.shape = [...w0.shape.slice(0, -1), w0.shape[w0.shape.length - 1]! + 1];
-  assert.throws(() => loadModelBundle({ manifest: reshaped, weights: bundle.weights }), (e: unknown) => e instanceof ShapeError && e.message.includes(`'${w0.name}'`));
+  assert.throws(
+    () => loadModelBundle({ manifest: reshaped, weights: bundle.weights }),
+    (e: unknown) => e instanceof ShapeError && e.message.includes(`'${w0.name}'`),
+  );
 
   const renamed = structuredClone(m);
   const name = renamed.weights[5]!.name;
   renamed.weights[5]!.name = 'down0.extra.w';
   assert.throws(
     () => loadModelBundle({ manifest: renamed, weights: bundle.weights }),
-    (e: unknown) => e instanceof IntegrityError && (e.message.includes('down0.extra.w') || e.message.includes(name)),
+    (e: unknown) =>
+      e instanceof IntegrityError && (e.message.includes('down0.extra.w') || e.message.includes(name)),
   );
   const dropped = structuredClone(m);
   dropped.weights.splice(2, 1);
-  assert.throws(() => loadModelBundle({ manifest: dropped, weights: bundle.weights }), (e: unknown) => e instanceof IntegrityError && e.message.includes(m.weights[2]!.name));
+  assert.throws(
+    () => loadModelBundle({ manifest: dropped, weights: bundle.weights }),
+    (e: unknown) => e instanceof IntegrityError && e.message.includes(m.weights[2]!.name),
+  );
 
   const otherGenotype = structuredClone(m);
   otherGenotype.genotype!.down[0] = ['down_cweight', 1];
@@ -137,7 +169,11 @@ test('loading refuses a changed byte, a wrong shape, a missing or extra tensor, 
 test('descriptions that disagree with the architecture or the schema are refused naming the field', () => {
   const net = FixedNetwork.fromGenotype(v2, cfg);
   assert.throws(
-    () => createModelBundle(net, { ...desc, preprocessing: { ...preprocessing, classes: [{ code: 0, name: 'bg' }] } }),
+    () =>
+      createModelBundle(net, {
+        ...desc,
+        preprocessing: { ...preprocessing, classes: [{ code: 0, name: 'bg' }] },
+      }),
     (e: unknown) => e instanceof ValidationError && e.message.includes('preprocessing.classes'),
   );
   assert.throws(

@@ -125,12 +125,17 @@ export function serializeWeights(named: readonly NamedWeight[]): { specs: Weight
  * have no tensor the network lacks and every range must lie inside the blob
  * (`IntegrityError` naming the tensor).
  */
-export function loadWeightsInto(named: readonly NamedWeight[], specs: readonly WeightSpec[], bytes: Uint8Array): void {
+export function loadWeightsInto(
+  named: readonly NamedWeight[],
+  specs: readonly WeightSpec[],
+  bytes: Uint8Array,
+): void {
   const byName = new Map(specs.map((s) => [s.name, s]));
   if (byName.size !== specs.length) throw new IntegrityError('weights table lists a tensor name twice');
   const own = new Set(named.map((p) => p.name));
   for (const s of specs) {
-    if (!own.has(s.name)) throw new IntegrityError(`weights table has tensor '${s.name}', which the model does not have`);
+    if (!own.has(s.name))
+      throw new IntegrityError(`weights table has tensor '${s.name}', which the model does not have`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const staged: Array<[NamedWeight, Float32Array]> = [];
@@ -138,11 +143,15 @@ export function loadWeightsInto(named: readonly NamedWeight[], specs: readonly W
     const s = byName.get(p.name);
     if (s === undefined) throw new IntegrityError(`weights table lacks tensor '${p.name}'`);
     if (s.shape.length !== p.variable.shape.length || s.shape.some((d, i) => d !== p.variable.shape[i])) {
-      throw new ShapeError(`tensor '${p.name}': stored shape [${s.shape.join(', ')}] does not match the model's [${p.variable.shape.join(', ')}]`);
+      throw new ShapeError(
+        `tensor '${p.name}': stored shape [${s.shape.join(', ')}] does not match the model's [${p.variable.shape.join(', ')}]`,
+      );
     }
     const n = p.variable.size;
     if (s.offset % 4 !== 0 || s.offset + 4 * n > bytes.byteLength) {
-      throw new IntegrityError(`tensor '${p.name}': byte range ${s.offset}..${s.offset + 4 * n} lies outside the ${bytes.byteLength}-byte weights blob`);
+      throw new IntegrityError(
+        `tensor '${p.name}': byte range ${s.offset}..${s.offset + 4 * n} lies outside the ${bytes.byteLength}-byte weights blob`,
+      );
     }
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) values[i] = view.getFloat32(s.offset + 4 * i, true);
@@ -197,15 +206,22 @@ function checkConsistency(m: BundleManifest): void {
  * tensor name and shape (`IntegrityError` / `ShapeError` naming the tensor). The caller
  * owns the returned network (call `dispose`).
  */
-export function loadModelBundle(bundle: { manifest: unknown; weights: Uint8Array }): { net: NamedWeightsNet; manifest: BundleManifest } {
+export function loadModelBundle(bundle: { manifest: unknown; weights: Uint8Array }): {
+  net: NamedWeightsNet;
+  manifest: BundleManifest;
+} {
   const manifest = parseManifest(bundle.manifest);
   checkConsistency(manifest);
   if (bundle.weights.byteLength !== manifest.weightsByteLength) {
-    throw new IntegrityError(`weights: ${bundle.weights.byteLength} bytes, the manifest says ${manifest.weightsByteLength}`);
+    throw new IntegrityError(
+      `weights: ${bundle.weights.byteLength} bytes, the manifest says ${manifest.weightsByteLength}`,
+    );
   }
   const digest = sha256Hex(bundle.weights);
   if (digest !== manifest.weightsSha256) {
-    throw new IntegrityError(`weights: SHA-256 ${digest} does not match the manifest's ${manifest.weightsSha256}`);
+    throw new IntegrityError(
+      `weights: SHA-256 ${digest} does not match the manifest's ${manifest.weightsSha256}`,
+    );
   }
   const net = createModel(manifest.architecture.key, manifest.architecture.config, {
     ...(manifest.genotype === null ? {} : { genotype: manifest.genotype }),

@@ -36,9 +36,14 @@ export function configSchemaOf(key: ArchitectureKey): z.ZodType<Record<string, n
  * The config of a named preset (`tiny`, `small`, `paper`), with optional overrides
  * (e.g. `{ inChannels: 3, nClasses: 4 }`), validated (`ValidationError` naming the field).
  */
-export function presetConfig(key: string, preset: string, overrides: Record<string, unknown> = {}): Record<string, number> {
+export function presetConfig(
+  key: string,
+  preset: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, number> {
   const k = parseArchitectureKey(key);
-  const base = k === 'unet' ? lookupPreset(UNET_PRESETS, preset, k) : lookupPreset(NASUNET_PRESETS, preset, k);
+  const base =
+    k === 'unet' ? lookupPreset(UNET_PRESETS, preset, k) : lookupPreset(NASUNET_PRESETS, preset, k);
   return parseConfig(configSchemaOf(k), { ...base, ...overrides }, 'config');
 }
 

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf, type Tensor4D } from '../../tensor/src/index.js';
-import { NotFoundError, ShapeError, UnknownOpError, ValidationError, InvalidGenotypeError } from '../../core/src/errors.js';
+import {
+  NotFoundError,
+  ShapeError,
+  UnknownOpError,
+  ValidationError,
+  InvalidGenotypeError,
+} from '../../core/src/errors.js';
 import {
   FixedNetwork,
   NASUNET_PRESETS,
@@ -39,9 +45,18 @@ test('supernet: logits keep H x W for valid sizes and refuse others naming the r
     assert.deepEqual(y.shape, [1, h, w, 2]);
     y.dispose();
   }
-  assert.throws(() => net.apply(tf.zeros([1, 12, 16, 1]) as Tensor4D, true), shapeError(['H = 12', 'multiples of 8', '2^(depth+1)', '8 or 16']));
-  assert.throws(() => net.apply(tf.zeros([1, 16, 20, 1]) as Tensor4D, true), shapeError(['W = 20', '16 or 24']));
-  assert.throws(() => net.apply(tf.zeros([1, 16, 16, 3]) as Tensor4D, true), shapeError(['3 channels', 'expects 1']));
+  assert.throws(
+    () => net.apply(tf.zeros([1, 12, 16, 1]) as Tensor4D, true),
+    shapeError(['H = 12', 'multiples of 8', '2^(depth+1)', '8 or 16']),
+  );
+  assert.throws(
+    () => net.apply(tf.zeros([1, 16, 20, 1]) as Tensor4D, true),
+    shapeError(['W = 20', '16 or 24']),
+  );
+  assert.throws(
+    () => net.apply(tf.zeros([1, 16, 16, 3]) as Tensor4D, true),
+    shapeError(['3 channels', 'expects 1']),
+  );
   net.dispose();
 });
 
@@ -49,7 +64,10 @@ test('supernet depth 3: 32 px in, 32 px out; 24 px refused', () => {
   const net = new SearchNetwork({ ...tiny, depth: 3, nodes: 2 }, { seed: 1 });
   const y = net.apply(tf.zeros([1, 32, 32, 1]) as Tensor4D, true);
   assert.deepEqual(y.shape, [1, 32, 32, 2]);
-  assert.throws(() => net.apply(tf.zeros([1, 24, 32, 1]) as Tensor4D, true), shapeError(['multiples of 16', '16 or 32']));
+  assert.throws(
+    () => net.apply(tf.zeros([1, 24, 32, 1]) as Tensor4D, true),
+    shapeError(['multiples of 16', '16 or 32']),
+  );
   net.dispose();
 });
 
@@ -68,7 +86,13 @@ test('supernet: alpha matrices E x 6, E x 4, E x 7 with init 1e-3 N(0,1), disjoi
   assert.ok(maxAbs > 1e-4 && maxAbs < 6e-3, `alpha scale ${maxAbs}`);
   const weightIds = new Set(net.weightParams().map((v) => v.id));
   for (const a of net.archParams()) assert.ok(!weightIds.has(a.id));
-  assert.equal(net.namedArchParams().map((p) => p.name).join(','), 'alpha_down,alpha_up,alpha_normal');
+  assert.equal(
+    net
+      .namedArchParams()
+      .map((p) => p.name)
+      .join(','),
+    'alpha_down,alpha_up,alpha_normal',
+  );
   assert.equal(
     net.parameterCount(),
     net.weightParams().reduce((n, v) => n + v.size, 0),
@@ -81,7 +105,7 @@ test('supernet: alphas get non-zero gradients on every edge that uses them and z
   const x = tf.randomNormal([1, 8, 8, 1], 0, 1, 'float32', 1) as Tensor4D;
   const r = tf.randomNormal([1, 8, 8, 2], 0, 1, 'float32', 2);
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x, true), r)), net.archParams());
-  const rows = (v: tf.Variable): number[] => (tf.sum(tf.abs(grads[v.name]!), 1).arraySync() as number[]);
+  const rows = (v: tf.Variable): number[] => tf.sum(tf.abs(grads[v.name]!), 1).arraySync() as number[];
   const down = rows(net.alphaDown);
   const up = rows(net.alphaUp);
   const normal = rows(net.alphaNormal);
@@ -133,7 +157,10 @@ test('derived net (V2 at tiny size): shapes, affine norms, seeds, size rule', ()
   const y = net.apply(tf.randomNormal([2, 16, 24, 1]) as Tensor4D, false);
   assert.deepEqual(y.shape, [2, 16, 24, 2]);
   assert.ok(net.namedWeights().some((p) => p.name === 'down0.pre0.gn.gamma'));
-  assert.throws(() => net.apply(tf.zeros([1, 20, 16, 1]) as Tensor4D, false), shapeError(['H = 20', '16 or 24']));
+  assert.throws(
+    () => net.apply(tf.zeros([1, 20, 16, 1]) as Tensor4D, false),
+    shapeError(['H = 20', '16 or 24']),
+  );
   // The weight gradient reaches every parameter (V2 uses all inputs). Exception: an SE
   // block at C < 32 has one hidden ReLU unit, which may be inactive for the whole batch at
   // init (as in the reference); then its fc1 and fc2.w legitimately get zero gradient.
@@ -155,9 +182,18 @@ test('derived net depth 3 with V3: 32 px in, 32 px out', () => {
 });
 
 test('derived net refuses bad genotypes and mismatched nodes', () => {
-  assert.throws(() => FixedNetwork.fromGenotype(v3, tiny), (e: unknown) => e instanceof ValidationError && e.message.includes('config.nodes'));
-  assert.throws(() => FixedNetwork.fromGenotype({ ...v2, down: v2.down.slice(1) }, tiny), InvalidGenotypeError);
-  assert.throws(() => FixedNetwork.fromGenotype(v2, { ...tiny, channels: 0 }), (e: unknown) => e instanceof ValidationError && e.message.includes('config.channels'));
+  assert.throws(
+    () => FixedNetwork.fromGenotype(v3, tiny),
+    (e: unknown) => e instanceof ValidationError && e.message.includes('config.nodes'),
+  );
+  assert.throws(
+    () => FixedNetwork.fromGenotype({ ...v2, down: v2.down.slice(1) }, tiny),
+    InvalidGenotypeError,
+  );
+  assert.throws(
+    () => FixedNetwork.fromGenotype(v2, { ...tiny, channels: 0 }),
+    (e: unknown) => e instanceof ValidationError && e.message.includes('config.channels'),
+  );
 });
 
 // Reference sizes (spec section 3), 1 input channel, 2 classes, C = 32. Our counts:
@@ -176,7 +212,11 @@ for (const [name, depth, expected] of [
     const net = FixedNetwork.fromGenotype(g, cfg);
     const n = net.parameterCount();
     assert.ok(Math.abs(n - expected) / expected < 0.03, `${n} vs ${expected}`);
-    assert.equal(estimateCost({ architecture: 'nasunet', config: cfg, genotype: g }, { batch: 1, height: 64, width: 64 }).parameters, n);
+    assert.equal(
+      estimateCost({ architecture: 'nasunet', config: cfg, genotype: g }, { batch: 1, height: 64, width: 64 })
+        .parameters,
+      n,
+    );
     net.dispose();
   });
 }
@@ -187,7 +227,10 @@ test('U-Net: shapes, size rule (2^depth) and parameter count of a hand-counted t
   // up0: 1*1*4*8 + 2 = 34; dec0: 9*4*2 + 4 + 9*2*2 + 4 = 116; head: 2*2 + 2 = 6. Total 450.
   assert.equal(net.parameterCount(), 450);
   assert.deepEqual(net.apply(tf.zeros([1, 6, 10, 1]) as Tensor4D, false).shape, [1, 6, 10, 2]);
-  assert.throws(() => net.apply(tf.zeros([1, 7, 8, 1]) as Tensor4D, false), shapeError(['multiples of 2', '2^depth']));
+  assert.throws(
+    () => net.apply(tf.zeros([1, 7, 8, 1]) as Tensor4D, false),
+    shapeError(['multiples of 2', '2^depth']),
+  );
   net.dispose();
 });
 
@@ -204,9 +247,21 @@ test('architecture registry: presets, createModel and clear errors', () => {
   const u = createModel('unet', presetConfig('unet', 'tiny'));
   assert.ok(u instanceof UNet);
   u.dispose();
-  assert.throws(() => createModel('resnet', cfg), (e: unknown) => e instanceof UnknownOpError && e.message.includes('nasunet, nasunet_search, unet'));
-  assert.throws(() => createModel('nasunet', cfg), (e: unknown) => e instanceof ValidationError && e.message.includes('genotype'));
-  assert.throws(() => presetConfig('unet', 'huge'), (e: unknown) => e instanceof NotFoundError && e.message.includes('tiny, small, paper'));
-  assert.throws(() => presetConfig('unet', 'tiny', { depth: 'two' }), (e: unknown) => e instanceof ValidationError && e.message.includes('config.depth'));
+  assert.throws(
+    () => createModel('resnet', cfg),
+    (e: unknown) => e instanceof UnknownOpError && e.message.includes('nasunet, nasunet_search, unet'),
+  );
+  assert.throws(
+    () => createModel('nasunet', cfg),
+    (e: unknown) => e instanceof ValidationError && e.message.includes('genotype'),
+  );
+  assert.throws(
+    () => presetConfig('unet', 'huge'),
+    (e: unknown) => e instanceof NotFoundError && e.message.includes('tiny, small, paper'),
+  );
+  assert.throws(
+    () => presetConfig('unet', 'tiny', { depth: 'two' }),
+    (e: unknown) => e instanceof ValidationError && e.message.includes('config.depth'),
+  );
   assert.deepEqual(splitModelName('nasunet.promise12_v3'), { arch: 'nasunet', tag: 'promise12_v3' });
 });

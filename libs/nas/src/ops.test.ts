@@ -33,9 +33,15 @@ function expectedSize(op: OpName, size: number): number {
 }
 
 test('op sets: keys, order and sizes match the spec', () => {
-  assert.deepEqual([...OP_NAMES.down], ['avg_pool', 'max_pool', 'down_cweight', 'down_dil_conv', 'down_dep_conv', 'down_conv']);
+  assert.deepEqual(
+    [...OP_NAMES.down],
+    ['avg_pool', 'max_pool', 'down_cweight', 'down_dil_conv', 'down_dep_conv', 'down_conv'],
+  );
   assert.deepEqual([...OP_NAMES.up], ['up_cweight', 'up_dep_conv', 'up_conv', 'up_dil_conv']);
-  assert.deepEqual([...OP_NAMES.normal], ['identity', 'none', 'cweight', 'dil_conv', 'dep_conv', 'shuffle_conv', 'conv']);
+  assert.deepEqual(
+    [...OP_NAMES.normal],
+    ['identity', 'none', 'cweight', 'dil_conv', 'dep_conv', 'shuffle_conv', 'conv'],
+  );
   assert.equal(ALL_OPS.length, 17);
   assert.deepEqual([...registeredOps()].sort(), [...ALL_OPS].sort());
 });
@@ -44,7 +50,10 @@ test('unknown op key throws UnknownOpError listing the valid keys', () => {
   const store = new ParamStore(0);
   assert.throws(
     () => createOp('sep_conv_3x3', store.scope('x'), 4, true),
-    (e: unknown) => e instanceof UnknownOpError && e.message.includes('sep_conv_3x3') && e.message.includes('down_dep_conv'),
+    (e: unknown) =>
+      e instanceof UnknownOpError &&
+      e.message.includes('sep_conv_3x3') &&
+      e.message.includes('down_dep_conv'),
   );
 });
 
@@ -71,7 +80,10 @@ for (const c of [4, 5]) {
         else assert.ok(gAbs > 0, `${op}: zero input gradient`);
         tf.dispose(g);
       } else {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), r)), params.map((p) => p.variable));
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.mul(layer.apply(x), r)),
+          params.map((p) => p.variable),
+        );
         for (const p of params) {
           const g = grads[p.variable.name]!;
           const norm = tf.sum(tf.abs(g)).dataSync()[0]!;
@@ -134,7 +146,8 @@ test('transposed conv equals its definition: out[i][j] = sum w[a][b] * z[i+a-1][
   const x = tf.tensor4d(xv, [1, 3, 3, 1]);
   const y = t.apply(x).dataSync();
   const w = store.list()[0]!.variable.dataSync();
-  const z = (i: number, j: number): number => (i >= 0 && j >= 0 && i < 6 && j < 6 && i % 2 === 0 && j % 2 === 0 ? xv[(i / 2) * 3 + j / 2]! : 0);
+  const z = (i: number, j: number): number =>
+    i >= 0 && j >= 0 && i < 6 && j < 6 && i % 2 === 0 && j % 2 === 0 ? xv[(i / 2) * 3 + j / 2]! : 0;
   for (let i = 0; i < 6; i++) {
     for (let j = 0; j < 6; j++) {
       let s = 0;
@@ -148,7 +161,10 @@ test('transposed conv equals its definition: out[i][j] = sum w[a][b] * z[i+a-1][
 test('avg_pool and max_pool give the known 2x2 results', () => {
   const x = tf.tensor4d([1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16], [1, 4, 4, 1]);
   const store = new ParamStore(0);
-  assert.deepEqual([...createOp('avg_pool', store.scope('a'), 1, true).apply(x).dataSync()], [2.5, 6.5, 10.5, 14.5]);
+  assert.deepEqual(
+    [...createOp('avg_pool', store.scope('a'), 1, true).apply(x).dataSync()],
+    [2.5, 6.5, 10.5, 14.5],
+  );
   assert.deepEqual([...createOp('max_pool', store.scope('m'), 1, true).apply(x).dataSync()], [4, 8, 12, 16]);
 });
 

@@ -128,13 +128,21 @@ export class ParamScope {
   he(name: string, shape: readonly number[], fanIn?: number): Variable {
     const fan = fanIn ?? sizeOf(shape.slice(0, shape.length - 1));
     const full = this.full(name);
-    return this.store.add(full, shape, rngFor(this.store.seed, full).normalArray(sizeOf(shape), Math.sqrt(2 / fan)));
+    return this.store.add(
+      full,
+      shape,
+      rngFor(this.store.seed, full).normalArray(sizeOf(shape), Math.sqrt(2 / fan)),
+    );
   }
 
   /** Dense weight `[in, out]`, Glorot-uniform-like normal init std = sqrt(1 / in). */
   dense(name: string, inputs: number, outputs: number): Variable {
     const full = this.full(name);
-    return this.store.add(full, [inputs, outputs], rngFor(this.store.seed, full).normalArray(inputs * outputs, Math.sqrt(1 / inputs)));
+    return this.store.add(
+      full,
+      [inputs, outputs],
+      rngFor(this.store.seed, full).normalArray(inputs * outputs, Math.sqrt(1 / inputs)),
+    );
   }
 
   /** Constant-filled parameter. */

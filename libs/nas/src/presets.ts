@@ -38,6 +38,7 @@ export const UNET_PRESETS: Readonly<Record<PresetName, UNetConfig>> = {
 /** Looks a preset up in a table; `NotFoundError` listing the valid names. */
 export function lookupPreset<T>(table: Readonly<Record<string, T>>, name: string, what: string): T {
   const cfg = table[name];
-  if (cfg === undefined) throw new NotFoundError(`${what} preset '${name}' not found; valid: ${Object.keys(table).join(', ')}`);
+  if (cfg === undefined)
+    throw new NotFoundError(`${what} preset '${name}' not found; valid: ${Object.keys(table).join(', ')}`);
   return { ...cfg };
 }

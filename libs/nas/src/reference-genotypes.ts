@@ -18,6 +18,9 @@ export type ReferenceGenotypeName = (typeof REFERENCE_GENOTYPES)[number];
 /** Loads a reference genotype by name (a fresh copy); `NotFoundError` for other names. */
 export function referenceGenotype(name: string): Genotype {
   const raw = FIXTURES[name];
-  if (raw === undefined) throw new NotFoundError(`reference genotype '${name}' not found; available: ${REFERENCE_GENOTYPES.join(', ')}`);
+  if (raw === undefined)
+    throw new NotFoundError(
+      `reference genotype '${name}' not found; available: ${REFERENCE_GENOTYPES.join(', ')}`,
+    );
   return parseGenotype(raw);
 }

@@ -8,11 +8,26 @@ import type { Layer } from './layers.js';
 import type { ParamScope } from './params.js';
 
 /** Down (stride 2) ops; index = column of `alphaDown`. */
-export const DOWN_OPS = ['avg_pool', 'max_pool', 'down_cweight', 'down_dil_conv', 'down_dep_conv', 'down_conv'] as const;
+export const DOWN_OPS = [
+  'avg_pool',
+  'max_pool',
+  'down_cweight',
+  'down_dil_conv',
+  'down_dep_conv',
+  'down_conv',
+] as const;
 /** Up (x2) ops; index = column of `alphaUp`. */
 export const UP_OPS = ['up_cweight', 'up_dep_conv', 'up_conv', 'up_dil_conv'] as const;
 /** Normal (stride 1) ops; index = column of `alphaNormal`. `none` is search-only. */
-export const NORMAL_OPS = ['identity', 'none', 'cweight', 'dil_conv', 'dep_conv', 'shuffle_conv', 'conv'] as const;
+export const NORMAL_OPS = [
+  'identity',
+  'none',
+  'cweight',
+  'dil_conv',
+  'dep_conv',
+  'shuffle_conv',
+  'conv',
+] as const;
 
 /** The three op sets by name. */
 export const OP_NAMES = { down: DOWN_OPS, up: UP_OPS, normal: NORMAL_OPS } as const;
@@ -66,6 +81,7 @@ export function registeredOps(): OpName[] {
 export function createOp(key: string, scope: ParamScope, channels: number, affine: boolean): Layer {
   opSetOf(key);
   const factory = FACTORIES.get(key as OpName);
-  if (factory === undefined) throw new UnknownOpError(`op '${key}' is not registered; registered: ${registeredOps().join(', ')}`);
+  if (factory === undefined)
+    throw new UnknownOpError(`op '${key}' is not registered; registered: ${registeredOps().join(', ')}`);
   return factory(scope, channels, affine);
 }

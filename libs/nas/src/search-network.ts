@@ -66,7 +66,12 @@ export class SearchNetwork implements NamedSearchNet {
   }
 
   apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(x.shape, this.config.inChannels, this.sizeMultiple, `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`);
+    checkInputShape(
+      x.shape,
+      this.config.inChannels,
+      this.sizeMultiple,
+      `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`,
+    );
     return tf.tidy(() => {
       const w: EdgeWeights = {
         down: tf.unstack(tf.softmax(this.alphaDown)),

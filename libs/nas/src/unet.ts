@@ -81,7 +81,12 @@ export class UNet implements NamedWeightsNet {
   }
 
   apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(x.shape, this.config.inChannels, this.sizeMultiple, `U-Net depth ${this.config.depth}: 2^depth`);
+    checkInputShape(
+      x.shape,
+      this.config.inChannels,
+      this.sizeMultiple,
+      `U-Net depth ${this.config.depth}: 2^depth`,
+    );
     return tf.tidy(() => {
       const skips: Tensor4D[] = [];
       let y = x;

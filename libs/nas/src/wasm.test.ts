@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf, type Tensor4D } from '../../tensor/src/index.js';
-import { ALL_OPS, FixedNetwork, NASUNET_PRESETS, ParamStore, SearchNetwork, createOp, referenceGenotype, type NamedWeightsNet } from './index.js';
+import {
+  ALL_OPS,
+  FixedNetwork,
+  NASUNET_PRESETS,
+  ParamStore,
+  SearchNetwork,
+  createOp,
+  referenceGenotype,
+  type NamedWeightsNet,
+} from './index.js';
 
 // Same networks and inputs on cpu (the reference) and wasm: forward outputs and gradients must agree.
 await initBackend({ backend: 'cpu' });
@@ -17,11 +26,15 @@ async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
 function closeTo(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length);
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
   assert.ok(worst < tol, `${what}: max relative difference ${worst}`);
 }
 
-function forwardAndGrads(net: NamedWeightsNet, params: tf.Variable[]): { y: Float32Array; g: Float32Array[] } {
+function forwardAndGrads(
+  net: NamedWeightsNet,
+  params: tf.Variable[],
+): { y: Float32Array; g: Float32Array[] } {
   return tf.tidy(() => {
     const y = net.apply(x, true).dataSync() as Float32Array;
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x, true), r)), params);
@@ -42,7 +55,10 @@ test('every op: wasm forward and weight gradients match cpu', async () => {
         const vars = store.list().map((p) => p.variable);
         const f = (): tf.Scalar => tf.sum(tf.mul(layer.apply(xin), rr));
         const grads = vars.length > 0 ? tf.variableGrads(f, vars).grads : {};
-        return { y: y.dataSync() as Float32Array, g: vars.map((v) => grads[v.name]!.dataSync() as Float32Array) };
+        return {
+          y: y.dataSync() as Float32Array,
+          g: vars.map((v) => grads[v.name]!.dataSync() as Float32Array),
+        };
       });
     const cpu = await onBackend('cpu', run);
     const wasm = await onBackend('wasm', run);

@@ -17,12 +17,22 @@ export class FixedCell implements Cell<void> {
   private readonly pre1: Layer;
   private readonly ops: Array<{ op: Layer; input: number }>;
   /** @param pairs the genotype half for this kind: 2 (op, input) pairs per node. */
-  constructor(scope: ParamScope, kind: CellKind, c0: number, c1: number, channels: number, pairs: Array<[string, number]>) {
+  constructor(
+    scope: ParamScope,
+    kind: CellKind,
+    c0: number,
+    c1: number,
+    channels: number,
+    pairs: Array<[string, number]>,
+  ) {
     this.nodes = pairs.length / 2;
     this.outChannels = this.nodes * channels;
     this.pre0 = preprocess(scope.child('pre0'), c0, channels, kind === 'down' ? 2 : 1, true);
     this.pre1 = preprocess(scope.child('pre1'), c1, channels, 1, true);
-    this.ops = pairs.map(([name, input], k) => ({ op: createOp(name, scope.child(`op${k}_${name}`), channels, true), input }));
+    this.ops = pairs.map(([name, input], k) => ({
+      op: createOp(name, scope.child(`op${k}_${name}`), channels, true),
+      input,
+    }));
   }
   apply(s0: Tensor4D, s1: Tensor4D): Tensor4D {
     return tf.tidy(() => {

@@ -16,7 +16,9 @@ export class MixedOp {
     readonly set: OpSet,
     channels: number,
   ) {
-    this.ops = OP_NAMES[set].map((name) => (name === 'none' ? null : createOp(name, scope.child(name), channels, false)));
+    this.ops = OP_NAMES[set].map((name) =>
+      name === 'none' ? null : createOp(name, scope.child(name), channels, false),
+    );
   }
   /**
    * @param x `[N, H, W, C]`

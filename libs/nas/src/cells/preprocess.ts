@@ -4,7 +4,13 @@ import { Conv, GroupNorm, RELU, Sequential, type Layer } from '../layers.js';
 import type { ParamScope } from '../params.js';
 
 /** `[N, H, W, inChannels] -> [N, H/stride, W/stride, C]`. */
-export function preprocess(scope: ParamScope, inChannels: number, channels: number, stride: number, affine: boolean): Layer {
+export function preprocess(
+  scope: ParamScope,
+  inChannels: number,
+  channels: number,
+  stride: number,
+  affine: boolean,
+): Layer {
   return new Sequential([
     RELU,
     new Conv(scope.child('conv'), inChannels, channels, { kernel: 1, stride }),

@@ -38,7 +38,9 @@ export class SearchCell implements Cell<EdgeWeights> {
     this.pre1 = preprocess(scope.child('pre1'), c1, channels, 1, false);
     for (let node = 0; node < nodes; node++) {
       for (let input = 0; input < node + 2; input++) {
-        this.edges.push(new MixedOp(scope.child(`e${edgeIndex(node, input)}`), edgeOpSet(kind, input), channels));
+        this.edges.push(
+          new MixedOp(scope.child(`e${edgeIndex(node, input)}`), edgeOpSet(kind, input), channels),
+        );
       }
     }
   }

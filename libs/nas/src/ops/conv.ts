@@ -3,7 +3,13 @@
  * each followed by GroupNorm and ReLU (spec section 1). C in = C out; stride-2 variants
  * map `[N, H, W, C] -> [N, H/2, W/2, C]`.
  */
-import { tf, type Tensor4D, type Variable, groupedConv2d, channelShuffle } from '../../../tensor/src/index.js';
+import {
+  tf,
+  type Tensor4D,
+  type Variable,
+  groupedConv2d,
+  channelShuffle,
+} from '../../../tensor/src/index.js';
 import { Conv, DepthwiseConv, GroupNorm, RELU, Sequential, type Layer } from '../layers.js';
 import type { ParamScope } from '../params.js';
 import { registerOp } from '../registry.js';
@@ -16,14 +22,22 @@ export function convNormRelu(
   opts: { stride?: number; dilation?: number; affine: boolean },
 ): Layer {
   return new Sequential([
-    new Conv(scope.child('conv'), inChannels, outChannels, { stride: opts.stride ?? 1, dilation: opts.dilation ?? 1 }),
+    new Conv(scope.child('conv'), inChannels, outChannels, {
+      stride: opts.stride ?? 1,
+      dilation: opts.dilation ?? 1,
+    }),
     new GroupNorm(scope.child('gn'), outChannels, opts.affine),
     RELU,
   ]);
 }
 
 /** 3x3 depthwise (stride) -> 1x1 pointwise -> GN -> ReLU. */
-export function depthwiseSeparable(scope: ParamScope, channels: number, stride: number, affine: boolean): Layer {
+export function depthwiseSeparable(
+  scope: ParamScope,
+  channels: number,
+  stride: number,
+  affine: boolean,
+): Layer {
   return new Sequential([
     new DepthwiseConv(scope.child('dw'), channels, stride),
     new Conv(scope.child('pw'), channels, channels, { kernel: 1 }),

@@ -10,7 +10,11 @@ import { registerOp } from '../registry.js';
 registerOp(
   'up_conv',
   (s, c, affine) =>
-    new Sequential([new TransposedConv(s.child('tconv'), c, c), new GroupNorm(s.child('gn'), c, affine), RELU]),
+    new Sequential([
+      new TransposedConv(s.child('tconv'), c, c),
+      new GroupNorm(s.child('gn'), c, affine),
+      RELU,
+    ]),
 );
 registerOp(
   'up_dil_conv',
