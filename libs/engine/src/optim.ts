@@ -44,8 +44,9 @@ export class AdamW {
     config: AdamWConfig = {},
   ) {
     this.config = { ...WEIGHT_OPTIMISER, weightDecay: 0, ...config };
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    // Created inside tidy so the zero tensors the variables copy from are released.
+    this.m = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** Steps taken so far. */
@@ -97,8 +98,10 @@ export class AdamW {
       if (m.length !== p.size || v.length !== p.size) {
         throw new IntegrityError(`optimiser state for variable ${i} has ${m.length} values, expected ${p.size}`);
       }
-      (this.m[i] as Variable).assign(tf.tensor(m, p.shape, 'float32'));
-      (this.v[i] as Variable).assign(tf.tensor(v, p.shape, 'float32'));
+      tf.tidy(() => {
+        (this.m[i] as Variable).assign(tf.tensor(m, p.shape, 'float32'));
+        (this.v[i] as Variable).assign(tf.tensor(v, p.shape, 'float32'));
+      });
     });
     this.t = s.t;
   }

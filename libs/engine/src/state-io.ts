@@ -30,7 +30,7 @@ export function unpackVariables(
     if (!arr || shape.join('x') !== v.shape.join('x') || arr.length !== v.size) {
       throw new IntegrityError(`${source}: '${prefix}.${i}' has shape [${shape}], the network expects [${v.shape}]`);
     }
-    v.assign(tf.tensor(arr, v.shape, 'float32'));
+    tf.tidy(() => v.assign(tf.tensor(arr, v.shape, 'float32')));
   });
 }
 
