@@ -50,22 +50,24 @@ export function padOrCrop(x: Tensor4D, top: number, bottom: number, left: number
 
 /**
  * Zero insertion by `[sh, sw]`: `[N, H, W, C] -> [N, H*sh, W*sw, C]`, input element (i, j)
- * lands at (i*sh, j*sw), everything else is 0. Uses at most 5-D tensors.
+ * lands at (i*sh, j*sw), everything else is 0. Built from 4-D reshape and concat only
+ * (5-D slices are slow on wasm; 6-D pads fail on webgpu), so it is differentiable and fast
+ * on every backend.
  */
 export function zeroInsert(x: Tensor4D, sh: number, sw: number): Tensor4D {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
     let y: Tensor4D = x;
     if (sw > 1) {
-      const x5 = tf.reshape(y, [n, h, w, 1, c]);
-      const z = tf.zeros([n, h, w, sw - 1, c]);
-      y = tf.reshape(tf.concat([x5, z], 3), [n, h, w * sw, c]);
+      const cols = tf.reshape(y, [n * h, w, 1, c]);
+      const z = tf.zeros([n * h, w, sw - 1, c]);
+      y = tf.reshape(tf.concat([cols, z], 2), [n, h, w * sw, c]);
     }
     if (sh > 1) {
       const ww = y.shape[2];
-      const x5 = tf.reshape(y, [n, h, 1, ww, c]);
-      const z = tf.zeros([n, h, sh - 1, ww, c]);
-      y = tf.reshape(tf.concat([x5, z], 2), [n, h * sh, ww, c]);
+      const rows = tf.reshape(y, [n, h, 1, ww * c]);
+      const z = tf.zeros([n, h, sh - 1, ww * c]);
+      y = tf.reshape(tf.concat([rows, z], 2), [n, h * sh, ww, c]);
     }
     return y === x ? tf.clone(x) : y;
   });

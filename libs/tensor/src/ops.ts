@@ -5,6 +5,7 @@
  */
 import { ShapeError } from '../../core/src/errors.js';
 import { tf, type Tensor4D } from './tf.js';
+import { zeroInsert } from './geometry.js';
 
 /**
  * Explicit symmetric padding `dilation * (k - 1) / 2` for an odd kernel (PyTorch's
@@ -80,25 +81,20 @@ export function subsample(x: Tensor4D, s: number): Tensor4D {
             [0, wo * s - w],
             [0, 0],
           ]);
-    const rows = tf.reshape(padded, [n, ho, s, wo * s, c]);
-    const keptRows = tf.reshape(tf.slice(rows, [0, 0, 0, 0, 0], [n, ho, 1, wo * s, c]), [n * ho, wo, s, c]);
-    return tf.reshape(tf.slice(keptRows, [0, 0, 0, 0], [n * ho, wo, 1, c]), [n, ho, wo, c]) as Tensor4D;
+    // 4-D only: rows of the view are (image, output row), then the s input rows it spans,
+    // then output columns, then the s input columns times channels.
+    const view = tf.reshape(padded, [n * ho, s, wo, s * c]);
+    return tf.reshape(tf.slice(view, [0, 0, 0, 0], [n * ho, 1, wo, c]), [n, ho, wo, c]) as Tensor4D;
   });
 }
 
 /**
  * Zero-insertion upsampling: `[N, H, W, C] -> [N, 2H, 2W, C]` with the input at even rows
  * and columns and zeros elsewhere. Followed by a stride-1 conv it is a stride-2 transposed
- * conv; built from stack/reshape so it has a gradient on every backend.
+ * conv; built from concat/reshape so it has a gradient on every backend.
  */
 export function zeroInsertUpsample2x(x: Tensor4D): Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const zeros = tf.zerosLike(x);
-    const cols = tf.reshape(tf.stack([x, zeros], 3), [n, h, 2 * w, c]);
-    const zerosRows = tf.zerosLike(cols);
-    return tf.reshape(tf.stack([cols, zerosRows], 2), [n, 2 * h, 2 * w, c]) as Tensor4D;
-  });
+  return zeroInsert(x, 2, 2);
 }
 
 /**

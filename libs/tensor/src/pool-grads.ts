@@ -33,6 +33,16 @@ export function maxPoolGradComposed(dy: Tensor4D, x: Tensor4D, y: Tensor4D, g: P
       g.dimRoundingMode,
       'channelsLast',
     );
+    if (
+      info.filterHeight === info.strideHeight &&
+      info.filterWidth === info.strideWidth &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      info.outHeight * info.strideHeight <= info.inHeight &&
+      info.outWidth * info.strideWidth <= info.inWidth
+    ) {
+      return disjointWindowsGrad(dy, x, y, info);
+    }
     const views = shiftedViews(x, info, -Infinity);
     const { top, bottom, left, right } = padForFilterGrad(info);
     const hp = info.inHeight + top + bottom;
@@ -54,4 +64,35 @@ export function maxPoolGradComposed(dy: Tensor4D, x: Tensor4D, y: Tensor4D, g: P
     const sum = parts.length === 1 ? parts[0]! : (tf.addN(parts) as Tensor4D);
     return padOrCrop(sum, -top, -bottom, -left, -right);
   });
+}
+
+/**
+ * Fast path for windows that tile the input without overlap or padding (e.g. 2x2 stride 2):
+ * views and the scattered result are plain reshapes of `[N*Ho, kh, Wo, kw*C]`.
+ */
+function disjointWindowsGrad(dy: Tensor4D, x: Tensor4D, y: Tensor4D, info: tf.backend_util.Conv2DInfo): Tensor4D {
+  // Only 4-D tensors: 5-D slices take a slow generic path on wasm (~100x slower).
+  const [n, h, w, c] = x.shape;
+  const ho = info.outHeight;
+  const wo = info.outWidth;
+  const kh = info.filterHeight;
+  const kw = info.filterWidth;
+  const used = ho * kh === h && wo * kw === w ? x : tf.slice(x, [0, 0, 0, 0], [n, ho * kh, wo * kw, c]);
+  const xw = tf.reshape(used, [n * ho, kh, wo, kw * c]);
+  const yw = tf.reshape(y, [n * ho, 1, wo, c]);
+  const dyw = tf.reshape(dy, [n * ho, 1, wo, c]);
+  let taken = tf.zerosLike(yw);
+  const rows: tf.Tensor[] = [];
+  for (let p = 0; p < kh; p++) {
+    const cols: tf.Tensor[] = [];
+    for (let q = 0; q < kw; q++) {
+      const v = tf.slice(xw, [0, p, 0, q * c], [n * ho, 1, wo, c]);
+      const hit = tf.mul(tf.cast(tf.equal(v, yw), 'float32'), tf.sub(1, taken));
+      taken = tf.add(taken, hit);
+      cols.push(tf.mul(hit, dyw));
+    }
+    rows.push(cols.length === 1 ? cols[0]! : tf.concat(cols, 3));
+  }
+  const grad = tf.reshape(rows.length === 1 ? rows[0]! : tf.concat(rows, 1), [n, ho * kh, wo * kw, c]) as Tensor4D;
+  return padOrCrop(grad, 0, h - ho * kh, 0, w - wo * kw);
 }
