@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../tensor/src/index.js';
+import { initBackend, tf, type Tensor4D } from '../../tensor/src/index.js';
 import { ResourceLimitError, ShapeError, ValidationError } from '../../core/src/errors.js';
 import {
   FixedNetwork,
@@ -100,4 +100,29 @@ test('bad sizes and inputs are refused', () => {
     () => estimateCost({ architecture: 'nasunet_search', config: tiny }, { ...at, batch: 0 }),
     ValidationError,
   );
+});
+
+test('activation estimate is within 20% of the bytes the gradient tape really holds (tiny derived net, U-Net)', () => {
+  const x = tf.randomNormal([2, 32, 32, 1]) as Tensor4D;
+  const nets: Array<[string, unknown, unknown, FixedNetwork | UNet]> = [
+    ['nasunet', tiny, v2, FixedNetwork.fromGenotype(v2, tiny)],
+    ['unet', UNET_PRESETS.tiny, undefined, new UNet(UNET_PRESETS.tiny)],
+  ];
+  for (const [architecture, config, genotype, net] of nets) {
+    const base = tf.memory().numBytes;
+    let held = 0;
+    const { value, grads } = tf.variableGrads(() => {
+      const y = tf.mean(net.apply(x, true)) as tf.Scalar;
+      held = tf.memory().numBytes - base;
+      return y;
+    }, net.weightParams());
+    tf.dispose([value, ...Object.values(grads)]);
+    const est = estimateCost(
+      { architecture, config, genotype },
+      { batch: 2, height: 32, width: 32 },
+    ).activationBytes;
+    assert.ok(Math.abs(est / held - 1) < 0.2, `${architecture}: estimated ${est} B, tape holds ${held} B`);
+    net.dispose();
+  }
+  x.dispose();
 });
