@@ -1,0 +1,136 @@
+/** Helpers for payloads that travel as streams of chunks. */
+import { Observable } from 'rxjs';
+import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import { DEFAULT_CHUNK_BYTES } from './options.js';
+
+/**
+ * Splits bytes into consecutive views of at most `chunkBytes` bytes (no copy). Yields one
+ * empty chunk for empty input, so that a file of size 0 still appears in a stream.
+ */
+export function* splitChunks(bytes: Uint8Array, chunkBytes: number = DEFAULT_CHUNK_BYTES): Generator<Uint8Array> {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new ValidationError(`chunkBytes must be a positive integer, got ${chunkBytes}`);
+  if (bytes.byteLength === 0) {
+    yield bytes;
+    return;
+  }
+  for (let off = 0; off < bytes.byteLength; off += chunkBytes) yield bytes.subarray(off, Math.min(off + chunkBytes, bytes.byteLength));
+}
+
+/**
+ * Concatenates a stream of chunks, failing with `ResourceLimitError` as soon as the total
+ * exceeds `maxBytes` (the rest of the stream is not read).
+ * @param what names the payload in the error message, e.g. "volume".
+ */
+export async function collectChunks(chunks: AsyncIterable<Uint8Array>, maxBytes: number, what = 'payload'): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new ResourceLimitError(`${what} exceeds the limit of ${maxBytes} bytes`);
+    parts.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Adapts an Observable (what Nest hands a `@GrpcStreamMethod` handler) to an async
+ * iterable. Subscribes at once (not on first read) and buffers values until they are
+ * read; breaking out of the loop unsubscribes. Can be iterated once.
+ */
+export function observableToAsyncIterable<T>(source: Observable<T>): AsyncIterable<T> {
+  const buffer: T[] = [];
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const sub = source.subscribe({
+    next: (v) => {
+      buffer.push(v);
+      notify();
+    },
+    error: (e: unknown) => {
+      failure = { error: e };
+      notify();
+    },
+    complete: () => {
+      done = true;
+      notify();
+    },
+  });
+  const iterator: AsyncIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        if (buffer.length > 0) return { value: buffer.shift() as T, done: false };
+        if (failure) throw failure.error;
+        if (done) return { value: undefined, done: true };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      sub.unsubscribe();
+      buffer.length = 0;
+      done = true;
+      return { value: undefined, done: true };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+/**
+ * The way to write a client-streaming (or bidi) Nest gRPC handler: returns, synchronously,
+ * an Observable that feeds the request stream to `consume` as an async iterable and emits
+ * its result.
+ *
+ * Nest (12.x) completes the request stream only after the handler's return value is
+ * available; a handler that is `async` and awaits the end of the stream therefore waits
+ * forever. Return this Observable from a plain (non-async) method instead:
+ * `upload(m: Observable<Req>): Observable<Res> { return fromClientStream(m, (it) => svc.upload(it)); }`
+ */
+export function fromClientStream<T, R>(messages: Observable<T>, consume: (requests: AsyncIterable<T>) => Promise<R>): Observable<R> {
+  return new Observable<R>((subscriber) => {
+    const requests = observableToAsyncIterable(messages);
+    consume(requests).then(
+      (result) => {
+        subscriber.next(result);
+        subscriber.complete();
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => void requests[Symbol.asyncIterator]().return?.();
+  });
+}
+
+/** Emits the values of an async iterable as an Observable (what Nest expects back from a streaming handler). */
+export function asyncIterableToObservable<T>(source: AsyncIterable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const it = source[Symbol.asyncIterator]();
+    let stopped = false;
+    void (async () => {
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (stopped) return;
+          if (r.done) break;
+          subscriber.next(r.value);
+        }
+        subscriber.complete();
+      } catch (e) {
+        if (!stopped) subscriber.error(e);
+      }
+    })();
+    return () => {
+      stopped = true;
+      void it.return?.();
+    };
+  });
+}
