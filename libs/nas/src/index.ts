@@ -88,6 +88,8 @@ export {
   NormalizationSchema,
   WeightSpecSchema,
   createModelBundle,
+  createModelBundleAsync,
+  serializeWeightsAsync,
   loadModelBundle,
   parseManifest,
   serializeWeights,

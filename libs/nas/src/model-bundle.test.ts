@@ -17,6 +17,7 @@ import {
   UNet,
   UNET_PRESETS,
   createModelBundle,
+  createModelBundleAsync,
   loadModelBundle,
   readModelBundleDir,
   referenceGenotype,
@@ -77,6 +78,14 @@ test('in memory: save -> load gives identical outputs (a fresh net differs)', ()
   assert.deepEqual(manifest.genotype, v2);
   assert.deepEqual(manifest.preprocessing.classes[1], { code: 1, name: 'prostate' });
   for (const n of [net, fresh, loaded]) n.dispose();
+});
+
+test('async bundle creation gives the same bytes and manifest', async () => {
+  const { net, bundle } = makeBundle();
+  const again = await createModelBundleAsync(net, desc);
+  assert.deepEqual(again.manifest, bundle.manifest);
+  assert.deepEqual(again.weights, bundle.weights);
+  net.dispose();
 });
 
 test('weights are little-endian float32 at the recorded offsets', () => {

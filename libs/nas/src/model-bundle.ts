@@ -105,13 +105,32 @@ export function parseManifest(value: unknown): BundleManifest {
 
 /** Serialises named weights to little-endian float32 with their table. */
 export function serializeWeights(named: readonly NamedWeight[]): { specs: WeightSpec[]; bytes: Uint8Array } {
+  return packWeights(
+    named,
+    named.map((p) => p.variable.dataSync() as Float32Array),
+  );
+}
+
+/** {@link serializeWeights} with asynchronous reads (required on `webgpu`, where sync reads fail in Node). */
+export async function serializeWeightsAsync(
+  named: readonly NamedWeight[],
+): Promise<{ specs: WeightSpec[]; bytes: Uint8Array }> {
+  const values: Float32Array[] = [];
+  for (const p of named) values.push((await p.variable.data()) as Float32Array);
+  return packWeights(named, values);
+}
+
+function packWeights(
+  named: readonly NamedWeight[],
+  data: readonly Float32Array[],
+): { specs: WeightSpec[]; bytes: Uint8Array } {
   const total = named.reduce((n, p) => n + p.variable.size, 0);
   const bytes = new Uint8Array(total * 4);
   const view = new DataView(bytes.buffer);
   const specs: WeightSpec[] = [];
   let offset = 0;
-  for (const { name, variable } of named) {
-    const values = variable.dataSync();
+  for (const [k, { name, variable }] of named.entries()) {
+    const values = data[k]!;
     specs.push({ name, shape: [...variable.shape], dtype: 'float32', offset });
     for (let i = 0; i < values.length; i++) view.setFloat32(offset + 4 * i, values[i]!, true);
     offset += 4 * values.length;
@@ -168,7 +187,21 @@ export function loadWeightsInto(
  * (`ValidationError` otherwise).
  */
 export function createModelBundle(net: NamedWeightsNet, desc: ModelDescription): ModelBundle {
-  const { specs, bytes } = serializeWeights(net.namedWeights());
+  return assembleBundle(serializeWeights(net.namedWeights()), desc);
+}
+
+/** {@link createModelBundle} with asynchronous reads of the weights (use on `webgpu`). */
+export async function createModelBundleAsync(
+  net: NamedWeightsNet,
+  desc: ModelDescription,
+): Promise<ModelBundle> {
+  return assembleBundle(await serializeWeightsAsync(net.namedWeights()), desc);
+}
+
+function assembleBundle(
+  { specs, bytes }: { specs: WeightSpec[]; bytes: Uint8Array },
+  desc: ModelDescription,
+): ModelBundle {
   const manifest = parseManifest({
     formatVersion: BUNDLE_FORMAT_VERSION,
     architecture: desc.architecture,

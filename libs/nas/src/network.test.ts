@@ -138,11 +138,12 @@ test('supernet: a forward/backward step leaves no tensors behind', () => {
   x.dispose();
 });
 
-test('supernet: deriveGenotype returns a valid genotype; equal seeds build identical nets', () => {
+test('supernet: deriveGenotype returns a valid genotype; equal seeds build identical nets', async () => {
   const a = new SearchNetwork(tiny, { seed: 4 });
   const b = new SearchNetwork(tiny, { seed: 4 });
   const c = new SearchNetwork(tiny, { seed: 5 });
   assert.deepEqual(a.deriveGenotype(), b.deriveGenotype());
+  assert.deepEqual(await a.deriveGenotypeAsync(), a.deriveGenotype());
   const x = tf.randomNormal([1, 8, 8, 1], 0, 1, 'float32', 9) as Tensor4D;
   const ya = a.apply(x, true).dataSync();
   const yb = b.apply(x, true).dataSync();

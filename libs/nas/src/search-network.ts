@@ -104,6 +104,18 @@ export class SearchNetwork implements NamedSearchNet {
   deriveGenotype(): Genotype {
     return deriveGenotypeFromAlphas(this.alphaArrays(), this.config.nodes);
   }
+  /** {@link alphaArrays} with asynchronous reads (required on `webgpu`, where sync reads fail in Node). */
+  async alphaArraysAsync(): Promise<AlphaArrays> {
+    return {
+      down: (await this.alphaDown.array()) as number[][],
+      up: (await this.alphaUp.array()) as number[][],
+      normal: (await this.alphaNormal.array()) as number[][],
+    };
+  }
+  /** {@link deriveGenotype} with asynchronous reads (use on `webgpu`). */
+  async deriveGenotypeAsync(): Promise<Genotype> {
+    return deriveGenotypeFromAlphas(await this.alphaArraysAsync(), this.config.nodes);
+  }
   parameterCount(): number {
     return this.weights.count();
   }
