@@ -40,10 +40,14 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
-    const interrupted = await this.queue.markInterrupted(SEARCH_JOB_KIND);
-    for (const job of interrupted) {
+    for (const job of await this.queue.markInterrupted(SEARCH_JOB_KIND)) {
       this.logger.warn(`job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`);
-      if (this.config.NASUNET_RESUME_ON_START) await this.queue.requeue(job.id);
+    }
+    if (this.config.NASUNET_RESUME_ON_START) {
+      // Every interrupted job, including those left interrupted by an earlier start without resume.
+      for (const job of await this.queue.list({ kind: SEARCH_JOB_KIND, states: ['interrupted'], limit: 1000 })) {
+        await this.queue.requeue(job.id);
+      }
     }
     this.worker = new JobWorker<SearchParams, SearchJobResult>(
       this.queue,

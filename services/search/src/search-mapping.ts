@@ -93,6 +93,10 @@ export function toWatchSearchResponse(jobId: string, update: JobUpdate): WatchSe
     };
   }
   const e = update.event;
+  if (e.type === 'interrupted') {
+    // Persisted when the process restarted while the job ran: report it in the stream.
+    return { jobId, time: toTimestamp(e.at), state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultGenotype: null } };
+  }
   if (e.type === 'step') {
     return { jobId, time: toTimestamp(e.at), step: e.data as SearchStepPayload };
   }

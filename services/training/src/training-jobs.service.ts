@@ -50,7 +50,12 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
     for (const job of await this.queue.markInterrupted(TRAINING_JOB_KIND)) {
       this.logger.warn(`job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`);
-      if (this.config.NASUNET_RESUME_ON_START) await this.queue.requeue(job.id);
+    }
+    if (this.config.NASUNET_RESUME_ON_START) {
+      // Every interrupted job, including those left interrupted by an earlier start without resume.
+      for (const job of await this.queue.list({ kind: TRAINING_JOB_KIND, states: ['interrupted'], limit: 1000 })) {
+        await this.queue.requeue(job.id);
+      }
     }
     this.worker = new JobWorker<TrainingParams, TrainingJobResult>(
       this.queue,

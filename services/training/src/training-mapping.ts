@@ -81,6 +81,10 @@ export function toWatchTrainingResponse(jobId: string, update: JobUpdate): Watch
     };
   }
   const e = update.event;
+  if (e.type === 'interrupted') {
+    // Persisted when the process restarted while the job ran: report it in the stream.
+    return { jobId, time: toTimestamp(e.at), state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultModel: null } };
+  }
   if (e.type === 'step') return { jobId, time: toTimestamp(e.at), step: e.data as TrainingStepPayload };
   if (e.type === 'epoch') return { jobId, time: toTimestamp(e.at), epoch: e.data as TrainingEpochPayload };
   return undefined;

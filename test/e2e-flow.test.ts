@@ -1,0 +1,209 @@
+/**
+ * End to end, real processes and sockets: the four services on free ports; a tiny search
+ * -> training -> alias -> segmentation flow through gRPC; then bad input, each with its
+ * exact status code and nothing stored changed.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { encodeNifti, makeVolume } from '../libs/data/src/index.js';
+import {
+  createRegistryClient,
+  createSearchClient,
+  createSegmentationClient,
+  createTrainingClient,
+  type Dataset__Output,
+  type ModelRegistryServiceClient,
+  type SearchServiceClient,
+  type SegmentationServiceClient,
+  type TrainingServiceClient,
+  type WatchSearchResponse__Output,
+  type WatchTrainingResponse__Output,
+  type GetGenotypeResponse__Output,
+  type GetModelResponse__Output,
+  type SegmentResponse__Output,
+  type StartSearchResponse__Output,
+  type StartTrainingResponse__Output,
+  type SegmentVolumeResponse__Output,
+} from '../libs/rpc/src/index.js';
+import { call, collect, registerDataset, statusOf } from './support/grpc.js';
+import { Suite } from './support/suite.js';
+import { foregroundDice, syntheticFiles, type SyntheticCase } from './support/synthetic.js';
+
+const SIZE = 32;
+const MAX_PIXELS = 64 * 64;
+let dataDir: string;
+let suite: Suite;
+let registry: ModelRegistryServiceClient;
+let search: SearchServiceClient;
+let training: TrainingServiceClient;
+let segmentation: SegmentationServiceClient;
+let dataset: Dataset__Output;
+let cases: SyntheticCase[];
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-'));
+  suite = new Suite(dataDir, { NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS) });
+  await suite.start(['registry', 'search', 'training', 'inference']);
+  registry = createRegistryClient(suite.address('registry'));
+  search = createSearchClient(suite.address('search'));
+  training = createTrainingClient(suite.address('training'));
+  segmentation = createSegmentationClient(suite.address('inference'));
+  const synth = syntheticFiles(10, SIZE, 3);
+  cases = synth.cases;
+  dataset = await registerDataset(
+    registry,
+    { name: 'synthetic-e2e', layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames: synth.classNames, caseCount: cases.length },
+    synth.files,
+  );
+});
+
+after(async () => {
+  for (const c of [registry, search, training, segmentation]) c?.close();
+  await suite?.stopAll();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function rawImage(c: SyntheticCase) {
+  return { dtype: 'PIXEL_DTYPE_UINT8', height: c.height, width: c.width, channels: 1, data: Buffer.from(c.pixels) } as const;
+}
+
+test('search -> train -> register -> alias -> segment through gRPC', async () => {
+  const started = await call<StartSearchResponse__Output>(search, 'startSearch', {
+    dataset: { name: dataset.name },
+    searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+    budget: { maxEpochs: 1 },
+    seed: 1,
+    genotypeName: 'e2e-genotype',
+    hyperParameters: { batchSize: 2, imageSize: SIZE },
+  });
+  const searchId = started.job!.jobId;
+  assert.equal(started.job!.state, 'JOB_STATE_QUEUED');
+  assert.equal(started.job!.dataset!.digest, dataset.digest);
+  const searchEvents = await collect<WatchSearchResponse__Output>(search.watchSearch({ jobId: searchId }, { deadline: Date.now() + 300_000 }));
+  const searchEnd = searchEvents.at(-1)!;
+  assert.equal(searchEnd.state?.state, 'JOB_STATE_DONE', JSON.stringify(searchEnd));
+  assert.deepEqual(searchEnd.state?.resultGenotype, { name: 'e2e-genotype', version: 1 });
+  assert.ok(searchEvents.some((e) => e.event === 'step'), 'step events are streamed');
+  const epochEvent = searchEvents.find((e) => e.event === 'epoch')!;
+  assert.equal(epochEvent.epoch!.alphas.length, 3);
+
+  const geno = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', { genotype: { name: 'e2e-genotype', version: 0 } });
+  assert.equal(geno.genotype!.version, 1);
+  assert.equal(geno.genotype!.lineage!.searchJobId, searchId);
+  assert.equal(geno.genotype!.lineage!.datasetDigest, dataset.digest);
+  assert.deepEqual(JSON.parse(geno.genotype!.genotypeJson), JSON.parse(epochEvent.epoch!.genotypeJson));
+
+  const trainStart = await call<StartTrainingResponse__Output>(training, 'startTraining', {
+    genotype: { name: 'e2e-genotype', version: 1 },
+    dataset: { name: dataset.name },
+    hyperParameters: { epochs: 12, batchSize: 2, learningRate: 0.01, initChannels: 4, depth: 2, imageSize: SIZE, validationFraction: 0.2 },
+    seed: 1,
+    modelName: 'e2e-model',
+  });
+  const trainId = trainStart.job!.jobId;
+  const trainEvents = await collect<WatchTrainingResponse__Output>(training.watchTraining({ jobId: trainId }, { deadline: Date.now() + 300_000 }));
+  const trainEnd = trainEvents.at(-1)!;
+  assert.equal(trainEnd.state?.state, 'JOB_STATE_DONE', JSON.stringify(trainEnd));
+  assert.equal(trainEnd.state?.resultModel?.version, 1);
+
+  const model = await call<GetModelResponse__Output>(registry, 'getModel', { model: { name: 'e2e-model', version: 1 } });
+  assert.equal(model.model!.lineage!.trainingJobId, trainId);
+  assert.equal(model.model!.lineage!.datasetDigest, dataset.digest);
+  assert.deepEqual(model.model!.genotype, { name: 'e2e-genotype', version: 1 });
+  const weightsDigest = model.model!.artifacts.find((a) => a.name === 'weights.bin')!.digest;
+
+  await call(registry, 'setAlias', { name: 'e2e-model', alias: 'production', version: 1 });
+  const c = cases[0]!;
+  const seg = await call<SegmentResponse__Output>(segmentation, 'segment', { model: { name: 'e2e-model', alias: 'production' }, raw: rawImage(c) });
+  assert.deepEqual(seg.model, { name: 'e2e-model', version: 1, alias: 'production', weightsDigest });
+  assert.equal(seg.mask!.height, SIZE);
+  assert.equal(seg.mask!.width, SIZE);
+  const mask = new Uint8Array(seg.mask!.data);
+  assert.equal(mask.length, SIZE * SIZE);
+  const dice = foregroundDice(mask, c.labels, 3);
+  assert.ok(dice > 0.3, `foreground Dice ${dice.toFixed(3)} should exceed 0.3`);
+  const counted = seg.classVolumes.reduce((s, v) => s + Number(v.voxelCount), 0);
+  assert.equal(counted, SIZE * SIZE);
+
+  // The same image as PNG gives the same mask.
+  const { files } = syntheticFiles(1, SIZE, 3);
+  const png = files.get(`images/${c.id}.png`)!;
+  const segPng = await call<SegmentResponse__Output>(segmentation, 'segment', { model: { name: 'e2e-model', version: 1 }, png: Buffer.from(png) });
+  assert.deepEqual(new Uint8Array(segPng.mask!.data), mask);
+
+  // A volume of two slices as NIfTI: the label volume comes back in chunks.
+  const vol = makeVolume(Float32Array.from([...cases[0]!.pixels, ...cases[1]!.pixels]), [SIZE, SIZE, 2], [0.5, 0.5, 2]);
+  const nifti = encodeNifti(vol, 'float32');
+  const stream = segmentation.segmentVolume({ deadline: Date.now() + 60_000 });
+  const replies = new Promise<SegmentVolumeResponse__Output[]>((resolve, reject) => {
+    const out: SegmentVolumeResponse__Output[] = [];
+    stream.on('data', (m: SegmentVolumeResponse__Output) => out.push(m));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(out));
+  });
+  stream.write({ header: { model: { name: 'e2e-model', alias: 'production' }, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+  stream.write({ niftiChunk: Buffer.from(nifti.subarray(0, 1000)) });
+  stream.write({ niftiChunk: Buffer.from(nifti.subarray(1000)) });
+  stream.end();
+  const out = await replies;
+  const summary = out[0]!.summary!;
+  assert.equal(summary.depth, 2);
+  assert.equal(summary.model!.version, 1);
+  const volMask = Buffer.concat(out.slice(1).map((m) => m.maskChunk!));
+  assert.equal(volMask.length, SIZE * SIZE * 2);
+  assert.equal(Number(summary.maskSizeBytes), volMask.length);
+  assert.equal(summary.classVolumes.reduce((s, v) => s + Number(v.voxelCount), 0), SIZE * SIZE * 2);
+  assert.equal(summary.classVolumes[0]!.volumeMm3, Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2);
+});
+
+test('bad input: exact status codes and nothing stored changed', async () => {
+  const snapshot = async () =>
+    JSON.stringify([
+      await call(registry, 'listDatasets', {}),
+      await call(registry, 'listGenotypes', {}),
+      await call(registry, 'listModels', {}),
+      await call(search, 'listSearches', {}),
+      await call(training, 'listTrainings', {}),
+    ]);
+  const before = await snapshot();
+  const model = { name: 'e2e-model', version: 1 };
+  const c = cases[0]!;
+  const badGenotype = JSON.stringify({ version: 1, nodes: 2, down: [['no_such_op', 0]], up: [] });
+  const cases_: Array<[string, () => Promise<unknown>, number]> = [
+    ['invalid genotype (registry)', () => call(registry, 'createGenotype', { name: 'bad-genotype', genotypeJson: badGenotype }), status.INVALID_ARGUMENT],
+    ['unknown model', () => call(segmentation, 'segment', { model: { name: 'no-such-model' }, raw: rawImage(c) }), status.NOT_FOUND],
+    ['unknown alias', () => call(segmentation, 'segment', { model: { name: 'e2e-model', alias: 'staging' }, raw: rawImage(c) }), status.NOT_FOUND],
+    ['unknown genotype for training', () => call(training, 'startTraining', { genotype: { name: 'no-such-genotype' }, dataset: { name: dataset.name }, modelName: 'x' }), status.NOT_FOUND],
+    ['unknown dataset for search', () => call(search, 'startSearch', { dataset: { name: 'no-such-dataset' }, searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' }, budget: { maxEpochs: 1 }, genotypeName: 'x' }), status.NOT_FOUND],
+    ['search without budget', () => call(search, 'startSearch', { dataset: { name: dataset.name }, searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' }, budget: {}, genotypeName: 'x' }), status.INVALID_ARGUMENT],
+    ['search over the memory limit', () => call(search, 'startSearch', { dataset: { name: dataset.name }, searchSpace: { initChannels: 256, depth: 6, nodes: 6 }, budget: { maxEpochs: 1 }, genotypeName: 'x', hyperParameters: { batchSize: 64, imageSize: 4096 } }), status.RESOURCE_EXHAUSTED],
+    ['corrupt PNG', () => call(segmentation, 'segment', { model, png: Buffer.from('\x89PNG\r\n\x1a\nthis is not a png') }), status.INVALID_ARGUMENT],
+    ['wrong dtype', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), dtype: 'PIXEL_DTYPE_UNSPECIFIED' } }), status.INVALID_ARGUMENT],
+    ['wrong shape (bytes)', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), height: SIZE + 1 } }), status.INVALID_ARGUMENT],
+    ['wrong channel count', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), channels: 3, data: Buffer.alloc(SIZE * SIZE * 3) } }), status.INVALID_ARGUMENT],
+    ['image over the size limit', () => call(segmentation, 'segment', { model, raw: { dtype: 'PIXEL_DTYPE_UINT8', height: 128, width: 128, channels: 1, data: Buffer.alloc(128 * 128) } }), status.RESOURCE_EXHAUSTED],
+    ['request past its deadline', () => call(segmentation, 'segment', { model, raw: rawImage(c) }, -1), status.DEADLINE_EXCEEDED],
+    [
+      'corrupt NIfTI',
+      () =>
+        new Promise((resolve, reject) => {
+          const s = segmentation.segmentVolume({ deadline: Date.now() + 30_000 });
+          s.on('data', () => undefined);
+          s.on('error', reject);
+          s.on('end', resolve);
+          s.write({ header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+          s.write({ niftiChunk: Buffer.alloc(400, 7) });
+          s.end();
+        }),
+      status.INVALID_ARGUMENT,
+    ],
+  ];
+  for (const [name, run, code] of cases_) {
+    assert.equal(await statusOf(run()), code, name);
+  }
+  assert.equal(await snapshot(), before, 'nothing stored changed');
+});

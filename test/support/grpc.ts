@@ -1,0 +1,58 @@
+/**
+ * Promise helpers around the generated clients for the tests.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { splitChunks } from '../../libs/rpc/src/index.js';
+import type { ModelRegistryServiceClient, Dataset__Output, DatasetMetadata } from '../../libs/rpc/src/index.js';
+
+/** Calls a unary method; resolves with the response or rejects with the ServiceError. */
+export function call<Res>(
+  client: grpc.Client,
+  method: string,
+  request: unknown,
+  deadlineMs = 30_000,
+): Promise<Res> {
+  const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
+  return new Promise((resolve, reject) => {
+    fn(request, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+/** The status code of a failed call (or 'ok'). */
+export async function statusOf(p: Promise<unknown>): Promise<number | 'ok'> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as grpc.ServiceError).code;
+  }
+}
+
+/** Reads a server stream to its end. */
+export function collect<T>(stream: grpc.ClientReadableStream<T>): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const out: T[] = [];
+    stream.on('data', (m: T) => out.push(m));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(out));
+  });
+}
+
+/** Uploads a folder's files (relative path -> bytes) as a dataset through RegisterDataset. */
+export function registerDataset(
+  client: ModelRegistryServiceClient,
+  metadata: DatasetMetadata,
+  files: Map<string, Uint8Array>,
+): Promise<Dataset__Output> {
+  return new Promise((resolve, reject) => {
+    const stream = client.registerDataset({ deadline: Date.now() + 60_000 }, (err, res) => {
+      if (err) reject(err);
+      else resolve(res!.dataset!);
+    });
+    stream.write({ metadata: { description: '', ...metadata } });
+    for (const [path, bytes] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const chunk of splitChunks(bytes, 64 * 1024)) stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
+    }
+    stream.end();
+  });
+}
