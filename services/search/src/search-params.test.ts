@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ValidationError } from '../../../libs/core/src/index.js';
+import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
+import { parseStartSearch } from './search-params.js';
+
+function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchRequest__Output {
+  return {
+    dataset: { name: 'prostate', digest: '' },
+    searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 0, depth: 0, nodes: 0 },
+    budget: { maxEpochs: 4, maxSteps: 0, maxSeconds: 0 },
+    seed: 3,
+    genotypeName: 'prostate-cells',
+    hyperParameters: null,
+    ...over,
+  };
+}
+
+test('a preset is expanded and explicit fields override it; defaults are filled in', () => {
+  const p = parseStartSearch(request({ searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 0, nodes: 0 } }));
+  assert.deepEqual(p.space, { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 2, nodes: 2 });
+  assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40 });
+  assert.equal(p.seed, 3);
+});
+
+test('bad requests name the offending field', () => {
+  const cases: Array<[Partial<StartSearchRequest__Output>, RegExp]> = [
+    [{ budget: { maxEpochs: 0, maxSteps: 0, maxSeconds: 0 } }, /^budget: at least one/],
+    [{ genotypeName: 'Bad Name' }, /^genotypeName: /],
+    [{ dataset: { name: '', digest: '' } }, /^dataset\.name: /],
+    [{ searchSpace: { preset: 'SEARCH_SPACE_PRESET_UNSPECIFIED', initChannels: 4, depth: 0, nodes: 2 } }, /^search_space\.depth: is required/],
+    [
+      { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0 } },
+      /^hyper_parameters\.image_size: must be a multiple of 2\^\(depth\+1\) = 8, got 36/,
+    ],
+    [{ dataset: null }, /^dataset: is required/],
+  ];
+  for (const [over, message] of cases) {
+    assert.throws(() => parseStartSearch(request(over)), (err: unknown) => err instanceof ValidationError && message.test(err.message));
+  }
+});
