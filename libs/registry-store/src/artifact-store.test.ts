@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IntegrityError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
+import { FsArtifactStore, sha256Digest } from './artifact-store.js';
+
+test('artifacts are content-addressed and a flipped byte is caught on read', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'art-'));
+  try {
+    const store = new FsArtifactStore(dir);
+    const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256);
+    const blob = await store.put(bytes);
+    assert.equal(blob.digest, sha256Digest(bytes));
+    assert.deepEqual([blob.sizeBytes, blob.existed], [3000, false]);
+    assert.equal((await store.put(bytes)).existed, true);
+    assert.deepEqual(await store.get(blob.digest), Buffer.from(bytes));
+    const chunks: Uint8Array[] = [];
+    for await (const c of store.read(blob.digest, 1024)) chunks.push(c);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.from(bytes));
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+
+    const path = store.pathOf(blob.digest);
+    const stored = await readFile(path);
+    stored[1234] = stored[1234]! ^ 0x01;
+    await writeFile(path, stored);
+    await assert.rejects(store.get(blob.digest), IntegrityError);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of store.read(blob.digest, 1024)) void _;
+      })(),
+      IntegrityError,
+    );
+    await assert.rejects(store.get(sha256Digest('absent')), NotFoundError);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a writer over its limit fails and abort leaves no file behind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'art-'));
+  try {
+    const store = new FsArtifactStore(dir);
+    const w = await store.createWriter(4);
+    await w.write(new Uint8Array(3));
+    await assert.rejects(w.write(new Uint8Array(2)), ResourceLimitError);
+    await w.abort();
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,12 @@
+/**
+ * Public API of libs/registry-store: the asynchronous `RegistryStore` interface, its
+ * SQLite implementation with migrations, the content-addressed filesystem artifact store,
+ * and `ModelRegistry`, which validates and combines them.
+ */
+export * from './types.js';
+export * from './names.js';
+export * from './artifact-store.js';
+export * from './manifest.js';
+export * from './migrations.js';
+export * from './sqlite-store.js';
+export * from './registry.js';

@@ -1,0 +1,80 @@
+/**
+ * Numbered schema migrations of the SQLite registry. Each is applied once, in its own
+ * transaction together with its row in `schema_migrations`; never edit an applied one,
+ * append a new one.
+ */
+import type Database from 'better-sqlite3';
+
+/** One schema change. */
+export interface Migration {
+  /** 1, 2, 3 ... in order. */
+  version: number;
+  /** Short description stored in the migrations table. */
+  name: string;
+  /** SQL statements run in the migration's transaction. */
+  sql: string;
+}
+
+const immutable = (table: string): string =>
+  `CREATE TRIGGER ${table}_immutable BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} rows are immutable'); END;`;
+
+/** All migrations, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'datasets, genotypes, models, aliases',
+    sql: `
+      CREATE TABLE datasets (
+        name TEXT PRIMARY KEY, digest TEXT NOT NULL, layout TEXT NOT NULL, class_names TEXT NOT NULL,
+        case_count INTEGER NOT NULL, uri TEXT NOT NULL, size_bytes INTEGER NOT NULL,
+        file_count INTEGER NOT NULL, description TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE dataset_files (
+        dataset TEXT NOT NULL REFERENCES datasets(name), relative_path TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (dataset, relative_path));
+      CREATE TABLE genotypes (
+        name TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), genotype_json TEXT NOT NULL,
+        dataset_digest TEXT NOT NULL, search_job_id TEXT NOT NULL, alpha_history_digest TEXT NOT NULL,
+        created_at TEXT NOT NULL, PRIMARY KEY (name, version));
+      CREATE TABLE models (
+        name TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), architecture TEXT NOT NULL,
+        genotype_name TEXT, genotype_version INTEGER, config_json TEXT NOT NULL, metrics_json TEXT NOT NULL,
+        class_names TEXT NOT NULL, training_job_id TEXT NOT NULL, dataset_digest TEXT NOT NULL,
+        created_at TEXT NOT NULL, PRIMARY KEY (name, version),
+        FOREIGN KEY (genotype_name, genotype_version) REFERENCES genotypes(name, version));
+      CREATE TABLE model_artifacts (
+        model_name TEXT NOT NULL, model_version INTEGER NOT NULL, artifact_name TEXT NOT NULL,
+        digest TEXT NOT NULL, size_bytes INTEGER NOT NULL,
+        PRIMARY KEY (model_name, model_version, artifact_name),
+        FOREIGN KEY (model_name, model_version) REFERENCES models(name, version));
+      CREATE TABLE aliases (
+        model_name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (model_name, alias), FOREIGN KEY (model_name, version) REFERENCES models(name, version));
+      CREATE TABLE alias_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, model_name TEXT NOT NULL, alias TEXT NOT NULL,
+        previous_version INTEGER NOT NULL, new_version INTEGER NOT NULL, changed_at TEXT NOT NULL);
+      ${immutable('datasets')}
+      ${immutable('dataset_files')}
+      ${immutable('genotypes')}
+      ${immutable('models')}
+      ${immutable('model_artifacts')}
+    `,
+  },
+];
+
+/**
+ * Applies every migration newer than the database's, each in a transaction.
+ * Idempotent: a second call changes nothing. Returns the schema version afterwards.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const current = (): number => (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    db.transaction(() => {
+      if (m.version <= current()) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  return current();
+}

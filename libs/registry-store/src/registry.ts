@@ -1,0 +1,410 @@
+/**
+ * The model registry's operations: validation, artifacts and metadata together. Services
+ * call this; it never assumes the metadata store answers synchronously. A call that fails
+ * leaves the registry as it was (new blobs of a failed upload are removed again).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AlreadyExistsError, IntegrityError, NotFoundError, ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import { parseGenotype } from '../../nas/src/index.js';
+import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
+import { checkArtifactName, checkName, checkOptionalDigest, checkRelativePath, checkVersion } from './names.js';
+import { SqliteRegistryStore } from './sqlite-store.js';
+import type {
+  DatasetFileRecord,
+  DatasetLayout,
+  DatasetRecord,
+  GenotypeLineage,
+  GenotypeRecord,
+  ModelLineage,
+  ModelRecord,
+  ModelSelector,
+  Page,
+  PageQuery,
+  RegistryStore,
+} from './types.js';
+
+/** Size limits of the registry, in bytes. */
+export interface RegistryLimits {
+  /** Largest model upload (all artifacts of one version together). */
+  maxModelBytes: number;
+  /** Largest uploaded dataset (all files together). */
+  maxDatasetBytes: number;
+  /** Largest alpha history JSON. */
+  maxAlphaHistoryBytes: number;
+}
+
+/** Defaults: 512 MiB models, 4 GiB datasets, 8 MiB alpha histories. */
+export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = {
+  maxModelBytes: 512 * 1024 * 1024,
+  maxDatasetBytes: 4 * 1024 * 1024 * 1024,
+  maxAlphaHistoryBytes: 8 * 1024 * 1024,
+};
+
+/** Descriptive fields of a dataset being registered. */
+export interface DatasetMetadataInput {
+  name: string;
+  layout: DatasetLayout;
+  classNames: string[];
+  caseCount: number;
+  description: string;
+}
+
+/** A piece of one dataset file (consecutive pieces of one path are appended). */
+export interface FilePiece {
+  relativePath: string;
+  data: Uint8Array;
+}
+
+/** A piece of one model artifact (consecutive pieces of one name are appended). */
+export interface ArtifactPiece {
+  artifactName: string;
+  data: Uint8Array;
+}
+
+/** Descriptive fields of a model version being uploaded. */
+export interface ModelMetadataInput {
+  name: string;
+  architecture: string;
+  /** Required for architecture "nasunet"; version 0 = latest. */
+  genotype?: { name: string; version: number };
+  configJson: string;
+  metricsJson: string;
+  lineage: ModelLineage;
+  classNames: string[];
+}
+
+/** Input of {@link ModelRegistry.createGenotype}. */
+export interface GenotypeInput {
+  name: string;
+  genotypeJson: string;
+  lineage: GenotypeLineage;
+  /** "" = none. */
+  alphaHistoryJson: string;
+}
+
+function checkJsonObject(field: string, text: string, allowEmpty: boolean): string {
+  if (text === '' && allowEmpty) return '{}';
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new ValidationError(`${field} is not valid JSON`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(`${field} must be a JSON object`);
+  return text;
+}
+
+function checkClassNames(field: string, names: string[]): string[] {
+  if (names.length < 2 || names.length > 255) throw new ValidationError(`${field} must list 2..255 class names (index 0 = background), got ${names.length}`);
+  names.forEach((n, i) => {
+    if (n.trim() === '' || n.length > 64) throw new ValidationError(`${field}[${i}] must be 1..64 non-blank characters`);
+  });
+  return names;
+}
+
+function checkDatasetMetadata(m: DatasetMetadataInput): void {
+  checkName('dataset name', m.name);
+  if (m.layout !== 'msd' && m.layout !== 'image_pairs') throw new ValidationError('dataset layout must be MSD or IMAGE_PAIRS');
+  checkClassNames('class_names', m.classNames);
+  if (!Number.isInteger(m.caseCount) || m.caseCount < 1) throw new ValidationError(`case_count must be an integer >= 1, got ${m.caseCount}`);
+  if (m.description.length > 1000) throw new ValidationError('description must be at most 1000 characters');
+}
+
+async function hashFile(path: string): Promise<{ digest: string; sizeBytes: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const c of createReadStream(path)) {
+    hash.update(c as Buffer);
+    size += (c as Buffer).byteLength;
+  }
+  return { digest: 'sha256:' + hash.digest('hex'), sizeBytes: size };
+}
+
+async function listFilesRecursive(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** The registry: metadata store + artifact store + validation. */
+export class ModelRegistry {
+  constructor(
+    readonly store: RegistryStore,
+    readonly artifacts: FsArtifactStore,
+    readonly limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
+  ) {}
+
+  /** Opens the embedded registry under `dataDir`: `registry.db` (SQLite) and `artifacts/`. */
+  static async openEmbedded(dataDir: string, limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS): Promise<ModelRegistry> {
+    const store = await SqliteRegistryStore.open(join(dataDir, 'registry.db'));
+    return new ModelRegistry(store, new FsArtifactStore(join(dataDir, 'artifacts')), limits);
+  }
+
+  /** Closes the metadata store. */
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  // ---- datasets ----
+
+  /** Stores uploaded files as artifacts and registers the dataset. */
+  async registerDataset(meta: DatasetMetadataInput, pieces: AsyncIterable<FilePiece>): Promise<DatasetRecord> {
+    checkDatasetMetadata(meta);
+    await this.ensureDatasetNameFree(meta.name);
+    const files: DatasetFileRecord[] = [];
+    const created: string[] = [];
+    const seen = new Set<string>();
+    let current: { path: string; writer: BlobWriter } | undefined;
+    let total = 0;
+    const finish = async (): Promise<void> => {
+      if (!current) return;
+      const blob = await current.writer.commit();
+      if (!blob.existed) created.push(blob.digest);
+      files.push({ relativePath: current.path, sizeBytes: blob.sizeBytes, digest: blob.digest });
+      current = undefined;
+    };
+    try {
+      for await (const piece of pieces) {
+        if (!current || current.path !== piece.relativePath) {
+          await finish();
+          checkRelativePath(piece.relativePath);
+          if (seen.has(piece.relativePath)) throw new ValidationError(`file "${piece.relativePath}" was sent twice; send each file's chunks consecutively`);
+          seen.add(piece.relativePath);
+          current = { path: piece.relativePath, writer: await this.artifacts.createWriter() };
+        }
+        total += piece.data.byteLength;
+        if (total > this.limits.maxDatasetBytes) throw new ResourceLimitError(`dataset upload exceeds the limit of ${this.limits.maxDatasetBytes} bytes`);
+        await current.writer.write(piece.data);
+      }
+      await finish();
+      if (files.length === 0) throw new ValidationError('dataset upload contained no files');
+      return await this.store.createDataset({ ...meta, uri: 'registry', files });
+    } catch (e) {
+      await current?.writer.abort();
+      for (const d of created) await this.artifacts.remove(d);
+      throw e;
+    }
+  }
+
+  /** Registers a dataset at a file:// URI readable by every worker; reads it once for the digest. */
+  async registerDatasetUri(meta: DatasetMetadataInput, uri: string): Promise<DatasetRecord> {
+    checkDatasetMetadata(meta);
+    const root = this.uriToPath(uri);
+    await this.ensureDatasetNameFree(meta.name);
+    let st;
+    try {
+      st = await stat(root);
+    } catch {
+      throw new NotFoundError(`dataset directory of uri ${JSON.stringify(uri)} not found`);
+    }
+    if (!st.isDirectory()) throw new ValidationError(`uri ${JSON.stringify(uri)} must name a directory`);
+    const paths = await listFilesRecursive(root);
+    if (paths.length === 0) throw new ValidationError(`dataset directory of uri ${JSON.stringify(uri)} is empty`);
+    const files: DatasetFileRecord[] = [];
+    for (const p of paths) files.push({ relativePath: relative(root, p).split(sep).join('/'), ...(await hashFile(p)) });
+    return this.store.createDataset({ ...meta, uri, files });
+  }
+
+  /** A dataset and its manifest. */
+  async getDataset(name: string): Promise<{ dataset: DatasetRecord; files: DatasetFileRecord[] }> {
+    const dataset = await this.store.getDataset(name);
+    return { dataset, files: await this.store.getDatasetFiles(name) };
+  }
+
+  /** Datasets sorted by name. */
+  listDatasets(page: PageQuery): Promise<Page<DatasetRecord>> {
+    return this.store.listDatasets(page);
+  }
+
+  /**
+   * The files of a dataset in manifest order, in chunks, each verified against its
+   * digest (`IntegrityError` when stored or referenced bytes changed).
+   */
+  async *readDataset(name: string, chunkBytes: number): AsyncGenerator<FilePiece> {
+    const { dataset, files } = await this.getDataset(name);
+    for (const f of files) {
+      if (dataset.uri === 'registry') {
+        for await (const data of this.artifacts.read(f.digest, chunkBytes)) yield { relativePath: f.relativePath, data };
+      } else {
+        const path = join(this.uriToPath(dataset.uri), ...f.relativePath.split('/'));
+        const hash = createHash('sha256');
+        let pending: Uint8Array | undefined;
+        for await (const c of createReadStream(path, { highWaterMark: chunkBytes })) {
+          hash.update(c as Buffer);
+          if (pending) yield { relativePath: f.relativePath, data: pending };
+          pending = c as Buffer;
+        }
+        if ('sha256:' + hash.digest('hex') !== f.digest) throw new IntegrityError(`dataset "${name}" file "${f.relativePath}" changed since registration`);
+        yield { relativePath: f.relativePath, data: pending ?? new Uint8Array(0) };
+      }
+    }
+  }
+
+  // ---- genotypes ----
+
+  /** Validates the genotype (libs/nas rules) and adds a new version with its alpha history. */
+  async createGenotype(input: GenotypeInput): Promise<GenotypeRecord> {
+    checkName('genotype name', input.name);
+    const genotype = parseGenotype(input.genotypeJson);
+    checkOptionalDigest('lineage.dataset_digest', input.lineage.datasetDigest);
+    if (input.lineage.searchJobId.length > 128) throw new ValidationError('lineage.search_job_id must be at most 128 characters');
+    let alphaHistoryDigest = '';
+    let createdBlob: string | undefined;
+    if (input.alphaHistoryJson !== '') {
+      const bytes = Buffer.from(input.alphaHistoryJson, 'utf8');
+      if (bytes.byteLength > this.limits.maxAlphaHistoryBytes) throw new ResourceLimitError(`alpha_history_json exceeds the limit of ${this.limits.maxAlphaHistoryBytes} bytes`);
+      try {
+        JSON.parse(input.alphaHistoryJson);
+      } catch {
+        throw new ValidationError('alpha_history_json is not valid JSON');
+      }
+      const blob = await this.artifacts.put(bytes);
+      alphaHistoryDigest = blob.digest;
+      if (!blob.existed) createdBlob = blob.digest;
+    }
+    try {
+      return await this.store.createGenotype({ name: input.name, genotypeJson: JSON.stringify(genotype), lineage: input.lineage, alphaHistoryDigest });
+    } catch (e) {
+      if (createdBlob) await this.artifacts.remove(createdBlob);
+      throw e;
+    }
+  }
+
+  /** One genotype version and its alpha history JSON ("" when none). */
+  async getGenotype(name: string, version = 0): Promise<{ genotype: GenotypeRecord; alphaHistoryJson: string }> {
+    const genotype = await this.store.getGenotype(name, version || undefined);
+    const alphaHistoryJson = genotype.alphaHistoryDigest ? Buffer.from(await this.artifacts.get(genotype.alphaHistoryDigest)).toString('utf8') : '';
+    return { genotype, alphaHistoryJson };
+  }
+
+  /** Genotype versions, optionally of one name. */
+  listGenotypes(name: string | undefined, page: PageQuery): Promise<Page<GenotypeRecord>> {
+    return this.store.listGenotypes(name, page);
+  }
+
+  // ---- models ----
+
+  /** Stores a model version's artifacts and registers it (the next version number). */
+  async uploadModel(meta: ModelMetadataInput, pieces: AsyncIterable<ArtifactPiece>): Promise<ModelRecord> {
+    checkName('model name', meta.name);
+    if (!/^[a-z0-9_]{1,64}$/.test(meta.architecture)) throw new ValidationError('architecture must be 1..64 characters of a-z, 0-9, _');
+    checkClassNames('class_names', meta.classNames);
+    const configJson = checkJsonObject('config_json', meta.configJson, true);
+    const metricsJson = checkJsonObject('metrics_json', meta.metricsJson, true);
+    checkOptionalDigest('lineage.dataset_digest', meta.lineage.datasetDigest);
+    let genotype: { name: string; version: number } | undefined;
+    if (meta.genotype && meta.genotype.name !== '') {
+      const g = await this.store.getGenotype(checkName('genotype name', meta.genotype.name), meta.genotype.version || undefined);
+      genotype = { name: g.name, version: g.version };
+    } else if (meta.architecture === 'nasunet') {
+      throw new ValidationError('genotype is required when architecture is "nasunet"');
+    }
+    const artifacts: ModelRecord['artifacts'] = [];
+    const created: string[] = [];
+    const seen = new Set<string>();
+    let current: { name: string; writer: BlobWriter } | undefined;
+    let total = 0;
+    const finish = async (): Promise<void> => {
+      if (!current) return;
+      const blob = await current.writer.commit();
+      if (!blob.existed) created.push(blob.digest);
+      artifacts.push({ name: current.name, digest: blob.digest, sizeBytes: blob.sizeBytes });
+      current = undefined;
+    };
+    try {
+      for await (const piece of pieces) {
+        if (!current || current.name !== piece.artifactName) {
+          await finish();
+          checkArtifactName(piece.artifactName);
+          if (seen.has(piece.artifactName)) throw new ValidationError(`artifact "${piece.artifactName}" was sent twice; send each artifact's chunks consecutively`);
+          seen.add(piece.artifactName);
+          current = { name: piece.artifactName, writer: await this.artifacts.createWriter() };
+        }
+        total += piece.data.byteLength;
+        if (total > this.limits.maxModelBytes) throw new ResourceLimitError(`model upload exceeds the limit of ${this.limits.maxModelBytes} bytes`);
+        await current.writer.write(piece.data);
+      }
+      await finish();
+      if (artifacts.length === 0) throw new ValidationError('model upload contained no artifacts');
+      artifacts.sort((a, b) => (a.name < b.name ? -1 : 1));
+      return await this.store.createModel({ name: meta.name, architecture: meta.architecture, genotype, configJson, metricsJson, lineage: meta.lineage, classNames: meta.classNames, artifacts });
+    } catch (e) {
+      await current?.writer.abort();
+      for (const d of created) await this.artifacts.remove(d);
+      throw e;
+    }
+  }
+
+  /** One model version (by version, alias, or latest). */
+  getModel(sel: ModelSelector): Promise<ModelRecord> {
+    checkName('model name', sel.name);
+    if (sel.alias) checkName('alias', sel.alias);
+    return this.store.getModel(sel);
+  }
+
+  /** Model versions, optionally of one name. */
+  listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>> {
+    return this.store.listModels(name, page);
+  }
+
+  /**
+   * A model version and a generator of its artifacts' chunks (all artifacts, or only
+   * `artifactName`), each verified against its digest.
+   */
+  async downloadModel(sel: ModelSelector, artifactName: string, chunkBytes: number): Promise<{ model: ModelRecord; pieces: AsyncGenerator<ArtifactPiece> }> {
+    const model = await this.getModel(sel);
+    const chosen = artifactName === '' ? model.artifacts : model.artifacts.filter((a) => a.name === artifactName);
+    if (chosen.length === 0) throw new NotFoundError(`model "${model.name}" version ${model.version} has no artifact "${artifactName}"`);
+    const artifacts = this.artifacts;
+    async function* pieces(): AsyncGenerator<ArtifactPiece> {
+      for (const a of chosen) for await (const data of artifacts.read(a.digest, chunkBytes)) yield { artifactName: a.name, data };
+    }
+    return { model, pieces: pieces() };
+  }
+
+  /** Points an alias at a version; returns the model and the previous version (0 if new). */
+  async setAlias(name: string, alias: string, version: number): Promise<{ model: ModelRecord; previousVersion: number }> {
+    checkName('model name', name);
+    checkName('alias', alias);
+    checkVersion('version', version);
+    const previousVersion = await this.store.setAlias(name, alias, version);
+    return { model: await this.store.getModel({ name, version }), previousVersion };
+  }
+
+  /** Removes an alias; returns the version it pointed at. */
+  deleteAlias(name: string, alias: string): Promise<number> {
+    checkName('model name', name);
+    checkName('alias', alias);
+    return this.store.deleteAlias(name, alias);
+  }
+
+  private uriToPath(uri: string): string {
+    if (!uri.startsWith('file:///')) throw new ValidationError(`uri ${JSON.stringify(uri)} is not supported: use an absolute file:/// URI`);
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      throw new ValidationError(`uri ${JSON.stringify(uri)} is not a valid file URI`);
+    }
+  }
+
+  private async ensureDatasetNameFree(name: string): Promise<void> {
+    try {
+      await this.store.getDataset(name);
+    } catch (e) {
+      if (e instanceof NotFoundError) return;
+      throw e;
+    }
+    throw new AlreadyExistsError(`dataset "${name}" already exists; datasets are immutable, choose another name`);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Records and the asynchronous `RegistryStore` interface. Every method returns a Promise:
+ * the SQLite implementation answers synchronously inside, a PostgreSQL one will not, and
+ * nothing above this interface may tell the difference.
+ */
+
+/** Dataset file layouts (mirrors the proto's DatasetLayout without the prefix). */
+export type DatasetLayout = 'msd' | 'image_pairs';
+
+/** One file of a dataset's manifest. */
+export interface DatasetFileRecord {
+  /** '/'-separated path relative to the dataset root. */
+  relativePath: string;
+  /** Size in bytes. */
+  sizeBytes: number;
+  /** "sha256:<hex>" of the file's bytes; for uploaded datasets also its artifact key. */
+  digest: string;
+}
+
+/** A registered dataset (immutable). */
+export interface DatasetRecord {
+  name: string;
+  /** "sha256:<hex>" of the canonical manifest (see `manifestDigest`). */
+  digest: string;
+  layout: DatasetLayout;
+  /** Class names by label value; index 0 = background. */
+  classNames: string[];
+  caseCount: number;
+  /** "registry" for uploaded files, else the file:// URI of the dataset root. */
+  uri: string;
+  sizeBytes: number;
+  fileCount: number;
+  description: string;
+  /** RFC 3339 UTC. */
+  createdAt: string;
+}
+
+/** Input of `createDataset`. */
+export interface NewDataset {
+  name: string;
+  layout: DatasetLayout;
+  classNames: string[];
+  caseCount: number;
+  uri: string;
+  description: string;
+  /** Manifest; the digest is computed by the store from it. */
+  files: DatasetFileRecord[];
+}
+
+/** Where a genotype came from. */
+export interface GenotypeLineage {
+  /** "sha256:<hex>" or "". */
+  datasetDigest: string;
+  /** Search job id or "". */
+  searchJobId: string;
+}
+
+/** One immutable genotype version. */
+export interface GenotypeRecord {
+  name: string;
+  /** >= 1, numbered per name. */
+  version: number;
+  /** Canonical genotype JSON. */
+  genotypeJson: string;
+  lineage: GenotypeLineage;
+  /** Artifact digest of the alpha history JSON, or "". */
+  alphaHistoryDigest: string;
+  createdAt: string;
+}
+
+/** Input of `createGenotype` (the version is assigned by the store). */
+export interface NewGenotype {
+  name: string;
+  genotypeJson: string;
+  lineage: GenotypeLineage;
+  alphaHistoryDigest: string;
+}
+
+/** One stored artifact of a model version. */
+export interface ArtifactRecord {
+  name: string;
+  digest: string;
+  sizeBytes: number;
+}
+
+/** Where a model came from. */
+export interface ModelLineage {
+  trainingJobId: string;
+  datasetDigest: string;
+}
+
+/** One immutable model version. */
+export interface ModelRecord {
+  name: string;
+  version: number;
+  /** Architecture key, e.g. "nasunet" or "unet". */
+  architecture: string;
+  /** Genotype the net was derived from; undefined for baselines. */
+  genotype?: { name: string; version: number };
+  configJson: string;
+  metricsJson: string;
+  lineage: ModelLineage;
+  classNames: string[];
+  /** Sorted by name. */
+  artifacts: ArtifactRecord[];
+  /** Aliases pointing at this version now, sorted. */
+  aliases: string[];
+  createdAt: string;
+}
+
+/** Input of `createModel` (the version is assigned by the store). */
+export interface NewModel {
+  name: string;
+  architecture: string;
+  genotype?: { name: string; version: number };
+  configJson: string;
+  metricsJson: string;
+  lineage: ModelLineage;
+  classNames: string[];
+  artifacts: ArtifactRecord[];
+}
+
+/** Picks one model version: by number, by alias, or the latest when both are absent. */
+export interface ModelSelector {
+  name: string;
+  version?: number;
+  alias?: string;
+}
+
+/** One past move of an alias. */
+export interface AliasHistoryEntry {
+  model: string;
+  alias: string;
+  /** Version before the change; 0 when the alias was created. */
+  previousVersion: number;
+  /** Version after; 0 when the alias was deleted. */
+  newVersion: number;
+  changedAt: string;
+}
+
+/** Paging input: `offset` from a previous page's `nextOffset`. */
+export interface PageQuery {
+  /** 1..1000. */
+  limit: number;
+  /** >= 0. */
+  offset: number;
+}
+
+/** One page of results. */
+export interface Page<T> {
+  items: T[];
+  /** Offset of the next page; undefined on the last page. */
+  nextOffset?: number;
+}
+
+/** Metadata storage of the registry. Implementations: SQLite now, PostgreSQL later. */
+export interface RegistryStore {
+  /** Adds a dataset. `AlreadyExistsError` when the name is taken. */
+  createDataset(input: NewDataset): Promise<DatasetRecord>;
+  /** `NotFoundError` when unknown. */
+  getDataset(name: string): Promise<DatasetRecord>;
+  /** The dataset's manifest, sorted by path. `NotFoundError` when unknown. */
+  getDatasetFiles(name: string): Promise<DatasetFileRecord[]>;
+  /** Datasets sorted by name. */
+  listDatasets(page: PageQuery): Promise<Page<DatasetRecord>>;
+
+  /** Adds the next version of a genotype (1 for a new name). */
+  createGenotype(input: NewGenotype): Promise<GenotypeRecord>;
+  /** `version` undefined or 0 = latest. `NotFoundError` when unknown. */
+  getGenotype(name: string, version?: number): Promise<GenotypeRecord>;
+  /** Sorted by name, then version descending; `name` filters. */
+  listGenotypes(name: string | undefined, page: PageQuery): Promise<Page<GenotypeRecord>>;
+
+  /** Adds the next version of a model (1 for a new name). */
+  createModel(input: NewModel): Promise<ModelRecord>;
+  /** `NotFoundError` for an unknown name, version or alias. */
+  getModel(selector: ModelSelector): Promise<ModelRecord>;
+  /** Sorted by name, then version descending; `name` filters. */
+  listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>>;
+  /** Points `alias` at `version` atomically, recording the move. Returns the previous version (0 if new). */
+  setAlias(name: string, alias: string, version: number): Promise<number>;
+  /** Removes `alias`, recording it; returns the version it pointed at. `NotFoundError` if absent. */
+  deleteAlias(name: string, alias: string): Promise<number>;
+  /** Past moves of an alias, oldest first. */
+  aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]>;
+
+  /** The schema version now applied. */
+  schemaVersion(): Promise<number>;
+  /** Releases the connection. */
+  close(): Promise<void>;
+}
