@@ -21,11 +21,22 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function writeCase(dir: string, name: string, shape: [number, number, number], labelShape: [number, number, number] = shape): void {
+function writeCase(
+  dir: string,
+  name: string,
+  shape: [number, number, number],
+  labelShape: [number, number, number] = shape,
+): void {
   const n = shape[0] * shape[1] * shape[2];
-  const img = makeVolume(Float32Array.from({ length: n }, (_, i) => (i * 7) % 13), shape);
+  const img = makeVolume(
+    Float32Array.from({ length: n }, (_, i) => (i * 7) % 13),
+    shape,
+  );
   const m = labelShape[0] * labelShape[1] * labelShape[2];
-  const lab = makeVolume(Float32Array.from({ length: m }, (_, i) => (i % 5 === 0 ? 1 : 0)), labelShape);
+  const lab = makeVolume(
+    Float32Array.from({ length: m }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+    labelShape,
+  );
   mkdirSync(join(dir, 'images'), { recursive: true });
   mkdirSync(join(dir, 'labels'), { recursive: true });
   writeFileSync(join(dir, 'images', name), encodeNifti(img, 'float32', true));
@@ -35,7 +46,16 @@ function writeCase(dir: string, name: string, shape: [number, number, number], l
 test('--help explains the options and the exit codes; bad option values exit 2', () => {
   const h = cli(['search', '--help']);
   assert.equal(h.code, 0);
-  for (const s of ['--checkpoint-interval', '--warmup-steps', '--resume', '--backend', '--preset', 'default: "tiny"', 'Exit codes', '130']) {
+  for (const s of [
+    '--checkpoint-interval',
+    '--warmup-steps',
+    '--resume',
+    '--backend',
+    '--preset',
+    'default: "tiny"',
+    'Exit codes',
+    '130',
+  ]) {
     assert.ok(h.stdout.includes(s), `help mentions ${s}`);
   }
   const bad = cli(['search', '--synthetic', '--epochs', '0']);
@@ -48,7 +68,18 @@ test('--help explains the options and the exit codes; bad option values exit 2',
 
 test('bad input: a missing folder, a label of another shape, a truncated .nii.gz', () => {
   const missing = join(work, 'does-not-exist');
-  const r1 = cli(['train', '--data', missing, '--genotype', 'v2', '--backend', 'cpu', '--quiet', '--out', join(work, 'o1')]);
+  const r1 = cli([
+    'train',
+    '--data',
+    missing,
+    '--genotype',
+    'v2',
+    '--backend',
+    'cpu',
+    '--quiet',
+    '--out',
+    join(work, 'o1'),
+  ]);
   assert.notEqual(r1.code, 0);
   assert.equal(r1.code, 3);
   assert.ok(r1.stderr.includes(missing), r1.stderr);
@@ -57,7 +88,18 @@ test('bad input: a missing folder, a label of another shape, a truncated .nii.gz
   writeCase(shapeDir, 'case_001.nii.gz', [8, 8, 2]);
   writeCase(shapeDir, 'case_002.nii.gz', [8, 8, 2], [8, 8, 3]);
   writeCase(shapeDir, 'case_003.nii.gz', [8, 8, 2]);
-  const r2 = cli(['train', '--data', shapeDir, '--genotype', 'v2', '--backend', 'cpu', '--quiet', '--out', join(work, 'o2')]);
+  const r2 = cli([
+    'train',
+    '--data',
+    shapeDir,
+    '--genotype',
+    'v2',
+    '--backend',
+    'cpu',
+    '--quiet',
+    '--out',
+    join(work, 'o2'),
+  ]);
   assert.equal(r2.code, 3);
   assert.match(r2.stderr, /case_002\.nii\.gz/);
   assert.match(r2.stderr, /shape/);
@@ -69,12 +111,37 @@ test('bad input: a missing folder, a label of another shape, a truncated .nii.gz
   const f = join(truncDir, 'images', 'case_003.nii.gz');
   const bytes = readFileSync(f);
   writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length / 2)));
-  const r3 = cli(['train', '--data', truncDir, '--genotype', 'v2', '--backend', 'cpu', '--quiet', '--out', join(work, 'o3')]);
+  const r3 = cli([
+    'train',
+    '--data',
+    truncDir,
+    '--genotype',
+    'v2',
+    '--backend',
+    'cpu',
+    '--quiet',
+    '--out',
+    join(work, 'o3'),
+  ]);
   assert.equal(r3.code, 3);
   assert.match(r3.stderr, /case_003\.nii\.gz/);
 });
 
-const SEARCH = ['search', '--synthetic', 'count=16,size=16,seed=3', '--epochs', '2', '--batch-size', '2', '--seed', '5', '--backend', 'wasm', '--json', '--quiet'];
+const SEARCH = [
+  'search',
+  '--synthetic',
+  'count=16,size=16,seed=3',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '2',
+  '--seed',
+  '5',
+  '--backend',
+  'wasm',
+  '--json',
+  '--quiet',
+];
 
 interface ResultLine {
   type: 'result';
@@ -86,7 +153,10 @@ interface ResultLine {
 }
 
 function resultOf(stdout: string): ResultLine {
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string });
   const r = lines.find((l) => l.type === 'result');
   assert.ok(r, 'a result line');
   return r as ResultLine;
@@ -99,7 +169,9 @@ test('a search killed with SIGKILL mid-epoch resumes to the same genotype and me
   assert.equal(expected.steps, 6);
 
   const outB = join(work, 'killed');
-  const child = spawn(process.execPath, [MAIN, ...SEARCH, '--checkpoint-every-steps', '1', '--out', outB], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...SEARCH, '--checkpoint-every-steps', '1', '--out', outB], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let buf = '';
   const killedAt = await new Promise<{ step: number; stepInEpoch: number } | null>((resolve) => {
     child.stdout.setEncoding('utf8');
@@ -118,9 +190,13 @@ test('a search killed with SIGKILL mid-epoch resumes to the same genotype and me
     child.on('exit', () => resolve(null));
   });
   assert.ok(killedAt, 'the child wrote a mid-epoch checkpoint before finishing');
-  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r)));
+  await new Promise((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r),
+  );
   assert.equal(child.signalCode, 'SIGKILL');
-  const meta = decodeCheckpoint<{ state: { step: number; stepInEpoch: number } }>(readFileSync(join(outB, 'search.ckpt'))).meta;
+  const meta = decodeCheckpoint<{ state: { step: number; stepInEpoch: number } }>(
+    readFileSync(join(outB, 'search.ckpt')),
+  ).meta;
   assert.ok(meta.state.step < expected.steps, 'the run was stopped before its end');
 
   const resumed = cli([...SEARCH, '--out', outB, '--resume']);

@@ -55,12 +55,23 @@ export function sliceSpacing(spacingMm: [number, number, number], axis: Axis): [
 }
 
 /** Converts data's sliced dataset (labels required) to the engine's slice set. */
-export function toSliceSet(s: SlicedDataset, ids: ReadonlySet<string> | null, spacing: Record<string, [number, number, number]>): SliceSet {
+export function toSliceSet(
+  s: SlicedDataset,
+  ids: ReadonlySet<string> | null,
+  spacing: Record<string, [number, number, number]>,
+): SliceSet {
   const slices = s.slices
     .filter((x) => ids === null || ids.has(x.caseId))
     .map((x) => {
-      if (!x.label) throw new ValidationError(`case ${x.caseId} has no label; training and evaluation need labels`);
-      return { caseId: x.caseId, index: x.sliceIndex, image: x.image, label: Uint8Array.from(x.label) };
+      if (!x.label)
+        throw new ValidationError(`case ${x.caseId} has no label; training and evaluation need labels`);
+      return {
+        caseId: x.caseId,
+        index: x.sliceIndex,
+        image: x.image,
+        label: Uint8Array.from(x.label),
+        region: { ...x.pad },
+      };
     });
   return {
     height: s.height,
@@ -74,14 +85,21 @@ export function toSliceSet(s: SlicedDataset, ids: ReadonlySet<string> | null, sp
 }
 
 /** Loads, splits and slices a dataset. `padMultiple` is 2^(depth+1) of the model. */
-export async function prepareData(req: DataRequest, padMultiple: number, seed: number, classes?: ClassInfo[]): Promise<PreparedData> {
+export async function prepareData(
+  req: DataRequest,
+  padMultiple: number,
+  seed: number,
+  classes?: ClassInfo[],
+): Promise<PreparedData> {
   const dataset = await loadDataset(req.ref, {
     ...(req.maxCases !== undefined ? { maxCases: req.maxCases } : {}),
     onBadCase: req.skipBadCases ? 'skip' : 'fail',
     requireLabels: true,
   });
   if (dataset.cases.length < 3) {
-    throw new ValidationError(`dataset ${req.ref} has ${dataset.cases.length} case(s); at least 3 are needed for train/val/test`);
+    throw new ValidationError(
+      `dataset ${req.ref} has ${dataset.cases.length} case(s); at least 3 are needed for train/val/test`,
+    );
   }
   const sliceAxis = req.sliceAxis ?? 2;
   const useClasses = classes ?? dataset.classes;
@@ -93,7 +111,8 @@ export async function prepareData(req: DataRequest, padMultiple: number, seed: n
   );
   const spacing: Record<string, [number, number, number]> = {};
   for (const c of dataset.cases) spacing[c.id] = sliceSpacing(c.image.spacingMm, sliceAxis);
-  const set = (ids: string[] | null): SliceSet => toSliceSet(sliced, ids === null ? null : new Set(ids), spacing);
+  const set = (ids: string[] | null): SliceSet =>
+    toSliceSet(sliced, ids === null ? null : new Set(ids), spacing);
   return {
     dataset,
     classes: useClasses.map((c) => ({ ...c })),

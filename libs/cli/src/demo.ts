@@ -12,7 +12,7 @@ import type { Runner } from './runner.js';
 export const DEMO = {
   synthetic: { count: 24, size: 32, seed: 7, noise: 0.12 },
   search: { epochs: 4, batchSize: 2, warmupSteps: 2, patience: 3 },
-  train: { epochs: 15, batchSize: 4, lr: 1e-2, channels: 8 },
+  train: { epochs: 40, batchSize: 4, lr: 1e-2, channels: 8 },
 } as const;
 
 /** Options of {@link runDemo}. */
@@ -40,7 +40,15 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
   const ref = `synthetic:count=${s.count},size=${s.size},seed=${s.seed},noise=${s.noise}`;
   const data = { ref, sliceAxis: 2 as const, valFraction: 0.2, testFraction: 0.2, skipBadCases: false };
   const ctx = { ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.signal ? { signal: o.signal } : {}) };
-  const common = { data, preset: 'tiny', seed: o.seed, outDir: o.outDir, resume: false, diceWeight: 1, checkpointIntervalSeconds: 60 };
+  const common = {
+    data,
+    preset: 'tiny',
+    seed: o.seed,
+    outDir: o.outDir,
+    resume: false,
+    diceWeight: 1,
+    checkpointIntervalSeconds: 60,
+  };
 
   o.log(`[1/4] search on ${s.count} synthetic ${s.size}x${s.size} phantoms (tiny preset)\n`);
   const sr = await runner.search({ ...common, ...DEMO.search }, ctx);
@@ -48,10 +56,15 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
 
   o.log('[2/4] train the derived network\n');
   const tr = await runner.train({ ...common, ...DEMO.train, arch: 'nasunet', genotype: sr.genotype }, ctx);
-  o.log(`      best val Dice ${tr.bestValDice.toFixed(4)} (untrained ${tr.initialValDice?.toFixed(4) ?? '?'}), ${tr.parameterCount} parameters\n`);
+  o.log(
+    `      best val Dice ${tr.bestValDice.toFixed(4)} (untrained ${tr.initialValDice?.toFixed(4) ?? '?'}), ${tr.parameterCount} parameters\n`,
+  );
 
   o.log('[3/4] evaluate on the held-out test cases\n');
-  const ev = await runner.evaluate({ modelDir: tr.modelDir, data, split: 'test', seed: o.seed, outDir: o.outDir, hd95: true }, ctx);
+  const ev = await runner.evaluate(
+    { modelDir: tr.modelDir, data, split: 'test', seed: o.seed, outDir: o.outDir, hd95: true },
+    ctx,
+  );
 
   o.log('[4/4] segment one test image\n');
   const caseId = ev.report.perCase[0]?.caseId;
@@ -60,12 +73,25 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
   if (!c) throw new NotFoundError('synthetic set is empty');
   const [w, h] = c.image.shape;
   const input = join(o.outDir, `${c.id}.png`);
-  writeFileAtomic(input, encodePngGray(c.image.data.map((v) => v * 200), w, h));
+  writeFileAtomic(
+    input,
+    encodePngGray(
+      c.image.data.map((v) => v * 200),
+      w,
+      h,
+    ),
+  );
   const seg = await runner.segment({ modelDir: tr.modelDir, input, outDir: o.outDir }, ctx);
 
-  o.log(`\n${ev.report.perClass.map((p) => `  ${p.name}: Dice ${p.dice.mean?.toFixed(4) ?? '-'} +- ${p.dice.sd?.toFixed(4) ?? '-'}`).join('\n')}\n`);
-  o.log(`Test Dice (mean over foreground classes, ${ev.report.nCases} cases): ${ev.report.meanDice.toFixed(4)}\n`);
-  o.log(`Files in ${o.outDir}: genotype.json, alphas.png, search-curves.png, train-curves.png, model/, report.txt, ${seg.overlayPath}\n`);
+  o.log(
+    `\n${ev.report.perClass.map((p) => `  ${p.name}: Dice ${p.dice.mean?.toFixed(4) ?? '-'} +- ${p.dice.sd?.toFixed(4) ?? '-'}`).join('\n')}\n`,
+  );
+  o.log(
+    `Test Dice (mean over foreground classes, ${ev.report.nCases} cases): ${ev.report.meanDice.toFixed(4)}\n`,
+  );
+  o.log(
+    `Files in ${o.outDir}: genotype.json, alphas.png, search-curves.png, train-curves.png, model/, report.txt, ${seg.overlayPath}\n`,
+  );
   return {
     testDice: ev.report.meanDice,
     untrainedValDice: tr.initialValDice,

@@ -39,7 +39,8 @@ export const EXIT_CODES_HELP = `Exit codes:
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CancelledError) return EXIT.CANCELLED;
   if (err instanceof ResourceLimitError) return EXIT.RESOURCE;
-  if (err instanceof DataFormatError || err instanceof NotFoundError || err instanceof IntegrityError) return EXIT.DATA;
+  if (err instanceof DataFormatError || err instanceof NotFoundError || err instanceof IntegrityError)
+    return EXIT.DATA;
   if (
     err instanceof ValidationError ||
     err instanceof ShapeError ||

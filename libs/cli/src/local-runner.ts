@@ -84,7 +84,10 @@ export class LocalRunner implements Runner {
       nClasses: data.classes.length,
       ...(req.channels !== undefined ? { channels: req.channels } : {}),
     });
-    const cost = estimateCost({ architecture: 'nasunet_search', config }, { batch: req.batchSize, height: data.height, width: data.width });
+    const cost = estimateCost(
+      { architecture: 'nasunet_search', config },
+      { batch: req.batchSize, height: data.height, width: data.width },
+    );
     const limitMb = req.memoryLimitMb ?? Math.floor((totalmem() * 0.8) / 2 ** 20);
     if (cost.peakTrainingBytes > limitMb * 2 ** 20) {
       throw new ResourceLimitError(
@@ -118,7 +121,10 @@ export class LocalRunner implements Runner {
       const genotypeFile = join(req.outDir, 'genotype.json');
       writeFileAtomic(genotypeFile, json(r.genotype));
       const files = [genotypeFile, join(req.outDir, 'search-result.json')];
-      writeFileAtomic(files[1] as string, json({ ...r, config, dataset: data.dataset.name, datasetDigest: data.dataset.digest }));
+      writeFileAtomic(
+        files[1] as string,
+        json({ ...r, config, dataset: data.dataset.name, datasetDigest: data.dataset.digest }),
+      );
       if (r.curve.length > 0) {
         const xs = r.curve.map((c) => c.epoch + 1);
         const curves = join(req.outDir, 'search-curves.png');
@@ -133,10 +139,18 @@ export class LocalRunner implements Runner {
               { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
             ],
           },
-          { title: 'validation Dice (foreground mean)', xLabel: 'epoch', xs, series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }] },
+          {
+            title: 'validation Dice (foreground mean)',
+            xLabel: 'epoch',
+            xs,
+            series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
+          },
         ]);
         const alphas = join(req.outDir, 'alphas.png');
-        savePlot(alphas, alphaPanels(r.alphaHistory, [[...OP_NAMES.down], [...OP_NAMES.up], [...OP_NAMES.normal]]));
+        savePlot(
+          alphas,
+          alphaPanels(r.alphaHistory, [[...OP_NAMES.down], [...OP_NAMES.up], [...OP_NAMES.normal]]),
+        );
         files.push(curves, alphas);
       }
       return {
@@ -157,7 +171,8 @@ export class LocalRunner implements Runner {
 
   async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
     await this.init();
-    if (req.arch === 'nasunet' && !req.genotype) throw new ValidationError('--genotype is required to train a nasunet');
+    if (req.arch === 'nasunet' && !req.genotype)
+      throw new ValidationError('--genotype is required to train a nasunet');
     const key = req.arch;
     const probe = presetConfig(key, req.preset);
     const depth = probe['depth'] as number;
@@ -171,7 +186,10 @@ export class LocalRunner implements Runner {
     const ckpt = join(req.outDir, 'train.ckpt');
     const best = join(req.outDir, 'best-weights.ckpt');
     if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
-    const net = createModel(key, config, { seed: req.seed, ...(req.genotype ? { genotype: req.genotype } : {}) });
+    const net = createModel(key, config, {
+      seed: req.seed,
+      ...(req.genotype ? { genotype: req.genotype } : {}),
+    });
     try {
       const r = await runTraining(net, {
         train: data.train,
@@ -218,7 +236,16 @@ export class LocalRunner implements Runner {
       rmSync(modelDir, { recursive: true, force: true });
       await writeModelBundleDir(modelDir, bundle);
       const files = [modelDir, join(req.outDir, 'train-result.json')];
-      writeFileAtomic(files[1] as string, json({ ...r, arch: key, config, genotype: req.genotype ?? null, parameterCount: net.parameterCount() }));
+      writeFileAtomic(
+        files[1] as string,
+        json({
+          ...r,
+          arch: key,
+          config,
+          genotype: req.genotype ?? null,
+          parameterCount: net.parameterCount(),
+        }),
+      );
       if (r.curve.length > 0) {
         const xs = r.curve.map((c) => c.epoch + 1);
         const curves = join(req.outDir, 'train-curves.png');
@@ -232,8 +259,18 @@ export class LocalRunner implements Runner {
               { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
             ],
           },
-          { title: 'validation Dice (foreground mean)', xLabel: 'epoch', xs, series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }] },
-          { title: 'learning rate (cosine)', xLabel: 'epoch', xs, series: [{ name: 'lr', ys: r.curve.map((c) => c.lr) }] },
+          {
+            title: 'validation Dice (foreground mean)',
+            xLabel: 'epoch',
+            xs,
+            series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
+          },
+          {
+            title: 'learning rate (cosine)',
+            xLabel: 'epoch',
+            xs,
+            series: [{ name: 'lr', ys: r.curve.map((c) => c.lr) }],
+          },
         ]);
         files.push(curves);
       }
@@ -258,13 +295,21 @@ export class LocalRunner implements Runner {
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
       const pre = manifest.preprocessing;
-      const data = await prepareData({ ...req.data, sliceAxis: pre.sliceAxis }, pre.padMultiple, req.seed, pre.classes);
+      const data = await prepareData(
+        { ...req.data, sliceAxis: pre.sliceAxis },
+        pre.padMultiple,
+        req.seed,
+        pre.classes,
+      );
       const set: SliceSet = req.split === 'all' ? data.all : req.split === 'val' ? data.val : data.test;
       const report = evaluate(net, set, { hd95: req.hd95 });
       mkdirSync(req.outDir, { recursive: true });
       const jsonPath = join(req.outDir, 'report.json');
       const textPath = join(req.outDir, 'report.txt');
-      writeFileAtomic(jsonPath, json({ ...report, model: req.modelDir, split: req.split, dataset: data.dataset.name }));
+      writeFileAtomic(
+        jsonPath,
+        json({ ...report, model: req.modelDir, split: req.split, dataset: data.dataset.name }),
+      );
       writeFileAtomic(textPath, formatReport(report));
       return { report, jsonPath, textPath };
     } finally {
@@ -276,13 +321,20 @@ export class LocalRunner implements Runner {
     await this.init();
     const nifti = isNiftiPath(req.input);
     if (!nifti && !is2DImagePath(req.input)) {
-      throw new ValidationError(`--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`);
+      throw new ValidationError(
+        `--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`,
+      );
     }
     const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
       const pre = manifest.preprocessing;
-      const prepared = prepareVolume(volume, { sliceAxis: pre.sliceAxis, normalization: pre.normalization, padMultiple: pre.padMultiple, padMode: pre.padMode });
+      const prepared = prepareVolume(volume, {
+        sliceAxis: pre.sliceAxis,
+        normalization: pre.normalization,
+        padMultiple: pre.padMultiple,
+        padMode: pre.padMode,
+      });
       const [S, H, W] = prepared.shape;
       const pred = new Int32Array(S * H * W);
       for (let s = 0; s < S; s += 4) {
@@ -319,7 +371,9 @@ export class LocalRunner implements Runner {
       }
       const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
       const codeToIndex = new Map(pre.classes.map((c, i) => [c.code, i]));
-      const idx = extractSlice(mask.data, mask.shape, 2, bestZ, new Float32Array(X * Y)).map((v) => codeToIndex.get(v) ?? 0);
+      const idx = extractSlice(mask.data, mask.shape, 2, bestZ, new Float32Array(X * Y)).map(
+        (v) => codeToIndex.get(v) ?? 0,
+      );
       const overlayPath = join(req.outDir, `${stem}-overlay.png`);
       const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
       writeFileAtomic(overlayPath, renderOverlay(img, idx, Y, X, scale));

@@ -13,7 +13,14 @@ import { PRESET_NAMES } from '../../nas/src/index.js';
 import { runDemo } from './demo.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
-import { addDataOptions, choiceOption, dataRequest, intOption, loadGenotype, numberOption } from './options.js';
+import {
+  addDataOptions,
+  choiceOption,
+  dataRequest,
+  intOption,
+  loadGenotype,
+  numberOption,
+} from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
 
@@ -25,7 +32,10 @@ const defaultRunnerFactory: RunnerFactory = (o) => new LocalRunner(o.backend);
 function addCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--backend <name>', 'compute backend (also NASUNET_BACKEND): auto picks tensorflow if installed, else webgpu on a hardware GPU, else wasm')
+      new Option(
+        '--backend <name>',
+        'compute backend (also NASUNET_BACKEND): auto picks tensorflow if installed, else webgpu on a hardware GPU, else wasm',
+      )
         .choices([...BACKEND_NAMES])
         .default(process.env['NASUNET_BACKEND'] ?? 'auto'),
     )
@@ -37,14 +47,34 @@ function addCommonOptions(cmd: Command): Command {
 function addLoopOptions(cmd: Command, d: { epochs: number; batch: number }): Command {
   return cmd
     .option('--out <dir>', 'run directory for checkpoints, results and plots', 'nasunet-run')
-    .addOption(new Option('--preset <name>', 'architecture size preset').choices([...PRESET_NAMES]).default('tiny'))
-    .option('--channels <n>', "override the preset's width (C per cell node for NAS-Unet, first-level width for U-Net)", intOption(1))
+    .addOption(
+      new Option('--preset <name>', 'architecture size preset').choices([...PRESET_NAMES]).default('tiny'),
+    )
+    .option(
+      '--channels <n>',
+      "override the preset's width (C per cell node for NAS-Unet, first-level width for U-Net)",
+      intOption(1),
+    )
     .option('--epochs <n>', 'maximum number of epochs', intOption(1), d.epochs)
     .option('--max-steps <n>', 'maximum number of optimisation steps (default: no limit)', intOption(1))
-    .option('--time-limit <seconds>', 'wall-time budget of this invocation in seconds (default: no limit)', numberOption(0.001))
+    .option(
+      '--time-limit <seconds>',
+      'wall-time budget of this invocation in seconds (default: no limit)',
+      numberOption(0.001),
+    )
     .option('--batch-size <n>', 'slices per batch', intOption(1), d.batch)
-    .option('--dice-weight <w>', 'weight of the soft Dice term in the loss (CE + w * Dice)', numberOption(0), 1)
-    .option('--checkpoint-interval <seconds>', 'seconds between mid-epoch checkpoints (one is also written every epoch)', numberOption(0), 60)
+    .option(
+      '--dice-weight <w>',
+      'weight of the soft Dice term in the loss (CE + w * Dice)',
+      numberOption(0),
+      1,
+    )
+    .option(
+      '--checkpoint-interval <seconds>',
+      'seconds between mid-epoch checkpoints (one is also written every epoch)',
+      numberOption(0),
+      60,
+    )
     .option('--checkpoint-every-steps <n>', 'also write a checkpoint every N steps', intOption(1))
     .option('--resume', 'continue the run whose checkpoint is in --out (same options and seed)', false);
 }
@@ -63,7 +93,9 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     batchSize: o['batchSize'] as number,
     diceWeight: o['diceWeight'] as number,
     checkpointIntervalSeconds: o['checkpointInterval'] as number,
-    ...(o['checkpointEverySteps'] !== undefined ? { checkpointEverySteps: o['checkpointEverySteps'] as number } : {}),
+    ...(o['checkpointEverySteps'] !== undefined
+      ? { checkpointEverySteps: o['checkpointEverySteps'] as number }
+      : {}),
   };
 }
 
@@ -76,12 +108,18 @@ export interface CliIo {
 /** Builds the command tree. */
 export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunnerFactory): Command {
   const program = new Command('nasunet')
-    .description('NAS-Unet for medical image segmentation: differentiable architecture search, training, evaluation and segmentation.')
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nQuick start: nasunet demo   (search -> train -> evaluate -> segment on the synthetic set)`)
+    .description(
+      'NAS-Unet for medical image segmentation: differentiable architecture search, training, evaluation and segmentation.',
+    )
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nQuick start: nasunet demo   (search -> train -> evaluate -> segment on the synthetic set)`,
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const reporter = (o: Record<string, unknown>): ProgressReporter => new ProgressReporter({ quiet: Boolean(o['quiet']), json: Boolean(o['json']) });
+  const reporter = (o: Record<string, unknown>): ProgressReporter =>
+    new ProgressReporter({ quiet: Boolean(o['quiet']), json: Boolean(o['json']) });
   const print = (o: Record<string, unknown>, human: string, result: unknown): void => {
     if (o['json']) io.out(JSON.stringify({ type: 'result', ...(result as object) }) + '\n');
     else io.out(human);
@@ -89,12 +127,23 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
 
   const search = program
     .command('search')
-    .description('search a NAS-Unet cell genotype (DARTS, first-order bilevel) on a dataset; writes genotype.json, plots and a resumable checkpoint into --out')
+    .description(
+      'search a NAS-Unet cell genotype (DARTS, first-order bilevel) on a dataset; writes genotype.json, plots and a resumable checkpoint into --out',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addCommonOptions(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 })))
     .option('--warmup-steps <n>', 'steps before the first architecture (alpha) update', intOption(0), 0)
-    .option('--patience <n>', 'stop when the derived genotype is unchanged for this many epochs', intOption(1), 3)
-    .option('--memory-limit <MiB>', 'refuse configurations whose estimated training memory exceeds this (default: 80% of RAM)', intOption(1))
+    .option(
+      '--patience <n>',
+      'stop when the derived genotype is unchanged for this many epochs',
+      intOption(1),
+      3,
+    )
+    .option(
+      '--memory-limit <MiB>',
+      'refuse configurations whose estimated training memory exceeds this (default: 80% of RAM)',
+      intOption(1),
+    )
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
@@ -121,12 +170,24 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
 
   const train = program
     .command('train')
-    .description('train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model')
+    .description(
+      'train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addCommonOptions(addDataOptions(addLoopOptions(train, { epochs: 20, batch: 4 })))
-    .addOption(new Option('--arch <key>', 'architecture to train').choices(['nasunet', 'unet']).default('nasunet'))
-    .option('--genotype <file|name>', 'genotype JSON file or a reference genotype (v2, v3); default: genotype.json in --out when present')
-    .option('--lr <rate>', 'initial learning rate of AdamW (cosine schedule to 0; weight decay 5e-4)', numberOption(1e-7, 1), 1e-3)
+    .addOption(
+      new Option('--arch <key>', 'architecture to train').choices(['nasunet', 'unet']).default('nasunet'),
+    )
+    .option(
+      '--genotype <file|name>',
+      'genotype JSON file or a reference genotype (v2, v3); default: genotype.json in --out when present',
+    )
+    .option(
+      '--lr <rate>',
+      'initial learning rate of AdamW (cosine schedule to 0; weight decay 5e-4)',
+      numberOption(1e-7, 1),
+      1e-3,
+    )
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
@@ -134,10 +195,14 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         let genotypeRef = o['genotype'] as string | undefined;
         if (arch === 'nasunet' && genotypeRef === undefined) {
           const f = join(o['out'] as string, 'genotype.json');
-          if (!existsSync(f)) throw new ValidationError(`no genotype: give --genotype <file|v2|v3> or run 'nasunet search' into --out first (${f} not found)`);
+          if (!existsSync(f))
+            throw new ValidationError(
+              `no genotype: give --genotype <file|v2|v3> or run 'nasunet search' into --out first (${f} not found)`,
+            );
           genotypeRef = f;
         }
-        const genotype = arch === 'nasunet' && genotypeRef !== undefined ? loadGenotype(genotypeRef) : undefined;
+        const genotype =
+          arch === 'nasunet' && genotypeRef !== undefined ? loadGenotype(genotypeRef) : undefined;
         const r = await makeRunner({ backend: o['backend'] as BackendName }).train(
           { ...loopRequest(o), arch, lr: o['lr'] as number, ...(genotype ? { genotype } : {}) },
           { onEvent: rep.onEvent, signal: io.signal },
@@ -157,11 +222,24 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
 
   const evaluateCmd = program
     .command('evaluate')
-    .description('evaluate a trained model bundle: per-case, per-class Dice, IoU and HD95 (3D per case for volumes); writes report.json and report.txt')
+    .description(
+      'evaluate a trained model bundle: per-case, per-class Dice, IoU and HD95 (3D per case for volumes); writes report.json and report.txt',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addCommonOptions(addDataOptions(evaluateCmd))
-    .option('--model <dir>', 'model bundle directory (manifest.json + weights.bin)', join('nasunet-run', 'model'))
-    .addOption(new Option('--split <name>', 'cases to evaluate: the seeded test split (use the training seed), val, or all').choices(['test', 'val', 'all']).default('test'))
+    .option(
+      '--model <dir>',
+      'model bundle directory (manifest.json + weights.bin)',
+      join('nasunet-run', 'model'),
+    )
+    .addOption(
+      new Option(
+        '--split <name>',
+        'cases to evaluate: the seeded test split (use the training seed), val, or all',
+      )
+        .choices(['test', 'val', 'all'])
+        .default('test'),
+    )
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
     .action(async (o: Record<string, unknown>) => {
@@ -189,7 +267,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
 
   const segmentCmd = program
     .command('segment')
-    .description('segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes the mask (PNG with class codes, or .nii.gz) and an overlay PNG')
+    .description(
+      'segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes the mask (PNG with class codes, or .nii.gz) and an overlay PNG',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addCommonOptions(segmentCmd)
     .requiredOption('--input <file>', 'image (.png, .tif, .tiff, .gif) or volume (.nii, .nii.gz)')
@@ -200,12 +280,18 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         { modelDir: o['model'] as string, input: o['input'] as string, outDir: o['out'] as string },
         { signal: io.signal },
       );
-      print(o, `mask: ${r.maskPath}\noverlay: ${r.overlayPath}\nvoxels per class: ${JSON.stringify(r.classVoxels)}\n`, { command: 'segment', ...r });
+      print(
+        o,
+        `mask: ${r.maskPath}\noverlay: ${r.overlayPath}\nvoxels per class: ${JSON.stringify(r.classVoxels)}\n`,
+        { command: 'segment', ...r },
+      );
     });
 
   const demo = program
     .command('demo')
-    .description('search -> train -> evaluate -> segment on the built-in synthetic set (a few minutes on 2 CPU cores); prints the test Dice')
+    .description(
+      'search -> train -> evaluate -> segment on the built-in synthetic set (a few minutes on 2 CPU cores); prints the test Dice',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addCommonOptions(demo)
     .option('--out <dir>', 'run directory', 'nasunet-demo')
@@ -233,7 +319,9 @@ export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.CANCELLED);
-    process.stderr.write('\ninterrupted: stopping after the current step and writing a checkpoint (Ctrl-C again to quit at once)\n');
+    process.stderr.write(
+      '\ninterrupted: stopping after the current step and writing a checkpoint (Ctrl-C again to quit at once)\n',
+    );
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -243,12 +331,19 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return EXIT.OK;
       return EXIT.USAGE;
     }
     const code = exitCodeFor(err);
     const e = err as Error;
-    process.stderr.write(`nasunet: ${code === EXIT.UNEXPECTED ? (e?.stack ?? String(err)) : (e?.message ?? String(err))}\n`);
+    process.stderr.write(
+      `nasunet: ${code === EXIT.UNEXPECTED ? (e?.stack ?? String(err)) : (e?.message ?? String(err))}\n`,
+    );
     return code;
   } finally {
     process.off('SIGINT', onSigint);
@@ -257,7 +352,10 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = ((): boolean => {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

@@ -11,7 +11,8 @@ import type { DataRequest } from './dataset-prep.js';
 export function intOption(min = 1): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
     return n;
   };
 }
@@ -30,7 +31,8 @@ export function numberOption(min: number, max = Infinity): (v: string) => number
 /** Parses a choice. */
 export function choiceOption<T extends string>(choices: readonly T[]): (v: string) => T {
   return (v: string) => {
-    if (!(choices as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${v}'`);
+    if (!(choices as readonly string[]).includes(v))
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${v}'`);
     return v as T;
   };
 }
@@ -38,26 +40,41 @@ export function choiceOption<T extends string>(choices: readonly T[]): (v: strin
 /** Adds --data / --synthetic and the dataset shaping options. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <path>', 'dataset folder: MSD layout (dataset.json, imagesTr/labelsTr), images/ + labels/ pairs, or 2D image + mask folders')
+    .option(
+      '--data <path>',
+      'dataset folder: MSD layout (dataset.json, imagesTr/labelsTr), images/ + labels/ pairs, or 2D image + mask folders',
+    )
     .option(
       '--synthetic [spec]',
       "use the built-in synthetic phantom set instead of --data; optional spec 'count=N,size=PX,seed=S,noise=SD' (defaults count=16,size=64)",
     )
-    .option('--slice-axis <axis>', 'voxel axis volumes are cut along into 2D slices (0, 1 or 2)', numberOption(0, 2), 2)
+    .option(
+      '--slice-axis <axis>',
+      'voxel axis volumes are cut along into 2D slices (0, 1 or 2)',
+      numberOption(0, 2),
+      2,
+    )
     .option('--max-cases <n>', 'use only the first N cases (sorted by id)', intOption(1))
     .option('--val-fraction <f>', 'fraction of cases held out for validation', numberOption(0, 0.9), 0.2)
     .option('--test-fraction <f>', 'fraction of cases held out for the test split', numberOption(0, 0.9), 0.2)
-    .option('--skip-bad-cases', 'leave out cases whose files are unreadable or inconsistent instead of failing', false);
+    .option(
+      '--skip-bad-cases',
+      'leave out cases whose files are unreadable or inconsistent instead of failing',
+      false,
+    );
 }
 
 /** Reads the data options into a request; requires exactly one of --data / --synthetic. */
 export function dataRequest(o: Record<string, unknown>): DataRequest {
   const data = o['data'] as string | undefined;
   const synth = o['synthetic'] as string | boolean | undefined;
-  if (data !== undefined && synth !== undefined) throw new ValidationError('give either --data or --synthetic, not both');
-  if (data === undefined && synth === undefined) throw new ValidationError('no dataset: give --data <folder> or --synthetic');
+  if (data !== undefined && synth !== undefined)
+    throw new ValidationError('give either --data or --synthetic, not both');
+  if (data === undefined && synth === undefined)
+    throw new ValidationError('no dataset: give --data <folder> or --synthetic');
   const ref = data !== undefined ? data : synth === true ? 'synthetic' : `synthetic:${String(synth)}`;
-  if (data !== undefined && data.startsWith('synthetic')) throw new ValidationError(`--data ${data}: use --synthetic for the built-in set`);
+  if (data !== undefined && data.startsWith('synthetic'))
+    throw new ValidationError(`--data ${data}: use --synthetic for the built-in set`);
   return {
     ref,
     sliceAxis: o['sliceAxis'] as 0 | 1 | 2,
@@ -74,7 +91,10 @@ export function dataRequest(o: Record<string, unknown>): DataRequest {
  */
 export function loadGenotype(ref: string): Genotype {
   if ((REFERENCE_GENOTYPES as readonly string[]).includes(ref)) return referenceGenotype(ref);
-  if (!existsSync(ref)) throw new ValidationError(`--genotype ${ref}: no such file (or use a reference name: ${REFERENCE_GENOTYPES.join(', ')})`);
+  if (!existsSync(ref))
+    throw new ValidationError(
+      `--genotype ${ref}: no such file (or use a reference name: ${REFERENCE_GENOTYPES.join(', ')})`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(ref, 'utf8'));

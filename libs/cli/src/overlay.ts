@@ -21,7 +21,13 @@ const CLASS_COLORS: Array<[number, number, number]> = [
  * to 99th percentile) with class indices `mask` (0 = transparent) blended at 45% and
  * class borders drawn opaque. `scale` enlarges small images (nearest neighbour).
  */
-export function renderOverlay(image: ArrayLike<number>, mask: ArrayLike<number>, rows: number, cols: number, scale = 1): Buffer {
+export function renderOverlay(
+  image: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale = 1,
+): Buffer {
   const lo = percentileOf(image, 0.01);
   const hi = percentileOf(image, 0.99);
   const span = hi - lo > 1e-12 ? hi - lo : 1;
@@ -39,9 +45,16 @@ export function renderOverlay(image: ArrayLike<number>, mask: ArrayLike<number>,
       if (k > 0) {
         const col = CLASS_COLORS[(k - 1) % CLASS_COLORS.length] as [number, number, number];
         const border =
-          (r > 0 && mask[i - cols] !== k) || (r < rows - 1 && mask[i + cols] !== k) || (c > 0 && mask[i - 1] !== k) || (c < cols - 1 && mask[i + 1] !== k);
+          (r > 0 && mask[i - cols] !== k) ||
+          (r < rows - 1 && mask[i + cols] !== k) ||
+          (c > 0 && mask[i - 1] !== k) ||
+          (c < cols - 1 && mask[i + 1] !== k);
         const a = border ? 1 : 0.45;
-        rgb = [0, 1, 2].map((j) => Math.round((1 - a) * g + a * (col[j] as number))) as [number, number, number];
+        rgb = [0, 1, 2].map((j) => Math.round((1 - a) * g + a * (col[j] as number))) as [
+          number,
+          number,
+          number,
+        ];
       }
       const o = (y * W + x) * 4;
       png.data[o] = rgb[0];

@@ -19,7 +19,18 @@ export interface Panel {
   series: Series[];
 }
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const COLORS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 function niceRange(values: number[]): [number, number] {
   const v = values.filter(Number.isFinite);
@@ -67,7 +78,7 @@ export function renderPanels(panels: Panel[]): Buffer {
       const yv = y0 + ((y1 - y0) * i) / 4;
       ctx.fillText(yv.toFixed(yDigits), 4, sy(yv) + 4);
       const xv = x0 + ((x1 - x0) * i) / 4;
-      ctx.fillText(xv.toPrecision(3), sx(xv) - 10, bottom + 14);
+      ctx.fillText(xv.toFixed(x1 - x0 >= 10 ? 0 : 2), sx(xv) - 10, bottom + 14);
     }
     ctx.fillText(p.xLabel, (left + right) / 2 - 20, bottom + 30);
     p.series.forEach((s, si) => {
@@ -109,7 +120,11 @@ export function savePlot(path: string, panels: Panel[]): void {
  * that op averaged over the matrix's edges, per epoch.
  * @param history `[epoch][matrix][edge][op]`
  */
-export function alphaPanels(history: number[][][][], opNames: string[][], matrixNames = ['alpha_down', 'alpha_up', 'alpha_normal']): Panel[] {
+export function alphaPanels(
+  history: number[][][][],
+  opNames: string[][],
+  matrixNames = ['alpha_down', 'alpha_up', 'alpha_normal'],
+): Panel[] {
   const xs = history.map((_, i) => i + 1);
   return matrixNames.map((title, m) => {
     const ops = opNames[m] ?? [];

@@ -46,11 +46,17 @@ export class ProgressReporter {
           );
           this.bar.start(e.totalSteps, e.step, { epoch: e.epoch + 1, loss: '-', etaText: '?' });
         } else {
-          process.stderr.write(`${e.kind}: ${e.resumed ? 'resuming at' : 'starting at'} epoch ${e.epoch + 1}, step ${e.step} of ${e.totalSteps}\n`);
+          process.stderr.write(
+            `${e.kind}: ${e.resumed ? 'resuming at' : 'starting at'} epoch ${e.epoch + 1}, step ${e.step} of ${e.totalSteps}\n`,
+          );
         }
         break;
       case 'step':
-        this.bar?.update(e.step, { epoch: e.epoch + 1, loss: e.loss.toFixed(4), etaText: fmtSeconds(e.etaSeconds) });
+        this.bar?.update(e.step, {
+          epoch: e.epoch + 1,
+          loss: e.loss.toFixed(4),
+          etaText: fmtSeconds(e.etaSeconds),
+        });
         break;
       case 'epoch': {
         const line =
@@ -62,16 +68,23 @@ export class ProgressReporter {
         if (this.bar) {
           // Restart the bar below the epoch line.
           const total = this.bar.getTotal();
-          this.bar.start(total, e.step, { epoch: e.epoch + 2, loss: e.trainLoss.toFixed(4), etaText: fmtSeconds(e.etaSeconds) });
+          this.bar.start(total, e.step, {
+            epoch: e.epoch + 2,
+            loss: e.trainLoss.toFixed(4),
+            etaText: fmtSeconds(e.etaSeconds),
+          });
         }
         break;
       }
       case 'genotype':
-        if (e.changed && !this.bar) process.stderr.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);
+        if (e.changed && !this.bar)
+          process.stderr.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);
         break;
       case 'done':
         this.stop();
-        process.stderr.write(`${e.kind} finished (${e.reason}) after ${e.epochs} epoch(s), ${e.step} steps, ${fmtSeconds(e.elapsedSeconds)}\n`);
+        process.stderr.write(
+          `${e.kind} finished (${e.reason}) after ${e.epochs} epoch(s), ${e.step} steps, ${fmtSeconds(e.elapsedSeconds)}\n`,
+        );
         break;
       default:
         break;

@@ -7,7 +7,16 @@
  * Files are written to a temporary name in the same folder, fsync'ed and renamed, so a
  * reader never sees a half-written checkpoint even if the writer is killed.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { DataFormatError, IntegrityError, NotFoundError } from '../../core/src/errors.js';
 
@@ -57,7 +66,8 @@ export function decodeCheckpoint<M = unknown>(buf: Buffer, source = 'checkpoint'
   const arrays: Record<string, Float32Array> = {};
   for (const e of header.arrays) {
     const start = base + e.offset;
-    if (start + e.length * 4 > buf.length) throw new IntegrityError(`${source}: array '${e.name}' is truncated`);
+    if (start + e.length * 4 > buf.length)
+      throw new IntegrityError(`${source}: array '${e.name}' is truncated`);
     const copy = new Float32Array(e.length);
     Buffer.from(copy.buffer).set(buf.subarray(start, start + e.length * 4));
     arrays[e.name] = copy;

@@ -103,7 +103,8 @@ export interface DoneEvent {
 }
 
 /** Any engine event. */
-export type EngineEvent = StartEvent | StepEvent | EpochEvent | AlphasEvent | GenotypeEvent | CheckpointEvent | DoneEvent;
+export type EngineEvent =
+  StartEvent | StepEvent | EpochEvent | AlphasEvent | GenotypeEvent | CheckpointEvent | DoneEvent;
 
 /** Receives events; must not throw (errors are ignored by the loops). */
 export type EventSink = (e: EngineEvent) => void;

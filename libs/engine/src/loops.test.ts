@@ -23,7 +23,14 @@ function syntheticSets(count: number, size: number, nTrain: number): { train: Sl
     channels: 1,
     nClasses: sd.classes.length,
     classNames: sd.classes.map((c) => c.name),
-    slices: sd.slices.slice(from, to).map((s) => ({ caseId: s.caseId, index: s.sliceIndex, image: s.image, label: Uint8Array.from(s.label ?? []) })),
+    slices: sd.slices
+      .slice(from, to)
+      .map((s) => ({
+        caseId: s.caseId,
+        index: s.sliceIndex,
+        image: s.image,
+        label: Uint8Array.from(s.label ?? []),
+      })),
   });
   return { train: toSet(0, nTrain), val: toSet(nTrain, count) };
 }
@@ -35,12 +42,26 @@ test('a short search moves the alphas, lowers the validation loss and yields a v
   const before = net.archParams().map((a) => Float32Array.from(a.dataSync()));
   const events: EngineEvent[] = [];
   const tensorsBefore = tf.memory().numTensors;
-  const r = await runSearch(net, { train, val, seed: 3, batchSize: 2, maxEpochs: 3, patience: 5, onEvent: (e) => events.push(e) });
+  const r = await runSearch(net, {
+    train,
+    val,
+    seed: 3,
+    batchSize: 2,
+    maxEpochs: 3,
+    patience: 5,
+    onEvent: (e) => events.push(e),
+  });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors leak from the loop');
   const after = net.archParams().map((a) => a.dataSync());
-  const moved = before.reduce((m, b, i) => Math.max(m, ...Array.from(b, (v, j) => Math.abs(v - (after[i]?.[j] ?? v)))), 0);
+  const moved = before.reduce(
+    (m, b, i) => Math.max(m, ...Array.from(b, (v, j) => Math.abs(v - (after[i]?.[j] ?? v)))),
+    0,
+  );
   assert.ok(moved > 1e-4, `alphas moved by at most ${moved}`);
-  assert.ok(r.initialValLoss !== null && r.valLoss < r.initialValLoss, `val loss ${r.valLoss} vs initial ${r.initialValLoss}`);
+  assert.ok(
+    r.initialValLoss !== null && r.valLoss < r.initialValLoss,
+    `val loss ${r.valLoss} vs initial ${r.initialValLoss}`,
+  );
   assert.deepEqual(parseGenotype(r.genotype), r.genotype);
   assert.equal(r.genotypeHistory.length, 3);
   assert.equal(r.steps, 6);
@@ -48,22 +69,39 @@ test('a short search moves the alphas, lowers the validation loss and yields a v
   const types = events.map((e) => e.type);
   assert.equal(types[0], 'start');
   assert.equal(types[types.length - 1], 'done');
-  for (const t of ['step', 'epoch', 'alphas', 'genotype'] as const) assert.ok(types.includes(t), `has ${t} events`);
+  for (const t of ['step', 'epoch', 'alphas', 'genotype'] as const)
+    assert.ok(types.includes(t), `has ${t} events`);
   const alphas = events.find((e) => e.type === 'alphas');
   assert.ok(alphas && alphas.type === 'alphas');
-  for (const row of alphas.down) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'alphas are softmaxed');
+  for (const row of alphas.down)
+    assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'alphas are softmaxed');
   assert.deepEqual(JSON.parse(JSON.stringify(events)), events);
   // A derived net builds from the found genotype.
-  const derived = createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3, nodes: r.genotype.nodes }), { genotype: r.genotype });
+  const derived = createModel(
+    'nasunet',
+    presetConfig('nasunet', 'tiny', { nClasses: 3, nodes: r.genotype.nodes }),
+    { genotype: r.genotype },
+  );
   derived.dispose();
   net.dispose();
 });
 
 test('alpha warm-up is counted in steps; the budget stops at max steps', async () => {
   const { train, val } = syntheticSets(8, 16, 6);
-  const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), { seed: 1 }) as NamedSearchNet;
+  const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
+    seed: 1,
+  }) as NamedSearchNet;
   const steps: EngineEvent[] = [];
-  const r = await runSearch(net, { train, val, seed: 1, batchSize: 2, maxEpochs: 10, maxSteps: 3, alphaWarmupSteps: 2, onEvent: (e) => e.type === 'step' && steps.push(e) });
+  const r = await runSearch(net, {
+    train,
+    val,
+    seed: 1,
+    batchSize: 2,
+    maxEpochs: 10,
+    maxSteps: 3,
+    alphaWarmupSteps: 2,
+    onEvent: (e) => e.type === 'step' && steps.push(e),
+  });
   assert.equal(r.reason, 'max_steps');
   assert.deepEqual(
     steps.map((e) => (e.type === 'step' ? e.alphaLoss !== null : null)),
@@ -76,7 +114,9 @@ test('an aborted search writes a checkpoint and throws CancelledError', async ()
   const { train, val } = syntheticSets(8, 16, 6);
   const dir = mkdtempSync(join(tmpdir(), 'nasunet-cancel-'));
   try {
-    const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), { seed: 1 }) as NamedSearchNet;
+    const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
+      seed: 1,
+    }) as NamedSearchNet;
     const ac = new AbortController();
     const reasons: string[] = [];
     await assert.rejects(
@@ -108,12 +148,33 @@ test('a short training run reaches a Dice clearly above the untrained net', asyn
     genotype: parseGenotype({
       version: 1,
       nodes: 3,
-      down: [['down_conv', 1], ['down_dep_conv', 0], ['down_cweight', 1], ['down_dil_conv', 0], ['down_dil_conv', 1], ['down_conv', 0]],
-      up: [['identity', 0], ['up_cweight', 1], ['identity', 2], ['up_cweight', 1], ['cweight', 3], ['up_conv', 1]],
+      down: [
+        ['down_conv', 1],
+        ['down_dep_conv', 0],
+        ['down_cweight', 1],
+        ['down_dil_conv', 0],
+        ['down_dil_conv', 1],
+        ['down_conv', 0],
+      ],
+      up: [
+        ['identity', 0],
+        ['up_cweight', 1],
+        ['identity', 2],
+        ['up_cweight', 1],
+        ['cweight', 3],
+        ['up_conv', 1],
+      ],
     }),
     seed: 0,
   });
-  const r = await runTraining(net, { train, val, seed: 0, batchSize: 4, maxEpochs: 8, optimiser: { lr: 1e-2 } });
+  const r = await runTraining(net, {
+    train,
+    val,
+    seed: 0,
+    batchSize: 4,
+    maxEpochs: 8,
+    optimiser: { lr: 1e-2 },
+  });
   assert.ok(r.initialValDice !== null);
   assert.ok(r.bestValDice > r.initialValDice + 0.3, `Dice ${r.bestValDice} vs untrained ${r.initialValDice}`);
   const report = evaluate(net, val);

@@ -9,7 +9,9 @@ import { ShapeError } from '../../core/src/errors.js';
 
 function checkShapes(logits: Tensor, labels: Tensor): number {
   if (logits.rank !== 4 || labels.rank !== 3) {
-    throw new ShapeError(`loss: expected logits [N,H,W,K] and labels [N,H,W], got [${logits.shape}] and [${labels.shape}]`);
+    throw new ShapeError(
+      `loss: expected logits [N,H,W,K] and labels [N,H,W], got [${logits.shape}] and [${labels.shape}]`,
+    );
   }
   for (let i = 0; i < 3; i++) {
     if (logits.shape[i] !== labels.shape[i]) {

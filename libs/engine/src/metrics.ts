@@ -59,7 +59,9 @@ export interface MetricOptions {
 function checkPair(pred: LabelVolume, truth: LabelVolume): number {
   const n = truth.shape[0] * truth.shape[1] * truth.shape[2];
   if (pred.shape.some((s, i) => s !== truth.shape[i]) || pred.data.length !== n || truth.data.length !== n) {
-    throw new ShapeError(`metrics: prediction [${pred.shape}] and truth [${truth.shape}] must have the same shape`);
+    throw new ShapeError(
+      `metrics: prediction [${pred.shape}] and truth [${truth.shape}] must have the same shape`,
+    );
   }
   return n;
 }
@@ -72,7 +74,11 @@ export function diceIou(inter: number, predCount: number, truthCount: number): {
 }
 
 /** Boundary voxels of `mask` (in mask, with a 6-neighbour outside the mask or the volume), as coordinates in mm. */
-function surface(mask: Uint8Array, shape: [number, number, number], spacing: [number, number, number]): Float64Array {
+function surface(
+  mask: Uint8Array,
+  shape: [number, number, number],
+  spacing: [number, number, number],
+): Float64Array {
   const [d, h, w] = shape;
   const pts: number[] = [];
   const at = (z: number, y: number, x: number): number =>
@@ -148,9 +154,15 @@ export function hd95(
 }
 
 /** Per-class metrics of one case (3D when D > 1). */
-export function caseMetrics(caseId: string, pred: LabelVolume, truth: LabelVolume, opts: MetricOptions): CaseMetrics {
+export function caseMetrics(
+  caseId: string,
+  pred: LabelVolume,
+  truth: LabelVolume,
+  opts: MetricOptions,
+): CaseMetrics {
   const k = opts.nClasses;
-  if (!Number.isInteger(k) || k < 2) throw new ValidationError(`metrics: nClasses must be an integer >= 2, got ${k}`);
+  if (!Number.isInteger(k) || k < 2)
+    throw new ValidationError(`metrics: nClasses must be an integer >= 2, got ${k}`);
   const n = checkPair(pred, truth);
   const inter = new Float64Array(k);
   const pc = new Float64Array(k);

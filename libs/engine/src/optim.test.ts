@@ -45,7 +45,10 @@ test('global norm clipping and cosine schedule', () => {
 });
 
 test('checkpoint container round-trips arrays and metadata', () => {
-  const buf = encodeCheckpoint({ meta: { a: 1 }, arrays: { x: Float32Array.from([1, 2.5]), y: new Float32Array(0) } });
+  const buf = encodeCheckpoint({
+    meta: { a: 1 },
+    arrays: { x: Float32Array.from([1, 2.5]), y: new Float32Array(0) },
+  });
   const c = decodeCheckpoint<{ a: number }>(buf);
   assert.equal(c.meta.a, 1);
   assert.deepEqual(Array.from(c.arrays.x ?? []), [1, 2.5]);

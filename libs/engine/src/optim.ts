@@ -25,9 +25,21 @@ export interface AdamWState {
 }
 
 /** Weight optimiser defaults (spec section 4): lr 1e-3, wd 5e-4. */
-export const WEIGHT_OPTIMISER: Required<AdamWConfig> = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 5e-4 };
+export const WEIGHT_OPTIMISER: Required<AdamWConfig> = {
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 5e-4,
+};
 /** Alpha optimiser defaults (spec section 4): lr 3e-4, betas (0.5, 0.999), wd 1e-3. */
-export const ALPHA_OPTIMISER: Required<AdamWConfig> = { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 };
+export const ALPHA_OPTIMISER: Required<AdamWConfig> = {
+  lr: 3e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 1e-3,
+};
 
 /**
  * AdamW over a fixed list of variables. `step(grads)` takes gradients in the same order
@@ -90,13 +102,17 @@ export class AdamW {
   /** Restores a state from {@link getState}; sizes must match the variables. */
   setState(s: AdamWState): void {
     if (s.m.length !== this.vars.length || s.v.length !== this.vars.length) {
-      throw new IntegrityError(`optimiser state holds ${s.m.length} moments for ${this.vars.length} variables`);
+      throw new IntegrityError(
+        `optimiser state holds ${s.m.length} moments for ${this.vars.length} variables`,
+      );
     }
     this.vars.forEach((p, i) => {
       const m = s.m[i] as Float32Array;
       const v = s.v[i] as Float32Array;
       if (m.length !== p.size || v.length !== p.size) {
-        throw new IntegrityError(`optimiser state for variable ${i} has ${m.length} values, expected ${p.size}`);
+        throw new IntegrityError(
+          `optimiser state for variable ${i} has ${m.length} values, expected ${p.size}`,
+        );
       }
       tf.tidy(() => {
         (this.m[i] as Variable).assign(tf.tensor(m, p.shape, 'float32'));
@@ -122,10 +138,14 @@ export function clipByGlobalNorm(
 ): { grads: Array<Tensor | null>; norm: number } {
   const present = grads.filter((g): g is Tensor => g !== null && g !== undefined);
   if (present.length === 0) return { grads: grads.map(() => null), norm: 0 };
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number);
+  const norm = tf.tidy(
+    () => tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number,
+  );
   const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
   return {
-    grads: grads.map((g) => (g === null || g === undefined ? null : scale === 1 ? tf.clone(g) : tf.mul(g, scale))),
+    grads: grads.map((g) =>
+      g === null || g === undefined ? null : scale === 1 ? tf.clone(g) : tf.mul(g, scale),
+    ),
     norm,
   };
 }

@@ -17,7 +17,12 @@ export interface ValidationResult {
 }
 
 /** Computes loss and pooled hard Dice of `net` on `set` without gradients or augmentation. */
-export function validate(net: SegmentationNet, set: SliceSet, batchSize: number, loss: SegLossOptions = {}): ValidationResult {
+export function validate(
+  net: SegmentationNet,
+  set: SliceSet,
+  batchSize: number,
+  loss: SegLossOptions = {},
+): ValidationResult {
   const k = set.nClasses;
   const inter = new Float64Array(k);
   const pc = new Float64Array(k);

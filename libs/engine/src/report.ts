@@ -78,14 +78,19 @@ export function buildReport(cases: CaseMetrics[], classNames: string[]): Evaluat
   };
 }
 
-const f = (x: number | null, digits = 4): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+const f = (x: number | null, digits = 4): string =>
+  x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits);
 
 /** Renders the report as a text table: one summary block per class, then one row per case. */
 export function formatReport(r: EvaluationReport): string {
   const lines: string[] = [];
-  lines.push(`Evaluation over ${r.nCases} case(s): mean Dice ${f(r.meanDice)}, mean IoU ${f(r.meanIou)}, pixel accuracy ${f(r.pixelAccuracy)}`);
+  lines.push(
+    `Evaluation over ${r.nCases} case(s): mean Dice ${f(r.meanDice)}, mean IoU ${f(r.meanIou)}, pixel accuracy ${f(r.pixelAccuracy)}`,
+  );
   lines.push('');
-  lines.push(['class'.padEnd(16), 'Dice mean', 'Dice sd', 'IoU mean', 'IoU sd', 'HD95 mm', 'HD95 sd'].join('  '));
+  lines.push(
+    ['class'.padEnd(16), 'Dice mean', 'Dice sd', 'IoU mean', 'IoU sd', 'HD95 mm', 'HD95 sd'].join('  '),
+  );
   for (const p of r.perClass) {
     lines.push(
       [
@@ -101,7 +106,13 @@ export function formatReport(r: EvaluationReport): string {
   }
   lines.push('');
   const names = r.perClass.map((p) => p.name);
-  lines.push(['case'.padEnd(24), ...names.flatMap((n) => [`${n} Dice`.padStart(14), `${n} HD95`.padStart(14)]), 'accuracy'.padStart(9)].join(' '));
+  lines.push(
+    [
+      'case'.padEnd(24),
+      ...names.flatMap((n) => [`${n} Dice`.padStart(14), `${n} HD95`.padStart(14)]),
+      'accuracy'.padStart(9),
+    ].join(' '),
+  );
   for (const c of r.perCase) {
     lines.push(
       [

@@ -20,7 +20,12 @@
  * console.log(r.genotype);
  */
 import { tf, type Tensor, type Tensor4D, type Variable } from '../../tensor/src/index.js';
-import { CancelledError, IntegrityError, ResourceLimitError, ValidationError } from '../../core/src/errors.js';
+import {
+  CancelledError,
+  IntegrityError,
+  ResourceLimitError,
+  ValidationError,
+} from '../../core/src/errors.js';
 import type { Genotype, SearchNet } from '../../nas/src/contracts.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { emit, type EventSink } from './events.js';
@@ -102,7 +107,13 @@ export interface SearchResult {
   steps: number;
   reason: 'max_epochs' | 'max_steps' | 'wall_time' | 'early_stop';
   /** Training-loss curve: mean weight loss and validation loss per epoch. */
-  curve: Array<{ epoch: number; trainLoss: number; alphaLoss: number | null; valLoss: number; valDice: number }>;
+  curve: Array<{
+    epoch: number;
+    trainLoss: number;
+    alphaLoss: number | null;
+    valLoss: number;
+    valDice: number;
+  }>;
 }
 
 interface SearchState {
@@ -154,7 +165,10 @@ function optimiseOn(
   diceWeight: number,
   lr?: number,
 ): number {
-  const { value, grads } = tf.variableGrads(() => segmentationLoss(net.apply(x as Tensor4D, true), y, { diceWeight }) as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () => segmentationLoss(net.apply(x as Tensor4D, true), y, { diceWeight }) as tf.Scalar,
+    vars,
+  );
   const clipped = clipByGlobalNorm(gradsInOrder(vars, grads as Record<string, Tensor>), clip);
   opt.step(clipped.grads, lr);
   const loss = value.dataSync()[0] as number;
@@ -164,7 +178,8 @@ function optimiseOn(
 
 function positiveInt(name: string, v: number, allowInfinity = false): void {
   if (allowInfinity && v === Infinity) return;
-  if (!Number.isInteger(v) || v < 1) throw new ValidationError(`${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new ValidationError(`${name} must be a positive integer, got ${v}`);
 }
 
 /** Runs (or resumes) a search on `net`; see the module doc. Throws CancelledError after checkpointing when `signal` aborts. */
@@ -184,10 +199,15 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   positiveInt('maxSteps', maxSteps, true);
   positiveInt('patience', patience);
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
-  if (!Number.isInteger(warmup) || warmup < 0) throw new ValidationError(`alphaWarmupSteps must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new ValidationError(`alphaWarmupSteps must be an integer >= 0, got ${warmup}`);
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
-  if (o.estimatedBytes !== undefined && o.memoryLimitBytes !== undefined && o.estimatedBytes > o.memoryLimitBytes) {
+  if (
+    o.estimatedBytes !== undefined &&
+    o.memoryLimitBytes !== undefined &&
+    o.estimatedBytes > o.memoryLimitBytes
+  ) {
     throw new ResourceLimitError(
       `search needs about ${(o.estimatedBytes / 2 ** 20).toFixed(0)} MiB, over the limit of ${(o.memoryLimitBytes / 2 ** 20).toFixed(0)} MiB; ` +
         'lower the batch size, image size, channels or depth',
@@ -225,9 +245,12 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
     if (o.resumeFrom !== undefined) {
       const ck = loadCheckpoint<SearchMeta>(o.resumeFrom);
       const m = ck.meta;
-      if (m?.kind !== 'search' || m.version !== 1) throw new IntegrityError(`${o.resumeFrom}: not a search checkpoint`);
+      if (m?.kind !== 'search' || m.version !== 1)
+        throw new IntegrityError(`${o.resumeFrom}: not a search checkpoint`);
       if (m.seed !== seed || m.batchSize !== batchSize) {
-        throw new ValidationError(`${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`);
+        throw new ValidationError(
+          `${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`,
+        );
       }
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackVariables('a', alphas, m.alphaShapes, ck.arrays, o.resumeFrom);
@@ -254,10 +277,27 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         alphaOptSteps: packOptimiser('oa', aOpt, arrays),
       };
       saveCheckpoint(o.checkpointPath, { meta, arrays });
-      emit(o.onEvent, { type: 'checkpoint', kind: 'search', path: o.checkpointPath, epoch: st.epoch, stepInEpoch: st.stepInEpoch, step: st.step, reason });
+      emit(o.onEvent, {
+        type: 'checkpoint',
+        kind: 'search',
+        path: o.checkpointPath,
+        epoch: st.epoch,
+        stepInEpoch: st.stepInEpoch,
+        step: st.step,
+        reason,
+      });
     };
 
-    emit(o.onEvent, { type: 'start', kind: 'search', totalSteps, stepsPerEpoch, maxEpochs, resumed, epoch: st.epoch, step: st.step });
+    emit(o.onEvent, {
+      type: 'start',
+      kind: 'search',
+      totalSteps,
+      stepsPerEpoch,
+      maxEpochs,
+      resumed,
+      epoch: st.epoch,
+      step: st.step,
+    });
     let lastCheckpoint = Date.now();
     const remaining = (): number => Math.max(0, totalSteps - st.step);
 
@@ -277,7 +317,9 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       }
       if (o.signal?.aborted) {
         checkpoint('cancel');
-        throw new CancelledError(`search cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`);
+        throw new CancelledError(
+          `search cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`,
+        );
       }
 
       const wOrder = epochOrder(weightHalf.slices, seed, 1, st.epoch);
@@ -291,7 +333,12 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         st.alphaLossSum += alphaLoss;
         st.alphaLossCount++;
       }
-      const wb = makeBatch(weightHalf, batchAt(wOrder, st.stepInEpoch, batchSize), augment, new Rng(deriveSeed(seed, 3, st.step)));
+      const wb = makeBatch(
+        weightHalf,
+        batchAt(wOrder, st.stepInEpoch, batchSize),
+        augment,
+        new Rng(deriveSeed(seed, 3, st.step)),
+      );
       const loss = optimiseOn(net, weights, wOpt, wb.x, wb.y, clip, diceWeight);
       tf.dispose([wb.x, wb.y]);
       st.lossSum += loss;
@@ -333,14 +380,26 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         });
         const sm = softmaxAlphas(alphas);
         st.alphaHistory.push(sm);
-        emit(o.onEvent, { type: 'alphas', epoch: st.epoch, down: sm[0] ?? [], up: sm[1] ?? [], normal: sm[2] ?? [] });
+        emit(o.onEvent, {
+          type: 'alphas',
+          epoch: st.epoch,
+          down: sm[0] ?? [],
+          up: sm[1] ?? [],
+          normal: sm[2] ?? [],
+        });
         const g = net.deriveGenotype();
         const prev = st.genotypeHistory[st.genotypeHistory.length - 1];
         const changed = prev === undefined || JSON.stringify(prev) !== JSON.stringify(g);
         const alphasMoving = st.step > warmup;
         st.stableEpochs = changed || !alphasMoving ? 0 : st.stableEpochs + 1;
         st.genotypeHistory.push(g);
-        emit(o.onEvent, { type: 'genotype', epoch: st.epoch, genotype: g, changed, stableEpochs: st.stableEpochs });
+        emit(o.onEvent, {
+          type: 'genotype',
+          epoch: st.epoch,
+          genotype: g,
+          changed,
+          stableEpochs: st.stableEpochs,
+        });
         st.epoch++;
         st.stepInEpoch = 0;
         st.lossSum = 0;
@@ -363,7 +422,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
 
     const finalVal = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });
     const genotype = st.genotypeHistory[st.genotypeHistory.length - 1] ?? net.deriveGenotype();
-    const reason = st.finished as SearchResult["reason"];
+    const reason = st.finished as SearchResult['reason'];
     if (o.checkpointPath) {
       // Persist the finished state so resuming a finished run returns at once.
       const arrays: Record<string, Float32Array> = {};

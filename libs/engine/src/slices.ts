@@ -20,6 +20,11 @@ export interface Slice {
   image: Float32Array;
   /** `H * W` class indices. */
   label: Uint8Array;
+  /**
+   * Where the original (unpadded) slice lies inside the `H x W` one; evaluation crops
+   * predictions and labels to it so padding never counts. Default: the whole slice.
+   */
+  region?: { top: number; left: number; height: number; width: number };
 }
 
 /** A set of equally sized slices. */
@@ -46,6 +51,15 @@ export function validateSliceSet(s: SliceSet, what = 'dataset'): void {
   for (const sl of s.slices) {
     if (sl.image.length !== h * w * c || sl.label.length !== h * w) {
       throw new ShapeError(`${what}: case ${sl.caseId} slice ${sl.index} does not have size ${h}x${w}x${c}`);
+    }
+    const r = sl.region;
+    if (
+      r &&
+      (r.top < 0 || r.left < 0 || r.height < 1 || r.width < 1 || r.top + r.height > h || r.left + r.width > w)
+    ) {
+      throw new ShapeError(
+        `${what}: case ${sl.caseId} slice ${sl.index} has a region outside its ${h}x${w} slice`,
+      );
     }
     for (let i = 0; i < sl.label.length; i++) {
       if ((sl.label[i] as number) >= k) {
@@ -75,9 +89,19 @@ export function splitHalves(s: SliceSet, seed: number): [SliceSet, SliceSet] {
   if (ids.length >= 2) {
     const order = rng.shuffle(ids);
     const a = new Set(order.slice(0, Math.ceil(order.length / 2)));
-    return [subset(s, s.slices.filter((x) => a.has(x.caseId))), subset(s, s.slices.filter((x) => !a.has(x.caseId)))];
+    return [
+      subset(
+        s,
+        s.slices.filter((x) => a.has(x.caseId)),
+      ),
+      subset(
+        s,
+        s.slices.filter((x) => !a.has(x.caseId)),
+      ),
+    ];
   }
-  if (s.slices.length < 2) throw new ValidationError('search needs at least 2 training slices to split into halves');
+  if (s.slices.length < 2)
+    throw new ValidationError('search needs at least 2 training slices to split into halves');
   const order = rng.shuffle(s.slices);
   const half = Math.ceil(order.length / 2);
   return [subset(s, order.slice(0, half)), subset(s, order.slice(half))];

@@ -6,7 +6,11 @@ import { IntegrityError } from '../../core/src/errors.js';
 import type { AdamW } from './optim.js';
 
 /** Adds `prefix.i` arrays for each variable's values. */
-export function packVariables(prefix: string, vars: Variable[], into: Record<string, Float32Array>): number[][] {
+export function packVariables(
+  prefix: string,
+  vars: Variable[],
+  into: Record<string, Float32Array>,
+): number[][] {
   vars.forEach((v, i) => {
     into[`${prefix}.${i}`] = Float32Array.from(v.dataSync() as Float32Array);
   });
@@ -22,13 +26,17 @@ export function unpackVariables(
   source: string,
 ): void {
   if (!shapes || shapes.length !== vars.length) {
-    throw new IntegrityError(`${source}: holds ${shapes?.length ?? 0} '${prefix}' tensors, the network has ${vars.length}`);
+    throw new IntegrityError(
+      `${source}: holds ${shapes?.length ?? 0} '${prefix}' tensors, the network has ${vars.length}`,
+    );
   }
   vars.forEach((v, i) => {
     const arr = from[`${prefix}.${i}`];
     const shape = shapes[i] ?? [];
     if (!arr || shape.join('x') !== v.shape.join('x') || arr.length !== v.size) {
-      throw new IntegrityError(`${source}: '${prefix}.${i}' has shape [${shape}], the network expects [${v.shape}]`);
+      throw new IntegrityError(
+        `${source}: '${prefix}.${i}' has shape [${shape}], the network expects [${v.shape}]`,
+      );
     }
     tf.tidy(() => v.assign(tf.tensor(arr, v.shape, 'float32')));
   });
@@ -43,7 +51,14 @@ export function packOptimiser(prefix: string, opt: AdamW, into: Record<string, F
 }
 
 /** Restores an optimiser packed with {@link packOptimiser}. */
-export function unpackOptimiser(prefix: string, opt: AdamW, n: number, t: number, from: Record<string, Float32Array>, source: string): void {
+export function unpackOptimiser(
+  prefix: string,
+  opt: AdamW,
+  n: number,
+  t: number,
+  from: Record<string, Float32Array>,
+  source: string,
+): void {
   const m: Float32Array[] = [];
   const v: Float32Array[] = [];
   for (let i = 0; i < n; i++) {

@@ -14,7 +14,16 @@ import { segmentationLoss } from './losses.js';
 import { AdamW, WEIGHT_OPTIMISER, clipByGlobalNorm, cosineLr, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
 import { Rng, deriveSeed } from './rng.js';
-import { batchAt, batchesPerEpoch, defaultAugment, epochOrder, makeBatch, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
+import {
+  batchAt,
+  batchesPerEpoch,
+  defaultAugment,
+  epochOrder,
+  makeBatch,
+  validateSliceSet,
+  type AugmentOptions,
+  type SliceSet,
+} from './slices.js';
 import { Stopwatch, packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runTraining}. Defaults in brackets. */
@@ -100,7 +109,10 @@ export function saveWeights(path: string, net: SegmentationNet, meta: Record<str
 }
 
 /** Loads weights written by {@link saveWeights} (or any checkpoint) into `net`; returns the metadata. */
-export function loadWeights<M = Record<string, unknown>>(path: string, net: SegmentationNet): M & { weightShapes: number[][] } {
+export function loadWeights<M = Record<string, unknown>>(
+  path: string,
+  net: SegmentationNet,
+): M & { weightShapes: number[][] } {
   const ck = loadCheckpoint<M & { weightShapes: number[][] }>(path);
   unpackVariables('w', net.weightParams(), ck.meta?.weightShapes, ck.arrays, path);
   return ck.meta;
@@ -116,8 +128,10 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   const clip = o.gradClip ?? 5;
   const diceWeight = o.diceWeight ?? 1;
   const interval = o.checkpointIntervalSeconds ?? 60;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new ValidationError(`maxEpochs must be a positive integer, got ${maxEpochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValidationError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
+    throw new ValidationError(`maxEpochs must be a positive integer, got ${maxEpochs}`);
   if (!(maxSteps >= 1)) throw new ValidationError(`maxSteps must be >= 1, got ${maxSteps}`);
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
   validateSliceSet(o.train, 'training set');
@@ -159,9 +173,12 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
     if (o.resumeFrom !== undefined) {
       const ck = loadCheckpoint<TrainMeta>(o.resumeFrom);
       const m = ck.meta;
-      if (m?.kind !== 'train' || m.version !== 1) throw new IntegrityError(`${o.resumeFrom}: not a training checkpoint`);
+      if (m?.kind !== 'train' || m.version !== 1)
+        throw new IntegrityError(`${o.resumeFrom}: not a training checkpoint`);
       if (m.seed !== seed || m.batchSize !== batchSize) {
-        throw new ValidationError(`${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`);
+        throw new ValidationError(
+          `${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`,
+        );
       }
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
@@ -173,9 +190,26 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
     const checkpoint = (reason: 'epoch' | 'interval' | 'steps' | 'cancel'): void => {
       if (!o.checkpointPath) return;
       save(o.checkpointPath);
-      emit(o.onEvent, { type: 'checkpoint', kind: 'train', path: o.checkpointPath, epoch: st.epoch, stepInEpoch: st.stepInEpoch, step: st.step, reason });
+      emit(o.onEvent, {
+        type: 'checkpoint',
+        kind: 'train',
+        path: o.checkpointPath,
+        epoch: st.epoch,
+        stepInEpoch: st.stepInEpoch,
+        step: st.step,
+        reason,
+      });
     };
-    emit(o.onEvent, { type: 'start', kind: 'train', totalSteps, stepsPerEpoch, maxEpochs, resumed, epoch: st.epoch, step: st.step });
+    emit(o.onEvent, {
+      type: 'start',
+      kind: 'train',
+      totalSteps,
+      stepsPerEpoch,
+      maxEpochs,
+      resumed,
+      epoch: st.epoch,
+      step: st.step,
+    });
     let lastCheckpoint = Date.now();
     const remaining = (): number => Math.max(0, totalSteps - st.step);
     while (st.finished === null) {
@@ -193,11 +227,18 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       }
       if (o.signal?.aborted) {
         checkpoint('cancel');
-        throw new CancelledError(`training cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`);
+        throw new CancelledError(
+          `training cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`,
+        );
       }
       const order = epochOrder(o.train.slices, seed, 5, st.epoch);
       const lr = cosineLr(st.step, totalSteps, optCfg.lr, o.minLr ?? 0);
-      const b = makeBatch(o.train, batchAt(order, st.stepInEpoch, batchSize), augment, new Rng(deriveSeed(seed, 6, st.step)));
+      const b = makeBatch(
+        o.train,
+        batchAt(order, st.stepInEpoch, batchSize),
+        augment,
+        new Rng(deriveSeed(seed, 6, st.step)),
+      );
       const { value, grads } = tf.variableGrads(
         () => segmentationLoss(net.apply(b.x as Tensor4D, true), b.y, { diceWeight }) as tf.Scalar,
         weights,
@@ -208,7 +249,13 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       );
       opt.step(clipped.grads, lr);
       const loss = value.dataSync()[0] as number;
-      tf.dispose([value, b.x, b.y, ...Object.values(grads), ...clipped.grads.filter((g): g is Tensor => g !== null)]);
+      tf.dispose([
+        value,
+        b.x,
+        b.y,
+        ...Object.values(grads),
+        ...clipped.grads.filter((g): g is Tensor => g !== null),
+      ]);
       st.lossSum += loss;
       st.lossCount++;
       st.step++;
@@ -251,7 +298,15 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
           st.bestEpoch = st.epoch;
           if (o.bestPath) {
             saveWeights(o.bestPath, net, { epoch: st.epoch, valDice: val.dice });
-            emit(o.onEvent, { type: 'checkpoint', kind: 'train', path: o.bestPath, epoch: st.epoch, stepInEpoch: st.stepInEpoch, step: st.step, reason: 'best' });
+            emit(o.onEvent, {
+              type: 'checkpoint',
+              kind: 'train',
+              path: o.bestPath,
+              epoch: st.epoch,
+              stepInEpoch: st.stepInEpoch,
+              step: st.step,
+              reason: 'best',
+            });
           }
         }
         if (epochDone) {
