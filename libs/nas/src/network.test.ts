@@ -266,3 +266,28 @@ test('architecture registry: presets, createModel and clear errors', () => {
   );
   assert.deepEqual(splitModelName('nasunet.promise12_v3'), { arch: 'nasunet', tag: 'promise12_v3' });
 });
+
+test('building, running and disposing a network leaves no tensors behind', () => {
+  const x = tf.randomNormal([1, 8, 8, 1]) as Tensor4D;
+  const before = tf.memory().numTensors;
+  for (const make of [
+    () => FixedNetwork.fromGenotype(v2, tiny),
+    () => new SearchNetwork(tiny),
+    () => new UNet({ inChannels: 1, nClasses: 2, baseWidth: 2, depth: 2 }),
+  ]) {
+    const net = make();
+    assert.equal(
+      tf.memory().numTensors,
+      before + net.weightParams().length + (net instanceof SearchNetwork ? 3 : 0),
+    );
+    net.apply(x, false).dispose();
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(net.apply(x, true)) as tf.Scalar,
+      net.weightParams(),
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+    net.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  }
+  x.dispose();
+});

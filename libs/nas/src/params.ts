@@ -80,7 +80,9 @@ export class ParamStore {
   /** Registers a variable with the given initial values (copied). */
   add(name: string, shape: readonly number[], values: Float32Array): Variable {
     if (this.vars.has(name)) throw new Error(`parameter '${name}' is defined twice`);
-    const v = tf.variable(tf.tensor(values, [...shape], 'float32'), true);
+    const init = tf.tensor(values, [...shape], 'float32');
+    const v = tf.variable(init, true);
+    init.dispose();
     this.vars.set(name, v);
     return v;
   }
