@@ -5,11 +5,12 @@
  * table with ratios to PyTorch (to wasm when PyTorch is absent).
  *
  * Usage: node dist/bench/backends/main.js [--size full|small] [--reps 5]
- *        [--backends tensorflow,webgpu,wasm,cpu] [--no-torch] [--torch-threads N]
+ *        [--backends tensorflow,webgpu,wasm,cpu] [--no-torch] [--torch-threads 1,2] [--python PATH]
  * Default backends: tensorflow, webgpu, wasm, and cpu only with --size small (the pure-JS
  * cpu backend needs minutes per full-size train step).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,14 +81,33 @@ async function benchBackend(name: Exclude<BackendName, 'auto'>, size: UNetSize, 
   };
 }
 
-function benchTorch(size: UNetSize, reps: number, threads: number): Row {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { engine: 'PyTorch', note: 'unavailable: python3 cannot import torch' };
+/** First interpreter that can `import torch`: `--python`, then `python3` on PATH, then Debian's. */
+function findTorchPython(preferred: string | undefined): string | undefined {
+  const candidates = preferred !== undefined ? [preferred] : ['python3', '/usr/bin/python3'];
+  return candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+}
+
+function benchTorch(size: UNetSize, reps: number, threads: number, preferred: string | undefined): Row {
+  const python = findTorchPython(preferred);
+  if (python === undefined) {
+    return { engine: 'PyTorch', note: `unavailable: ${preferred ?? 'python3'} cannot import torch` };
+  }
   const script = join(dirname(fileURLToPath(import.meta.url)), '../../../bench/backends/torch_unet.py');
-  const args = [script, '--base', `${size.base}`, '--batch', `${size.batch}`, '--side', `${size.side}`, '--reps', `${reps}`];
-  if (threads > 0) args.push('--threads', `${threads}`);
-  const r = spawnSync('python3', args, { encoding: 'utf8' });
-  if (r.status !== 0) return { engine: 'PyTorch', note: `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
+  const args = [
+    script,
+    '--base',
+    `${size.base}`,
+    '--batch',
+    `${size.batch}`,
+    '--side',
+    `${size.side}`,
+    '--reps',
+    `${reps}`,
+  ];
+  args.push('--threads', `${threads}`);
+  const r = spawnSync(python, args, { encoding: 'utf8' });
+  if (r.status !== 0)
+    return { engine: 'PyTorch', note: `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
     forward_ms: number;
     train_ms: number;
@@ -99,8 +119,19 @@ function benchTorch(size: UNetSize, reps: number, threads: number): Row {
     engine: `PyTorch ${out.torch} CPU`,
     forwardMs: out.forward_ms,
     trainMs: out.train_ms,
-    note: `${out.threads} threads; ${(out.params / 1000).toFixed(0)} k params`,
+    note: `${out.threads} threads; ${(out.params / 1000).toFixed(0)} k params; ${python}`,
   };
+}
+
+/** `model name` from /proc/cpuinfo where readable, else what Node reports. */
+function cpuModelName(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1] !== undefined) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown CPU';
 }
 
 function fmt(v: number | undefined): string {
@@ -127,16 +158,33 @@ async function main(): Promise<void> {
     .name('bench-backends')
     .addOption(new Option('--size <size>', 'net size preset').choices(['full', 'small']).default('full'))
     .option('--reps <n>', 'timed repetitions per measurement (median reported)', '5')
-    .option('--backends <list>', 'comma-separated tfjs backends (default: tensorflow,webgpu,wasm [+cpu with --size small])')
+    .option(
+      '--backends <list>',
+      'comma-separated tfjs backends (default: tensorflow,webgpu,wasm [+cpu with --size small])',
+    )
     .option('--no-torch', 'skip the PyTorch reference')
-    .option('--torch-threads <n>', 'PyTorch intra-op threads (default: PyTorch default)', '0')
+    .option(
+      '--torch-threads <list>',
+      'PyTorch intra-op thread counts, one row each; the last is the reference (default: 1,<CPUs>)',
+    )
+    .option('--python <path>', 'Python interpreter with torch (default: python3, then /usr/bin/python3)')
     .parse();
-  const o = program.opts<{ size: 'full' | 'small'; reps: string; backends?: string; torch: boolean; torchThreads: string }>();
+  const o = program.opts<{
+    size: 'full' | 'small';
+    reps: string;
+    backends?: string;
+    torch: boolean;
+    torchThreads?: string;
+    python?: string;
+  }>();
   const reps = Number(o.reps);
-  if (!Number.isInteger(reps) || reps < 1) throw new ValidationError(`--reps: expected a positive integer (got ${o.reps})`);
-  const threads = Number(o.torchThreads);
-  if (!Number.isInteger(threads) || threads < 0) {
-    throw new ValidationError(`--torch-threads: expected a non-negative integer (got ${o.torchThreads})`);
+  if (!Number.isInteger(reps) || reps < 1)
+    throw new ValidationError(`--reps: expected a positive integer (got ${o.reps})`);
+  const threadList = (o.torchThreads ?? [...new Set([1, cpus().length])].join(',')).split(',').map(Number);
+  if (threadList.some((t) => !Number.isInteger(t) || t < 1)) {
+    throw new ValidationError(
+      `--torch-threads: expected positive integers separated by commas (got ${o.torchThreads})`,
+    );
   }
   const size = SIZES[o.size];
   const names = (o.backends ?? (o.size === 'small' ? 'tensorflow,webgpu,wasm,cpu' : 'tensorflow,webgpu,wasm'))
@@ -144,7 +192,8 @@ async function main(): Promise<void> {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   for (const s of names) {
-    if (!(ALL as readonly string[]).includes(s)) throw new ValidationError(`--backends: unknown backend '${s}' (use ${ALL.join(', ')})`);
+    if (!(ALL as readonly string[]).includes(s))
+      throw new ValidationError(`--backends: unknown backend '${s}' (use ${ALL.join(', ')})`);
   }
   const rows: Row[] = [];
   for (const name of names as Exclude<BackendName, 'auto'>[]) {
@@ -152,18 +201,23 @@ async function main(): Promise<void> {
     rows.push(await benchBackend(name, size, reps));
   }
   if (o.size === 'full' && !names.includes('cpu')) {
-    rows.push({ engine: 'tfjs cpu', note: 'skipped at --size full (pure JS: minutes per train step); add --backends cpu to force' });
+    rows.push({
+      engine: 'tfjs cpu',
+      note: 'skipped at --size full (pure JS: minutes per train step); add --backends cpu to force',
+    });
   }
   let torch: Row | undefined;
   if (o.torch) {
     process.stderr.write('benchmarking PyTorch ...\n');
-    torch = benchTorch(size, reps, threads);
-    rows.push(torch);
+    for (const threads of threadList) {
+      torch = benchTorch(size, reps, threads, o.python);
+      rows.push(torch);
+    }
   }
   const torchOk = torch?.forwardMs !== undefined;
   const ref = torchOk ? torch : rows.find((r) => r.engine === 'tfjs wasm' && r.forwardMs !== undefined);
   const refName = torchOk ? 'PyTorch' : 'wasm';
-  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  const cpuModel = cpuModelName();
   console.log(
     `U-Net ${o.size}: base ${size.base} channels, batch ${size.batch} x ${size.side} x ${size.side} x 1, ` +
       `median of ${reps}; ${cpus().length} CPUs (${cpuModel}); ${new Date().toISOString()}`,

@@ -14,7 +14,10 @@ test('explicit wasm: one log line, self-check passed, cached on the second call'
   assert.equal(b, a);
   assert.equal(tf.getBackend(), 'wasm');
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms\)$/);
+  assert.match(
+    lines[0]!,
+    /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms\)$/,
+  );
 });
 
 test('switching to cpu and back re-selects the cached backend', async () => {
@@ -41,7 +44,10 @@ test('NASUNET_BACKEND is read when no backend is passed, and validated', async (
     process.env['NASUNET_BACKEND'] = 'cuda';
     await assert.rejects(initBackend({ logger: () => {} }), (e: unknown) => {
       assert.ok(e instanceof ValidationError);
-      assert.match(e.message, /NASUNET_BACKEND: expected one of auto, tensorflow, webgpu, wasm, cpu \(got "cuda"\)/);
+      assert.match(
+        e.message,
+        /NASUNET_BACKEND: expected one of auto, tensorflow, webgpu, wasm, cpu \(got "cuda"\)/,
+      );
       return true;
     });
   } finally {
@@ -82,7 +88,12 @@ test('the self-check rejects the stock wasm max-pool gradient, naming it', async
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, y] = saved as [Tensor4D, Tensor4D];
-      return { x: () => tf.engine().runKernel("MaxPoolGrad", { dy: dy as Tensor4D, input: x, output: y }, attrs) as Tensor4D };
+      return {
+        x: () =>
+          tf
+            .engine()
+            .runKernel('MaxPoolGrad', { dy: dy as Tensor4D, input: x, output: y }, attrs) as Tensor4D,
+      };
     },
   });
   try {

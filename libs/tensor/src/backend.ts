@@ -40,14 +40,18 @@ const checked = new Set<string>();
 
 /** Parses a backend name from an option or environment variable; throws ValidationError naming `field`. */
 export function parseBackendName(value: unknown, field: string): BackendName {
-  if (typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new ValidationError(`${field}: expected one of ${BACKEND_NAMES.join(', ')} (got ${JSON.stringify(value)})`);
+  if (typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value))
+    return value as BackendName;
+  throw new ValidationError(
+    `${field}: expected one of ${BACKEND_NAMES.join(', ')} (got ${JSON.stringify(value)})`,
+  );
 }
 
 function requestedBackend(opt: BackendName | undefined): { name: BackendName; source: string } {
   if (opt !== undefined) return { name: parseBackendName(opt, 'backend'), source: 'requested' };
   const env = process.env['NASUNET_BACKEND'];
-  if (env !== undefined && env !== '') return { name: parseBackendName(env, 'NASUNET_BACKEND'), source: 'NASUNET_BACKEND' };
+  if (env !== undefined && env !== '')
+    return { name: parseBackendName(env, 'NASUNET_BACKEND'), source: 'NASUNET_BACKEND' };
   return { name: 'auto', source: 'default' };
 }
 
@@ -73,7 +77,11 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   return info;
 }
 
-async function prepare(name: BackendName, source: string, logger: (msg: string) => void): Promise<BackendInfo> {
+async function prepare(
+  name: BackendName,
+  source: string,
+  logger: (msg: string) => void,
+): Promise<BackendInfo> {
   registerGradients();
   const info = await choose(name, source);
   await activate(info.name);
@@ -125,11 +133,15 @@ async function loadTensorflow(): Promise<Availability> {
       await import(specifier);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      why.push(code === 'ERR_MODULE_NOT_FOUND' ? `${pkg} not installed` : `${pkg} failed to load (${firstLine(e)})`);
+      why.push(
+        code === 'ERR_MODULE_NOT_FOUND' ? `${pkg} not installed` : `${pkg} failed to load (${firstLine(e)})`,
+      );
       continue;
     }
     if (tf.findBackendFactory('tensorflow') === null) {
-      why.push(`${pkg} loaded but registered with another copy of @tensorflow/tfjs-core (versions must match)`);
+      why.push(
+        `${pkg} loaded but registered with another copy of @tensorflow/tfjs-core (versions must match)`,
+      );
       continue;
     }
     return { ok: true, reason: `${pkg} loaded` };

@@ -80,14 +80,10 @@ export function conv2dFilterGradComposed(
     const { top, bottom, left, right } = padForFilterGrad(info);
     const xp = padOrCrop(xt, top, bottom, left, right);
     const dyt = tf.transpose(dy, [1, 2, 0, 3]) as Tensor4D;
-    const r = tf.conv2d(
-      xp,
-      dyt,
-      [info.dilationHeight, info.dilationWidth],
-      'valid',
-      'NHWC',
-      [info.strideHeight, info.strideWidth],
-    );
+    const r = tf.conv2d(xp, dyt, [info.dilationHeight, info.dilationWidth], 'valid', 'NHWC', [
+      info.strideHeight,
+      info.strideWidth,
+    ]);
     return tf.transpose(r, [1, 2, 0, 3]) as Tensor4D;
   });
 }
@@ -134,7 +130,9 @@ export function shiftedViews(x: Tensor4D, info: tf.backend_util.Conv2DInfo, padV
       if (sh === 1 && sw === 1) {
         out.push(tf.slice(xp, [0, r0, c0, 0], [n, hSpan, wSpan, c]));
       } else {
-        out.push(tf.stridedSlice(xp, [0, r0, c0, 0], [n, r0 + hSpan, c0 + wSpan, c], [1, sh, sw, 1]) as Tensor4D);
+        out.push(
+          tf.stridedSlice(xp, [0, r0, c0, 0], [n, r0 + hSpan, c0 + wSpan, c], [1, sh, sw, 1]) as Tensor4D,
+        );
       }
     }
   }

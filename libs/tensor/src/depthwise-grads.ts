@@ -22,7 +22,10 @@ export function depthwiseInputGradComposed(
     const [kh, kw, c, m] = filter.shape;
     const padded = padForInputGrad(stridedSpread(dy, info.strideHeight, info.strideWidth), info);
     const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as Tensor4D;
-    const z = tf.depthwiseConv2d(padded, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
+    const z = tf.depthwiseConv2d(padded, flipped, 1, 'valid', 'NHWC', [
+      info.dilationHeight,
+      info.dilationWidth,
+    ]);
     if (m === 1) return z;
     const [n, h, w] = z.shape;
     return tf.sum(tf.reshape(z, [n, h, w, c, m]), 4) as Tensor4D;

@@ -19,7 +19,14 @@ export function pair(v: Pair): [number, number] {
  * Pads (positive amounts, with `value`) or crops (negative amounts) the H and W axes of an
  * NHWC tensor. `padOrCrop(x, 1, -2, 0, 0)` adds one row on top and removes the last two rows.
  */
-export function padOrCrop(x: Tensor4D, top: number, bottom: number, left: number, right: number, value = 0): Tensor4D {
+export function padOrCrop(
+  x: Tensor4D,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+  value = 0,
+): Tensor4D {
   let y = x;
   const cropTop = Math.max(0, -top);
   const cropBottom = Math.max(0, -bottom);

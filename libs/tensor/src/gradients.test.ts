@@ -4,7 +4,14 @@ import { tf, type Tensor, type Tensor4D } from './tf.js';
 import { initBackend } from './backend.js';
 import { setGradientMode, type GradientMode } from './gradients.js';
 import { conv2dSame, depthwiseConv2dSame } from './ops.js';
-import { analyticGrads, finiteDifferenceGrads, projection, randomTensor, relMaxError, type Shape4 } from './testing.js';
+import {
+  analyticGrads,
+  finiteDifferenceGrads,
+  projection,
+  randomTensor,
+  relMaxError,
+  type Shape4,
+} from './testing.js';
 
 interface Case {
   name: string;
@@ -136,7 +143,9 @@ test('every registered gradient matches central finite differences and the cpu b
         const eCpu = relMaxError(g, ref[k]!);
         compared++;
         if (!(eFd < 2e-3) || !(eCpu < 1e-4)) {
-          failures.push(`${c.name} input ${k} on ${backend}/${mode}: vs FD ${eFd.toExponential(1)}, vs cpu ${eCpu.toExponential(1)}`);
+          failures.push(
+            `${c.name} input ${k} on ${backend}/${mode}: vs FD ${eFd.toExponential(1)}, vs cpu ${eCpu.toExponential(1)}`,
+          );
         }
       });
     }

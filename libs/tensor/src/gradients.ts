@@ -69,7 +69,9 @@ function useStock(kernelName: string, dilations: Pair = 1): boolean {
   const [dh, dw] = pair(dilations);
   if (dh !== 1 || dw !== 1) return false;
   const backend = tf.getBackend();
-  return (STOCK_KERNELS[backend] ?? []).includes(kernelName) && tf.getKernel(kernelName, backend) !== undefined;
+  return (
+    (STOCK_KERNELS[backend] ?? []).includes(kernelName) && tf.getKernel(kernelName, backend) !== undefined
+  );
 }
 
 function run(kernelName: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown>): Tensor4D {
@@ -86,24 +88,42 @@ interface ConvAttrs {
 
 function requireNhwc(kernel: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new ValidationError(`${kernel}: gradients are implemented for dataFormat 'NHWC' only (got '${dataFormat}')`);
+    throw new ValidationError(
+      `${kernel}: gradients are implemented for dataFormat 'NHWC' only (got '${dataFormat}')`,
+    );
   }
 }
 
 /** Input gradient of conv2d, `[N, H, W, Cin]`. */
-export function conv2dInputGrad(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], g: ConvGeometry): Tensor4D {
+export function conv2dInputGrad(
+  dy: Tensor4D,
+  filter: Tensor4D,
+  xShape: readonly number[],
+  g: ConvGeometry,
+): Tensor4D {
   if (useStock('Conv2DBackpropInput', g.dilations)) {
     return run(
       'Conv2DBackpropInput',
       { dy, filter },
-      { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode, inputShape: xShape },
+      {
+        strides: g.strides,
+        pad: g.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: g.dimRoundingMode,
+        inputShape: xShape,
+      },
     );
   }
   return conv2dInputGradComposed(dy, filter, xShape, g);
 }
 
 /** Filter gradient of conv2d, `[kh, kw, Cin, Cout]`. */
-export function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: readonly number[], g: ConvGeometry): Tensor4D {
+export function conv2dFilterGrad(
+  x: Tensor4D,
+  dy: Tensor4D,
+  filterShape: readonly number[],
+  g: ConvGeometry,
+): Tensor4D {
   if (useStock('Conv2DBackpropFilter', g.dilations)) {
     return run(
       'Conv2DBackpropFilter',
@@ -115,19 +135,35 @@ export function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: readonl
 }
 
 /** Input gradient of depthwiseConv2d, `[N, H, W, C]`. */
-export function depthwiseInputGrad(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], g: ConvGeometry): Tensor4D {
+export function depthwiseInputGrad(
+  dy: Tensor4D,
+  filter: Tensor4D,
+  xShape: readonly number[],
+  g: ConvGeometry,
+): Tensor4D {
   if (useStock('DepthwiseConv2dNativeBackpropInput', g.dilations)) {
     return run(
       'DepthwiseConv2dNativeBackpropInput',
       { dy, filter },
-      { strides: g.strides, pad: g.pad, dilations: 1, dimRoundingMode: g.dimRoundingMode, inputShape: xShape },
+      {
+        strides: g.strides,
+        pad: g.pad,
+        dilations: 1,
+        dimRoundingMode: g.dimRoundingMode,
+        inputShape: xShape,
+      },
     );
   }
   return depthwiseInputGradComposed(dy, filter, xShape, g);
 }
 
 /** Filter gradient of depthwiseConv2d, `[kh, kw, C, m]`. */
-export function depthwiseFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: readonly number[], g: ConvGeometry): Tensor4D {
+export function depthwiseFilterGrad(
+  x: Tensor4D,
+  dy: Tensor4D,
+  filterShape: readonly number[],
+  g: ConvGeometry,
+): Tensor4D {
   if (useStock('DepthwiseConv2dNativeBackpropFilter', g.dilations)) {
     return run(
       'DepthwiseConv2dNativeBackpropFilter',
@@ -152,7 +188,6 @@ function geometry(attrs: ConvAttrs): ConvGeometry {
  * `initBackend`.
  */
 export function registerGradients(): void {
-
   tf.registerGradient({
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
@@ -179,7 +214,8 @@ export function registerGradients(): void {
       const g = geometry({ ...a, dilations: 1 });
       const d = ddx as Tensor4D;
       return {
-        dy: () => tf.conv2d(d, filter, a.strides as [number, number], a.pad as 'same', 'NHWC', 1, a.dimRoundingMode),
+        dy: () =>
+          tf.conv2d(d, filter, a.strides as [number, number], a.pad as 'same', 'NHWC', 1, a.dimRoundingMode),
         filter: () => conv2dFilterGrad(d, dy, filter.shape, g),
       };
     },
@@ -207,7 +243,12 @@ export function registerGradients(): void {
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, y] = saved as [Tensor4D, Tensor4D];
-      const a = attrs as unknown as { filterSize: Pair; strides: Pair; pad: ConvPadding; dimRoundingMode?: RoundingMode };
+      const a = attrs as unknown as {
+        filterSize: Pair;
+        strides: Pair;
+        pad: ConvPadding;
+        dimRoundingMode?: RoundingMode;
+      };
       const d = dy as Tensor4D;
       return {
         x: () => {
@@ -215,7 +256,12 @@ export function registerGradients(): void {
             return run(
               'MaxPoolGrad',
               { dy: d, input: x, output: y },
-              { filterSize: a.filterSize, strides: a.strides, pad: a.pad, dimRoundingMode: a.dimRoundingMode },
+              {
+                filterSize: a.filterSize,
+                strides: a.strides,
+                pad: a.pad,
+                dimRoundingMode: a.dimRoundingMode,
+              },
             );
           }
           return maxPoolGradComposed(d, x, y, {

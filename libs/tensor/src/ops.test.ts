@@ -49,7 +49,8 @@ function referenceConv(
               if (r < 0 || r >= h || c < 0 || c >= wd) continue;
               if (depthwise) {
                 const ci = Math.floor(co / wco);
-                s += xv[((b * h + r) * wd + c) * cin + ci]! * wv[((p * k + q) * cin + ci) * wco + (co % wco)]!;
+                s +=
+                  xv[((b * h + r) * wd + c) * cin + ci]! * wv[((p * k + q) * cin + ci) * wco + (co % wco)]!;
               } else {
                 const g = Math.floor(co / (wco / groups));
                 for (let cg = 0; cg < wci; cg++) {
@@ -100,9 +101,14 @@ test('conv2dSame stride 2 dilation 2 on a hand-computed 5x5 example', () => {
       [1, 5, 5, 1],
     );
     const y = conv2dSame(x, tf.ones([3, 3, 1, 1]) as Tensor4D, 2, 2);
-    const rows = [[0, 2], [0, 2, 4], [2, 4]];
+    const rows = [
+      [0, 2],
+      [0, 2, 4],
+      [2, 4],
+    ];
     const expected: number[] = [];
-    for (const ri of rows) for (const cj of rows) expected.push(ri.reduce((s, r) => s + cj.reduce((t, c) => t + r * 5 + c, 0), 0));
+    for (const ri of rows)
+      for (const cj of rows) expected.push(ri.reduce((s, r) => s + cj.reduce((t, c) => t + r * 5 + c, 0), 0));
     assert.deepEqual(y.shape, [1, 3, 3, 1]);
     assert.deepEqual(Array.from(y.dataSync()), expected);
     tf.dispose([x, y]);

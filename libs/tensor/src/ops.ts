@@ -11,7 +11,10 @@ import { zeroInsert } from './geometry.js';
  * Explicit symmetric padding `dilation * (k - 1) / 2` for an odd kernel (PyTorch's
  * convention), or 'same' for an even one.
  */
-function samePadding(k: readonly number[], dilation: number): 'same' | [[0, 0], [number, number], [number, number], [0, 0]] {
+function samePadding(
+  k: readonly number[],
+  dilation: number,
+): 'same' | [[0, 0], [number, number], [number, number], [0, 0]] {
   const [kh, kw] = k as [number, number];
   if (kh % 2 === 0 || kw % 2 === 0) return 'same';
   const ph = (dilation * (kh - 1)) / 2;
@@ -66,7 +69,8 @@ export function depthwiseConv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilati
  * gradient for stridedSlice), so it is differentiable on every backend.
  */
 export function subsample(x: Tensor4D, s: number): Tensor4D {
-  if (!Number.isInteger(s) || s < 1) throw new ShapeError(`subsample: factor must be a positive integer (got ${s})`);
+  if (!Number.isInteger(s) || s < 1)
+    throw new ShapeError(`subsample: factor must be a positive integer (got ${s})`);
   if (s === 1) return tf.clone(x);
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
@@ -132,7 +136,8 @@ export function groupedConv2d(x: Tensor4D, w: Tensor4D, groups: number, stride =
  */
 export function channelShuffle(x: Tensor4D, groups: number): Tensor4D {
   const [n, h, w, c] = x.shape;
-  if (c % groups !== 0) throw new ShapeError(`channel shuffle: C (${c}) must be divisible by groups (${groups})`);
+  if (c % groups !== 0)
+    throw new ShapeError(`channel shuffle: C (${c}) must be divisible by groups (${groups})`);
   if (groups === 1) return tf.clone(x);
   return tf.tidy(
     () =>

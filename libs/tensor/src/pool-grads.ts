@@ -5,7 +5,13 @@
  */
 import { tf, type Tensor4D } from './tf.js';
 import { padOrCrop } from './geometry.js';
-import { padForFilterGrad, shiftedViews, stridedSpread, type ConvPadding, type RoundingMode } from './conv-grads.js';
+import {
+  padForFilterGrad,
+  shiftedViews,
+  stridedSpread,
+  type ConvPadding,
+  type RoundingMode,
+} from './conv-grads.js';
 import { pair, type Pair } from './geometry.js';
 
 /** Geometry of one forward max pool. */
@@ -70,7 +76,12 @@ export function maxPoolGradComposed(dy: Tensor4D, x: Tensor4D, y: Tensor4D, g: P
  * Fast path for windows that tile the input without overlap or padding (e.g. 2x2 stride 2):
  * views and the scattered result are plain reshapes of `[N*Ho, kh, Wo, kw*C]`.
  */
-function disjointWindowsGrad(dy: Tensor4D, x: Tensor4D, y: Tensor4D, info: tf.backend_util.Conv2DInfo): Tensor4D {
+function disjointWindowsGrad(
+  dy: Tensor4D,
+  x: Tensor4D,
+  y: Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+): Tensor4D {
   // Only 4-D tensors: 5-D slices take a slow generic path on wasm (~100x slower).
   const [n, h, w, c] = x.shape;
   const ho = info.outHeight;
@@ -93,6 +104,11 @@ function disjointWindowsGrad(dy: Tensor4D, x: Tensor4D, y: Tensor4D, info: tf.ba
     }
     rows.push(cols.length === 1 ? cols[0]! : tf.concat(cols, 3));
   }
-  const grad = tf.reshape(rows.length === 1 ? rows[0]! : tf.concat(rows, 1), [n, ho * kh, wo * kw, c]) as Tensor4D;
+  const grad = tf.reshape(rows.length === 1 ? rows[0]! : tf.concat(rows, 1), [
+    n,
+    ho * kh,
+    wo * kw,
+    c,
+  ]) as Tensor4D;
   return padOrCrop(grad, 0, h - ho * kh, 0, w - wo * kw);
 }

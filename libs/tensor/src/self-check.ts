@@ -94,7 +94,9 @@ export const SELF_CHECK_CASES: readonly GradientCase[] = [
 
 /** Gradients of `sum(f(xs) * r)` w.r.t. every input, read back as arrays (`await data()`). */
 export async function caseGradients(c: GradientCase, seed: number): Promise<Float32Array[]> {
-  const xs = c.shapes.map((s, i) => tf.tensor4d(uniformArray(size(s), seed + i), s as [number, number, number, number]));
+  const xs = c.shapes.map((s, i) =>
+    tf.tensor4d(uniformArray(size(s), seed + i), s as [number, number, number, number]),
+  );
   const grads = tf.tidy(() => {
     const probe = c.f(...xs);
     const r = tf.tensor(uniformArray(probe.size, seed + 101), probe.shape);

@@ -9,7 +9,13 @@ export type Shape4 = [number, number, number, number];
 
 /** A seeded uniform(-1, 1) tensor. */
 export function randomTensor(shape: Shape4, seed: number): Tensor4D {
-  return tf.tensor4d(uniformArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor4d(
+    uniformArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /** Projection weights `r` with the shape of `f(xs)`. */
@@ -30,7 +36,11 @@ function loss64(f: (...xs: Tensor4D[]) => Tensor, xs: Tensor4D[], r: Float32Arra
 }
 
 /** Analytic gradients of `sum(f(xs) * r)` on the active backend. */
-export function analyticGrads(f: (...xs: Tensor4D[]) => Tensor, xs: Tensor4D[], r: Float32Array): Float32Array[] {
+export function analyticGrads(
+  f: (...xs: Tensor4D[]) => Tensor,
+  xs: Tensor4D[],
+  r: Float32Array,
+): Float32Array[] {
   const gs = tf.tidy(() => {
     const probe = f(...xs);
     const rt = tf.tensor(r, probe.shape);

@@ -46,7 +46,11 @@ async function lossCurve(backend: 'cpu' | 'wasm', steps: number): Promise<number
   const opt = tf.train.sgd(0.2);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const loss = opt.minimize(() => tf.mean(tf.square(tf.sub(forward(x, w), target))), true, Object.values(w));
+    const loss = opt.minimize(
+      () => tf.mean(tf.square(tf.sub(forward(x, w), target))),
+      true,
+      Object.values(w),
+    );
     losses.push((await loss!.data())[0]!);
     loss!.dispose();
   }
@@ -61,9 +65,15 @@ test('a conv net with depthwise, dilated, strided, transposed and pooled layers 
   const onWasm = await lossCurve('wasm', steps);
   onCpu.forEach((l, i) => {
     const rel = Math.abs(onWasm[i]! - l) / Math.abs(l);
-    assert.ok(rel < 1e-3, `step ${i}: cpu ${l}, wasm ${onWasm[i]} (relative difference ${rel.toExponential(2)})`);
+    assert.ok(
+      rel < 1e-3,
+      `step ${i}: cpu ${l}, wasm ${onWasm[i]} (relative difference ${rel.toExponential(2)})`,
+    );
   });
-  assert.ok(onWasm[steps - 1]! < 0.95 * onWasm[0]!, `loss did not fall: ${onWasm[0]} -> ${onWasm[steps - 1]}`);
+  assert.ok(
+    onWasm[steps - 1]! < 0.95 * onWasm[0]!,
+    `loss did not fall: ${onWasm[0]} -> ${onWasm[steps - 1]}`,
+  );
   const n0 = tf.memory().numTensors;
   await lossCurve('wasm', 2);
   assert.equal(tf.memory().numTensors, n0, 'training steps leak tensors');

@@ -10,8 +10,7 @@ import { tf } from './tf.js';
 
 /** Outcome of looking for a usable WebGPU device. */
 export type WebGpuProbe =
-  | { ok: true; device: GPUDevice; info: GPUAdapterInfo; description: string }
-  | { ok: false; reason: string };
+  { ok: true; device: GPUDevice; info: GPUAdapterInfo; description: string } | { ok: false; reason: string };
 
 const SOFTWARE_ADAPTER = /lavapipe|llvmpipe|swiftshader|software|softpipe/i;
 
@@ -22,6 +21,14 @@ interface WebGpuModule {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+}
+
+/**
+ * True for adapters that must never be used: Dawn's fallback adapter and CPU
+ * implementations of Vulkan/GL (lavapipe, llvmpipe, softpipe, SwiftShader).
+ */
+export function isSoftwareAdapter(isFallbackAdapter: boolean, description: string): boolean {
+  return isFallbackAdapter || SOFTWARE_ADAPTER.test(description);
 }
 
 /** Short human description of an adapter, e.g. `nvidia (ampere) NVIDIA H100`. */
@@ -57,8 +64,11 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     const withInfo = adapter as GPUAdapter & { info?: GPUAdapterInfo };
     const info = withInfo.info ?? (await adapter.requestAdapterInfo());
     const description = describeAdapter(info);
-    if (adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(description)) {
-      return { ok: false, reason: `only a software adapter was found (${description || 'fallback adapter'})` };
+    if (isSoftwareAdapter(adapter.isFallbackAdapter, description)) {
+      return {
+        ok: false,
+        reason: `only a software adapter was found (${description || 'fallback adapter'})`,
+      };
     }
     const l = adapter.limits;
     const device = await adapter.requestDevice({
