@@ -208,3 +208,32 @@ test('a search killed with SIGKILL mid-epoch resumes to the same genotype and me
   assert.equal(got.steps, expected.steps);
   assert.equal(got.epochs, expected.epochs);
 });
+
+test('SIGINT stops a search between steps, writes a checkpoint and exits 130', async () => {
+  const out = join(work, 'sigint');
+  const child = spawn(process.execPath, [MAIN, ...SEARCH, '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let sent = false;
+  const events: Array<{ type: string; reason?: string }> = [];
+  let buf = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    buf += d;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const e = JSON.parse(buf.slice(0, nl)) as { type: string; reason?: string };
+      buf = buf.slice(nl + 1);
+      events.push(e);
+      if (e.type === 'step' && !sent) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    }
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130);
+  assert.ok(events.some((e) => e.type === 'checkpoint' && e.reason === 'cancel'));
+  const meta = decodeCheckpoint<{ kind: string }>(readFileSync(join(out, 'search.ckpt'))).meta;
+  assert.equal(meta.kind, 'search');
+});

@@ -23,14 +23,12 @@ function syntheticSets(count: number, size: number, nTrain: number): { train: Sl
     channels: 1,
     nClasses: sd.classes.length,
     classNames: sd.classes.map((c) => c.name),
-    slices: sd.slices
-      .slice(from, to)
-      .map((s) => ({
-        caseId: s.caseId,
-        index: s.sliceIndex,
-        image: s.image,
-        label: Uint8Array.from(s.label ?? []),
-      })),
+    slices: sd.slices.slice(from, to).map((s) => ({
+      caseId: s.caseId,
+      index: s.sliceIndex,
+      image: s.image,
+      label: Uint8Array.from(s.label ?? []),
+    })),
   });
   return { train: toSet(0, nTrain), val: toSet(nTrain, count) };
 }
@@ -181,4 +179,65 @@ test('a short training run reaches a Dice clearly above the untrained net', asyn
   assert.ok(report.meanDice > 0.4, `evaluated Dice ${report.meanDice}`);
   assert.equal(report.nCases, 5);
   net.dispose();
+});
+
+test('training cancelled mid-epoch and resumed ends exactly like an uninterrupted run', async () => {
+  const { train, val } = syntheticSets(12, 16, 9);
+  const dir = mkdtempSync(join(tmpdir(), 'nasunet-train-resume-'));
+  const genotype = parseGenotype({
+    version: 1,
+    nodes: 3,
+    down: [
+      ['down_conv', 1],
+      ['down_dep_conv', 0],
+      ['down_cweight', 1],
+      ['down_dil_conv', 0],
+      ['down_dil_conv', 1],
+      ['down_conv', 0],
+    ],
+    up: [
+      ['identity', 0],
+      ['up_cweight', 1],
+      ['identity', 2],
+      ['up_cweight', 1],
+      ['cweight', 3],
+      ['up_conv', 1],
+    ],
+  });
+  const build = () =>
+    createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3 }), { genotype, seed: 4 });
+  const opts = { train, val, seed: 4, batchSize: 2, maxEpochs: 2, optimiser: { lr: 1e-2 } };
+  try {
+    const a = build();
+    const full = await runTraining(a, opts);
+    const wa = a.weightParams().map((v) => Array.from(v.dataSync()));
+    a.dispose();
+
+    const b = build();
+    const ac = new AbortController();
+    const ckpt = join(dir, 'train.ckpt');
+    await assert.rejects(
+      runTraining(b, {
+        ...opts,
+        checkpointPath: ckpt,
+        signal: ac.signal,
+        onEvent: (e) => e.type === 'step' && e.step === 2 && ac.abort(),
+      }),
+      CancelledError,
+    );
+    b.dispose();
+    const c = build();
+    const resumed = await runTraining(c, { ...opts, checkpointPath: ckpt, resumeFrom: ckpt });
+    assert.equal(resumed.steps, full.steps);
+    assert.equal(resumed.valDice, full.valDice);
+    assert.equal(resumed.valLoss, full.valLoss);
+    assert.deepEqual(resumed.curve, full.curve);
+    assert.deepEqual(
+      c.weightParams().map((v) => Array.from(v.dataSync())),
+      wa,
+    );
+    c.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
