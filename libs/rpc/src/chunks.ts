@@ -134,3 +134,14 @@ export function asyncIterableToObservable<T>(source: AsyncIterable<T>): Observab
     };
   });
 }
+
+/**
+ * Splits a request stream into its first message and the rest (for streams whose first
+ * message is a header, e.g. metadata then chunks). `head` is undefined for an empty stream.
+ */
+export async function headAndRest<T>(source: AsyncIterable<T>): Promise<{ head: T | undefined; rest: AsyncIterable<T> }> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  const rest: AsyncIterable<T> = { [Symbol.asyncIterator]: () => it };
+  return { head: first.done ? undefined : first.value, rest };
+}

@@ -1,0 +1,36 @@
+/** Start-up configuration of the registry service, read from the environment once. */
+import { z } from 'zod';
+import { ValidationError } from '../../../libs/core/src/index.js';
+import { MAX_MESSAGE_BYTES } from '../../../libs/rpc/src/index.js';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** The environment variables the registry reads, with defaults. */
+export const RegistryConfigSchema = z.object({
+  /** Bind host. */
+  REGISTRY_HOST: z.string().min(1).default('0.0.0.0'),
+  /** gRPC port; 0 is not allowed (clients must know it). */
+  REGISTRY_PORT: int(1).max(65535).default(50053),
+  /** Root of the embedded data: registry.db and artifacts/ live under `<dir>/registry`. */
+  NASUNET_DATA_DIR: z.string().min(1).default('./data'),
+  /** Largest model upload in bytes. */
+  REGISTRY_MAX_MODEL_BYTES: int(1).default(512 * 1024 * 1024),
+  /** Largest dataset upload in bytes. */
+  REGISTRY_MAX_DATASET_BYTES: int(1).default(4 * 1024 * 1024 * 1024),
+  /** Largest alpha history JSON in bytes. */
+  REGISTRY_MAX_ALPHA_HISTORY_BYTES: int(1).default(8 * 1024 * 1024),
+  /** Largest single gRPC message in bytes (chunks are 1 MiB). */
+  GRPC_MAX_MESSAGE_BYTES: int(1024 * 1024).default(MAX_MESSAGE_BYTES),
+});
+
+/** Validated configuration. */
+export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
+
+/** Parses the environment; throws `ValidationError` naming every bad variable. */
+export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  const r = RegistryConfigSchema.safeParse(env);
+  if (!r.success) {
+    throw new ValidationError('invalid registry configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return r.data;
+}

@@ -1,0 +1,50 @@
+/** Nest wiring of the registry: the controller, the opened registry and readiness. */
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { ServiceHealth } from '../../../libs/rpc/src/index.js';
+import { ModelRegistry } from '../../../libs/registry-store/src/index.js';
+import type { RegistryConfig } from './config.js';
+import { RegistryController } from './registry.controller.js';
+
+/** Reports SERVING once the store is open and migrated; closes it on shutdown. */
+@Injectable()
+class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ModelRegistry) private readonly registry: ModelRegistry,
+    @Inject(ServiceHealth) private readonly health: ServiceHealth,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.health.setServing(true);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.health.setServing(false);
+    await this.registry.close();
+  }
+}
+
+/** The registry service's root module. */
+@Module({})
+export class RegistryModule {
+  /** Opens the embedded registry under `<NASUNET_DATA_DIR>/registry` (SQLite + artifacts). */
+  static forRoot(config: RegistryConfig, health: ServiceHealth): DynamicModule {
+    return {
+      module: RegistryModule,
+      controllers: [RegistryController],
+      providers: [
+        { provide: ServiceHealth, useValue: health },
+        {
+          provide: ModelRegistry,
+          useFactory: () =>
+            ModelRegistry.openEmbedded(join(config.NASUNET_DATA_DIR, 'registry'), {
+              maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
+              maxDatasetBytes: config.REGISTRY_MAX_DATASET_BYTES,
+              maxAlphaHistoryBytes: config.REGISTRY_MAX_ALPHA_HISTORY_BYTES,
+            }),
+        },
+        RegistryLifecycle,
+      ],
+    };
+  }
+}

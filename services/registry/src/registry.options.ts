@@ -1,0 +1,27 @@
+/** The registry's transport options and app factory, shared by main.ts and the e2e tests. */
+import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import type { GrpcOptions } from '@nestjs/microservices';
+import { GrpcErrorFilter, ServiceHealth, grpcServerOptions } from '../../../libs/rpc/src/index.js';
+import type { RegistryConfig } from './config.js';
+import { RegistryModule } from './registry.module.js';
+
+/** gRPC options of the registry: its proto, limits, health and reflection. */
+export const registryGrpcOptions = (config: RegistryConfig, health: ServiceHealth): GrpcOptions =>
+  grpcServerOptions({
+    services: ['registry'],
+    url: `${config.REGISTRY_HOST}:${config.REGISTRY_PORT}`,
+    health,
+    maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES,
+  });
+
+/** Creates the registry microservice (not yet listening) with the global error filter. */
+export async function createRegistryApp(config: RegistryConfig, options: { logger?: false } = {}): Promise<{ app: INestMicroservice; health: ServiceHealth }> {
+  const health = new ServiceHealth(['registry']);
+  const app = await NestFactory.createMicroservice<GrpcOptions>(RegistryModule.forRoot(config, health), {
+    ...registryGrpcOptions(config, health),
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  app.useGlobalFilters(new GrpcErrorFilter());
+  return { app, health };
+}
