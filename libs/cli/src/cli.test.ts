@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeNifti, makeVolume } from '../../data/src/index.js';
+import { encodeNifti, encodePngGray, makeVolume } from '../../data/src/index.js';
 import { decodeCheckpoint } from '../../engine/src/index.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -236,4 +236,73 @@ test('SIGINT stops a search between steps, writes a checkpoint and exits 130', a
   assert.ok(events.some((e) => e.type === 'checkpoint' && e.reason === 'cancel'));
   const meta = decodeCheckpoint<{ kind: string }>(readFileSync(join(out, 'search.ckpt'))).meta;
   assert.equal(meta.kind, 'search');
+});
+
+test('train -> evaluate -> segment through the CLI write a bundle, reports, mask and overlay', () => {
+  const out = join(work, 'tes');
+  const common = ['--synthetic', 'count=6,size=16,seed=2', '--backend', 'wasm', '--quiet', '--out', out];
+  const t = cli(['train', ...common, '--genotype', 'v2', '--epochs', '1', '--json']);
+  assert.equal(t.code, 0, t.stderr);
+  for (const f of [
+    'model/manifest.json',
+    'model/weights.bin',
+    'train-curves.png',
+    'train.ckpt',
+    'best-weights.ckpt',
+  ]) {
+    assert.ok(readFileSync(join(out, f)).length > 0, f);
+  }
+  const e = cli(['evaluate', ...common, '--model', join(out, 'model'), '--split', 'all']);
+  assert.equal(e.code, 0, e.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+    nCases: number;
+    perClass: unknown[];
+  };
+  assert.equal(report.nCases, 6);
+  assert.equal(report.perClass.length, 2);
+  assert.match(readFileSync(join(out, 'report.txt'), 'utf8'), /organ_bright/);
+  // A 16 x 16 gray PNG in; mask and overlay out.
+  const png = encodePngGray(
+    Float32Array.from({ length: 256 }, (_, i) => (i * 37) % 255),
+    16,
+    16,
+  );
+  const input = join(work, 'img.png');
+  writeFileSync(input, png);
+  const s = cli([
+    'segment',
+    '--input',
+    input,
+    '--model',
+    join(out, 'model'),
+    '--out',
+    out,
+    '--backend',
+    'wasm',
+    '--json',
+  ]);
+  assert.equal(s.code, 0, s.stderr);
+  const r = JSON.parse(s.stdout.trim().split('\n').pop() as string) as {
+    maskPath: string;
+    overlayPath: string;
+    classVoxels: Record<string, number>;
+  };
+  assert.equal(
+    Object.values(r.classVoxels).reduce((a, b) => a + b, 0),
+    256,
+  );
+  assert.ok(readFileSync(r.overlayPath).subarray(1, 4).toString() === 'PNG');
+  const bad = cli([
+    'segment',
+    '--input',
+    join(work, 'nope.png'),
+    '--model',
+    join(out, 'model'),
+    '--out',
+    out,
+    '--backend',
+    'cpu',
+  ]);
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /nope\.png/);
 });

@@ -241,3 +241,23 @@ test('training cancelled mid-epoch and resumed ends exactly like an uninterrupte
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the search stops early once the genotype is unchanged for `patience` epochs', async () => {
+  const { train, val } = syntheticSets(6, 16, 4);
+  const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
+    seed: 2,
+  }) as NamedSearchNet;
+  // With a zero alpha learning rate the derived genotype cannot change after epoch 1.
+  const r = await runSearch(net, {
+    train,
+    val,
+    seed: 2,
+    batchSize: 2,
+    maxEpochs: 10,
+    patience: 2,
+    alphaOptimiser: { lr: 0, weightDecay: 0 },
+  });
+  assert.equal(r.reason, 'early_stop');
+  assert.equal(r.epochs, 3);
+  net.dispose();
+});
