@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import type { GrpcOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { GrpcErrorFilter } from '../../../libs/rpc/src/index.js';
+import { TraceContextInterceptor, startTracing, stopTracing } from './tracing.js';
 
 /** Inputs of {@link startGrpcService}. */
 export interface StartOptions {
@@ -31,13 +32,16 @@ const NEST_LEVELS = {
 
 /** Creates, wires and starts the microservice; resolves once it listens. */
 export async function startGrpcService(opts: StartOptions): Promise<INestMicroservice> {
+  startTracing(`nasunet-${opts.name}`);
   const app = await NestFactory.createMicroservice<GrpcOptions>(opts.module, {
     ...opts.options,
     options: { ...opts.options.options, url: opts.url },
     logger: [...NEST_LEVELS[opts.logLevel]],
   });
   app.useGlobalFilters(new GrpcErrorFilter());
+  app.useGlobalInterceptors(new TraceContextInterceptor());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  process.once('beforeExit', () => void stopTracing());
   await app.listen();
   new Logger(opts.name).log(`nasunet-${opts.name} listening on ${opts.url}`);
   return app;

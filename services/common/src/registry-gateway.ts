@@ -32,6 +32,7 @@ import {
   type ModelRef,
   type ModelRegistryServiceClient,
 } from '../../../libs/rpc/src/index.js';
+import { outboundMetadata } from './tracing.js';
 
 /** Something with a deadline: the inbound call being served. */
 export type ParentCall = { getDeadline(): grpc.Deadline };
@@ -81,7 +82,7 @@ export class RegistryGateway {
    * when `ref.digest` is set and differs from the registered digest.
    */
   async getDataset(ref: DatasetRef, parent?: ParentCall): Promise<{ record: Dataset__Output; files: DatasetFile__Output[] }> {
-    const res = await call(() => unary<GetDatasetRequest, GetDatasetResponse__Output>(this.client.getDataset.bind(this.client), { name: ref.name ?? '' }, callOptions(undefined, parent)));
+    const res = await call(() => unary<GetDatasetRequest, GetDatasetResponse__Output>((r, o, cb) => this.client.getDataset(r, outboundMetadata(), o, cb), { name: ref.name ?? '' }, callOptions(undefined, parent)));
     if (!res.dataset) throw new NotFoundError(`dataset '${ref.name}' does not exist`);
     if (ref.digest && ref.digest !== res.dataset.digest) {
       throw new PreconditionError(
@@ -115,7 +116,7 @@ export class RegistryGateway {
 
   private downloadInto(name: string, dir: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const stream = this.client.downloadDataset({ name }, callOptions(TRANSFER_DEADLINE_MS));
+      const stream = this.client.downloadDataset({ name }, outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS));
       const onAbort = (): void => stream.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       let fd: number | undefined;
@@ -159,21 +160,21 @@ export class RegistryGateway {
 
   /** Adds a genotype version (the registry validates the JSON). */
   async createGenotype(request: CreateGenotypeRequest): Promise<Genotype__Output> {
-    const res = await call(() => unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>(this.client.createGenotype.bind(this.client), request, callOptions()));
+    const res = await call(() => unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>((r, o, cb) => this.client.createGenotype(r, outboundMetadata(), o, cb), request, callOptions()));
     if (!res.genotype) throw new IntegrityError('the registry returned no genotype');
     return res.genotype;
   }
 
   /** One genotype version (0 = latest). */
   async getGenotype(ref: GenotypeRef, parent?: ParentCall): Promise<Genotype__Output> {
-    const res = await call(() => unary<GetGenotypeRequest, GetGenotypeResponse__Output>(this.client.getGenotype.bind(this.client), { genotype: ref }, callOptions(undefined, parent)));
+    const res = await call(() => unary<GetGenotypeRequest, GetGenotypeResponse__Output>((r, o, cb) => this.client.getGenotype(r, outboundMetadata(), o, cb), { genotype: ref }, callOptions(undefined, parent)));
     if (!res.genotype) throw new NotFoundError(`genotype '${ref.name}' does not exist`);
     return res.genotype;
   }
 
   /** One model version's record, by version or alias (latest when neither). */
   async getModel(ref: ModelRef, parent?: ParentCall): Promise<Model__Output> {
-    const res = await call(() => unary<GetModelRequest, GetModelResponse__Output>(this.client.getModel.bind(this.client), { model: ref }, callOptions(undefined, parent)));
+    const res = await call(() => unary<GetModelRequest, GetModelResponse__Output>((r, o, cb) => this.client.getModel(r, outboundMetadata(), o, cb), { model: ref }, callOptions(undefined, parent)));
     if (!res.model) throw new NotFoundError(`model '${ref.name}' does not exist`);
     return res.model;
   }
@@ -184,7 +185,7 @@ export class RegistryGateway {
     return call(
       () =>
         new Promise<Model__Output>((resolve, reject) => {
-          const stream = this.client.uploadModel(callOptions(TRANSFER_DEADLINE_MS), (err, res) => {
+          const stream = this.client.uploadModel(outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS), (err, res) => {
             if (err) reject(err);
             else if (!res?.model) reject(new IntegrityError('the registry returned no model'));
             else resolve(res.model);
@@ -203,7 +204,7 @@ export class RegistryGateway {
     return call(
       () =>
         new Promise((resolve, reject) => {
-          const stream = this.client.downloadModel({ model: ref }, callOptions(TRANSFER_DEADLINE_MS, parent));
+          const stream = this.client.downloadModel({ model: ref }, outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS, parent));
           let model: Model__Output | undefined;
           const parts = new Map<string, Buffer[]>();
           stream.on('data', (msg: { part?: string; model?: Model__Output | null; chunk?: { artifactName: string; data: Buffer } | null }) => {

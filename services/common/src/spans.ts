@@ -20,3 +20,10 @@ export async function inSpan<T>(name: string, attributes: Attributes, fn: () => 
     }
   });
 }
+
+/** Records a finished span `name` that lasted `seconds` up to now (e.g. an epoch), in the active trace. */
+export function recordSpan(name: string, attributes: Attributes, seconds: number): void {
+  const end = Date.now();
+  const span = tracer.startSpan(name, { attributes, startTime: end - Math.max(0, seconds) * 1000 });
+  span.end(end);
+}

@@ -16,6 +16,7 @@ import type {
 import { jobStateFromProto } from '../../common/src/job-state.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { pageOf } from '../../common/src/paging.js';
+import { captureTraceParent, inJobTrace } from '../../common/src/tracing.js';
 import { SEARCH_CONFIG, type SearchConfig } from './config.js';
 import { toSearchJob, toWatchSearchResponse, type SearchJobResult } from './search-mapping.js';
 import { parseStartSearch, type SearchParams } from './search-params.js';
@@ -53,12 +54,12 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
       this.queue,
       SEARCH_JOB_KIND,
       (job, ctx) =>
-        runSearchJob(job, ctx, this.registry, {
+        inJobTrace(job.params.trace, 'search.job', { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt }, () => runSearchJob(job, ctx, this.registry, {
           workDir: this.workDir,
           memoryLimitBytes: this.config.NASUNET_SEARCH_MEMORY_LIMIT_BYTES,
           checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
           checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
-        }),
+        })),
       {
         concurrency: this.config.NASUNET_SEARCH_CONCURRENCY,
         onError: (id, err) => this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -81,6 +82,7 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
     checkSearchCost(params, this.config.NASUNET_SEARCH_MEMORY_LIMIT_BYTES);
     const { record } = await this.registry.getDataset(params.dataset, call);
     params.dataset.digest = record.digest;
+    params.trace = captureTraceParent();
     const job = await this.queue.enqueue(SEARCH_JOB_KIND, params, { id: `search-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` });
     this.worker.wake();
     return toSearchJob(job);

@@ -23,6 +23,8 @@ export interface SearchParams {
   seed: number;
   genotypeName: string;
   hyper: { batchSize: number; imageSize: number; warmupEpochs: number; patience: number };
+  /** W3C trace context of the StartSearch call, so the job continues its trace. */
+  trace?: Record<string, string>;
 }
 
 const RequestSchema = z.object({

@@ -11,6 +11,7 @@ import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
+import { recordSpan } from '../../common/src/spans.js';
 import type { SearchEpochPayload, SearchJobResult, SearchStepPayload } from './search-mapping.js';
 import type { SearchParams } from './search-params.js';
 
@@ -114,6 +115,7 @@ export async function runSearchJob(
           epochSeconds: ep?.elapsedSeconds ?? 0,
         };
         later(() => ctx.publish('epoch', d));
+        recordSpan('search.epoch', { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice }, d.epochSeconds);
         break;
       }
       case 'checkpoint':

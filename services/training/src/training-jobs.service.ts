@@ -20,6 +20,7 @@ import { prepareSlices } from '../../common/src/dataset-slices.js';
 import { jobStateFromProto } from '../../common/src/job-state.js';
 import { loadRegistryModel, validateModelRef } from '../../common/src/model-loader.js';
 import { pageOf } from '../../common/src/paging.js';
+import { captureTraceParent, inJobTrace } from '../../common/src/tracing.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { TRAINING_CONFIG, type TrainingConfig } from './config.js';
 import { toTrainingJob, toWatchTrainingResponse, type TrainingJobResult } from './training-mapping.js';
@@ -61,12 +62,12 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
       this.queue,
       TRAINING_JOB_KIND,
       (job, ctx) =>
-        runTrainingJob(job, ctx, this.registry, {
+        inJobTrace(job.params.trace, 'training.job', { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt }, () => runTrainingJob(job, ctx, this.registry, {
           workDir: this.workDir,
           memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
           checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
           checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
-        }),
+        })),
       {
         concurrency: this.config.NASUNET_TRAINING_CONCURRENCY,
         onError: (id, err) => this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -93,6 +94,7 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
     checkTrainingCost(params, this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES);
     const { record } = await this.registry.getDataset(params.dataset, call);
     params.dataset.digest = record.digest;
+    params.trace = captureTraceParent();
     const id = `train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const job = await this.queue.enqueue(TRAINING_JOB_KIND, params, { id });
     this.worker.wake();

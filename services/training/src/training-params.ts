@@ -26,6 +26,8 @@ export interface TrainingParams {
   };
   seed: number;
   modelName: string;
+  /** W3C trace context of the StartTraining call, so the job continues its trace. */
+  trace?: Record<string, string>;
 }
 
 const HyperSchema = z.object({

@@ -12,6 +12,7 @@ import { assertFitsMemory, createModel, createModelBundle, estimateCost, type Co
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
+import { recordSpan } from '../../common/src/spans.js';
 import type { TrainingEpochPayload, TrainingJobResult, TrainingStepPayload } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
 
@@ -92,6 +93,7 @@ export async function runTrainingJob(
         epochSeconds: e.elapsedSeconds,
       };
       later(() => ctx.publish('epoch', d));
+      recordSpan('training.epoch', { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice }, d.epochSeconds);
     } else if (e.type === 'checkpoint') {
       later(() => ctx.report({ checkpoint: e.path }));
     }
