@@ -70,3 +70,18 @@ export function checkInputShape(
     }
   }
 }
+
+/** FC-DenseNet ("Tiramisu", Jegou et al. 2017) configuration. */
+export const FcDenseNetConfigSchema = z.object({
+  inChannels: z.number().int().min(1).max(64),
+  nClasses: z.number().int().min(1).max(256),
+  /** Channels of the first 3x3 conv (48 in the paper). */
+  firstChannels: z.number().int().min(1).max(1024),
+  /** Growth rate k: channels each dense layer adds (12 or 16 in the paper). */
+  growthRate: z.number().int().min(1).max(256),
+  /** Layers per dense block, bottleneck included (4 for FC-DenseNet56, 5 for 67). */
+  layersPerBlock: z.number().int().min(1).max(32),
+  /** Number of transitions down; inputs must be multiples of 2^depth. */
+  depth: z.number().int().min(1).max(8),
+});
+export type FcDenseNetConfig = z.infer<typeof FcDenseNetConfigSchema>;

@@ -8,6 +8,8 @@ import {
   SearchNetwork,
   UNet,
   UNET_PRESETS,
+  FCDENSENET_PRESETS,
+  FcDenseNet,
   assertFitsMemory,
   estimateCost,
   opCost,
@@ -34,6 +36,8 @@ test('estimated parameters equal the built networks exactly', () => {
     ['nasunet', NASUNET_PRESETS.small, v3, FixedNetwork.fromGenotype(v3, NASUNET_PRESETS.small)],
     ['unet', UNET_PRESETS.tiny, undefined, new UNet(UNET_PRESETS.tiny)],
     ['unet', UNET_PRESETS.small, undefined, new UNet(UNET_PRESETS.small)],
+    ['fcdensenet', FCDENSENET_PRESETS.tiny, undefined, new FcDenseNet(FCDENSENET_PRESETS.tiny)],
+    ['fcdensenet', FCDENSENET_PRESETS.small, undefined, new FcDenseNet(FCDENSENET_PRESETS.small)],
   ];
   for (const [architecture, config, genotype, net] of cases) {
     const est = estimateCost({ architecture, config, genotype }, { batch: 1, height: 64, width: 64 });
@@ -104,9 +108,10 @@ test('bad sizes and inputs are refused', () => {
 
 test('activation estimate is within 20% of the bytes the gradient tape really holds (tiny derived net, U-Net)', () => {
   const x = tf.randomNormal([2, 32, 32, 1]) as Tensor4D;
-  const nets: Array<[string, unknown, unknown, FixedNetwork | UNet]> = [
+  const nets: Array<[string, unknown, unknown, FixedNetwork | UNet | FcDenseNet]> = [
     ['nasunet', tiny, v2, FixedNetwork.fromGenotype(v2, tiny)],
     ['unet', UNET_PRESETS.tiny, undefined, new UNet(UNET_PRESETS.tiny)],
+    ['fcdensenet', FCDENSENET_PRESETS.tiny, undefined, new FcDenseNet(FCDENSENET_PRESETS.tiny)],
   ];
   for (const [architecture, config, genotype, net] of nets) {
     const base = tf.memory().numBytes;

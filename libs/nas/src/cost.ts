@@ -18,12 +18,14 @@
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import {
+  FcDenseNetConfigSchema,
   NasUnetConfigSchema,
   UNetConfigSchema,
   checkInputShape,
   parseConfig,
   type NasUnetConfig,
   type UNetConfig,
+  type FcDenseNetConfig,
 } from './config.js';
 import type { Genotype } from './contracts.js';
 import { DERIVED_STEM_MULTIPLIER } from './fixed-network.js';
@@ -267,9 +269,52 @@ function unetCost(cfg: UNetConfig, h: number, w: number): Cost {
   return add(cost, conv(1, width(0), cfg.nClasses, p, 1, true));
 }
 
+/** Per-sample cost of FC-DenseNet. */
+function fcDenseNetCost(cfg: FcDenseNetConfig, h: number, w: number): Cost {
+  const { layersPerBlock: n, growthRate: k } = cfg;
+  const block = (cin: number, p: number): Cost => {
+    let c = zero();
+    for (let i = 0; i < n; i++) {
+      const ci = cin + i * k;
+      // GN -> ReLU -> conv, then the growing concat
+      c = add(c, norm(ci, p, true), relu(ci, p), conv(3, ci, k, p), {
+        params: 0,
+        flops: 0,
+        acts: (ci + k) * p,
+      });
+    }
+    return add(c, { params: 0, flops: 0, acts: n * k * p });
+  };
+  let p = h * w;
+  let cost = conv(3, cfg.inChannels, cfg.firstChannels, p);
+  let m = cfg.firstChannels;
+  const skips: number[] = [];
+  for (let l = 0; l < cfg.depth; l++) {
+    cost = add(cost, block(m, p));
+    m += n * k;
+    skips.push(m);
+    cost = add(cost, norm(m, p, true), relu(m, p), conv(1, m, m, p), {
+      params: 0,
+      flops: m * p,
+      acts: m * (p / 4),
+    });
+    p /= 4;
+  }
+  cost = add(cost, block(m, p));
+  let out = 0;
+  for (let l = cfg.depth - 1; l >= 0; l--) {
+    p *= 4;
+    cost = add(cost, zeroInsert(n * k, p), conv(3, n * k, n * k, p));
+    const c = n * k + skips[l]!;
+    cost = add(cost, { params: 0, flops: 0, acts: c * p }, block(c, p));
+    out = c + n * k;
+  }
+  return add(cost, conv(1, out, cfg.nClasses, p, 1, true));
+}
+
 /** What {@link estimateCost} needs to know about a model. */
 export interface CostModel {
-  /** `nasunet` (derived; needs `genotype`), `nasunet_search` (supernet) or `unet`. */
+  /** `nasunet` (derived; needs `genotype`), `nasunet_search` (supernet), `unet` or `fcdensenet`. */
   architecture: string;
   config: unknown;
   genotype?: unknown;
@@ -289,7 +334,16 @@ export function estimateCost(
     throw new ValidationError(`batch: must be a positive integer, got ${input.batch}`);
   let cost: Cost;
   let arch = 0;
-  if (key === 'unet') {
+  if (key === 'fcdensenet') {
+    const cfg = parseConfig(FcDenseNetConfigSchema, model.config, 'config');
+    checkInputShape(
+      [input.batch, input.height, input.width, cfg.inChannels],
+      cfg.inChannels,
+      2 ** cfg.depth,
+      `FC-DenseNet depth ${cfg.depth}: 2^depth`,
+    );
+    cost = fcDenseNetCost(cfg, input.height, input.width);
+  } else if (key === 'unet') {
     const cfg = parseConfig(UNetConfigSchema, model.config, 'config');
     checkInputShape(
       [input.batch, input.height, input.width, cfg.inChannels],

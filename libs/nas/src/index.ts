@@ -62,15 +62,24 @@ export { referenceGenotype, REFERENCE_GENOTYPES, type ReferenceGenotypeName } fr
 export {
   NasUnetConfigSchema,
   UNetConfigSchema,
+  FcDenseNetConfigSchema,
   checkInputShape,
   parseConfig,
   type NasUnetConfig,
   type UNetConfig,
+  type FcDenseNetConfig,
 } from './config.js';
 export { SearchNetwork, ALPHA_INIT_STD } from './search-network.js';
 export { FixedNetwork, DERIVED_STEM_MULTIPLIER } from './fixed-network.js';
 export { UNet } from './unet.js';
-export { NASUNET_PRESETS, UNET_PRESETS, PRESET_NAMES, type PresetName } from './presets.js';
+export { FcDenseNet } from './fc-densenet.js';
+export {
+  NASUNET_PRESETS,
+  UNET_PRESETS,
+  FCDENSENET_PRESETS,
+  PRESET_NAMES,
+  type PresetName,
+} from './presets.js';
 export {
   ARCHITECTURE_KEYS,
   createModel,

@@ -16,6 +16,8 @@ import {
   NASUNET_PRESETS,
   UNet,
   UNET_PRESETS,
+  FCDENSENET_PRESETS,
+  FcDenseNet,
   createModelBundle,
   createModelBundleAsync,
   loadModelBundle,
@@ -121,6 +123,17 @@ test('directory: write -> read -> load gives identical outputs', async () => {
     const { net: u2 } = loadModelBundle(await readModelBundleDir(join(dir, 'u')));
     assert.ok(u2 instanceof UNet);
     assert.deepEqual(outputs(u2), outputs(u));
+    // FC-DenseNet too, in memory
+    const fd = new FcDenseNet(FCDENSENET_PRESETS.tiny, { seed: 4 });
+    const fb = createModelBundle(fd, {
+      ...desc,
+      architecture: { key: 'fcdensenet', config: FCDENSENET_PRESETS.tiny },
+      genotype: null,
+    });
+    const { net: fd2 } = loadModelBundle(fb);
+    assert.deepEqual(outputs(fd2), outputs(fd));
+    fd.dispose();
+    fd2.dispose();
     // bad files
     await assert.rejects(readModelBundleDir(join(dir, 'missing')), NotFoundError);
     await writeFile(join(dir, 'm', 'manifest.json'), '{ broken');

@@ -2,21 +2,23 @@
  * Registry of model architectures by stable key:
  * - `nasunet`: the derived NAS-Unet ({@link FixedNetwork}); needs a genotype;
  * - `nasunet_search`: the search supernet ({@link SearchNetwork});
- * - `unet`: the classic U-Net baseline ({@link UNet}).
+ * - `unet`: the classic U-Net baseline ({@link UNet});
+ * - `fcdensenet`: the FC-DenseNet baseline ({@link FcDenseNet}).
  * Model ids in the registry service are `<arch>.<tag>` (e.g. `nasunet.promise12_v3`),
  * split with {@link splitModelName}.
  */
 import { z } from 'zod';
 import { UnknownOpError, ValidationError } from '../../core/src/errors.js';
-import { NasUnetConfigSchema, UNetConfigSchema, parseConfig } from './config.js';
+import { FcDenseNetConfigSchema, NasUnetConfigSchema, UNetConfigSchema, parseConfig } from './config.js';
 import type { NamedWeightsNet } from './contracts.js';
+import { FcDenseNet } from './fc-densenet.js';
 import { FixedNetwork } from './fixed-network.js';
-import { NASUNET_PRESETS, UNET_PRESETS, lookupPreset } from './presets.js';
+import { FCDENSENET_PRESETS, NASUNET_PRESETS, UNET_PRESETS, lookupPreset } from './presets.js';
 import { SearchNetwork } from './search-network.js';
 import { UNet } from './unet.js';
 
 /** Stable architecture keys (stored verbatim in model bundles). */
-export const ARCHITECTURE_KEYS = ['nasunet', 'nasunet_search', 'unet'] as const;
+export const ARCHITECTURE_KEYS = ['nasunet', 'nasunet_search', 'unet', 'fcdensenet'] as const;
 export type ArchitectureKey = (typeof ARCHITECTURE_KEYS)[number];
 
 /** Validates an architecture key; throws `UnknownOpError` listing the valid keys. */
@@ -29,7 +31,11 @@ export function parseArchitectureKey(key: string): ArchitectureKey {
 
 /** The zod schema of an architecture's config. */
 export function configSchemaOf(key: ArchitectureKey): z.ZodType<Record<string, number>> {
-  return key === 'unet' ? UNetConfigSchema : NasUnetConfigSchema;
+  return key === 'unet'
+    ? UNetConfigSchema
+    : key === 'fcdensenet'
+      ? FcDenseNetConfigSchema
+      : NasUnetConfigSchema;
 }
 
 /**
@@ -42,8 +48,9 @@ export function presetConfig(
   overrides: Record<string, unknown> = {},
 ): Record<string, number> {
   const k = parseArchitectureKey(key);
-  const base =
-    k === 'unet' ? lookupPreset(UNET_PRESETS, preset, k) : lookupPreset(NASUNET_PRESETS, preset, k);
+  const table: Readonly<Record<string, Record<string, number>>> =
+    k === 'unet' ? UNET_PRESETS : k === 'fcdensenet' ? FCDENSENET_PRESETS : NASUNET_PRESETS;
+  const base = lookupPreset(table, preset, k);
   return parseConfig(configSchemaOf(k), { ...base, ...overrides }, 'config');
 }
 
@@ -71,7 +78,9 @@ export function createModel(key: string, config: unknown, opts: CreateModelOptio
     case 'nasunet_search':
       return new SearchNetwork(config, { seed });
     case 'unet':
-      return new UNet(parseConfig(UNetConfigSchema, config, 'config'), { seed });
+      return new UNet(config, { seed });
+    case 'fcdensenet':
+      return new FcDenseNet(config, { seed });
   }
 }
 

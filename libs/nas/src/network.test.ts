@@ -13,6 +13,7 @@ import {
   NASUNET_PRESETS,
   SearchNetwork,
   UNet,
+  FcDenseNet,
   createModel,
   edgeIndex,
   estimateCost,
@@ -235,6 +236,38 @@ test('U-Net: shapes, size rule (2^depth) and parameter count of a hand-counted t
   net.dispose();
 });
 
+test('FC-DenseNet: shapes, size rule and parameter count of a hand-counted tiny net', () => {
+  const net = new FcDenseNet({
+    inChannels: 1,
+    nClasses: 2,
+    firstChannels: 2,
+    growthRate: 2,
+    layersPerBlock: 1,
+    depth: 1,
+  });
+  // first 9*1*2 = 18; down0 layer: GN(2) 4 + 9*2*2 = 40; td0: GN(4) 8 + 4*4 = 24;
+  // bottleneck layer: GN(4) 8 + 9*4*2 = 80; tu0: 9*2*2 = 36; up0 (2 + 4 = 6 in): GN(6) 12 + 9*6*2 = 120;
+  // head (6 + 2 = 8 in): 8*2 + 2 = 18. Total 336.
+  assert.equal(net.parameterCount(), 336);
+  assert.deepEqual(net.apply(tf.zeros([1, 6, 10, 1]) as Tensor4D, false).shape, [1, 6, 10, 2]);
+  assert.throws(
+    () => net.apply(tf.zeros([1, 5, 8, 1]) as Tensor4D, false),
+    shapeError(['multiples of 2', '2^depth']),
+  );
+  net.dispose();
+  const t = createModel('fcdensenet', presetConfig('fcdensenet', 'tiny'));
+  assert.ok(t instanceof FcDenseNet);
+  assert.deepEqual(t.apply(tf.zeros([1, 8, 8, 1]) as Tensor4D, false).shape, [1, 8, 8, 2]);
+  t.dispose();
+});
+
+// FC-DenseNet67 (48, k=16, 5 layers, 5 levels) has 3.5 M parameters in Jegou et al. 2017.
+test('FC-DenseNet67 (paper preset) has 3.5 M parameters within 3%', () => {
+  const net = createModel('fcdensenet', presetConfig('fcdensenet', 'paper'));
+  assert.ok(Math.abs(net.parameterCount() / 3.5e6 - 1) < 0.03, String(net.parameterCount()));
+  net.dispose();
+});
+
 test('architecture registry: presets, createModel and clear errors', () => {
   const cfg = presetConfig('nasunet', 'tiny', { nClasses: 3 });
   assert.deepEqual(cfg, { inChannels: 1, nClasses: 3, channels: 4, depth: 2, nodes: 3 });
@@ -250,7 +283,8 @@ test('architecture registry: presets, createModel and clear errors', () => {
   u.dispose();
   assert.throws(
     () => createModel('resnet', cfg),
-    (e: unknown) => e instanceof UnknownOpError && e.message.includes('nasunet, nasunet_search, unet'),
+    (e: unknown) =>
+      e instanceof UnknownOpError && e.message.includes('nasunet, nasunet_search, unet, fcdensenet'),
   );
   assert.throws(
     () => createModel('nasunet', cfg),
@@ -274,6 +308,15 @@ test('building, running and disposing a network leaves no tensors behind', () =>
     () => FixedNetwork.fromGenotype(v2, tiny),
     () => new SearchNetwork(tiny),
     () => new UNet({ inChannels: 1, nClasses: 2, baseWidth: 2, depth: 2 }),
+    () =>
+      new FcDenseNet({
+        inChannels: 1,
+        nClasses: 2,
+        firstChannels: 2,
+        growthRate: 2,
+        layersPerBlock: 2,
+        depth: 2,
+      }),
   ]) {
     const net = make();
     assert.equal(

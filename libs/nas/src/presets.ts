@@ -3,7 +3,7 @@
  * classes) and per-size overrides. `tiny` is what every test and CI run uses.
  */
 import { NotFoundError } from '../../core/src/errors.js';
-import type { NasUnetConfig, UNetConfig } from './config.js';
+import type { FcDenseNetConfig, NasUnetConfig, UNetConfig } from './config.js';
 
 const BASE = { inChannels: 1, nClasses: 2 } as const;
 
@@ -33,6 +33,18 @@ export const UNET_PRESETS: Readonly<Record<PresetName, UNetConfig>> = {
   tiny: { ...BASE, baseWidth: 4, depth: 2 },
   small: { ...BASE, baseWidth: 8, depth: 4 },
   paper: { ...BASE, baseWidth: 24, depth: 4 },
+};
+
+/**
+ * FC-DenseNet presets. `tiny`: 8 first channels, k=4, 2 layers per block, depth 2;
+ * `small`: FC-DenseNet56 (48, k=12, 4 layers, 5 levels; 1.37 M parameters, the paper
+ * reports 1.5 M); `paper`: FC-DenseNet67 (48, k=16, 5 layers, 5 levels; 3.46 M
+ * parameters, the paper reports 3.5 M).
+ */
+export const FCDENSENET_PRESETS: Readonly<Record<PresetName, FcDenseNetConfig>> = {
+  tiny: { ...BASE, firstChannels: 8, growthRate: 4, layersPerBlock: 2, depth: 2 },
+  small: { ...BASE, firstChannels: 48, growthRate: 12, layersPerBlock: 4, depth: 5 },
+  paper: { ...BASE, firstChannels: 48, growthRate: 16, layersPerBlock: 5, depth: 5 },
 };
 
 /** Looks a preset up in a table; `NotFoundError` listing the valid names. */
