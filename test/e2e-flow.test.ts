@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
@@ -29,7 +29,7 @@ import {
   type StartTrainingResponse__Output,
   type SegmentVolumeResponse__Output,
 } from '../libs/rpc/src/index.js';
-import { call, collect, registerDataset, statusOf } from './support/grpc.js';
+import { call, collect, newTrace, registerDataset, statusOf } from './support/grpc.js';
 import { Suite } from './support/suite.js';
 import { foregroundDice, syntheticFiles, type SyntheticCase } from './support/synthetic.js';
 
@@ -46,7 +46,7 @@ let cases: SyntheticCase[];
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-'));
-  suite = new Suite(dataDir, { NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS) });
+  suite = new Suite(dataDir, { NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS), NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl') });
   await suite.start(['registry', 'search', 'training', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
   search = createSearchClient(suite.address('search'));
@@ -71,6 +71,23 @@ function rawImage(c: SyntheticCase) {
   return { dtype: 'PIXEL_DTYPE_UINT8', height: c.height, width: c.width, channels: 1, data: Buffer.from(c.pixels) } as const;
 }
 
+interface SpanLine {
+  service: string;
+  name: string;
+  traceId: string;
+}
+
+function spans(): SpanLine[] {
+  const file = join(dataDir, 'spans.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as SpanLine);
+}
+
+const traces = { search: newTrace(), training: newTrace(), segment: newTrace() };
+
 test('search -> train -> register -> alias -> segment through gRPC', async () => {
   const started = await call<StartSearchResponse__Output>(search, 'startSearch', {
     dataset: { name: dataset.name },
@@ -79,7 +96,7 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
     seed: 1,
     genotypeName: 'e2e-genotype',
     hyperParameters: { batchSize: 2, imageSize: SIZE },
-  });
+  }, 30_000, traces.search.metadata);
   const searchId = started.job!.jobId;
   assert.equal(started.job!.state, 'JOB_STATE_QUEUED');
   assert.equal(started.job!.dataset!.digest, dataset.digest);
@@ -103,7 +120,7 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
     hyperParameters: { epochs: 12, batchSize: 2, learningRate: 0.01, initChannels: 4, depth: 2, imageSize: SIZE, validationFraction: 0.2 },
     seed: 1,
     modelName: 'e2e-model',
-  });
+  }, 30_000, traces.training.metadata);
   const trainId = trainStart.job!.jobId;
   const trainEvents = await collect<WatchTrainingResponse__Output>(training.watchTraining({ jobId: trainId }, { deadline: Date.now() + 300_000 }));
   const trainEnd = trainEvents.at(-1)!;
@@ -118,7 +135,13 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
 
   await call(registry, 'setAlias', { name: 'e2e-model', alias: 'production', version: 1 });
   const c = cases[0]!;
-  const seg = await call<SegmentResponse__Output>(segmentation, 'segment', { model: { name: 'e2e-model', alias: 'production' }, raw: rawImage(c) });
+  const seg = await call<SegmentResponse__Output>(
+    segmentation,
+    'segment',
+    { model: { name: 'e2e-model', alias: 'production' }, raw: rawImage(c) },
+    30_000,
+    traces.segment.metadata,
+  );
   assert.deepEqual(seg.model, { name: 'e2e-model', version: 1, alias: 'production', weightsDigest });
   assert.equal(seg.mask!.height, SIZE);
   assert.equal(seg.mask!.width, SIZE);
@@ -158,6 +181,32 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
   assert.equal(Number(summary.maskSizeBytes), volMask.length);
   assert.equal(summary.classVolumes.reduce((s, v) => s + Number(v.voxelCount), 0), SIZE * SIZE * 2);
   assert.equal(summary.classVolumes[0]!.volumeMm3, Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2);
+});
+
+test('the spans of one flow share its trace id across processes', () => {
+  const all = spans();
+  const of = (traceId: string) => all.filter((s) => s.traceId === traceId);
+  const searchTrace = of(traces.search.traceId);
+  const names = (list: SpanLine[]) => new Set(list.map((s) => `${s.service}:${s.name}`));
+  const searchNames = names(searchTrace);
+  for (const n of ['nasunet-search:SearchController/startSearch', 'nasunet-search:search.job', 'nasunet-search:search.epoch']) {
+    assert.ok(searchNames.has(n), `${n} in the search trace: ${[...searchNames].join(', ')}`);
+  }
+  const trainNames = names(of(traces.training.traceId));
+  for (const n of ['nasunet-training:TrainingController/startTraining', 'nasunet-training:training.job', 'nasunet-training:training.epoch']) {
+    assert.ok(trainNames.has(n), `${n} in the training trace: ${[...trainNames].join(', ')}`);
+  }
+  const segNames = names(of(traces.segment.traceId));
+  for (const n of ['decode', 'preprocess', 'model', 'encode']) {
+    assert.ok(segNames.has(`nasunet-inference:inference.${n}`), `inference.${n} in the segmentation trace: ${[...segNames].join(', ')}`);
+  }
+  // When the registry exports spans too, its handling of the job's calls is in the same trace.
+  if (all.some((s) => s.service === 'nasunet-registry')) {
+    assert.ok(searchTrace.some((s) => s.service === 'nasunet-registry'), 'registry spans in the search trace');
+    assert.ok(of(traces.segment.traceId).some((s) => s.service === 'nasunet-registry'), 'registry spans in the segmentation trace');
+  }
+  // No span of one flow leaks into another.
+  assert.equal(searchTrace.filter((s) => s.service === 'nasunet-inference').length, 0);
 });
 
 test('bad input: exact status codes and nothing stored changed', async () => {

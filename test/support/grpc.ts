@@ -2,6 +2,8 @@
  * Promise helpers around the generated clients for the tests.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
 import { splitChunks } from '../../libs/rpc/src/index.js';
 import type { ModelRegistryServiceClient, Dataset__Output, DatasetMetadata } from '../../libs/rpc/src/index.js';
 
@@ -11,11 +13,22 @@ export function call<Res>(
   method: string,
   request: unknown,
   deadlineMs = 30_000,
+  metadata?: grpc.Metadata,
 ): Promise<Res> {
   const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
   return new Promise((resolve, reject) => {
-    fn(request, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+    const done = (err: grpc.ServiceError | null, res: Res): void => (err ? reject(err) : resolve(res));
+    if (metadata) fn(request, metadata, { deadline: Date.now() + deadlineMs }, done);
+    else fn(request, { deadline: Date.now() + deadlineMs }, done);
   });
+}
+
+/** Metadata starting a new W3C trace with a random trace id; returns both. */
+export function newTrace(): { traceId: string; metadata: grpc.Metadata } {
+  const traceId = randomBytes(16).toString('hex');
+  const md = new Metadata();
+  md.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+  return { traceId, metadata: md };
 }
 
 /** The status code of a failed call (or 'ok'). */
