@@ -61,6 +61,19 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   const bad = cli(['search', '--synthetic', '--epochs', '0']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--epochs/);
+  const mem = cli([
+    'search',
+    '--synthetic',
+    '--memory-limit',
+    '1',
+    '--backend',
+    'cpu',
+    '--quiet',
+    '--out',
+    join(work, 'mem'),
+  ]);
+  assert.equal(mem.code, 4);
+  assert.match(mem.stderr, /memory limit/);
   const noData = cli(['search', '--quiet']);
   assert.equal(noData.code, 2);
   assert.match(noData.stderr, /--data/);

@@ -309,8 +309,6 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         rep.stop();
       }
     });
-  void numberOption;
-  void choiceOption;
   return program;
 }
 

@@ -63,9 +63,9 @@ export class ProgressReporter {
           `${e.kind} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}` +
           (e.alphaLoss !== null ? `, alpha loss ${e.alphaLoss.toFixed(4)}` : '') +
           `, val loss ${e.valLoss.toFixed(4)}, val Dice ${e.valDice.toFixed(4)}, ETA ${fmtSeconds(e.etaSeconds)}`;
-        if (this.bar) this.bar.stop();
+        this.bar?.stop();
         process.stderr.write(line + '\n');
-        if (this.bar) {
+        if (this.bar && e.step < this.bar.getTotal()) {
           // Restart the bar below the epoch line.
           const total = this.bar.getTotal();
           this.bar.start(total, e.step, {
