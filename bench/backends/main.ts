@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -119,7 +119,7 @@ function benchTorch(size: UNetSize, reps: number, threads: number, preferred: st
     engine: `PyTorch ${out.torch} CPU`,
     forwardMs: out.forward_ms,
     trainMs: out.train_ms,
-    note: `${out.threads} threads; ${(out.params / 1000).toFixed(0)} k params; ${python}`,
+    note: `${out.threads} thread${out.threads === 1 ? '' : 's'}; ${(out.params / 1000).toFixed(0)} k params; ${python}`,
   };
 }
 
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     .option('--no-torch', 'skip the PyTorch reference')
     .option(
       '--torch-threads <list>',
-      'PyTorch intra-op thread counts, one row each; the last is the reference (default: 1,<CPUs>)',
+      'PyTorch intra-op thread counts, one row each; the fastest is the reference (default: 1,<CPUs>)',
     )
     .option('--python <path>', 'Python interpreter with torch (default: python3, then /usr/bin/python3)')
     .parse();
@@ -206,21 +206,22 @@ async function main(): Promise<void> {
       note: 'skipped at --size full (pure JS: minutes per train step); add --backends cpu to force',
     });
   }
-  let torch: Row | undefined;
+  const torchRows: Row[] = [];
   if (o.torch) {
     process.stderr.write('benchmarking PyTorch ...\n');
-    for (const threads of threadList) {
-      torch = benchTorch(size, reps, threads, o.python);
-      rows.push(torch);
-    }
+    for (const threads of threadList) torchRows.push(benchTorch(size, reps, threads, o.python));
+    rows.push(...torchRows);
   }
-  const torchOk = torch?.forwardMs !== undefined;
-  const ref = torchOk ? torch : rows.find((r) => r.engine === 'tfjs wasm' && r.forwardMs !== undefined);
-  const refName = torchOk ? 'PyTorch' : 'wasm';
+  // Reference: the fastest PyTorch row (by train step), else wasm.
+  const timed = torchRows.filter((r) => r.trainMs !== undefined).sort((a, b) => a.trainMs! - b.trainMs!);
+  const torchOk = timed.length > 0;
+  const ref = torchOk ? timed[0] : rows.find((r) => r.engine === 'tfjs wasm' && r.forwardMs !== undefined);
+  const refName = torchOk ? `PyTorch (${ref!.note.split(';')[0]})` : 'wasm';
   const cpuModel = cpuModelName();
   console.log(
     `U-Net ${o.size}: base ${size.base} channels, batch ${size.batch} x ${size.side} x ${size.side} x 1, ` +
-      `median of ${reps}; ${cpus().length} CPUs (${cpuModel}); ${new Date().toISOString()}`,
+      `median of ${reps}; ${cpus().length} CPUs (${cpuModel}); load average ${loadavg()[0]!.toFixed(1)}; ` +
+      new Date().toISOString(),
   );
   console.log(table(rows, refName, ref));
 }
