@@ -13,14 +13,7 @@ import { PRESET_NAMES } from '../../nas/src/index.js';
 import { runDemo } from './demo.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
-import {
-  addDataOptions,
-  choiceOption,
-  dataRequest,
-  intOption,
-  loadGenotype,
-  numberOption,
-} from './options.js';
+import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption } from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
 
