@@ -6,6 +6,7 @@
  *
  * Usage: node dist/bench/backends/main.js [--size full|small] [--reps 5]
  *        [--backends tensorflow,webgpu,wasm,cpu] [--no-torch] [--torch-threads 1,2] [--python PATH]
+ *        [--kernels]
  * Default backends: tensorflow, webgpu, wasm, and cpu only with --size small (the pure-JS
  * cpu backend needs minutes per full-size train step).
  */
@@ -19,6 +20,7 @@ import { BackendError, ValidationError } from '../../libs/core/src/errors.js';
 import { initBackend, tf, type BackendName } from '../../libs/tensor/src/index.js';
 import { uniformArray, mulberry32 } from '../../libs/tensor/src/seeded-random.js';
 import { buildUNet, segmentationLoss, SIZES, type UNetSize } from './unet.js';
+import { benchGradientKernels } from './gradient-kernels.js';
 
 interface Row {
   engine: string;
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
       'PyTorch intra-op thread counts, one row each; the fastest is the reference (default: 1,<CPUs>)',
     )
     .option('--python <path>', 'Python interpreter with torch (default: python3, then /usr/bin/python3)')
+    .option('--kernels', 'also time each gradient kernel: stock backprop kernel vs our composition')
     .parse();
   const o = program.opts<{
     size: 'full' | 'small';
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
     torch: boolean;
     torchThreads?: string;
     python?: string;
+    kernels?: boolean;
   }>();
   const reps = Number(o.reps);
   if (!Number.isInteger(reps) || reps < 1)
@@ -224,6 +228,12 @@ async function main(): Promise<void> {
       new Date().toISOString(),
   );
   console.log(table(rows, refName, ref));
+  if (o.kernels === true) {
+    for (const name of names) {
+      if (rows.find((r) => r.engine === `tfjs ${name}`)?.forwardMs === undefined) continue;
+      console.log(`\n${await benchGradientKernels(name as 'wasm', reps)}`);
+    }
+  }
 }
 
 main().catch((e: unknown) => {
