@@ -6,8 +6,8 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { NotFoundError, PreconditionError, ValidationError, IntegrityError } from '../../../libs/core/src/index.js';
+import { status as grpcStatus, type Deadline, type ServiceError } from '@grpc/grpc-js';
+import { BackendError, NotFoundError, PreconditionError, ValidationError, IntegrityError } from '../../../libs/core/src/index.js';
 import {
   callOptions,
   createRegistryClient,
@@ -35,18 +35,22 @@ import {
 import { outboundMetadata } from './tracing.js';
 
 /** Something with a deadline: the inbound call being served. */
-export type ParentCall = { getDeadline(): grpc.Deadline };
+export type ParentCall = { getDeadline(): Deadline };
 
 /** Deadline of long transfers (dataset and model downloads/uploads), in ms. */
 export const TRANSFER_DEADLINE_MS = 10 * 60_000;
 
-function isServiceError(err: unknown): err is grpc.ServiceError {
+function isServiceError(err: unknown): err is ServiceError {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
 }
 
 /** Converts a failed call to a domain error (unchanged for codes without one). */
 export function asDomainError(err: unknown): unknown {
-  return isServiceError(err) ? fromGrpcError(err) : err;
+  if (!isServiceError(err)) return err;
+  if (err.code === grpcStatus.DEADLINE_EXCEEDED) {
+    return new BackendError('the registry did not answer before the deadline', { cause: err });
+  }
+  return fromGrpcError(err);
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {

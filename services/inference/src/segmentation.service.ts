@@ -70,6 +70,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   /** Segments one 2D image. */
   async segment(req: SegmentRequest__Output, call?: ServedCall): Promise<SegmentResponse> {
     const started = performance.now();
+    checkAlive(call);
     const ref = validateModelRef(req.model);
     if (req.image !== 'raw' && req.image !== 'png') throw new ValidationError('image: exactly one of raw or png is required');
     const encoding = String(req.maskEncoding || 'MASK_ENCODING_UNSPECIFIED');
