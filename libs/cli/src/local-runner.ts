@@ -20,6 +20,8 @@ import {
   runSearch,
   runTraining,
   writeFileAtomic,
+  defaultAugment,
+  type AugmentOptions,
   type SliceSet,
 } from '../../engine/src/index.js';
 import {
@@ -52,6 +54,7 @@ import { alphaPanels, savePlot } from './plots.js';
 import type {
   EvaluateRequest,
   EvaluateSummary,
+  LoopRequest,
   RunContext,
   Runner,
   SearchRequest,
@@ -63,6 +66,13 @@ import type {
 } from './runner.js';
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
+
+/** The engine's augmentation for a request: the default flips and shifts, plus elastic when asked. */
+function augmentOf(a: LoopRequest['augment'], height: number): AugmentOptions | false {
+  if (a === false) return false;
+  const base = defaultAugment(height);
+  return a.elastic > 0 ? { ...base, elastic: { alpha: a.elastic } } : base;
+}
 
 /** Runner that does the work in-process on the chosen compute backend. */
 export class LocalRunner implements Runner {
@@ -108,6 +118,7 @@ export class LocalRunner implements Runner {
         maxEpochs: req.epochs,
         ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
         ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
+        augment: augmentOf(req.augment, data.height),
         alphaWarmupSteps: req.warmupSteps,
         patience: req.patience,
         diceWeight: req.diceWeight,
@@ -200,6 +211,7 @@ export class LocalRunner implements Runner {
         ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
         ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
         diceWeight: req.diceWeight,
+        augment: augmentOf(req.augment, data.height),
         optimiser: { lr: req.lr },
         checkpointPath: ckpt,
         bestPath: best,

@@ -84,6 +84,7 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     ...(o['maxSteps'] !== undefined ? { maxSteps: o['maxSteps'] as number } : {}),
     ...(o['timeLimit'] !== undefined ? { timeLimitSeconds: o['timeLimit'] as number } : {}),
     batchSize: o['batchSize'] as number,
+    augment: o['augment'] === false ? false : { elastic: o['elastic'] as number },
     diceWeight: o['diceWeight'] as number,
     checkpointIntervalSeconds: o['checkpointInterval'] as number,
     ...(o['checkpointEverySteps'] !== undefined

@@ -30,6 +30,8 @@ export interface LoopRequest {
   /** Wall-time budget of this call, seconds. */
   timeLimitSeconds?: number;
   batchSize: number;
+  /** Training augmentation: false = none; else flips + shifts, plus elastic deformation of `elastic` px std when > 0. */
+  augment: false | { elastic: number };
   diceWeight: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps?: number;

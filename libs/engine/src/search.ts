@@ -32,7 +32,8 @@ import { emit, type EventSink } from './events.js';
 import { segmentationLoss } from './losses.js';
 import { ALPHA_OPTIMISER, AdamW, WEIGHT_OPTIMISER, clipByGlobalNorm, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
-import { Rng, deriveSeed } from './rng.js';
+import { validateAugment } from '../../data/src/index.js';
+import { deriveSeed } from './rng.js';
 import {
   batchAt,
   batchesPerEpoch,
@@ -74,7 +75,7 @@ export interface SearchOptions {
   weightOptimiser?: AdamWConfig;
   /** Alpha optimiser [lr 3e-4, betas (0.5, 0.999), wd 1e-3]. */
   alphaOptimiser?: AdamWConfig;
-  /** Training augmentation [flips + shifts of H/16]; `false` disables. */
+  /** Training augmentation [flips + shifts of H/16, no elastic]; `false` disables. */
   augment?: AugmentOptions | false;
   /** Checkpoint file; no checkpoints when absent. */
   checkpointPath?: string;
@@ -214,6 +215,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
     );
   }
   const augment = o.augment === false ? undefined : (o.augment ?? defaultAugment(o.train.height));
+  if (augment) validateAugment(augment);
   const [weightHalf, alphaHalf] = splitHalves(o.train, seed);
   const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, batchSize);
   const alphaBatches = batchesPerEpoch(alphaHalf.slices.length, batchSize);
@@ -327,7 +329,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       let alphaLoss: number | null = null;
       if (st.step >= warmup) {
         const items = batchAt(aOrder, st.stepInEpoch % alphaBatches, batchSize);
-        const b = makeBatch(alphaHalf, items, augment, new Rng(deriveSeed(seed, 4, st.step)));
+        const b = makeBatch(alphaHalf, items, augment, deriveSeed(seed, 4, st.step));
         alphaLoss = optimiseOn(net, alphas, aOpt, b.x, b.y, clip, diceWeight);
         tf.dispose([b.x, b.y]);
         st.alphaLossSum += alphaLoss;
@@ -337,7 +339,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         weightHalf,
         batchAt(wOrder, st.stepInEpoch, batchSize),
         augment,
-        new Rng(deriveSeed(seed, 3, st.step)),
+        deriveSeed(seed, 3, st.step),
       );
       const loss = optimiseOn(net, weights, wOpt, wb.x, wb.y, clip, diceWeight);
       tf.dispose([wb.x, wb.y]);

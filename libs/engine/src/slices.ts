@@ -1,13 +1,18 @@
 /**
  * The engine's view of a dataset: equally sized 2D slices with integer label maps, each
- * tagged with its case and slice position, plus deterministic batching and light
- * training-only augmentation (flips and small translations).
+ * tagged with its case and slice position, plus deterministic batching with training-only
+ * augmentation (the data lib's flips, shifts and optional elastic deformation).
  *
  * Layouts: one image is `H * W * C` float32 values in HWC order; one label map is `H * W`
  * class indices in [0, K). Batches are NHWC `[B, H, W, C]` images and `[B, H, W]` int32 labels.
  */
 import { tf, type Tensor } from '../../tensor/src/index.js';
 import { ShapeError, ValidationError } from '../../core/src/errors.js';
+import {
+  augmentSample,
+  Rng as DataRng,
+  type AugmentOptions as DataAugmentOptions,
+} from '../../data/src/index.js';
 import { Rng, deriveSeed } from './rng.js';
 
 /** One 2D training or evaluation example. */
@@ -107,17 +112,15 @@ export function splitHalves(s: SliceSet, seed: number): [SliceSet, SliceSet] {
   return [subset(s, order.slice(0, half)), subset(s, order.slice(half))];
 }
 
-/** Augmentation settings (training only). */
-export interface AugmentOptions {
-  /** Random horizontal and vertical flips (p = 0.5 each). */
-  flips: boolean;
-  /** Maximal translation in pixels along each axis (0 = none); uncovered pixels become 0 / background. */
-  maxShift: number;
-}
+/**
+ * Training-only augmentation (flips, shifts, optional elastic deformation), as defined and
+ * implemented by the data lib's `augmentSample`.
+ */
+export type AugmentOptions = DataAugmentOptions;
 
-/** Default augmentation: flips and shifts of up to 1/16 of the image side. */
+/** Default augmentation: horizontal and vertical flips, shifts of up to 1/16 of the side, no elastic. */
 export function defaultAugment(height: number): AugmentOptions {
-  return { flips: true, maxShift: Math.max(1, Math.floor(height / 16)) };
+  return { flipHorizontal: true, flipVertical: true, maxShift: Math.max(1, Math.floor(height / 16)) };
 }
 
 /** A batch as tensors; the caller disposes both. */
@@ -129,42 +132,36 @@ export interface Batch {
 }
 
 /**
- * Builds a batch from slices, optionally augmented with draws from `rng` (the same rng
- * state always gives the same batch).
+ * Builds a batch from slices, optionally augmented. Sample `b` draws its transform from a
+ * generator seeded with `(seed, b)`, so the same seed always gives the same batch; every
+ * channel of a sample gets the same transform.
  */
-export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, rng?: Rng): Batch {
+export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, seed = 0): Batch {
   const { height: h, width: w, channels: c } = s;
+  const hw = h * w;
   const n = items.length;
-  const xs = new Float32Array(n * h * w * c);
-  const ys = new Int32Array(n * h * w);
+  const xs = new Float32Array(n * hw * c);
+  const ys = new Int32Array(n * hw);
   items.forEach((it, b) => {
-    let fy = false;
-    let fx = false;
-    let dy = 0;
-    let dx = 0;
-    if (aug && rng) {
-      if (aug.flips) {
-        fy = rng.next() < 0.5;
-        fx = rng.next() < 0.5;
-      }
-      if (aug.maxShift > 0) {
-        dy = rng.int(2 * aug.maxShift + 1) - aug.maxShift;
-        dx = rng.int(2 * aug.maxShift + 1) - aug.maxShift;
-      }
+    if (!aug) {
+      xs.set(it.image, b * hw * c);
+      ys.set(it.label, b * hw);
+      return;
     }
-    for (let y = 0; y < h; y++) {
-      let sy = y - dy;
-      if (sy < 0 || sy >= h) continue;
-      if (fy) sy = h - 1 - sy;
-      for (let x = 0; x < w; x++) {
-        let sx = x - dx;
-        if (sx < 0 || sx >= w) continue;
-        if (fx) sx = w - 1 - sx;
-        const src = sy * w + sx;
-        const dst = (b * h + y) * w + x;
-        ys[dst] = it.label[src] as number;
-        for (let ch = 0; ch < c; ch++) xs[dst * c + ch] = it.image[src * c + ch] as number;
-      }
+    const sampleSeed = deriveSeed(seed, b);
+    for (let ch = 0; ch < c; ch++) {
+      const plane = new Float32Array(hw);
+      for (let i = 0; i < hw; i++) plane[i] = it.image[i * c + ch] as number;
+      const out = augmentSample(
+        plane,
+        ch === 0 ? Int32Array.from(it.label) : undefined,
+        h,
+        w,
+        aug,
+        new DataRng(sampleSeed),
+      );
+      for (let i = 0; i < hw; i++) xs[(b * hw + i) * c + ch] = out.image[i] as number;
+      if (ch === 0 && out.label) ys.set(out.label, b * hw);
     }
   });
   return { x: tf.tensor4d(xs, [n, h, w, c]), y: tf.tensor3d(ys, [n, h, w], 'int32') };

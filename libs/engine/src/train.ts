@@ -13,7 +13,8 @@ import { emit, type EventSink } from './events.js';
 import { segmentationLoss } from './losses.js';
 import { AdamW, WEIGHT_OPTIMISER, clipByGlobalNorm, cosineLr, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
-import { Rng, deriveSeed } from './rng.js';
+import { validateAugment } from '../../data/src/index.js';
+import { deriveSeed } from './rng.js';
 import {
   batchAt,
   batchesPerEpoch,
@@ -48,7 +49,7 @@ export interface TrainOptions {
   optimiser?: AdamWConfig;
   /** Final learning rate of the cosine schedule [0]. */
   minLr?: number;
-  /** [flips + shifts]; `false` disables. */
+  /** Training augmentation [flips + shifts of H/16, no elastic]; `false` disables. */
   augment?: AugmentOptions | false;
   checkpointPath?: string;
   /** File for the best weights (by validation Dice). */
@@ -137,6 +138,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
   const augment = o.augment === false ? undefined : (o.augment ?? defaultAugment(o.train.height));
+  if (augment) validateAugment(augment);
   const stepsPerEpoch = batchesPerEpoch(o.train.slices.length, batchSize);
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const weights = net.weightParams();
@@ -237,7 +239,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
         o.train,
         batchAt(order, st.stepInEpoch, batchSize),
         augment,
-        new Rng(deriveSeed(seed, 6, st.step)),
+        deriveSeed(seed, 6, st.step),
       );
       const { value, grads } = tf.variableGrads(
         () => segmentationLoss(net.apply(b.x as Tensor4D, true), b.y, { diceWeight }) as tf.Scalar,
