@@ -43,7 +43,8 @@ export class FsArtifactStore {
 
   /** Path of the blob with `digest` (it may not exist). */
   pathOf(digest: string): string {
-    if (!DIGEST_PATTERN.test(digest)) throw new ValidationError(`artifact digest ${JSON.stringify(digest)} is not "sha256:" + 64 hex digits`);
+    if (!DIGEST_PATTERN.test(digest))
+      throw new ValidationError(`artifact digest ${JSON.stringify(digest)} is not "sha256:" + 64 hex digits`);
     const hex = digest.slice(7);
     return join(this.root, 'sha256', hex.slice(0, 2), hex);
   }
@@ -123,7 +124,8 @@ export class FsArtifactStore {
     try {
       bytes = await readFile(this.pathOf(digest));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`artifact ${digest} is missing from the artifact store`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`artifact ${digest} is missing from the artifact store`);
       throw e;
     }
     if (sha256Digest(bytes) !== digest) throw new IntegrityError(`artifact ${digest} failed its checksum`);
@@ -150,7 +152,8 @@ export class FsArtifactStore {
       if (pending) yield pending;
       pending = c;
     }
-    if ('sha256:' + hash.digest('hex') !== digest) throw new IntegrityError(`artifact ${digest} failed its checksum`);
+    if ('sha256:' + hash.digest('hex') !== digest)
+      throw new IntegrityError(`artifact ${digest} failed its checksum`);
     yield pending ?? new Uint8Array(0);
   }
 }

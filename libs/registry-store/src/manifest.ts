@@ -7,6 +7,8 @@ import type { DatasetFileRecord } from './types.js';
  * path (byte order). Equal file sets give equal digests, wherever they are stored.
  */
 export function manifestDigest(files: readonly DatasetFileRecord[]): string {
-  const sorted = [...files].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  const sorted = [...files].sort((a, b) =>
+    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+  );
   return sha256Digest(sorted.map((f) => `${f.relativePath}\t${f.sizeBytes}\t${f.digest}\n`).join(''));
 }

@@ -16,26 +16,33 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
  */
 export function checkName(field: string, value: string): string {
   if (!NAME_PATTERN.test(value)) {
-    throw new ValidationError(`${field} ${JSON.stringify(value)} is invalid: use 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit`);
+    throw new ValidationError(
+      `${field} ${JSON.stringify(value)} is invalid: use 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit`,
+    );
   }
   return value;
 }
 
 /** Throws `ValidationError` unless `value` is a valid artifact name. */
 export function checkArtifactName(value: string): string {
-  if (!ARTIFACT_NAME_PATTERN.test(value)) throw new ValidationError(`artifact name ${JSON.stringify(value)} is invalid: use 1-128 characters of A-Z, a-z, 0-9, '.', '_', '-'`);
+  if (!ARTIFACT_NAME_PATTERN.test(value))
+    throw new ValidationError(
+      `artifact name ${JSON.stringify(value)} is invalid: use 1-128 characters of A-Z, a-z, 0-9, '.', '_', '-'`,
+    );
   return value;
 }
 
 /** Throws `ValidationError` naming `field` unless `value` is empty or a valid digest. */
 export function checkOptionalDigest(field: string, value: string): string {
-  if (value !== '' && !DIGEST_PATTERN.test(value)) throw new ValidationError(`${field} must be "sha256:" followed by 64 lowercase hex digits`);
+  if (value !== '' && !DIGEST_PATTERN.test(value))
+    throw new ValidationError(`${field} must be "sha256:" followed by 64 lowercase hex digits`);
   return value;
 }
 
 /** Throws `ValidationError` unless `value` is an integer >= 1. */
 export function checkVersion(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ValidationError(`${field} must be an integer >= 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ValidationError(`${field} must be an integer >= 1, got ${value}`);
   return value;
 }
 
@@ -50,6 +57,9 @@ export function checkRelativePath(value: string): string {
     value.startsWith('/') ||
     /[\u0000-\u001f\\]/.test(value) ||
     value.split('/').some((s) => s === '' || s === '.' || s === '..');
-  if (bad) throw new ValidationError(`relative_path ${JSON.stringify(value.slice(0, 80))} is invalid: use a '/'-separated relative path without '..'`);
+  if (bad)
+    throw new ValidationError(
+      `relative_path ${JSON.stringify(value.slice(0, 80))} is invalid: use a '/'-separated relative path without '..'`,
+    );
   return value;
 }

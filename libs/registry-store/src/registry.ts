@@ -8,10 +8,22 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlreadyExistsError, IntegrityError, NotFoundError, ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import {
+  AlreadyExistsError,
+  IntegrityError,
+  NotFoundError,
+  ResourceLimitError,
+  ValidationError,
+} from '../../core/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
 import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
-import { checkArtifactName, checkName, checkOptionalDigest, checkRelativePath, checkVersion } from './names.js';
+import {
+  checkArtifactName,
+  checkName,
+  checkOptionalDigest,
+  checkRelativePath,
+  checkVersion,
+} from './names.js';
 import { SqliteRegistryStore } from './sqlite-store.js';
 import type {
   DatasetFileRecord,
@@ -94,23 +106,30 @@ function checkJsonObject(field: string, text: string, allowEmpty: boolean): stri
   } catch {
     throw new ValidationError(`${field} is not valid JSON`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(`${field} must be a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ValidationError(`${field} must be a JSON object`);
   return text;
 }
 
 function checkClassNames(field: string, names: string[]): string[] {
-  if (names.length < 2 || names.length > 255) throw new ValidationError(`${field} must list 2..255 class names (index 0 = background), got ${names.length}`);
+  if (names.length < 2 || names.length > 255)
+    throw new ValidationError(
+      `${field} must list 2..255 class names (index 0 = background), got ${names.length}`,
+    );
   names.forEach((n, i) => {
-    if (n.trim() === '' || n.length > 64) throw new ValidationError(`${field}[${i}] must be 1..64 non-blank characters`);
+    if (n.trim() === '' || n.length > 64)
+      throw new ValidationError(`${field}[${i}] must be 1..64 non-blank characters`);
   });
   return names;
 }
 
 function checkDatasetMetadata(m: DatasetMetadataInput): void {
   checkName('dataset name', m.name);
-  if (m.layout !== 'msd' && m.layout !== 'image_pairs') throw new ValidationError('dataset layout must be MSD or IMAGE_PAIRS');
+  if (m.layout !== 'msd' && m.layout !== 'image_pairs')
+    throw new ValidationError('dataset layout must be MSD or IMAGE_PAIRS');
   checkClassNames('class_names', m.classNames);
-  if (!Number.isInteger(m.caseCount) || m.caseCount < 1) throw new ValidationError(`case_count must be an integer >= 1, got ${m.caseCount}`);
+  if (!Number.isInteger(m.caseCount) || m.caseCount < 1)
+    throw new ValidationError(`case_count must be an integer >= 1, got ${m.caseCount}`);
   if (m.description.length > 1000) throw new ValidationError('description must be at most 1000 characters');
 }
 
@@ -146,7 +165,10 @@ export class ModelRegistry {
   ) {}
 
   /** Opens the embedded registry under `dataDir`: `registry.db` (SQLite) and `artifacts/`. */
-  static async openEmbedded(dataDir: string, limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS): Promise<ModelRegistry> {
+  static async openEmbedded(
+    dataDir: string,
+    limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
+  ): Promise<ModelRegistry> {
     const store = await SqliteRegistryStore.open(join(dataDir, 'registry.db'));
     return new ModelRegistry(store, new FsArtifactStore(join(dataDir, 'artifacts')), limits);
   }
@@ -159,7 +181,10 @@ export class ModelRegistry {
   // ---- datasets ----
 
   /** Stores uploaded files as artifacts and registers the dataset. */
-  async registerDataset(meta: DatasetMetadataInput, pieces: AsyncIterable<FilePiece>): Promise<DatasetRecord> {
+  async registerDataset(
+    meta: DatasetMetadataInput,
+    pieces: AsyncIterable<FilePiece>,
+  ): Promise<DatasetRecord> {
     checkDatasetMetadata(meta);
     await this.ensureDatasetNameFree(meta.name);
     const files: DatasetFileRecord[] = [];
@@ -179,12 +204,18 @@ export class ModelRegistry {
         if (!current || current.path !== piece.relativePath) {
           await finish();
           checkRelativePath(piece.relativePath);
-          if (seen.has(piece.relativePath)) throw new ValidationError(`file "${piece.relativePath}" was sent twice; send each file's chunks consecutively`);
+          if (seen.has(piece.relativePath))
+            throw new ValidationError(
+              `file "${piece.relativePath}" was sent twice; send each file's chunks consecutively`,
+            );
           seen.add(piece.relativePath);
           current = { path: piece.relativePath, writer: await this.artifacts.createWriter() };
         }
         total += piece.data.byteLength;
-        if (total > this.limits.maxDatasetBytes) throw new ResourceLimitError(`dataset upload exceeds the limit of ${this.limits.maxDatasetBytes} bytes`);
+        if (total > this.limits.maxDatasetBytes)
+          throw new ResourceLimitError(
+            `dataset upload exceeds the limit of ${this.limits.maxDatasetBytes} bytes`,
+          );
         await current.writer.write(piece.data);
       }
       await finish();
@@ -210,9 +241,11 @@ export class ModelRegistry {
     }
     if (!st.isDirectory()) throw new ValidationError(`uri ${JSON.stringify(uri)} must name a directory`);
     const paths = await listFilesRecursive(root);
-    if (paths.length === 0) throw new ValidationError(`dataset directory of uri ${JSON.stringify(uri)} is empty`);
+    if (paths.length === 0)
+      throw new ValidationError(`dataset directory of uri ${JSON.stringify(uri)} is empty`);
     const files: DatasetFileRecord[] = [];
-    for (const p of paths) files.push({ relativePath: relative(root, p).split(sep).join('/'), ...(await hashFile(p)) });
+    for (const p of paths)
+      files.push({ relativePath: relative(root, p).split(sep).join('/'), ...(await hashFile(p)) });
     return this.store.createDataset({ ...meta, uri, files });
   }
 
@@ -235,7 +268,8 @@ export class ModelRegistry {
     const { dataset, files } = await this.getDataset(name);
     for (const f of files) {
       if (dataset.uri === 'registry') {
-        for await (const data of this.artifacts.read(f.digest, chunkBytes)) yield { relativePath: f.relativePath, data };
+        for await (const data of this.artifacts.read(f.digest, chunkBytes))
+          yield { relativePath: f.relativePath, data };
       } else {
         const path = join(this.uriToPath(dataset.uri), ...f.relativePath.split('/'));
         const hash = createHash('sha256');
@@ -245,7 +279,8 @@ export class ModelRegistry {
           if (pending) yield { relativePath: f.relativePath, data: pending };
           pending = c as Buffer;
         }
-        if ('sha256:' + hash.digest('hex') !== f.digest) throw new IntegrityError(`dataset "${name}" file "${f.relativePath}" changed since registration`);
+        if ('sha256:' + hash.digest('hex') !== f.digest)
+          throw new IntegrityError(`dataset "${name}" file "${f.relativePath}" changed since registration`);
         yield { relativePath: f.relativePath, data: pending ?? new Uint8Array(0) };
       }
     }
@@ -258,12 +293,16 @@ export class ModelRegistry {
     checkName('genotype name', input.name);
     const genotype = parseGenotype(input.genotypeJson);
     checkOptionalDigest('lineage.dataset_digest', input.lineage.datasetDigest);
-    if (input.lineage.searchJobId.length > 128) throw new ValidationError('lineage.search_job_id must be at most 128 characters');
+    if (input.lineage.searchJobId.length > 128)
+      throw new ValidationError('lineage.search_job_id must be at most 128 characters');
     let alphaHistoryDigest = '';
     let createdBlob: string | undefined;
     if (input.alphaHistoryJson !== '') {
       const bytes = Buffer.from(input.alphaHistoryJson, 'utf8');
-      if (bytes.byteLength > this.limits.maxAlphaHistoryBytes) throw new ResourceLimitError(`alpha_history_json exceeds the limit of ${this.limits.maxAlphaHistoryBytes} bytes`);
+      if (bytes.byteLength > this.limits.maxAlphaHistoryBytes)
+        throw new ResourceLimitError(
+          `alpha_history_json exceeds the limit of ${this.limits.maxAlphaHistoryBytes} bytes`,
+        );
       try {
         JSON.parse(input.alphaHistoryJson);
       } catch {
@@ -274,7 +313,12 @@ export class ModelRegistry {
       if (!blob.existed) createdBlob = blob.digest;
     }
     try {
-      return await this.store.createGenotype({ name: input.name, genotypeJson: JSON.stringify(genotype), lineage: input.lineage, alphaHistoryDigest });
+      return await this.store.createGenotype({
+        name: input.name,
+        genotypeJson: JSON.stringify(genotype),
+        lineage: input.lineage,
+        alphaHistoryDigest,
+      });
     } catch (e) {
       if (createdBlob) await this.artifacts.remove(createdBlob);
       throw e;
@@ -282,9 +326,14 @@ export class ModelRegistry {
   }
 
   /** One genotype version and its alpha history JSON ("" when none). */
-  async getGenotype(name: string, version = 0): Promise<{ genotype: GenotypeRecord; alphaHistoryJson: string }> {
+  async getGenotype(
+    name: string,
+    version = 0,
+  ): Promise<{ genotype: GenotypeRecord; alphaHistoryJson: string }> {
     const genotype = await this.store.getGenotype(name, version || undefined);
-    const alphaHistoryJson = genotype.alphaHistoryDigest ? Buffer.from(await this.artifacts.get(genotype.alphaHistoryDigest)).toString('utf8') : '';
+    const alphaHistoryJson = genotype.alphaHistoryDigest
+      ? Buffer.from(await this.artifacts.get(genotype.alphaHistoryDigest)).toString('utf8')
+      : '';
     return { genotype, alphaHistoryJson };
   }
 
@@ -298,14 +347,18 @@ export class ModelRegistry {
   /** Stores a model version's artifacts and registers it (the next version number). */
   async uploadModel(meta: ModelMetadataInput, pieces: AsyncIterable<ArtifactPiece>): Promise<ModelRecord> {
     checkName('model name', meta.name);
-    if (!/^[a-z0-9_]{1,64}$/.test(meta.architecture)) throw new ValidationError('architecture must be 1..64 characters of a-z, 0-9, _');
+    if (!/^[a-z0-9_]{1,64}$/.test(meta.architecture))
+      throw new ValidationError('architecture must be 1..64 characters of a-z, 0-9, _');
     checkClassNames('class_names', meta.classNames);
     const configJson = checkJsonObject('config_json', meta.configJson, true);
     const metricsJson = checkJsonObject('metrics_json', meta.metricsJson, true);
     checkOptionalDigest('lineage.dataset_digest', meta.lineage.datasetDigest);
     let genotype: { name: string; version: number } | undefined;
     if (meta.genotype && meta.genotype.name !== '') {
-      const g = await this.store.getGenotype(checkName('genotype name', meta.genotype.name), meta.genotype.version || undefined);
+      const g = await this.store.getGenotype(
+        checkName('genotype name', meta.genotype.name),
+        meta.genotype.version || undefined,
+      );
       genotype = { name: g.name, version: g.version };
     } else if (meta.architecture === 'nasunet') {
       throw new ValidationError('genotype is required when architecture is "nasunet"');
@@ -327,18 +380,33 @@ export class ModelRegistry {
         if (!current || current.name !== piece.artifactName) {
           await finish();
           checkArtifactName(piece.artifactName);
-          if (seen.has(piece.artifactName)) throw new ValidationError(`artifact "${piece.artifactName}" was sent twice; send each artifact's chunks consecutively`);
+          if (seen.has(piece.artifactName))
+            throw new ValidationError(
+              `artifact "${piece.artifactName}" was sent twice; send each artifact's chunks consecutively`,
+            );
           seen.add(piece.artifactName);
           current = { name: piece.artifactName, writer: await this.artifacts.createWriter() };
         }
         total += piece.data.byteLength;
-        if (total > this.limits.maxModelBytes) throw new ResourceLimitError(`model upload exceeds the limit of ${this.limits.maxModelBytes} bytes`);
+        if (total > this.limits.maxModelBytes)
+          throw new ResourceLimitError(
+            `model upload exceeds the limit of ${this.limits.maxModelBytes} bytes`,
+          );
         await current.writer.write(piece.data);
       }
       await finish();
       if (artifacts.length === 0) throw new ValidationError('model upload contained no artifacts');
       artifacts.sort((a, b) => (a.name < b.name ? -1 : 1));
-      return await this.store.createModel({ name: meta.name, architecture: meta.architecture, genotype, configJson, metricsJson, lineage: meta.lineage, classNames: meta.classNames, artifacts });
+      return await this.store.createModel({
+        name: meta.name,
+        architecture: meta.architecture,
+        genotype,
+        configJson,
+        metricsJson,
+        lineage: meta.lineage,
+        classNames: meta.classNames,
+        artifacts,
+      });
     } catch (e) {
       await current?.writer.abort();
       for (const d of created) await this.artifacts.remove(d);
@@ -362,19 +430,32 @@ export class ModelRegistry {
    * A model version and a generator of its artifacts' chunks (all artifacts, or only
    * `artifactName`), each verified against its digest.
    */
-  async downloadModel(sel: ModelSelector, artifactName: string, chunkBytes: number): Promise<{ model: ModelRecord; pieces: AsyncGenerator<ArtifactPiece> }> {
+  async downloadModel(
+    sel: ModelSelector,
+    artifactName: string,
+    chunkBytes: number,
+  ): Promise<{ model: ModelRecord; pieces: AsyncGenerator<ArtifactPiece> }> {
     const model = await this.getModel(sel);
-    const chosen = artifactName === '' ? model.artifacts : model.artifacts.filter((a) => a.name === artifactName);
-    if (chosen.length === 0) throw new NotFoundError(`model "${model.name}" version ${model.version} has no artifact "${artifactName}"`);
+    const chosen =
+      artifactName === '' ? model.artifacts : model.artifacts.filter((a) => a.name === artifactName);
+    if (chosen.length === 0)
+      throw new NotFoundError(
+        `model "${model.name}" version ${model.version} has no artifact "${artifactName}"`,
+      );
     const artifacts = this.artifacts;
     async function* pieces(): AsyncGenerator<ArtifactPiece> {
-      for (const a of chosen) for await (const data of artifacts.read(a.digest, chunkBytes)) yield { artifactName: a.name, data };
+      for (const a of chosen)
+        for await (const data of artifacts.read(a.digest, chunkBytes)) yield { artifactName: a.name, data };
     }
     return { model, pieces: pieces() };
   }
 
   /** Points an alias at a version; returns the model and the previous version (0 if new). */
-  async setAlias(name: string, alias: string, version: number): Promise<{ model: ModelRecord; previousVersion: number }> {
+  async setAlias(
+    name: string,
+    alias: string,
+    version: number,
+  ): Promise<{ model: ModelRecord; previousVersion: number }> {
     checkName('model name', name);
     checkName('alias', alias);
     checkVersion('version', version);
@@ -390,7 +471,8 @@ export class ModelRegistry {
   }
 
   private uriToPath(uri: string): string {
-    if (!uri.startsWith('file:///')) throw new ValidationError(`uri ${JSON.stringify(uri)} is not supported: use an absolute file:/// URI`);
+    if (!uri.startsWith('file:///'))
+      throw new ValidationError(`uri ${JSON.stringify(uri)} is not supported: use an absolute file:/// URI`);
     try {
       return fileURLToPath(uri);
     } catch {
@@ -405,6 +487,8 @@ export class ModelRegistry {
       if (e instanceof NotFoundError) return;
       throw e;
     }
-    throw new AlreadyExistsError(`dataset "${name}" already exists; datasets are immutable, choose another name`);
+    throw new AlreadyExistsError(
+      `dataset "${name}" already exists; datasets are immutable, choose another name`,
+    );
   }
 }

@@ -25,13 +25,21 @@ test('migrations are applied once and re-running them changes nothing', async ()
   try {
     const file = join(dir, 'r.db');
     const s1 = await SqliteRegistryStore.open(file);
-    await s1.createGenotype({ name: 'g', genotypeJson: '{}', lineage: { datasetDigest: '', searchJobId: '' }, alphaHistoryDigest: '' });
+    await s1.createGenotype({
+      name: 'g',
+      genotypeJson: '{}',
+      lineage: { datasetDigest: '', searchJobId: '' },
+      alphaHistoryDigest: '',
+    });
     assert.equal(await s1.schemaVersion(), MIGRATIONS.length);
     await s1.close();
     const db = new Database(file);
     assert.equal(migrate(db), MIGRATIONS.length);
     assert.equal(migrate(db), MIGRATIONS.length);
-    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n, MIGRATIONS.length);
+    assert.equal(
+      (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n,
+      MIGRATIONS.length,
+    );
     db.close();
     const s2 = await SqliteRegistryStore.open(file);
     assert.equal((await s2.getGenotype('g')).version, 1);
@@ -51,7 +59,10 @@ test('versions are numbered per name and immutable', async () => {
   assert.deepEqual(v1.artifacts, [{ name: 'weights.bin', digest: DIGEST, sizeBytes: 3 }]);
   // The database itself refuses to change a stored version.
   const db = (s as unknown as { db: Database.Database }).db;
-  assert.throws(() => db.prepare("UPDATE models SET metrics_json = '{}' WHERE name = 'm' AND version = 1").run(), /immutable/);
+  assert.throws(
+    () => db.prepare("UPDATE models SET metrics_json = '{}' WHERE name = 'm' AND version = 1").run(),
+    /immutable/,
+  );
   assert.throws(() => db.prepare("UPDATE model_artifacts SET digest = 'x'").run(), /immutable/);
   assert.equal((await s.getModel({ name: 'm', version: 1 })).metricsJson, '{"mean_dice":0.5}');
   await assert.rejects(s.getModel({ name: 'm', version: 3 }), NotFoundError);

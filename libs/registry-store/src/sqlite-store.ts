@@ -63,7 +63,9 @@ const now = (): string => new Date().toISOString();
 
 function page<T>(rows: T[], q: PageQuery): Page<T> {
   // Rows were fetched with limit + 1 to know whether another page exists.
-  return rows.length > q.limit ? { items: rows.slice(0, q.limit), nextOffset: q.offset + q.limit } : { items: rows };
+  return rows.length > q.limit
+    ? { items: rows.slice(0, q.limit), nextOffset: q.offset + q.limit }
+    : { items: rows };
 }
 
 /** SQLite implementation of {@link RegistryStore}. Open with {@link SqliteRegistryStore.open}. */
@@ -82,7 +84,9 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async schemaVersion(): Promise<number> {
-    return (this.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+    return (
+      this.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }
+    ).v;
   }
 
   async close(): Promise<void> {
@@ -92,7 +96,9 @@ export class SqliteRegistryStore implements RegistryStore {
   // ---- datasets ----
 
   async createDataset(input: NewDataset): Promise<DatasetRecord> {
-    const files = [...input.files].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    const files = [...input.files].sort((a, b) =>
+      a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+    );
     const row: DatasetRow = {
       name: input.name,
       digest: manifestDigest(files),
@@ -107,14 +113,19 @@ export class SqliteRegistryStore implements RegistryStore {
     };
     this.db
       .transaction(() => {
-        if (this.db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(input.name)) throw new AlreadyExistsError(`dataset "${input.name}" already exists; datasets are immutable, choose another name`);
+        if (this.db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(input.name))
+          throw new AlreadyExistsError(
+            `dataset "${input.name}" already exists; datasets are immutable, choose another name`,
+          );
         this.db
           .prepare(
             `INSERT INTO datasets (name, digest, layout, class_names, case_count, uri, size_bytes, file_count, description, created_at)
              VALUES (@name, @digest, @layout, @class_names, @case_count, @uri, @size_bytes, @file_count, @description, @created_at)`,
           )
           .run(row);
-        const ins = this.db.prepare('INSERT INTO dataset_files (dataset, relative_path, size_bytes, digest) VALUES (?, ?, ?, ?)');
+        const ins = this.db.prepare(
+          'INSERT INTO dataset_files (dataset, relative_path, size_bytes, digest) VALUES (?, ?, ?, ?)',
+        );
         for (const f of files) ins.run(input.name, f.relativePath, f.sizeBytes, f.digest);
       })
       .immediate();
@@ -129,7 +140,11 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async getDatasetFiles(name: string): Promise<DatasetFileRecord[]> {
     await this.getDataset(name);
-    const rows = this.db.prepare('SELECT relative_path, size_bytes, digest FROM dataset_files WHERE dataset = ? ORDER BY relative_path').all(name) as Array<{
+    const rows = this.db
+      .prepare(
+        'SELECT relative_path, size_bytes, digest FROM dataset_files WHERE dataset = ? ORDER BY relative_path',
+      )
+      .all(name) as Array<{
       relative_path: string;
       size_bytes: number;
       digest: string;
@@ -138,7 +153,9 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async listDatasets(q: PageQuery): Promise<Page<DatasetRecord>> {
-    const rows = this.db.prepare('SELECT * FROM datasets ORDER BY name LIMIT ? OFFSET ?').all(q.limit + 1, q.offset) as DatasetRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM datasets ORDER BY name LIMIT ? OFFSET ?')
+      .all(q.limit + 1, q.offset) as DatasetRow[];
     return page(rows.map(toDataset), q);
   }
 
@@ -147,7 +164,11 @@ export class SqliteRegistryStore implements RegistryStore {
   async createGenotype(input: NewGenotype): Promise<GenotypeRecord> {
     return this.db
       .transaction((): GenotypeRecord => {
-        const next = (this.db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM genotypes WHERE name = ?').get(input.name) as { v: number }).v;
+        const next = (
+          this.db
+            .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM genotypes WHERE name = ?')
+            .get(input.name) as { v: number }
+        ).v;
         const row: GenotypeRow = {
           name: input.name,
           version: next,
@@ -174,15 +195,22 @@ export class SqliteRegistryStore implements RegistryStore {
         ? this.db.prepare('SELECT * FROM genotypes WHERE name = ? AND version = ?').get(name, version)
         : this.db.prepare('SELECT * FROM genotypes WHERE name = ? ORDER BY version DESC LIMIT 1').get(name)
     ) as GenotypeRow | undefined;
-    if (!row) throw new NotFoundError(version ? `genotype "${name}" version ${version} not found` : `genotype "${name}" not found`);
+    if (!row)
+      throw new NotFoundError(
+        version ? `genotype "${name}" version ${version} not found` : `genotype "${name}" not found`,
+      );
     return toGenotype(row);
   }
 
   async listGenotypes(name: string | undefined, q: PageQuery): Promise<Page<GenotypeRecord>> {
     const rows = (
       name === undefined
-        ? this.db.prepare('SELECT * FROM genotypes ORDER BY name, version DESC LIMIT ? OFFSET ?').all(q.limit + 1, q.offset)
-        : this.db.prepare('SELECT * FROM genotypes WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?').all(name, q.limit + 1, q.offset)
+        ? this.db
+            .prepare('SELECT * FROM genotypes ORDER BY name, version DESC LIMIT ? OFFSET ?')
+            .all(q.limit + 1, q.offset)
+        : this.db
+            .prepare('SELECT * FROM genotypes WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?')
+            .all(name, q.limit + 1, q.offset)
     ) as GenotypeRow[];
     return page(rows.map(toGenotype), q);
   }
@@ -192,10 +220,21 @@ export class SqliteRegistryStore implements RegistryStore {
   async createModel(input: NewModel): Promise<ModelRecord> {
     const version = this.db
       .transaction((): number => {
-        if (input.genotype && !this.db.prepare('SELECT 1 FROM genotypes WHERE name = ? AND version = ?').get(input.genotype.name, input.genotype.version)) {
-          throw new NotFoundError(`genotype "${input.genotype.name}" version ${input.genotype.version} not found`);
+        if (
+          input.genotype &&
+          !this.db
+            .prepare('SELECT 1 FROM genotypes WHERE name = ? AND version = ?')
+            .get(input.genotype.name, input.genotype.version)
+        ) {
+          throw new NotFoundError(
+            `genotype "${input.genotype.name}" version ${input.genotype.version} not found`,
+          );
         }
-        const next = (this.db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM models WHERE name = ?').get(input.name) as { v: number }).v;
+        const next = (
+          this.db
+            .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM models WHERE name = ?')
+            .get(input.name) as { v: number }
+        ).v;
         const row: ModelRow = {
           name: input.name,
           version: next,
@@ -215,7 +254,9 @@ export class SqliteRegistryStore implements RegistryStore {
              VALUES (@name, @version, @architecture, @genotype_name, @genotype_version, @config_json, @metrics_json, @class_names, @training_job_id, @dataset_digest, @created_at)`,
           )
           .run(row);
-        const ins = this.db.prepare('INSERT INTO model_artifacts (model_name, model_version, artifact_name, digest, size_bytes) VALUES (?, ?, ?, ?, ?)');
+        const ins = this.db.prepare(
+          'INSERT INTO model_artifacts (model_name, model_version, artifact_name, digest, size_bytes) VALUES (?, ?, ?, ?, ?)',
+        );
         for (const a of input.artifacts) ins.run(input.name, next, a.name, a.digest, a.sizeBytes);
         return next;
       })
@@ -227,14 +268,20 @@ export class SqliteRegistryStore implements RegistryStore {
     let row: ModelRow | undefined;
     if (sel.alias) {
       row = this.db
-        .prepare('SELECT m.* FROM aliases a JOIN models m ON m.name = a.model_name AND m.version = a.version WHERE a.model_name = ? AND a.alias = ?')
+        .prepare(
+          'SELECT m.* FROM aliases a JOIN models m ON m.name = a.model_name AND m.version = a.version WHERE a.model_name = ? AND a.alias = ?',
+        )
         .get(sel.name, sel.alias) as ModelRow | undefined;
       if (!row) throw new NotFoundError(`model "${sel.name}" has no alias "${sel.alias}"`);
     } else if (sel.version) {
-      row = this.db.prepare('SELECT * FROM models WHERE name = ? AND version = ?').get(sel.name, sel.version) as ModelRow | undefined;
+      row = this.db
+        .prepare('SELECT * FROM models WHERE name = ? AND version = ?')
+        .get(sel.name, sel.version) as ModelRow | undefined;
       if (!row) throw new NotFoundError(`model "${sel.name}" version ${sel.version} not found`);
     } else {
-      row = this.db.prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT 1').get(sel.name) as ModelRow | undefined;
+      row = this.db
+        .prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT 1')
+        .get(sel.name) as ModelRow | undefined;
       if (!row) throw new NotFoundError(`model "${sel.name}" not found`);
     }
     return this.toModel(row);
@@ -243,8 +290,12 @@ export class SqliteRegistryStore implements RegistryStore {
   async listModels(name: string | undefined, q: PageQuery): Promise<Page<ModelRecord>> {
     const rows = (
       name === undefined
-        ? this.db.prepare('SELECT * FROM models ORDER BY name, version DESC LIMIT ? OFFSET ?').all(q.limit + 1, q.offset)
-        : this.db.prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?').all(name, q.limit + 1, q.offset)
+        ? this.db
+            .prepare('SELECT * FROM models ORDER BY name, version DESC LIMIT ? OFFSET ?')
+            .all(q.limit + 1, q.offset)
+        : this.db
+            .prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?')
+            .all(name, q.limit + 1, q.offset)
     ) as ModelRow[];
     return page(
       rows.map((r) => this.toModel(r)),
@@ -255,8 +306,11 @@ export class SqliteRegistryStore implements RegistryStore {
   async setAlias(name: string, alias: string, version: number): Promise<number> {
     return this.db
       .transaction((): number => {
-        if (!this.db.prepare('SELECT 1 FROM models WHERE name = ? AND version = ?').get(name, version)) throw new NotFoundError(`model "${name}" version ${version} not found`);
-        const prev = this.db.prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?').get(name, alias) as { version: number } | undefined;
+        if (!this.db.prepare('SELECT 1 FROM models WHERE name = ? AND version = ?').get(name, version))
+          throw new NotFoundError(`model "${name}" version ${version} not found`);
+        const prev = this.db
+          .prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?')
+          .get(name, alias) as { version: number } | undefined;
         const t = now();
         this.db
           .prepare(
@@ -264,7 +318,11 @@ export class SqliteRegistryStore implements RegistryStore {
              ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
           )
           .run(name, alias, version, t);
-        this.db.prepare('INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, ?, ?)').run(name, alias, prev?.version ?? 0, version, t);
+        this.db
+          .prepare(
+            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(name, alias, prev?.version ?? 0, version, t);
         return prev?.version ?? 0;
       })
       .immediate();
@@ -273,38 +331,58 @@ export class SqliteRegistryStore implements RegistryStore {
   async deleteAlias(name: string, alias: string): Promise<number> {
     return this.db
       .transaction((): number => {
-        const prev = this.db.prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?').get(name, alias) as { version: number } | undefined;
+        const prev = this.db
+          .prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?')
+          .get(name, alias) as { version: number } | undefined;
         if (!prev) throw new NotFoundError(`model "${name}" has no alias "${alias}"`);
         this.db.prepare('DELETE FROM aliases WHERE model_name = ? AND alias = ?').run(name, alias);
-        this.db.prepare('INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, 0, ?)').run(name, alias, prev.version, now());
+        this.db
+          .prepare(
+            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, 0, ?)',
+          )
+          .run(name, alias, prev.version, now());
         return prev.version;
       })
       .immediate();
   }
 
   async aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]> {
-    const rows = this.db.prepare('SELECT * FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id').all(name, alias) as Array<{
+    const rows = this.db
+      .prepare('SELECT * FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id')
+      .all(name, alias) as Array<{
       model_name: string;
       alias: string;
       previous_version: number;
       new_version: number;
       changed_at: string;
     }>;
-    return rows.map((r) => ({ model: r.model_name, alias: r.alias, previousVersion: r.previous_version, newVersion: r.new_version, changedAt: r.changed_at }));
+    return rows.map((r) => ({
+      model: r.model_name,
+      alias: r.alias,
+      previousVersion: r.previous_version,
+      newVersion: r.new_version,
+      changedAt: r.changed_at,
+    }));
   }
 
   private toModel(row: ModelRow): ModelRecord {
     const artifacts = this.db
-      .prepare('SELECT artifact_name AS name, digest, size_bytes AS sizeBytes FROM model_artifacts WHERE model_name = ? AND model_version = ? ORDER BY artifact_name')
+      .prepare(
+        'SELECT artifact_name AS name, digest, size_bytes AS sizeBytes FROM model_artifacts WHERE model_name = ? AND model_version = ? ORDER BY artifact_name',
+      )
       .all(row.name, row.version) as ModelRecord['artifacts'];
-    const aliases = (this.db.prepare('SELECT alias FROM aliases WHERE model_name = ? AND version = ? ORDER BY alias').all(row.name, row.version) as Array<{ alias: string }>).map(
-      (a) => a.alias,
-    );
+    const aliases = (
+      this.db
+        .prepare('SELECT alias FROM aliases WHERE model_name = ? AND version = ? ORDER BY alias')
+        .all(row.name, row.version) as Array<{ alias: string }>
+    ).map((a) => a.alias);
     return {
       name: row.name,
       version: row.version,
       architecture: row.architecture,
-      ...(row.genotype_name !== null && row.genotype_version !== null ? { genotype: { name: row.genotype_name, version: row.genotype_version } } : {}),
+      ...(row.genotype_name !== null && row.genotype_version !== null
+        ? { genotype: { name: row.genotype_name, version: row.genotype_version } }
+        : {}),
       configJson: row.config_json,
       metricsJson: row.metrics_json,
       lineage: { trainingJobId: row.training_job_id, datasetDigest: row.dataset_digest },

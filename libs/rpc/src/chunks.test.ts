@@ -7,9 +7,15 @@ import { collectChunks, observableToAsyncIterable, splitChunks } from './chunks.
 test('splitChunks covers the bytes in order with chunks of at most N bytes', () => {
   const bytes = Uint8Array.from({ length: 10 }, (_, i) => i * 3);
   const chunks = [...splitChunks(bytes, 4)];
-  assert.deepEqual(chunks.map((c) => c.byteLength), [4, 4, 2]);
+  assert.deepEqual(
+    chunks.map((c) => c.byteLength),
+    [4, 4, 2],
+  );
   assert.deepEqual([...chunks[2]!], [24, 27]);
-  assert.deepEqual([...splitChunks(new Uint8Array(0), 4)].map((c) => c.byteLength), [0]);
+  assert.deepEqual(
+    [...splitChunks(new Uint8Array(0), 4)].map((c) => c.byteLength),
+    [0],
+  );
   assert.throws(() => [...splitChunks(bytes, 0)], /chunkBytes/);
 });
 
@@ -19,7 +25,10 @@ test('collectChunks concatenates and enforces the size limit', async () => {
   }
   const all = await collectChunks(gen([2, 3]), 5);
   assert.deepEqual([...all], [2, 2, 3, 3, 3]);
-  await assert.rejects(collectChunks(gen([2, 4]), 5, 'volume'), (e: unknown) => e instanceof ResourceLimitError && /volume exceeds the limit of 5 bytes/.test(e.message));
+  await assert.rejects(
+    collectChunks(gen([2, 4]), 5, 'volume'),
+    (e: unknown) => e instanceof ResourceLimitError && /volume exceeds the limit of 5 bytes/.test(e.message),
+  );
 });
 
 test('observableToAsyncIterable buffers values emitted before reading', async () => {

@@ -7,13 +7,18 @@ import { DEFAULT_CHUNK_BYTES } from './options.js';
  * Splits bytes into consecutive views of at most `chunkBytes` bytes (no copy). Yields one
  * empty chunk for empty input, so that a file of size 0 still appears in a stream.
  */
-export function* splitChunks(bytes: Uint8Array, chunkBytes: number = DEFAULT_CHUNK_BYTES): Generator<Uint8Array> {
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new ValidationError(`chunkBytes must be a positive integer, got ${chunkBytes}`);
+export function* splitChunks(
+  bytes: Uint8Array,
+  chunkBytes: number = DEFAULT_CHUNK_BYTES,
+): Generator<Uint8Array> {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1)
+    throw new ValidationError(`chunkBytes must be a positive integer, got ${chunkBytes}`);
   if (bytes.byteLength === 0) {
     yield bytes;
     return;
   }
-  for (let off = 0; off < bytes.byteLength; off += chunkBytes) yield bytes.subarray(off, Math.min(off + chunkBytes, bytes.byteLength));
+  for (let off = 0; off < bytes.byteLength; off += chunkBytes)
+    yield bytes.subarray(off, Math.min(off + chunkBytes, bytes.byteLength));
 }
 
 /**
@@ -21,7 +26,11 @@ export function* splitChunks(bytes: Uint8Array, chunkBytes: number = DEFAULT_CHU
  * exceeds `maxBytes` (the rest of the stream is not read).
  * @param what names the payload in the error message, e.g. "volume".
  */
-export async function collectChunks(chunks: AsyncIterable<Uint8Array>, maxBytes: number, what = 'payload'): Promise<Uint8Array> {
+export async function collectChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  what = 'payload',
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of chunks) {
@@ -96,7 +105,10 @@ export function observableToAsyncIterable<T>(source: Observable<T>): AsyncIterab
  * forever. Return this Observable from a plain (non-async) method instead:
  * `upload(m: Observable<Req>): Observable<Res> { return fromClientStream(m, (it) => svc.upload(it)); }`
  */
-export function fromClientStream<T, R>(messages: Observable<T>, consume: (requests: AsyncIterable<T>) => Promise<R>): Observable<R> {
+export function fromClientStream<T, R>(
+  messages: Observable<T>,
+  consume: (requests: AsyncIterable<T>) => Promise<R>,
+): Observable<R> {
   return new Observable<R>((subscriber) => {
     const requests = observableToAsyncIterable(messages);
     consume(requests).then(
@@ -139,7 +151,9 @@ export function asyncIterableToObservable<T>(source: AsyncIterable<T>): Observab
  * Splits a request stream into its first message and the rest (for streams whose first
  * message is a header, e.g. metadata then chunks). `head` is undefined for an empty stream.
  */
-export async function headAndRest<T>(source: AsyncIterable<T>): Promise<{ head: T | undefined; rest: AsyncIterable<T> }> {
+export async function headAndRest<T>(
+  source: AsyncIterable<T>,
+): Promise<{ head: T | undefined; rest: AsyncIterable<T> }> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   const rest: AsyncIterable<T> = { [Symbol.asyncIterator]: () => it };

@@ -23,7 +23,10 @@ let api: ApiPackage | undefined;
 /** The loaded `nasunet.v1` package (all protos), loaded once per process. */
 export function loadApi(): ApiPackage {
   if (!api) {
-    const def = protoLoader.loadSync([...ALL_PROTO_FILES], { ...GRPC_LOADER_OPTIONS, includeDirs: [...GRPC_LOADER_OPTIONS.includeDirs] });
+    const def = protoLoader.loadSync([...ALL_PROTO_FILES], {
+      ...GRPC_LOADER_OPTIONS,
+      includeDirs: [...GRPC_LOADER_OPTIONS.includeDirs],
+    });
     api = grpc.loadPackageDefinition(def) as unknown as ApiPackage;
   }
   return api;
@@ -38,7 +41,10 @@ export interface ClientConfig {
 }
 
 function channelArgs(config: ClientConfig): [grpc.ChannelCredentials, grpc.ChannelOptions] {
-  return [config.credentials ?? grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...config.channelOptions }];
+  return [
+    config.credentials ?? grpc.credentials.createInsecure(),
+    { ...CHANNEL_OPTIONS, ...config.channelOptions },
+  ];
 }
 
 /** Client of `nasunet.v1.SearchService` at `address` ("host:port"). */
@@ -57,7 +63,10 @@ export function createRegistryClient(address: string, config: ClientConfig = {})
 }
 
 /** Client of `nasunet.v1.SegmentationService` at `address` ("host:port"). */
-export function createSegmentationClient(address: string, config: ClientConfig = {}): SegmentationServiceClient {
+export function createSegmentationClient(
+  address: string,
+  config: ClientConfig = {},
+): SegmentationServiceClient {
   return new (loadApi().nasunet.v1.SegmentationService)(address, ...channelArgs(config));
 }
 
@@ -75,8 +84,16 @@ export interface HealthClient extends grpc.Client {
 
 /** Client of `grpc.health.v1.Health` at `address`. */
 export function createHealthClient(address: string, config: ClientConfig = {}): HealthClient {
-  const def = protoLoader.loadSync(HEALTH_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: new (...a: unknown[]) => HealthClient } } } };
+  const def = protoLoader.loadSync(HEALTH_PROTO_PATH, {
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    grpc: { health: { v1: { Health: new (...a: unknown[]) => HealthClient } } };
+  };
   return new pkg.grpc.health.v1.Health(address, ...channelArgs(config));
 }
 
@@ -84,9 +101,15 @@ export function createHealthClient(address: string, config: ClientConfig = {}): 
  * Asks a server for its serving status. `service` "" = the whole server.
  * Rejects with the call's ServiceError (e.g. UNAVAILABLE while nothing listens).
  */
-export function checkHealth(client: HealthClient, service = '', deadlineMs = DEFAULT_DEADLINE_MS): Promise<HealthStatus> {
+export function checkHealth(
+  client: HealthClient,
+  service = '',
+  deadlineMs = DEFAULT_DEADLINE_MS,
+): Promise<HealthStatus> {
   return new Promise((resolve, reject) => {
-    client.check({ service }, { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(err) : resolve(res?.status ?? 'UNKNOWN')));
+    client.check({ service }, { deadline: Date.now() + deadlineMs }, (err, res) =>
+      err ? reject(err) : resolve(res?.status ?? 'UNKNOWN'),
+    );
   });
 }
 
@@ -95,7 +118,10 @@ export function checkHealth(client: HealthClient, service = '', deadlineMs = DEF
  * than the deadline of `parent` (the inbound call being served), so that deadlines flow
  * downstream.
  */
-export function callOptions(deadlineMs: number = DEFAULT_DEADLINE_MS, parent?: { getDeadline(): grpc.Deadline }): grpc.CallOptions {
+export function callOptions(
+  deadlineMs: number = DEFAULT_DEADLINE_MS,
+  parent?: { getDeadline(): grpc.Deadline },
+): grpc.CallOptions {
   let deadline = Date.now() + deadlineMs;
   if (parent) {
     const d = parent.getDeadline();
@@ -106,13 +132,21 @@ export function callOptions(deadlineMs: number = DEFAULT_DEADLINE_MS, parent?: {
 }
 
 /** A unary method of a generated client, in its `(request, options, callback)` form. */
-export type UnaryMethod<Req, Res> = (request: Req, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, res?: Res) => void) => grpc.ClientUnaryCall;
+export type UnaryMethod<Req, Res> = (
+  request: Req,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, res?: Res) => void,
+) => grpc.ClientUnaryCall;
 
 /**
  * Promise wrapper of a unary call with a deadline (default 30 s).
  * @example `const res = await unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), { model: { name: 'prostate', alias: 'production' } });`
  */
-export function unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options: grpc.CallOptions = callOptions()): Promise<Res> {
+export function unary<Req, Res>(
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  options: grpc.CallOptions = callOptions(),
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method(request, options, (err, res) => (err ? reject(err) : resolve(res as Res)));
   });

@@ -25,7 +25,13 @@ test('every domain error maps to its status code with its message', () => {
 });
 
 test('RpcException passes through; anything else is INTERNAL with a generic message', () => {
-  assert.deepEqual(toGrpcStatus(new RpcException({ code: status.ABORTED, message: 'm' })), { code: status.ABORTED, message: 'm' });
+  assert.deepEqual(toGrpcStatus(new RpcException({ code: status.ABORTED, message: 'm' })), {
+    code: status.ABORTED,
+    message: 'm',
+  });
   Logger.overrideLogger(false);
-  assert.deepEqual(toGrpcStatus(new TypeError('secret path /data/x')), { code: status.INTERNAL, message: INTERNAL_ERROR_MESSAGE });
+  assert.deepEqual(toGrpcStatus(new TypeError('secret path /data/x')), {
+    code: status.INTERNAL,
+    message: INTERNAL_ERROR_MESSAGE,
+  });
 });

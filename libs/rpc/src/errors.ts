@@ -95,7 +95,9 @@ export class GrpcErrorFilter implements RpcExceptionFilter<unknown> {
   }
 }
 
-const CLASS_BY_STATUS: Partial<Record<GrpcStatus, new (message: string, options?: { cause?: unknown }) => NasUnetError>> = {
+const CLASS_BY_STATUS: Partial<
+  Record<GrpcStatus, new (message: string, options?: { cause?: unknown }) => NasUnetError>
+> = {
   [GrpcStatus.INVALID_ARGUMENT]: ValidationError,
   [GrpcStatus.NOT_FOUND]: NotFoundError,
   [GrpcStatus.ALREADY_EXISTS]: AlreadyExistsError,

@@ -9,6 +9,9 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Observable, from } from 'rxjs';
 import { NotFoundError } from '../../core/src/index.js';
 import {
@@ -44,7 +47,10 @@ class ProbeController {
   @GrpcMethod('ModelRegistryService', 'DownloadModel')
   downloadModel(): Observable<DownloadModelResponse> {
     const bytes = Uint8Array.from({ length: 10 }, (_, i) => i);
-    return from([{ model: { name: 'known', version: 1 } }, ...[...splitChunks(bytes, 4)].map((data) => ({ chunk: { artifactName: 'w', data } }))]);
+    return from([
+      { model: { name: 'known', version: 1 } },
+      ...[...splitChunks(bytes, 4)].map((data) => ({ chunk: { artifactName: 'w', data } })),
+    ]);
   }
 
   @GrpcStreamMethod('ModelRegistryService', 'UploadModel')
@@ -69,7 +75,10 @@ class ProbeModule {}
 test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
   const port = await findFreePort();
   const health = new ServiceHealth(['registry']);
-  const app = await NestFactory.createMicroservice(ProbeModule, { ...grpcServerOptions({ services: ['registry'], url: `127.0.0.1:${port}`, health }), logger: false });
+  const app = await NestFactory.createMicroservice(ProbeModule, {
+    ...grpcServerOptions({ services: ['registry'], url: `127.0.0.1:${port}`, health }),
+    logger: false,
+  });
   app.useGlobalFilters(new GrpcErrorFilter());
   await app.listen();
   const client = createRegistryClient(`127.0.0.1:${port}`);
@@ -80,19 +89,31 @@ test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
     assert.equal(await checkHealth(healthClient, 'nasunet.v1.ModelRegistryService'), 'SERVING');
     assert.equal(await checkHealth(healthClient), 'SERVING');
 
-    const ok = await unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), { model: { name: 'known', alias: 'production' } });
+    assert.deepEqual(await listServicesByReflection(`127.0.0.1:${port}`), [
+      'nasunet.v1.ModelRegistryService',
+    ]);
+
+    const ok = await unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), {
+      model: { name: 'known', alias: 'production' },
+    });
     assert.deepEqual([ok.model?.name, ok.model?.version, ok.model?.aliases], ['known', 3, []]);
 
-    await assert.rejects(unary(client.getModel.bind(client), { model: { name: 'other' } }), (e: grpc.ServiceError) => {
-      assert.equal(e.code, grpc.status.NOT_FOUND);
-      assert.equal(e.details, 'model "other" not found');
-      return true;
-    });
-    await assert.rejects(unary(client.getModel.bind(client), { model: { name: 'boom' } }), (e: grpc.ServiceError) => {
-      assert.equal(e.code, grpc.status.INTERNAL);
-      assert.equal(e.details, INTERNAL_ERROR_MESSAGE);
-      return true;
-    });
+    await assert.rejects(
+      unary(client.getModel.bind(client), { model: { name: 'other' } }),
+      (e: grpc.ServiceError) => {
+        assert.equal(e.code, grpc.status.NOT_FOUND);
+        assert.equal(e.details, 'model "other" not found');
+        return true;
+      },
+    );
+    await assert.rejects(
+      unary(client.getModel.bind(client), { model: { name: 'boom' } }),
+      (e: grpc.ServiceError) => {
+        assert.equal(e.code, grpc.status.INTERNAL);
+        assert.equal(e.details, INTERNAL_ERROR_MESSAGE);
+        return true;
+      },
+    );
 
     const parts: DownloadModelResponse[] = [];
     const stream = client.downloadModel({ model: { name: 'known' } });
@@ -104,17 +125,68 @@ test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
 
     const upload = (chunks: number[][]) =>
       new Promise<UploadModelResponse>((resolve, reject) => {
-        const call = client.uploadModel((err, res) => (err ? reject(err) : resolve(res as UploadModelResponse)));
+        const call = client.uploadModel((err, res) =>
+          err ? reject(err) : resolve(res as UploadModelResponse),
+        );
         call.write({ metadata: { name: 'up' } });
         for (const c of chunks) call.write({ chunk: { artifactName: 'w', data: Buffer.from(c) } });
         call.end();
       });
     const up = await upload([[1, 2], [3]]);
     assert.deepEqual([up.model?.name, up.model?.version, up.model?.configJson], ['up', 3, '010203']);
-    await assert.rejects(upload([[1, 2, 3, 4, 5], [6, 7, 8, 9]]), (e: grpc.ServiceError) => e.code === grpc.status.RESOURCE_EXHAUSTED);
+    await assert.rejects(
+      upload([
+        [1, 2, 3, 4, 5],
+        [6, 7, 8, 9],
+      ]),
+      (e: grpc.ServiceError) => e.code === grpc.status.RESOURCE_EXHAUSTED,
+    );
   } finally {
     client.close();
     healthClient.close();
     await app.close();
   }
 });
+
+/** Asks the server's reflection service (v1) for its services, sorted, reflection itself left out. */
+async function listServicesByReflection(address: string): Promise<string[]> {
+  const protoFile = join(
+    dirname(createRequire(import.meta.url).resolve('@grpc/reflection/package.json')),
+    'build/proto/grpc/reflection/v1/reflection.proto',
+  );
+  const pkg = grpc.loadPackageDefinition(
+    protoLoader.loadSync(protoFile, { keepCase: false, defaults: true, oneofs: true }),
+  ) as unknown as {
+    grpc: {
+      reflection: {
+        v1: {
+          ServerReflection: new (
+            a: string,
+            c: grpc.ChannelCredentials,
+          ) => grpc.Client & {
+            serverReflectionInfo(): grpc.ClientDuplexStream<
+              unknown,
+              { listServicesResponse?: { service: Array<{ name: string }> } }
+            >;
+          };
+        };
+      };
+    };
+  };
+  const client = new pkg.grpc.reflection.v1.ServerReflection(address, grpc.credentials.createInsecure());
+  try {
+    const call = client.serverReflectionInfo();
+    const first = new Promise<string[]>((resolve, reject) => {
+      call.once('data', (m: { listServicesResponse?: { service: Array<{ name: string }> } }) =>
+        resolve((m.listServicesResponse?.service ?? []).map((x) => x.name)),
+      );
+      call.once('error', reject);
+    });
+    call.write({ listServices: '*' });
+    const names = await first;
+    call.end();
+    return names.filter((n) => !n.startsWith('grpc.reflection.')).sort();
+  } finally {
+    client.close();
+  }
+}

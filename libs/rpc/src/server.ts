@@ -74,7 +74,11 @@ export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
       loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [...GRPC_LOADER_OPTIONS.includeDirs] },
       maxSendMessageLength: limit,
       maxReceiveMessageLength: limit,
-      channelOptions: { ...CHANNEL_OPTIONS, 'grpc.max_send_message_length': limit, 'grpc.max_receive_message_length': limit },
+      channelOptions: {
+        ...CHANNEL_OPTIONS,
+        'grpc.max_send_message_length': limit,
+        'grpc.max_receive_message_length': limit,
+      },
       gracefulShutdown: false,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
         config.health.implementation.addToServer(server);

@@ -44,7 +44,8 @@ interface KeyValue {
 }
 
 const valueOf = (v: AnyValue): unknown => v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue;
-const toRecord = (kvs: KeyValue[] | undefined): Record<string, unknown> => Object.fromEntries((kvs ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
+const toRecord = (kvs: KeyValue[] | undefined): Record<string, unknown> =>
+  Object.fromEntries((kvs ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
 
 /** Starts a receiver on 127.0.0.1 and a free port. */
 export async function startOtlpJsonReceiver(): Promise<OtlpReceiver> {
@@ -68,14 +69,31 @@ export async function startOtlpJsonReceiver(): Promise<OtlpReceiver> {
         const doc = JSON.parse(body.toString('utf8')) as {
           resourceSpans?: Array<{
             resource?: { attributes?: KeyValue[] };
-            scopeSpans?: Array<{ spans?: Array<{ name: string; traceId: string; spanId: string; parentSpanId?: string; kind: number; attributes?: KeyValue[] }> }>;
+            scopeSpans?: Array<{
+              spans?: Array<{
+                name: string;
+                traceId: string;
+                spanId: string;
+                parentSpanId?: string;
+                kind: number;
+                attributes?: KeyValue[];
+              }>;
+            }>;
           }>;
         };
         for (const rs of doc.resourceSpans ?? []) {
           const serviceName = String(toRecord(rs.resource?.attributes)['service.name'] ?? '');
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
-              spans.push({ serviceName, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', kind: s.kind, attributes: toRecord(s.attributes) });
+              spans.push({
+                serviceName,
+                name: s.name,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+                kind: s.kind,
+                attributes: toRecord(s.attributes),
+              });
             }
           }
         }

@@ -26,7 +26,11 @@ export function safeAttributes(attrs: Record<string, string | number | boolean |
  * status to ERROR and is rethrown.
  * @example await withSpan('search.epoch', { 'nasunet.epoch': 3 }, () => runEpoch());
  */
-export async function withSpan<T>(name: string, attrs: Record<string, string | number | boolean | undefined>, fn: (span: Span) => Promise<T> | T): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attrs: Record<string, string | number | boolean | undefined>,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
   return tracer.startActiveSpan(name, { attributes: safeAttributes(attrs) }, async (span) => {
     try {
       return await fn(span);

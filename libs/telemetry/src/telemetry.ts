@@ -28,7 +28,8 @@ let current: TelemetryHandle | undefined;
 
 function applyDefaults(env: NodeJS.ProcessEnv): void {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (endpoint && !env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL && !env.OTEL_EXPORTER_OTLP_PROTOCOL) env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = 'grpc';
+  if (endpoint && !env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL && !env.OTEL_EXPORTER_OTLP_PROTOCOL)
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = 'grpc';
   if (!endpoint && !env.OTEL_TRACES_EXPORTER) env.OTEL_TRACES_EXPORTER = 'none';
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';

@@ -30,7 +30,10 @@ export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   const r = RegistryConfigSchema.safeParse(env);
   if (!r.success) {
-    throw new ValidationError('invalid registry configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new ValidationError(
+      'invalid registry configuration: ' +
+        r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   return r.data;
 }

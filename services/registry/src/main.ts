@@ -12,4 +12,6 @@ const config = loadRegistryConfig();
 const { app } = await createRegistryApp(config);
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 await app.listen();
-logger.log(`ModelRegistryService listening on ${config.REGISTRY_HOST}:${config.REGISTRY_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`);
+logger.log(
+  `ModelRegistryService listening on ${config.REGISTRY_HOST}:${config.REGISTRY_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`,
+);

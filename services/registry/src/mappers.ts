@@ -23,15 +23,22 @@ import type {
   PageQuery,
 } from '../../../libs/registry-store/src/index.js';
 
-const LAYOUTS: Record<string, DatasetLayout> = { DATASET_LAYOUT_MSD: 'msd', DATASET_LAYOUT_IMAGE_PAIRS: 'image_pairs' };
-const LAYOUT_NAMES: Record<DatasetLayout, ProtoLayout> = { msd: 'DATASET_LAYOUT_MSD', image_pairs: 'DATASET_LAYOUT_IMAGE_PAIRS' };
+const LAYOUTS: Record<string, DatasetLayout> = {
+  DATASET_LAYOUT_MSD: 'msd',
+  DATASET_LAYOUT_IMAGE_PAIRS: 'image_pairs',
+};
+const LAYOUT_NAMES: Record<DatasetLayout, ProtoLayout> = {
+  msd: 'DATASET_LAYOUT_MSD',
+  image_pairs: 'DATASET_LAYOUT_IMAGE_PAIRS',
+};
 
 /** Page request -> offset/limit (default 100, max 1000; the token is the decimal offset). */
 export function toPageQuery(page: PageRequest__Output | null | undefined): PageQuery {
   const limit = page?.pageSize ? page.pageSize : 100;
   if (limit > 1000) throw new ValidationError(`page.page_size must be at most 1000, got ${limit}`);
   const token = page?.pageToken ?? '';
-  if (token !== '' && !/^\d{1,12}$/.test(token)) throw new ValidationError('page.page_token is invalid; pass the next_page_token of a previous response');
+  if (token !== '' && !/^\d{1,12}$/.test(token))
+    throw new ValidationError('page.page_token is invalid; pass the next_page_token of a previous response');
   return { limit, offset: token === '' ? 0 : Number(token) };
 }
 
@@ -42,8 +49,15 @@ export const toPageToken = (next: number | undefined): string => (next === undef
 export function toDatasetMetadata(m: DatasetMetadata__Output | null | undefined): DatasetMetadataInput {
   if (!m) throw new ValidationError('metadata is required');
   const layout = LAYOUTS[m.layout];
-  if (!layout) throw new ValidationError('metadata.layout must be DATASET_LAYOUT_MSD or DATASET_LAYOUT_IMAGE_PAIRS');
-  return { name: m.name, layout, classNames: m.classNames, caseCount: m.caseCount, description: m.description };
+  if (!layout)
+    throw new ValidationError('metadata.layout must be DATASET_LAYOUT_MSD or DATASET_LAYOUT_IMAGE_PAIRS');
+  return {
+    name: m.name,
+    layout,
+    classNames: m.classNames,
+    caseCount: m.caseCount,
+    description: m.description,
+  };
 }
 
 /** Model metadata from the request. */

@@ -48,14 +48,22 @@ const SERVICE = 'ModelRegistryService';
 
 async function* filePieces(rest: AsyncIterable<RegisterDatasetRequest__Output>): AsyncGenerator<FilePiece> {
   for await (const m of rest) {
-    if (m.part !== 'file' || !m.file) throw new ValidationError('only the first RegisterDataset message may carry metadata; later ones carry file chunks');
+    if (m.part !== 'file' || !m.file)
+      throw new ValidationError(
+        'only the first RegisterDataset message may carry metadata; later ones carry file chunks',
+      );
     yield { relativePath: m.file.relativePath, data: m.file.data };
   }
 }
 
-async function* artifactPieces(rest: AsyncIterable<UploadModelRequest__Output>): AsyncGenerator<ArtifactPiece> {
+async function* artifactPieces(
+  rest: AsyncIterable<UploadModelRequest__Output>,
+): AsyncGenerator<ArtifactPiece> {
   for await (const m of rest) {
-    if (m.part !== 'chunk' || !m.chunk) throw new ValidationError('only the first UploadModel message may carry metadata; later ones carry artifact chunks');
+    if (m.part !== 'chunk' || !m.chunk)
+      throw new ValidationError(
+        'only the first UploadModel message may carry metadata; later ones carry artifact chunks',
+      );
     yield { artifactName: m.chunk.artifactName, data: m.chunk.data };
   }
 }
@@ -68,14 +76,23 @@ export class RegistryController {
   registerDataset(messages: Observable<RegisterDatasetRequest__Output>): Observable<RegisterDatasetResponse> {
     return fromClientStream(messages, async (requests) => {
       const { head, rest } = await headAndRest(requests);
-      if (head?.part !== 'metadata') throw new ValidationError('the first RegisterDataset message must carry metadata');
-      return { dataset: map.fromDataset(await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest))) };
+      if (head?.part !== 'metadata')
+        throw new ValidationError('the first RegisterDataset message must carry metadata');
+      return {
+        dataset: map.fromDataset(
+          await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest)),
+        ),
+      };
     });
   }
 
   @GrpcMethod(SERVICE, 'RegisterDatasetUri')
   async registerDatasetUri(req: RegisterDatasetUriRequest__Output): Promise<RegisterDatasetUriResponse> {
-    return { dataset: map.fromDataset(await this.registry.registerDatasetUri(map.toDatasetMetadata(req.metadata), req.uri)) };
+    return {
+      dataset: map.fromDataset(
+        await this.registry.registerDatasetUri(map.toDatasetMetadata(req.metadata), req.uri),
+      ),
+    };
   }
 
   @GrpcMethod(SERVICE, 'GetDataset')
@@ -96,37 +113,57 @@ export class RegistryController {
     return asyncIterableToObservable(
       (async function* (): AsyncGenerator<DownloadDatasetResponse> {
         yield { dataset: map.fromDataset((await registry.getDataset(req.name)).dataset) };
-        for await (const p of registry.readDataset(req.name, DEFAULT_CHUNK_BYTES)) yield { file: { relativePath: p.relativePath, data: p.data } };
+        for await (const p of registry.readDataset(req.name, DEFAULT_CHUNK_BYTES))
+          yield { file: { relativePath: p.relativePath, data: p.data } };
       })(),
     );
   }
 
   @GrpcMethod(SERVICE, 'CreateGenotype')
   async createGenotype(req: CreateGenotypeRequest__Output): Promise<CreateGenotypeResponse> {
-    const lineage = { datasetDigest: req.lineage?.datasetDigest ?? '', searchJobId: req.lineage?.searchJobId ?? '' };
-    const g = await this.registry.createGenotype({ name: req.name, genotypeJson: req.genotypeJson, lineage, alphaHistoryJson: req.alphaHistoryJson });
+    const lineage = {
+      datasetDigest: req.lineage?.datasetDigest ?? '',
+      searchJobId: req.lineage?.searchJobId ?? '',
+    };
+    const g = await this.registry.createGenotype({
+      name: req.name,
+      genotypeJson: req.genotypeJson,
+      lineage,
+      alphaHistoryJson: req.alphaHistoryJson,
+    });
     return { genotype: map.fromGenotype(g) };
   }
 
   @GrpcMethod(SERVICE, 'GetGenotype')
   async getGenotype(req: GetGenotypeRequest__Output): Promise<GetGenotypeResponse> {
     if (!req.genotype) throw new ValidationError('genotype is required');
-    const { genotype, alphaHistoryJson } = await this.registry.getGenotype(req.genotype.name, req.genotype.version);
+    const { genotype, alphaHistoryJson } = await this.registry.getGenotype(
+      req.genotype.name,
+      req.genotype.version,
+    );
     return { genotype: map.fromGenotype(genotype, alphaHistoryJson) };
   }
 
   @GrpcMethod(SERVICE, 'ListGenotypes')
   async listGenotypes(req: ListGenotypesRequest__Output): Promise<ListGenotypesResponse> {
     const page = await this.registry.listGenotypes(req.name || undefined, map.toPageQuery(req.page));
-    return { genotypes: page.items.map((g) => map.fromGenotype(g)), nextPageToken: map.toPageToken(page.nextOffset) };
+    return {
+      genotypes: page.items.map((g) => map.fromGenotype(g)),
+      nextPageToken: map.toPageToken(page.nextOffset),
+    };
   }
 
   @GrpcStreamMethod(SERVICE, 'UploadModel')
   uploadModel(messages: Observable<UploadModelRequest__Output>): Observable<UploadModelResponse> {
     return fromClientStream(messages, async (requests) => {
       const { head, rest } = await headAndRest(requests);
-      if (head?.part !== 'metadata') throw new ValidationError('the first UploadModel message must carry metadata');
-      return { model: map.fromModel(await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest))) };
+      if (head?.part !== 'metadata')
+        throw new ValidationError('the first UploadModel message must carry metadata');
+      return {
+        model: map.fromModel(
+          await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest)),
+        ),
+      };
     });
   }
 
@@ -135,7 +172,11 @@ export class RegistryController {
     const registry = this.registry;
     return asyncIterableToObservable(
       (async function* (): AsyncGenerator<DownloadModelResponse> {
-        const { model, pieces } = await registry.downloadModel(map.toModelSelector(req.model), req.artifactName, DEFAULT_CHUNK_BYTES);
+        const { model, pieces } = await registry.downloadModel(
+          map.toModelSelector(req.model),
+          req.artifactName,
+          DEFAULT_CHUNK_BYTES,
+        );
         yield { model: map.fromModel(model) };
         for await (const p of pieces) yield { chunk: { artifactName: p.artifactName, data: p.data } };
       })(),

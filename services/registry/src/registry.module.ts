@@ -1,5 +1,12 @@
 /** Nest wiring of the registry: the controller, the opened registry and readiness. */
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import { ServiceHealth } from '../../../libs/rpc/src/index.js';
 import { ModelRegistry } from '../../../libs/registry-store/src/index.js';

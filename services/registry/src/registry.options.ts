@@ -16,7 +16,10 @@ export const registryGrpcOptions = (config: RegistryConfig, health: ServiceHealt
   });
 
 /** Creates the registry microservice (not yet listening) with the global error filter. */
-export async function createRegistryApp(config: RegistryConfig, options: { logger?: false } = {}): Promise<{ app: INestMicroservice; health: ServiceHealth }> {
+export async function createRegistryApp(
+  config: RegistryConfig,
+  options: { logger?: false } = {},
+): Promise<{ app: INestMicroservice; health: ServiceHealth }> {
   const health = new ServiceHealth(['registry']);
   const app = await NestFactory.createMicroservice<GrpcOptions>(RegistryModule.forRoot(config, health), {
     ...registryGrpcOptions(config, health),

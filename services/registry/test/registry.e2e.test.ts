@@ -43,8 +43,22 @@ const MAX_MODEL_BYTES = 200_000;
 const GENOTYPE = {
   version: 1,
   nodes: 3,
-  down: [['down_conv', 1], ['down_dep_conv', 0], ['down_cweight', 1], ['down_dil_conv', 0], ['down_dil_conv', 1], ['down_conv', 0]],
-  up: [['identity', 0], ['up_cweight', 1], ['identity', 2], ['up_cweight', 1], ['cweight', 3], ['up_conv', 1]],
+  down: [
+    ['down_conv', 1],
+    ['down_dep_conv', 0],
+    ['down_cweight', 1],
+    ['down_dil_conv', 0],
+    ['down_dil_conv', 1],
+    ['down_conv', 0],
+  ],
+  up: [
+    ['identity', 0],
+    ['up_cweight', 1],
+    ['identity', 2],
+    ['up_cweight', 1],
+    ['cweight', 3],
+    ['up_conv', 1],
+  ],
 };
 
 let dataDir: string;
@@ -56,7 +70,12 @@ before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'registry-e2e-'));
   const port = await findFreePort();
   address = `127.0.0.1:${port}`;
-  const config = RegistryConfigSchema.parse({ REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: String(port), NASUNET_DATA_DIR: dataDir, REGISTRY_MAX_MODEL_BYTES: String(MAX_MODEL_BYTES) });
+  const config = RegistryConfigSchema.parse({
+    REGISTRY_HOST: '127.0.0.1',
+    REGISTRY_PORT: String(port),
+    NASUNET_DATA_DIR: dataDir,
+    REGISTRY_MAX_MODEL_BYTES: String(MAX_MODEL_BYTES),
+  });
   ({ app } = await createRegistryApp(config, { logger: false }));
   await app.listen();
   client = createRegistryClient(address);
@@ -72,35 +91,58 @@ function bytesOf(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) % 251);
 }
 
-function upload(metadata: ModelMetadata, artifacts: Record<string, Uint8Array>, chunkBytes = 64 * 1024): Promise<UploadModelResponse__Output> {
+function upload(
+  metadata: ModelMetadata,
+  artifacts: Record<string, Uint8Array>,
+  chunkBytes = 64 * 1024,
+): Promise<UploadModelResponse__Output> {
   return new Promise((resolve, reject) => {
-    const call = client.uploadModel({ deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res!)));
+    const call = client.uploadModel({ deadline: Date.now() + 30_000 }, (err, res) =>
+      err ? reject(err) : resolve(res!),
+    );
     call.write({ metadata });
-    for (const [artifactName, bytes] of Object.entries(artifacts)) for (const data of splitChunks(bytes, chunkBytes)) call.write({ chunk: { artifactName, data } });
+    for (const [artifactName, bytes] of Object.entries(artifacts))
+      for (const data of splitChunks(bytes, chunkBytes)) call.write({ chunk: { artifactName, data } });
     call.end();
   });
 }
 
-async function download(model: GetModelRequest['model']): Promise<{ version: number; artifacts: Record<string, Buffer> }> {
+async function download(
+  model: GetModelRequest['model'],
+): Promise<{ version: number; artifacts: Record<string, Buffer> }> {
   const parts: DownloadModelResponse__Output[] = [];
-  for await (const m of client.downloadModel({ model }, { deadline: Date.now() + 30_000 })) parts.push(m as DownloadModelResponse__Output);
+  for await (const m of client.downloadModel({ model }, { deadline: Date.now() + 30_000 }))
+    parts.push(m as DownloadModelResponse__Output);
   const artifacts: Record<string, Buffer> = {};
-  for (const p of parts.slice(1)) artifacts[p.chunk!.artifactName] = Buffer.concat([artifacts[p.chunk!.artifactName] ?? Buffer.alloc(0), p.chunk!.data]);
+  for (const p of parts.slice(1))
+    artifacts[p.chunk!.artifactName] = Buffer.concat([
+      artifacts[p.chunk!.artifactName] ?? Buffer.alloc(0),
+      p.chunk!.data,
+    ]);
   return { version: parts[0]!.model!.version, artifacts };
 }
 
-const getModel = (model: GetModelRequest['model']) => unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), { model });
-const listModels = (name = '') => unary<ListModelsRequest, ListModelsResponse__Output>(client.listModels.bind(client), { name });
-const createGenotype = (req: CreateGenotypeRequest) => unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>(client.createGenotype.bind(client), req);
-const setAlias = (req: SetAliasRequest) => unary<SetAliasRequest, SetAliasResponse__Output>(client.setAlias.bind(client), req);
+const getModel = (model: GetModelRequest['model']) =>
+  unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), { model });
+const listModels = (name = '') =>
+  unary<ListModelsRequest, ListModelsResponse__Output>(client.listModels.bind(client), { name });
+const createGenotype = (req: CreateGenotypeRequest) =>
+  unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>(client.createGenotype.bind(client), req);
+const setAlias = (req: SetAliasRequest) =>
+  unary<SetAliasRequest, SetAliasResponse__Output>(client.setAlias.bind(client), req);
 
 /** Everything stored: model and genotype listings plus every blob on disk. */
 async function snapshot(): Promise<string> {
   const models = (await listModels()).models.map((m) => `${m.name}@${m.version}:${m.aliases.join(',')}`);
-  const genotypes = (await unary(client.listGenotypes.bind(client), { name: '' }) as { genotypes: Array<{ name: string; version: number }> }).genotypes.map((g) => `${g.name}@${g.version}`);
+  const genotypes = (
+    (await unary(client.listGenotypes.bind(client), { name: '' })) as {
+      genotypes: Array<{ name: string; version: number }>;
+    }
+  ).genotypes.map((g) => `${g.name}@${g.version}`);
   const blobs: string[] = [];
   const root = join(dataDir, 'registry', 'artifacts', 'sha256');
-  for (const d of await readdir(root).catch(() => [] as string[])) blobs.push(...(await readdir(join(root, d))));
+  for (const d of await readdir(root).catch(() => [] as string[]))
+    blobs.push(...(await readdir(join(root, d))));
   const tmp = await readdir(join(dataDir, 'registry', 'artifacts', 'tmp')).catch(() => [] as string[]);
   return JSON.stringify({ models, genotypes, blobs: blobs.sort(), tmp });
 }
@@ -123,7 +165,12 @@ test('health reports SERVING after start', async () => {
 });
 
 test('genotype, chunked model upload, identical download, aliases and lineage', async () => {
-  const g = await createGenotype({ name: 'cells', genotypeJson: JSON.stringify(GENOTYPE), lineage: { datasetDigest: 'sha256:' + '0'.repeat(64), searchJobId: 'search-1' }, alphaHistoryJson: '[{"epoch":1}]' });
+  const g = await createGenotype({
+    name: 'cells',
+    genotypeJson: JSON.stringify(GENOTYPE),
+    lineage: { datasetDigest: 'sha256:' + '0'.repeat(64), searchJobId: 'search-1' },
+    alphaHistoryJson: '[{"epoch":1}]',
+  });
   assert.equal(g.genotype?.version, 1);
   const weights = bytesOf(150_000, 1);
   const meta: ModelMetadata = {
@@ -136,39 +183,76 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
     classNames: ['background', 'prostate'],
   };
   const v1 = await upload(meta, { 'weights.bin': weights, 'model.json': Buffer.from('{"a":1}') }, 10_000);
-  assert.deepEqual([v1.model?.version, v1.model?.genotype?.name, v1.model?.genotype?.version, v1.model?.lineage?.trainingJobId], [1, 'cells', 1, 'train-7']);
-  assert.deepEqual(v1.model?.artifacts.map((a) => [a.name, a.sizeBytes]), [['model.json', '7'], ['weights.bin', '150000']]);
+  assert.deepEqual(
+    [
+      v1.model?.version,
+      v1.model?.genotype?.name,
+      v1.model?.genotype?.version,
+      v1.model?.lineage?.trainingJobId,
+    ],
+    [1, 'cells', 1, 'train-7'],
+  );
+  assert.deepEqual(
+    v1.model?.artifacts.map((a) => [a.name, a.sizeBytes]),
+    [
+      ['model.json', '7'],
+      ['weights.bin', '150000'],
+    ],
+  );
   const v2 = await upload(meta, { 'weights.bin': bytesOf(1000, 2) });
   assert.equal(v2.model?.version, 2);
 
   const got = await download({ name: 'prostate', version: 1 });
   assert.equal(got.version, 1);
-  assert.ok(Buffer.from(weights).equals(got.artifacts['weights.bin']!), 'downloaded weights differ from the upload');
+  assert.ok(
+    Buffer.from(weights).equals(got.artifacts['weights.bin']!),
+    'downloaded weights differ from the upload',
+  );
   assert.equal(got.artifacts['model.json']!.toString(), '{"a":1}');
 
   const moved = await setAlias({ name: 'prostate', alias: 'production', version: 1 });
   assert.deepEqual([moved.model?.version, moved.previousVersion], [1, 0]);
   assert.equal((await getModel({ name: 'prostate', alias: 'production' })).model?.version, 1);
   assert.equal((await setAlias({ name: 'prostate', alias: 'production', version: 2 })).previousVersion, 1);
-  assert.deepEqual((await getModel({ name: 'prostate', alias: 'production' })).model?.aliases, ['production']);
+  assert.deepEqual((await getModel({ name: 'prostate', alias: 'production' })).model?.aliases, [
+    'production',
+  ]);
   assert.equal((await getModel({ name: 'prostate' })).model?.version, 2);
   assert.equal((await download({ name: 'prostate', alias: 'production' })).version, 2);
 });
 
 test('datasets: chunked upload with a stable digest, download, and a file:// dataset', async () => {
-  const files: Record<string, Uint8Array> = { 'images/a.png': bytesOf(5000, 3), 'masks/a.png': bytesOf(300, 4) };
+  const files: Record<string, Uint8Array> = {
+    'images/a.png': bytesOf(5000, 3),
+    'masks/a.png': bytesOf(300, 4),
+  };
   const res = await new Promise<RegisterDatasetResponse__Output>((resolve, reject) => {
-    const call = client.registerDataset({ deadline: Date.now() + 30_000 }, (err, r) => (err ? reject(err) : resolve(r!)));
-    call.write({ metadata: { name: 'toy', layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames: ['background', 'organ'], caseCount: 1 } });
-    for (const [relativePath, bytes] of Object.entries(files)) for (const data of splitChunks(bytes, 2048)) call.write({ file: { relativePath, data } });
+    const call = client.registerDataset({ deadline: Date.now() + 30_000 }, (err, r) =>
+      err ? reject(err) : resolve(r!),
+    );
+    call.write({
+      metadata: {
+        name: 'toy',
+        layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+        classNames: ['background', 'organ'],
+        caseCount: 1,
+      },
+    });
+    for (const [relativePath, bytes] of Object.entries(files))
+      for (const data of splitChunks(bytes, 2048)) call.write({ file: { relativePath, data } });
     call.end();
   });
-  assert.deepEqual([res.dataset?.fileCount, res.dataset?.sizeBytes, res.dataset?.uri], [2, '5300', 'registry']);
+  assert.deepEqual(
+    [res.dataset?.fileCount, res.dataset?.sizeBytes, res.dataset?.uri],
+    [2, '5300', 'registry'],
+  );
 
   const parts: DownloadDatasetResponse__Output[] = [];
-  for await (const m of client.downloadDataset({ name: 'toy' })) parts.push(m as DownloadDatasetResponse__Output);
+  for await (const m of client.downloadDataset({ name: 'toy' }))
+    parts.push(m as DownloadDatasetResponse__Output);
   const back: Record<string, Buffer> = {};
-  for (const p of parts.slice(1)) back[p.file!.relativePath] = Buffer.concat([back[p.file!.relativePath] ?? Buffer.alloc(0), p.file!.data]);
+  for (const p of parts.slice(1))
+    back[p.file!.relativePath] = Buffer.concat([back[p.file!.relativePath] ?? Buffer.alloc(0), p.file!.data]);
   for (const [k, v] of Object.entries(files)) assert.ok(Buffer.from(v).equals(back[k]!), k);
 
   // The same files under a file:// URI give the same digest.
@@ -177,10 +261,18 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
     await mkdir(join(dir, k, '..'), { recursive: true });
     await writeFile(join(dir, k), v);
   }
-  const uriRes = await unary<RegisterDatasetUriRequest, RegisterDatasetUriResponse__Output>(client.registerDatasetUri.bind(client), {
-    metadata: { name: 'toy-uri', layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames: ['background', 'organ'], caseCount: 1 },
-    uri: pathToFileURL(dir).href,
-  });
+  const uriRes = await unary<RegisterDatasetUriRequest, RegisterDatasetUriResponse__Output>(
+    client.registerDatasetUri.bind(client),
+    {
+      metadata: {
+        name: 'toy-uri',
+        layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+        classNames: ['background', 'organ'],
+        caseCount: 1,
+      },
+      uri: pathToFileURL(dir).href,
+    },
+  );
   assert.equal(uriRes.dataset?.digest, res.dataset?.digest);
 });
 
@@ -189,19 +281,60 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
   const before = await snapshot();
   const meta: ModelMetadata = { name: 'base', architecture: 'unet', classNames: ['bg', 'fg'] };
   const cases: Array<[string, () => Promise<unknown>, grpc.status]> = [
-    ['invalid genotype (op from the wrong set)', () => createGenotype({ name: 'cells', genotypeJson: JSON.stringify({ ...GENOTYPE, down: GENOTYPE.up }) }), grpc.status.INVALID_ARGUMENT],
-    ['genotype that is not JSON', () => createGenotype({ name: 'cells', genotypeJson: '{nodes:' }), grpc.status.INVALID_ARGUMENT],
+    [
+      'invalid genotype (op from the wrong set)',
+      () =>
+        createGenotype({ name: 'cells', genotypeJson: JSON.stringify({ ...GENOTYPE, down: GENOTYPE.up }) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'genotype that is not JSON',
+      () => createGenotype({ name: 'cells', genotypeJson: '{nodes:' }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
     ['unknown model', () => getModel({ name: 'nope' }), grpc.status.NOT_FOUND],
     ['unknown version', () => getModel({ name: 'base', version: 99 }), grpc.status.NOT_FOUND],
     ['unknown alias', () => getModel({ name: 'base', alias: 'production' }), grpc.status.NOT_FOUND],
-    ['download of an unknown alias', () => download({ name: 'base', alias: 'staging' }), grpc.status.NOT_FOUND],
-    ['alias to an unknown version', () => setAlias({ name: 'base', alias: 'production', version: 5 }), grpc.status.NOT_FOUND],
-    ['oversized upload', () => upload(meta, { w: bytesOf(MAX_MODEL_BYTES - 100, 6), x: bytesOf(200, 7) }), grpc.status.RESOURCE_EXHAUSTED],
-    ['bad model name', () => upload({ ...meta, name: 'Bad Name' }, { w: bytesOf(10, 8) }), grpc.status.INVALID_ARGUMENT],
-    ['bad alias name', () => setAlias({ name: 'base', alias: '-prod', version: 1 }), grpc.status.INVALID_ARGUMENT],
+    [
+      'download of an unknown alias',
+      () => download({ name: 'base', alias: 'staging' }),
+      grpc.status.NOT_FOUND,
+    ],
+    [
+      'alias to an unknown version',
+      () => setAlias({ name: 'base', alias: 'production', version: 5 }),
+      grpc.status.NOT_FOUND,
+    ],
+    [
+      'oversized upload',
+      () => upload(meta, { w: bytesOf(MAX_MODEL_BYTES - 100, 6), x: bytesOf(200, 7) }),
+      grpc.status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      'bad model name',
+      () => upload({ ...meta, name: 'Bad Name' }, { w: bytesOf(10, 8) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'bad alias name',
+      () => setAlias({ name: 'base', alias: '-prod', version: 1 }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
     ['bad artifact name', () => upload(meta, { '../w': bytesOf(10, 9) }), grpc.status.INVALID_ARGUMENT],
-    ['nasunet without genotype', () => upload({ ...meta, architecture: 'nasunet' }, { w: bytesOf(10, 10) }), grpc.status.INVALID_ARGUMENT],
-    ['model with an unknown genotype', () => upload({ ...meta, architecture: 'nasunet', genotype: { name: 'ghost', version: 1 } }, { w: bytesOf(10, 11) }), grpc.status.NOT_FOUND],
+    [
+      'nasunet without genotype',
+      () => upload({ ...meta, architecture: 'nasunet' }, { w: bytesOf(10, 10) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'model with an unknown genotype',
+      () =>
+        upload(
+          { ...meta, architecture: 'nasunet', genotype: { name: 'ghost', version: 1 } },
+          { w: bytesOf(10, 11) },
+        ),
+      grpc.status.NOT_FOUND,
+    ],
   ];
   for (const [name, call, code] of cases) {
     await t.test(name, async () => {

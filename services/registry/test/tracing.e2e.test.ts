@@ -18,7 +18,10 @@ const distRoot = resolve(here, '../../..');
 const REGISTER = join(distRoot, 'libs/telemetry/src/register.js');
 
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', REGISTER, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', REGISTER, script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function waitServing(address: string): Promise<void> {
@@ -41,7 +44,11 @@ test('client and server spans share one trace id across processes', { timeout: 1
   const receiver = await startOtlpJsonReceiver();
   const dataDir = await mkdtemp(join(tmpdir(), 'trace-e2e-'));
   const port = await findFreePort();
-  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
   const server = run(join(distRoot, 'services/registry/src/main.js'), [], {
     ...otel,
     OTEL_SERVICE_NAME: 'registry',
@@ -51,11 +58,15 @@ test('client and server spans share one trace id across processes', { timeout: 1
   });
   try {
     await waitServing(`127.0.0.1:${port}`);
-    const client = run(join(here, '../e2e-support/trace-client.js'), [`127.0.0.1:${port}`], { ...otel, OTEL_SERVICE_NAME: 'trace-client' });
+    const client = run(join(here, '../e2e-support/trace-client.js'), [`127.0.0.1:${port}`], {
+      ...otel,
+      OTEL_SERVICE_NAME: 'trace-client',
+    });
     const code = await new Promise<number | null>((r) => client.on('exit', r));
     assert.equal(code, 0);
     const rpc = 'grpc.nasunet.v1.ModelRegistryService/GetModel';
-    const find = (spans: ReceivedSpan[], service: string, kind: number) => spans.find((s) => s.serviceName === service && s.name === rpc && s.kind === kind);
+    const find = (spans: ReceivedSpan[], service: string, kind: number) =>
+      spans.find((s) => s.serviceName === service && s.name === rpc && s.kind === kind);
     await receiver.waitFor((spans) => !!find(spans, 'trace-client', 3) && !!find(spans, 'registry', 2));
     const clientSpan = find(receiver.spans, 'trace-client', 3)!;
     const serverSpan = find(receiver.spans, 'registry', 2)!;

@@ -1,3 +1,4 @@
+/* eslint-disable */
 // @ts-nocheck
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
