@@ -54,16 +54,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   process.stdout.write(`nasunet: data directory ${dataDir}\n`);
+  const startOne = async (name: ServiceName): Promise<void> => {
+    const proc = await startServiceProcess({ name, port: ports[name], host: cfg.NASUNET_HOST, dataDir, env: shared });
+    running.push(proc);
+    void proc.exited.then((code) => {
+      if (stopping) return;
+      process.stderr.write(`nasunet: ${name} exited (${code}); stopping the others\n`);
+      void stopAll(1);
+    });
+  };
   try {
-    for (const name of SERVICE_NAMES) {
-      const proc = await startServiceProcess({ name, port: ports[name], host: cfg.NASUNET_HOST, dataDir, env: shared });
-      running.push(proc);
-      void proc.exited.then((code) => {
-        if (stopping) return;
-        process.stderr.write(`nasunet: ${name} exited (${code}); stopping the others\n`);
-        void stopAll(1);
-      });
-    }
+    // The registry first (the others call it), then the rest side by side.
+    await startOne('registry');
+    await Promise.all(SERVICE_NAMES.filter((n) => n !== 'registry').map(startOne));
   } catch (err) {
     process.stderr.write(`nasunet: start-up failed: ${(err as Error).message}\n`);
     await stopAll(1);

@@ -20,8 +20,8 @@ export const BaseEnvSchema = z.object({
     .min(1)
     .default('./.nasunet')
     .transform((p) => resolve(p)),
-  /** Compute backend of tfjs. */
-  NASUNET_BACKEND: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('cpu'),
+  /** Compute backend of tfjs (`auto`: the fastest available, see COMPUTE-BACKENDS.md). */
+  NASUNET_BACKEND: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
   /** Log level. */
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
