@@ -155,7 +155,7 @@ async function loadWebGpu(): Promise<Availability> {
   if (webGpuRegistered !== undefined) return webGpuRegistered;
   const probe = await probeWebGpu();
   if (!probe.ok) return { ok: false, reason: probe.reason };
-  await registerWebGpuBackend(probe.device, probe.info);
+  await registerWebGpuBackend(probe.gpu, probe.device, probe.info);
   webGpuRegistered = { ok: true, reason: `hardware WebGPU adapter: ${probe.description || 'unnamed'}` };
   return webGpuRegistered;
 }

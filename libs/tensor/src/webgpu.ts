@@ -10,7 +10,8 @@ import { tf } from './tf.js';
 
 /** Outcome of looking for a usable WebGPU device. */
 export type WebGpuProbe =
-  { ok: true; device: GPUDevice; info: GPUAdapterInfo; description: string } | { ok: false; reason: string };
+  | { ok: true; gpu: GPU; device: GPUDevice; info: GPUAdapterInfo; description: string }
+  | { ok: false; reason: string };
 
 const SOFTWARE_ADAPTER = /lavapipe|llvmpipe|swiftshader|software|softpipe/i;
 
@@ -78,15 +79,29 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
         maxBufferSize: l.maxBufferSize,
       },
     });
-    return { ok: true, device, info, description };
+    return { ok: true, gpu, device, info, description };
   } catch (e) {
     return { ok: false, reason: `WebGPU initialisation failed (${message(e)})` };
   }
 }
 
-/** Registers tfjs's WebGPU backend on `device` under the name 'webgpu'. */
-export async function registerWebGpuBackend(device: GPUDevice, info: GPUAdapterInfo): Promise<void> {
+/**
+ * Registers tfjs's WebGPU backend on `device` under the name 'webgpu'. tfjs checks for
+ * `navigator.gpu` (a browser global), so `gpu` is exposed there first when it is missing.
+ */
+export async function registerWebGpuBackend(
+  gpu: GPU,
+  device: GPUDevice,
+  info: GPUAdapterInfo,
+): Promise<void> {
+  const g = globalThis as { navigator?: { gpu?: GPU } };
+  if (g.navigator === undefined) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else if (g.navigator.gpu === undefined) {
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  }
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  // Importing the package may register its own factory (adapter from navigator.gpu): replace it.
   if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
 }
