@@ -113,13 +113,23 @@ for (const [f, s, pad] of [
   }
 }
 
+// avgPool keeps its stock gradient (AvgPoolGrad is right on wasm); the NAS 'avg_pool' op uses it.
+for (const [h, w] of sizes) {
+  cases.push({
+    name: `avgPool 2x2 stride 2 same ${h}x${w}`,
+    shapes: [[2, h, w, 3]],
+    f: (x) => tf.avgPool(x, 2, 2, 'same'),
+    eps: 1e-2,
+  });
+}
+
 const setups: { backend: 'cpu' | 'wasm'; mode: GradientMode }[] = [
   { backend: 'cpu', mode: 'auto' },
   { backend: 'cpu', mode: 'composed' },
   { backend: 'wasm', mode: 'auto' },
 ];
 
-test('every registered gradient matches central finite differences and the cpu backend', async () => {
+test('every registered gradient (and stock avgPool) matches central finite differences and the cpu backend', async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });
   await initBackend({ backend: 'cpu', logger: () => {} });
   const failures: string[] = [];
