@@ -46,7 +46,10 @@ let cases: SyntheticCase[];
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-'));
-  suite = new Suite(dataDir, { NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS), NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl') });
+  suite = new Suite(dataDir, {
+    NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS),
+    NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
+  });
   await suite.start(['registry', 'search', 'training', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
   search = createSearchClient(suite.address('search'));
@@ -56,7 +59,12 @@ before(async () => {
   cases = synth.cases;
   dataset = await registerDataset(
     registry,
-    { name: 'synthetic-e2e', layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames: synth.classNames, caseCount: cases.length },
+    {
+      name: 'synthetic-e2e',
+      layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+      classNames: synth.classNames,
+      caseCount: cases.length,
+    },
     synth.files,
   );
 });
@@ -68,7 +76,13 @@ after(async () => {
 });
 
 function rawImage(c: SyntheticCase) {
-  return { dtype: 'PIXEL_DTYPE_UINT8', height: c.height, width: c.width, channels: 1, data: Buffer.from(c.pixels) } as const;
+  return {
+    dtype: 'PIXEL_DTYPE_UINT8',
+    height: c.height,
+    width: c.width,
+    channels: 1,
+    data: Buffer.from(c.pixels),
+  } as const;
 }
 
 interface SpanLine {
@@ -89,45 +103,76 @@ function spans(): SpanLine[] {
 const traces = { search: newTrace(), training: newTrace(), segment: newTrace() };
 
 test('search -> train -> register -> alias -> segment through gRPC', async () => {
-  const started = await call<StartSearchResponse__Output>(search, 'startSearch', {
-    dataset: { name: dataset.name },
-    searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
-    budget: { maxEpochs: 1 },
-    seed: 1,
-    genotypeName: 'e2e-genotype',
-    hyperParameters: { batchSize: 2, imageSize: SIZE },
-  }, 30_000, traces.search.metadata);
+  const started = await call<StartSearchResponse__Output>(
+    search,
+    'startSearch',
+    {
+      dataset: { name: dataset.name },
+      searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+      budget: { maxEpochs: 1 },
+      seed: 1,
+      genotypeName: 'e2e-genotype',
+      hyperParameters: { batchSize: 2, imageSize: SIZE },
+    },
+    30_000,
+    traces.search.metadata,
+  );
   const searchId = started.job!.jobId;
   assert.equal(started.job!.state, 'JOB_STATE_QUEUED');
   assert.equal(started.job!.dataset!.digest, dataset.digest);
-  const searchEvents = await collect<WatchSearchResponse__Output>(search.watchSearch({ jobId: searchId }, { deadline: Date.now() + 300_000 }));
+  const searchEvents = await collect<WatchSearchResponse__Output>(
+    search.watchSearch({ jobId: searchId }, { deadline: Date.now() + 300_000 }),
+  );
   const searchEnd = searchEvents.at(-1)!;
   assert.equal(searchEnd.state?.state, 'JOB_STATE_DONE', JSON.stringify(searchEnd));
   assert.deepEqual(searchEnd.state?.resultGenotype, { name: 'e2e-genotype', version: 1 });
-  assert.ok(searchEvents.some((e) => e.event === 'step'), 'step events are streamed');
+  assert.ok(
+    searchEvents.some((e) => e.event === 'step'),
+    'step events are streamed',
+  );
   const epochEvent = searchEvents.find((e) => e.event === 'epoch')!;
   assert.equal(epochEvent.epoch!.alphas.length, 3);
 
-  const geno = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', { genotype: { name: 'e2e-genotype', version: 0 } });
+  const geno = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', {
+    genotype: { name: 'e2e-genotype', version: 0 },
+  });
   assert.equal(geno.genotype!.version, 1);
   assert.equal(geno.genotype!.lineage!.searchJobId, searchId);
   assert.equal(geno.genotype!.lineage!.datasetDigest, dataset.digest);
   assert.deepEqual(JSON.parse(geno.genotype!.genotypeJson), JSON.parse(epochEvent.epoch!.genotypeJson));
 
-  const trainStart = await call<StartTrainingResponse__Output>(training, 'startTraining', {
-    genotype: { name: 'e2e-genotype', version: 1 },
-    dataset: { name: dataset.name },
-    hyperParameters: { epochs: 12, batchSize: 2, learningRate: 0.01, initChannels: 4, depth: 2, imageSize: SIZE, validationFraction: 0.2 },
-    seed: 1,
-    modelName: 'e2e-model',
-  }, 30_000, traces.training.metadata);
+  const trainStart = await call<StartTrainingResponse__Output>(
+    training,
+    'startTraining',
+    {
+      genotype: { name: 'e2e-genotype', version: 1 },
+      dataset: { name: dataset.name },
+      hyperParameters: {
+        epochs: 12,
+        batchSize: 2,
+        learningRate: 0.01,
+        initChannels: 4,
+        depth: 2,
+        imageSize: SIZE,
+        validationFraction: 0.2,
+      },
+      seed: 1,
+      modelName: 'e2e-model',
+    },
+    30_000,
+    traces.training.metadata,
+  );
   const trainId = trainStart.job!.jobId;
-  const trainEvents = await collect<WatchTrainingResponse__Output>(training.watchTraining({ jobId: trainId }, { deadline: Date.now() + 300_000 }));
+  const trainEvents = await collect<WatchTrainingResponse__Output>(
+    training.watchTraining({ jobId: trainId }, { deadline: Date.now() + 300_000 }),
+  );
   const trainEnd = trainEvents.at(-1)!;
   assert.equal(trainEnd.state?.state, 'JOB_STATE_DONE', JSON.stringify(trainEnd));
   assert.equal(trainEnd.state?.resultModel?.version, 1);
 
-  const model = await call<GetModelResponse__Output>(registry, 'getModel', { model: { name: 'e2e-model', version: 1 } });
+  const model = await call<GetModelResponse__Output>(registry, 'getModel', {
+    model: { name: 'e2e-model', version: 1 },
+  });
   assert.equal(model.model!.lineage!.trainingJobId, trainId);
   assert.equal(model.model!.lineage!.datasetDigest, dataset.digest);
   assert.deepEqual(model.model!.genotype, { name: 'e2e-genotype', version: 1 });
@@ -155,11 +200,18 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
   // The same image as PNG gives the same mask.
   const { files } = syntheticFiles(1, SIZE, 3);
   const png = files.get(`images/${c.id}.png`)!;
-  const segPng = await call<SegmentResponse__Output>(segmentation, 'segment', { model: { name: 'e2e-model', version: 1 }, png: Buffer.from(png) });
+  const segPng = await call<SegmentResponse__Output>(segmentation, 'segment', {
+    model: { name: 'e2e-model', version: 1 },
+    png: Buffer.from(png),
+  });
   assert.deepEqual(new Uint8Array(segPng.mask!.data), mask);
 
   // A volume of two slices as NIfTI: the label volume comes back in chunks.
-  const vol = makeVolume(Float32Array.from([...cases[0]!.pixels, ...cases[1]!.pixels]), [SIZE, SIZE, 2], [0.5, 0.5, 2]);
+  const vol = makeVolume(
+    Float32Array.from([...cases[0]!.pixels, ...cases[1]!.pixels]),
+    [SIZE, SIZE, 2],
+    [0.5, 0.5, 2],
+  );
   const nifti = encodeNifti(vol, 'float32');
   const stream = segmentation.segmentVolume({ deadline: Date.now() + 60_000 });
   const replies = new Promise<SegmentVolumeResponse__Output[]>((resolve, reject) => {
@@ -168,7 +220,9 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
     stream.on('error', reject);
     stream.on('end', () => resolve(out));
   });
-  stream.write({ header: { model: { name: 'e2e-model', alias: 'production' }, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+  stream.write({
+    header: { model: { name: 'e2e-model', alias: 'production' }, format: 'VOLUME_INPUT_FORMAT_NIFTI' },
+  });
   stream.write({ niftiChunk: Buffer.from(nifti.subarray(0, 1000)) });
   stream.write({ niftiChunk: Buffer.from(nifti.subarray(1000)) });
   stream.end();
@@ -179,8 +233,14 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
   const volMask = Buffer.concat(out.slice(1).map((m) => m.maskChunk!));
   assert.equal(volMask.length, SIZE * SIZE * 2);
   assert.equal(Number(summary.maskSizeBytes), volMask.length);
-  assert.equal(summary.classVolumes.reduce((s, v) => s + Number(v.voxelCount), 0), SIZE * SIZE * 2);
-  assert.equal(summary.classVolumes[0]!.volumeMm3, Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2);
+  assert.equal(
+    summary.classVolumes.reduce((s, v) => s + Number(v.voxelCount), 0),
+    SIZE * SIZE * 2,
+  );
+  assert.equal(
+    summary.classVolumes[0]!.volumeMm3,
+    Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2,
+  );
 });
 
 test('the spans of one flow share its trace id across processes', () => {
@@ -189,21 +249,38 @@ test('the spans of one flow share its trace id across processes', () => {
   const searchTrace = of(traces.search.traceId);
   const names = (list: SpanLine[]) => new Set(list.map((s) => `${s.service}:${s.name}`));
   const searchNames = names(searchTrace);
-  for (const n of ['nasunet-search:SearchController/startSearch', 'nasunet-search:search.job', 'nasunet-search:search.epoch']) {
+  for (const n of [
+    'nasunet-search:SearchController/startSearch',
+    'nasunet-search:search.job',
+    'nasunet-search:search.epoch',
+  ]) {
     assert.ok(searchNames.has(n), `${n} in the search trace: ${[...searchNames].join(', ')}`);
   }
   const trainNames = names(of(traces.training.traceId));
-  for (const n of ['nasunet-training:TrainingController/startTraining', 'nasunet-training:training.job', 'nasunet-training:training.epoch']) {
+  for (const n of [
+    'nasunet-training:TrainingController/startTraining',
+    'nasunet-training:training.job',
+    'nasunet-training:training.epoch',
+  ]) {
     assert.ok(trainNames.has(n), `${n} in the training trace: ${[...trainNames].join(', ')}`);
   }
   const segNames = names(of(traces.segment.traceId));
   for (const n of ['decode', 'preprocess', 'model', 'encode']) {
-    assert.ok(segNames.has(`nasunet-inference:inference.${n}`), `inference.${n} in the segmentation trace: ${[...segNames].join(', ')}`);
+    assert.ok(
+      segNames.has(`nasunet-inference:inference.${n}`),
+      `inference.${n} in the segmentation trace: ${[...segNames].join(', ')}`,
+    );
   }
   // When the registry exports spans too, its handling of the job's calls is in the same trace.
   if (all.some((s) => s.service === 'nasunet-registry')) {
-    assert.ok(searchTrace.some((s) => s.service === 'nasunet-registry'), 'registry spans in the search trace');
-    assert.ok(of(traces.segment.traceId).some((s) => s.service === 'nasunet-registry'), 'registry spans in the segmentation trace');
+    assert.ok(
+      searchTrace.some((s) => s.service === 'nasunet-registry'),
+      'registry spans in the search trace',
+    );
+    assert.ok(
+      of(traces.segment.traceId).some((s) => s.service === 'nasunet-registry'),
+      'registry spans in the segmentation trace',
+    );
   }
   // No span of one flow leaks into another.
   assert.equal(searchTrace.filter((s) => s.service === 'nasunet-inference').length, 0);
@@ -223,19 +300,111 @@ test('bad input: exact status codes and nothing stored changed', async () => {
   const c = cases[0]!;
   const badGenotype = JSON.stringify({ version: 1, nodes: 2, down: [['no_such_op', 0]], up: [] });
   const cases_: Array<[string, () => Promise<unknown>, number]> = [
-    ['invalid genotype (registry)', () => call(registry, 'createGenotype', { name: 'bad-genotype', genotypeJson: badGenotype }), status.INVALID_ARGUMENT],
-    ['unknown model', () => call(segmentation, 'segment', { model: { name: 'no-such-model' }, raw: rawImage(c) }), status.NOT_FOUND],
-    ['unknown alias', () => call(segmentation, 'segment', { model: { name: 'e2e-model', alias: 'staging' }, raw: rawImage(c) }), status.NOT_FOUND],
-    ['unknown genotype for training', () => call(training, 'startTraining', { genotype: { name: 'no-such-genotype' }, dataset: { name: dataset.name }, modelName: 'x' }), status.NOT_FOUND],
-    ['unknown dataset for search', () => call(search, 'startSearch', { dataset: { name: 'no-such-dataset' }, searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' }, budget: { maxEpochs: 1 }, genotypeName: 'x' }), status.NOT_FOUND],
-    ['search without budget', () => call(search, 'startSearch', { dataset: { name: dataset.name }, searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' }, budget: {}, genotypeName: 'x' }), status.INVALID_ARGUMENT],
-    ['search over the memory limit', () => call(search, 'startSearch', { dataset: { name: dataset.name }, searchSpace: { initChannels: 256, depth: 6, nodes: 6 }, budget: { maxEpochs: 1 }, genotypeName: 'x', hyperParameters: { batchSize: 64, imageSize: 4096 } }), status.RESOURCE_EXHAUSTED],
-    ['corrupt PNG', () => call(segmentation, 'segment', { model, png: Buffer.from('\x89PNG\r\n\x1a\nthis is not a png') }), status.INVALID_ARGUMENT],
-    ['wrong dtype', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), dtype: 'PIXEL_DTYPE_UNSPECIFIED' } }), status.INVALID_ARGUMENT],
-    ['wrong shape (bytes)', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), height: SIZE + 1 } }), status.INVALID_ARGUMENT],
-    ['wrong channel count', () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), channels: 3, data: Buffer.alloc(SIZE * SIZE * 3) } }), status.INVALID_ARGUMENT],
-    ['image over the size limit', () => call(segmentation, 'segment', { model, raw: { dtype: 'PIXEL_DTYPE_UINT8', height: 128, width: 128, channels: 1, data: Buffer.alloc(128 * 128) } }), status.RESOURCE_EXHAUSTED],
-    ['request past its deadline', () => call(segmentation, 'segment', { model, raw: rawImage(c) }, -1), status.DEADLINE_EXCEEDED],
+    [
+      'invalid genotype (registry)',
+      () => call(registry, 'createGenotype', { name: 'bad-genotype', genotypeJson: badGenotype }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'unknown model',
+      () => call(segmentation, 'segment', { model: { name: 'no-such-model' }, raw: rawImage(c) }),
+      status.NOT_FOUND,
+    ],
+    [
+      'unknown alias',
+      () =>
+        call(segmentation, 'segment', { model: { name: 'e2e-model', alias: 'staging' }, raw: rawImage(c) }),
+      status.NOT_FOUND,
+    ],
+    [
+      'unknown genotype for training',
+      () =>
+        call(training, 'startTraining', {
+          genotype: { name: 'no-such-genotype' },
+          dataset: { name: dataset.name },
+          modelName: 'x',
+        }),
+      status.NOT_FOUND,
+    ],
+    [
+      'unknown dataset for search',
+      () =>
+        call(search, 'startSearch', {
+          dataset: { name: 'no-such-dataset' },
+          searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+          budget: { maxEpochs: 1 },
+          genotypeName: 'x',
+        }),
+      status.NOT_FOUND,
+    ],
+    [
+      'search without budget',
+      () =>
+        call(search, 'startSearch', {
+          dataset: { name: dataset.name },
+          searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+          budget: {},
+          genotypeName: 'x',
+        }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'search over the memory limit',
+      () =>
+        call(search, 'startSearch', {
+          dataset: { name: dataset.name },
+          searchSpace: { initChannels: 256, depth: 6, nodes: 6 },
+          budget: { maxEpochs: 1 },
+          genotypeName: 'x',
+          hyperParameters: { batchSize: 64, imageSize: 4096 },
+        }),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      'corrupt PNG',
+      () => call(segmentation, 'segment', { model, png: Buffer.from('\x89PNG\r\n\x1a\nthis is not a png') }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'wrong dtype',
+      () =>
+        call(segmentation, 'segment', { model, raw: { ...rawImage(c), dtype: 'PIXEL_DTYPE_UNSPECIFIED' } }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'wrong shape (bytes)',
+      () => call(segmentation, 'segment', { model, raw: { ...rawImage(c), height: SIZE + 1 } }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'wrong channel count',
+      () =>
+        call(segmentation, 'segment', {
+          model,
+          raw: { ...rawImage(c), channels: 3, data: Buffer.alloc(SIZE * SIZE * 3) },
+        }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'image over the size limit',
+      () =>
+        call(segmentation, 'segment', {
+          model,
+          raw: {
+            dtype: 'PIXEL_DTYPE_UINT8',
+            height: 128,
+            width: 128,
+            channels: 1,
+            data: Buffer.alloc(128 * 128),
+          },
+        }),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      'request past its deadline',
+      () => call(segmentation, 'segment', { model, raw: rawImage(c) }, -1),
+      status.DEADLINE_EXCEEDED,
+    ],
     [
       'corrupt NIfTI',
       () =>

@@ -45,14 +45,31 @@ function connect(): { registry: ModelRegistryServiceClient; search: SearchServic
 }
 
 /** Registry contents that must survive: dataset record, file digests, downloaded bytes' digests, a genotype. */
-async function registryContents(registry: ModelRegistryServiceClient, dataset: string, genotype: string): Promise<string> {
+async function registryContents(
+  registry: ModelRegistryServiceClient,
+  dataset: string,
+  genotype: string,
+): Promise<string> {
   const ds = await call<GetDatasetResponse__Output>(registry, 'getDataset', { name: dataset });
-  const parts = await collect<DownloadDatasetResponse__Output>(registry.downloadDataset({ name: dataset }, { deadline: Date.now() + 60_000 }));
+  const parts = await collect<DownloadDatasetResponse__Output>(
+    registry.downloadDataset({ name: dataset }, { deadline: Date.now() + 60_000 }),
+  );
   const bytes = new Map<string, Buffer[]>();
-  for (const p of parts) if (p.file) bytes.set(p.file.relativePath, [...(bytes.get(p.file.relativePath) ?? []), p.file.data]);
-  const downloaded = [...bytes].map(([path, b]) => [path, `sha256:${createHash('sha256').update(Buffer.concat(b)).digest('hex')}`]);
-  const g = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', { genotype: { name: genotype, version: 1 } });
-  return JSON.stringify({ dataset: ds.dataset, files: ds.files, downloaded, genotype: [g.genotype!.genotypeJson, g.genotype!.createdAt] });
+  for (const p of parts)
+    if (p.file) bytes.set(p.file.relativePath, [...(bytes.get(p.file.relativePath) ?? []), p.file.data]);
+  const downloaded = [...bytes].map(([path, b]) => [
+    path,
+    `sha256:${createHash('sha256').update(Buffer.concat(b)).digest('hex')}`,
+  ]);
+  const g = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', {
+    genotype: { name: genotype, version: 1 },
+  });
+  return JSON.stringify({
+    dataset: ds.dataset,
+    files: ds.files,
+    downloaded,
+    genotype: [g.genotype!.genotypeJson, g.genotype!.createdAt],
+  });
 }
 
 test('a search survives a crash of the registry and search services and resumes', async () => {
@@ -61,7 +78,12 @@ test('a search survives a crash of the registry and search services and resumes'
   const synth = syntheticFiles(10, 32, 5);
   const dataset = await registerDataset(
     registry,
-    { name: 'synthetic-restart', layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames: synth.classNames, caseCount: 10 },
+    {
+      name: 'synthetic-restart',
+      layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+      classNames: synth.classNames,
+      caseCount: 10,
+    },
     synth.files,
   );
   const handMade = JSON.stringify(referenceGenotype('v2'));
@@ -100,13 +122,19 @@ test('a search survives a crash of the registry and search services and resumes'
   assert.equal(reported.job!.state, 'JOB_STATE_INTERRUPTED');
   const stepBefore = reported.job!.step;
   assert.ok(stepBefore >= 2, `progress before the crash is kept (step ${stepBefore})`);
-  assert.equal(await registryContents(registry, dataset.name, 'hand-made'), contentsBefore, 'registry contents intact');
+  assert.equal(
+    await registryContents(registry, dataset.name, 'hand-made'),
+    contentsBefore,
+    'registry contents intact',
+  );
 
   // Restart with resume (the default): the job continues from its checkpoint and finishes.
   await suite.stop(['search']);
   await suite.start(['search']);
   ({ registry, search } = connect());
-  const events = await collect<WatchSearchResponse__Output>(search.watchSearch({ jobId }, { deadline: Date.now() + 300_000 }));
+  const events = await collect<WatchSearchResponse__Output>(
+    search.watchSearch({ jobId }, { deadline: Date.now() + 300_000 }),
+  );
   const end = events.at(-1)!;
   assert.equal(end.state?.state, 'JOB_STATE_DONE', JSON.stringify(end));
   assert.deepEqual(end.state?.resultGenotype, { name: 'restart-genotype', version: 1 });
@@ -114,8 +142,15 @@ test('a search survives a crash of the registry and search services and resumes'
   assert.ok(lastInterrupt >= 0, 'the interruption is reported in the stream');
   const firstStepAfter = events.slice(lastInterrupt).find((e) => e.event === 'step');
   assert.ok(firstStepAfter, 'steps ran after the restart');
-  assert.ok(firstStepAfter.step!.step > 1, `resumed at step ${firstStepAfter.step!.step}, not from the start`);
+  assert.ok(
+    firstStepAfter.step!.step > 1,
+    `resumed at step ${firstStepAfter.step!.step}, not from the start`,
+  );
   const final = await call<GetSearchResponse__Output>(search, 'getSearch', { jobId });
   assert.equal(final.job!.epoch, 2);
-  assert.equal(await registryContents(registry, dataset.name, 'hand-made'), contentsBefore, 'registry contents intact after the run');
+  assert.equal(
+    await registryContents(registry, dataset.name, 'hand-made'),
+    contentsBefore,
+    'registry contents intact after the run',
+  );
 });

@@ -5,7 +5,11 @@ import type * as grpc from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { splitChunks } from '../../libs/rpc/src/index.js';
-import type { ModelRegistryServiceClient, Dataset__Output, DatasetMetadata } from '../../libs/rpc/src/index.js';
+import type {
+  ModelRegistryServiceClient,
+  Dataset__Output,
+  DatasetMetadata,
+} from '../../libs/rpc/src/index.js';
 
 /** Calls a unary method; resolves with the response or rejects with the ServiceError. */
 export function call<Res>(
@@ -64,7 +68,8 @@ export function registerDataset(
     });
     stream.write({ metadata: { description: '', ...metadata } });
     for (const [path, bytes] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const chunk of splitChunks(bytes, 64 * 1024)) stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
+      for (const chunk of splitChunks(bytes, 64 * 1024))
+        stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
     }
     stream.end();
   });

@@ -14,13 +14,18 @@ export interface SyntheticCase {
 }
 
 /** Generates `count` cases of `size` x `size`, as arrays and as PNG files. */
-export function syntheticFiles(count: number, size: number, seed: number): { cases: SyntheticCase[]; files: Map<string, Uint8Array>; classNames: string[] } {
+export function syntheticFiles(
+  count: number,
+  size: number,
+  seed: number,
+): { cases: SyntheticCase[]; files: Map<string, Uint8Array>; classNames: string[] } {
   const ds = generateSyntheticDataset({ count, size, seed });
   const files = new Map<string, Uint8Array>();
   const cases: SyntheticCase[] = ds.cases.map((c) => {
     const [w, h] = c.image.shape;
     const pixels = new Uint8Array(w * h);
-    for (let i = 0; i < w * h; i++) pixels[i] = Math.max(0, Math.min(255, Math.round((c.image.data[i] as number) * 255)));
+    for (let i = 0; i < w * h; i++)
+      pixels[i] = Math.max(0, Math.min(255, Math.round((c.image.data[i] as number) * 255)));
     const labels = Uint8Array.from(c.label!.data);
     files.set(`images/${c.id}.png`, encodePngGray(pixels, w, h));
     files.set(`masks/${c.id}.png`, encodePngGray(labels, w, h));

@@ -29,7 +29,10 @@ test('a worker runs jobs, publishes events and records results or domain failure
   assert.equal(okEnd.state, 'done');
   assert.deepEqual(okEnd.result, { square: 49 });
   assert.equal(okEnd.checkpoint, 'ckpt-7');
-  assert.deepEqual((await q.events(ok.id)).map((e) => e.data), [{ n: 7 }]);
+  assert.deepEqual(
+    (await q.events(ok.id)).map((e) => e.data),
+    [{ n: 7 }],
+  );
   assert.equal(badEnd.state, 'failed');
   assert.deepEqual(badEnd.error, { code: 'invalid_argument', message: 'n must be >= 0' });
   await worker.stop();

@@ -29,8 +29,14 @@ test('a job goes queued -> running -> done and keeps its result', async () => {
   assert.equal(done.state, 'done');
   assert.equal(done.progress, 1);
   assert.deepEqual(done.result, { genotypeVersion: 3 });
-  assert.deepEqual((await q.list({ states: ['queued'] })).map((j) => j.id), [b.id]);
-  assert.deepEqual((await q.list({ kind: 'search' })).map((j) => j.id), [a.id]);
+  assert.deepEqual(
+    (await q.list({ states: ['queued'] })).map((j) => j.id),
+    [b.id],
+  );
+  assert.deepEqual(
+    (await q.list({ kind: 'search' })).map((j) => j.id),
+    [a.id],
+  );
   await q.close();
 });
 
@@ -71,7 +77,10 @@ test('running jobs survive a restart as interrupted with their checkpoint and re
 
     const q2 = new SqliteJobQueue({ file });
     const interrupted = await q2.markInterrupted('search');
-    assert.deepEqual(interrupted.map((j) => [j.id, j.state, j.checkpoint]), [[a.id, 'interrupted', '/ckpt/epoch-2']]);
+    assert.deepEqual(
+      interrupted.map((j) => [j.id, j.state, j.checkpoint]),
+      [[a.id, 'interrupted', '/ckpt/epoch-2']],
+    );
     const events = await q2.events(a.id);
     assert.equal(events.at(-1)?.type, 'interrupted');
     await q2.requeue(a.id);

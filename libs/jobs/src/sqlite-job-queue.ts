@@ -106,7 +106,13 @@ function toRecord(row: JobRow): JobRecord {
 }
 
 function toEvent(row: EventRow): JobEvent {
-  return { jobId: row.job_id, seq: row.seq, type: row.type, at: row.at, data: JSON.parse(row.data) as unknown };
+  return {
+    jobId: row.job_id,
+    seq: row.seq,
+    type: row.type,
+    at: row.at,
+    data: JSON.parse(row.data) as unknown,
+  };
 }
 
 /**
@@ -255,7 +261,15 @@ export class SqliteJobQueue implements JobQueue {
         `UPDATE jobs SET state = ?, result = ?, error = ?, progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END,
            finished_at = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(state, result === undefined ? null : JSON.stringify(result), error ? JSON.stringify(error) : null, state, t, t, id);
+      .run(
+        state,
+        result === undefined ? null : JSON.stringify(result),
+        error ? JSON.stringify(error) : null,
+        state,
+        t,
+        t,
+        id,
+      );
     return this.changed(id);
   }
 
@@ -304,7 +318,9 @@ export class SqliteJobQueue implements JobQueue {
 
   async events(id: string): Promise<JobEvent[]> {
     this.row(id);
-    return (this.db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY seq').all(id) as EventRow[]).map(toEvent);
+    return (
+      this.db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY seq').all(id) as EventRow[]
+    ).map(toEvent);
   }
 
   async *watch(id: string, signal?: AbortSignal): AsyncIterable<JobUpdate> {
@@ -354,15 +370,22 @@ export class SqliteJobQueue implements JobQueue {
 
   async markInterrupted(kind: string): Promise<JobRecord[]> {
     this.assertOpen();
-    const ids = (this.db.prepare(`SELECT id FROM jobs WHERE kind = ? AND state = 'running'`).all(kind) as Array<{
-      id: string;
-    }>).map((r) => r.id);
+    const ids = (
+      this.db.prepare(`SELECT id FROM jobs WHERE kind = ? AND state = 'running'`).all(kind) as Array<{
+        id: string;
+      }>
+    ).map((r) => r.id);
     const t = this.now();
-    const stmt = this.db.prepare(`UPDATE jobs SET state = 'interrupted', worker_id = NULL, updated_at = ? WHERE id = ?`);
+    const stmt = this.db.prepare(
+      `UPDATE jobs SET state = 'interrupted', worker_id = NULL, updated_at = ? WHERE id = ?`,
+    );
     this.db.transaction(() => ids.forEach((id) => stmt.run(t, id)))();
     const jobs = ids.map((id) => this.changed(id));
     for (const job of jobs) {
-      await this.publish(job.id, 'interrupted', { checkpoint: job.checkpoint ?? null, attempts: job.attempts });
+      await this.publish(job.id, 'interrupted', {
+        checkpoint: job.checkpoint ?? null,
+        attempts: job.attempts,
+      });
     }
     return jobs;
   }

@@ -13,7 +13,14 @@
 export type JobState = 'queued' | 'running' | 'interrupted' | 'done' | 'failed' | 'cancelled';
 
 /** Every state, in lifecycle order. */
-export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'interrupted', 'done', 'failed', 'cancelled'];
+export const JOB_STATES: readonly JobState[] = [
+  'queued',
+  'running',
+  'interrupted',
+  'done',
+  'failed',
+  'cancelled',
+];
 
 /** States that a job never leaves. */
 export const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['done', 'failed', 'cancelled']);
@@ -73,9 +80,7 @@ export interface JobEvent {
 }
 
 /** What a watcher receives: the job's state (first, and on every change) or an event. */
-export type JobUpdate =
-  | { kind: 'state'; job: JobRecord }
-  | { kind: 'event'; event: JobEvent };
+export type JobUpdate = { kind: 'state'; job: JobRecord } | { kind: 'event'; event: JobEvent };
 
 /** Filter for `JobQueue.list`. */
 export interface JobFilter {

@@ -58,7 +58,8 @@ export async function waitForServing(address: string, options: WaitOptions = {})
   const end = Date.now() + timeoutMs;
   let last = 'UNREACHABLE';
   while (Date.now() < end) {
-    if (options.signal?.aborted) throw new PreconditionError(`${address} stopped before it was ready (health ${last})`);
+    if (options.signal?.aborted)
+      throw new PreconditionError(`${address} stopped before it was ready (health ${last})`);
     last = await checkHealth(address);
     if (last === 'SERVING') return;
     await new Promise((r) => setTimeout(r, intervalMs));

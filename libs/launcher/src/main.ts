@@ -55,7 +55,13 @@ async function main(): Promise<void> {
 
   process.stdout.write(`nasunet: data directory ${dataDir}\n`);
   const startOne = async (name: ServiceName): Promise<void> => {
-    const proc = await startServiceProcess({ name, port: ports[name], host: cfg.NASUNET_HOST, dataDir, env: shared });
+    const proc = await startServiceProcess({
+      name,
+      port: ports[name],
+      host: cfg.NASUNET_HOST,
+      dataDir,
+      env: shared,
+    });
     running.push(proc);
     void proc.exited.then((code) => {
       if (stopping) return;

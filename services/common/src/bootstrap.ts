@@ -50,7 +50,9 @@ export async function startGrpcService(opts: StartOptions): Promise<INestMicrose
 /** Runs `main` and exits with status 1 and one clear line when start-up fails. */
 export function runMain(name: string, main: () => Promise<unknown>): void {
   main().catch((err: unknown) => {
-    process.stderr.write(`nasunet-${name}: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `nasunet-${name}: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -55,7 +55,8 @@ function toSliceSet(slices: Slice2D[], height: number, width: number, classes: C
 /** Loads the dataset folder `dir` and prepares its slices. */
 export async function prepareSlices(dir: string, options: PrepareOptions): Promise<PreparedSlices> {
   const ds = await loadDataset({ kind: 'folder', path: dir }, { requireLabels: true });
-  if (ds.cases.length < 2) throw new ValidationError(`dataset at ${dir} needs at least 2 cases, has ${ds.cases.length}`);
+  if (ds.cases.length < 2)
+    throw new ValidationError(`dataset at ${dir} needs at least 2 cases, has ${ds.cases.length}`);
   const ids = ds.cases.map((c) => c.id);
   const split = splitCases(ids, { val: options.validationFraction, test: 0, seed: options.seed });
   const sliced = sliceDataset(ds.cases, ds.classes, { padMultiple: options.padMultiple });

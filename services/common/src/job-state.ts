@@ -21,7 +21,8 @@ export function jobStateToProto(state: JobState): ProtoJobState {
 
 /** Proto enum (name or number) -> queue state; undefined for UNSPECIFIED (= any). */
 export function jobStateFromProto(value: unknown): JobState | undefined {
-  if (value === undefined || value === null || value === 'JOB_STATE_UNSPECIFIED' || value === 0) return undefined;
+  if (value === undefined || value === null || value === 'JOB_STATE_UNSPECIFIED' || value === 0)
+    return undefined;
   for (const [k, v] of Object.entries(TO_PROTO)) if (v === value) return k as JobState;
   const names = ['QUEUED', 'RUNNING', 'DONE', 'FAILED', 'CANCELLED', 'INTERRUPTED'];
   if (typeof value === 'number' && value >= 1 && value <= 6) {

@@ -22,10 +22,15 @@ export interface LoadedModel {
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Checks a ModelRef from a request; `ValidationError` naming the field. */
-export function validateModelRef(ref: (ModelRef & { selector?: string }) | null | undefined, field = 'model'): ModelRef {
+export function validateModelRef(
+  ref: (ModelRef & { selector?: string }) | null | undefined,
+  field = 'model',
+): ModelRef {
   if (!ref) throw new ValidationError(`${field}: is required`);
-  if (!ref.name || !NAME.test(ref.name)) throw new ValidationError(`${field}.name: must match [a-z0-9][a-z0-9._-]{0,63}`);
-  if (ref.selector === 'alias' && !NAME.test(ref.alias ?? '')) throw new ValidationError(`${field}.alias: must match [a-z0-9][a-z0-9._-]{0,63}`);
+  if (!ref.name || !NAME.test(ref.name))
+    throw new ValidationError(`${field}.name: must match [a-z0-9][a-z0-9._-]{0,63}`);
+  if (ref.selector === 'alias' && !NAME.test(ref.alias ?? ''))
+    throw new ValidationError(`${field}.alias: must match [a-z0-9][a-z0-9._-]{0,63}`);
   if (ref.selector === 'alias') return { name: ref.name, alias: ref.alias! };
   if (ref.selector === 'version') {
     if (!ref.version || ref.version < 1) throw new ValidationError(`${field}.version: must be >= 1`);
@@ -45,19 +50,31 @@ export function resolvedOf(record: Model__Output, alias = ''): ResolvedModel {
 }
 
 /** Downloads and rebuilds the model version `ref` names. */
-export async function loadRegistryModel(registry: RegistryGateway, ref: ModelRef, parent?: ParentCall): Promise<LoadedModel> {
+export async function loadRegistryModel(
+  registry: RegistryGateway,
+  ref: ModelRef,
+  parent?: ParentCall,
+): Promise<LoadedModel> {
   const { model, artifacts } = await registry.downloadModel(ref, parent);
   const manifestBytes = artifacts.get(MANIFEST_ARTIFACT);
   const weights = artifacts.get(WEIGHTS_ARTIFACT);
   if (!manifestBytes || !weights) {
-    throw new IntegrityError(`model '${model.name}' version ${model.version} lacks ${MANIFEST_ARTIFACT} or ${WEIGHTS_ARTIFACT}`);
+    throw new IntegrityError(
+      `model '${model.name}' version ${model.version} lacks ${MANIFEST_ARTIFACT} or ${WEIGHTS_ARTIFACT}`,
+    );
   }
   let manifestJson: unknown;
   try {
     manifestJson = JSON.parse(manifestBytes.toString('utf8'));
   } catch (err) {
-    throw new IntegrityError(`model '${model.name}' version ${model.version}: ${MANIFEST_ARTIFACT} is not JSON`, { cause: err });
+    throw new IntegrityError(
+      `model '${model.name}' version ${model.version}: ${MANIFEST_ARTIFACT} is not JSON`,
+      { cause: err },
+    );
   }
-  const { net, manifest } = loadModelBundle({ manifest: manifestJson, weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) });
+  const { net, manifest } = loadModelBundle({
+    manifest: manifestJson,
+    weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+  });
   return { record: model, manifest, net, resolved: resolvedOf(model, ref.alias ?? '') };
 }

@@ -4,10 +4,25 @@
  * call carries a deadline (the inbound call's when one is being served); failures come
  * back as domain errors.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
 import { status as grpcStatus, type Deadline, type ServiceError } from '@grpc/grpc-js';
-import { BackendError, NotFoundError, PreconditionError, ValidationError, IntegrityError } from '../../../libs/core/src/index.js';
+import {
+  BackendError,
+  NotFoundError,
+  PreconditionError,
+  ValidationError,
+  IntegrityError,
+} from '../../../libs/core/src/index.js';
 import {
   callOptions,
   createRegistryClient,
@@ -41,7 +56,12 @@ export type ParentCall = { getDeadline(): Deadline };
 export const TRANSFER_DEADLINE_MS = 10 * 60_000;
 
 function isServiceError(err: unknown): err is ServiceError {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { code?: unknown }).code === 'number' &&
+    'details' in err
+  );
 }
 
 /** Converts a failed call to a domain error (unchanged for codes without one). */
@@ -85,8 +105,17 @@ export class RegistryGateway {
    * The registered dataset `ref` names. `NotFoundError` when unknown; `PreconditionError`
    * when `ref.digest` is set and differs from the registered digest.
    */
-  async getDataset(ref: DatasetRef, parent?: ParentCall): Promise<{ record: Dataset__Output; files: DatasetFile__Output[] }> {
-    const res = await call(() => unary<GetDatasetRequest, GetDatasetResponse__Output>((r, o, cb) => this.client.getDataset(r, outboundMetadata(), o, cb), { name: ref.name ?? '' }, callOptions(undefined, parent)));
+  async getDataset(
+    ref: DatasetRef,
+    parent?: ParentCall,
+  ): Promise<{ record: Dataset__Output; files: DatasetFile__Output[] }> {
+    const res = await call(() =>
+      unary<GetDatasetRequest, GetDatasetResponse__Output>(
+        (r, o, cb) => this.client.getDataset(r, outboundMetadata(), o, cb),
+        { name: ref.name ?? '' },
+        callOptions(undefined, parent),
+      ),
+    );
     if (!res.dataset) throw new NotFoundError(`dataset '${ref.name}' does not exist`);
     if (ref.digest && ref.digest !== res.dataset.digest) {
       throw new PreconditionError(
@@ -120,7 +149,11 @@ export class RegistryGateway {
 
   private downloadInto(name: string, dir: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const stream = this.client.downloadDataset({ name }, outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS));
+      const stream = this.client.downloadDataset(
+        { name },
+        outboundMetadata(),
+        callOptions(TRANSFER_DEADLINE_MS),
+      );
       const onAbort = (): void => stream.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       let fd: number | undefined;
@@ -136,7 +169,8 @@ export class RegistryGateway {
           if (rel !== current) {
             closeCurrent();
             const clean = normalize(rel);
-            if (isAbsolute(clean) || clean.startsWith('..')) throw new IntegrityError(`dataset file path '${rel}' escapes its folder`);
+            if (isAbsolute(clean) || clean.startsWith('..'))
+              throw new IntegrityError(`dataset file path '${rel}' escapes its folder`);
             const path = join(dir, clean);
             mkdirSync(dirname(path), { recursive: true });
             fd = openSync(path, 'w');
@@ -164,21 +198,39 @@ export class RegistryGateway {
 
   /** Adds a genotype version (the registry validates the JSON). */
   async createGenotype(request: CreateGenotypeRequest): Promise<Genotype__Output> {
-    const res = await call(() => unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>((r, o, cb) => this.client.createGenotype(r, outboundMetadata(), o, cb), request, callOptions()));
+    const res = await call(() =>
+      unary<CreateGenotypeRequest, CreateGenotypeResponse__Output>(
+        (r, o, cb) => this.client.createGenotype(r, outboundMetadata(), o, cb),
+        request,
+        callOptions(),
+      ),
+    );
     if (!res.genotype) throw new IntegrityError('the registry returned no genotype');
     return res.genotype;
   }
 
   /** One genotype version (0 = latest). */
   async getGenotype(ref: GenotypeRef, parent?: ParentCall): Promise<Genotype__Output> {
-    const res = await call(() => unary<GetGenotypeRequest, GetGenotypeResponse__Output>((r, o, cb) => this.client.getGenotype(r, outboundMetadata(), o, cb), { genotype: ref }, callOptions(undefined, parent)));
+    const res = await call(() =>
+      unary<GetGenotypeRequest, GetGenotypeResponse__Output>(
+        (r, o, cb) => this.client.getGenotype(r, outboundMetadata(), o, cb),
+        { genotype: ref },
+        callOptions(undefined, parent),
+      ),
+    );
     if (!res.genotype) throw new NotFoundError(`genotype '${ref.name}' does not exist`);
     return res.genotype;
   }
 
   /** One model version's record, by version or alias (latest when neither). */
   async getModel(ref: ModelRef, parent?: ParentCall): Promise<Model__Output> {
-    const res = await call(() => unary<GetModelRequest, GetModelResponse__Output>((r, o, cb) => this.client.getModel(r, outboundMetadata(), o, cb), { model: ref }, callOptions(undefined, parent)));
+    const res = await call(() =>
+      unary<GetModelRequest, GetModelResponse__Output>(
+        (r, o, cb) => this.client.getModel(r, outboundMetadata(), o, cb),
+        { model: ref },
+        callOptions(undefined, parent),
+      ),
+    );
     if (!res.model) throw new NotFoundError(`model '${ref.name}' does not exist`);
     return res.model;
   }
@@ -189,14 +241,19 @@ export class RegistryGateway {
     return call(
       () =>
         new Promise<Model__Output>((resolve, reject) => {
-          const stream = this.client.uploadModel(outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS), (err, res) => {
-            if (err) reject(err);
-            else if (!res?.model) reject(new IntegrityError('the registry returned no model'));
-            else resolve(res.model);
-          });
+          const stream = this.client.uploadModel(
+            outboundMetadata(),
+            callOptions(TRANSFER_DEADLINE_MS),
+            (err, res) => {
+              if (err) reject(err);
+              else if (!res?.model) reject(new IntegrityError('the registry returned no model'));
+              else resolve(res.model);
+            },
+          );
           stream.write({ metadata });
           for (const [name, bytes] of Object.entries(artifacts)) {
-            for (const chunk of splitChunks(bytes)) stream.write({ chunk: { artifactName: name, data: Buffer.from(chunk) } });
+            for (const chunk of splitChunks(bytes))
+              stream.write({ chunk: { artifactName: name, data: Buffer.from(chunk) } });
           }
           stream.end();
         }),
@@ -204,21 +261,35 @@ export class RegistryGateway {
   }
 
   /** Downloads a model version's record and artifacts (verified by the registry on read). */
-  downloadModel(ref: ModelRef, parent?: ParentCall): Promise<{ model: Model__Output; artifacts: Map<string, Buffer> }> {
+  downloadModel(
+    ref: ModelRef,
+    parent?: ParentCall,
+  ): Promise<{ model: Model__Output; artifacts: Map<string, Buffer> }> {
     return call(
       () =>
         new Promise((resolve, reject) => {
-          const stream = this.client.downloadModel({ model: ref }, outboundMetadata(), callOptions(TRANSFER_DEADLINE_MS, parent));
+          const stream = this.client.downloadModel(
+            { model: ref },
+            outboundMetadata(),
+            callOptions(TRANSFER_DEADLINE_MS, parent),
+          );
           let model: Model__Output | undefined;
           const parts = new Map<string, Buffer[]>();
-          stream.on('data', (msg: { part?: string; model?: Model__Output | null; chunk?: { artifactName: string; data: Buffer } | null }) => {
-            if (msg.part === 'model' && msg.model) model = msg.model;
-            else if (msg.part === 'chunk' && msg.chunk) {
-              const list = parts.get(msg.chunk.artifactName) ?? [];
-              list.push(msg.chunk.data);
-              parts.set(msg.chunk.artifactName, list);
-            }
-          });
+          stream.on(
+            'data',
+            (msg: {
+              part?: string;
+              model?: Model__Output | null;
+              chunk?: { artifactName: string; data: Buffer } | null;
+            }) => {
+              if (msg.part === 'model' && msg.model) model = msg.model;
+              else if (msg.part === 'chunk' && msg.chunk) {
+                const list = parts.get(msg.chunk.artifactName) ?? [];
+                list.push(msg.chunk.data);
+                parts.set(msg.chunk.artifactName, list);
+              }
+            },
+          );
           stream.on('error', reject);
           stream.on('end', () => {
             if (!model) return reject(new IntegrityError('the registry sent no model record'));

@@ -72,11 +72,14 @@ let sdk: NodeSDK | undefined;
 export function startTracing(serviceName: string): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   const file = process.env['NASUNET_TRACE_FILE'];
-  const otlp = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || (process.env['OTEL_TRACES_EXPORTER'] ?? 'none') !== 'none';
+  const otlp =
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || (process.env['OTEL_TRACES_EXPORTER'] ?? 'none') !== 'none';
   // Without a file or OTLP exporter the SDK still runs (context and propagation), exporting nothing.
   if (!otlp) process.env['OTEL_TRACES_EXPORTER'] = 'none';
   process.env['OTEL_SERVICE_NAME'] ??= serviceName;
-  const spanProcessors = file ? [new tracing.SimpleSpanProcessor(new JsonLinesSpanExporter(file))] : undefined;
+  const spanProcessors = file
+    ? [new tracing.SimpleSpanProcessor(new JsonLinesSpanExporter(file))]
+    : undefined;
   sdk = new NodeSDK({ serviceName, ...(spanProcessors ? { spanProcessors } : {}), instrumentations: [] });
   sdk.start();
 }
@@ -114,7 +117,12 @@ export function captureTraceParent(): Record<string, string> {
 }
 
 /** Runs `fn` in a span `name` that continues the trace stored with a job. */
-export function inJobTrace<T>(carrier: Record<string, string> | undefined, name: string, attributes: Record<string, string | number>, fn: () => Promise<T>): Promise<T> {
+export function inJobTrace<T>(
+  carrier: Record<string, string> | undefined,
+  name: string,
+  attributes: Record<string, string | number>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
   return tracer.startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent, async (span) => {
     try {
@@ -137,16 +145,24 @@ export function inJobTrace<T>(carrier: Record<string, string> | undefined, name:
 export class TraceContextInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const md = ctx.switchToRpc().getContext<unknown>();
-    const parent = md instanceof Metadata ? propagation.extract(ROOT_CONTEXT, md, metadataGetter) : ROOT_CONTEXT;
+    const parent =
+      md instanceof Metadata ? propagation.extract(ROOT_CONTEXT, md, metadataGetter) : ROOT_CONTEXT;
     const name = `${ctx.getClass().name}/${ctx.getHandler().name}`;
-    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc' } }, parent);
+    const span = tracer.startSpan(
+      name,
+      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc' } },
+      parent,
+    );
     const active = trace.setSpan(parent, span);
     return new Observable((subscriber) => {
       const sub = context.with(active, () =>
         next.handle().subscribe({
           next: (v) => subscriber.next(v),
           error: (err: unknown) => {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: err instanceof Error ? err.name : 'error',
+            });
             span.end();
             subscriber.error(err);
           },

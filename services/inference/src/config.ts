@@ -9,11 +9,23 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   /** Registry address (`host:port`). */
   NASUNET_REGISTRY_ADDR: addressField('127.0.0.1:50051'),
   /** Largest accepted 2D image in pixels (height * width); default 4096 * 4096. */
-  NASUNET_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(4096 * 4096),
+  NASUNET_MAX_IMAGE_PIXELS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4096 * 4096),
   /** Largest accepted volume in voxels; default 512 * 512 * 512. */
-  NASUNET_MAX_VOLUME_VOXELS: z.coerce.number().int().positive().default(512 * 512 * 512),
+  NASUNET_MAX_VOLUME_VOXELS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 512 * 512),
   /** Largest accepted encoded input (PNG or NIfTI) in bytes; default 256 MiB. */
-  NASUNET_MAX_INPUT_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  NASUNET_MAX_INPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   /** Model versions kept loaded. */
   NASUNET_MODEL_CACHE_SIZE: z.coerce.number().int().min(1).max(64).default(4),
 });

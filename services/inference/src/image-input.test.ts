@@ -31,17 +31,35 @@ test('raw pixels of every dtype decode little-endian into x-fastest volumes', ()
 test('bad raw input fails with the field named, size limits with ResourceLimitError', () => {
   const nan = Buffer.alloc(8);
   nan.writeFloatLE(Number.NaN, 4);
-  assert.throws(() => decodeRawImage(raw('PIXEL_DTYPE_FLOAT32', nan), 'img', LIMITS, 1), /img\.data: element 1 is not a finite number/);
-  assert.throws(() => decodeRawImage(raw('PIXEL_DTYPE_UNSPECIFIED', Buffer.alloc(2)), 'img', LIMITS, 1), ValidationError);
-  assert.throws(() => decodeRawImage(raw('PIXEL_DTYPE_UINT8', Buffer.alloc(3)), 'img', LIMITS, 1), /img\.data: expected 2 bytes/);
-  assert.throws(() => decodeRawImage(raw('PIXEL_DTYPE_UINT8', Buffer.alloc(81), 9, 9), 'img', LIMITS, 1), ResourceLimitError);
-  assert.throws(() => decodeRawImage({ ...raw('PIXEL_DTYPE_UINT8', Buffer.alloc(6)), channels: 3 }, 'img', LIMITS, 1), /img\.channels: the model expects 1/);
+  assert.throws(
+    () => decodeRawImage(raw('PIXEL_DTYPE_FLOAT32', nan), 'img', LIMITS, 1),
+    /img\.data: element 1 is not a finite number/,
+  );
+  assert.throws(
+    () => decodeRawImage(raw('PIXEL_DTYPE_UNSPECIFIED', Buffer.alloc(2)), 'img', LIMITS, 1),
+    ValidationError,
+  );
+  assert.throws(
+    () => decodeRawImage(raw('PIXEL_DTYPE_UINT8', Buffer.alloc(3)), 'img', LIMITS, 1),
+    /img\.data: expected 2 bytes/,
+  );
+  assert.throws(
+    () => decodeRawImage(raw('PIXEL_DTYPE_UINT8', Buffer.alloc(81), 9, 9), 'img', LIMITS, 1),
+    ResourceLimitError,
+  );
+  assert.throws(
+    () => decodeRawImage({ ...raw('PIXEL_DTYPE_UINT8', Buffer.alloc(6)), channels: 3 }, 'img', LIMITS, 1),
+    /img\.channels: the model expects 1/,
+  );
 });
 
 test('PNG input: decoded grey values, corrupt bytes and oversized images refused', () => {
   const png = encodePngGray([0, 10, 20, 30], 2, 2);
   assert.deepEqual([...decodePngImage(png, 'image.png', LIMITS).data], [0, 10, 20, 30]);
-  assert.throws(() => decodePngImage(Buffer.from('\x89PNG\r\n\x1a\ngarbage'), 'image.png', LIMITS), DataFormatError);
+  assert.throws(
+    () => decodePngImage(Buffer.from('\x89PNG\r\n\x1a\ngarbage'), 'image.png', LIMITS),
+    DataFormatError,
+  );
   const big = encodePngGray(new Uint8Array(100), 10, 10);
   assert.throws(() => decodePngImage(big, 'image.png', LIMITS), ResourceLimitError);
 });

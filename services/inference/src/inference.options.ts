@@ -8,4 +8,8 @@ import { ServiceHealth, grpcServerOptions } from '../../../libs/rpc/src/index.js
 export const segmentationHealth = new ServiceHealth(['segmentation']);
 
 /** Nest gRPC options of SegmentationService (health and reflection included); main.ts sets the url. */
-export const inferenceGrpcOptions = grpcServerOptions({ services: ['segmentation'], health: segmentationHealth, url: '127.0.0.1:50054' });
+export const inferenceGrpcOptions = grpcServerOptions({
+  services: ['segmentation'],
+  health: segmentationHealth,
+  url: '127.0.0.1:50054',
+});

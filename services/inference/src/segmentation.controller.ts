@@ -20,12 +20,20 @@ export class SegmentationController {
   constructor(private readonly runner: SegmentationRunner) {}
 
   @GrpcMethod('SegmentationService', 'Segment')
-  segment(req: SegmentRequest__Output, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<SegmentResponse> {
+  segment(
+    req: SegmentRequest__Output,
+    _m: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Promise<SegmentResponse> {
     return this.runner.segment(req, call);
   }
 
   @GrpcStreamMethod('SegmentationService', 'SegmentVolume')
-  segmentVolume(requests: Observable<SegmentVolumeRequest__Output>, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Observable<SegmentVolumeResponse> {
+  segmentVolume(
+    requests: Observable<SegmentVolumeRequest__Output>,
+    _m: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Observable<SegmentVolumeResponse> {
     return streamOf(() => this.runner.segmentVolume(observableToAsyncIterable(requests), call));
   }
 }

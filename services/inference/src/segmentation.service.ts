@@ -19,7 +19,13 @@ import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { inSpan } from '../../common/src/spans.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
-import { decodeNiftiVolume, decodePngImage, decodeRawImage, stackSlices, type InputLimits } from './image-input.js';
+import {
+  decodeNiftiVolume,
+  decodePngImage,
+  decodeRawImage,
+  stackSlices,
+  type InputLimits,
+} from './image-input.js';
 import { ModelCache } from './model-cache.js';
 import { segmentVolume } from './segmenter.js';
 import { segmentationHealth } from './inference.options.js';
@@ -32,12 +38,14 @@ function checkAlive(call: ServedCall | undefined): void {
   if (call.cancelled) throw new CancelledError('the client cancelled the request');
   const d = call.getDeadline();
   const ms = d instanceof Date ? d.getTime() : d;
-  if (Number.isFinite(ms) && ms > 0 && Date.now() > ms) throw new CancelledError('the request deadline has passed');
+  if (Number.isFinite(ms) && ms > 0 && Date.now() > ms)
+    throw new CancelledError('the request deadline has passed');
 }
 
 function spacingOf(s: Spacing__Output | null | undefined): [number, number, number] {
   const v: [number, number, number] = [s?.xMm ?? 0, s?.yMm ?? 0, s?.zMm ?? 0];
-  if (v.some((x) => !Number.isFinite(x) || x < 0)) throw new ValidationError('spacing: values must be finite and >= 0 (0 = unknown)');
+  if (v.some((x) => !Number.isFinite(x) || x < 0))
+    throw new ValidationError('spacing: values must be finite and >= 0 (0 = unknown)');
   return v;
 }
 
@@ -72,10 +80,13 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     const started = performance.now();
     checkAlive(call);
     const ref = validateModelRef(req.model);
-    if (req.image !== 'raw' && req.image !== 'png') throw new ValidationError('image: exactly one of raw or png is required');
+    if (req.image !== 'raw' && req.image !== 'png')
+      throw new ValidationError('image: exactly one of raw or png is required');
     const encoding = String(req.maskEncoding || 'MASK_ENCODING_UNSPECIFIED');
     if (!['MASK_ENCODING_UNSPECIFIED', 'MASK_ENCODING_RAW_UINT8', 'MASK_ENCODING_PNG'].includes(encoding)) {
-      throw new ValidationError(`mask_encoding: ${encoding} is not available for 2D images (use RAW_UINT8 or PNG)`);
+      throw new ValidationError(
+        `mask_encoding: ${encoding} is not available for 2D images (use RAW_UINT8 or PNG)`,
+      );
     }
     const spacing = spacingOf(req.spacing);
     // Cheap validation of the input's size before the model is resolved.
@@ -96,14 +107,22 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     );
     return {
       model: model.resolved,
-      mask: { height: h, width: w, encoding: encoding === 'MASK_ENCODING_PNG' ? 'MASK_ENCODING_PNG' : 'MASK_ENCODING_RAW_UINT8', data },
+      mask: {
+        height: h,
+        width: w,
+        encoding: encoding === 'MASK_ENCODING_PNG' ? 'MASK_ENCODING_PNG' : 'MASK_ENCODING_RAW_UINT8',
+        data,
+      },
       classVolumes: seg.classVolumes,
       latencyMs: performance.now() - started,
     };
   }
 
   /** Segments one volume sent as a header and NIfTI chunks or slices. */
-  async *segmentVolume(requests: AsyncIterable<SegmentVolumeRequest__Output>, call?: ServedCall): AsyncIterable<SegmentVolumeResponse> {
+  async *segmentVolume(
+    requests: AsyncIterable<SegmentVolumeRequest__Output>,
+    call?: ServedCall,
+  ): AsyncIterable<SegmentVolumeResponse> {
     const started = performance.now();
     let header: SegmentVolumeRequest__Output['header'] | undefined;
     const chunks: Buffer[] = [];
@@ -112,7 +131,8 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     let model: Awaited<ReturnType<ModelCache['get']>> | undefined;
     for await (const msg of requests) {
       if (!header) {
-        if (msg.part !== 'header' || !msg.header) throw new ValidationError('header: must be the first message');
+        if (msg.part !== 'header' || !msg.header)
+          throw new ValidationError('header: must be the first message');
         header = msg.header;
         const fmt = String(header.format);
         if (fmt !== 'VOLUME_INPUT_FORMAT_NIFTI' && fmt !== 'VOLUME_INPUT_FORMAT_SLICES') {
@@ -123,13 +143,23 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       }
       if (msg.part === 'header') throw new ValidationError('header: only the first message may be a header');
       if (msg.part === 'niftiChunk') {
-        if (String(header.format) !== 'VOLUME_INPUT_FORMAT_NIFTI') throw new ValidationError('nifti_chunk: the header announced slices');
+        if (String(header.format) !== 'VOLUME_INPUT_FORMAT_NIFTI')
+          throw new ValidationError('nifti_chunk: the header announced slices');
         bytes += msg.niftiChunk!.length;
-        if (bytes > this.limits.maxInputBytes) throw new ResourceLimitError(`volume: more than ${this.limits.maxInputBytes} bytes`);
+        if (bytes > this.limits.maxInputBytes)
+          throw new ResourceLimitError(`volume: more than ${this.limits.maxInputBytes} bytes`);
         chunks.push(msg.niftiChunk!);
       } else if (msg.part === 'slice') {
-        if (String(header.format) !== 'VOLUME_INPUT_FORMAT_SLICES') throw new ValidationError('slice: the header announced NIfTI bytes');
-        rawSlices.push(decodeRawImage(msg.slice!, `slice[${rawSlices.length}]`, this.limits, model!.manifest.preprocessing.inputChannels));
+        if (String(header.format) !== 'VOLUME_INPUT_FORMAT_SLICES')
+          throw new ValidationError('slice: the header announced NIfTI bytes');
+        rawSlices.push(
+          decodeRawImage(
+            msg.slice!,
+            `slice[${rawSlices.length}]`,
+            this.limits,
+            model!.manifest.preprocessing.inputChannels,
+          ),
+        );
       }
     }
     if (!header || !model) throw new ValidationError('header: no messages were sent');
@@ -138,7 +168,12 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     const volume = await inSpan('inference.decode', { 'nasunet.input': isNifti ? 'nifti' : 'slices' }, () =>
       isNifti
         ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
-        : stackSlices(rawSlices, 'slices', this.limits, spacingOf(header!.spacing).map((v) => v || 1) as [number, number, number]),
+        : stackSlices(
+            rawSlices,
+            'slices',
+            this.limits,
+            spacingOf(header!.spacing).map((v) => v || 1) as [number, number, number],
+          ),
     );
     const encoding = String(header.maskEncoding || 'MASK_ENCODING_RAW_UINT8');
     if (encoding === 'MASK_ENCODING_PNG' || (encoding === 'MASK_ENCODING_NIFTI_GZ' && !isNifti)) {
@@ -163,7 +198,8 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
         depth: seg.shape[2],
         spacing: { xMm: spacing[0], yMm: spacing[1], zMm: spacing[2] },
         classVolumes: seg.classVolumes,
-        encoding: encoding === 'MASK_ENCODING_NIFTI_GZ' ? 'MASK_ENCODING_NIFTI_GZ' : 'MASK_ENCODING_RAW_UINT8',
+        encoding:
+          encoding === 'MASK_ENCODING_NIFTI_GZ' ? 'MASK_ENCODING_NIFTI_GZ' : 'MASK_ENCODING_RAW_UINT8',
         maskSizeBytes: String(out.length),
         latencyMs: performance.now() - started,
       },

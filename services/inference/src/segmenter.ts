@@ -33,7 +33,11 @@ export async function segmentVolume(
     padMultiple: pre.padMultiple,
     padMode: pre.padMode,
   };
-  const prepared = await inSpan('inference.preprocess', { 'nasunet.slices': volume.shape[spec.sliceAxis] }, () => prepareVolume(volume, spec));
+  const prepared = await inSpan(
+    'inference.preprocess',
+    { 'nasunet.slices': volume.shape[spec.sliceAxis] },
+    () => prepareVolume(volume, spec),
+  );
   const [S, H, W] = prepared.shape;
   const hw = H * W;
   const set: SliceSet = {
@@ -49,12 +53,16 @@ export async function segmentVolume(
       label: new Uint8Array(hw),
     })),
   };
-  const flat = await inSpan('inference.model', { 'nasunet.model': model.record.name, 'nasunet.model_version': model.record.version }, () => {
-    const preds = predictClassMaps(model.net, set, 4);
-    const out = new Uint8Array(S * hw);
-    preds.forEach((p, i) => out.set(p, i * hw));
-    return out;
-  });
+  const flat = await inSpan(
+    'inference.model',
+    { 'nasunet.model': model.record.name, 'nasunet.model_version': model.record.version },
+    () => {
+      const preds = predictClassMaps(model.net, set, 4);
+      const out = new Uint8Array(S * hw);
+      preds.forEach((p, i) => out.set(p, i * hw));
+      return out;
+    },
+  );
   const assembled = assembleMask(flat, prepared, volume);
   const mask = Uint8Array.from(assembled.data);
   const counts = new Array<number>(pre.classes.length).fill(0);

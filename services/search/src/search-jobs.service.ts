@@ -6,7 +6,13 @@
  */
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
-import { JobWorker, SqliteJobQueue, type JobQueue, type JobRecord, type JobUpdate } from '../../../libs/jobs/src/index.js';
+import {
+  JobWorker,
+  SqliteJobQueue,
+  type JobQueue,
+  type JobRecord,
+  type JobUpdate,
+} from '../../../libs/jobs/src/index.js';
 import type {
   ListSearchesRequest__Output,
   SearchJob,
@@ -42,11 +48,17 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
     this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
     for (const job of await this.queue.markInterrupted(SEARCH_JOB_KIND)) {
-      this.logger.warn(`job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`);
+      this.logger.warn(
+        `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,
+      );
     }
     if (this.config.NASUNET_RESUME_ON_START) {
       // Every interrupted job, including those left interrupted by an earlier start without resume.
-      for (const job of await this.queue.list({ kind: SEARCH_JOB_KIND, states: ['interrupted'], limit: 1000 })) {
+      for (const job of await this.queue.list({
+        kind: SEARCH_JOB_KIND,
+        states: ['interrupted'],
+        limit: 1000,
+      })) {
         await this.queue.requeue(job.id);
       }
     }
@@ -54,15 +66,22 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
       this.queue,
       SEARCH_JOB_KIND,
       (job, ctx) =>
-        inJobTrace(job.params.trace, 'search.job', { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt }, () => runSearchJob(job, ctx, this.registry, {
-          workDir: this.workDir,
-          memoryLimitBytes: this.config.NASUNET_SEARCH_MEMORY_LIMIT_BYTES,
-          checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
-          checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
-        })),
+        inJobTrace(
+          job.params.trace,
+          'search.job',
+          { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt },
+          () =>
+            runSearchJob(job, ctx, this.registry, {
+              workDir: this.workDir,
+              memoryLimitBytes: this.config.NASUNET_SEARCH_MEMORY_LIMIT_BYTES,
+              checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
+              checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
+            }),
+        ),
       {
         concurrency: this.config.NASUNET_SEARCH_CONCURRENCY,
-        onError: (id, err) => this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        onError: (id, err) =>
+          this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
       },
     );
     this.worker.start();
@@ -83,7 +102,9 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
     const { record } = await this.registry.getDataset(params.dataset, call);
     params.dataset.digest = record.digest;
     params.trace = captureTraceParent();
-    const job = await this.queue.enqueue(SEARCH_JOB_KIND, params, { id: `search-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` });
+    const job = await this.queue.enqueue(SEARCH_JOB_KIND, params, {
+      id: `search-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    });
     this.worker.wake();
     return toSearchJob(job);
   }
@@ -97,7 +118,11 @@ export class SearchJobs implements OnModuleInit, OnModuleDestroy {
   /** Jobs, newest first, optionally of one state. */
   async list(request: ListSearchesRequest__Output): Promise<{ jobs: SearchJob[]; nextPageToken: string }> {
     const state = jobStateFromProto(request.state);
-    const all = await this.queue.list({ kind: SEARCH_JOB_KIND, ...(state ? { states: [state] } : {}), limit: 1000 });
+    const all = await this.queue.list({
+      kind: SEARCH_JOB_KIND,
+      ...(state ? { states: [state] } : {}),
+      limit: 1000,
+    });
     const page = pageOf(all, request.page);
     const jobs: SearchJob[] = [];
     for (const job of page.items) jobs.push(toSearchJob(job, await this.queue.events(job.id)));

@@ -2,7 +2,12 @@
  * Job records and events of the queue -> `nasunet.v1` search messages.
  */
 import type { JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
-import type { AlphaMatrix, SearchJob, SearchSpacePreset, WatchSearchResponse } from '../../../libs/rpc/src/index.js';
+import type {
+  AlphaMatrix,
+  SearchJob,
+  SearchSpacePreset,
+  WatchSearchResponse,
+} from '../../../libs/rpc/src/index.js';
 import { jobStateToProto } from '../../common/src/job-state.js';
 import { toTimestamp } from '../../common/src/time.js';
 import type { SearchParams } from './search-params.js';
@@ -50,8 +55,10 @@ function alphaMatrix(kind: string, rows: number[][], ops: readonly string[]): Al
 export function toSearchJob(job: JobRecord, events: JobEvent[] = []): SearchJob {
   const p = job.params as SearchParams;
   const result = job.result as SearchJobResult | undefined;
-  const lastEpoch = [...events].reverse().find((e) => e.type === 'epoch')?.data as SearchEpochPayload | undefined;
-  const lastStep = [...events].reverse().find((e) => e.type === 'step')?.data as SearchStepPayload | undefined;
+  const lastEpoch = [...events].reverse().find((e) => e.type === 'epoch')?.data as
+    SearchEpochPayload | undefined;
+  const lastStep = [...events].reverse().find((e) => e.type === 'step')?.data as
+    SearchStepPayload | undefined;
   return {
     jobId: job.id,
     state: jobStateToProto(job.state),
@@ -95,7 +102,11 @@ export function toWatchSearchResponse(jobId: string, update: JobUpdate): WatchSe
   const e = update.event;
   if (e.type === 'interrupted') {
     // Persisted when the process restarted while the job ran: report it in the stream.
-    return { jobId, time: toTimestamp(e.at), state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultGenotype: null } };
+    return {
+      jobId,
+      time: toTimestamp(e.at),
+      state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultGenotype: null },
+    };
   }
   if (e.type === 'step') {
     return { jobId, time: toTimestamp(e.at), step: e.data as SearchStepPayload };

@@ -17,7 +17,9 @@ function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchReq
 }
 
 test('a preset is expanded and explicit fields override it; defaults are filled in', () => {
-  const p = parseStartSearch(request({ searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 0, nodes: 0 } }));
+  const p = parseStartSearch(
+    request({ searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 0, nodes: 0 } }),
+  );
   assert.deepEqual(p.space, { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 2, nodes: 2 });
   assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40 });
   assert.equal(p.seed, 3);
@@ -28,7 +30,10 @@ test('bad requests name the offending field', () => {
     [{ budget: { maxEpochs: 0, maxSteps: 0, maxSeconds: 0 } }, /^budget: at least one/],
     [{ genotypeName: 'Bad Name' }, /^genotypeName: /],
     [{ dataset: { name: '', digest: '' } }, /^dataset\.name: /],
-    [{ searchSpace: { preset: 'SEARCH_SPACE_PRESET_UNSPECIFIED', initChannels: 4, depth: 0, nodes: 2 } }, /^search_space\.depth: is required/],
+    [
+      { searchSpace: { preset: 'SEARCH_SPACE_PRESET_UNSPECIFIED', initChannels: 4, depth: 0, nodes: 2 } },
+      /^search_space\.depth: is required/,
+    ],
     [
       { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0 } },
       /^hyper_parameters\.image_size: must be a multiple of 2\^\(depth\+1\) = 8, got 36/,
@@ -36,6 +41,9 @@ test('bad requests name the offending field', () => {
     [{ dataset: null }, /^dataset: is required/],
   ];
   for (const [over, message] of cases) {
-    assert.throws(() => parseStartSearch(request(over)), (err: unknown) => err instanceof ValidationError && message.test(err.message));
+    assert.throws(
+      () => parseStartSearch(request(over)),
+      (err: unknown) => err instanceof ValidationError && message.test(err.message),
+    );
   }
 });

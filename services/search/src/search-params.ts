@@ -30,7 +30,10 @@ export interface SearchParams {
 const RequestSchema = z.object({
   dataset: z.object({
     name: z.string().regex(NAME, 'must match [a-z0-9][a-z0-9._-]{0,63}'),
-    digest: z.union([z.literal(''), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>')]),
+    digest: z.union([
+      z.literal(''),
+      z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>'),
+    ]),
   }),
   searchSpace: z.object({
     preset: z.string(),

@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreconditionError } from '../../../libs/core/src/index.js';
-import { runSearch, type EngineEvent, type EpochEvent, type AlphasEvent } from '../../../libs/engine/src/index.js';
+import {
+  runSearch,
+  type EngineEvent,
+  type EpochEvent,
+  type AlphasEvent,
+} from '../../../libs/engine/src/index.js';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
@@ -29,7 +34,13 @@ export function checkSearchCost(p: SearchParams, limitBytes: number): void {
   const estimate = estimateCost(
     {
       architecture: 'nasunet_search',
-      config: { inChannels: 1, nClasses: 2, channels: p.space.initChannels, depth: p.space.depth, nodes: p.space.nodes },
+      config: {
+        inChannels: 1,
+        nClasses: 2,
+        channels: p.space.initChannels,
+        depth: p.space.depth,
+        nodes: p.space.nodes,
+      },
     },
     { batch: p.hyper.batchSize, height: p.hyper.imageSize, width: p.hyper.imageSize },
   );
@@ -107,7 +118,11 @@ export async function runSearchJob(
           weightLoss: ep?.trainLoss ?? 0,
           alphaLoss: ep?.alphaLoss ?? 0,
           validationDice: ep?.valDice ?? 0,
-          alphas: { down: lastAlphas?.down ?? [], up: lastAlphas?.up ?? [], normal: lastAlphas?.normal ?? [] },
+          alphas: {
+            down: lastAlphas?.down ?? [],
+            up: lastAlphas?.up ?? [],
+            normal: lastAlphas?.normal ?? [],
+          },
           opNames: OP_NAMES,
           genotypeJson: JSON.stringify(e.genotype),
           stableEpochs: e.stableEpochs,
@@ -115,7 +130,11 @@ export async function runSearchJob(
           epochSeconds: ep?.elapsedSeconds ?? 0,
         };
         later(() => ctx.publish('epoch', d));
-        recordSpan('search.epoch', { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice }, d.epochSeconds);
+        recordSpan(
+          'search.epoch',
+          { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice },
+          d.epochSeconds,
+        );
         break;
       }
       case 'checkpoint':
@@ -123,7 +142,14 @@ export async function runSearchJob(
         later(() => ctx.publish('checkpoint', { epoch: e.epoch + 1, step: e.step, reason: e.reason }));
         break;
       case 'start':
-        later(() => ctx.publish('start', { resumed: e.resumed, epoch: e.epoch, step: e.step, totalSteps: e.totalSteps }));
+        later(() =>
+          ctx.publish('start', {
+            resumed: e.resumed,
+            epoch: e.epoch,
+            step: e.step,
+            totalSteps: e.totalSteps,
+          }),
+        );
         break;
       default:
         break;

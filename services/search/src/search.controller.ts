@@ -32,7 +32,11 @@ export class SearchController {
   constructor(private readonly jobs: SearchJobs) {}
 
   @GrpcMethod('SearchService', 'StartSearch')
-  async startSearch(req: StartSearchRequest__Output, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<StartSearchResponse> {
+  async startSearch(
+    req: StartSearchRequest__Output,
+    _m: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Promise<StartSearchResponse> {
     return { job: await this.jobs.start(req, call) };
   }
 

@@ -8,4 +8,8 @@ import { ServiceHealth, grpcServerOptions } from '../../../libs/rpc/src/index.js
 export const searchHealth = new ServiceHealth(['search']);
 
 /** Nest gRPC options of SearchService (health and reflection included); main.ts sets the url. */
-export const searchGrpcOptions = grpcServerOptions({ services: ['search'], health: searchHealth, url: '127.0.0.1:50052' });
+export const searchGrpcOptions = grpcServerOptions({
+  services: ['search'],
+  health: searchHealth,
+  url: '127.0.0.1:50052',
+});

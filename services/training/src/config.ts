@@ -11,7 +11,11 @@ export const TrainingConfigSchema = BaseEnvSchema.extend({
   /** Resume interrupted jobs at start-up. */
   NASUNET_RESUME_ON_START: boolField(true),
   /** Largest estimated training memory of a configuration, in bytes; default 8 GiB. */
-  NASUNET_TRAINING_MEMORY_LIMIT_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+  NASUNET_TRAINING_MEMORY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 ** 3),
   /** Seconds between mid-epoch checkpoints. */
   NASUNET_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(30),
   /** Also checkpoint every N steps (0 = off). */

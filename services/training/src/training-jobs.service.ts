@@ -50,11 +50,17 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
     this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
     for (const job of await this.queue.markInterrupted(TRAINING_JOB_KIND)) {
-      this.logger.warn(`job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`);
+      this.logger.warn(
+        `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,
+      );
     }
     if (this.config.NASUNET_RESUME_ON_START) {
       // Every interrupted job, including those left interrupted by an earlier start without resume.
-      for (const job of await this.queue.list({ kind: TRAINING_JOB_KIND, states: ['interrupted'], limit: 1000 })) {
+      for (const job of await this.queue.list({
+        kind: TRAINING_JOB_KIND,
+        states: ['interrupted'],
+        limit: 1000,
+      })) {
         await this.queue.requeue(job.id);
       }
     }
@@ -62,15 +68,22 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
       this.queue,
       TRAINING_JOB_KIND,
       (job, ctx) =>
-        inJobTrace(job.params.trace, 'training.job', { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt }, () => runTrainingJob(job, ctx, this.registry, {
-          workDir: this.workDir,
-          memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
-          checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
-          checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
-        })),
+        inJobTrace(
+          job.params.trace,
+          'training.job',
+          { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt },
+          () =>
+            runTrainingJob(job, ctx, this.registry, {
+              workDir: this.workDir,
+              memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
+              checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
+              checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
+            }),
+        ),
       {
         concurrency: this.config.NASUNET_TRAINING_CONCURRENCY,
-        onError: (id, err) => this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        onError: (id, err) =>
+          this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
       },
     );
     this.worker.start();
@@ -89,7 +102,11 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
     const params = parseStartTraining(request);
     if (params.architecture.kind === 'nasunet') {
       const g = await this.registry.getGenotype(params.architecture.genotype, call);
-      params.architecture = { kind: 'nasunet', genotype: { name: g.name, version: g.version }, genotypeJson: g.genotypeJson };
+      params.architecture = {
+        kind: 'nasunet',
+        genotype: { name: g.name, version: g.version },
+        genotypeJson: g.genotypeJson,
+      };
     }
     checkTrainingCost(params, this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES);
     const { record } = await this.registry.getDataset(params.dataset, call);
@@ -108,7 +125,11 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
 
   async list(request: ListTrainingsRequest__Output): Promise<{ jobs: TrainingJob[]; nextPageToken: string }> {
     const state = jobStateFromProto(request.state);
-    const all = await this.queue.list({ kind: TRAINING_JOB_KIND, ...(state ? { states: [state] } : {}), limit: 1000 });
+    const all = await this.queue.list({
+      kind: TRAINING_JOB_KIND,
+      ...(state ? { states: [state] } : {}),
+      limit: 1000,
+    });
     const page = pageOf(all, request.page);
     const jobs: TrainingJob[] = [];
     for (const job of page.items) jobs.push(toTrainingJob(job, await this.queue.events(job.id)));
@@ -141,7 +162,11 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
       stopIfGone();
       const local = await this.registry.fetchDataset(dataset.record.name, join(this.workDir, 'datasets'));
       const pre = loaded.manifest.preprocessing;
-      const data = await prepareSlices(local.dir, { padMultiple: pre.padMultiple, validationFraction: 0, seed: 0 });
+      const data = await prepareSlices(local.dir, {
+        padMultiple: pre.padMultiple,
+        validationFraction: 0,
+        seed: 0,
+      });
       if (data.classes.length !== pre.classes.length) {
         throw new PreconditionError(
           `dataset '${dataset.record.name}' has ${data.classes.length} classes; model '${loaded.record.name}' predicts ${pre.classes.length}`,

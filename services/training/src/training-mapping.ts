@@ -35,7 +35,9 @@ export interface TrainingStepPayload {
 }
 
 function resolved(r: TrainingJobResult | undefined): ResolvedModel | null {
-  return r ? { name: r.model.name, version: r.model.version, alias: '', weightsDigest: r.model.weightsDigest } : null;
+  return r
+    ? { name: r.model.name, version: r.model.version, alias: '', weightsDigest: r.model.weightsDigest }
+    : null;
 }
 
 /** A job record (and its latest events) as a `TrainingJob` message. */
@@ -83,7 +85,11 @@ export function toWatchTrainingResponse(jobId: string, update: JobUpdate): Watch
   const e = update.event;
   if (e.type === 'interrupted') {
     // Persisted when the process restarted while the job ran: report it in the stream.
-    return { jobId, time: toTimestamp(e.at), state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultModel: null } };
+    return {
+      jobId,
+      time: toTimestamp(e.at),
+      state: { state: 'JOB_STATE_INTERRUPTED', errorMessage: '', resultModel: null },
+    };
   }
   if (e.type === 'step') return { jobId, time: toTimestamp(e.at), step: e.data as TrainingStepPayload };
   if (e.type === 'epoch') return { jobId, time: toTimestamp(e.at), epoch: e.data as TrainingEpochPayload };

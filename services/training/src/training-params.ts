@@ -10,7 +10,8 @@ const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** Everything a training job needs, validated, defaults filled in. */
 export interface TrainingParams {
   /** `nasunet` with a resolved genotype, or the `unet` baseline. */
-  architecture: { kind: 'nasunet'; genotype: { name: string; version: number }; genotypeJson: string } | { kind: 'unet' };
+  architecture:
+    { kind: 'nasunet'; genotype: { name: string; version: number }; genotypeJson: string } | { kind: 'unet' };
   dataset: { name: string; digest: string };
   hyper: {
     epochs: number;
@@ -52,13 +53,19 @@ function fail(field: string, message: string): never {
  * here `architecture.genotype.version` is the requested one (0 = latest).
  */
 export function parseStartTraining(req: StartTrainingRequest__Output): TrainingParams {
-  if (!req.dataset || !NAME.test(req.dataset.name)) fail('dataset.name', 'must match [a-z0-9][a-z0-9._-]{0,63}');
-  if (req.dataset.digest && !/^sha256:[0-9a-f]{64}$/.test(req.dataset.digest)) fail('dataset.digest', 'must be sha256:<64 hex digits>');
+  if (!req.dataset || !NAME.test(req.dataset.name))
+    fail('dataset.name', 'must match [a-z0-9][a-z0-9._-]{0,63}');
+  if (req.dataset.digest && !/^sha256:[0-9a-f]{64}$/.test(req.dataset.digest))
+    fail('dataset.digest', 'must be sha256:<64 hex digits>');
   if (!NAME.test(req.modelName)) fail('model_name', 'must match [a-z0-9][a-z0-9._-]{0,63}');
   let architecture: TrainingParams['architecture'];
   if (req.architecture === 'genotype' && req.genotype) {
     if (!NAME.test(req.genotype.name)) fail('genotype.name', 'must match [a-z0-9][a-z0-9._-]{0,63}');
-    architecture = { kind: 'nasunet', genotype: { name: req.genotype.name, version: req.genotype.version }, genotypeJson: '' };
+    architecture = {
+      kind: 'nasunet',
+      genotype: { name: req.genotype.name, version: req.genotype.version },
+      genotypeJson: '',
+    };
   } else if (req.architecture === 'baseline' && req.baseline === 'BASELINE_ARCHITECTURE_UNET') {
     architecture = { kind: 'unet' };
   } else {
@@ -76,7 +83,11 @@ export function parseStartTraining(req: StartTrainingRequest__Output): TrainingP
   const depth = h?.depth || 4;
   const multiple = isUnet ? 2 ** depth : 2 ** (depth + 1);
   const imageSize = h?.imageSize || 64;
-  if (imageSize % multiple !== 0) fail('hyper_parameters.image_size', `must be a multiple of ${multiple} for depth ${depth}, got ${imageSize}`);
+  if (imageSize % multiple !== 0)
+    fail(
+      'hyper_parameters.image_size',
+      `must be a multiple of ${multiple} for depth ${depth}, got ${imageSize}`,
+    );
   return {
     architecture,
     dataset: { name: req.dataset!.name, digest: req.dataset!.digest },

@@ -8,14 +8,19 @@ import { join } from 'node:path';
 import { PreconditionError } from '../../../libs/core/src/index.js';
 import { runTraining, type EngineEvent } from '../../../libs/engine/src/index.js';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
-import { assertFitsMemory, createModel, createModelBundle, estimateCost, type CostModel } from '../../../libs/nas/src/index.js';
+import {
+  assertFitsMemory,
+  createModel,
+  createModelBundle,
+  estimateCost,
+  type CostModel,
+} from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../common/src/spans.js';
 import type { TrainingEpochPayload, TrainingJobResult, TrainingStepPayload } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
-
 
 /** Where and how the runner works. */
 export interface TrainingRunnerOptions {
@@ -26,21 +31,37 @@ export interface TrainingRunnerOptions {
 }
 
 /** Architecture key, config and genotype of a job's network for `nClasses` classes. */
-export function modelSpec(p: TrainingParams, nClasses: number): CostModel & { config: Record<string, number> } {
+export function modelSpec(
+  p: TrainingParams,
+  nClasses: number,
+): CostModel & { config: Record<string, number> } {
   if (p.architecture.kind === 'unet') {
-    return { architecture: 'unet', config: { inChannels: 1, nClasses, baseWidth: p.hyper.initChannels, depth: p.hyper.depth } };
+    return {
+      architecture: 'unet',
+      config: { inChannels: 1, nClasses, baseWidth: p.hyper.initChannels, depth: p.hyper.depth },
+    };
   }
   const genotype = JSON.parse(p.architecture.genotypeJson) as { nodes: number };
   return {
     architecture: 'nasunet',
-    config: { inChannels: 1, nClasses, channels: p.hyper.initChannels, depth: p.hyper.depth, nodes: genotype.nodes },
+    config: {
+      inChannels: 1,
+      nClasses,
+      channels: p.hyper.initChannels,
+      depth: p.hyper.depth,
+      nodes: genotype.nodes,
+    },
     genotype,
   };
 }
 
 /** Estimated training memory; `ResourceLimitError` over the limit (2 classes assumed before the data is read). */
 export function checkTrainingCost(p: TrainingParams, limitBytes: number, nClasses = 2): void {
-  const est = estimateCost(modelSpec(p, nClasses), { batch: p.hyper.batchSize, height: p.hyper.imageSize, width: p.hyper.imageSize });
+  const est = estimateCost(modelSpec(p, nClasses), {
+    batch: p.hyper.batchSize,
+    height: p.hyper.imageSize,
+    width: p.hyper.imageSize,
+  });
   assertFitsMemory(est, limitBytes);
 }
 
@@ -62,9 +83,17 @@ export async function runTrainingJob(
     throw new PreconditionError(`dataset '${p.dataset.name}' changed digest since the job was started`);
   }
   const padMultiple = p.architecture.kind === 'unet' ? 2 ** p.hyper.depth : 2 ** (p.hyper.depth + 1);
-  const data = await prepareSlices(local.dir, { padMultiple, validationFraction: p.hyper.validationFraction, seed: p.seed });
+  const data = await prepareSlices(local.dir, {
+    padMultiple,
+    validationFraction: p.hyper.validationFraction,
+    seed: p.seed,
+  });
   const spec = modelSpec(p, data.classes.length);
-  const estimate = estimateCost(spec, { batch: p.hyper.batchSize, height: data.train.height, width: data.train.width });
+  const estimate = estimateCost(spec, {
+    batch: p.hyper.batchSize,
+    height: data.train.height,
+    width: data.train.width,
+  });
   assertFitsMemory(estimate, options.memoryLimitBytes);
 
   let chain: Promise<void> = Promise.resolve();
@@ -93,14 +122,21 @@ export async function runTrainingJob(
         epochSeconds: e.elapsedSeconds,
       };
       later(() => ctx.publish('epoch', d));
-      recordSpan('training.epoch', { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice }, d.epochSeconds);
+      recordSpan(
+        'training.epoch',
+        { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice },
+        d.epochSeconds,
+      );
     } else if (e.type === 'checkpoint') {
       later(() => ctx.report({ checkpoint: e.path }));
     }
   };
 
   const checkpointPath = trainingCheckpointPath(options.workDir, job.id);
-  const net = createModel(spec.architecture, spec.config, { seed: p.seed, ...(spec.genotype ? { genotype: spec.genotype } : {}) });
+  const net = createModel(spec.architecture, spec.config, {
+    seed: p.seed,
+    ...(spec.genotype ? { genotype: spec.genotype } : {}),
+  });
   try {
     const result = await runTraining(net, {
       train: data.train,

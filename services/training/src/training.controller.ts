@@ -33,7 +33,11 @@ export class TrainingController {
   constructor(private readonly jobs: TrainingJobs) {}
 
   @GrpcMethod('TrainingService', 'StartTraining')
-  async startTraining(req: StartTrainingRequest__Output, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<StartTrainingResponse> {
+  async startTraining(
+    req: StartTrainingRequest__Output,
+    _m: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Promise<StartTrainingResponse> {
     return { job: await this.jobs.start(req, call) };
   }
 
@@ -59,7 +63,11 @@ export class TrainingController {
   }
 
   @GrpcMethod('TrainingService', 'Evaluate')
-  async evaluate(req: EvaluateRequest__Output, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<EvaluateResponse> {
+  async evaluate(
+    req: EvaluateRequest__Output,
+    _m: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Promise<EvaluateResponse> {
     return this.jobs.evaluate(req, call);
   }
 }

@@ -8,4 +8,8 @@ import { ServiceHealth, grpcServerOptions } from '../../../libs/rpc/src/index.js
 export const trainingHealth = new ServiceHealth(['training']);
 
 /** Nest gRPC options of TrainingService (health and reflection included); main.ts sets the url. */
-export const trainingGrpcOptions = grpcServerOptions({ services: ['training'], health: trainingHealth, url: '127.0.0.1:50053' });
+export const trainingGrpcOptions = grpcServerOptions({
+  services: ['training'],
+  health: trainingHealth,
+  url: '127.0.0.1:50053',
+});
