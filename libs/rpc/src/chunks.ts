@@ -159,3 +159,22 @@ export async function headAndRest<T>(
   const rest: AsyncIterable<T> = { [Symbol.asyncIterator]: () => it };
   return { head: first.done ? undefined : first.value, rest };
 }
+
+/**
+ * The way to write a bidirectional-streaming Nest gRPC handler: returns, synchronously, an
+ * Observable that feeds the request stream to `respond` and emits every value `respond`
+ * yields. Same reason and usage as {@link fromClientStream}.
+ */
+export function fromBidiStream<T, R>(
+  messages: Observable<T>,
+  respond: (requests: AsyncIterable<T>) => AsyncIterable<R>,
+): Observable<R> {
+  return new Observable<R>((subscriber) => {
+    const requests = observableToAsyncIterable(messages);
+    const inner = asyncIterableToObservable(respond(requests)).subscribe(subscriber);
+    return () => {
+      inner.unsubscribe();
+      void requests[Symbol.asyncIterator]().return?.();
+    };
+  });
+}

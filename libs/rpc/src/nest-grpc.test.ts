@@ -24,7 +24,9 @@ import {
   createRegistryClient,
   findFreePort,
   grpcServerOptions,
+  fromBidiStream,
   fromClientStream,
+  createSegmentationClient,
   splitChunks,
   unary,
   type DownloadModelResponse,
@@ -32,6 +34,9 @@ import {
   type GetModelRequest__Output,
   type GetModelResponse__Output,
   type UploadModelRequest__Output,
+  type SegmentVolumeRequest__Output,
+  type SegmentVolumeResponse,
+  type SegmentVolumeResponse__Output,
   type UploadModelResponse,
 } from './index.js';
 
@@ -69,14 +74,29 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+@Controller()
+class ProbeSegmentationController {
+  /** Echoes the byte count of the NIfTI chunks: a summary, then the bytes reversed in chunks of 3. */
+  @GrpcStreamMethod('SegmentationService', 'SegmentVolume')
+  segmentVolume(messages: Observable<SegmentVolumeRequest__Output>): Observable<SegmentVolumeResponse> {
+    return fromBidiStream(messages, async function* (requests) {
+      const parts: Uint8Array[] = [];
+      for await (const m of requests) if (m.part === 'niftiChunk') parts.push(m.niftiChunk!);
+      const all = Buffer.concat(parts).reverse();
+      yield { summary: { maskSizeBytes: all.byteLength, depth: parts.length } };
+      for (const c of splitChunks(all, 3)) yield { maskChunk: c };
+    });
+  }
+}
+
+@Module({ controllers: [ProbeController, ProbeSegmentationController] })
 class ProbeModule {}
 
 test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
   const port = await findFreePort();
   const health = new ServiceHealth(['registry']);
   const app = await NestFactory.createMicroservice(ProbeModule, {
-    ...grpcServerOptions({ services: ['registry'], url: `127.0.0.1:${port}`, health }),
+    ...grpcServerOptions({ services: ['registry', 'segmentation'], url: `127.0.0.1:${port}`, health }),
     logger: false,
   });
   app.useGlobalFilters(new GrpcErrorFilter());
@@ -91,6 +111,7 @@ test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
 
     assert.deepEqual(await listServicesByReflection(`127.0.0.1:${port}`), [
       'nasunet.v1.ModelRegistryService',
+      'nasunet.v1.SegmentationService',
     ]);
 
     const ok = await unary<GetModelRequest, GetModelResponse__Output>(client.getModel.bind(client), {
@@ -141,6 +162,23 @@ test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
       ]),
       (e: grpc.ServiceError) => e.code === grpc.status.RESOURCE_EXHAUSTED,
     );
+
+    const seg = createSegmentationClient(`127.0.0.1:${port}`);
+    const call = seg.segmentVolume();
+    const replies: SegmentVolumeResponse__Output[] = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      call.on('data', (m: SegmentVolumeResponse__Output) => replies.push(m));
+      call.on('end', resolve);
+      call.on('error', reject);
+    });
+    call.write({ header: { model: { name: 'm' }, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+    call.write({ niftiChunk: Buffer.from([1, 2, 3]) });
+    call.write({ niftiChunk: Buffer.from([4, 5]) });
+    call.end();
+    await ended;
+    seg.close();
+    assert.deepEqual([replies[0]!.summary?.maskSizeBytes, replies[0]!.summary?.depth], ['5', 2]);
+    assert.deepEqual([...Buffer.concat(replies.slice(1).map((r) => r.maskChunk!))], [5, 4, 3, 2, 1]);
   } finally {
     client.close();
     healthClient.close();
