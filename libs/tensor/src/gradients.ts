@@ -7,6 +7,8 @@
  * - `Conv2DBackpropInput` (= conv2dTranspose): its filter gradient, same reason.
  * - `DepthwiseConv2dNative`: input and filter gradients on wasm, dilation > 1 everywhere.
  * - `MaxPool`: the wasm MaxPoolGrad kernel gives wrong answers.
+ * - `AvgPool`: every backend's AvgPoolGrad divides by the full window where the forward
+ *   divided by the valid (non-padding) count, i.e. wrong wherever a window overlaps padding.
  *
  * A registered gradient is global (one per kernel name), so each one picks per call: the
  * backend's own backprop kernel where it is trusted (see {@link STOCK_KERNELS}) and the
@@ -23,7 +25,7 @@ import {
   type RoundingMode,
 } from './conv-grads.js';
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
-import { maxPoolGradComposed } from './pool-grads.js';
+import { avgPoolGradComposed, maxPoolGradComposed, poolInfo } from './pool-grads.js';
 import { pair, type Pair } from './geometry.js';
 
 /**
@@ -270,6 +272,41 @@ export function registerGradients(): void {
             pad: a.pad,
             ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
           });
+        },
+      };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'AvgPool',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [Tensor4D];
+      const a = attrs as unknown as {
+        filterSize: Pair;
+        strides: Pair;
+        pad: ConvPadding;
+        dimRoundingMode?: RoundingMode;
+      };
+      const d = dy as Tensor4D;
+      const g = {
+        filterSize: a.filterSize,
+        strides: a.strides,
+        pad: a.pad,
+        ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
+      };
+      return {
+        x: () => {
+          const p = poolInfo(x.shape, g).padInfo;
+          const padded = p.top + p.bottom + p.left + p.right > 0;
+          if (!padded && mode === 'auto' && tf.getKernel('AvgPoolGrad', tf.getBackend()) !== undefined) {
+            return run(
+              'AvgPoolGrad',
+              { dy: d, input: x },
+              { filterSize: a.filterSize, strides: a.strides, pad: a.pad },
+            );
+          }
+          return avgPoolGradComposed(d, x.shape, g);
         },
       };
     },

@@ -112,3 +112,69 @@ function disjointWindowsGrad(
   ]) as Tensor4D;
   return padOrCrop(grad, 0, h - ho * kh, 0, w - wo * kw);
 }
+
+/**
+ * Average-pool gradient (NHWC) for pooling whose windows overlap the padding: tfjs's
+ * forward divides by the number of valid (non-padding) elements, but its AvgPoolGrad
+ * kernels divide by the full window size, which is wrong at the borders. Each output's
+ * `dy / validCount` is spread back over its window.
+ *
+ * @param dy `[N, Ho, Wo, C]`
+ * @param xShape forward input shape `[N, H, W, C]`
+ */
+export function avgPoolGradComposed(dy: Tensor4D, xShape: readonly number[], g: PoolGeometry): Tensor4D {
+  return tf.tidy(() => {
+    const info = poolInfo(xShape, g);
+    const { top, bottom, left, right } = padForFilterGrad(info);
+    const rows = validCounts(
+      info.outHeight,
+      info.strideHeight,
+      info.padInfo.top,
+      info.filterHeight,
+      info.inHeight,
+    );
+    const cols = validCounts(
+      info.outWidth,
+      info.strideWidth,
+      info.padInfo.left,
+      info.filterWidth,
+      info.inWidth,
+    );
+    const counts = new Float32Array(info.outHeight * info.outWidth);
+    rows.forEach((r, i) => cols.forEach((c, j) => (counts[i * info.outWidth + j] = r * c)));
+    const share = tf.div(dy, tf.tensor4d(counts, [1, info.outHeight, info.outWidth, 1])) as Tensor4D;
+    const hp = info.inHeight + top + bottom;
+    const wp = info.inWidth + left + right;
+    const hz = (info.outHeight - 1) * info.strideHeight + 1;
+    const wz = (info.outWidth - 1) * info.strideWidth + 1;
+    const spread = stridedSpread(share, info.strideHeight, info.strideWidth);
+    const parts: Tensor4D[] = [];
+    for (let p = 0; p < info.filterHeight; p++) {
+      for (let q = 0; q < info.filterWidth; q++)
+        parts.push(padOrCrop(spread, p, hp - p - hz, q, wp - q - wz));
+    }
+    const sum = parts.length === 1 ? parts[0]! : (tf.addN(parts) as Tensor4D);
+    return padOrCrop(sum, -top, -bottom, -left, -right);
+  });
+}
+
+/** Number of in-bounds positions of each window along one axis. */
+function validCounts(out: number, stride: number, padBefore: number, k: number, size: number): number[] {
+  return Array.from({ length: out }, (_, i) => {
+    const start = i * stride - padBefore;
+    return Math.min(start + k, size) - Math.max(start, 0);
+  });
+}
+
+/** tfjs's description of a 2-D pooling (output size, resolved padding). */
+export function poolInfo(xShape: readonly number[], g: PoolGeometry): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computePool2DInfo(
+    xShape as [number, number, number, number],
+    pair(g.filterSize),
+    pair(g.strides),
+    1,
+    g.pad as Parameters<typeof tf.backend_util.computePool2DInfo>[4],
+    g.dimRoundingMode,
+    'channelsLast',
+  );
+}
