@@ -14,6 +14,7 @@ import { probeWebGpu, registerWebGpuBackend } from './webgpu.js';
 
 /** Accepted values of the `backend` option and of `NASUNET_BACKEND`. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** The backend in use after {@link initBackend}. */
