@@ -1,0 +1,117 @@
+/**
+ * The benchmark's data: MSD hippocampus volumes, a fixed case-level split (train / val /
+ * test), per-case z-scored axial slices padded to one size, and the fixed seeded slice
+ * samples the search and the training use. Test cases never enter search or training.
+ */
+import { ValidationError } from '../../libs/core/src/index.js';
+import { loadDataset, sliceDataset, splitCases, type Slice2D } from '../../libs/data/src/index.js';
+import { Rng, deriveSeed, type Slice, type SliceSet } from '../../libs/engine/src/index.js';
+import type { BenchConfig } from './config.js';
+
+/** Class names of MSD Task04 (label codes 1 and 2). */
+export const HIPPOCAMPUS_CLASSES: Record<number, string> = { 1: 'anterior', 2: 'posterior' };
+
+/** Everything the stages need from the data. */
+export interface BenchData {
+  /** Case ids of each split (sorted). */
+  split: { train: string[]; val: string[]; test: string[] };
+  /** Search training slices (foreground only, seeded sample of the training cases). */
+  searchTrain: SliceSet;
+  /** Search validation slices (seeded sample of the validation cases). */
+  searchVal: SliceSet;
+  /** Training slices shared by all five networks. */
+  train: SliceSet;
+  /** Validation slices (best-epoch choice). */
+  val: SliceSet;
+  /** Every slice of every test case. */
+  test: SliceSet;
+  /** Slice height and width after padding (pixels). */
+  height: number;
+  width: number;
+  datasetDigest: string;
+  nCases: number;
+}
+
+function toSlice(s: Slice2D): Slice {
+  if (!s.label) throw new ValidationError(`case ${s.caseId}: slice ${s.sliceIndex} has no label`);
+  return {
+    caseId: s.caseId,
+    index: s.sliceIndex,
+    image: s.image,
+    label: Uint8Array.from(s.label),
+    region: { top: s.pad.top, left: s.pad.left, height: s.pad.height, width: s.pad.width },
+  };
+}
+
+function hasForeground(s: Slice): boolean {
+  for (let i = 0; i < s.label.length; i++) if ((s.label[i] as number) !== 0) return true;
+  return false;
+}
+
+/** A seeded sample of `n` slices, `fgFraction` of them with foreground (as far as available). */
+export function sampleSlices(slices: Slice[], n: number, fgFraction: number, seed: number): Slice[] {
+  const rng = new Rng(seed);
+  const fg = rng.shuffle(slices.filter(hasForeground));
+  const bg = rng.shuffle(slices.filter((s) => !hasForeground(s)));
+  const nFg = Math.min(fg.length, Math.round(n * fgFraction));
+  const nBg = Math.min(bg.length, n - nFg);
+  return [...fg.slice(0, nFg), ...bg.slice(0, nBg)];
+}
+
+/**
+ * Loads the dataset and builds the splits and slice sets of `cfg`. `padMultiple` is the
+ * largest input multiple any benchmarked network needs.
+ */
+export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): Promise<BenchData> {
+  const ds = await loadDataset(cfg.dataDir, {
+    requireLabels: true,
+    onBadCase: 'fail',
+    classNames: HIPPOCAMPUS_CLASSES,
+  });
+  const ids = ds.cases.map((c) => c.id);
+  if (ids.length < cfg.testCases + cfg.valCases + 10) {
+    throw new ValidationError(
+      `${cfg.dataDir}: ${ids.length} cases are too few for ${cfg.testCases} test and ${cfg.valCases} validation cases`,
+    );
+  }
+  const split = splitCases(ids, { val: cfg.valCases, test: cfg.testCases, unit: 'count', seed: cfg.splitSeed });
+  const sorted = {
+    train: [...split.train].sort(),
+    val: [...split.val].sort(),
+    test: [...split.test].sort(),
+  };
+  const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: cfg.sliceAxis, padMultiple });
+  const byCase = (set: ReadonlySet<string>): Slice[] =>
+    sliced.slices.filter((s) => set.has(s.caseId)).map(toSlice);
+  const trainAll = byCase(new Set(sorted.train));
+  const valAll = byCase(new Set(sorted.val));
+  const testAll = byCase(new Set(sorted.test));
+  const base = {
+    height: sliced.height,
+    width: sliced.width,
+    channels: 1,
+    nClasses: ds.classes.length,
+    classNames: ds.classes.map((c) => c.name),
+  };
+  const spacing: Record<string, [number, number, number]> = {};
+  for (const c of ds.cases) {
+    const [sx, sy, sz] = c.image.spacingMm;
+    spacing[c.id] =
+      cfg.sliceAxis === 2 ? [sz, sy, sx] : cfg.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
+  }
+  const set = (slices: Slice[]): SliceSet => ({ ...base, slices, spacing });
+  const s = cfg.search;
+  const t = cfg.train;
+  return {
+    split: sorted,
+    searchTrain: set(sampleSlices(trainAll, s.slices, 1, deriveSeed(cfg.splitSeed, 11))),
+    searchVal: set(sampleSlices(valAll, s.valSlices, 0.75, deriveSeed(cfg.splitSeed, 12))),
+    train: set(sampleSlices(trainAll, t.slices, t.foregroundFraction, deriveSeed(cfg.splitSeed, 13))),
+    val: set(sampleSlices(valAll, t.valSlices, 0.75, deriveSeed(cfg.splitSeed, 14))),
+    test: set(testAll),
+    height: sliced.height,
+    width: sliced.width,
+    datasetDigest: ds.digest,
+    nCases: ids.length,
+  };
+}

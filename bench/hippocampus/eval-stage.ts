@@ -1,0 +1,83 @@
+/**
+ * Stage `eval`: every trained network (best validation weights) on every slice of the
+ * test cases; 3D Dice per class per case (slices stacked back into volumes, padding
+ * cropped), parameters, forward FLOPs per slice and inference wall time. Writes
+ * `<outDir>/eval-<name>.json`.
+ */
+import { join } from 'node:path';
+import { evaluate, loadWeights, summarise, type Summary } from '../../libs/engine/src/index.js';
+import { estimateCost } from '../../libs/nas/src/index.js';
+import type { BenchData } from './data.js';
+import { buildNet, type NetName } from './networks.js';
+import { readJsonIfExists, writeJson } from './run-files.js';
+import { trainDir, type TrainRecord } from './train-stage.js';
+
+/** Test-set figures of one network. */
+export interface EvalRecord {
+  name: NetName;
+  parameters: number;
+  /** Forward FLOPs for one `H x W` slice (multiply-adds counted as 2). */
+  flopsPerSlice: number;
+  nCases: number;
+  nSlices: number;
+  /** Per class (anterior, posterior): mean and sd over cases of the 3D Dice. */
+  dice: Record<string, Summary>;
+  /** Mean of the per-class means. */
+  meanDice: number;
+  /** Per case: 3D Dice of each foreground class, in `classNames` order. */
+  perCase: Array<{ caseId: string; dice: number[] }>;
+  classNames: string[];
+  trainWallSeconds: number;
+  /** Wall seconds to predict all test slices (batch 16). */
+  inferenceSeconds: number;
+}
+
+/** Path of a network's evaluation file. */
+export function evalPath(outDir: string, name: NetName): string {
+  return join(outDir, `eval-${name}.json`);
+}
+
+/** Evaluates (or reads the earlier evaluation of) one trained network. */
+export function runEvalStage(data: BenchData, outDir: string, train: TrainRecord, log: (msg: string) => void): EvalRecord {
+  const path = evalPath(outDir, train.spec.name);
+  const done = readJsonIfExists<EvalRecord>(path);
+  if (done) {
+    log(`eval ${train.spec.name}: already done`);
+    return done;
+  }
+  const { spec } = train;
+  const net = buildNet(spec, 0);
+  try {
+    loadWeights(join(trainDir(outDir, spec.name), 'best-weights.ckpt'), net);
+    const t0 = performance.now();
+    const report = evaluate(net, data.test, { batchSize: 16, hd95: false });
+    const inferenceSeconds = (performance.now() - t0) / 1000;
+    const fg = report.classNames.slice(1);
+    const dice: Record<string, Summary> = {};
+    fg.forEach((name, c) => {
+      dice[name] = summarise(report.perCase.map((pc) => pc.classes[c]?.dice ?? null));
+    });
+    const cost = estimateCost(
+      { architecture: spec.architecture, config: spec.config, ...(spec.genotype ? { genotype: spec.genotype } : {}) },
+      { batch: 1, height: data.height, width: data.width },
+    );
+    const record: EvalRecord = {
+      name: spec.name,
+      parameters: net.parameterCount(),
+      flopsPerSlice: cost.flopsPerSample,
+      nCases: report.nCases,
+      nSlices: data.test.slices.length,
+      dice,
+      meanDice: report.meanDice,
+      perCase: report.perCase.map((pc) => ({ caseId: pc.caseId, dice: pc.classes.map((m) => m.dice) })),
+      classNames: fg,
+      trainWallSeconds: train.trainWallSeconds,
+      inferenceSeconds,
+    };
+    writeJson(path, record);
+    log(`eval ${spec.name}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`);
+    return record;
+  } finally {
+    net.dispose();
+  }
+}

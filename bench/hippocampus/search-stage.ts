@@ -1,0 +1,190 @@
+/**
+ * Stage `search`: the spec's first-order DARTS search, run twice with different seeds on
+ * the training cases. Each run writes, in `<outDir>/search-<seed>/`: `search.ckpt`
+ * (resumable), `trajectory.json` (softmaxed alphas after every step), `genotype.json`,
+ * `result.json` (genotype after each epoch, the initial-alpha genotype, alpha-update
+ * count, curves, wall time) and `alphas-down.png` / `alphas-up.png`.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PreconditionError } from '../../libs/core/src/index.js';
+import {
+  batchesPerEpoch,
+  runSearch,
+  softmaxAlphas,
+  splitHalves,
+  type EngineEvent,
+  type SearchResult,
+} from '../../libs/engine/src/index.js';
+import { SearchNetwork, formatGenotype, genotypesEqual, type Genotype } from '../../libs/nas/src/index.js';
+import { saveAlphaPlots, type AlphaTrajectory } from './alpha-plots.js';
+import type { BenchConfig } from './config.js';
+import type { BenchData } from './data.js';
+import { RunClock, readJsonIfExists, writeJson } from './run-files.js';
+
+/** What a finished search leaves in `result.json`. */
+export interface SearchRecord {
+  seed: number;
+  config: { inChannels: number; nClasses: number; channels: number; depth: number; nodes: number };
+  genotype: Genotype;
+  /** Genotype derived from the initial (untrained) alphas. */
+  initialGenotype: Genotype;
+  /** True when the final genotype is not the initial alphas' genotype (the search moved). */
+  differsFromInitial: boolean;
+  genotypeHistory: Genotype[];
+  /** Alpha updates after warm-up: from the step count (steps - warm-up). */
+  alphaUpdates: number;
+  /** Alpha updates counted from the loop's step events (a cross-check of `alphaUpdates`). */
+  alphaUpdatesCounted: number;
+  warmupSteps: number;
+  steps: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  reason: SearchResult['reason'];
+  curve: SearchResult['curve'];
+  initialValLoss: number | null;
+  valDice: number;
+  wallSeconds: number;
+  trainSlices: number;
+  plots: string[];
+}
+
+/** Directory of the search with this seed. */
+export function searchDir(outDir: string, seed: number): string {
+  return join(outDir, `search-${seed}`);
+}
+
+/** Reads the record of a finished search, or null. */
+export function readSearchRecord(outDir: string, seed: number): SearchRecord | null {
+  return readJsonIfExists<SearchRecord>(join(searchDir(outDir, seed), 'result.json'));
+}
+
+/** Planned epochs so that at least `minAlphaUpdates` alpha updates follow the warm-up. */
+export function planSearch(cfg: BenchConfig, data: BenchData, seed: number): { epochs: number; stepsPerEpoch: number } {
+  const [weightHalf] = splitHalves(data.searchTrain, seed);
+  const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, cfg.search.batchSize);
+  const epochs = Math.ceil((cfg.search.warmupSteps + cfg.search.minAlphaUpdates) / stepsPerEpoch);
+  return { epochs, stepsPerEpoch };
+}
+
+/** Runs (or resumes, or just reads) the search with `seed`. */
+export async function runSearchStage(
+  cfg: BenchConfig,
+  data: BenchData,
+  outDir: string,
+  seed: number,
+  log: (msg: string) => void,
+): Promise<SearchRecord> {
+  const done = readSearchRecord(outDir, seed);
+  if (done) {
+    log(`search seed ${seed}: already finished (${done.steps} steps)`);
+    return done;
+  }
+  const dir = searchDir(outDir, seed);
+  mkdirSync(dir, { recursive: true });
+  const s = cfg.search;
+  const config = { inChannels: 1, nClasses: data.train.nClasses, channels: s.channels, depth: s.depth, nodes: s.nodes };
+  const net = new SearchNetwork(config, { seed });
+  const ckpt = join(dir, 'search.ckpt');
+  const trajPath = join(dir, 'trajectory.json');
+  const clock = new RunClock(join(dir, 'clock.json'));
+  try {
+    // The alphas are initialised from the seed, so this is the initial genotype on resume too.
+    const initialGenotype = net.deriveGenotype();
+    const { epochs, stepsPerEpoch } = planSearch(cfg, data, seed);
+    const resume = existsSync(ckpt);
+    const traj: AlphaTrajectory = (resume ? readJsonIfExists<AlphaTrajectory>(trajPath) : null) ?? {
+      steps: [0],
+      points: [softmaxAlphas(net.archParams())],
+    };
+    clock.counters['alphaUpdates'] ??= 0;
+    log(
+      `search seed ${seed}: ${data.searchTrain.slices.length} slices, ${stepsPerEpoch} steps/epoch, ${epochs} epochs, ` +
+        `warm-up ${s.warmupSteps} steps${resume ? ', resuming' : ''}`,
+    );
+    const onEvent = (e: EngineEvent): void => {
+      if (e.type === 'step') {
+        if (e.alphaLoss !== null) clock.counters['alphaUpdates'] = (clock.counters['alphaUpdates'] ?? 0) + 1;
+        traj.steps.push(e.step);
+        traj.points.push(softmaxAlphas(net.archParams()));
+        if (e.step % 20 === 0) {
+          log(
+            `search seed ${seed}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)}` +
+              (e.alphaLoss !== null ? ` alpha-loss ${e.alphaLoss.toFixed(4)}` : ' (warm-up)') +
+              ` ${clock.elapsed().toFixed(0)} s`,
+          );
+        }
+      } else if (e.type === 'checkpoint') {
+        // Keep the trajectory consistent with the checkpoint it resumes from.
+        const keep = traj.steps.findIndex((st) => st > e.step);
+        if (keep >= 0) {
+          writeJson(trajPath, { steps: traj.steps.slice(0, keep), points: traj.points.slice(0, keep) });
+        } else {
+          writeJson(trajPath, traj);
+        }
+        clock.save();
+      } else if (e.type === 'epoch') {
+        log(
+          `search seed ${seed}: epoch ${e.epoch + 1} train ${e.trainLoss.toFixed(4)} val ${e.valLoss.toFixed(4)} ` +
+            `val Dice ${e.valDice.toFixed(3)}`,
+        );
+      } else if (e.type === 'genotype') {
+        const f = formatGenotype(e.genotype);
+        log(`search seed ${seed}: genotype after epoch ${e.epoch + 1}${e.changed ? ' (changed)' : ''}: down ${f.down} ; up ${f.up}`);
+      }
+    };
+    const r = await runSearch(net, {
+      train: data.searchTrain,
+      val: data.searchVal,
+      seed,
+      batchSize: s.batchSize,
+      maxEpochs: epochs,
+      alphaWarmupSteps: s.warmupSteps,
+      // The issue wants the planned alpha updates, so early stopping must not cut the run.
+      patience: epochs + 1,
+      checkpointPath: ckpt,
+      checkpointIntervalSeconds: 120,
+      ...(resume ? { resumeFrom: ckpt } : {}),
+      onEvent,
+    });
+    clock.save();
+    writeJson(trajPath, traj);
+    const alphaUpdates = Math.max(0, r.steps - s.warmupSteps);
+    if (alphaUpdates < s.minAlphaUpdates) {
+      throw new PreconditionError(
+        `search seed ${seed}: only ${alphaUpdates} alpha updates after warm-up (wanted ${s.minAlphaUpdates}); stopped by ${r.reason}`,
+      );
+    }
+    const plots = saveAlphaPlots(traj, s.nodes, join(dir, 'alphas'));
+    const record: SearchRecord = {
+      seed,
+      config,
+      genotype: r.genotype,
+      initialGenotype,
+      differsFromInitial: !genotypesEqual(r.genotype, initialGenotype),
+      genotypeHistory: r.genotypeHistory,
+      alphaUpdates,
+      alphaUpdatesCounted: clock.counters['alphaUpdates'] ?? 0,
+      warmupSteps: s.warmupSteps,
+      steps: r.steps,
+      epochs: r.epochs,
+      stepsPerEpoch,
+      reason: r.reason,
+      curve: r.curve,
+      initialValLoss: r.initialValLoss,
+      valDice: r.valDice,
+      wallSeconds: clock.elapsed(),
+      trainSlices: data.searchTrain.slices.length,
+      plots,
+    };
+    writeJson(join(dir, 'genotype.json'), r.genotype);
+    writeJson(join(dir, 'result.json'), record);
+    log(
+      `search seed ${seed}: done in ${record.wallSeconds.toFixed(0)} s, ${alphaUpdates} alpha updates after warm-up ` +
+        `(counted ${record.alphaUpdatesCounted}), differs from initial-alpha genotype: ${record.differsFromInitial}`,
+    );
+    return record;
+  } finally {
+    net.dispose();
+  }
+}
