@@ -1,16 +1,16 @@
 /**
  * Per-kernel timings behind the gradient choices in libs/tensor/src/gradients.ts, on the
  * layer shapes of the benchmark U-Net (batch 4): each gradient by the backend's own
- * backprop kernel (where it has one) against our composition of forward kernels.
+ * backprop kernel (where it has one) against our composition of forward kernels. It times
+ * the lib's internal gradient functions, hence the imports below index.ts.
  */
-import { tf, initBackend, type Tensor, type Tensor4D } from '../../libs/tensor/src/index.js';
+import { tf, initBackend, uniformArray, type Tensor, type Tensor4D } from '../../libs/tensor/src/index.js';
 import {
   conv2dFilterGradComposed,
   conv2dFilterGradIm2col,
   conv2dInputGradComposed,
 } from '../../libs/tensor/src/conv-grads.js';
 import { maxPoolGradComposed } from '../../libs/tensor/src/pool-grads.js';
-import { uniformArray } from '../../libs/tensor/src/seeded-random.js';
 
 async function medianMs(fn: () => Tensor, reps: number): Promise<number> {
   const ts: number[] = [];

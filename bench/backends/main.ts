@@ -17,8 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { BackendError, ValidationError } from '../../libs/core/src/errors.js';
-import { initBackend, tf, type BackendName } from '../../libs/tensor/src/index.js';
-import { uniformArray, mulberry32 } from '../../libs/tensor/src/seeded-random.js';
+import { initBackend, tf, type BackendName, uniformArray, mulberry32 } from '../../libs/tensor/src/index.js';
 import { buildUNet, segmentationLoss, SIZES, type UNetSize } from './unet.js';
 import { benchGradientKernels } from './gradient-kernels.js';
 

@@ -3,8 +3,7 @@
  * normalisation + ReLU per level, 2x2 max pool down, 2x2 stride-2 transposed conv up,
  * 1x1 head to 2 classes), NHWC. torch_unet.py builds the same net in PyTorch.
  */
-import { tf, type Tensor, type Tensor4D, type Variable } from '../../libs/tensor/src/index.js';
-import { uniformArray } from '../../libs/tensor/src/seeded-random.js';
+import { tf, uniformArray, type Tensor, type Tensor4D, type Variable } from '../../libs/tensor/src/index.js';
 
 /** Size preset: `full` is the net of COMPUTE-BACKENDS.md (482 k parameters). */
 export interface UNetSize {
