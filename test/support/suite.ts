@@ -32,6 +32,7 @@ export class Suite {
   async start(names: readonly ServiceName[], extraEnv: Record<string, string> = {}): Promise<void> {
     await this.reserve(['registry', 'search', 'training', 'inference']);
     for (const name of names) {
+      const seen = this.logs.length;
       const proc = await startServiceProcess({
         name,
         port: this.ports.get(name)!,
@@ -48,6 +49,9 @@ export class Suite {
           if (process.env['NASUNET_TEST_VERBOSE']) process.stderr.write(`${line}\n`);
         },
         readyTimeoutMs: 60_000,
+      }).catch((err: unknown) => {
+        const tail = this.logs.slice(seen).slice(-30).join('\n');
+        throw new Error(`${name} did not start: ${(err as Error).message}\n${tail}`);
       });
       this.procs.set(name, proc);
     }
