@@ -38,12 +38,34 @@ export interface ClientConfig {
   credentials?: grpc.ChannelCredentials;
   /** Extra channel options, merged over the message size limits. */
   channelOptions?: grpc.ChannelOptions;
+  /**
+   * Deadline in milliseconds given to every unary call made without one (default 30 s).
+   * Streaming calls (watch, upload, download) get none: pass `{ deadline }` per call.
+   */
+  defaultDeadlineMs?: number;
 }
 
-function channelArgs(config: ClientConfig): [grpc.ChannelCredentials, grpc.ChannelOptions] {
+/** Interceptor that gives unary calls without a deadline one `ms` from the call's start. */
+export function defaultDeadlineInterceptor(ms: number): grpc.Interceptor {
+  return (options, nextCall) => {
+    const def = options.method_definition;
+    const unaryCall = !def.requestStream && !def.responseStream;
+    return new grpc.InterceptingCall(
+      nextCall(
+        unaryCall && options.deadline === undefined ? { ...options, deadline: Date.now() + ms } : options,
+      ),
+    );
+  };
+}
+
+function channelArgs(config: ClientConfig): [grpc.ChannelCredentials, grpc.ClientOptions] {
   return [
     config.credentials ?? grpc.credentials.createInsecure(),
-    { ...CHANNEL_OPTIONS, ...config.channelOptions },
+    {
+      ...CHANNEL_OPTIONS,
+      ...config.channelOptions,
+      interceptors: [defaultDeadlineInterceptor(config.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS)],
+    },
   ];
 }
 

@@ -45,6 +45,7 @@ class ProbeController {
   @GrpcMethod('ModelRegistryService', 'GetModel')
   getModel(req: GetModelRequest__Output) {
     if (req.model?.name === 'boom') throw new Error('secret detail');
+    if (req.model?.name === 'silent') return new Promise<never>(() => undefined);
     if (req.model?.name !== 'known') throw new NotFoundError(`model "${req.model?.name}" not found`);
     return { model: { name: 'known', version: 3, alias: req.model.alias } };
   }
@@ -135,6 +136,16 @@ test('Nest gRPC transport: unary, streams, error mapping, health', async () => {
         return true;
       },
     );
+
+    // A unary call made without a deadline gets the client's default one.
+    const impatient = createRegistryClient(`127.0.0.1:${port}`, { defaultDeadlineMs: 300 });
+    await assert.rejects(
+      new Promise((resolve, reject) =>
+        impatient.getModel({ model: { name: 'silent' } }, (err, res) => (err ? reject(err) : resolve(res))),
+      ),
+      (e: grpc.ServiceError) => e.code === grpc.status.DEADLINE_EXCEEDED,
+    );
+    impatient.close();
 
     const parts: DownloadModelResponse[] = [];
     const stream = client.downloadModel({ model: { name: 'known' } });
