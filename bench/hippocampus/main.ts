@@ -111,6 +111,10 @@ async function inWorkers(
           [script, '--stage', stage, '--out', opts.out, '--data', opts.data, '--only', g.join(',')],
           { stdio: 'inherit' },
         );
+        // Stopping the parent stops its workers; each resumes from its checkpoint next time.
+        const stop = (sig: NodeJS.Signals): void => void child.kill(sig);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
         child.on('error', rej);
         child.on('exit', (code) =>
           code === 0 ? res() : rej(new Error(`worker ${k + 1} (${stage} ${g.join(',')}) exited with ${code}`)),
