@@ -130,6 +130,22 @@ for (const [f, st, pad] of [
   }
 }
 
+// stridedSlice: no stock gradient at all.
+for (const [h, w] of sizes) {
+  cases.push({
+    name: `stridedSlice stride 2 ${h}x${w}`,
+    shapes: [[2, h, w, 3]],
+    f: (x) => tf.stridedSlice(x, [0, 1, 0, 0], [2, h, w, 3], [1, 2, 2, 1]),
+    eps: 1e-2,
+  });
+  cases.push({
+    name: `stridedSlice reversed rows, end mask ${h}x${w}`,
+    shapes: [[1, h, w, 2]],
+    f: (x) => tf.stridedSlice(x, [0, h - 1, 1, 0], [1, 0, w, 2], [1, -2, 3, 1], 0, 0b0010),
+    eps: 1e-2,
+  });
+}
+
 const setups: { backend: 'cpu' | 'wasm'; mode: GradientMode }[] = [
   { backend: 'cpu', mode: 'auto' },
   { backend: 'cpu', mode: 'composed' },
@@ -171,4 +187,15 @@ test('every registered gradient matches central finite differences and the cpu b
   tf.setBackend('wasm');
   assert.deepEqual(failures, []);
   assert.ok(compared > 200, `only ${compared} comparisons ran`);
+});
+
+test('the stridedSlice gradient refuses shrink/new-axis/ellipsis masks with a clear error', async () => {
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  const x = tf.ones([2, 3, 4]);
+  assert.throws(
+    () =>
+      tf.grad((t: Tensor) => tf.sum(tf.stridedSlice(t, [0, 0, 0], [1, 3, 4], [1, 1, 1], 0, 0, 0, 0, 1)))(x),
+    /stridedSlice gradient: ellipsisMask, newAxisMask and shrinkAxisMask are not supported/,
+  );
+  x.dispose();
 });

@@ -9,6 +9,7 @@
  * - `MaxPool`: the wasm MaxPoolGrad kernel gives wrong answers.
  * - `AvgPool`: every backend's AvgPoolGrad divides by the full window where the forward
  *   divided by the valid (non-padding) count, i.e. wrong wherever a window overlaps padding.
+ * - `StridedSlice`: tfjs has no gradient for it at all.
  *
  * A registered gradient is global (one per kernel name), so each one picks per call: the
  * backend's own backprop kernel where it is trusted (see {@link STOCK_KERNELS}) and the
@@ -26,6 +27,7 @@ import {
 } from './conv-grads.js';
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
 import { avgPoolGradComposed, maxPoolGradComposed, poolInfo } from './pool-grads.js';
+import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
 import { pair, type Pair } from './geometry.js';
 
 /**
@@ -309,6 +311,15 @@ export function registerGradients(): void {
           return avgPoolGradComposed(d, x.shape, g);
         },
       };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'StridedSlice',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [Tensor];
+      return { x: () => stridedSliceGrad(dy as Tensor, x.shape, attrs as unknown as StridedSliceAttrs) };
     },
   });
 }
