@@ -7,10 +7,10 @@ const int = (min: number) => z.coerce.number().int().min(min);
 
 /** The environment variables the registry reads, with defaults. */
 export const RegistryConfigSchema = z.object({
-  /** Bind host. */
-  REGISTRY_HOST: z.string().min(1).default('0.0.0.0'),
-  /** gRPC port; 0 is not allowed (clients must know it). */
-  REGISTRY_PORT: int(1).max(65535).default(50053),
+  /** Bind host (`REGISTRY_HOST` is accepted as another name). */
+  NASUNET_HOST: z.string().min(1).default('127.0.0.1'),
+  /** gRPC port (`REGISTRY_PORT` is accepted as another name); 0 is not allowed (clients must know it). */
+  NASUNET_PORT: int(1).max(65535).default(50051),
   /** Root of the embedded data: registry.db and artifacts/ live under `<dir>/registry`. */
   NASUNET_DATA_DIR: z.string().min(1).default('./data'),
   /** Largest model upload in bytes. */
@@ -28,7 +28,11 @@ export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
 
 /** Parses the environment; throws `ValidationError` naming every bad variable. */
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
-  const r = RegistryConfigSchema.safeParse(env);
+  const r = RegistryConfigSchema.safeParse({
+    ...env,
+    NASUNET_HOST: env.NASUNET_HOST ?? env.REGISTRY_HOST,
+    NASUNET_PORT: env.NASUNET_PORT ?? env.REGISTRY_PORT,
+  });
   if (!r.success) {
     throw new ValidationError(
       'invalid registry configuration: ' +

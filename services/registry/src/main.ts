@@ -13,5 +13,5 @@ const { app } = await createRegistryApp(config);
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 await app.listen();
 logger.log(
-  `ModelRegistryService listening on ${config.REGISTRY_HOST}:${config.REGISTRY_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`,
+  `ModelRegistryService listening on ${config.NASUNET_HOST}:${config.NASUNET_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`,
 );

@@ -10,7 +10,7 @@ import { RegistryModule } from './registry.module.js';
 export const registryGrpcOptions = (config: RegistryConfig, health: ServiceHealth): GrpcOptions =>
   grpcServerOptions({
     services: ['registry'],
-    url: `${config.REGISTRY_HOST}:${config.REGISTRY_PORT}`,
+    url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     health,
     maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES,
   });

@@ -71,8 +71,8 @@ before(async () => {
   const port = await findFreePort();
   address = `127.0.0.1:${port}`;
   const config = RegistryConfigSchema.parse({
-    REGISTRY_HOST: '127.0.0.1',
-    REGISTRY_PORT: String(port),
+    NASUNET_HOST: '127.0.0.1',
+    NASUNET_PORT: String(port),
     NASUNET_DATA_DIR: dataDir,
     REGISTRY_MAX_MODEL_BYTES: String(MAX_MODEL_BYTES),
   });

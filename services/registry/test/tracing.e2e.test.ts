@@ -52,8 +52,8 @@ test('client and server spans share one trace id across processes', { timeout: 1
   const server = run(join(distRoot, 'services/registry/src/main.js'), [], {
     ...otel,
     OTEL_SERVICE_NAME: 'registry',
-    REGISTRY_HOST: '127.0.0.1',
-    REGISTRY_PORT: String(port),
+    NASUNET_HOST: '127.0.0.1',
+    NASUNET_PORT: String(port),
     NASUNET_DATA_DIR: dataDir,
   });
   try {
