@@ -425,3 +425,24 @@ test('bad input: exact status codes and nothing stored changed', async () => {
   }
   assert.equal(await snapshot(), before, 'nothing stored changed');
 });
+
+test('a search can be cancelled once; watchers see it end as CANCELLED', async () => {
+  const started = await call<StartSearchResponse__Output>(search, 'startSearch', {
+    dataset: { name: dataset.name },
+    searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+    budget: { maxEpochs: 50 },
+    seed: 2,
+    genotypeName: 'cancelled-genotype',
+    hyperParameters: { batchSize: 2, imageSize: SIZE },
+  });
+  const jobId = started.job!.jobId;
+  const watching = collect<WatchSearchResponse__Output>(search.watchSearch({ jobId }, { deadline: Date.now() + 120_000 }));
+  const cancelled = await call<{ job: { state: string } }>(search, 'cancelSearch', { jobId });
+  assert.equal(cancelled.job.state, 'JOB_STATE_CANCELLED');
+  const events = await watching;
+  assert.equal(events.at(-1)!.state?.state, 'JOB_STATE_CANCELLED');
+  assert.equal(await statusOf(call(search, 'cancelSearch', { jobId })), status.FAILED_PRECONDITION);
+  assert.equal(await statusOf(call(search, 'getSearch', { jobId: 'search-unknown' })), status.NOT_FOUND);
+  const genotypes = await call<{ genotypes: Array<{ name: string }> }>(registry, 'listGenotypes', { name: 'cancelled-genotype' });
+  assert.equal(genotypes.genotypes.length, 0, 'a cancelled search registers nothing');
+});
