@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Subject } from 'rxjs';
-import { ResourceLimitError } from '../../core/src/index.js';
+import { CancelledError, ResourceLimitError } from '../../core/src/index.js';
 import { collectChunks, observableToAsyncIterable, splitChunks } from './chunks.js';
 
 test('splitChunks covers the bytes in order with chunks of at most N bytes', () => {
@@ -40,4 +40,21 @@ test('observableToAsyncIterable buffers values emitted before reading', async ()
   const got: number[] = [];
   for await (const v of it) got.push(v);
   assert.deepEqual(got, [1, 2]);
+});
+
+test('a request stream that ends because the call was cancelled throws CancelledError', async () => {
+  const s = new Subject<number>();
+  const call = { cancelled: false };
+  const it = observableToAsyncIterable(s, call);
+  s.next(1);
+  call.cancelled = true;
+  s.complete();
+  const got: number[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const v of it) got.push(v);
+    })(),
+    CancelledError,
+  );
+  assert.deepEqual(got, [1]);
 });

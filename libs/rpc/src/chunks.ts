@@ -1,6 +1,6 @@
 /** Helpers for payloads that travel as streams of chunks. */
 import { Observable } from 'rxjs';
-import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import { CancelledError, ResourceLimitError, ValidationError } from '../../core/src/index.js';
 import { DEFAULT_CHUNK_BYTES } from './options.js';
 
 /**
@@ -51,8 +51,16 @@ export async function collectChunks(
  * Adapts an Observable (what Nest hands a `@GrpcStreamMethod` handler) to an async
  * iterable. Subscribes at once (not on first read) and buffers values until they are
  * read; breaking out of the loop unsubscribes. Can be iterated once.
+ *
+ * Nest completes a request stream the same way whether the client finished it or
+ * cancelled the call (or its deadline passed). Pass the handler's `call` so that a
+ * cancelled stream ends in `CancelledError` instead of looking complete: otherwise a
+ * truncated upload would be taken for a whole one.
  */
-export function observableToAsyncIterable<T>(source: Observable<T>): AsyncIterable<T> {
+export function observableToAsyncIterable<T>(
+  source: Observable<T>,
+  call?: { readonly cancelled: boolean },
+): AsyncIterable<T> {
   const buffer: T[] = [];
   let done = false;
   let failure: { error: unknown } | undefined;
@@ -81,6 +89,8 @@ export function observableToAsyncIterable<T>(source: Observable<T>): AsyncIterab
       for (;;) {
         if (buffer.length > 0) return { value: buffer.shift() as T, done: false };
         if (failure) throw failure.error;
+        if (done && call?.cancelled)
+          throw new CancelledError('the client cancelled the call or its deadline passed');
         if (done) return { value: undefined, done: true };
         await new Promise<void>((resolve) => (wake = resolve));
       }
@@ -103,14 +113,17 @@ export function observableToAsyncIterable<T>(source: Observable<T>): AsyncIterab
  * Nest (12.x) completes the request stream only after the handler's return value is
  * available; a handler that is `async` and awaits the end of the stream therefore waits
  * forever. Return this Observable from a plain (non-async) method instead:
- * `upload(m: Observable<Req>): Observable<Res> { return fromClientStream(m, (it) => svc.upload(it)); }`
+ * `upload(m: Observable<Req>, _md: Metadata, call: ServerDuplexStream<Req, Res>): Observable<Res> { return fromClientStream(m, (it) => svc.upload(it), call); }`
+ * @param call the handler's third argument: a cancelled call then fails with `CancelledError`
+ *   (see {@link observableToAsyncIterable}).
  */
 export function fromClientStream<T, R>(
   messages: Observable<T>,
   consume: (requests: AsyncIterable<T>) => Promise<R>,
+  call?: { readonly cancelled: boolean },
 ): Observable<R> {
   return new Observable<R>((subscriber) => {
-    const requests = observableToAsyncIterable(messages);
+    const requests = observableToAsyncIterable(messages, call);
     consume(requests).then(
       (result) => {
         subscriber.next(result);
@@ -168,9 +181,10 @@ export async function headAndRest<T>(
 export function fromBidiStream<T, R>(
   messages: Observable<T>,
   respond: (requests: AsyncIterable<T>) => AsyncIterable<R>,
+  call?: { readonly cancelled: boolean },
 ): Observable<R> {
   return new Observable<R>((subscriber) => {
-    const requests = observableToAsyncIterable(messages);
+    const requests = observableToAsyncIterable(messages, call);
     const inner = asyncIterableToObservable(respond(requests)).subscribe(subscriber);
     return () => {
       inner.unsubscribe();

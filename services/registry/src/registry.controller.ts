@@ -5,6 +5,7 @@
  */
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
 import type { Observable } from 'rxjs';
 import { ValidationError } from '../../../libs/core/src/index.js';
 import {
@@ -73,17 +74,25 @@ export class RegistryController {
   constructor(@Inject(ModelRegistry) private readonly registry: ModelRegistry) {}
 
   @GrpcStreamMethod(SERVICE, 'RegisterDataset')
-  registerDataset(messages: Observable<RegisterDatasetRequest__Output>): Observable<RegisterDatasetResponse> {
-    return fromClientStream(messages, async (requests) => {
-      const { head, rest } = await headAndRest(requests);
-      if (head?.part !== 'metadata')
-        throw new ValidationError('the first RegisterDataset message must carry metadata');
-      return {
-        dataset: map.fromDataset(
-          await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest)),
-        ),
-      };
-    });
+  registerDataset(
+    messages: Observable<RegisterDatasetRequest__Output>,
+    _metadata: Metadata,
+    call: { readonly cancelled: boolean },
+  ): Observable<RegisterDatasetResponse> {
+    return fromClientStream(
+      messages,
+      async (requests) => {
+        const { head, rest } = await headAndRest(requests);
+        if (head?.part !== 'metadata')
+          throw new ValidationError('the first RegisterDataset message must carry metadata');
+        return {
+          dataset: map.fromDataset(
+            await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest)),
+          ),
+        };
+      },
+      call,
+    );
   }
 
   @GrpcMethod(SERVICE, 'RegisterDatasetUri')
@@ -154,17 +163,25 @@ export class RegistryController {
   }
 
   @GrpcStreamMethod(SERVICE, 'UploadModel')
-  uploadModel(messages: Observable<UploadModelRequest__Output>): Observable<UploadModelResponse> {
-    return fromClientStream(messages, async (requests) => {
-      const { head, rest } = await headAndRest(requests);
-      if (head?.part !== 'metadata')
-        throw new ValidationError('the first UploadModel message must carry metadata');
-      return {
-        model: map.fromModel(
-          await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest)),
-        ),
-      };
-    });
+  uploadModel(
+    messages: Observable<UploadModelRequest__Output>,
+    _metadata: Metadata,
+    call: { readonly cancelled: boolean },
+  ): Observable<UploadModelResponse> {
+    return fromClientStream(
+      messages,
+      async (requests) => {
+        const { head, rest } = await headAndRest(requests);
+        if (head?.part !== 'metadata')
+          throw new ValidationError('the first UploadModel message must carry metadata');
+        return {
+          model: map.fromModel(
+            await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest)),
+          ),
+        };
+      },
+      call,
+    );
   }
 
   @GrpcMethod(SERVICE, 'DownloadModel')

@@ -23,6 +23,8 @@ import {
   type CreateGenotypeResponse__Output,
   type DownloadDatasetResponse__Output,
   type DownloadModelResponse__Output,
+  type GetGenotypeRequest,
+  type GetGenotypeResponse__Output,
   type GetModelRequest,
   type GetModelResponse__Output,
   type ListModelsRequest,
@@ -172,6 +174,14 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
     alphaHistoryJson: '[{"epoch":1}]',
   });
   assert.equal(g.genotype?.version, 1);
+  const back = await unary<GetGenotypeRequest, GetGenotypeResponse__Output>(client.getGenotype.bind(client), {
+    genotype: { name: 'cells', version: 0 },
+  });
+  assert.deepEqual(JSON.parse(back.genotype!.genotypeJson), GENOTYPE);
+  assert.deepEqual(
+    [back.genotype!.version, back.genotype!.alphaHistoryJson, back.genotype!.lineage!.searchJobId],
+    [1, '[{"epoch":1}]', 'search-1'],
+  );
   const weights = bytesOf(150_000, 1);
   const meta: ModelMetadata = {
     name: 'prostate',
