@@ -29,6 +29,7 @@ import {
   type StartTrainingResponse__Output,
   type SegmentVolumeResponse__Output,
 } from '../libs/rpc/src/index.js';
+import { startOtlpJsonReceiver, type OtlpReceiver } from '../libs/telemetry/src/index.js';
 import { call, collect, newTrace, registerDataset, statusOf } from './support/grpc.js';
 import { Suite } from './support/suite.js';
 import { foregroundDice, syntheticFiles, type SyntheticCase } from './support/synthetic.js';
@@ -43,12 +44,19 @@ let training: TrainingServiceClient;
 let segmentation: SegmentationServiceClient;
 let dataset: Dataset__Output;
 let cases: SyntheticCase[];
+let receiver: OtlpReceiver | undefined;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-'));
+  // The job and inference services write spans to a file; the registry (libs/telemetry with
+  // gRPC instrumentation) exports OTLP/HTTP JSON to an in-process receiver.
+  receiver = await startOtlpJsonReceiver();
   suite = new Suite(dataDir, {
     NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS),
     NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
   });
   await suite.start(['registry', 'search', 'training', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
@@ -72,6 +80,7 @@ before(async () => {
 after(async () => {
   for (const c of [registry, search, training, segmentation]) c?.close();
   await suite?.stopAll();
+  await receiver?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -93,11 +102,18 @@ interface SpanLine {
 
 function spans(): SpanLine[] {
   const file = join(dataDir, 'spans.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as SpanLine);
+  const fromFile = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as SpanLine)
+    : [];
+  const received = (receiver?.spans ?? []).map((s) => ({
+    service: s.serviceName,
+    name: s.name,
+    traceId: s.traceId,
+  }));
+  return [...fromFile, ...received];
 }
 
 const traces = { search: newTrace(), training: newTrace(), segment: newTrace() };
@@ -243,7 +259,11 @@ test('search -> train -> register -> alias -> segment through gRPC', async () =>
   );
 });
 
-test('the spans of one flow share its trace id across processes', () => {
+test('the spans of one flow share its trace id across processes', { timeout: 60_000 }, async () => {
+  // The registry exports in batches: wait until its spans of both flows arrived.
+  const registryHas = (traceId: string) =>
+    (receiver?.spans ?? []).some((s) => s.serviceName === 'nasunet-registry' && s.traceId === traceId);
+  await receiver!.waitFor(() => registryHas(traces.search.traceId) && registryHas(traces.segment.traceId));
   const all = spans();
   const of = (traceId: string) => all.filter((s) => s.traceId === traceId);
   const searchTrace = of(traces.search.traceId);
@@ -436,13 +456,17 @@ test('a search can be cancelled once; watchers see it end as CANCELLED', async (
     hyperParameters: { batchSize: 2, imageSize: SIZE },
   });
   const jobId = started.job!.jobId;
-  const watching = collect<WatchSearchResponse__Output>(search.watchSearch({ jobId }, { deadline: Date.now() + 120_000 }));
+  const watching = collect<WatchSearchResponse__Output>(
+    search.watchSearch({ jobId }, { deadline: Date.now() + 120_000 }),
+  );
   const cancelled = await call<{ job: { state: string } }>(search, 'cancelSearch', { jobId });
   assert.equal(cancelled.job.state, 'JOB_STATE_CANCELLED');
   const events = await watching;
   assert.equal(events.at(-1)!.state?.state, 'JOB_STATE_CANCELLED');
   assert.equal(await statusOf(call(search, 'cancelSearch', { jobId })), status.FAILED_PRECONDITION);
   assert.equal(await statusOf(call(search, 'getSearch', { jobId: 'search-unknown' })), status.NOT_FOUND);
-  const genotypes = await call<{ genotypes: Array<{ name: string }> }>(registry, 'listGenotypes', { name: 'cancelled-genotype' });
+  const genotypes = await call<{ genotypes: Array<{ name: string }> }>(registry, 'listGenotypes', {
+    name: 'cancelled-genotype',
+  });
   assert.equal(genotypes.genotypes.length, 0, 'a cancelled search registers nothing');
 });
