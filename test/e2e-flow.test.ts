@@ -118,7 +118,7 @@ function spans(): SpanLine[] {
 
 const traces = { search: newTrace(), training: newTrace(), segment: newTrace() };
 
-test('search -> train -> register -> alias -> segment through gRPC', async () => {
+test('search -> train -> register -> alias -> segment through gRPC', { timeout: 480_000 }, async () => {
   const started = await call<StartSearchResponse__Output>(
     search,
     'startSearch',
@@ -306,7 +306,7 @@ test('the spans of one flow share its trace id across processes', { timeout: 60_
   assert.equal(searchTrace.filter((s) => s.service === 'nasunet-inference').length, 0);
 });
 
-test('bad input: exact status codes and nothing stored changed', async () => {
+test('bad input: exact status codes and nothing stored changed', { timeout: 120_000 }, async () => {
   const snapshot = async () =>
     JSON.stringify([
       await call(registry, 'listDatasets', {}),
@@ -446,7 +446,7 @@ test('bad input: exact status codes and nothing stored changed', async () => {
   assert.equal(await snapshot(), before, 'nothing stored changed');
 });
 
-test('a search can be cancelled once; watchers see it end as CANCELLED', async () => {
+test('a search can be cancelled once; watchers see it end as CANCELLED', { timeout: 120_000 }, async () => {
   const started = await call<StartSearchResponse__Output>(search, 'startSearch', {
     dataset: { name: dataset.name },
     searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
