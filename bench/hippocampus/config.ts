@@ -96,7 +96,7 @@ export function defaultConfig(dataDir: string): BenchConfig {
       channels: 16,
       batchSize: 8,
       epochs: 3,
-      slices: 1200,
+      slices: 2000,
       foregroundFraction: 0.75,
       valSlices: 192,
       seed: 7,
