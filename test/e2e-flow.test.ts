@@ -28,6 +28,8 @@ import {
   type StartSearchResponse__Output,
   type StartTrainingResponse__Output,
   type SegmentVolumeResponse__Output,
+  type DownloadModelResponse__Output,
+  type UploadModelResponse__Output,
 } from '../libs/rpc/src/index.js';
 import { startOtlpJsonReceiver, type OtlpReceiver } from '../libs/telemetry/src/index.js';
 import { call, collect, newTrace, registerDataset, statusOf } from './support/grpc.js';
@@ -257,6 +259,39 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
     summary.classVolumes[0]!.volumeMm3,
     Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2,
   );
+
+  // Version 2 (same artifacts, uploaded again); moving the alias makes inference reload.
+  const parts = await collect<DownloadModelResponse__Output>(
+    registry.downloadModel({ model: { name: 'e2e-model', version: 1 } }, { deadline: Date.now() + 60_000 }),
+  );
+  const v1 = parts[0]!.model!;
+  const v2 = await new Promise<UploadModelResponse__Output>((resolve, reject) => {
+    const up = registry.uploadModel({ deadline: Date.now() + 60_000 }, (err, res) =>
+      err ? reject(err) : resolve(res!),
+    );
+    up.write({
+      metadata: {
+        name: 'e2e-model',
+        architecture: v1.architecture,
+        genotype: v1.genotype,
+        configJson: v1.configJson,
+        metricsJson: v1.metricsJson,
+        lineage: v1.lineage,
+        classNames: v1.classNames,
+      },
+    });
+    for (const p of parts.slice(1)) up.write({ chunk: p.chunk });
+    up.end();
+  });
+  assert.equal(v2.model!.version, 2);
+  await call(registry, 'setAlias', { name: 'e2e-model', alias: 'production', version: 2 });
+  const seg2 = await call<SegmentResponse__Output>(segmentation, 'segment', {
+    model: { name: 'e2e-model', alias: 'production' },
+    raw: rawImage(c),
+  });
+  assert.equal(seg2.model!.version, 2, 'the moved alias is followed');
+  assert.equal(seg2.model!.alias, 'production');
+  assert.deepEqual(new Uint8Array(seg2.mask!.data), mask, 'same weights, same mask');
 });
 
 test('the spans of one flow share its trace id across processes', { timeout: 60_000 }, async () => {
