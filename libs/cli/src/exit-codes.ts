@@ -29,11 +29,13 @@ export const EXIT = {
 /** The `--help` epilog listing the exit codes. */
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
-  1    unexpected internal error (a bug, or a compute backend that failed)
+  1    unexpected internal error (a bug, a compute backend that failed, an unreachable server or a failed server job)
   2    usage error or invalid input value (bad option, genotype, shape, preset)
-  3    data error: a missing, unreadable, corrupt or inconsistent file (the message names it)
+  3    data error: a missing, unreadable, corrupt or inconsistent file (the message names it),
+       or on a server an unknown model, alias, version or dataset
   4    resource limit: the configuration needs more memory than allowed
-  130  cancelled by SIGINT (Ctrl-C) after writing a checkpoint; continue with --resume`;
+  130  cancelled by SIGINT (Ctrl-C) after writing a checkpoint; continue with --resume
+       (on a server the job is cancelled there)`;
 
 /** Exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {

@@ -2,7 +2,7 @@
  * libs/cli public API: the command tree, the Runner seam (for a future gRPC-backed
  * runner) and its in-process implementation.
  */
-export { buildProgram, main, type CliIo, type RunnerFactory } from './main.js';
+export { buildProgram, main, type CliIo, type RunnerFactory } from './program.js';
 export { LocalRunner } from './local-runner.js';
 export type {
   Runner,
@@ -20,3 +20,7 @@ export type {
 export { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 export { prepareData, toSliceSet, sliceSpacing, type DataRequest, type PreparedData } from './dataset-prep.js';
 export { runDemo, DEMO, type DemoOptions, type DemoResult } from './demo.js';
+export { GrpcRunner, parseAddress, parseModelRef, serverAddresses, type GrpcRunnerOptions, type ServerAddresses } from './grpc-runner.js';
+export { runGrpcDemo, GRPC_DEMO, type GrpcDemoOptions, type GrpcDemoResult } from './demo-grpc.js';
+export { ensureDataset, datasetName, syntheticAsFiles, type DatasetFiles } from './grpc-dataset.js';
+export { SERVER_HELP, type RunnerOptions } from './program.js';

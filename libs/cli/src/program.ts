@@ -1,26 +1,128 @@
-#!/usr/bin/env node
 /**
- * `nasunet`: search, train, evaluate and segment from the command line.
+ * The `nasunet` command tree: search, train, evaluate, segment and demo, in this process
+ * or, with `--server`, on the services over gRPC.
  * Run `nasunet --help` or `nasunet <command> --help` for every option and its default.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
 import { runDemo } from './demo.js';
+import { runGrpcDemo } from './demo-grpc.js';
+import { GrpcRunner, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
 import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption } from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
 
-/** Creates the runner for a command. Today always local; a `--server` runner plugs in here. */
-export type RunnerFactory = (opts: { backend: BackendName }) => Runner;
+/** What a command tells the runner factory. */
+export interface RunnerOptions {
+  backend: BackendName;
+  /** Service addresses when a server option was given; absent = run in this process. */
+  addresses?: ServerAddresses;
+  /** Upload dataset folders instead of registering their file:// URI (server only). */
+  upload?: boolean;
+  /** Names of the registered genotype and model (server only). */
+  genotypeName?: string;
+  modelName?: string;
+}
 
-const defaultRunnerFactory: RunnerFactory = (o) => new LocalRunner(o.backend);
+/** Creates the runner for a command: local, or gRPC when addresses are given. */
+export type RunnerFactory = (opts: RunnerOptions) => Runner;
+
+const defaultRunnerFactory: RunnerFactory = (o) =>
+  o.addresses
+    ? new GrpcRunner(o.addresses, {
+        ...(o.upload !== undefined ? { upload: o.upload } : {}),
+        ...(o.genotypeName !== undefined ? { genotypeName: o.genotypeName } : {}),
+        ...(o.modelName !== undefined ? { modelName: o.modelName } : {}),
+      })
+    : new LocalRunner(o.backend);
+
+/** Help text of the server options, shown after each command's options. */
+export const SERVER_HELP = `Running on the services (gRPC):
+  Without a server option everything runs in this process. With --server <host:port>
+  (one address that reaches all four services, e.g. an ingress) or per-service options
+  (--registry-server, --search-server, --training-server, --inference-server; a service
+  without one defaults to 127.0.0.1 at the port of 'npm start': registry 50051,
+  search 50052, training 50053, inference 50054) the command runs on the services:
+  the dataset is registered in the registry (a --data folder by its file:// URI, which
+  every service must be able to read, or uploaded with --upload; --synthetic is always
+  uploaded), search and training run as server jobs whose progress streams here, and
+  Ctrl-C cancels the job on the server. --model then names a registered model:
+  name (latest version), name@alias or name:version.`;
+
+const SERVER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Parses a registry name option. */
+function nameOption(v: string): string {
+  if (!SERVER_NAME.test(v))
+    throw new InvalidArgumentError(`expected a name of lower-case letters, digits, . _ - (max 64), got '${v}'`);
+  return v;
+}
+
+/** Adds --server and the per-service address options. */
+function addServerOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <host:port>', 'run on the services at this address (all four behind one address)')
+    .option('--registry-server <host:port>', 'address of the registry service (default port 50051)')
+    .option('--search-server <host:port>', 'address of the search service (default port 50052)')
+    .option('--training-server <host:port>', 'address of the training service (default port 50053)')
+    .option('--inference-server <host:port>', 'address of the segmentation service (default port 50054)')
+    .addHelpText('after', `\n${SERVER_HELP}`);
+}
+
+/** The service addresses from the options, or undefined when none was given. */
+function addressesOf(o: Record<string, unknown>): ServerAddresses | undefined {
+  const keys = ['server', 'registryServer', 'searchServer', 'trainingServer', 'inferenceServer'];
+  if (!keys.some((k) => o[k] !== undefined)) return undefined;
+  const str = (k: string): string | undefined => o[k] as string | undefined;
+  const given: Parameters<typeof serverAddresses>[0] = {};
+  const map: Array<[keyof typeof given, string]> = [
+    ['server', 'server'],
+    ['registry', 'registryServer'],
+    ['search', 'searchServer'],
+    ['training', 'trainingServer'],
+    ['inference', 'inferenceServer'],
+  ];
+  for (const [to, from] of map) {
+    const v = str(from);
+    if (v !== undefined) given[to] = v;
+  }
+  return serverAddresses(given);
+}
+
+/** Runner options of a command's parsed options. */
+function runnerOptions(o: Record<string, unknown>): RunnerOptions {
+  const addresses = addressesOf(o);
+  return {
+    backend: o['backend'] as BackendName,
+    ...(addresses ? { addresses } : {}),
+    ...(o['upload'] !== undefined ? { upload: Boolean(o['upload']) } : {}),
+    ...(o['genotypeName'] !== undefined ? { genotypeName: o['genotypeName'] as string } : {}),
+    ...(o['modelName'] !== undefined ? { modelName: o['modelName'] as string } : {}),
+  };
+}
+
+/** Runs `fn` with the command's runner and closes it (gRPC channels) afterwards. */
+async function withRunner<T>(
+  make: RunnerFactory,
+  o: Record<string, unknown>,
+  fn: (r: Runner) => Promise<T>,
+): Promise<T> {
+  const runner = make(runnerOptions(o));
+  try {
+    return await fn(runner);
+  } finally {
+    (runner as Partial<{ close(): void }>).close?.();
+  }
+}
+
+/** A figure with 4 decimals, or '-' when the run did not report it. */
+const fmt4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '-');
 
 function addCommonOptions(cmd: Command): Command {
   return cmd
@@ -93,6 +195,13 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
   };
 }
 
+/** The --model value: as given, or the default of the mode (local folder or registered name). */
+function modelOf(o: Record<string, unknown>): string {
+  const m = o['model'] as string | undefined;
+  if (m !== undefined) return m;
+  return addressesOf(o) ? 'cli-model' : join('nasunet-run', 'model');
+}
+
 /** What a command needs from the process: output streams and a cancellation signal. */
 export interface CliIo {
   out: (s: string) => void;
@@ -107,7 +216,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP}\n\nQuick start: nasunet demo   (search -> train -> evaluate -> segment on the synthetic set)`,
+      `\n${EXIT_CODES_HELP}\n\n${SERVER_HELP}\n\nQuick start: nasunet demo   (search -> train -> register -> segment on the synthetic set, through locally started services)\n             nasunet demo --local   (the same in this process)`,
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -125,7 +234,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'search a NAS-Unet cell genotype (DARTS, first-order bilevel) on a dataset; writes genotype.json, plots and a resumable checkpoint into --out',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addCommonOptions(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 })))
+  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 }))))
+    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
+    .option('--genotype-name <name>', 'with a server: registry name of the found genotype', nameOption, 'cli-genotype')
     .option('--warmup-steps <n>', 'steps before the first architecture (alpha) update', intOption(0), 0)
     .option(
       '--patience <n>',
@@ -141,7 +252,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
-        const r = await makeRunner({ backend: o['backend'] as BackendName }).search(
+        const r = await withRunner(makeRunner, o, (runner) => runner.search(
           {
             ...loopRequest(o),
             warmupSteps: o['warmupSteps'] as number,
@@ -149,12 +260,14 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
             ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
           },
           { onEvent: rep.onEvent, signal: io.signal },
-        );
+        ));
         print(
           o,
-          `search finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps: val loss ${r.valLoss.toFixed(4)}` +
+          `search finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps: val loss ${fmt4(r.valLoss)}` +
             (r.initialValLoss !== null ? ` (from ${r.initialValLoss.toFixed(4)})` : '') +
-            `, val Dice ${r.valDice.toFixed(4)}\ngenotype: ${r.genotypeFile}\n${JSON.stringify(r.genotype)}\nfiles: ${r.files.join(', ')}\n`,
+            `, val Dice ${fmt4(r.valDice)}\ngenotype: ${r.genotypeFile}` +
+            (r.genotypeRef ? ` (registered as ${r.genotypeRef.name} version ${r.genotypeRef.version})` : '') +
+            `\n${JSON.stringify(r.genotype)}\nfiles: ${r.files.join(', ')}\n`,
           { command: 'search', ...r },
         );
       } finally {
@@ -168,7 +281,15 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addCommonOptions(addDataOptions(addLoopOptions(train, { epochs: 20, batch: 4 })))
+  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(train, { epochs: 20, batch: 4 }))))
+    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
+    .option('--model-name <name>', 'with a server: registry name of the trained model', nameOption, 'cli-model')
+    .option(
+      '--genotype-name <name>',
+      'with a server: registry name under which the --genotype is registered',
+      nameOption,
+      'cli-genotype',
+    )
     .addOption(
       new Option('--arch <key>', 'architecture to train').choices(['nasunet', 'unet']).default('nasunet'),
     )
@@ -197,16 +318,19 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         }
         const genotype =
           arch === 'nasunet' && genotypeRef !== undefined ? loadGenotype(genotypeRef) : undefined;
-        const r = await makeRunner({ backend: o['backend'] as BackendName }).train(
-          { ...loopRequest(o), arch, lr: o['lr'] as number, ...(genotype ? { genotype } : {}) },
-          { onEvent: rep.onEvent, signal: io.signal },
+        const r = await withRunner(makeRunner, o, (runner) =>
+          runner.train(
+            { ...loopRequest(o), arch, lr: o['lr'] as number, ...(genotype ? { genotype } : {}) },
+            { onEvent: rep.onEvent, signal: io.signal },
+          ),
         );
         print(
           o,
-          `training finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps; ${r.parameterCount} parameters\n` +
-            `best val Dice ${r.bestValDice.toFixed(4)} (epoch ${r.bestEpoch + 1})` +
+          `training finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps` +
+            (Number.isFinite(r.parameterCount) ? `; ${r.parameterCount} parameters` : '') +
+            `\nbest val Dice ${fmt4(r.bestValDice)} (epoch ${r.bestEpoch + 1})` +
             (r.initialValDice !== null ? `, untrained ${r.initialValDice.toFixed(4)}` : '') +
-            `\nmodel: ${r.modelDir}\nfiles: ${r.files.join(', ')}\n`,
+            `\nmodel: ${r.modelDir}${r.model ? ' (registered)' : ''}\nfiles: ${r.files.join(', ')}\n`,
           { command: 'train', ...r },
         );
       } finally {
@@ -220,11 +344,11 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'evaluate a trained model bundle: per-case, per-class Dice, IoU and HD95 (3D per case for volumes); writes report.json and report.txt',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addCommonOptions(addDataOptions(evaluateCmd))
+  addServerOptions(addCommonOptions(addDataOptions(evaluateCmd)))
+    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
     .option(
-      '--model <dir>',
-      'model bundle directory (manifest.json + weights.bin)',
-      join('nasunet-run', 'model'),
+      '--model <dir|ref>',
+      `model bundle directory (manifest.json + weights.bin) [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
     )
     .addOption(
       new Option(
@@ -237,9 +361,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
     .action(async (o: Record<string, unknown>) => {
-      const r = await makeRunner({ backend: o['backend'] as BackendName }).evaluate(
+      const r = await withRunner(makeRunner, o, (runner) => runner.evaluate(
         {
-          modelDir: o['model'] as string,
+          modelDir: modelOf(o),
           data: dataRequest(o),
           split: o['split'] as 'test' | 'val' | 'all',
           seed: o['seed'] as number,
@@ -247,7 +371,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           hd95: o['hd95'] !== false,
         },
         { signal: io.signal },
-      );
+      ));
       const { readFileSync } = await import('node:fs');
       print(o, readFileSync(r.textPath, 'utf8') + `\nreport: ${r.jsonPath}, ${r.textPath}\n`, {
         command: 'evaluate',
@@ -265,14 +389,19 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes the mask (PNG with class codes, or .nii.gz) and an overlay PNG',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addCommonOptions(segmentCmd)
+  addServerOptions(addCommonOptions(segmentCmd))
     .requiredOption('--input <file>', 'image (.png, .tif, .tiff, .gif) or volume (.nii, .nii.gz)')
-    .option('--model <dir>', 'model bundle directory', join('nasunet-run', 'model'))
+    .option(
+      '--model <dir|ref>',
+      `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
+    )
     .option('--out <dir>', 'output directory', 'nasunet-run')
     .action(async (o: Record<string, unknown>) => {
-      const r = await makeRunner({ backend: o['backend'] as BackendName }).segment(
-        { modelDir: o['model'] as string, input: o['input'] as string, outDir: o['out'] as string },
-        { signal: io.signal },
+      const r = await withRunner(makeRunner, o, (runner) =>
+        runner.segment(
+          { modelDir: modelOf(o), input: o['input'] as string, outDir: o['out'] as string },
+          { signal: io.signal },
+        ),
       );
       print(
         o,
@@ -284,21 +413,42 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
   const demo = program
     .command('demo')
     .description(
-      'search -> train -> evaluate -> segment on the built-in synthetic set (a few minutes on 2 CPU cores); prints the test Dice',
+      'search -> train -> register -> alias production -> evaluate -> segment on the built-in synthetic set, through the gRPC services (started locally on free ports unless a server option names running ones); --local runs it all in this process. A few minutes on 2 CPU cores; prints the genotype, the model version and the test Dice',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addCommonOptions(demo)
-    .option('--out <dir>', 'run directory', 'nasunet-demo')
+  addServerOptions(addCommonOptions(demo))
+    .option('--local', 'run in this process instead of through the services', false)
+    .option('--out <dir>', 'output directory [runs/demo; nasunet-demo with --local]')
+    .option('--search-epochs <n>', 'search epochs (through the services)', intOption(1))
+    .option('--train-epochs <n>', 'training epochs (through the services)', intOption(1))
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
+      const log = (s: string): void => (o['json'] ? undefined : io.out(s));
       try {
-        await runDemo(makeRunner({ backend: o['backend'] as BackendName }), {
-          outDir: o['out'] as string,
+        const addresses = addressesOf(o);
+        if (o['local']) {
+          if (addresses) throw new ValidationError('give either --local or a server option, not both');
+          await runDemo(makeRunner({ backend: o['backend'] as BackendName }), {
+            outDir: (o['out'] as string | undefined) ?? 'nasunet-demo',
+            seed: o['seed'] as number,
+            onEvent: rep.onEvent,
+            signal: io.signal,
+            log,
+          });
+          return;
+        }
+        const r = await runGrpcDemo({
+          outDir: (o['out'] as string | undefined) ?? join('runs', 'demo'),
           seed: o['seed'] as number,
+          ...(addresses ? { addresses } : {}),
+          backend: o['backend'] as string,
+          ...(o['searchEpochs'] !== undefined ? { searchEpochs: o['searchEpochs'] as number } : {}),
+          ...(o['trainEpochs'] !== undefined ? { trainEpochs: o['trainEpochs'] as number } : {}),
           onEvent: rep.onEvent,
           signal: io.signal,
-          log: (s) => (o['json'] ? undefined : io.out(s)),
+          log,
         });
+        if (o['json']) io.out(JSON.stringify({ type: 'result', command: 'demo', ...r }) + '\n');
       } finally {
         rep.stop();
       }
@@ -312,7 +462,7 @@ export async function main(argv: string[]): Promise<number> {
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.CANCELLED);
     process.stderr.write(
-      '\ninterrupted: stopping after the current step and writing a checkpoint (Ctrl-C again to quit at once)\n',
+      '\ninterrupted: stopping after the current step and writing a checkpoint (on a server: cancelling the job there); Ctrl-C again to quit at once\n',
     );
     controller.abort();
   };
@@ -340,20 +490,4 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-const isEntry = ((): boolean => {
-  try {
-    return (
-      process.argv[1] !== undefined &&
-      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-})();
-if (isEntry) {
-  const code = await main(process.argv);
-  // Flush stdio before exiting with the code.
-  process.exitCode = code;
 }

@@ -1,7 +1,8 @@
 /**
  * The seam between the command line and where the work runs. `LocalRunner` runs
- * everything in this process through the libs; a gRPC-backed runner (given `--server`)
- * can implement the same interface later without touching the commands.
+ * everything in this process through the libs; `GrpcRunner` (given `--server`) runs it on
+ * the services, where a "model directory" is a registered model reference
+ * (`name`, `name@alias`, `name:version`).
  */
 import type { EngineEvent, EvaluationReport } from '../../engine/src/index.js';
 import type { Genotype } from '../../nas/src/index.js';
@@ -58,6 +59,9 @@ export interface SearchSummary {
   reason: string;
   /** Files written (plots, results). */
   files: string[];
+  /** Through a server: the registered genotype version and the search job's id. */
+  genotypeRef?: { name: string; version: number };
+  jobId?: string;
 }
 
 /** A training request. */
@@ -65,6 +69,8 @@ export interface TrainRequest extends LoopRequest {
   /** `nasunet` (needs `genotype`) or the `unet` baseline. */
   arch: 'nasunet' | 'unet';
   genotype?: Genotype;
+  /** Through a server: a registered genotype version to train (instead of `genotype`). */
+  genotypeRef?: { name: string; version: number };
   /** Initial learning rate of the cosine schedule. */
   lr: number;
 }
@@ -81,6 +87,9 @@ export interface TrainSummary {
   reason: string;
   parameterCount: number;
   files: string[];
+  /** Through a server: the registered model version and the training job's id. */
+  model?: { name: string; version: number };
+  jobId?: string;
 }
 
 /** An evaluation request. */

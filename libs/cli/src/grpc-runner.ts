@@ -1,0 +1,458 @@
+/**
+ * Runs the commands on the services of the suite over gRPC (`--server`): the dataset is
+ * registered in the registry, search and training run as jobs whose Watch events drive
+ * the same progress output as a local run, evaluation and segmentation are calls to the
+ * training and segmentation services. Ctrl-C cancels the job on the server.
+ *
+ * Models are named, not folders: `modelDir` of {@link EvaluateRequest} and
+ * {@link SegmentRequest} is a model reference `name`, `name@alias` or `name:version`
+ * (see {@link parseModelRef}); a training returns `name:version` there.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { NotFoundError, ValidationError } from '../../core/src/index.js';
+import {
+  encodePngGray,
+  extractSlice,
+  is2DImagePath,
+  isNiftiPath,
+  makeVolume,
+  readImage2D,
+  readNifti,
+  writeNifti,
+  type Volume,
+} from '../../data/src/index.js';
+import { buildReport, formatReport, writeFileAtomic, type CaseMetrics } from '../../engine/src/index.js';
+import { NASUNET_PRESETS, UNET_PRESETS, parseGenotype, type PresetName } from '../../nas/src/index.js';
+import {
+  createRegistryClient,
+  createSearchClient,
+  createSegmentationClient,
+  createTrainingClient,
+  splitChunks,
+  DEFAULT_CHUNK_BYTES,
+  type CreateGenotypeResponse__Output,
+  type EvaluateResponse__Output,
+  type GetGenotypeResponse__Output,
+  type ModelRef,
+  type ModelRegistryServiceClient,
+  type SearchServiceClient,
+  type SearchStateEvent__Output,
+  type SegmentationServiceClient,
+  type SegmentResponse__Output,
+  type SegmentVolumeResponse__Output,
+  type StartSearchResponse__Output,
+  type StartTrainingResponse__Output,
+  type TrainingServiceClient,
+  type TrainingStateEvent__Output,
+  type WatchSearchResponse__Output,
+  type WatchTrainingResponse__Output,
+} from '../../rpc/src/index.js';
+import { DEFAULT_PORTS, type ServiceName } from '../../launcher/src/index.js';
+import { callError, unaryCall } from './grpc-calls.js';
+import { ensureDataset } from './grpc-dataset.js';
+import { followJob } from './grpc-watch.js';
+import { renderOverlay } from './overlay.js';
+import type {
+  EvaluateRequest,
+  EvaluateSummary,
+  RunContext,
+  Runner,
+  SearchRequest,
+  SearchSummary,
+  SegmentRequest,
+  SegmentSummary,
+  TrainRequest,
+  TrainSummary,
+} from './runner.js';
+
+/** `host:port` of each service. */
+export type ServerAddresses = Record<ServiceName, string>;
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** Validates a `host:port` address given to option `field`. */
+export function parseAddress(value: string, field: string): string {
+  const m = HOST_PORT.exec(value.trim());
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535)
+    throw new ValidationError(`${field} ${value}: expected host:port (e.g. localhost:50052)`);
+  return value.trim();
+}
+
+/**
+ * The service addresses from the options: `server` (one ingress address for all four
+ * services) and per-service overrides; a service without either is on 127.0.0.1 at the
+ * default port of `npm start` (registry 50051, search 50052, training 50053, inference
+ * 50054).
+ */
+export function serverAddresses(o: {
+  server?: string;
+  registry?: string;
+  search?: string;
+  training?: string;
+  inference?: string;
+}): ServerAddresses {
+  const pick = (name: ServiceName, flag: string): string => {
+    const v = o[name];
+    if (v !== undefined) return parseAddress(v, flag);
+    if (o.server !== undefined) return parseAddress(o.server, '--server');
+    return `127.0.0.1:${DEFAULT_PORTS[name]}`;
+  };
+  return {
+    registry: pick('registry', '--registry-server'),
+    search: pick('search', '--search-server'),
+    training: pick('training', '--training-server'),
+    inference: pick('inference', '--inference-server'),
+  };
+}
+
+/**
+ * Parses a model reference: `name` (the latest version), `name@alias` or `name:version`.
+ * @throws ValidationError naming `field`.
+ */
+export function parseModelRef(ref: string, field = '--model'): ModelRef & { name: string } {
+  const m = /^([a-z0-9][a-z0-9._-]{0,63})(?:@([a-z0-9][a-z0-9._-]{0,63})|:(\d+))?$/.exec(ref);
+  if (!m)
+    throw new ValidationError(
+      `${field} ${ref}: with a server, give a registered model as name, name@alias or name:version (names: lower-case letters, digits, . _ -)`,
+    );
+  if (m[2] !== undefined) return { name: m[1]!, alias: m[2] };
+  if (m[3] !== undefined) {
+    const version = Number(m[3]);
+    if (version < 1) throw new ValidationError(`${field} ${ref}: versions start at 1`);
+    return { name: m[1]!, version };
+  }
+  return { name: m[1]! };
+}
+
+/** Names a runner gives to what it registers. */
+export interface GrpcRunnerOptions {
+  /** Upload local dataset folders instead of registering their `file://` URI. */
+  upload?: boolean;
+  /** Genotype name for searches (and for a genotype a training registers); default `cli-genotype`. */
+  genotypeName?: string;
+  /** Model name for trainings; default `cli-model`. */
+  modelName?: string;
+}
+
+/** The preset's search space name in the proto. */
+const PRESET_ENUM: Record<string, string> = {
+  tiny: 'SEARCH_SPACE_PRESET_TINY',
+  small: 'SEARCH_SPACE_PRESET_SMALL',
+  paper: 'SEARCH_SPACE_PRESET_PAPER',
+};
+
+/** Runs every command through the four services. Call {@link close} when done. */
+export class GrpcRunner implements Runner {
+  readonly registry: ModelRegistryServiceClient;
+  readonly search_: SearchServiceClient;
+  readonly training: TrainingServiceClient;
+  readonly segmentation: SegmentationServiceClient;
+
+  constructor(
+    readonly addresses: ServerAddresses,
+    private readonly options: GrpcRunnerOptions = {},
+  ) {
+    this.registry = createRegistryClient(addresses.registry);
+    this.search_ = createSearchClient(addresses.search);
+    this.training = createTrainingClient(addresses.training);
+    this.segmentation = createSegmentationClient(addresses.inference);
+  }
+
+  /** Closes the channels. */
+  close(): void {
+    for (const c of [this.registry, this.search_, this.training, this.segmentation]) c.close();
+  }
+
+  private get genotypeName(): string {
+    return this.options.genotypeName ?? 'cli-genotype';
+  }
+
+  private get modelName(): string {
+    return this.options.modelName ?? 'cli-model';
+  }
+
+  /** Registers (or finds) the dataset of a request. */
+  private dataset(req: { data: SearchRequest['data'] }) {
+    return ensureDataset(this.registry, req.data, { upload: Boolean(this.options.upload) });
+  }
+
+  async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
+    const preset = PRESET_ENUM[req.preset];
+    if (!preset) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
+    const ds = await this.dataset(req);
+    const started = await unaryCall<StartSearchResponse__Output>(
+      this.search_,
+      'startSearch',
+      {
+        dataset: { name: ds.name, digest: ds.digest },
+        searchSpace: { preset, initChannels: req.channels ?? 0 },
+        budget: {
+          maxEpochs: req.epochs,
+          maxSteps: req.maxSteps ?? 0,
+          maxSeconds: req.timeLimitSeconds ?? 0,
+        },
+        seed: req.seed,
+        genotypeName: this.genotypeName,
+        hyperParameters: { batchSize: req.batchSize, patience: req.patience },
+      },
+      'starting the search',
+    );
+    const jobId = started.job!.jobId;
+    const outcome = await followJob<WatchSearchResponse__Output>({
+      kind: 'search',
+      jobId,
+      client: this.search_,
+      maxEpochs: req.epochs,
+      ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const ref = (outcome.state as SearchStateEvent__Output).resultGenotype;
+    if (!ref) throw new NotFoundError(`search job ${jobId} finished without a registered genotype`);
+    const got = await unaryCall<GetGenotypeResponse__Output>(
+      this.registry,
+      'getGenotype',
+      { genotype: { name: ref.name, version: ref.version } },
+      `reading genotype ${ref.name}:${ref.version}`,
+    );
+    const genotype = parseGenotype(JSON.parse(got.genotype!.genotypeJson));
+    mkdirSync(req.outDir, { recursive: true });
+    const genotypeFile = join(req.outDir, 'genotype.json');
+    writeFileAtomic(genotypeFile, JSON.stringify(genotype, null, 2) + '\n');
+    const resultFile = join(req.outDir, 'search-result.json');
+    const summary = {
+      jobId,
+      dataset: { name: ds.name, digest: ds.digest },
+      genotypeRef: { name: ref.name, version: ref.version },
+      genotype,
+      epochs: outcome.epochs,
+      steps: outcome.step,
+      valDice: outcome.valDice,
+    };
+    writeFileAtomic(resultFile, JSON.stringify(summary, null, 2) + '\n');
+    return {
+      genotype,
+      genotypeFile,
+      genotypeRef: summary.genotypeRef,
+      jobId,
+      initialValLoss: null,
+      valLoss: outcome.valLoss,
+      valDice: outcome.valDice,
+      epochs: outcome.epochs,
+      steps: outcome.step,
+      reason: outcome.epochs >= req.epochs ? 'max_epochs' : 'early_stop',
+      files: [genotypeFile, resultFile],
+    };
+  }
+
+  async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
+    const ds = await this.dataset(req);
+    const preset = req.preset as PresetName;
+    const base = req.arch === 'unet' ? UNET_PRESETS[preset] : NASUNET_PRESETS[preset];
+    if (!base) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
+    const width = req.channels ?? ('baseWidth' in base ? base.baseWidth : (base as { channels: number }).channels);
+    let architecture: Record<string, unknown>;
+    if (req.arch === 'unet') architecture = { baseline: 'BASELINE_ARCHITECTURE_UNET' };
+    else if (req.genotypeRef) architecture = { genotype: req.genotypeRef };
+    else if (req.genotype) {
+      const created = await unaryCall<CreateGenotypeResponse__Output>(
+        this.registry,
+        'createGenotype',
+        { name: this.genotypeName, genotypeJson: JSON.stringify(req.genotype) },
+        `registering genotype ${this.genotypeName}`,
+      );
+      architecture = { genotype: { name: created.genotype!.name, version: created.genotype!.version } };
+    } else throw new ValidationError('no genotype: give --genotype <file|v2|v3> for --arch nasunet');
+    const started = await unaryCall<StartTrainingResponse__Output>(
+      this.training,
+      'startTraining',
+      {
+        ...architecture,
+        dataset: { name: ds.name, digest: ds.digest },
+        hyperParameters: {
+          epochs: req.epochs,
+          batchSize: req.batchSize,
+          learningRate: req.lr,
+          diceWeight: req.diceWeight,
+          initChannels: width,
+          depth: base.depth,
+          augment: req.augment !== false,
+          validationFraction: Math.min(0.5, req.data.valFraction ?? 0.2),
+        },
+        seed: req.seed,
+        modelName: this.modelName,
+      },
+      'starting the training',
+    );
+    const jobId = started.job!.jobId;
+    const outcome = await followJob<WatchTrainingResponse__Output>({
+      kind: 'train',
+      jobId,
+      client: this.training,
+      maxEpochs: req.epochs,
+      ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const model = (outcome.state as TrainingStateEvent__Output).resultModel;
+    if (!model) throw new NotFoundError(`training job ${jobId} finished without a registered model`);
+    const dice = outcome.epochDice;
+    let best = 0;
+    for (let i = 1; i < dice.length; i++) if ((dice[i] as number) > (dice[best] as number)) best = i;
+    mkdirSync(req.outDir, { recursive: true });
+    const resultFile = join(req.outDir, 'train-result.json');
+    const modelRef = `${model.name}:${model.version}`;
+    writeFileAtomic(
+      resultFile,
+      JSON.stringify({ jobId, model: modelRef, weightsDigest: model.weightsDigest, validationDice: dice }, null, 2) +
+        '\n',
+    );
+    return {
+      modelDir: modelRef,
+      model: { name: model.name, version: model.version },
+      jobId,
+      initialValDice: null,
+      bestValDice: dice.length > 0 ? (dice[best] as number) : NaN,
+      bestEpoch: best,
+      epochs: outcome.epochs,
+      steps: outcome.step,
+      reason: outcome.epochs >= req.epochs ? 'max_epochs' : 'early_stop',
+      parameterCount: NaN,
+      files: [resultFile],
+    };
+  }
+
+  async evaluate(req: EvaluateRequest, _ctx: RunContext): Promise<EvaluateSummary> {
+    const model = parseModelRef(req.modelDir);
+    const ds = await this.dataset(req);
+    const res = await unaryCall<EvaluateResponse__Output>(
+      this.training,
+      'evaluate',
+      { model, dataset: { name: ds.name, digest: ds.digest }, computeHd95: req.hd95 },
+      `evaluating ${req.modelDir}`,
+      10 * 60_000,
+    );
+    const classNames = ds.classNames.length > 0 ? [...ds.classNames] : ['background'];
+    const cases: CaseMetrics[] = res.cases.map((c) => {
+      const byIndex = new Map(c.classes.map((m) => [m.classIndex, m]));
+      const classes = classNames.slice(1).map((_, i) => {
+        const m = byIndex.get(i + 1);
+        return {
+          dice: m?.dice ?? NaN,
+          iou: m?.iou ?? NaN,
+          hd95: m && Number.isFinite(m.hd95Mm) && m.hd95Mm >= 0 ? m.hd95Mm : null,
+          truthVoxels: 0,
+          predVoxels: 0,
+        };
+      });
+      const meanDice = classes.reduce((s, m) => s + m.dice, 0) / Math.max(1, classes.length);
+      return { caseId: c.caseId, classes, meanDice, pixelAccuracy: c.pixelAccuracy };
+    });
+    const report = buildReport(cases, classNames);
+    mkdirSync(req.outDir, { recursive: true });
+    const jsonPath = join(req.outDir, 'report.json');
+    const textPath = join(req.outDir, 'report.txt');
+    const resolved = res.model ? `${res.model.name}:${res.model.version}` : req.modelDir;
+    writeFileAtomic(
+      jsonPath,
+      JSON.stringify({ model: resolved, dataset: { name: ds.name, digest: res.datasetDigest }, ...report }, null, 2) +
+        '\n',
+    );
+    writeFileAtomic(textPath, `model ${resolved} on dataset ${ds.name}\n` + formatReport(report));
+    return { report, jsonPath, textPath };
+  }
+
+  async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
+    const model = parseModelRef(req.modelDir);
+    const nifti = isNiftiPath(req.input);
+    if (!nifti && !is2DImagePath(req.input))
+      throw new ValidationError(`--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`);
+    const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
+    const [X, Y, Z] = volume.shape;
+    let mask: Uint8Array;
+    let classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }>;
+    if (nifti) {
+      ({ mask, classVolumes } = await this.segmentVolume(model, readFileSync(req.input), req.input));
+    } else {
+      const png = /\.png$/i.test(req.input);
+      const res = await unaryCall<SegmentResponse__Output>(
+        this.segmentation,
+        'segment',
+        {
+          model,
+          ...(png
+            ? { png: readFileSync(req.input) }
+            : {
+                raw: {
+                  dtype: 'PIXEL_DTYPE_FLOAT32',
+                  height: Y,
+                  width: X,
+                  channels: 1,
+                  data: Buffer.from(Float32Array.from(volume.data).buffer),
+                },
+              }),
+          maskEncoding: 'MASK_ENCODING_RAW_UINT8',
+        },
+        `segmenting ${req.input}`,
+      );
+      mask = new Uint8Array(res.mask!.data);
+      classVolumes = res.classVolumes;
+    }
+    if (mask.length !== X * Y * Z)
+      throw new ValidationError(`the server returned a mask of ${mask.length} voxels for ${X}x${Y}x${Z} input`);
+    mkdirSync(req.outDir, { recursive: true });
+    const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
+    let maskPath: string;
+    if (nifti) {
+      maskPath = join(req.outDir, `${stem}-mask.nii.gz`);
+      await writeNifti(maskPath, makeVolume(Float32Array.from(mask), [X, Y, Z], volume.spacingMm), 'uint8');
+    } else {
+      maskPath = join(req.outDir, `${stem}-mask.png`);
+      writeFileAtomic(maskPath, encodePngGray(mask, X, Y));
+    }
+    // Overlay: the slice with the most foreground (the only slice of a 2D image).
+    let bestZ = 0;
+    let bestCount = -1;
+    for (let z = 0; z < Z; z++) {
+      let cnt = 0;
+      for (let i = z * X * Y; i < (z + 1) * X * Y; i++) if (mask[i] !== 0) cnt++;
+      if (cnt > bestCount) {
+        bestCount = cnt;
+        bestZ = z;
+      }
+    }
+    const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
+    const overlayPath = join(req.outDir, `${stem}-overlay.png`);
+    const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
+    writeFileAtomic(overlayPath, renderOverlay(img, mask.subarray(bestZ * X * Y, (bestZ + 1) * X * Y), Y, X, scale));
+    const classVoxels: Record<string, number> = {};
+    for (const v of classVolumes) classVoxels[v.className || `class${v.classIndex}`] = Number(v.voxelCount);
+    return { maskPath, overlayPath, classVoxels };
+  }
+
+  /** SegmentVolume with the NIfTI bytes as chunks; returns the raw uint8 label volume. */
+  private segmentVolume(
+    model: ModelRef,
+    bytes: Uint8Array,
+    input: string,
+  ): Promise<{ mask: Uint8Array; classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }> }> {
+    const address = this.segmentation.getChannel().getTarget();
+    const stream = this.segmentation.segmentVolume({ deadline: Date.now() + 10 * 60_000 });
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let summary: SegmentVolumeResponse__Output['summary'] = null;
+      stream.on('data', (m: SegmentVolumeResponse__Output) => {
+        if (m.summary) summary = m.summary;
+        if (m.maskChunk) chunks.push(m.maskChunk);
+      });
+      stream.on('error', (err) => reject(callError(err, `segmenting ${input}`, address)));
+      stream.on('end', () => {
+        if (!summary) return reject(new ValidationError(`segmenting ${input}: the server sent no summary`));
+        resolve({ mask: new Uint8Array(Buffer.concat(chunks)), classVolumes: summary.classVolumes });
+      });
+      stream.write({ header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI', maskEncoding: 'MASK_ENCODING_RAW_UINT8' } });
+      for (const c of splitChunks(bytes, DEFAULT_CHUNK_BYTES)) stream.write({ niftiChunk: Buffer.from(c) });
+      stream.end();
+    });
+  }
+}

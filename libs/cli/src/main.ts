@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `nasunet` command. When OTEL_* variables ask for trace export
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or
+ * `OTEL_TRACES_EXPORTER` other than `none`), tracing starts as service `nasunet-cli`
+ * before the gRPC library loads, so that a CLI -> search -> registry call is one trace.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Whether the OTEL_* environment asks for trace export. */
+export function telemetryWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  const exporter = env['OTEL_TRACES_EXPORTER'];
+  if (exporter !== undefined && exporter !== '' && exporter !== 'none') return true;
+  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+}
+
+const isEntry = ((): boolean => {
+  try {
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+})();
+
+if (isEntry) {
+  let shutdown: (() => Promise<void>) | undefined;
+  if (telemetryWanted()) {
+    // The loader hook must be in place before @grpc/grpc-js is imported (by ./program.js).
+    const { register } = await import('node:module');
+    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+    const { startTelemetry } = await import('../../telemetry/src/index.js');
+    const handle = startTelemetry('nasunet-cli');
+    shutdown = () => handle.shutdown();
+  }
+  const { main } = await import('./program.js');
+  const code = await main(process.argv);
+  // Flush pending spans, then let stdio drain before exiting with the code.
+  await shutdown?.().catch(() => undefined);
+  process.exitCode = code;
+}
