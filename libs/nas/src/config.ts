@@ -71,6 +71,25 @@ export function checkInputShape(
   }
 }
 
+/**
+ * The input-size rule of an architecture: H and W must be multiples of `multiple`;
+ * `text` names the rule in `ShapeError` messages.
+ */
+export interface InputSizeRule {
+  readonly multiple: number;
+  readonly text: string;
+}
+
+/** U-Net and FC-DenseNet halve the size once per level: multiples of 2^depth. */
+export function poolingSizeRule(model: 'U-Net' | 'FC-DenseNet', depth: number): InputSizeRule {
+  return { multiple: 2 ** depth, text: `${model} depth ${depth}: 2^depth` };
+}
+
+/** NAS-Unet (search supernet and derived net): multiples of 2^(depth+1). */
+export function nasUnetSizeRule(depth: number): InputSizeRule {
+  return { multiple: 2 ** (depth + 1), text: `NAS-Unet depth ${depth}: 2^(depth+1)` };
+}
+
 /** FC-DenseNet ("Tiramisu", Jegou et al. 2017) configuration. */
 export const FcDenseNetConfigSchema = z.object({
   inChannels: z.number().int().min(1).max(64),

@@ -14,11 +14,17 @@
  * Input `[N, H, W, inChannels]` with H and W multiples of 2^depth; output logits
  * `[N, H, W, nClasses]`.
  */
-import { tf, type Tensor4D, type Variable } from '../../tensor/src/index.js';
-import { FcDenseNetConfigSchema, checkInputShape, parseConfig, type FcDenseNetConfig } from './config.js';
-import type { NamedWeight, NamedWeightsNet } from './contracts.js';
+import { tf, type Tensor4D } from '../../tensor/src/index.js';
+import {
+  FcDenseNetConfigSchema,
+  parseConfig,
+  poolingSizeRule,
+  type FcDenseNetConfig,
+  type InputSizeRule,
+} from './config.js';
 import { Conv, GroupNorm, RELU, Sequential, TransposedConv, type Layer } from './layers.js';
 import { ParamStore, type ParamScope } from './params.js';
+import { StoredWeightsNet } from './stored-weights-net.js';
 
 /** Dense block: L layers, each `GN -> ReLU -> 3x3 conv (-> k)` on the concat of all before it. */
 class DenseBlock {
@@ -50,9 +56,8 @@ class DenseBlock {
   }
 }
 
-export class FcDenseNet implements NamedWeightsNet {
+export class FcDenseNet extends StoredWeightsNet {
   readonly config: FcDenseNetConfig;
-  private readonly store: ParamStore;
   private readonly first: Conv;
   private readonly down: DenseBlock[] = [];
   private readonly transDown: Layer[] = [];
@@ -64,8 +69,8 @@ export class FcDenseNet implements NamedWeightsNet {
   /** @param opts.seed initialisation seed; equal seeds give identical nets. */
   constructor(config: unknown, opts: { seed?: number } = {}) {
     const cfg = parseConfig(FcDenseNetConfigSchema, config, 'config');
+    super(new ParamStore(opts.seed ?? 0));
     this.config = cfg;
-    this.store = new ParamStore(opts.seed ?? 0);
     const s = this.store.scope('');
     const { layersPerBlock: n, growthRate: k } = cfg;
     this.first = new Conv(s.child('first'), cfg.inChannels, cfg.firstChannels);
@@ -95,18 +100,12 @@ export class FcDenseNet implements NamedWeightsNet {
     this.head = new Conv(s.child('head'), out, cfg.nClasses, { kernel: 1, bias: true });
   }
 
-  /** Input rule: H and W multiples of 2^depth. */
-  get sizeMultiple(): number {
-    return 2 ** this.config.depth;
+  /** H and W multiples of 2^depth. */
+  protected sizeRule(): InputSizeRule {
+    return poolingSizeRule('FC-DenseNet', this.config.depth);
   }
 
-  apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(
-      x.shape,
-      this.config.inChannels,
-      this.sizeMultiple,
-      `FC-DenseNet depth ${this.config.depth}: 2^depth`,
-    );
+  protected forward(x: Tensor4D): Tensor4D {
     return tf.tidy(() => {
       let y = this.first.apply(x);
       const skips: Tensor4D[] = [];
@@ -125,17 +124,5 @@ export class FcDenseNet implements NamedWeightsNet {
       });
       return this.head.apply(last);
     });
-  }
-  weightParams(): Variable[] {
-    return this.store.list().map((p) => p.variable);
-  }
-  namedWeights(): NamedWeight[] {
-    return this.store.list();
-  }
-  parameterCount(): number {
-    return this.store.count();
-  }
-  dispose(): void {
-    this.store.dispose();
   }
 }

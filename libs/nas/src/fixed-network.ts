@@ -12,29 +12,35 @@
  * const logits = net.apply(tf.zeros([1, 16, 16, 1]), false); // [1, 16, 16, 2]
  * ```
  */
-import { type Tensor4D, type Variable } from '../../tensor/src/index.js';
+import { type Tensor4D } from '../../tensor/src/index.js';
 import { ValidationError } from '../../core/src/errors.js';
 import { Backbone } from './backbone.js';
 import { FixedCell } from './cells/fixed-cell.js';
-import { NasUnetConfigSchema, checkInputShape, parseConfig, type NasUnetConfig } from './config.js';
-import type { Genotype, NamedWeight, NamedWeightsNet } from './contracts.js';
+import {
+  NasUnetConfigSchema,
+  nasUnetSizeRule,
+  parseConfig,
+  type InputSizeRule,
+  type NasUnetConfig,
+} from './config.js';
+import type { Genotype } from './contracts.js';
 import { parseGenotype } from './genotype.js';
 import { ParamStore } from './params.js';
+import { StoredWeightsNet } from './stored-weights-net.js';
 import './ops/all.js';
 
 /** Stem width multiplier of the derived net: S = 4C (spec section 3). */
 export const DERIVED_STEM_MULTIPLIER = 4;
 
-export class FixedNetwork implements NamedWeightsNet {
+export class FixedNetwork extends StoredWeightsNet {
   readonly config: NasUnetConfig;
   readonly genotype: Genotype;
-  private readonly store: ParamStore;
   private readonly backbone: Backbone<void>;
 
   private constructor(genotype: Genotype, config: NasUnetConfig, seed: number) {
+    super(new ParamStore(seed));
     this.genotype = genotype;
     this.config = config;
-    this.store = new ParamStore(seed);
     this.backbone = new Backbone<void>(
       this.store.scope(''),
       config,
@@ -58,30 +64,12 @@ export class FixedNetwork implements NamedWeightsNet {
     return new FixedNetwork(g, cfg, opts.seed ?? 0);
   }
 
-  /** Input rule: H and W multiples of 2^(depth+1). */
-  get sizeMultiple(): number {
-    return 2 ** (this.config.depth + 1);
+  /** H and W multiples of 2^(depth+1). */
+  protected sizeRule(): InputSizeRule {
+    return nasUnetSizeRule(this.config.depth);
   }
 
-  apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(
-      x.shape,
-      this.config.inChannels,
-      this.sizeMultiple,
-      `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`,
-    );
+  protected forward(x: Tensor4D): Tensor4D {
     return this.backbone.apply(x, undefined);
-  }
-  weightParams(): Variable[] {
-    return this.store.list().map((p) => p.variable);
-  }
-  namedWeights(): NamedWeight[] {
-    return this.store.list();
-  }
-  parameterCount(): number {
-    return this.store.count();
-  }
-  dispose(): void {
-    this.store.dispose();
   }
 }

@@ -19,32 +19,38 @@
 import { tf, type Tensor4D, type Variable } from '../../tensor/src/index.js';
 import { Backbone } from './backbone.js';
 import { SearchCell, type EdgeWeights } from './cells/search-cell.js';
-import { NasUnetConfigSchema, checkInputShape, parseConfig, type NasUnetConfig } from './config.js';
+import {
+  NasUnetConfigSchema,
+  nasUnetSizeRule,
+  parseConfig,
+  type InputSizeRule,
+  type NasUnetConfig,
+} from './config.js';
 import type { Genotype, NamedSearchNet, NamedWeight } from './contracts.js';
 import { deriveGenotypeFromAlphas, type AlphaArrays } from './derive.js';
 import { edgeCount } from './genotype.js';
 import { ParamStore } from './params.js';
 import { DOWN_OPS, NORMAL_OPS, UP_OPS } from './registry.js';
+import { StoredWeightsNet } from './stored-weights-net.js';
 import './ops/all.js';
 
 /** Standard deviation of the alpha initialisation. */
 export const ALPHA_INIT_STD = 1e-3;
 
-export class SearchNetwork implements NamedSearchNet {
+export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
   readonly config: NasUnetConfig;
   readonly alphaDown: Variable;
   readonly alphaUp: Variable;
   readonly alphaNormal: Variable;
-  private readonly weights: ParamStore;
   private readonly alphas: ParamStore;
   private readonly backbone: Backbone<EdgeWeights>;
 
   /** @param opts.seed initialisation seed of weights and alphas; equal seeds give identical nets. */
   constructor(config: unknown, opts: { seed?: number } = {}) {
     const cfg = parseConfig(NasUnetConfigSchema, config, 'config');
-    this.config = cfg;
     const seed = opts.seed ?? 0;
-    this.weights = new ParamStore(seed);
+    super(new ParamStore(seed));
+    this.config = cfg;
     this.alphas = new ParamStore(seed);
     const e = edgeCount(cfg.nodes);
     const a = this.alphas.scope('');
@@ -52,7 +58,7 @@ export class SearchNetwork implements NamedSearchNet {
     this.alphaUp = a.normal('alpha_up', [e, UP_OPS.length], ALPHA_INIT_STD);
     this.alphaNormal = a.normal('alpha_normal', [e, NORMAL_OPS.length], ALPHA_INIT_STD);
     this.backbone = new Backbone<EdgeWeights>(
-      this.weights.scope(''),
+      this.store.scope(''),
       cfg,
       cfg.nodes * cfg.channels,
       false,
@@ -60,18 +66,12 @@ export class SearchNetwork implements NamedSearchNet {
     );
   }
 
-  /** Input rule: H and W multiples of 2^(depth+1). */
-  get sizeMultiple(): number {
-    return 2 ** (this.config.depth + 1);
+  /** H and W multiples of 2^(depth+1). */
+  protected sizeRule(): InputSizeRule {
+    return nasUnetSizeRule(this.config.depth);
   }
 
-  apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(
-      x.shape,
-      this.config.inChannels,
-      this.sizeMultiple,
-      `NAS-Unet depth ${this.config.depth}: 2^(depth+1)`,
-    );
+  protected forward(x: Tensor4D): Tensor4D {
     return tf.tidy(() => {
       const w: EdgeWeights = {
         down: tf.unstack(tf.softmax(this.alphaDown)),
@@ -80,12 +80,6 @@ export class SearchNetwork implements NamedSearchNet {
       };
       return this.backbone.apply(x, w);
     });
-  }
-  weightParams(): Variable[] {
-    return this.weights.list().map((p) => p.variable);
-  }
-  namedWeights(): NamedWeight[] {
-    return this.weights.list();
   }
   archParams(): Variable[] {
     return [this.alphaDown, this.alphaUp, this.alphaNormal];
@@ -116,11 +110,9 @@ export class SearchNetwork implements NamedSearchNet {
   async deriveGenotypeAsync(): Promise<Genotype> {
     return deriveGenotypeFromAlphas(await this.alphaArraysAsync(), this.config.nodes);
   }
-  parameterCount(): number {
-    return this.weights.count();
-  }
-  dispose(): void {
-    this.weights.dispose();
+  /** Releases the weights and the alphas. */
+  override dispose(): void {
+    super.dispose();
     this.alphas.dispose();
   }
 }

@@ -7,10 +7,16 @@
  * `[N, H, W, nClasses]`.
  */
 import { tf, type Tensor4D, type Variable } from '../../tensor/src/index.js';
-import { UNetConfigSchema, checkInputShape, parseConfig, type UNetConfig } from './config.js';
-import type { NamedWeight, NamedWeightsNet } from './contracts.js';
+import {
+  UNetConfigSchema,
+  parseConfig,
+  poolingSizeRule,
+  type InputSizeRule,
+  type UNetConfig,
+} from './config.js';
 import { Conv, GroupNorm, RELU, Sequential, type Layer } from './layers.js';
 import { ParamStore, type ParamScope } from './params.js';
+import { StoredWeightsNet } from './stored-weights-net.js';
 
 /**
  * 2x2 stride-2 transposed conv with bias: each input pixel becomes a 2x2 output block.
@@ -50,9 +56,8 @@ function doubleConv(scope: ParamScope, inChannels: number, outChannels: number):
   ]);
 }
 
-export class UNet implements NamedWeightsNet {
+export class UNet extends StoredWeightsNet {
   readonly config: UNetConfig;
-  private readonly store: ParamStore;
   private readonly enc: Layer[] = [];
   private readonly ups: Layer[] = [];
   private readonly dec: Layer[] = [];
@@ -61,8 +66,8 @@ export class UNet implements NamedWeightsNet {
   /** @param opts.seed initialisation seed; equal seeds give identical nets. */
   constructor(config: unknown, opts: { seed?: number } = {}) {
     const cfg = parseConfig(UNetConfigSchema, config, 'config');
+    super(new ParamStore(opts.seed ?? 0));
     this.config = cfg;
-    this.store = new ParamStore(opts.seed ?? 0);
     const s = this.store.scope('');
     const width = (l: number): number => cfg.baseWidth * 2 ** l;
     for (let l = 0; l <= cfg.depth; l++) {
@@ -75,18 +80,12 @@ export class UNet implements NamedWeightsNet {
     this.head = new Conv(s.child('head'), width(0), cfg.nClasses, { kernel: 1, bias: true });
   }
 
-  /** Input rule: H and W multiples of 2^depth. */
-  get sizeMultiple(): number {
-    return 2 ** this.config.depth;
+  /** H and W multiples of 2^depth. */
+  protected sizeRule(): InputSizeRule {
+    return poolingSizeRule('U-Net', this.config.depth);
   }
 
-  apply(x: Tensor4D, _training: boolean): Tensor4D {
-    checkInputShape(
-      x.shape,
-      this.config.inChannels,
-      this.sizeMultiple,
-      `U-Net depth ${this.config.depth}: 2^depth`,
-    );
+  protected forward(x: Tensor4D): Tensor4D {
     return tf.tidy(() => {
       const skips: Tensor4D[] = [];
       let y = x;
@@ -100,17 +99,5 @@ export class UNet implements NamedWeightsNet {
       });
       return this.head.apply(y);
     });
-  }
-  weightParams(): Variable[] {
-    return this.store.list().map((p) => p.variable);
-  }
-  namedWeights(): NamedWeight[] {
-    return this.store.list();
-  }
-  parameterCount(): number {
-    return this.store.count();
-  }
-  dispose(): void {
-    this.store.dispose();
   }
 }
