@@ -22,7 +22,10 @@ import {
   NasUnetConfigSchema,
   UNetConfigSchema,
   checkInputShape,
+  nasUnetSizeRule,
   parseConfig,
+  poolingSizeRule,
+  type InputSizeRule,
   type NasUnetConfig,
   type UNetConfig,
   type FcDenseNetConfig,
@@ -332,34 +335,26 @@ export function estimateCost(
   const key = parseArchitectureKey(model.architecture);
   if (!Number.isInteger(input.batch) || input.batch < 1)
     throw new ValidationError(`batch: must be a positive integer, got ${input.batch}`);
+  const checkSize = (inChannels: number, rule: InputSizeRule): void =>
+    checkInputShape(
+      [input.batch, input.height, input.width, inChannels],
+      inChannels,
+      rule.multiple,
+      rule.text,
+    );
   let cost: Cost;
   let arch = 0;
   if (key === 'fcdensenet') {
     const cfg = parseConfig(FcDenseNetConfigSchema, model.config, 'config');
-    checkInputShape(
-      [input.batch, input.height, input.width, cfg.inChannels],
-      cfg.inChannels,
-      2 ** cfg.depth,
-      `FC-DenseNet depth ${cfg.depth}: 2^depth`,
-    );
+    checkSize(cfg.inChannels, poolingSizeRule('FC-DenseNet', cfg.depth));
     cost = fcDenseNetCost(cfg, input.height, input.width);
   } else if (key === 'unet') {
     const cfg = parseConfig(UNetConfigSchema, model.config, 'config');
-    checkInputShape(
-      [input.batch, input.height, input.width, cfg.inChannels],
-      cfg.inChannels,
-      2 ** cfg.depth,
-      `U-Net depth ${cfg.depth}: 2^depth`,
-    );
+    checkSize(cfg.inChannels, poolingSizeRule('U-Net', cfg.depth));
     cost = unetCost(cfg, input.height, input.width);
   } else {
     const cfg = parseConfig(NasUnetConfigSchema, model.config, 'config');
-    checkInputShape(
-      [input.batch, input.height, input.width, cfg.inChannels],
-      cfg.inChannels,
-      2 ** (cfg.depth + 1),
-      `NAS-Unet depth ${cfg.depth}: 2^(depth+1)`,
-    );
+    checkSize(cfg.inChannels, nasUnetSizeRule(cfg.depth));
     let genotype: Genotype | null = null;
     if (key === 'nasunet') {
       if (model.genotype === undefined)
