@@ -50,8 +50,8 @@ let receiver: OtlpReceiver | undefined;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-'));
-  // The job and inference services write spans to a file; the registry (libs/telemetry with
-  // gRPC instrumentation) exports OTLP/HTTP JSON to an in-process receiver.
+  // Every service (libs/telemetry: gRPC instrumentation plus the services' own spans) appends
+  // its spans to a file and also exports them as OTLP/HTTP JSON to an in-process receiver.
   receiver = await startOtlpJsonReceiver();
   suite = new Suite(dataDir, {
     NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS),

@@ -4,10 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { DIST_ROOT, serviceEntry, type ServiceName } from './services.js';
+import { serviceEntry, type ServiceName } from './services.js';
 import { waitForServing } from './health-wait.js';
 
 /** How to start one service. */
@@ -38,20 +35,11 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/**
- * Node options of a service: the registry loads libs/telemetry's register module first
- * (when built) so that its gRPC instrumentation is in place before grpc-js loads.
- */
-function nodeArgs(name: ServiceName): string[] {
-  const register = join(DIST_ROOT, 'libs', 'telemetry', 'src', 'register.js');
-  return name === 'registry' && existsSync(register) ? ['--import', pathToFileURL(register).href] : [];
-}
-
 /** Spawns `node dist/services/<name>/src/main.js` and resolves once its health is SERVING. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const host = options.host ?? '127.0.0.1';
   const address = `${host}:${options.port}`;
-  const child = spawn(process.execPath, [...nodeArgs(options.name), serviceEntry(options.name)], {
+  const child = spawn(process.execPath, [serviceEntry(options.name)], {
     env: {
       ...process.env,
       NASUNET_HOST: host,

@@ -1,6 +1,7 @@
 /**
  * Start-up of one service process: NestJS microservice with the gRPC transport, the global
- * error filter of libs/rpc, shutdown hooks, and one log line with the address.
+ * error filter of libs/rpc, the trace-context interceptor, shutdown hooks, and one log line
+ * with the address. Telemetry is started before this module loads (see entry.ts).
  */
 import 'reflect-metadata';
 import { Logger, type DynamicModule } from '@nestjs/common';
@@ -8,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import type { GrpcOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { GrpcErrorFilter } from '../../../libs/rpc/src/index.js';
-import { TraceContextInterceptor, startTracing, stopTracing } from './tracing.js';
+import { TraceContextInterceptor } from './tracing.js';
 
 /** Inputs of {@link startGrpcService}. */
 export interface StartOptions {
@@ -32,7 +33,6 @@ const NEST_LEVELS = {
 
 /** Creates, wires and starts the microservice; resolves once it listens. */
 export async function startGrpcService(opts: StartOptions): Promise<INestMicroservice> {
-  startTracing(`nasunet-${opts.name}`);
   const app = await NestFactory.createMicroservice<GrpcOptions>(opts.module, {
     ...opts.options,
     options: { ...opts.options.options, url: opts.url },
@@ -41,18 +41,7 @@ export async function startGrpcService(opts: StartOptions): Promise<INestMicrose
   app.useGlobalFilters(new GrpcErrorFilter());
   app.useGlobalInterceptors(new TraceContextInterceptor());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  process.once('beforeExit', () => void stopTracing());
   await app.listen();
   new Logger(opts.name).log(`nasunet-${opts.name} listening on ${opts.url}`);
   return app;
-}
-
-/** Runs `main` and exits with status 1 and one clear line when start-up fails. */
-export function runMain(name: string, main: () => Promise<unknown>): void {
-  main().catch((err: unknown) => {
-    process.stderr.write(
-      `nasunet-${name}: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    process.exit(1);
-  });
 }

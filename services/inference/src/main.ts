@@ -1,21 +1,7 @@
 /**
- * Inference service entry point: validates the environment, selects the compute backend,
- * starts SegmentationService on NASUNET_HOST:NASUNET_PORT (default 127.0.0.1:50054).
+ * Inference service entry point: telemetry first, then the service (./server.js), so that the
+ * gRPC instrumentation is in place before gRPC loads.
  */
-import { initBackend } from '../../../libs/tensor/src/index.js';
-import { runMain, startGrpcService } from '../../common/src/bootstrap.js';
-import { loadInferenceConfig } from './config.js';
-import { InferenceModule } from './inference.module.js';
-import { inferenceGrpcOptions } from './inference.options.js';
+import { runService } from '../../common/src/entry.js';
 
-runMain('inference', async () => {
-  const config = loadInferenceConfig();
-  await initBackend({ backend: config.NASUNET_BACKEND });
-  await startGrpcService({
-    name: 'inference',
-    module: InferenceModule.forRoot(config),
-    options: inferenceGrpcOptions,
-    url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
-    logLevel: config.LOG_LEVEL,
-  });
-});
+runService('inference', () => import('./server.js'));

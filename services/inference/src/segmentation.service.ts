@@ -17,7 +17,7 @@ import {
 } from '../../../libs/rpc/src/index.js';
 import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
-import { inSpan } from '../../common/src/spans.js';
+import { withSpan } from '../../../libs/telemetry/src/index.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import {
   decodeNiftiVolume,
@@ -93,7 +93,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     if (req.image === 'png') decodePngHeaderOnly(req.png, this.limits);
     const model = await this.cache.get(ref, call);
     checkAlive(call);
-    const image = await inSpan('inference.decode', { 'nasunet.input': req.image }, () =>
+    const image = await withSpan('inference.decode', { 'nasunet.input': req.image }, () =>
       req.image === 'raw'
         ? decodeRawImage(req.raw!, 'image.raw', this.limits, model.manifest.preprocessing.inputChannels)
         : decodePngImage(req.png!, 'image.png', this.limits),
@@ -102,7 +102,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     const seg = await segmentVolume(model, image, { sliceAxis: 2, spacingMm: spacing });
     checkAlive(call);
     const [w, h] = seg.shape;
-    const data = await inSpan('inference.encode', { 'nasunet.encoding': encoding }, () =>
+    const data = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () =>
       encoding === 'MASK_ENCODING_PNG' ? encodePngGray(seg.mask, w, h) : Buffer.from(seg.mask),
     );
     return {
@@ -165,7 +165,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     if (!header || !model) throw new ValidationError('header: no messages were sent');
     checkAlive(call);
     const isNifti = String(header.format) === 'VOLUME_INPUT_FORMAT_NIFTI';
-    const volume = await inSpan('inference.decode', { 'nasunet.input': isNifti ? 'nifti' : 'slices' }, () =>
+    const volume = await withSpan('inference.decode', { 'nasunet.input': isNifti ? 'nifti' : 'slices' }, () =>
       isNifti
         ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
         : stackSlices(
@@ -183,7 +183,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     const spacing: [number, number, number] = isNifti ? volume.spacingMm : spacingOf(header.spacing);
     const seg = await segmentVolume(model, volume, { spacingMm: spacing });
     checkAlive(call);
-    const out = await inSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
+    const out = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
       if (encoding !== 'MASK_ENCODING_NIFTI_GZ') return Buffer.from(seg.mask);
       const labels = makeVolume(Float32Array.from(seg.mask), seg.shape, volume.spacingMm);
       labels.affine = volume.affine;

@@ -7,7 +7,7 @@ import { assembleMask, prepareVolume, type Volume } from '../../../libs/data/src
 import { predictClassMaps, type SliceSet } from '../../../libs/engine/src/index.js';
 import type { ClassVolume } from '../../../libs/rpc/src/index.js';
 import type { LoadedModel } from '../../common/src/model-loader.js';
-import { inSpan } from '../../common/src/spans.js';
+import { withSpan } from '../../../libs/telemetry/src/index.js';
 
 /** Predicted class index per voxel (x fastest, then y, then z) and the class volumes. */
 export interface Segmentation {
@@ -33,7 +33,7 @@ export async function segmentVolume(
     padMultiple: pre.padMultiple,
     padMode: pre.padMode,
   };
-  const prepared = await inSpan(
+  const prepared = await withSpan(
     'inference.preprocess',
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
     () => prepareVolume(volume, spec),
@@ -53,7 +53,7 @@ export async function segmentVolume(
       label: new Uint8Array(hw),
     })),
   };
-  const flat = await inSpan(
+  const flat = await withSpan(
     'inference.model',
     { 'nasunet.model': model.record.name, 'nasunet.model_version': model.record.version },
     () => {

@@ -1,9 +1,12 @@
 /**
- * Helper process of the tracing e2e test (kept outside test/ so the runner does not run it): calls GetModel on the registry at argv[2] once (a NOT_FOUND answer
- * is expected and fine), then flushes its spans. Start it with telemetry preloaded.
+ * Helper process of the tracing e2e test (kept outside test/ so the runner does not run it):
+ * starts telemetry the way every entry point does (before gRPC loads), calls GetModel on the
+ * registry at argv[2] once (a NOT_FOUND answer is expected and fine), then flushes its spans.
  */
-import { createRegistryClient, unary } from '../../../libs/rpc/src/index.js';
-import { telemetryHandle } from '../../../libs/telemetry/src/index.js';
+import { startTelemetry } from '../../../libs/telemetry/src/index.js';
+
+const telemetry = startTelemetry('trace-client');
+const { createRegistryClient, unary } = await import('../../../libs/rpc/src/index.js');
 
 const address = process.argv[2];
 if (!address) throw new Error('usage: trace-client <host:port>');
@@ -14,4 +17,4 @@ try {
   process.stdout.write(`call ended with code ${(e as { code?: number }).code}\n`);
 }
 client.close();
-await telemetryHandle()?.shutdown();
+await telemetry.shutdown();

@@ -1,17 +1,7 @@
 /**
- * Registry service entry point. Start with telemetry loaded first:
- * `node --import ./dist/libs/telemetry/src/register.js dist/services/registry/src/main.js`.
+ * Registry service entry point: telemetry first, then the service (./server.js), so that
+ * the gRPC instrumentation is in place before gRPC loads.
  */
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { loadRegistryConfig } from './config.js';
-import { createRegistryApp } from './registry.options.js';
+import { runService } from '../../common/src/entry.js';
 
-const logger = new Logger('registry');
-const config = loadRegistryConfig();
-const { app } = await createRegistryApp(config);
-app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-await app.listen();
-logger.log(
-  `ModelRegistryService listening on ${config.NASUNET_HOST}:${config.NASUNET_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`,
-);
+runService('registry', () => import('./server.js'));

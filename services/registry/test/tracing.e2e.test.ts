@@ -1,7 +1,8 @@
 /**
- * One trace across two processes: a client process and the registry service process,
- * both started with `node --import dist/libs/telemetry/src/register.js`, export to an
- * in-process OTLP/JSON receiver; the server span must be a child of the client span.
+ * One trace across two processes: a client process and the registry service process, both
+ * starting libs/telemetry before gRPC loads (as every entry point does), export to an
+ * in-process OTLP/JSON receiver; the server span of the gRPC instrumentation must be a
+ * child of the client span.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +16,9 @@ import { startOtlpJsonReceiver, type ReceivedSpan } from '../../../libs/telemetr
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distRoot = resolve(here, '../../..');
-const REGISTER = join(distRoot, 'libs/telemetry/src/register.js');
 
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', REGISTER, script, ...args], {
+  return spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

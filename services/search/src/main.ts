@@ -1,21 +1,7 @@
 /**
- * Search service entry point: validates the environment, selects the compute backend,
- * starts SearchService on NASUNET_HOST:NASUNET_PORT (default 127.0.0.1:50052).
+ * Search service entry point: telemetry first, then the service (./server.js), so that the
+ * gRPC instrumentation is in place before gRPC loads.
  */
-import { initBackend } from '../../../libs/tensor/src/index.js';
-import { runMain, startGrpcService } from '../../common/src/bootstrap.js';
-import { loadSearchConfig } from './config.js';
-import { SearchModule } from './search.module.js';
-import { searchGrpcOptions } from './search.options.js';
+import { runService } from '../../common/src/entry.js';
 
-runMain('search', async () => {
-  const config = loadSearchConfig();
-  await initBackend({ backend: config.NASUNET_BACKEND });
-  await startGrpcService({
-    name: 'search',
-    module: SearchModule.forRoot(config),
-    options: searchGrpcOptions,
-    url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
-    logLevel: config.LOG_LEVEL,
-  });
-});
+runService('search', () => import('./server.js'));

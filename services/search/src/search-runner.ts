@@ -16,7 +16,7 @@ import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
-import { recordSpan } from '../../common/src/spans.js';
+import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { SearchEpochPayload, SearchJobResult, SearchStepPayload } from './search-mapping.js';
 import type { SearchParams } from './search-params.js';
 

@@ -1,21 +1,7 @@
 /**
- * Training service entry point: validates the environment, selects the compute backend,
- * starts TrainingService on NASUNET_HOST:NASUNET_PORT (default 127.0.0.1:50053).
+ * Training service entry point: telemetry first, then the service (./server.js), so that the
+ * gRPC instrumentation is in place before gRPC loads.
  */
-import { initBackend } from '../../../libs/tensor/src/index.js';
-import { runMain, startGrpcService } from '../../common/src/bootstrap.js';
-import { loadTrainingConfig } from './config.js';
-import { TrainingModule } from './training.module.js';
-import { trainingGrpcOptions } from './training.options.js';
+import { runService } from '../../common/src/entry.js';
 
-runMain('training', async () => {
-  const config = loadTrainingConfig();
-  await initBackend({ backend: config.NASUNET_BACKEND });
-  await startGrpcService({
-    name: 'training',
-    module: TrainingModule.forRoot(config),
-    options: trainingGrpcOptions,
-    url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
-    logLevel: config.LOG_LEVEL,
-  });
-});
+runService('training', () => import('./server.js'));

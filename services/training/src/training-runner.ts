@@ -18,7 +18,7 @@ import {
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
-import { recordSpan } from '../../common/src/spans.js';
+import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { TrainingEpochPayload, TrainingJobResult, TrainingStepPayload } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
 

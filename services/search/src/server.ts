@@ -1,0 +1,23 @@
+/**
+ * The search service: validates the environment, selects the compute backend, starts
+ * SearchService on NASUNET_HOST:NASUNET_PORT (default 127.0.0.1:50052). Loaded by main.ts
+ * once telemetry runs.
+ */
+import { initBackend } from '../../../libs/tensor/src/index.js';
+import { startGrpcService } from '../../common/src/bootstrap.js';
+import { loadSearchConfig } from './config.js';
+import { SearchModule } from './search.module.js';
+import { searchGrpcOptions } from './search.options.js';
+
+/** Starts the service; resolves once it listens. */
+export async function start(): Promise<void> {
+  const config = loadSearchConfig();
+  await initBackend({ backend: config.NASUNET_BACKEND });
+  await startGrpcService({
+    name: 'search',
+    module: SearchModule.forRoot(config),
+    options: searchGrpcOptions,
+    url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
+    logLevel: config.LOG_LEVEL,
+  });
+}
