@@ -19,25 +19,29 @@
  * const r = await runSearch(net, { train, val, seed: 1, maxEpochs: 2, checkpointPath: 'run/search.ckpt' });
  * console.log(r.genotype);
  */
-import { tf, type Tensor, type Tensor4D, type Variable } from '../../tensor/src/index.js';
-import {
-  CancelledError,
-  IntegrityError,
-  ResourceLimitError,
-  ValidationError,
-} from '../../core/src/errors.js';
+import { tf, type Variable } from '../../tensor/src/index.js';
+import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import type { Genotype, SearchNet } from '../../nas/src/contracts.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint.js';
 import { emit, type EventSink } from './events.js';
-import { segmentationLoss } from './losses.js';
-import { ALPHA_OPTIMISER, AdamW, WEIGHT_OPTIMISER, clipByGlobalNorm, type AdamWConfig } from './optim.js';
+import {
+  LoopControl,
+  countStep,
+  loadRunCheckpoint,
+  nextEpoch,
+  optimiseOnBatch,
+  positiveInt,
+  resolveAugment,
+  yieldToEventLoop,
+  type LoopPosition,
+  type RunMeta,
+} from './loop-control.js';
+import { ALPHA_OPTIMISER, AdamW, WEIGHT_OPTIMISER, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
-import { validateAugment } from '../../data/src/index.js';
 import { deriveSeed } from './rng.js';
 import {
   batchAt,
   batchesPerEpoch,
-  defaultAugment,
   epochOrder,
   makeBatch,
   splitHalves,
@@ -45,7 +49,7 @@ import {
   type AugmentOptions,
   type SliceSet,
 } from './slices.js';
-import { Stopwatch, packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
+import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runSearch}. Defaults in brackets. */
 export interface SearchOptions {
@@ -117,12 +121,7 @@ export interface SearchResult {
   }>;
 }
 
-interface SearchState {
-  epoch: number;
-  stepInEpoch: number;
-  step: number;
-  lossSum: number;
-  lossCount: number;
+interface SearchState extends LoopPosition {
   alphaLossSum: number;
   alphaLossCount: number;
   stableEpochs: number;
@@ -134,11 +133,8 @@ interface SearchState {
   finished: SearchResult['reason'] | null;
 }
 
-interface SearchMeta {
-  version: 1;
+interface SearchMeta extends RunMeta {
   kind: 'search';
-  seed: number;
-  batchSize: number;
   state: SearchState;
   weightShapes: number[][];
   alphaShapes: number[][];
@@ -149,38 +145,6 @@ interface SearchMeta {
 /** Softmax of each row of each alpha matrix, as nested arrays. */
 export function softmaxAlphas(alphas: Variable[]): number[][][] {
   return alphas.map((a) => tf.tidy(() => tf.softmax(a, -1).arraySync() as number[][]));
-}
-
-function gradsInOrder(vars: Variable[], named: Record<string, Tensor>): Array<Tensor | null> {
-  return vars.map((v) => named[v.name] ?? null);
-}
-
-/** One optimiser step of `vars` on the loss of a batch. Returns the loss. */
-function optimiseOn(
-  net: SearchNet,
-  vars: Variable[],
-  opt: AdamW,
-  x: Tensor,
-  y: Tensor,
-  clip: number,
-  diceWeight: number,
-  lr?: number,
-): number {
-  const { value, grads } = tf.variableGrads(
-    () => segmentationLoss(net.apply(x as Tensor4D, true), y, { diceWeight }) as tf.Scalar,
-    vars,
-  );
-  const clipped = clipByGlobalNorm(gradsInOrder(vars, grads as Record<string, Tensor>), clip);
-  opt.step(clipped.grads, lr);
-  const loss = value.dataSync()[0] as number;
-  tf.dispose([value, ...Object.values(grads), ...clipped.grads.filter((g): g is Tensor => g !== null)]);
-  return loss;
-}
-
-function positiveInt(name: string, v: number, allowInfinity = false): void {
-  if (allowInfinity && v === Infinity) return;
-  if (!Number.isInteger(v) || v < 1)
-    throw new ValidationError(`${name} must be a positive integer, got ${v}`);
 }
 
 /** Runs (or resumes) a search on `net`; see the module doc. Throws CancelledError after checkpointing when `signal` aborts. */
@@ -194,7 +158,6 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   const patience = o.patience ?? 3;
   const clip = o.gradClip ?? 5;
   const diceWeight = o.diceWeight ?? 1;
-  const interval = o.checkpointIntervalSeconds ?? 60;
   positiveInt('batchSize', batchSize);
   positiveInt('maxEpochs', maxEpochs);
   positiveInt('maxSteps', maxSteps, true);
@@ -214,8 +177,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         'lower the batch size, image size, channels or depth',
     );
   }
-  const augment = o.augment === false ? undefined : (o.augment ?? defaultAugment(o.train.height));
-  if (augment) validateAugment(augment);
+  const augment = resolveAugment(o.augment, o.train);
   const [weightHalf, alphaHalf] = splitHalves(o.train, seed);
   const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, batchSize);
   const alphaBatches = batchesPerEpoch(alphaHalf.slices.length, batchSize);
@@ -225,6 +187,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   const alphas = net.archParams();
   const wOpt = new AdamW(weights, { ...WEIGHT_OPTIMISER, ...o.weightOptimiser });
   const aOpt = new AdamW(alphas, { ...ALPHA_OPTIMISER, ...o.alphaOptimiser });
+  const stepSettings = { clip, diceWeight };
 
   let st: SearchState = {
     epoch: 0,
@@ -242,18 +205,25 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
     lastVal: null,
     finished: null,
   };
-  const resumed = o.resumeFrom !== undefined;
+  const save = (path: string): void => {
+    const arrays: Record<string, Float32Array> = {};
+    const meta: SearchMeta = {
+      version: 1,
+      kind: 'search',
+      seed,
+      batchSize,
+      state: st,
+      weightShapes: packVariables('w', weights, arrays),
+      alphaShapes: packVariables('a', alphas, arrays),
+      weightOptSteps: packOptimiser('ow', wOpt, arrays),
+      alphaOptSteps: packOptimiser('oa', aOpt, arrays),
+    };
+    saveCheckpoint(path, { meta, arrays });
+  };
   try {
     if (o.resumeFrom !== undefined) {
-      const ck = loadCheckpoint<SearchMeta>(o.resumeFrom);
+      const ck = loadRunCheckpoint<SearchMeta>(o.resumeFrom, 'search', seed, batchSize);
       const m = ck.meta;
-      if (m?.kind !== 'search' || m.version !== 1)
-        throw new IntegrityError(`${o.resumeFrom}: not a search checkpoint`);
-      if (m.seed !== seed || m.batchSize !== batchSize) {
-        throw new ValidationError(
-          `${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`,
-        );
-      }
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackVariables('a', alphas, m.alphaShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', wOpt, weights.length, m.weightOptSteps, ck.arrays, o.resumeFrom);
@@ -263,66 +233,14 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       st.initialValLoss = validate(net, o.val, batchSize, { diceWeight }).loss;
     }
 
-    const watch = new Stopwatch();
-    const checkpoint = (reason: 'epoch' | 'interval' | 'steps' | 'cancel'): void => {
-      if (!o.checkpointPath) return;
-      const arrays: Record<string, Float32Array> = {};
-      const meta: SearchMeta = {
-        version: 1,
-        kind: 'search',
-        seed,
-        batchSize,
-        state: st,
-        weightShapes: packVariables('w', weights, arrays),
-        alphaShapes: packVariables('a', alphas, arrays),
-        weightOptSteps: packOptimiser('ow', wOpt, arrays),
-        alphaOptSteps: packOptimiser('oa', aOpt, arrays),
-      };
-      saveCheckpoint(o.checkpointPath, { meta, arrays });
-      emit(o.onEvent, {
-        type: 'checkpoint',
-        kind: 'search',
-        path: o.checkpointPath,
-        epoch: st.epoch,
-        stepInEpoch: st.stepInEpoch,
-        step: st.step,
-        reason,
-      });
-    };
-
-    emit(o.onEvent, {
-      type: 'start',
-      kind: 'search',
-      totalSteps,
-      stepsPerEpoch,
-      maxEpochs,
-      resumed,
-      epoch: st.epoch,
-      step: st.step,
-    });
-    let lastCheckpoint = Date.now();
-    const remaining = (): number => Math.max(0, totalSteps - st.step);
+    const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
+    const ctl = new LoopControl('search', o, plan, st, save);
+    ctl.start(o.resumeFrom !== undefined);
 
     while (st.finished === null) {
       // Budgets are checked between steps.
-      if (st.epoch >= maxEpochs) {
-        st.finished = 'max_epochs';
-        break;
-      }
-      if (st.step >= maxSteps) {
-        st.finished = 'max_steps';
-        break;
-      }
-      if (watch.elapsed() >= maxWall) {
-        st.finished = 'wall_time';
-        break;
-      }
-      if (o.signal?.aborted) {
-        checkpoint('cancel');
-        throw new CancelledError(
-          `search cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`,
-        );
-      }
+      st.finished = ctl.budgetReached();
+      if (st.finished !== null) break;
 
       const wOrder = epochOrder(weightHalf.slices, seed, 1, st.epoch);
       const aOrder = epochOrder(alphaHalf.slices, seed, 2, st.epoch);
@@ -330,37 +248,15 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       if (st.step >= warmup) {
         const items = batchAt(aOrder, st.stepInEpoch % alphaBatches, batchSize);
         const b = makeBatch(alphaHalf, items, augment, deriveSeed(seed, 4, st.step));
-        alphaLoss = optimiseOn(net, alphas, aOpt, b.x, b.y, clip, diceWeight);
-        tf.dispose([b.x, b.y]);
+        alphaLoss = optimiseOnBatch(net, alphas, aOpt, b, stepSettings);
         st.alphaLossSum += alphaLoss;
         st.alphaLossCount++;
       }
-      const wb = makeBatch(
-        weightHalf,
-        batchAt(wOrder, st.stepInEpoch, batchSize),
-        augment,
-        deriveSeed(seed, 3, st.step),
-      );
-      const loss = optimiseOn(net, weights, wOpt, wb.x, wb.y, clip, diceWeight);
-      tf.dispose([wb.x, wb.y]);
-      st.lossSum += loss;
-      st.lossCount++;
-      st.step++;
-      st.stepInEpoch++;
-      watch.tick();
-      emit(o.onEvent, {
-        type: 'step',
-        kind: 'search',
-        epoch: st.epoch,
-        stepInEpoch: st.stepInEpoch,
-        stepsPerEpoch,
-        step: st.step,
-        totalSteps,
-        loss,
-        alphaLoss,
-        lr: wOpt.config.lr,
-        etaSeconds: watch.eta(remaining(), maxWall - watch.elapsed()),
-      });
+      const items = batchAt(wOrder, st.stepInEpoch, batchSize);
+      const wb = makeBatch(weightHalf, items, augment, deriveSeed(seed, 3, st.step));
+      const loss = optimiseOnBatch(net, weights, wOpt, wb, stepSettings);
+      countStep(st, loss);
+      ctl.stepDone(loss, alphaLoss, wOpt.config.lr);
 
       if (st.stepInEpoch >= stepsPerEpoch) {
         const val = validate(net, o.val, batchSize, { diceWeight });
@@ -368,18 +264,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         const aLoss = st.alphaLossCount > 0 ? st.alphaLossSum / st.alphaLossCount : null;
         st.curve.push({ epoch: st.epoch, trainLoss, alphaLoss: aLoss, valLoss: val.loss, valDice: val.dice });
         st.lastVal = { loss: val.loss, dice: val.dice };
-        emit(o.onEvent, {
-          type: 'epoch',
-          kind: 'search',
-          epoch: st.epoch,
-          step: st.step,
-          trainLoss,
-          alphaLoss: aLoss,
-          valLoss: val.loss,
-          valDice: val.dice,
-          etaSeconds: watch.eta(remaining(), maxWall - watch.elapsed()),
-          elapsedSeconds: watch.elapsed(),
-        });
+        ctl.epochDone({ trainLoss, alphaLoss: aLoss, valLoss: val.loss, valDice: val.dice });
         const sm = softmaxAlphas(alphas);
         st.alphaHistory.push(sm);
         emit(o.onEvent, {
@@ -402,58 +287,22 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
           changed,
           stableEpochs: st.stableEpochs,
         });
-        st.epoch++;
-        st.stepInEpoch = 0;
-        st.lossSum = 0;
-        st.lossCount = 0;
+        nextEpoch(st);
         st.alphaLossSum = 0;
         st.alphaLossCount = 0;
         if (st.stableEpochs >= patience) st.finished = 'early_stop';
-        checkpoint('epoch');
-        lastCheckpoint = Date.now();
-      } else if (o.checkpointEverySteps !== undefined && st.step % o.checkpointEverySteps === 0) {
-        checkpoint('steps');
-        lastCheckpoint = Date.now();
-      } else if (Date.now() - lastCheckpoint >= interval * 1000) {
-        checkpoint('interval');
-        lastCheckpoint = Date.now();
+        ctl.checkpoint('epoch');
+      } else {
+        ctl.checkpointIfDue();
       }
-      // Let timers, signals and I/O callbacks run between steps.
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
     }
 
     const finalVal = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });
     const genotype = st.genotypeHistory[st.genotypeHistory.length - 1] ?? net.deriveGenotype();
     const reason = st.finished as SearchResult['reason'];
-    if (o.checkpointPath) {
-      // Persist the finished state so resuming a finished run returns at once.
-      const arrays: Record<string, Float32Array> = {};
-      saveCheckpoint(o.checkpointPath, {
-        meta: {
-          version: 1,
-          kind: 'search',
-          seed,
-          batchSize,
-          state: st,
-          weightShapes: packVariables('w', weights, arrays),
-          alphaShapes: packVariables('a', alphas, arrays),
-          weightOptSteps: packOptimiser('ow', wOpt, arrays),
-          alphaOptSteps: packOptimiser('oa', aOpt, arrays),
-        } satisfies SearchMeta,
-        arrays,
-      });
-    }
-    emit(o.onEvent, {
-      type: 'done',
-      kind: 'search',
-      reason,
-      epochs: st.epoch,
-      step: st.step,
-      elapsedSeconds: watch.elapsed(),
-      valLoss: finalVal.loss,
-      valDice: finalVal.dice,
-      genotype,
-    });
+    // The finished state is saved too, so resuming a finished run returns at once.
+    ctl.finish(reason, finalVal, { genotype });
     return {
       genotype,
       genotypeHistory: st.genotypeHistory,

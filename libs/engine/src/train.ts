@@ -5,27 +5,35 @@
  * slices only, validation every epoch and the best weights (by validation Dice) kept in
  * `bestPath`. Checkpoints and resume work as in the search loop.
  */
-import { tf, type Tensor, type Tensor4D } from '../../tensor/src/index.js';
-import { CancelledError, IntegrityError, ValidationError } from '../../core/src/errors.js';
+import { ValidationError } from '../../core/src/errors.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { emit, type EventSink } from './events.js';
-import { segmentationLoss } from './losses.js';
-import { AdamW, WEIGHT_OPTIMISER, clipByGlobalNorm, cosineLr, type AdamWConfig } from './optim.js';
+import type { EventSink } from './events.js';
+import {
+  LoopControl,
+  countStep,
+  loadRunCheckpoint,
+  nextEpoch,
+  optimiseOnBatch,
+  positiveInt,
+  resolveAugment,
+  yieldToEventLoop,
+  type LoopPosition,
+  type RunMeta,
+} from './loop-control.js';
+import { AdamW, WEIGHT_OPTIMISER, cosineLr, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
-import { validateAugment } from '../../data/src/index.js';
 import { deriveSeed } from './rng.js';
 import {
   batchAt,
   batchesPerEpoch,
-  defaultAugment,
   epochOrder,
   makeBatch,
   validateSliceSet,
   type AugmentOptions,
   type SliceSet,
 } from './slices.js';
-import { Stopwatch, packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
+import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runTraining}. Defaults in brackets. */
 export interface TrainOptions {
@@ -78,12 +86,7 @@ export interface TrainResult {
   curve: Array<{ epoch: number; trainLoss: number; valLoss: number; valDice: number; lr: number }>;
 }
 
-interface TrainState {
-  epoch: number;
-  stepInEpoch: number;
-  step: number;
-  lossSum: number;
-  lossCount: number;
+interface TrainState extends LoopPosition {
   bestValDice: number;
   bestEpoch: number;
   curve: TrainResult['curve'];
@@ -92,11 +95,8 @@ interface TrainState {
   finished: TrainResult['reason'] | null;
 }
 
-interface TrainMeta {
-  version: 1;
+interface TrainMeta extends RunMeta {
   kind: 'train';
-  seed: number;
-  batchSize: number;
   state: TrainState;
   weightShapes: number[][];
   optSteps: number;
@@ -128,17 +128,13 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   const maxWall = o.maxWallSeconds ?? Infinity;
   const clip = o.gradClip ?? 5;
   const diceWeight = o.diceWeight ?? 1;
-  const interval = o.checkpointIntervalSeconds ?? 60;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new ValidationError(`batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
-    throw new ValidationError(`maxEpochs must be a positive integer, got ${maxEpochs}`);
+  positiveInt('batchSize', batchSize);
+  positiveInt('maxEpochs', maxEpochs);
   if (!(maxSteps >= 1)) throw new ValidationError(`maxSteps must be >= 1, got ${maxSteps}`);
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
-  const augment = o.augment === false ? undefined : (o.augment ?? defaultAugment(o.train.height));
-  if (augment) validateAugment(augment);
+  const augment = resolveAugment(o.augment, o.train);
   const stepsPerEpoch = batchesPerEpoch(o.train.slices.length, batchSize);
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const weights = net.weightParams();
@@ -157,7 +153,6 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
     lastVal: null,
     finished: null,
   };
-  const resumed = o.resumeFrom !== undefined;
   const save = (path: string): void => {
     const arrays: Record<string, Float32Array> = {};
     const meta: TrainMeta = {
@@ -173,109 +168,27 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   };
   try {
     if (o.resumeFrom !== undefined) {
-      const ck = loadCheckpoint<TrainMeta>(o.resumeFrom);
+      const ck = loadRunCheckpoint<TrainMeta>(o.resumeFrom, 'train', seed, batchSize);
       const m = ck.meta;
-      if (m?.kind !== 'train' || m.version !== 1)
-        throw new IntegrityError(`${o.resumeFrom}: not a training checkpoint`);
-      if (m.seed !== seed || m.batchSize !== batchSize) {
-        throw new ValidationError(
-          `${o.resumeFrom}: written with seed ${m.seed} and batch size ${m.batchSize}; resume with the same values`,
-        );
-      }
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
       st = m.state;
     } else {
       st.initialValDice = validate(net, o.val, batchSize, { diceWeight }).dice;
     }
-    const watch = new Stopwatch();
-    const checkpoint = (reason: 'epoch' | 'interval' | 'steps' | 'cancel'): void => {
-      if (!o.checkpointPath) return;
-      save(o.checkpointPath);
-      emit(o.onEvent, {
-        type: 'checkpoint',
-        kind: 'train',
-        path: o.checkpointPath,
-        epoch: st.epoch,
-        stepInEpoch: st.stepInEpoch,
-        step: st.step,
-        reason,
-      });
-    };
-    emit(o.onEvent, {
-      type: 'start',
-      kind: 'train',
-      totalSteps,
-      stepsPerEpoch,
-      maxEpochs,
-      resumed,
-      epoch: st.epoch,
-      step: st.step,
-    });
-    let lastCheckpoint = Date.now();
-    const remaining = (): number => Math.max(0, totalSteps - st.step);
+    const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
+    const ctl = new LoopControl('train', o, plan, st, save);
+    ctl.start(o.resumeFrom !== undefined);
     while (st.finished === null) {
-      if (st.epoch >= maxEpochs) {
-        st.finished = 'max_epochs';
-        break;
-      }
-      if (st.step >= maxSteps) {
-        st.finished = 'max_steps';
-        break;
-      }
-      if (watch.elapsed() >= maxWall) {
-        st.finished = 'wall_time';
-        break;
-      }
-      if (o.signal?.aborted) {
-        checkpoint('cancel');
-        throw new CancelledError(
-          `training cancelled at epoch ${st.epoch}, step ${st.step}; resume from ${o.checkpointPath ?? '(no checkpoint)'}`,
-        );
-      }
+      st.finished = ctl.budgetReached();
+      if (st.finished !== null) break;
       const order = epochOrder(o.train.slices, seed, 5, st.epoch);
       const lr = cosineLr(st.step, totalSteps, optCfg.lr, o.minLr ?? 0);
-      const b = makeBatch(
-        o.train,
-        batchAt(order, st.stepInEpoch, batchSize),
-        augment,
-        deriveSeed(seed, 6, st.step),
-      );
-      const { value, grads } = tf.variableGrads(
-        () => segmentationLoss(net.apply(b.x as Tensor4D, true), b.y, { diceWeight }) as tf.Scalar,
-        weights,
-      );
-      const clipped = clipByGlobalNorm(
-        weights.map((v) => (grads as Record<string, Tensor>)[v.name] ?? null),
-        clip,
-      );
-      opt.step(clipped.grads, lr);
-      const loss = value.dataSync()[0] as number;
-      tf.dispose([
-        value,
-        b.x,
-        b.y,
-        ...Object.values(grads),
-        ...clipped.grads.filter((g): g is Tensor => g !== null),
-      ]);
-      st.lossSum += loss;
-      st.lossCount++;
-      st.step++;
-      st.stepInEpoch++;
-      watch.tick();
-      emit(o.onEvent, {
-        type: 'step',
-        kind: 'train',
-        epoch: st.epoch,
-        stepInEpoch: st.stepInEpoch,
-        stepsPerEpoch,
-        step: st.step,
-        totalSteps,
-        loss,
-        alphaLoss: null,
-        lr,
-        etaSeconds: watch.eta(remaining(), maxWall - watch.elapsed()),
-      });
+      const items = batchAt(order, st.stepInEpoch, batchSize);
+      const b = makeBatch(o.train, items, augment, deriveSeed(seed, 6, st.step));
+      const loss = optimiseOnBatch(net, weights, opt, b, { clip, diceWeight, lr });
+      countStep(st, loss);
+      ctl.stepDone(loss, null, lr);
       const epochDone = st.stepInEpoch >= stepsPerEpoch;
       const lastStep = st.step >= maxSteps;
       if (epochDone || lastStep) {
@@ -283,50 +196,21 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
         const trainLoss = st.lossSum / Math.max(1, st.lossCount);
         st.curve.push({ epoch: st.epoch, trainLoss, valLoss: val.loss, valDice: val.dice, lr });
         st.lastVal = { loss: val.loss, dice: val.dice };
-        emit(o.onEvent, {
-          type: 'epoch',
-          kind: 'train',
-          epoch: st.epoch,
-          step: st.step,
-          trainLoss,
-          alphaLoss: null,
-          valLoss: val.loss,
-          valDice: val.dice,
-          etaSeconds: watch.eta(remaining(), maxWall - watch.elapsed()),
-          elapsedSeconds: watch.elapsed(),
-        });
+        ctl.epochDone({ trainLoss, alphaLoss: null, valLoss: val.loss, valDice: val.dice });
         if (val.dice > st.bestValDice) {
           st.bestValDice = val.dice;
           st.bestEpoch = st.epoch;
           if (o.bestPath) {
             saveWeights(o.bestPath, net, { epoch: st.epoch, valDice: val.dice });
-            emit(o.onEvent, {
-              type: 'checkpoint',
-              kind: 'train',
-              path: o.bestPath,
-              epoch: st.epoch,
-              stepInEpoch: st.stepInEpoch,
-              step: st.step,
-              reason: 'best',
-            });
+            ctl.checkpointWritten(o.bestPath, 'best');
           }
         }
-        if (epochDone) {
-          st.epoch++;
-          st.stepInEpoch = 0;
-          st.lossSum = 0;
-          st.lossCount = 0;
-        }
-        checkpoint('epoch');
-        lastCheckpoint = Date.now();
-      } else if (o.checkpointEverySteps !== undefined && st.step % o.checkpointEverySteps === 0) {
-        checkpoint('steps');
-        lastCheckpoint = Date.now();
-      } else if (Date.now() - lastCheckpoint >= interval * 1000) {
-        checkpoint('interval');
-        lastCheckpoint = Date.now();
+        if (epochDone) nextEpoch(st);
+        ctl.checkpoint('epoch');
+      } else {
+        ctl.checkpointIfDue();
       }
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
     }
     const reason = st.finished as TrainResult['reason'];
     let final = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });
@@ -334,17 +218,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       loadWeights(o.bestPath, net);
       final = { loss: final.loss, dice: st.bestValDice };
     }
-    if (o.checkpointPath) save(o.checkpointPath);
-    emit(o.onEvent, {
-      type: 'done',
-      kind: 'train',
-      reason,
-      epochs: st.epoch,
-      step: st.step,
-      elapsedSeconds: watch.elapsed(),
-      valLoss: final.loss,
-      valDice: final.dice,
-    });
+    ctl.finish(reason, final);
     return {
       epochs: st.epoch,
       steps: st.step,
