@@ -27,7 +27,6 @@ import { GrpcRunner, type ServerAddresses } from './grpc-runner.js';
 
 /** Settings of the demo through gRPC. */
 export const GRPC_DEMO = {
-  train: `synthetic:count=${DEMO.synthetic.count},size=${DEMO.synthetic.size},seed=${DEMO.synthetic.seed},noise=${DEMO.synthetic.noise}`,
   test: `synthetic:count=6,size=${DEMO.synthetic.size},seed=${DEMO.synthetic.seed + 1},noise=${DEMO.synthetic.noise}`,
   genotypeName: 'demo-genotype',
   modelName: 'demo-model',
@@ -47,6 +46,8 @@ export interface GrpcDemoOptions {
   searchEpochs?: number;
   /** Training epochs [DEMO.train.epochs]. */
   trainEpochs?: number;
+  /** Phantoms of the search/training set [DEMO.synthetic.count]. */
+  cases?: number;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
   log: (s: string) => void;
@@ -131,7 +132,11 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
   });
   const ctx = { ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.signal ? { signal: o.signal } : {}) };
   try {
-    const data = { ref: GRPC_DEMO.train, valFraction: 0.2 };
+    const s = { ...DEMO.synthetic, count: o.cases ?? DEMO.synthetic.count };
+    const data = {
+      ref: `synthetic:count=${s.count},size=${s.size},seed=${s.seed},noise=${s.noise}`,
+      valFraction: 0.2,
+    };
     const common = {
       data,
       preset: 'tiny',
@@ -142,13 +147,14 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
       diceWeight: 1,
       checkpointIntervalSeconds: 60,
     };
-    const s = DEMO.synthetic;
     o.log(`[1/5] search (gRPC ${addresses.search}) on ${s.count} synthetic ${s.size}x${s.size} phantoms\n`);
     const sr = await runner.search(
       { ...common, ...DEMO.search, epochs: o.searchEpochs ?? DEMO.search.epochs },
       ctx,
     );
-    o.log(`      genotype ${sr.genotypeRef!.name} v${sr.genotypeRef!.version}: ${JSON.stringify(sr.genotype)}\n`);
+    o.log(
+      `      genotype ${sr.genotypeRef!.name} v${sr.genotypeRef!.version}: ${JSON.stringify(sr.genotype)}\n`,
+    );
 
     o.log(`[2/5] train the derived network (gRPC ${addresses.training}); the service registers the model\n`);
     const tr = await runner.train(
@@ -164,7 +170,9 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
     const model = tr.model!;
     o.log(`      model ${model.name} v${model.version}, best val Dice ${tr.bestValDice.toFixed(4)}\n`);
 
-    o.log(`[3/5] set alias ${GRPC_DEMO.alias} -> ${model.name} v${model.version} (gRPC ${addresses.registry})\n`);
+    o.log(
+      `[3/5] set alias ${GRPC_DEMO.alias} -> ${model.name} v${model.version} (gRPC ${addresses.registry})\n`,
+    );
     await unaryCall<SetAliasResponse__Output>(
       runner.registry,
       'setAlias',
@@ -175,7 +183,14 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
 
     o.log(`[4/5] evaluate ${ref} on 6 held-out phantoms\n`);
     const ev = await runner.evaluate(
-      { modelDir: ref, data: { ref: GRPC_DEMO.test }, split: 'all', seed: o.seed, outDir: o.outDir, hd95: false },
+      {
+        modelDir: ref,
+        data: { ref: GRPC_DEMO.test },
+        split: 'all',
+        seed: o.seed,
+        outDir: o.outDir,
+        hd95: false,
+      },
       ctx,
     );
 

@@ -251,7 +251,8 @@ export class GrpcRunner implements Runner {
     const preset = req.preset as PresetName;
     const base = req.arch === 'unet' ? UNET_PRESETS[preset] : NASUNET_PRESETS[preset];
     if (!base) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
-    const width = req.channels ?? ('baseWidth' in base ? base.baseWidth : (base as { channels: number }).channels);
+    const width =
+      req.channels ?? ('baseWidth' in base ? base.baseWidth : (base as { channels: number }).channels);
     let architecture: Record<string, unknown>;
     if (req.arch === 'unet') architecture = { baseline: 'BASELINE_ARCHITECTURE_UNET' };
     else if (req.genotypeRef) architecture = { genotype: req.genotypeRef };
@@ -304,8 +305,11 @@ export class GrpcRunner implements Runner {
     const modelRef = `${model.name}:${model.version}`;
     writeFileAtomic(
       resultFile,
-      JSON.stringify({ jobId, model: modelRef, weightsDigest: model.weightsDigest, validationDice: dice }, null, 2) +
-        '\n',
+      JSON.stringify(
+        { jobId, model: modelRef, weightsDigest: model.weightsDigest, validationDice: dice },
+        null,
+        2,
+      ) + '\n',
     );
     return {
       modelDir: modelRef,
@@ -355,8 +359,11 @@ export class GrpcRunner implements Runner {
     const resolved = res.model ? `${res.model.name}:${res.model.version}` : req.modelDir;
     writeFileAtomic(
       jsonPath,
-      JSON.stringify({ model: resolved, dataset: { name: ds.name, digest: res.datasetDigest }, ...report }, null, 2) +
-        '\n',
+      JSON.stringify(
+        { model: resolved, dataset: { name: ds.name, digest: res.datasetDigest }, ...report },
+        null,
+        2,
+      ) + '\n',
     );
     writeFileAtomic(textPath, `model ${resolved} on dataset ${ds.name}\n` + formatReport(report));
     return { report, jsonPath, textPath };
@@ -366,7 +373,9 @@ export class GrpcRunner implements Runner {
     const model = parseModelRef(req.modelDir);
     const nifti = isNiftiPath(req.input);
     if (!nifti && !is2DImagePath(req.input))
-      throw new ValidationError(`--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`);
+      throw new ValidationError(
+        `--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`,
+      );
     const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
     const [X, Y, Z] = volume.shape;
     let mask: Uint8Array;
@@ -399,7 +408,9 @@ export class GrpcRunner implements Runner {
       classVolumes = res.classVolumes;
     }
     if (mask.length !== X * Y * Z)
-      throw new ValidationError(`the server returned a mask of ${mask.length} voxels for ${X}x${Y}x${Z} input`);
+      throw new ValidationError(
+        `the server returned a mask of ${mask.length} voxels for ${X}x${Y}x${Z} input`,
+      );
     mkdirSync(req.outDir, { recursive: true });
     const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
     let maskPath: string;
@@ -424,7 +435,10 @@ export class GrpcRunner implements Runner {
     const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
     const overlayPath = join(req.outDir, `${stem}-overlay.png`);
     const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
-    writeFileAtomic(overlayPath, renderOverlay(img, mask.subarray(bestZ * X * Y, (bestZ + 1) * X * Y), Y, X, scale));
+    writeFileAtomic(
+      overlayPath,
+      renderOverlay(img, mask.subarray(bestZ * X * Y, (bestZ + 1) * X * Y), Y, X, scale),
+    );
     const classVoxels: Record<string, number> = {};
     for (const v of classVolumes) classVoxels[v.className || `class${v.classIndex}`] = Number(v.voxelCount);
     return { maskPath, overlayPath, classVoxels };
@@ -435,7 +449,10 @@ export class GrpcRunner implements Runner {
     model: ModelRef,
     bytes: Uint8Array,
     input: string,
-  ): Promise<{ mask: Uint8Array; classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }> }> {
+  ): Promise<{
+    mask: Uint8Array;
+    classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }>;
+  }> {
     const address = this.segmentation.getChannel().getTarget();
     const stream = this.segmentation.segmentVolume({ deadline: Date.now() + 10 * 60_000 });
     return new Promise((resolve, reject) => {
@@ -450,7 +467,9 @@ export class GrpcRunner implements Runner {
         if (!summary) return reject(new ValidationError(`segmenting ${input}: the server sent no summary`));
         resolve({ mask: new Uint8Array(Buffer.concat(chunks)), classVolumes: summary.classVolumes });
       });
-      stream.write({ header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI', maskEncoding: 'MASK_ENCODING_RAW_UINT8' } });
+      stream.write({
+        header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI', maskEncoding: 'MASK_ENCODING_RAW_UINT8' },
+      });
       for (const c of splitChunks(bytes, DEFAULT_CHUNK_BYTES)) stream.write({ niftiChunk: Buffer.from(c) });
       stream.end();
     });

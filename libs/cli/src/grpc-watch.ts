@@ -8,10 +8,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { BackendError, CancelledError } from '../../core/src/index.js';
 import type { EngineEvent, RunKind } from '../../engine/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
-import type {
-  WatchSearchResponse__Output,
-  WatchTrainingResponse__Output,
-} from '../../rpc/src/index.js';
+import type { WatchSearchResponse__Output, WatchTrainingResponse__Output } from '../../rpc/src/index.js';
 import { readStream, unaryCall } from './grpc-calls.js';
 
 /** Terminal job states. */
@@ -150,7 +147,13 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
         out.genotypeJson = e.genotypeJson;
         try {
           const genotype = parseGenotype(JSON.parse(e.genotypeJson));
-          emit({ type: 'genotype', epoch: e.epoch - 1, genotype, changed, stableEpochs: e.genotypeStableEpochs });
+          emit({
+            type: 'genotype',
+            epoch: e.epoch - 1,
+            genotype,
+            changed,
+            stableEpochs: e.genotypeStableEpochs,
+          });
         } catch {
           /* the final genotype is read from the registry */
         }
@@ -177,7 +180,11 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
   }
   const st = terminal as unknown as { state: string; errorMessage: string };
   const reason =
-    st.state === 'JOB_STATE_CANCELLED' ? 'cancelled' : out.epochs >= o.maxEpochs ? 'max_epochs' : 'early_stop';
+    st.state === 'JOB_STATE_CANCELLED'
+      ? 'cancelled'
+      : out.epochs >= o.maxEpochs
+        ? 'max_epochs'
+        : 'early_stop';
   emit({
     type: 'done',
     kind: o.kind,

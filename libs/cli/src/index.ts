@@ -18,9 +18,22 @@ export type {
   SegmentSummary,
 } from './runner.js';
 export { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
-export { prepareData, toSliceSet, sliceSpacing, type DataRequest, type PreparedData } from './dataset-prep.js';
+export {
+  prepareData,
+  toSliceSet,
+  sliceSpacing,
+  type DataRequest,
+  type PreparedData,
+} from './dataset-prep.js';
 export { runDemo, DEMO, type DemoOptions, type DemoResult } from './demo.js';
-export { GrpcRunner, parseAddress, parseModelRef, serverAddresses, type GrpcRunnerOptions, type ServerAddresses } from './grpc-runner.js';
+export {
+  GrpcRunner,
+  parseAddress,
+  parseModelRef,
+  serverAddresses,
+  type GrpcRunnerOptions,
+  type ServerAddresses,
+} from './grpc-runner.js';
 export { runGrpcDemo, GRPC_DEMO, type GrpcDemoOptions, type GrpcDemoResult } from './demo-grpc.js';
 export { ensureDataset, datasetName, syntheticAsFiles, type DatasetFiles } from './grpc-dataset.js';
 export { SERVER_HELP, type RunnerOptions } from './program.js';

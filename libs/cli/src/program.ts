@@ -60,7 +60,9 @@ const SERVER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** Parses a registry name option. */
 function nameOption(v: string): string {
   if (!SERVER_NAME.test(v))
-    throw new InvalidArgumentError(`expected a name of lower-case letters, digits, . _ - (max 64), got '${v}'`);
+    throw new InvalidArgumentError(
+      `expected a name of lower-case letters, digits, . _ - (max 64), got '${v}'`,
+    );
   return v;
 }
 
@@ -235,8 +237,17 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 }))))
-    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
-    .option('--genotype-name <name>', 'with a server: registry name of the found genotype', nameOption, 'cli-genotype')
+    .option(
+      '--upload',
+      'with a server: upload the --data folder instead of registering its file:// URI',
+      false,
+    )
+    .option(
+      '--genotype-name <name>',
+      'with a server: registry name of the found genotype',
+      nameOption,
+      'cli-genotype',
+    )
     .option('--warmup-steps <n>', 'steps before the first architecture (alpha) update', intOption(0), 0)
     .option(
       '--patience <n>',
@@ -252,15 +263,17 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
-        const r = await withRunner(makeRunner, o, (runner) => runner.search(
-          {
-            ...loopRequest(o),
-            warmupSteps: o['warmupSteps'] as number,
-            patience: o['patience'] as number,
-            ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
-          },
-          { onEvent: rep.onEvent, signal: io.signal },
-        ));
+        const r = await withRunner(makeRunner, o, (runner) =>
+          runner.search(
+            {
+              ...loopRequest(o),
+              warmupSteps: o['warmupSteps'] as number,
+              patience: o['patience'] as number,
+              ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
+            },
+            { onEvent: rep.onEvent, signal: io.signal },
+          ),
+        );
         print(
           o,
           `search finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps: val loss ${fmt4(r.valLoss)}` +
@@ -282,8 +295,17 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(train, { epochs: 20, batch: 4 }))))
-    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
-    .option('--model-name <name>', 'with a server: registry name of the trained model', nameOption, 'cli-model')
+    .option(
+      '--upload',
+      'with a server: upload the --data folder instead of registering its file:// URI',
+      false,
+    )
+    .option(
+      '--model-name <name>',
+      'with a server: registry name of the trained model',
+      nameOption,
+      'cli-model',
+    )
     .option(
       '--genotype-name <name>',
       'with a server: registry name under which the --genotype is registered',
@@ -345,7 +367,11 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(addDataOptions(evaluateCmd)))
-    .option('--upload', 'with a server: upload the --data folder instead of registering its file:// URI', false)
+    .option(
+      '--upload',
+      'with a server: upload the --data folder instead of registering its file:// URI',
+      false,
+    )
     .option(
       '--model <dir|ref>',
       `model bundle directory (manifest.json + weights.bin) [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
@@ -361,17 +387,19 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
     .action(async (o: Record<string, unknown>) => {
-      const r = await withRunner(makeRunner, o, (runner) => runner.evaluate(
-        {
-          modelDir: modelOf(o),
-          data: dataRequest(o),
-          split: o['split'] as 'test' | 'val' | 'all',
-          seed: o['seed'] as number,
-          outDir: o['out'] as string,
-          hd95: o['hd95'] !== false,
-        },
-        { signal: io.signal },
-      ));
+      const r = await withRunner(makeRunner, o, (runner) =>
+        runner.evaluate(
+          {
+            modelDir: modelOf(o),
+            data: dataRequest(o),
+            split: o['split'] as 'test' | 'val' | 'all',
+            seed: o['seed'] as number,
+            outDir: o['out'] as string,
+            hd95: o['hd95'] !== false,
+          },
+          { signal: io.signal },
+        ),
+      );
       const { readFileSync } = await import('node:fs');
       print(o, readFileSync(r.textPath, 'utf8') + `\nreport: ${r.jsonPath}, ${r.textPath}\n`, {
         command: 'evaluate',
@@ -421,6 +449,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option('--out <dir>', 'output directory [runs/demo; nasunet-demo with --local]')
     .option('--search-epochs <n>', 'search epochs (through the services)', intOption(1))
     .option('--train-epochs <n>', 'training epochs (through the services)', intOption(1))
+    .option('--cases <n>', 'synthetic phantoms to search and train on (through the services)', intOption(3))
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       const log = (s: string): void => (o['json'] ? undefined : io.out(s));
@@ -444,6 +473,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           backend: o['backend'] as string,
           ...(o['searchEpochs'] !== undefined ? { searchEpochs: o['searchEpochs'] as number } : {}),
           ...(o['trainEpochs'] !== undefined ? { trainEpochs: o['trainEpochs'] as number } : {}),
+          ...(o['cases'] !== undefined ? { cases: o['cases'] as number } : {}),
           onEvent: rep.onEvent,
           signal: io.signal,
           log,

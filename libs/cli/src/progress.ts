@@ -62,7 +62,8 @@ export class ProgressReporter {
         const line =
           `${e.kind} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}` +
           (e.alphaLoss !== null ? `, alpha loss ${e.alphaLoss.toFixed(4)}` : '') +
-          `, val loss ${e.valLoss.toFixed(4)}, val Dice ${e.valDice.toFixed(4)}, ETA ${fmtSeconds(e.etaSeconds)}`;
+          (Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)}` : '') +
+          `, val Dice ${e.valDice.toFixed(4)}, ETA ${fmtSeconds(e.etaSeconds)}`;
         this.bar?.stop();
         process.stderr.write(line + '\n');
         if (this.bar && e.step < this.bar.getTotal()) {

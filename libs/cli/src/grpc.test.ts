@@ -1,0 +1,176 @@
+/**
+ * The CLI over gRPC, end to end with real processes: the four services started through
+ * libs/launcher on free ports, the compiled CLI spawned against them (`demo` and a
+ * `segment` with bad input), the registry read back with its client.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeImage2D, encodePngGray } from '../../data/src/index.js';
+import {
+  SERVICE_NAMES,
+  startServiceProcess,
+  type ServiceName,
+  type ServiceProcess,
+} from '../../launcher/src/index.js';
+import {
+  createRegistryClient,
+  findFreePort,
+  unary,
+  type GetGenotypeRequest,
+  type GetGenotypeResponse__Output,
+  type GetModelRequest,
+  type GetModelResponse__Output,
+} from '../../rpc/src/index.js';
+import { EXIT } from './exit-codes.js';
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+
+let dir: string;
+const procs: ServiceProcess[] = [];
+const addr = {} as Record<ServiceName, string>;
+const logs: string[] = [];
+
+function serverArgs(): string[] {
+  return [
+    '--registry-server',
+    addr.registry,
+    '--search-server',
+    addr.search,
+    '--training-server',
+    addr.training,
+    '--inference-server',
+    addr.inference,
+  ];
+}
+
+/** Runs the compiled CLI; resolves with its exit code and output. */
+function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nasunet-cli-grpc-'));
+  for (const n of SERVICE_NAMES) addr[n] = `127.0.0.1:${await findFreePort()}`;
+  const env = {
+    NASUNET_REGISTRY_ADDR: addr.registry,
+    LOG_LEVEL: 'warn',
+  };
+  const start = async (name: ServiceName): Promise<void> => {
+    procs.push(
+      await startServiceProcess({
+        name,
+        port: Number(addr[name].split(':')[1]),
+        dataDir: join(dir, 'data'),
+        env,
+        onLine: (l) => logs.push(l),
+        readyTimeoutMs: 90_000,
+      }),
+    );
+  };
+  await start('registry');
+  await Promise.all(SERVICE_NAMES.filter((n) => n !== 'registry').map(start));
+});
+
+after(async () => {
+  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test(
+  'demo through gRPC: genotype and model v1 registered, alias production, Dice on held-out phantoms',
+  { timeout: 900_000 },
+  async () => {
+    const r = await cli(
+      [
+        'demo',
+        ...serverArgs(),
+        '--cases',
+        '12',
+        '--search-epochs',
+        '1',
+        '--train-epochs',
+        '30',
+        '--out',
+        'demo',
+        '--json',
+      ],
+      dir,
+    );
+    assert.equal(r.code, EXIT.OK, `${r.stderr}\n${logs.slice(-20).join('\n')}`);
+    const result = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e['type'] === 'result');
+    assert.ok(result, 'a result line on stdout');
+    assert.equal(result['command'], 'demo');
+    assert.deepEqual(result['model'], { name: 'demo-model', version: 1, alias: 'production' });
+    assert.deepEqual(result['genotypeRef'], { name: 'demo-genotype', version: 1 });
+    const dice = result['testDice'] as number;
+    assert.ok(dice > 0.3, `held-out Dice ${dice} should exceed 0.3`);
+
+    // Mask and overlay: PNGs of the image's size (the overlay enlarged).
+    const mask = decodeImage2D(readFileSync(join(dir, 'demo', 'synthetic_000-mask.png')), 'mask.png');
+    assert.deepEqual(mask.shape, [32, 32, 1]);
+    assert.ok(
+      mask.data.some((v) => v > 0),
+      'the mask has foreground',
+    );
+    assert.ok(existsSync(join(dir, 'demo', 'synthetic_000-overlay.png')));
+
+    // The registry holds them.
+    const registry = createRegistryClient(addr.registry);
+    try {
+      const g = await unary<GetGenotypeRequest, GetGenotypeResponse__Output>(
+        registry.getGenotype.bind(registry),
+        { genotype: { name: 'demo-genotype', version: 0 } },
+      );
+      assert.equal(g.genotype!.version, 1);
+      assert.deepEqual(
+        JSON.parse(g.genotype!.genotypeJson),
+        JSON.parse(readFileSync(join(dir, 'demo', 'genotype.json'), 'utf8')),
+      );
+      const m = await unary<GetModelRequest, GetModelResponse__Output>(registry.getModel.bind(registry), {
+        model: { name: 'demo-model', alias: 'production' },
+      });
+      assert.equal(m.model!.version, 1);
+      assert.ok(m.model!.aliases.includes('production'));
+      assert.deepEqual(m.model!.genotype, { name: 'demo-genotype', version: 1 });
+    } finally {
+      registry.close();
+    }
+  },
+);
+
+test(
+  'segment --server with an unknown model: exit code of not-found, the model named',
+  { timeout: 120_000 },
+  async () => {
+    const input = join(dir, 'bad-input.png');
+    writeFileSync(input, encodePngGray(new Uint8Array(32 * 32).fill(100), 32, 32));
+    const r = await cli(
+      ['segment', ...serverArgs(), '--model', 'no-such-model@production', '--input', input],
+      dir,
+    );
+    assert.equal(r.code, EXIT.DATA, r.stderr);
+    assert.match(r.stderr, /no-such-model/);
+    assert.match(r.stderr, /has no alias "production"|not found/);
+    assert.equal(existsSync(join(dir, 'nasunet-run')), false, 'nothing written');
+
+    const bad = await cli(['segment', '--server', 'nohost', '--input', input], dir);
+    assert.equal(bad.code, EXIT.USAGE, bad.stderr);
+    assert.match(bad.stderr, /--server nohost: expected host:port/);
+  },
+);
