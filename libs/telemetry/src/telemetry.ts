@@ -14,7 +14,9 @@
  *   (see {@link JsonLinesSpanExporter}).
  * `OTEL_SERVICE_NAME` overrides the service name; `OTEL_SDK_DISABLED=true` turns it all off.
  * Without any exporter the SDK still runs for context propagation, so a service in the
- * middle of a call chain passes the trace on even when it exports nothing.
+ * middle of a call chain passes the trace on even when it exports nothing; the gRPC
+ * instrumentation and its loader hook (which slows every later import down) are then left
+ * out, as their spans would not be recorded anyway.
  *
  * How one trace crosses processes: `@grpc/grpc-js` is instrumented (client and server spans,
  * `traceparent` in the call metadata) only when it is loaded after `startTelemetry`, which
@@ -83,12 +85,14 @@ export function startTelemetry(serviceName: string): TelemetryHandle {
     current = { serviceName: name, shutdown: async () => {} };
     return current;
   }
-  registerGrpcLoaderHook();
   applyDefaults(env);
+  const spanProcessors = spanProcessorsFromEnv(env);
+  const exporting = spanProcessors.length > 0;
+  if (exporting) registerGrpcLoaderHook();
   const sdk = new NodeSDK({
     serviceName: name,
-    spanProcessors: spanProcessorsFromEnv(env),
-    instrumentations: [new GrpcInstrumentation()],
+    spanProcessors,
+    instrumentations: exporting ? [new GrpcInstrumentation()] : [],
   });
   sdk.start();
   let stopped: Promise<void> | undefined;
