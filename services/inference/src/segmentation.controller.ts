@@ -3,16 +3,15 @@
  */
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Observable } from 'rxjs';
 import {
-  observableToAsyncIterable,
+  fromBidiStream,
   type SegmentRequest__Output,
   type SegmentResponse,
   type SegmentVolumeRequest__Output,
   type SegmentVolumeResponse,
 } from '../../../libs/rpc/src/index.js';
-import { streamOf } from '../../common/src/streams.js';
 import { SegmentationRunner } from './segmentation.service.js';
 
 @Controller()
@@ -28,12 +27,17 @@ export class SegmentationController {
     return this.runner.segment(req, call);
   }
 
+  /**
+   * Bidirectional stream: header, then NIfTI chunks or slices in; one response out. The
+   * call is passed on so that a cancelled request stream (client gone, deadline passed)
+   * fails with `CancelledError` instead of being segmented as if it were complete.
+   */
   @GrpcStreamMethod('SegmentationService', 'SegmentVolume')
   segmentVolume(
     requests: Observable<SegmentVolumeRequest__Output>,
     _m: Metadata,
-    call: ServerUnaryCall<unknown, unknown>,
+    call: ServerDuplexStream<SegmentVolumeRequest__Output, SegmentVolumeResponse>,
   ): Observable<SegmentVolumeResponse> {
-    return streamOf(() => this.runner.segmentVolume(observableToAsyncIterable(requests), call));
+    return fromBidiStream(requests, (it) => this.runner.segmentVolume(it, call), call);
   }
 }
