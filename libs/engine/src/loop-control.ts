@@ -81,6 +81,11 @@ export interface LoopPosition {
   lossCount: number;
 }
 
+/** The position of a run that has not stepped yet. */
+export function startPosition(): LoopPosition {
+  return { epoch: 0, stepInEpoch: 0, step: 0, lossSum: 0, lossCount: 0 };
+}
+
 /** Moves `p` to the first step of the next epoch and clears the epoch's loss sums. */
 export function nextEpoch(p: LoopPosition): void {
   p.epoch++;
@@ -140,11 +145,6 @@ export function optimiseOnBatch(
     ...clipped.grads.filter((g): g is Tensor => g !== null),
   ]);
   return loss;
-}
-
-/** Lets timers, signals and I/O callbacks run between steps. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
 }
 
 /** The step plan and budgets of a run, defaults resolved. */
@@ -289,8 +289,18 @@ export class LoopControl {
     });
   }
 
+  /**
+   * Ends a step: checkpoints at the end of an epoch, otherwise when the step count or the
+   * interval is due; then lets timers, signals and I/O callbacks run.
+   */
+  async afterStep(epochEnded: boolean): Promise<void> {
+    if (epochEnded) this.checkpoint('epoch');
+    else this.checkpointIfDue();
+    await new Promise((r) => setImmediate(r));
+  }
+
   /** Writes a checkpoint (when the run has a checkpoint path) and restarts the interval. */
-  checkpoint(reason: 'epoch' | 'interval' | 'steps' | 'cancel'): void {
+  private checkpoint(reason: 'epoch' | 'interval' | 'steps' | 'cancel'): void {
     if (this.io.checkpointPath) {
       this.save(this.io.checkpointPath);
       this.checkpointWritten(this.io.checkpointPath, reason);
@@ -298,8 +308,7 @@ export class LoopControl {
     this.lastCheckpoint = Date.now();
   }
 
-  /** After a step inside an epoch: checkpoints when the step count or the interval is due. */
-  checkpointIfDue(): void {
+  private checkpointIfDue(): void {
     const every = this.io.checkpointEverySteps;
     if (every !== undefined && this.position.step % every === 0) this.checkpoint('steps');
     else if (Date.now() - this.lastCheckpoint >= this.intervalMs) this.checkpoint('interval');

@@ -32,7 +32,7 @@ import {
   optimiseOnBatch,
   positiveInt,
   resolveAugment,
-  yieldToEventLoop,
+  startPosition,
   type LoopPosition,
   type RunMeta,
 } from './loop-control.js';
@@ -190,11 +190,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   const stepSettings = { clip, diceWeight };
 
   let st: SearchState = {
-    epoch: 0,
-    stepInEpoch: 0,
-    step: 0,
-    lossSum: 0,
-    lossCount: 0,
+    ...startPosition(),
     alphaLossSum: 0,
     alphaLossCount: 0,
     stableEpochs: 0,
@@ -258,7 +254,8 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       countStep(st, loss);
       ctl.stepDone(loss, alphaLoss, wOpt.config.lr);
 
-      if (st.stepInEpoch >= stepsPerEpoch) {
+      const epochEnded = st.stepInEpoch >= stepsPerEpoch;
+      if (epochEnded) {
         const val = validate(net, o.val, batchSize, { diceWeight });
         const trainLoss = st.lossSum / Math.max(1, st.lossCount);
         const aLoss = st.alphaLossCount > 0 ? st.alphaLossSum / st.alphaLossCount : null;
@@ -291,11 +288,8 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         st.alphaLossSum = 0;
         st.alphaLossCount = 0;
         if (st.stableEpochs >= patience) st.finished = 'early_stop';
-        ctl.checkpoint('epoch');
-      } else {
-        ctl.checkpointIfDue();
       }
-      await yieldToEventLoop();
+      await ctl.afterStep(epochEnded);
     }
 
     const finalVal = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });

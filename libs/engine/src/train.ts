@@ -17,7 +17,7 @@ import {
   optimiseOnBatch,
   positiveInt,
   resolveAugment,
-  yieldToEventLoop,
+  startPosition,
   type LoopPosition,
   type RunMeta,
 } from './loop-control.js';
@@ -141,11 +141,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   const optCfg = { ...WEIGHT_OPTIMISER, ...o.optimiser };
   const opt = new AdamW(weights, optCfg);
   let st: TrainState = {
-    epoch: 0,
-    stepInEpoch: 0,
-    step: 0,
-    lossSum: 0,
-    lossCount: 0,
+    ...startPosition(),
     bestValDice: -1,
     bestEpoch: -1,
     curve: [],
@@ -206,11 +202,8 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
           }
         }
         if (epochDone) nextEpoch(st);
-        ctl.checkpoint('epoch');
-      } else {
-        ctl.checkpointIfDue();
       }
-      await yieldToEventLoop();
+      await ctl.afterStep(epochDone || lastStep);
     }
     const reason = st.finished as TrainResult['reason'];
     let final = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });
