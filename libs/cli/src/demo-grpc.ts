@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotFoundError, PreconditionError } from '../../core/src/index.js';
+import { CancelledError, NotFoundError, PreconditionError } from '../../core/src/index.js';
 import { encodePngGray, loadDataset } from '../../data/src/index.js';
 import { writeFileAtomic, type EngineEvent } from '../../engine/src/index.js';
 import type { Genotype } from '../../nas/src/index.js';
@@ -225,6 +225,12 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
       addresses,
       seconds,
     };
+  } catch (err) {
+    // Ctrl-C in a terminal reaches the locally started services too; whatever failed
+    // after it, the demo was cancelled.
+    if (o.signal?.aborted && !(err instanceof CancelledError))
+      throw new CancelledError('demo cancelled', { cause: err });
+    throw err;
   } finally {
     runner.close();
     if (suite) {

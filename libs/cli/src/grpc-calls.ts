@@ -30,6 +30,14 @@ export function callError(err: unknown, what: string, address: string): Error {
   return mapped;
 }
 
+/** The `host:port` a client dials (without the resolver scheme). */
+export function targetOf(client: grpc.Client): string {
+  return client
+    .getChannel()
+    .getTarget()
+    .replace(/^dns:(\/\/\/)?/, '');
+}
+
 /** A unary method of a generated client in `(request, options, callback)` form. */
 type Unary<Req, Res> = (
   request: Req,
@@ -50,7 +58,7 @@ export function unaryCall<Res>(
 ): Promise<Res> {
   const fn = (client as unknown as Record<string, Unary<unknown, Res>>)[method];
   if (typeof fn !== 'function') throw new TypeError(`no method ${method} on the client`);
-  const address = client.getChannel().getTarget();
+  const address = targetOf(client);
   return new Promise((resolve, reject) => {
     fn.call(client, request, { deadline: Date.now() + deadlineMs }, (err, res) =>
       err ? reject(callError(err, what, address)) : resolve(res as Res),

@@ -19,7 +19,7 @@ import {
   type ModelRegistryServiceClient,
   type RegisterDatasetUriResponse__Output,
 } from '../../rpc/src/index.js';
-import { callError, unaryCall } from './grpc-calls.js';
+import { callError, targetOf, unaryCall } from './grpc-calls.js';
 import type { DataRequest } from './dataset-prep.js';
 
 /** A dataset as files: relative path ('/'-separated) -> bytes. */
@@ -75,7 +75,7 @@ export function uploadDataset(
   metadata: DatasetMetadata,
   files: DatasetFiles,
 ): Promise<Dataset__Output> {
-  const address = client.getChannel().getTarget();
+  const address = targetOf(client);
   return new Promise((resolvePromise, reject) => {
     const stream = client.registerDataset({ deadline: Date.now() + 10 * 60_000 }, (err, res) => {
       if (err) reject(callError(err, `registering dataset ${metadata.name}`, address));

@@ -49,7 +49,7 @@ import {
   type WatchTrainingResponse__Output,
 } from '../../rpc/src/index.js';
 import { DEFAULT_PORTS, type ServiceName } from '../../launcher/src/index.js';
-import { callError, unaryCall } from './grpc-calls.js';
+import { callError, targetOf, unaryCall } from './grpc-calls.js';
 import { ensureDataset } from './grpc-dataset.js';
 import { followJob } from './grpc-watch.js';
 import { renderOverlay } from './overlay.js';
@@ -453,7 +453,7 @@ export class GrpcRunner implements Runner {
     mask: Uint8Array;
     classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }>;
   }> {
-    const address = this.segmentation.getChannel().getTarget();
+    const address = targetOf(this.segmentation);
     const stream = this.segmentation.segmentVolume({ deadline: Date.now() + 10 * 60_000 });
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { BackendError, CancelledError } from '../../core/src/index.js';
 import type { EngineEvent, RunKind } from '../../engine/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
 import type { WatchSearchResponse__Output, WatchTrainingResponse__Output } from '../../rpc/src/index.js';
-import { readStream, unaryCall } from './grpc-calls.js';
+import { readStream, targetOf, unaryCall } from './grpc-calls.js';
 
 /** Terminal job states. */
 const TERMINAL = new Set(['JOB_STATE_DONE', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED']);
@@ -54,7 +54,7 @@ type StateOf<M> = M extends { state?: infer S | null } ? S : never;
  */
 export async function followJob<M extends WatchMessage>(o: FollowOptions): Promise<JobOutcome<StateOf<M>>> {
   const search = o.kind === 'search';
-  const address = o.client.getChannel().getTarget();
+  const address = targetOf(o.client);
   const emit = (e: EngineEvent): void => {
     try {
       o.onEvent?.(e);

@@ -29,9 +29,8 @@ const isEntry = ((): boolean => {
 if (isEntry) {
   let shutdown: (() => Promise<void>) | undefined;
   if (telemetryWanted()) {
-    // The loader hook must be in place before @grpc/grpc-js is imported (by ./program.js).
-    const { register } = await import('node:module');
-    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+    // The SDK (and its gRPC instrumentation) must start before @grpc/grpc-js is loaded
+    // (by ./program.js).
     const { startTelemetry } = await import('../../telemetry/src/index.js');
     const handle = startTelemetry('nasunet-cli');
     shutdown = () => handle.shutdown();

@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
-import { ValidationError } from '../../core/src/index.js';
+import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
+import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
 import { runGrpcDemo } from './demo-grpc.js';
 import { GrpcRunner, serverAddresses, type ServerAddresses } from './grpc-runner.js';
@@ -111,13 +112,16 @@ function runnerOptions(o: Record<string, unknown>): RunnerOptions {
 
 /** Runs `fn` with the command's runner and closes it (gRPC channels) afterwards. */
 async function withRunner<T>(
+  command: string,
   make: RunnerFactory,
   o: Record<string, unknown>,
   fn: (r: Runner) => Promise<T>,
 ): Promise<T> {
-  const runner = make(runnerOptions(o));
+  const opts = runnerOptions(o);
+  const runner = make(opts);
   try {
-    return await fn(runner);
+    // Through a server, one span over the command makes all its calls one trace.
+    return opts.addresses ? await inCommandSpan(`cli.${command}`, () => fn(runner)) : await fn(runner);
   } finally {
     (runner as Partial<{ close(): void }>).close?.();
   }
@@ -263,7 +267,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
-        const r = await withRunner(makeRunner, o, (runner) =>
+        const r = await withRunner('search', makeRunner, o, (runner) =>
           runner.search(
             {
               ...loopRequest(o),
@@ -340,7 +344,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         }
         const genotype =
           arch === 'nasunet' && genotypeRef !== undefined ? loadGenotype(genotypeRef) : undefined;
-        const r = await withRunner(makeRunner, o, (runner) =>
+        const r = await withRunner('train', makeRunner, o, (runner) =>
           runner.train(
             { ...loopRequest(o), arch, lr: o['lr'] as number, ...(genotype ? { genotype } : {}) },
             { onEvent: rep.onEvent, signal: io.signal },
@@ -387,7 +391,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
     .action(async (o: Record<string, unknown>) => {
-      const r = await withRunner(makeRunner, o, (runner) =>
+      const r = await withRunner('evaluate', makeRunner, o, (runner) =>
         runner.evaluate(
           {
             modelDir: modelOf(o),
@@ -425,7 +429,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option('--out <dir>', 'output directory', 'nasunet-run')
     .action(async (o: Record<string, unknown>) => {
-      const r = await withRunner(makeRunner, o, (runner) =>
+      const r = await withRunner('segment', makeRunner, o, (runner) =>
         runner.segment(
           { modelDir: modelOf(o), input: o['input'] as string, outDir: o['out'] as string },
           { signal: io.signal },
@@ -466,18 +470,20 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           });
           return;
         }
-        const r = await runGrpcDemo({
-          outDir: (o['out'] as string | undefined) ?? join('runs', 'demo'),
-          seed: o['seed'] as number,
-          ...(addresses ? { addresses } : {}),
-          backend: o['backend'] as string,
-          ...(o['searchEpochs'] !== undefined ? { searchEpochs: o['searchEpochs'] as number } : {}),
-          ...(o['trainEpochs'] !== undefined ? { trainEpochs: o['trainEpochs'] as number } : {}),
-          ...(o['cases'] !== undefined ? { cases: o['cases'] as number } : {}),
-          onEvent: rep.onEvent,
-          signal: io.signal,
-          log,
-        });
+        const r = await inCommandSpan('cli.demo', () =>
+          runGrpcDemo({
+            outDir: (o['out'] as string | undefined) ?? join('runs', 'demo'),
+            seed: o['seed'] as number,
+            ...(addresses ? { addresses } : {}),
+            backend: o['backend'] as string,
+            ...(o['searchEpochs'] !== undefined ? { searchEpochs: o['searchEpochs'] as number } : {}),
+            ...(o['trainEpochs'] !== undefined ? { trainEpochs: o['trainEpochs'] as number } : {}),
+            ...(o['cases'] !== undefined ? { cases: o['cases'] as number } : {}),
+            onEvent: rep.onEvent,
+            signal: io.signal,
+            log,
+          }),
+        );
         if (o['json']) io.out(JSON.stringify({ type: 'result', command: 'demo', ...r }) + '\n');
       } finally {
         rep.stop();
@@ -514,7 +520,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = exitCodeFor(err);
     const e = err as Error;
     process.stderr.write(
-      `nasunet: ${code === EXIT.UNEXPECTED ? (e?.stack ?? String(err)) : (e?.message ?? String(err))}\n`,
+      `nasunet: ${code === EXIT.UNEXPECTED && !(err instanceof BackendError) ? (e?.stack ?? String(err)) : (e?.message ?? String(err))}\n`,
     );
     return code;
   } finally {
