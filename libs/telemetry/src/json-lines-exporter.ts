@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { core, tracing } from '@opentelemetry/sdk-node';
+import { ValidationError } from '../../core/src/index.js';
 
 /** One line of the file. */
 export interface SpanLine {
@@ -43,8 +44,15 @@ export function toSpanLine(span: tracing.ReadableSpan): SpanLine {
  * each export is a single append of whole lines.
  */
 export class JsonLinesSpanExporter implements tracing.SpanExporter {
+  /** @throws ValidationError naming NASUNET_TRACE_FILE when the file's folder cannot be created. */
   constructor(private readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (e) {
+      throw new ValidationError(
+        `NASUNET_TRACE_FILE: cannot create the folder of '${file}': ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
   }
 
   export(spans: tracing.ReadableSpan[], done: (result: core.ExportResult) => void): void {

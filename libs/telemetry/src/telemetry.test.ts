@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,12 @@ test(
       assert.equal(b.code, 0, b.out);
       assert.match(b.out, /health SERVING/);
       assert.equal(existsSync(disabled), false);
+
+      // A trace file under a regular file cannot be created: a clear start-up error.
+      writeFileSync(join(dir, 'plain'), '');
+      const c = await runFixture({ NASUNET_TRACE_FILE: join(dir, 'plain', 'spans.jsonl') });
+      assert.notEqual(c.code, 0);
+      assert.match(c.out, /ValidationError: NASUNET_TRACE_FILE: cannot create the folder of/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

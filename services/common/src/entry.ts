@@ -15,14 +15,19 @@ export interface ServiceModule {
  * @example runService('search', () => import('./server.js'));
  */
 export function runService(name: string, load: () => Promise<ServiceModule>): void {
-  const telemetry = startTelemetry(`nasunet-${name}`);
-  load()
-    .then((service) => service.start())
-    .catch(async (err: unknown) => {
-      process.stderr.write(
-        `nasunet-${name}: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
+  const run = async (): Promise<void> => {
+    const telemetry = startTelemetry(`nasunet-${name}`);
+    try {
+      await (await load()).start();
+    } catch (err) {
       await telemetry.shutdown();
-      process.exit(1);
-    });
+      throw err;
+    }
+  };
+  run().catch((err: unknown) => {
+    process.stderr.write(
+      `nasunet-${name}: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
 }
