@@ -174,7 +174,13 @@ export class GrpcRunner implements Runner {
   }
 
   /** Registers (or finds) the dataset of a request. */
-  private dataset(req: { data: SearchRequest['data'] }) {
+  private dataset(req: { data: SearchRequest['data']; resume?: boolean }) {
+    if (req.resume)
+      throw new ValidationError(
+        '--resume: with a server, an interrupted job resumes on the server by itself; start a new job instead',
+      );
+    if (req.data.maxCases !== undefined)
+      throw new ValidationError('--max-cases: not available with a server (the whole dataset is registered)');
     return ensureDataset(this.registry, req.data, { upload: Boolean(this.options.upload) });
   }
 

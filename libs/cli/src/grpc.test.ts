@@ -172,5 +172,13 @@ test(
     const bad = await cli(['segment', '--server', 'nohost', '--input', input], dir);
     assert.equal(bad.code, EXIT.USAGE, bad.stderr);
     assert.match(bad.stderr, /--server nohost: expected host:port/);
+
+    const badRef = await cli(['segment', ...serverArgs(), '--model', 'Bad/Name', '--input', input], dir);
+    assert.equal(badRef.code, EXIT.USAGE, badRef.stderr);
+    assert.match(badRef.stderr, /--model Bad\/Name: .*name@alias or name:version/);
+
+    const resume = await cli(['search', ...serverArgs(), '--synthetic', '--resume'], dir);
+    assert.equal(resume.code, EXIT.USAGE, resume.stderr);
+    assert.match(resume.stderr, /--resume: with a server/);
   },
 );

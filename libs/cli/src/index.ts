@@ -1,6 +1,6 @@
 /**
- * libs/cli public API: the command tree, the Runner seam (for a future gRPC-backed
- * runner) and its in-process implementation.
+ * libs/cli public API: the command tree, the Runner seam with its in-process
+ * (`LocalRunner`) and gRPC (`GrpcRunner`, `--server`) implementations, and the demos.
  */
 export { buildProgram, main, type CliIo, type RunnerFactory } from './program.js';
 export { LocalRunner } from './local-runner.js';

@@ -54,7 +54,8 @@ export const SERVER_HELP = `Running on the services (gRPC):
   every service must be able to read, or uploaded with --upload; --synthetic is always
   uploaded), search and training run as server jobs whose progress streams here, and
   Ctrl-C cancels the job on the server. --model then names a registered model:
-  name (latest version), name@alias or name:version.`;
+  name (latest version), name@alias or name:version. The services choose their own
+  compute backend (NASUNET_BACKEND where they run) and their own checkpoints.`;
 
 const SERVER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
