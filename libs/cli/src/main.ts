@@ -2,14 +2,15 @@
 /**
  * Entry point of the `nasunet` command. When OTEL_* variables ask for trace export
  * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or
- * `OTEL_TRACES_EXPORTER` other than `none`), tracing starts as service `nasunet-cli`
+ * `OTEL_TRACES_EXPORTER` other than `none`) or `NASUNET_TRACE_FILE` names a span file, tracing starts as service `nasunet-cli`
  * before the gRPC library loads, so that a CLI -> search -> registry call is one trace.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Whether the OTEL_* environment asks for trace export. */
+/** Whether the environment asks for trace export (OTEL_* variables or NASUNET_TRACE_FILE). */
 export function telemetryWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['NASUNET_TRACE_FILE']) return true;
   const exporter = env['OTEL_TRACES_EXPORTER'];
   if (exporter !== undefined && exporter !== '' && exporter !== 'none') return true;
   return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
