@@ -26,7 +26,7 @@ import {
   type RoundingMode,
 } from './conv-grads.js';
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
-import { avgPoolGradComposed, maxPoolGradComposed, poolInfo } from './pool-grads.js';
+import { avgPoolGradComposed, maxPoolGradComposed, poolInfo, type PoolGeometry } from './pool-grads.js';
 import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
 import { pair, type Pair } from './geometry.js';
 
@@ -187,26 +187,54 @@ function geometry(attrs: ConvAttrs): ConvGeometry {
   };
 }
 
+/** Attributes of the MaxPool and AvgPool kernels. */
+interface PoolAttrs {
+  filterSize: Pair;
+  strides: Pair;
+  pad: ConvPadding;
+  dimRoundingMode?: RoundingMode;
+}
+
+function poolGeometry(attrs: PoolAttrs): PoolGeometry {
+  return {
+    filterSize: attrs.filterSize,
+    strides: attrs.strides,
+    pad: attrs.pad,
+    ...(attrs.dimRoundingMode !== undefined ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
+  };
+}
+
+/** Input and filter gradients of one forward convolution kernel (conv2d or depthwise). */
+type ConvGradPair = {
+  input: (dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], g: ConvGeometry) => Tensor4D;
+  filter: (x: Tensor4D, dy: Tensor4D, filterShape: readonly number[], g: ConvGeometry) => Tensor4D;
+};
+
+/** Registers the gradient of a forward convolution kernel with inputs `x` and `filter` (NHWC). */
+function registerConvGradient(kernelName: string, opName: string, grads: ConvGradPair): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [Tensor4D, Tensor4D];
+      const a = attrs as unknown as ConvAttrs;
+      requireNhwc(opName, a.dataFormat);
+      const g = geometry(a);
+      const d = dy as Tensor4D;
+      return {
+        x: () => grads.input(d, filter, x.shape, g),
+        filter: () => grads.filter(x, d, filter.shape, g),
+      };
+    },
+  });
+}
+
 /**
  * Registers the gradients above (again, if another registration replaced one). Called by
  * `initBackend`.
  */
 export function registerGradients(): void {
-  tf.registerGradient({
-    kernelName: 'Conv2D',
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [Tensor4D, Tensor4D];
-      const a = attrs as unknown as ConvAttrs;
-      requireNhwc('conv2d', a.dataFormat);
-      const g = geometry(a);
-      const d = dy as Tensor4D;
-      return {
-        x: () => conv2dInputGrad(d, filter, x.shape, g),
-        filter: () => conv2dFilterGrad(x, d, filter.shape, g),
-      };
-    },
-  });
+  registerConvGradient('Conv2D', 'conv2d', { input: conv2dInputGrad, filter: conv2dFilterGrad });
 
   tf.registerGradient({
     kernelName: 'Conv2DBackpropInput',
@@ -225,20 +253,9 @@ export function registerGradients(): void {
     },
   });
 
-  tf.registerGradient({
-    kernelName: 'DepthwiseConv2dNative',
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [Tensor4D, Tensor4D];
-      const a = attrs as unknown as ConvAttrs;
-      requireNhwc('depthwiseConv2d', a.dataFormat);
-      const g = geometry(a);
-      const d = dy as Tensor4D;
-      return {
-        x: () => depthwiseInputGrad(d, filter, x.shape, g),
-        filter: () => depthwiseFilterGrad(x, d, filter.shape, g),
-      };
-    },
+  registerConvGradient('DepthwiseConv2dNative', 'depthwiseConv2d', {
+    input: depthwiseInputGrad,
+    filter: depthwiseFilterGrad,
   });
 
   tf.registerGradient({
@@ -247,12 +264,7 @@ export function registerGradients(): void {
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, y] = saved as [Tensor4D, Tensor4D];
-      const a = attrs as unknown as {
-        filterSize: Pair;
-        strides: Pair;
-        pad: ConvPadding;
-        dimRoundingMode?: RoundingMode;
-      };
+      const a = attrs as unknown as PoolAttrs;
       const d = dy as Tensor4D;
       return {
         x: () => {
@@ -268,12 +280,7 @@ export function registerGradients(): void {
               },
             );
           }
-          return maxPoolGradComposed(d, x, y, {
-            filterSize: a.filterSize,
-            strides: a.strides,
-            pad: a.pad,
-            ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
-          });
+          return maxPoolGradComposed(d, x, y, poolGeometry(a));
         },
       };
     },
@@ -284,19 +291,9 @@ export function registerGradients(): void {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved as [Tensor4D];
-      const a = attrs as unknown as {
-        filterSize: Pair;
-        strides: Pair;
-        pad: ConvPadding;
-        dimRoundingMode?: RoundingMode;
-      };
+      const a = attrs as unknown as PoolAttrs;
       const d = dy as Tensor4D;
-      const g = {
-        filterSize: a.filterSize,
-        strides: a.strides,
-        pad: a.pad,
-        ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
-      };
+      const g = poolGeometry(a);
       return {
         x: () => {
           const p = poolInfo(x.shape, g).padInfo;
