@@ -45,6 +45,36 @@ export function boolField(defaultValue: boolean) {
 }
 
 /**
+ * Fields every job service (search, training) reads on top of {@link BaseEnvSchema}: the
+ * registry, resuming at start-up and the checkpoint cadence. Each service extends it with
+ * its port, memory limit and concurrency.
+ */
+export const JobServiceEnvSchema = BaseEnvSchema.extend({
+  /** Registry address (`host:port`). */
+  NASUNET_REGISTRY_ADDR: addressField('127.0.0.1:50051'),
+  /** Resume interrupted jobs at start-up. */
+  NASUNET_RESUME_ON_START: boolField(true),
+  /** Seconds between mid-epoch checkpoints. */
+  NASUNET_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(30),
+  /** Also checkpoint every N steps (0 = off). */
+  NASUNET_CHECKPOINT_EVERY_STEPS: z.coerce.number().int().min(0).default(0),
+});
+
+/** A memory limit in bytes (positive integer); default 8 GiB. */
+export function memoryLimitField() {
+  return z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 ** 3);
+}
+
+/** Jobs run at the same time by one process: an integer 1..16, default 1. */
+export function concurrencyField() {
+  return z.coerce.number().int().min(1).max(16).default(1);
+}
+
+/**
  * Parses `env` with `schema`; throws `ValidationError` listing every bad variable by name,
  * so that a misconfigured service refuses to start with an actionable message.
  */
