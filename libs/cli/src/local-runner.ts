@@ -74,6 +74,44 @@ function augmentOf(a: LoopRequest['augment'], height: number): AugmentOptions | 
   return a.elastic > 0 ? { ...base, elastic: { alpha: a.elastic } } : base;
 }
 
+/**
+ * Path of the run's checkpoint `name` in `req.outDir` (created); with `--resume` the
+ * checkpoint must already exist.
+ */
+function runCheckpoint(req: LoopRequest, name: string): string {
+  mkdirSync(req.outDir, { recursive: true });
+  const ckpt = join(req.outDir, name);
+  if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+  return ckpt;
+}
+
+/** Slices and slice height of the prepared data, as the loops use them. */
+type LoopData = Pick<Awaited<ReturnType<typeof prepareData>>, 'train' | 'val' | 'height'>;
+
+/**
+ * The engine options search and training share: data, seed, budgets, augmentation, Dice
+ * weight, checkpointing to `ckpt` (resumed from it with `--resume`), events and cancellation.
+ */
+function loopOptions(req: LoopRequest, ctx: RunContext, data: LoopData, ckpt: string) {
+  return {
+    train: data.train,
+    val: data.val,
+    seed: req.seed,
+    batchSize: req.batchSize,
+    maxEpochs: req.epochs,
+    ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
+    ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
+    augment: augmentOf(req.augment, data.height),
+    diceWeight: req.diceWeight,
+    checkpointPath: ckpt,
+    checkpointIntervalSeconds: req.checkpointIntervalSeconds,
+    ...(req.checkpointEverySteps !== undefined ? { checkpointEverySteps: req.checkpointEverySteps } : {}),
+    ...(req.resume ? { resumeFrom: ckpt } : {}),
+    ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
 /** Runner that does the work in-process on the chosen compute backend. */
 export class LocalRunner implements Runner {
   private ready: Promise<unknown> | null = null;
@@ -105,29 +143,13 @@ export class LocalRunner implements Runner {
           `${Math.ceil(cost.peakTrainingBytes / 2 ** 20)} MiB, over the memory limit of ${limitMb} MiB; lower --batch-size or use a smaller preset`,
       );
     }
-    mkdirSync(req.outDir, { recursive: true });
-    const ckpt = join(req.outDir, 'search.ckpt');
-    if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+    const ckpt = runCheckpoint(req, 'search.ckpt');
     const net = createModel('nasunet_search', config, { seed: req.seed }) as NamedSearchNet;
     try {
       const r = await runSearch(net, {
-        train: data.train,
-        val: data.val,
-        seed: req.seed,
-        batchSize: req.batchSize,
-        maxEpochs: req.epochs,
-        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
-        ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
-        augment: augmentOf(req.augment, data.height),
+        ...loopOptions(req, ctx, data, ckpt),
         alphaWarmupSteps: req.warmupSteps,
         patience: req.patience,
-        diceWeight: req.diceWeight,
-        checkpointPath: ckpt,
-        checkpointIntervalSeconds: req.checkpointIntervalSeconds,
-        ...(req.checkpointEverySteps !== undefined ? { checkpointEverySteps: req.checkpointEverySteps } : {}),
-        ...(req.resume ? { resumeFrom: ckpt } : {}),
-        ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const genotypeFile = join(req.outDir, 'genotype.json');
       writeFileAtomic(genotypeFile, json(r.genotype));
@@ -193,33 +215,17 @@ export class LocalRunner implements Runner {
     if (key === 'nasunet') overrides['nodes'] = req.genotype?.nodes;
     if (req.channels !== undefined) overrides[key === 'unet' ? 'baseWidth' : 'channels'] = req.channels;
     const config = presetConfig(key, req.preset, overrides);
-    mkdirSync(req.outDir, { recursive: true });
-    const ckpt = join(req.outDir, 'train.ckpt');
+    const ckpt = runCheckpoint(req, 'train.ckpt');
     const best = join(req.outDir, 'best-weights.ckpt');
-    if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
     const net = createModel(key, config, {
       seed: req.seed,
       ...(req.genotype ? { genotype: req.genotype } : {}),
     });
     try {
       const r = await runTraining(net, {
-        train: data.train,
-        val: data.val,
-        seed: req.seed,
-        batchSize: req.batchSize,
-        maxEpochs: req.epochs,
-        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
-        ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
-        diceWeight: req.diceWeight,
-        augment: augmentOf(req.augment, data.height),
+        ...loopOptions(req, ctx, data, ckpt),
         optimiser: { lr: req.lr },
-        checkpointPath: ckpt,
         bestPath: best,
-        checkpointIntervalSeconds: req.checkpointIntervalSeconds,
-        ...(req.checkpointEverySteps !== undefined ? { checkpointEverySteps: req.checkpointEverySteps } : {}),
-        ...(req.resume ? { resumeFrom: ckpt } : {}),
-        ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const modelDir = join(req.outDir, 'model');
       const bundle = createModelBundle(net, {
