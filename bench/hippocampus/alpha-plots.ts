@@ -21,7 +21,11 @@ export interface AlphaTrajectory {
 const MATRIX = { down: 0, up: 1, normal: 2 } as const;
 
 /** Edges of a cell type that read from an edge set, as `{ edge, label }`. */
-function edgesOf(kind: CellKind, set: 'down' | 'up' | 'normal', nodes: number): Array<{ edge: number; label: string }> {
+function edgesOf(
+  kind: CellKind,
+  set: 'down' | 'up' | 'normal',
+  nodes: number,
+): Array<{ edge: number; label: string }> {
   const out: Array<{ edge: number; label: string }> = [];
   for (let node = 0; node < nodes; node++) {
     for (let input = 0; input < node + 2; input++) {
@@ -34,7 +38,13 @@ function edgesOf(kind: CellKind, set: 'down' | 'up' | 'normal', nodes: number): 
   return out;
 }
 
-function meanPanel(t: AlphaTrajectory, set: 'down' | 'up' | 'normal', kind: CellKind, nodes: number, title: string): Panel {
+function meanPanel(
+  t: AlphaTrajectory,
+  set: 'down' | 'up' | 'normal',
+  kind: CellKind,
+  nodes: number,
+  title: string,
+): Panel {
   const edges = edgesOf(kind, set, nodes);
   const m = MATRIX[set];
   return {
@@ -43,7 +53,9 @@ function meanPanel(t: AlphaTrajectory, set: 'down' | 'up' | 'normal', kind: Cell
     xs: t.steps,
     series: OP_NAMES[set].map((op, o) => ({
       name: op,
-      ys: t.points.map((p) => edges.reduce((s, e) => s + (p[m]?.[e.edge]?.[o] ?? 0), 0) / Math.max(1, edges.length)),
+      ys: t.points.map(
+        (p) => edges.reduce((s, e) => s + (p[m]?.[e.edge]?.[o] ?? 0), 0) / Math.max(1, edges.length),
+      ),
     })),
   };
 }
@@ -63,7 +75,12 @@ function strengthPanel(t: AlphaTrajectory, kind: CellKind, nodes: number): Panel
       });
     }
   }
-  return { title: `${kind} cell: largest non-none softmax weight per edge`, xLabel: 'step', xs: t.steps, series };
+  return {
+    title: `${kind} cell: largest non-none softmax weight per edge`,
+    xLabel: 'step',
+    xs: t.steps,
+    series,
+  };
 }
 
 /** Writes `<prefix>-down.png` and `<prefix>-up.png`; returns the paths. */
@@ -72,12 +89,24 @@ export function saveAlphaPlots(t: AlphaTrajectory, nodes: number, prefix: string
   const up = `${prefix}-up.png`;
   savePlot(down, [
     meanPanel(t, 'down', 'down', nodes, 'DownSC, edges from s0/s1: mean softmax weight per op (alpha_down)'),
-    meanPanel(t, 'normal', 'down', nodes, 'DownSC, edges from nodes: mean softmax weight per op (alpha_normal)'),
+    meanPanel(
+      t,
+      'normal',
+      'down',
+      nodes,
+      'DownSC, edges from nodes: mean softmax weight per op (alpha_normal)',
+    ),
     strengthPanel(t, 'down', nodes),
   ]);
   savePlot(up, [
     meanPanel(t, 'up', 'up', nodes, 'UpSC, edge from s1: mean softmax weight per op (alpha_up)'),
-    meanPanel(t, 'normal', 'up', nodes, 'UpSC, edges from s0 and nodes: mean softmax weight per op (alpha_normal)'),
+    meanPanel(
+      t,
+      'normal',
+      'up',
+      nodes,
+      'UpSC, edges from s0 and nodes: mean softmax weight per op (alpha_normal)',
+    ),
     strengthPanel(t, 'up', nodes),
   ]);
   return [down, up];

@@ -95,7 +95,7 @@ export function defaultConfig(dataDir: string): BenchConfig {
     train: {
       channels: 16,
       batchSize: 8,
-      epochs: 3,
+      epochs: 2,
       slices: 2000,
       foregroundFraction: 0.75,
       valSlices: 192,
@@ -126,7 +126,11 @@ export function parseBenchConfig(value: unknown, source: string): BenchConfig {
  * Reads `<outDir>/config.json` when present; otherwise builds the defaults, applies
  * `overrides` (a partial config, deep-merged one level) and writes the file.
  */
-export function loadOrCreateConfig(outDir: string, dataDir: string, overrides: Partial<BenchConfig>): BenchConfig {
+export function loadOrCreateConfig(
+  outDir: string,
+  dataDir: string,
+  overrides: Partial<BenchConfig>,
+): BenchConfig {
   const path = configPath(outDir);
   if (existsSync(path)) {
     let raw: unknown;

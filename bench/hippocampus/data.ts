@@ -74,7 +74,12 @@ export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): P
       `${cfg.dataDir}: ${ids.length} cases are too few for ${cfg.testCases} test and ${cfg.valCases} validation cases`,
     );
   }
-  const split = splitCases(ids, { val: cfg.valCases, test: cfg.testCases, unit: 'count', seed: cfg.splitSeed });
+  const split = splitCases(ids, {
+    val: cfg.valCases,
+    test: cfg.testCases,
+    unit: 'count',
+    seed: cfg.splitSeed,
+  });
   const sorted = {
     train: [...split.train].sort(),
     val: [...split.val].sort(),
@@ -96,8 +101,7 @@ export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): P
   const spacing: Record<string, [number, number, number]> = {};
   for (const c of ds.cases) {
     const [sx, sy, sz] = c.image.spacingMm;
-    spacing[c.id] =
-      cfg.sliceAxis === 2 ? [sz, sy, sx] : cfg.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
+    spacing[c.id] = cfg.sliceAxis === 2 ? [sz, sy, sx] : cfg.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
   }
   const set = (slices: Slice[]): SliceSet => ({ ...base, slices, spacing });
   const s = cfg.search;

@@ -38,7 +38,12 @@ export function evalPath(outDir: string, name: NetName): string {
 }
 
 /** Evaluates (or reads the earlier evaluation of) one trained network. */
-export function runEvalStage(data: BenchData, outDir: string, train: TrainRecord, log: (msg: string) => void): EvalRecord {
+export function runEvalStage(
+  data: BenchData,
+  outDir: string,
+  train: TrainRecord,
+  log: (msg: string) => void,
+): EvalRecord {
   const path = evalPath(outDir, train.spec.name);
   const done = readJsonIfExists<EvalRecord>(path);
   if (done) {
@@ -58,7 +63,11 @@ export function runEvalStage(data: BenchData, outDir: string, train: TrainRecord
       dice[name] = summarise(report.perCase.map((pc) => pc.classes[c]?.dice ?? null));
     });
     const cost = estimateCost(
-      { architecture: spec.architecture, config: spec.config, ...(spec.genotype ? { genotype: spec.genotype } : {}) },
+      {
+        architecture: spec.architecture,
+        config: spec.config,
+        ...(spec.genotype ? { genotype: spec.genotype } : {}),
+      },
       { batch: 1, height: data.height, width: data.width },
     );
     const record: EvalRecord = {
@@ -75,7 +84,9 @@ export function runEvalStage(data: BenchData, outDir: string, train: TrainRecord
       inferenceSeconds,
     };
     writeJson(path, record);
-    log(`eval ${spec.name}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`);
+    log(
+      `eval ${spec.name}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`,
+    );
     return record;
   } finally {
     net.dispose();

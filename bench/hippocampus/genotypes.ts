@@ -3,7 +3,13 @@
  * space and the agreement between two genotypes.
  */
 import { Rng } from '../../libs/engine/src/index.js';
-import { OP_NAMES, edgeOpSet, parseGenotype, type CellKind, type Genotype } from '../../libs/nas/src/index.js';
+import {
+  OP_NAMES,
+  edgeOpSet,
+  parseGenotype,
+  type CellKind,
+  type Genotype,
+} from '../../libs/nas/src/index.js';
 
 /**
  * A genotype drawn uniformly from the search space the derivation can produce: per node,

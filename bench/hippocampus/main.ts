@@ -59,7 +59,8 @@ function parseOptions(argv: string[]): Options {
     .parse(argv, { from: 'user' });
   const o = p.opts<Record<string, string | undefined>>();
   const stage = o['stage'] as Stage;
-  if (!STAGES.includes(stage)) throw new ValidationError(`--stage: expected one of ${STAGES.join(', ')}, got '${stage}'`);
+  if (!STAGES.includes(stage))
+    throw new ValidationError(`--stage: expected one of ${STAGES.join(', ')}, got '${stage}'`);
   const workers = Number(o['workers']);
   if (!Number.isInteger(workers) || workers < 1 || workers > 8)
     throw new ValidationError(`--workers: expected an integer 1..8, got '${o['workers']}'`);
@@ -78,7 +79,12 @@ function parseOptions(argv: string[]): Options {
     out: resolve(o['out'] as string),
     data,
     workers,
-    only: o['only'] ? o['only'].split(',').map((s) => s.trim()).filter(Boolean) : null,
+    only: o['only']
+      ? o['only']
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null,
     config,
     benchmarks: resolve(o['benchmarks'] as string),
   };
@@ -117,7 +123,9 @@ async function inWorkers(
         process.once('SIGTERM', stop);
         child.on('error', rej);
         child.on('exit', (code) =>
-          code === 0 ? res() : rej(new Error(`worker ${k + 1} (${stage} ${g.join(',')}) exited with ${code}`)),
+          code === 0
+            ? res()
+            : rej(new Error(`worker ${k + 1} (${stage} ${g.join(',')}) exited with ${code}`)),
         );
       }),
   );
@@ -138,12 +146,20 @@ async function searches(opts: Options, cfg: BenchConfig, data: BenchData): Promi
 function foundGenotype(opts: Options, cfg: BenchConfig): SearchRecord {
   const r = readSearchRecord(opts.out, cfg.search.seeds[0]);
   if (r === null)
-    throw new ValidationError(`no finished search with seed ${cfg.search.seeds[0]} in ${opts.out}; run --stage search first`);
+    throw new ValidationError(
+      `no finished search with seed ${cfg.search.seeds[0]} in ${opts.out}; run --stage search first`,
+    );
   return r;
 }
 
 async function trainings(opts: Options, cfg: BenchConfig, data: BenchData): Promise<TrainRecord[]> {
-  const specs = netSpecs(cfg, foundGenotype(opts, cfg).genotype, data.train.nClasses, data.height, data.width);
+  const specs = netSpecs(
+    cfg,
+    foundGenotype(opts, cfg).genotype,
+    data.train.nClasses,
+    data.height,
+    data.width,
+  );
   for (const s of specs) log(`network ${s.name}: ${s.note}`);
   const chosen = specs.filter((s) => opts.only === null || opts.only.includes(s.name));
   const pending = chosen.filter((s) => readTrainRecord(opts.out, s.name) === null).map((s) => s.name);
@@ -162,7 +178,8 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   const evals: EvalRecord[] = [];
   for (const name of NET_NAMES) {
     const t = readTrainRecord(opts.out, name as NetName);
-    if (t === null) throw new ValidationError(`network ${name} is not trained in ${opts.out}; run --stage train first`);
+    if (t === null)
+      throw new ValidationError(`network ${name} is not trained in ${opts.out}; run --stage train first`);
     evals.push(runEvalStage(data, opts.out, t, log));
   }
   const [s1, s2] = cfg.search.seeds.map((s) => readSearchRecord(opts.out, s));

@@ -29,8 +29,17 @@ export function padMultipleOf(cfg: BenchConfig): number {
 }
 
 /** Exact parameter count of a configuration (libs/nas cost model, exact for parameters). */
-export function parameterCount(architecture: 'nasunet' | 'unet', config: Record<string, number>, genotype: Genotype | null, h: number, w: number): number {
-  return estimateCost({ architecture, config, ...(genotype ? { genotype } : {}) }, { batch: 1, height: h, width: w }).parameters;
+export function parameterCount(
+  architecture: 'nasunet' | 'unet',
+  config: Record<string, number>,
+  genotype: Genotype | null,
+  h: number,
+  w: number,
+): number {
+  return estimateCost(
+    { architecture, config, ...(genotype ? { genotype } : {}) },
+    { batch: 1, height: h, width: w },
+  ).parameters;
 }
 
 /**
@@ -69,17 +78,47 @@ export function matchUnet(
 }
 
 /** Builds the five specs from the found genotype. */
-export function netSpecs(cfg: BenchConfig, found: Genotype, nClasses: number, h: number, w: number): NetSpec[] {
+export function netSpecs(
+  cfg: BenchConfig,
+  found: Genotype,
+  nClasses: number,
+  h: number,
+  w: number,
+): NetSpec[] {
   const t = cfg.train;
-  const nas = { inChannels: 1, nClasses, channels: t.channels, depth: cfg.search.depth, nodes: cfg.search.nodes };
+  const nas = {
+    inChannels: 1,
+    nClasses,
+    channels: t.channels,
+    depth: cfg.search.depth,
+    nodes: cfg.search.nodes,
+  };
   const foundParams = parameterCount('nasunet', nas, found, h, w);
   const matched = matchUnet(foundParams, t.unetDepth, h, w, nClasses);
   const wideWidth = Math.round((matched.config['baseWidth'] as number) * t.wideUnetFactor);
   const [r1, r2] = t.randomGenotypeSeeds;
   return [
-    { name: 'found', architecture: 'nasunet', config: nas, genotype: found, note: `genotype of search seed ${cfg.search.seeds[0]}` },
-    { name: 'random-1', architecture: 'nasunet', config: nas, genotype: randomGenotype(nas.nodes, r1), note: `random genotype, seed ${r1}` },
-    { name: 'random-2', architecture: 'nasunet', config: nas, genotype: randomGenotype(nas.nodes, r2), note: `random genotype, seed ${r2}` },
+    {
+      name: 'found',
+      architecture: 'nasunet',
+      config: nas,
+      genotype: found,
+      note: `genotype of search seed ${cfg.search.seeds[0]}`,
+    },
+    {
+      name: 'random-1',
+      architecture: 'nasunet',
+      config: nas,
+      genotype: randomGenotype(nas.nodes, r1),
+      note: `random genotype, seed ${r1}`,
+    },
+    {
+      name: 'random-2',
+      architecture: 'nasunet',
+      config: nas,
+      genotype: randomGenotype(nas.nodes, r2),
+      note: `random genotype, seed ${r2}`,
+    },
     {
       name: 'unet-matched',
       architecture: 'unet',
@@ -99,5 +138,8 @@ export function netSpecs(cfg: BenchConfig, found: Genotype, nClasses: number, h:
 
 /** Creates the network of a spec with the training seed. */
 export function buildNet(spec: NetSpec, seed: number): NamedWeightsNet {
-  return createModel(spec.architecture, spec.config, { seed, ...(spec.genotype ? { genotype: spec.genotype } : {}) });
+  return createModel(spec.architecture, spec.config, {
+    seed,
+    ...(spec.genotype ? { genotype: spec.genotype } : {}),
+  });
 }

@@ -127,7 +127,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
   return [
     SECTION_HEADING,
     '',
-    `Command: \`node dist/bench/hippocampus/main.js --stage all\` (stages \`search\`, \`train\`, \`eval\` resume from files in \`runs/bench-hippocampus/\`).`,
+    `Command: \`node dist/bench/hippocampus/main.js --stage all --workers 3\` (stages \`search\`, \`train\`, \`eval\` resume from files in \`runs/bench-hippocampus/\`).`,
     `Machine: ${m.nproc} cores, ${m.cpu}; backend \`${cfg.backend}\`; date ${new Date().toISOString()}; commit \`${commit()}\`. ` +
       'The machine was shared with other jobs during the run, so wall times are upper bounds.',
     '',
@@ -170,7 +170,8 @@ export function writeSection(path: string, section: string): void {
     const rest = old.slice(start + SECTION_HEADING.length);
     const m = /\n## /.exec(rest);
     const end = m ? start + SECTION_HEADING.length + m.index + 1 : old.length;
-    next = old.slice(0, start) + section.replace(/\n*$/, '\n') + (end < old.length ? '\n' + old.slice(end) : '');
+    next =
+      old.slice(0, start) + section.replace(/\n*$/, '\n') + (end < old.length ? '\n' + old.slice(end) : '');
   }
   writeFileAtomic(path, next);
 }

@@ -60,7 +60,11 @@ export function readSearchRecord(outDir: string, seed: number): SearchRecord | n
 }
 
 /** Planned epochs so that at least `minAlphaUpdates` alpha updates follow the warm-up. */
-export function planSearch(cfg: BenchConfig, data: BenchData, seed: number): { epochs: number; stepsPerEpoch: number } {
+export function planSearch(
+  cfg: BenchConfig,
+  data: BenchData,
+  seed: number,
+): { epochs: number; stepsPerEpoch: number } {
   const [weightHalf] = splitHalves(data.searchTrain, seed);
   const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, cfg.search.batchSize);
   const epochs = Math.ceil((cfg.search.warmupSteps + cfg.search.minAlphaUpdates) / stepsPerEpoch);
@@ -83,7 +87,13 @@ export async function runSearchStage(
   const dir = searchDir(outDir, seed);
   mkdirSync(dir, { recursive: true });
   const s = cfg.search;
-  const config = { inChannels: 1, nClasses: data.train.nClasses, channels: s.channels, depth: s.depth, nodes: s.nodes };
+  const config = {
+    inChannels: 1,
+    nClasses: data.train.nClasses,
+    channels: s.channels,
+    depth: s.depth,
+    nodes: s.nodes,
+  };
   const net = new SearchNetwork(config, { seed });
   const ckpt = join(dir, 'search.ckpt');
   const trajPath = join(dir, 'trajectory.json');
@@ -130,7 +140,9 @@ export async function runSearchStage(
         );
       } else if (e.type === 'genotype') {
         const f = formatGenotype(e.genotype);
-        log(`search seed ${seed}: genotype after epoch ${e.epoch + 1}${e.changed ? ' (changed)' : ''}: down ${f.down} ; up ${f.up}`);
+        log(
+          `search seed ${seed}: genotype after epoch ${e.epoch + 1}${e.changed ? ' (changed)' : ''}: down ${f.down} ; up ${f.up}`,
+        );
       }
     };
     const r = await runSearch(net, {

@@ -68,9 +68,13 @@ export async function runTrainStage(
     const onEvent = (e: EngineEvent): void => {
       if (e.type === 'checkpoint' && e.reason !== 'best') clock.save();
       else if (e.type === 'step' && e.step % 25 === 0) {
-        log(`train ${spec.name}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} ${clock.elapsed().toFixed(0)} s`);
+        log(
+          `train ${spec.name}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} ${clock.elapsed().toFixed(0)} s`,
+        );
       } else if (e.type === 'epoch') {
-        log(`train ${spec.name}: epoch ${e.epoch + 1} train ${e.trainLoss.toFixed(4)} val Dice ${e.valDice.toFixed(3)}`);
+        log(
+          `train ${spec.name}: epoch ${e.epoch + 1} train ${e.trainLoss.toFixed(4)} val Dice ${e.valDice.toFixed(3)}`,
+        );
       }
     };
     const r = await runTraining(net, {
@@ -110,11 +114,18 @@ export async function runTrainStage(
             { name: 'validation', ys: r.curve.map((c) => c.valLoss) },
           ],
         },
-        { title: `${spec.name}: validation Dice`, xLabel: 'epoch', xs, series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }] },
+        {
+          title: `${spec.name}: validation Dice`,
+          xLabel: 'epoch',
+          xs,
+          series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
+        },
       ]);
     }
     writeJson(join(dir, 'result.json'), record);
-    log(`train ${spec.name}: done in ${record.trainWallSeconds.toFixed(0)} s, best val Dice ${r.bestValDice.toFixed(3)} (epoch ${r.bestEpoch + 1})`);
+    log(
+      `train ${spec.name}: done in ${record.trainWallSeconds.toFixed(0)} s, best val Dice ${r.bestValDice.toFixed(3)} (epoch ${r.bestEpoch + 1})`,
+    );
     return record;
   } finally {
     net.dispose();
