@@ -1,27 +1,25 @@
 /**
- * Training jobs and evaluation: the persistent queue, the in-process worker, the registry
- * gateway. Jobs running when the process stopped are reported `interrupted` at start-up
- * and (by default) resumed from their last checkpoint.
+ * Training jobs and evaluation: the job service scaffolding (common/src/job-service.ts)
+ * with how a training runs and is reported, the validation and cost check before one is
+ * queued, and evaluation of a registered model.
  */
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { CancelledError, PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
 import { evaluate } from '../../../libs/engine/src/index.js';
-import { JobWorker, SqliteJobQueue, type JobQueue } from '../../../libs/jobs/src/index.js';
+import type { JobContext, JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
 import type {
   EvaluateRequest__Output,
   EvaluateResponse,
-  ListTrainingsRequest__Output,
   StartTrainingRequest__Output,
   TrainingJob,
   WatchTrainingResponse,
 } from '../../../libs/rpc/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
-import { jobStateFromProto } from '../../common/src/job-state.js';
+import { JobService } from '../../common/src/job-service.js';
 import { loadRegistryModel, validateModelRef } from '../../common/src/model-loader.js';
-import { pageOf } from '../../common/src/paging.js';
-import { captureTraceParent, inJobTrace } from '../../common/src/tracing.js';
-import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
+import type { ParentCall } from '../../common/src/registry-gateway.js';
+import { captureTraceParent } from '../../common/src/tracing.js';
 import { TRAINING_CONFIG, type TrainingConfig } from './config.js';
 import { toTrainingJob, toWatchTrainingResponse, type TrainingJobResult } from './training-mapping.js';
 import { parseStartTraining, type TrainingParams } from './training-params.js';
@@ -35,66 +33,40 @@ export const TRAINING_JOB_KIND = 'training';
 type ServedCall = ParentCall & { cancelled?: boolean };
 
 @Injectable()
-export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('TrainingJobs');
-  private readonly workDir: string;
-  private queue!: JobQueue;
-  private worker!: JobWorker<TrainingParams, TrainingJobResult>;
-  private registry!: RegistryGateway;
-
+export class TrainingJobs extends JobService<
+  TrainingParams,
+  TrainingJobResult,
+  TrainingJob,
+  WatchTrainingResponse
+> {
   constructor(@Inject(TRAINING_CONFIG) private readonly config: TrainingConfig) {
-    this.workDir = join(config.NASUNET_DATA_DIR, 'training');
-  }
-
-  async onModuleInit(): Promise<void> {
-    this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
-    this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
-    for (const job of await this.queue.markInterrupted(TRAINING_JOB_KIND)) {
-      this.logger.warn(
-        `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,
-      );
-    }
-    if (this.config.NASUNET_RESUME_ON_START) {
-      // Every interrupted job, including those left interrupted by an earlier start without resume.
-      for (const job of await this.queue.list({
-        kind: TRAINING_JOB_KIND,
-        states: ['interrupted'],
-        limit: 1000,
-      })) {
-        await this.queue.requeue(job.id);
-      }
-    }
-    this.worker = new JobWorker<TrainingParams, TrainingJobResult>(
-      this.queue,
-      TRAINING_JOB_KIND,
-      (job, ctx) =>
-        inJobTrace(
-          job.params.trace,
-          'training.job',
-          { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt },
-          () =>
-            runTrainingJob(job, ctx, this.registry, {
-              workDir: this.workDir,
-              memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
-              checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
-              checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
-            }),
-        ),
+    super(
+      'TrainingJobs',
       {
-        concurrency: this.config.NASUNET_TRAINING_CONCURRENCY,
-        onError: (id, err) =>
-          this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        kind: TRAINING_JOB_KIND,
+        spanName: 'training.job',
+        health: trainingHealth,
+        concurrency: config.NASUNET_TRAINING_CONCURRENCY,
       },
+      config,
     );
-    this.worker.start();
-    trainingHealth.setServing(true);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    trainingHealth.setServing(false);
-    await this.worker?.stop();
-    await this.queue?.close();
-    this.registry?.close();
+  protected runJob(job: JobRecord<TrainingParams>, ctx: JobContext): Promise<TrainingJobResult> {
+    return runTrainingJob(job, ctx, this.registry, {
+      workDir: this.workDir,
+      memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
+      checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
+      checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
+    });
+  }
+
+  protected toJob(job: JobRecord, events?: JobEvent[]): TrainingJob {
+    return toTrainingJob(job, events);
+  }
+
+  protected toWatch(jobId: string, update: JobUpdate): WatchTrainingResponse | undefined {
+    return toWatchTrainingResponse(jobId, update);
   }
 
   /** Validates, resolves the genotype and dataset in the registry, checks the cost, queues. */
@@ -112,41 +84,7 @@ export class TrainingJobs implements OnModuleInit, OnModuleDestroy {
     const { record } = await this.registry.getDataset(params.dataset, call);
     params.dataset.digest = record.digest;
     params.trace = captureTraceParent();
-    const id = `train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const job = await this.queue.enqueue(TRAINING_JOB_KIND, params, { id });
-    this.worker.wake();
-    return toTrainingJob(job);
-  }
-
-  async get(jobId: string): Promise<TrainingJob> {
-    const job = await this.queue.get(jobId);
-    return toTrainingJob(job, await this.queue.events(jobId));
-  }
-
-  async list(request: ListTrainingsRequest__Output): Promise<{ jobs: TrainingJob[]; nextPageToken: string }> {
-    const state = jobStateFromProto(request.state);
-    const all = await this.queue.list({
-      kind: TRAINING_JOB_KIND,
-      ...(state ? { states: [state] } : {}),
-      limit: 1000,
-    });
-    const page = pageOf(all, request.page);
-    const jobs: TrainingJob[] = [];
-    for (const job of page.items) jobs.push(toTrainingJob(job, await this.queue.events(job.id)));
-    return { jobs, nextPageToken: page.nextPageToken };
-  }
-
-  async cancel(jobId: string): Promise<TrainingJob> {
-    const job = await this.worker.cancel(jobId);
-    return toTrainingJob(job, await this.queue.events(jobId));
-  }
-
-  async *watch(jobId: string, signal: AbortSignal): AsyncIterable<WatchTrainingResponse> {
-    await this.queue.get(jobId);
-    for await (const update of this.queue.watch(jobId, signal)) {
-      const msg = toWatchTrainingResponse(jobId, update);
-      if (msg) yield msg;
-    }
+    return this.enqueue(params, `train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
   }
 
   /** Evaluates a registered model on a registered dataset (all cases). */

@@ -1,0 +1,164 @@
+/**
+ * Scaffolding shared by the job services (search, training): the persistent queue under
+ * `<NASUNET_DATA_DIR>/<kind>`, the in-process worker, the registry gateway and the
+ * operations on queued jobs. On start-up, jobs that were running when the process stopped
+ * are reported `interrupted` and (with `NASUNET_RESUME_ON_START`) requeued to resume from
+ * their last checkpoint. Each service supplies how a job runs and how a record becomes its
+ * messages.
+ */
+import { join } from 'node:path';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { z } from 'zod';
+import {
+  JobWorker,
+  SqliteJobQueue,
+  type JobContext,
+  type JobEvent,
+  type JobQueue,
+  type JobRecord,
+  type JobUpdate,
+} from '../../../libs/jobs/src/index.js';
+import type { ServiceHealth } from '../../../libs/rpc/src/index.js';
+import type { JobServiceEnvSchema } from './env.js';
+import { jobStateFromProto } from './job-state.js';
+import { pageOf } from './paging.js';
+import { RegistryGateway } from './registry-gateway.js';
+import { inJobTrace } from './tracing.js';
+
+/** The configuration fields a job service reads here. */
+export type JobServiceConfig = z.infer<typeof JobServiceEnvSchema>;
+
+/** What distinguishes one job service from another. */
+export interface JobServiceSpec {
+  /** Queue kind of the jobs, also the data subfolder, e.g. `search`. */
+  kind: string;
+  /** Name of the span each job runs in, e.g. `search.job`. */
+  spanName: string;
+  /** Health of the process: SERVING once the worker runs. */
+  health: ServiceHealth;
+  /** Jobs run at the same time by this process. */
+  concurrency: number;
+}
+
+/** A List* request: optional state filter and paging. */
+export interface JobListRequest {
+  state?: unknown;
+  page?: { pageSize?: number; pageToken?: string } | null;
+}
+
+/**
+ * Base of the job services. `P` is the job's parameters, `R` its result, `Job` the job
+ * message and `Watch` the watch stream message.
+ */
+export abstract class JobService<P extends { trace?: Record<string, string> }, R, Job, Watch>
+  implements OnModuleInit, OnModuleDestroy
+{
+  protected readonly logger: Logger;
+  /** `<NASUNET_DATA_DIR>/<kind>`: the job store, checkpoints and fetched datasets. */
+  protected readonly workDir: string;
+  protected queue!: JobQueue;
+  protected worker!: JobWorker<P, R>;
+  protected registry!: RegistryGateway;
+
+  protected constructor(
+    loggerName: string,
+    private readonly spec: JobServiceSpec,
+    private readonly baseConfig: JobServiceConfig,
+  ) {
+    this.logger = new Logger(loggerName);
+    this.workDir = join(baseConfig.NASUNET_DATA_DIR, spec.kind);
+  }
+
+  /** Runs one job (inside its span). */
+  protected abstract runJob(job: JobRecord<P>, ctx: JobContext): Promise<R>;
+
+  /** A job record (and its latest events) as the job message. */
+  protected abstract toJob(job: JobRecord, events?: JobEvent[]): Job;
+
+  /** One queue update as a watch message; undefined for event types not streamed. */
+  protected abstract toWatch(jobId: string, update: JobUpdate): Watch | undefined;
+
+  async onModuleInit(): Promise<void> {
+    const { kind } = this.spec;
+    this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
+    this.registry = new RegistryGateway(this.baseConfig.NASUNET_REGISTRY_ADDR);
+    for (const job of await this.queue.markInterrupted(kind)) {
+      this.logger.warn(
+        `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,
+      );
+    }
+    if (this.baseConfig.NASUNET_RESUME_ON_START) {
+      // Every interrupted job, including those left interrupted by an earlier start without resume.
+      for (const job of await this.queue.list({ kind, states: ['interrupted'], limit: 1000 })) {
+        await this.queue.requeue(job.id);
+      }
+    }
+    this.worker = new JobWorker<P, R>(
+      this.queue,
+      kind,
+      (job, ctx) =>
+        inJobTrace(
+          job.params.trace,
+          this.spec.spanName,
+          { 'nasunet.job_id': job.id, 'nasunet.attempt': ctx.attempt },
+          () => this.runJob(job, ctx),
+        ),
+      {
+        concurrency: this.spec.concurrency,
+        onError: (id, err) =>
+          this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      },
+    );
+    this.worker.start();
+    this.spec.health.setServing(true);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.spec.health.setServing(false);
+    await this.worker?.stop();
+    await this.queue?.close();
+    this.registry?.close();
+  }
+
+  /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
+  protected async enqueue(params: P, id: string): Promise<Job> {
+    const job = await this.queue.enqueue(this.spec.kind, params, { id });
+    this.worker.wake();
+    return this.toJob(job);
+  }
+
+  /** One job with its latest progress. */
+  async get(jobId: string): Promise<Job> {
+    const job = await this.queue.get(jobId);
+    return this.toJob(job, await this.queue.events(jobId));
+  }
+
+  /** Jobs, newest first, optionally of one state. */
+  async list(request: JobListRequest): Promise<{ jobs: Job[]; nextPageToken: string }> {
+    const state = jobStateFromProto(request.state);
+    const all = await this.queue.list({
+      kind: this.spec.kind,
+      ...(state ? { states: [state] } : {}),
+      limit: 1000,
+    });
+    const page = pageOf(all, request.page);
+    const jobs: Job[] = [];
+    for (const job of page.items) jobs.push(this.toJob(job, await this.queue.events(job.id)));
+    return { jobs, nextPageToken: page.nextPageToken };
+  }
+
+  /** Cancels a job (FAILED_PRECONDITION when it already ended). */
+  async cancel(jobId: string): Promise<Job> {
+    const job = await this.worker.cancel(jobId);
+    return this.toJob(job, await this.queue.events(jobId));
+  }
+
+  /** The job's state, history and live events until it ends (or `signal` aborts). */
+  async *watch(jobId: string, signal: AbortSignal): AsyncIterable<Watch> {
+    await this.queue.get(jobId);
+    for await (const update of this.queue.watch(jobId, signal)) {
+      const msg = this.toWatch(jobId, update);
+      if (msg) yield msg;
+    }
+  }
+}
