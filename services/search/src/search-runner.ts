@@ -4,8 +4,6 @@
  * register the resulting genotype with its lineage and alpha history.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { PreconditionError } from '../../../libs/core/src/index.js';
 import {
   runSearch,
   type EngineEvent,
@@ -15,6 +13,7 @@ import {
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
+import { fetchJobDataset, inOrder, jobCheckpointPath } from '../../common/src/job-run.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { SearchEpochPayload, SearchJobResult, SearchStepPayload } from './search-mapping.js';
@@ -49,7 +48,7 @@ export function checkSearchCost(p: SearchParams, limitBytes: number): void {
 
 /** Path of a job's checkpoint file. */
 export function checkpointPathOf(workDir: string, jobId: string): string {
-  return join(workDir, 'checkpoints', `${jobId}.ckpt`);
+  return jobCheckpointPath(workDir, jobId);
 }
 
 /** Runs one search job to its registered genotype. */
@@ -60,10 +59,7 @@ export async function runSearchJob(
   options: SearchRunnerOptions,
 ): Promise<SearchJobResult> {
   const p = job.params;
-  const local = await registry.fetchDataset(p.dataset.name, join(options.workDir, 'datasets'), ctx.signal);
-  if (p.dataset.digest && local.record.digest !== p.dataset.digest) {
-    throw new PreconditionError(`dataset '${p.dataset.name}' changed digest since the job was started`);
-  }
+  const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = 2 ** (p.space.depth + 1);
   const data = await prepareSlices(local.dir, { padMultiple, validationFraction: 0.2, seed: p.seed });
   const config = {
@@ -83,10 +79,7 @@ export async function runSearchJob(
   const stepsPerEpoch = Math.max(1, Math.ceil(Math.ceil(data.train.slices.length / 2) / p.hyper.batchSize));
 
   // Engine events arrive synchronously; publish them in order, one after the other.
-  let chain: Promise<void> = Promise.resolve();
-  const later = (fn: () => Promise<void>): void => {
-    chain = chain.then(fn).catch(() => undefined);
-  };
+  const { later, settled } = inOrder();
   let lastEpoch: EpochEvent | undefined;
   let lastAlphas: AlphasEvent | undefined;
   const onEvent = (e: EngineEvent): void => {
@@ -177,7 +170,7 @@ export async function runSearchJob(
       onEvent,
       signal: ctx.signal,
     });
-    await chain;
+    await settled();
     const genotypeJson = JSON.stringify(result.genotype);
     const registered = await registry.createGenotype({
       name: p.genotypeName,
@@ -194,7 +187,7 @@ export async function runSearchJob(
       valDice: result.valDice,
     };
   } finally {
-    await chain;
+    await settled();
     net.dispose();
   }
 }

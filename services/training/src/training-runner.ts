@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PreconditionError } from '../../../libs/core/src/index.js';
 import { runTraining, type EngineEvent } from '../../../libs/engine/src/index.js';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import {
@@ -16,6 +15,7 @@ import {
   type CostModel,
 } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
+import { fetchJobDataset, inOrder, jobCheckpointPath } from '../../common/src/job-run.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
@@ -67,7 +67,7 @@ export function checkTrainingCost(p: TrainingParams, limitBytes: number, nClasse
 
 /** Path of a job's checkpoint file. */
 export function trainingCheckpointPath(workDir: string, jobId: string): string {
-  return join(workDir, 'checkpoints', `${jobId}.ckpt`);
+  return jobCheckpointPath(workDir, jobId);
 }
 
 /** Runs one training job to its registered model version. */
@@ -78,10 +78,7 @@ export async function runTrainingJob(
   options: TrainingRunnerOptions,
 ): Promise<TrainingJobResult> {
   const p = job.params;
-  const local = await registry.fetchDataset(p.dataset.name, join(options.workDir, 'datasets'), ctx.signal);
-  if (p.dataset.digest && local.record.digest !== p.dataset.digest) {
-    throw new PreconditionError(`dataset '${p.dataset.name}' changed digest since the job was started`);
-  }
+  const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = p.architecture.kind === 'unet' ? 2 ** p.hyper.depth : 2 ** (p.hyper.depth + 1);
   const data = await prepareSlices(local.dir, {
     padMultiple,
@@ -96,10 +93,7 @@ export async function runTrainingJob(
   });
   assertFitsMemory(estimate, options.memoryLimitBytes);
 
-  let chain: Promise<void> = Promise.resolve();
-  const later = (fn: () => Promise<void>): void => {
-    chain = chain.then(fn).catch(() => undefined);
-  };
+  const { later, settled } = inOrder();
   const onEvent = (e: EngineEvent): void => {
     if (e.type === 'step') {
       const d: TrainingStepPayload = {
@@ -155,7 +149,7 @@ export async function runTrainingJob(
       onEvent,
       signal: ctx.signal,
     });
-    await chain;
+    await settled();
     const metrics = {
       best_validation_dice: result.bestValDice,
       best_epoch: result.bestEpoch + 1,
@@ -201,7 +195,7 @@ export async function runTrainingJob(
       bestValidationDice: result.bestValDice,
     };
   } finally {
-    await chain;
+    await settled();
     net.dispose();
   }
 }
