@@ -3,7 +3,8 @@
  */
 import type { JobState as ProtoJobState } from '../../../libs/rpc/src/index.js';
 import { ValidationError } from '../../../libs/core/src/index.js';
-import type { JobState } from '../../../libs/jobs/src/index.js';
+import type { JobRecord, JobState } from '../../../libs/jobs/src/index.js';
+import { toTimestamp } from './time.js';
 
 const TO_PROTO: Record<JobState, ProtoJobState> = {
   queued: 'JOB_STATE_QUEUED',
@@ -29,4 +30,27 @@ export function jobStateFromProto(value: unknown): JobState | undefined {
     return jobStateFromProto(`JOB_STATE_${names[value - 1]}`);
   }
   throw new ValidationError(`state: unknown job state ${String(value)}`);
+}
+
+/** The proto state of a job and its error message ('' unless it failed). */
+export function jobStatus(job: JobRecord): { state: ProtoJobState; errorMessage: string } {
+  return {
+    state: jobStateToProto(job.state),
+    errorMessage: job.state === 'failed' ? (job.error?.message ?? '') : '',
+  };
+}
+
+/** A job's error message ('' unless it failed) and its times as RFC 3339 ('' when absent). */
+export function jobOutcome(job: JobRecord): {
+  errorMessage: string;
+  createdAt: string;
+  startedAt: string;
+  finishedAt: string;
+} {
+  return {
+    errorMessage: jobStatus(job).errorMessage,
+    createdAt: toTimestamp(job.createdAt),
+    startedAt: toTimestamp(job.startedAt),
+    finishedAt: toTimestamp(job.finishedAt),
+  };
 }

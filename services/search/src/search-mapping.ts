@@ -8,7 +8,7 @@ import type {
   SearchSpacePreset,
   WatchSearchResponse,
 } from '../../../libs/rpc/src/index.js';
-import { jobStateToProto } from '../../common/src/job-state.js';
+import { jobOutcome, jobStateToProto, jobStatus } from '../../common/src/job-state.js';
 import { toTimestamp } from '../../common/src/time.js';
 import type { SearchParams } from './search-params.js';
 
@@ -77,10 +77,7 @@ export function toSearchJob(job: JobRecord, events: JobEvent[] = []): SearchJob 
     step: result?.steps ?? Math.max(lastStep?.step ?? 0, lastEpoch?.step ?? 0),
     genotypeJson: result?.genotypeJson ?? lastEpoch?.genotypeJson ?? '',
     resultGenotype: result ? { name: result.genotype.name, version: result.genotype.version } : null,
-    errorMessage: job.state === 'failed' ? (job.error?.message ?? '') : '',
-    createdAt: toTimestamp(job.createdAt),
-    startedAt: toTimestamp(job.startedAt),
-    finishedAt: toTimestamp(job.finishedAt),
+    ...jobOutcome(job),
   };
 }
 
@@ -93,8 +90,7 @@ export function toWatchSearchResponse(jobId: string, update: JobUpdate): WatchSe
       jobId,
       time: toTimestamp(job.updatedAt),
       state: {
-        state: jobStateToProto(job.state),
-        errorMessage: job.state === 'failed' ? (job.error?.message ?? '') : '',
+        ...jobStatus(job),
         resultGenotype: result ? { name: result.genotype.name, version: result.genotype.version } : null,
       },
     };

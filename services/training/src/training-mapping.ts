@@ -3,7 +3,7 @@
  */
 import type { JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
 import type { ResolvedModel, TrainingJob, WatchTrainingResponse } from '../../../libs/rpc/src/index.js';
-import { jobStateToProto } from '../../common/src/job-state.js';
+import { jobOutcome, jobStateToProto, jobStatus } from '../../common/src/job-state.js';
 import { toTimestamp } from '../../common/src/time.js';
 import type { TrainingParams } from './training-params.js';
 
@@ -61,10 +61,7 @@ export function toTrainingJob(job: JobRecord, events: JobEvent[] = []): Training
     epoch: result?.epochs ?? epochs.at(-1)?.epoch ?? 0,
     bestValidationDice: result?.bestValidationDice ?? best,
     resultModel: resolved(result),
-    errorMessage: job.state === 'failed' ? (job.error?.message ?? '') : '',
-    createdAt: toTimestamp(job.createdAt),
-    startedAt: toTimestamp(job.startedAt),
-    finishedAt: toTimestamp(job.finishedAt),
+    ...jobOutcome(job),
   };
 }
 
@@ -76,8 +73,7 @@ export function toWatchTrainingResponse(jobId: string, update: JobUpdate): Watch
       jobId,
       time: toTimestamp(job.updatedAt),
       state: {
-        state: jobStateToProto(job.state),
-        errorMessage: job.state === 'failed' ? (job.error?.message ?? '') : '',
+        ...jobStatus(job),
         resultModel: resolved(job.result as TrainingJobResult | undefined),
       },
     };
