@@ -79,20 +79,25 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   assert.match(noData.stderr, /--data/);
 });
 
-test('bad input: a missing folder, a label of another shape, a truncated .nii.gz', () => {
-  const missing = join(work, 'does-not-exist');
-  const r1 = cli([
+/** `nasunet train` of genotype v2 on cpu from `dataDir` into `<work>/<outName>`. */
+function trainV2(dataDir: string, outName: string): ReturnType<typeof cli> {
+  return cli([
     'train',
     '--data',
-    missing,
+    dataDir,
     '--genotype',
     'v2',
     '--backend',
     'cpu',
     '--quiet',
     '--out',
-    join(work, 'o1'),
+    join(work, outName),
   ]);
+}
+
+test('bad input: a missing folder, a label of another shape, a truncated .nii.gz', () => {
+  const missing = join(work, 'does-not-exist');
+  const r1 = trainV2(missing, 'o1');
   assert.notEqual(r1.code, 0);
   assert.equal(r1.code, 3);
   assert.ok(r1.stderr.includes(missing), r1.stderr);
@@ -101,18 +106,7 @@ test('bad input: a missing folder, a label of another shape, a truncated .nii.gz
   writeCase(shapeDir, 'case_001.nii.gz', [8, 8, 2]);
   writeCase(shapeDir, 'case_002.nii.gz', [8, 8, 2], [8, 8, 3]);
   writeCase(shapeDir, 'case_003.nii.gz', [8, 8, 2]);
-  const r2 = cli([
-    'train',
-    '--data',
-    shapeDir,
-    '--genotype',
-    'v2',
-    '--backend',
-    'cpu',
-    '--quiet',
-    '--out',
-    join(work, 'o2'),
-  ]);
+  const r2 = trainV2(shapeDir, 'o2');
   assert.equal(r2.code, 3);
   assert.match(r2.stderr, /case_002\.nii\.gz/);
   assert.match(r2.stderr, /shape/);
@@ -124,18 +118,7 @@ test('bad input: a missing folder, a label of another shape, a truncated .nii.gz
   const f = join(truncDir, 'images', 'case_003.nii.gz');
   const bytes = readFileSync(f);
   writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length / 2)));
-  const r3 = cli([
-    'train',
-    '--data',
-    truncDir,
-    '--genotype',
-    'v2',
-    '--backend',
-    'cpu',
-    '--quiet',
-    '--out',
-    join(work, 'o3'),
-  ]);
+  const r3 = trainV2(truncDir, 'o3');
   assert.equal(r3.code, 3);
   assert.match(r3.stderr, /case_003\.nii\.gz/);
 });
