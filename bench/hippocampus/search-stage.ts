@@ -17,7 +17,7 @@ import {
   type SearchResult,
 } from '../../libs/engine/src/index.js';
 import { SearchNetwork, formatGenotype, genotypesEqual, type Genotype } from '../../libs/nas/src/index.js';
-import { saveAlphaPlots, type AlphaTrajectory } from './alpha-plots.js';
+import { saveAlphaPlots, type AlphaTrajectory } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import { RunClock, readJsonIfExists, writeJson } from './run-files.js';

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTraining, type EngineEvent, type TrainResult } from '../../libs/engine/src/index.js';
-import { savePlot } from '../../libs/cli/src/plots.js';
+import { savePlot } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import { buildNet, type NetName, type NetSpec } from './networks.js';

@@ -91,7 +91,7 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
     `Test Dice (mean over foreground classes, ${ev.report.nCases} cases): ${ev.report.meanDice.toFixed(4)}\n`,
   );
   o.log(
-    `Files in ${o.outDir}: genotype.json, alphas.png, search-curves.png, train-curves.png, model/, report.txt, ${seg.overlayPath}\n`,
+    `Files in ${o.outDir}: genotype.json, alphas-down.png, alphas-up.png, search-curves.png, train-curves.png, model/, report.txt, ${seg.overlayPath}\n`,
   );
   return {
     testDice: ev.report.meanDice,

@@ -37,3 +37,5 @@ export {
 export { runGrpcDemo, GRPC_DEMO, type GrpcDemoOptions, type GrpcDemoResult } from './demo-grpc.js';
 export { ensureDataset, datasetName, syntheticAsFiles, type DatasetFiles } from './grpc-dataset.js';
 export { SERVER_HELP, type RunnerOptions } from './program.js';
+export { savePlot, type Panel } from './plots.js';
+export { saveAlphaPlots, type AlphaTrajectory } from './alpha-plots.js';

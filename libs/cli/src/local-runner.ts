@@ -3,7 +3,7 @@
  *
  * Run directory layout (`outDir`):
  * - search: `search.ckpt` (resumable), `genotype.json`, `search-result.json`,
- *   `search-curves.png`, `alphas.png`;
+ *   `search-curves.png`, `alphas-down.png`, `alphas-up.png`;
  * - train: `train.ckpt` (resumable), `best-weights.ckpt`, `model/` (model bundle:
  *   manifest.json + weights.bin), `train-result.json`, `train-curves.png`;
  * - evaluate: `report.json`, `report.txt`;
@@ -25,7 +25,6 @@ import {
   type SliceSet,
 } from '../../engine/src/index.js';
 import {
-  OP_NAMES,
   createModel,
   estimateCost,
   createModelBundle,
@@ -50,7 +49,8 @@ import {
 } from '../../data/src/index.js';
 import { prepareData } from './dataset-prep.js';
 import { renderOverlay } from './overlay.js';
-import { alphaPanels, savePlot } from './plots.js';
+import { saveAlphaPlots } from './alpha-plots.js';
+import { savePlot } from './plots.js';
 import type {
   EvaluateRequest,
   EvaluateSummary,
@@ -179,12 +179,12 @@ export class LocalRunner implements Runner {
             series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
           },
         ]);
-        const alphas = join(req.outDir, 'alphas.png');
-        savePlot(
-          alphas,
-          alphaPanels(r.alphaHistory, [[...OP_NAMES.down], [...OP_NAMES.up], [...OP_NAMES.normal]]),
+        const alphas = saveAlphaPlots(
+          { steps: xs, unit: 'epoch', points: r.alphaHistory },
+          config.nodes,
+          join(req.outDir, 'alphas'),
         );
-        files.push(curves, alphas);
+        files.push(curves, ...alphas);
       }
       return {
         genotype: r.genotype,

@@ -114,31 +114,3 @@ export function renderPanels(panels: Panel[]): Buffer {
 export function savePlot(path: string, panels: Panel[]): void {
   writeFileAtomic(path, renderPanels(panels));
 }
-
-/**
- * Alpha trajectories: one panel per alpha matrix, one line per op, the softmax weight of
- * that op averaged over the matrix's edges, per epoch.
- * @param history `[epoch][matrix][edge][op]`
- */
-export function alphaPanels(
-  history: number[][][][],
-  opNames: string[][],
-  matrixNames = ['alpha_down', 'alpha_up', 'alpha_normal'],
-): Panel[] {
-  const xs = history.map((_, i) => i + 1);
-  return matrixNames.map((title, m) => {
-    const ops = opNames[m] ?? [];
-    return {
-      title: `${title}: mean softmax weight per op over edges`,
-      xLabel: 'epoch',
-      xs,
-      series: ops.map((name, o) => ({
-        name,
-        ys: history.map((ep) => {
-          const rows = ep[m] ?? [];
-          return rows.length ? rows.reduce((s, r) => s + (r[o] ?? 0), 0) / rows.length : NaN;
-        }),
-      })),
-    };
-  });
-}

@@ -7,13 +7,15 @@
  * edges from nodes; an UpSC uses `alpha_up` on the edge from s1 and `alpha_normal` on the
  * others (`alpha_normal` is shared by both cell types, as the spec says).
  */
-import { OP_NAMES, edgeIndex, edgeOpSet, type CellKind } from '../../libs/nas/src/index.js';
-import { savePlot, type Panel } from '../../libs/cli/src/plots.js';
+import { OP_NAMES, edgeIndex, edgeOpSet, type CellKind } from '../../nas/src/index.js';
+import { savePlot, type Panel } from './plots.js';
 
 /** Softmaxed alphas after given global steps. */
 export interface AlphaTrajectory {
-  /** Global step after which each point was taken (0 = initial alphas). */
+  /** Position of each point: the global step after which it was taken (0 = initial alphas), or the epoch. */
   steps: number[];
+  /** What `steps` counts, for the x axis; default 'step'. */
+  unit?: 'step' | 'epoch';
   /** `[point][matrix][edge][op]` */
   points: number[][][][];
 }
@@ -49,7 +51,7 @@ function meanPanel(
   const m = MATRIX[set];
   return {
     title,
-    xLabel: 'step',
+    xLabel: t.unit ?? 'step',
     xs: t.steps,
     series: OP_NAMES[set].map((op, o) => ({
       name: op,
@@ -77,7 +79,7 @@ function strengthPanel(t: AlphaTrajectory, kind: CellKind, nodes: number): Panel
   }
   return {
     title: `${kind} cell: largest non-none softmax weight per edge`,
-    xLabel: 'step',
+    xLabel: t.unit ?? 'step',
     xs: t.steps,
     series,
   };
