@@ -180,5 +180,12 @@ test(
     const resume = await cli(['search', ...serverArgs(), '--synthetic', '--resume'], dir);
     assert.equal(resume.code, EXIT.USAGE, resume.stderr);
     assert.match(resume.stderr, /--resume: with a server/);
+
+    const localOnly = await cli(
+      ['search', ...serverArgs(), '--synthetic', '--warmup-steps', '5', '--backend', 'cpu'],
+      dir,
+    );
+    assert.equal(localOnly.code, EXIT.USAGE, localOnly.stderr);
+    assert.match(localOnly.stderr, /--backend, --warmup-steps: only for in-process runs/);
   },
 );

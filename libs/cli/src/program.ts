@@ -111,6 +111,31 @@ function runnerOptions(o: Record<string, unknown>): RunnerOptions {
   };
 }
 
+/**
+ * Options that steer only an in-process run. The services pick their own backend,
+ * checkpoints and data handling, so with a server these would be silently ignored: they are
+ * refused instead (by attribute name, per command; `*` = every command but `demo`).
+ */
+const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
+  '*': ['backend', 'sliceAxis', 'skipBadCases', 'testFraction', 'checkpointInterval', 'checkpointEverySteps'],
+  search: ['warmupSteps'],
+  train: ['timeLimit', 'maxSteps'],
+  evaluate: ['split'],
+};
+
+/** Refuses, before anything runs, local-only options given on the command line together with a server. */
+function refuseLocalOnlyOptions(cmd: Command): void {
+  if (cmd.name() === 'demo' || !addressesOf(cmd.opts())) return;
+  const given = [...(LOCAL_ONLY_OPTIONS['*'] ?? []), ...(LOCAL_ONLY_OPTIONS[cmd.name()] ?? [])].filter(
+    (k) => cmd.getOptionValueSource(k) === 'cli',
+  );
+  if (given.length === 0) return;
+  const flags = given.map((k) => cmd.options.find((opt) => opt.attributeName() === k)?.long ?? k);
+  throw new ValidationError(
+    `${flags.join(', ')}: only for in-process runs; with a server the services decide these (drop the option or the server address)`,
+  );
+}
+
 /** Runs `fn` with the command's runner and closes it (gRPC channels) afterwards. */
 async function withRunner<T>(
   command: string,
@@ -226,7 +251,8 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       `\n${EXIT_CODES_HELP}\n\n${SERVER_HELP}\n\nQuick start: nasunet demo   (search -> train -> register -> segment on the synthetic set, through locally started services)\n             nasunet demo --local   (the same in this process)`,
     )
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => refuseLocalOnlyOptions(action));
 
   const reporter = (o: Record<string, unknown>): ProgressReporter =>
     new ProgressReporter({ quiet: Boolean(o['quiet']), json: Boolean(o['json']) });
