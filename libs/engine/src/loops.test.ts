@@ -12,7 +12,7 @@ import {
   createModel,
   parseGenotype,
   presetConfig,
-  type Genotype,
+  referenceGenotype,
   type NamedSearchNet,
 } from '../../nas/src/index.js';
 import { CancelledError } from '../../core/src/index.js';
@@ -37,30 +37,6 @@ function syntheticSets(count: number, size: number, nTrain: number): { train: Sl
     })),
   });
   return { train: toSet(0, nTrain), val: toSet(nTrain, count) };
-}
-
-/** The 3-node genotype the training tests build their derived nets from. */
-function trainingGenotype(): Genotype {
-  return parseGenotype({
-    version: 1,
-    nodes: 3,
-    down: [
-      ['down_conv', 1],
-      ['down_dep_conv', 0],
-      ['down_cweight', 1],
-      ['down_dil_conv', 0],
-      ['down_dil_conv', 1],
-      ['down_conv', 0],
-    ],
-    up: [
-      ['identity', 0],
-      ['up_cweight', 1],
-      ['identity', 2],
-      ['up_cweight', 1],
-      ['cweight', 3],
-      ['up_conv', 1],
-    ],
-  });
 }
 
 test('a short search moves the alphas, lowers the validation loss and yields a valid genotype', async () => {
@@ -173,7 +149,7 @@ test('an aborted search writes a checkpoint and throws CancelledError', async ()
 test('a short training run reaches a Dice clearly above the untrained net', async () => {
   const { train, val } = syntheticSets(24, 16, 19);
   const net = createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3, channels: 8 }), {
-    genotype: trainingGenotype(),
+    genotype: referenceGenotype('v2'),
     seed: 0,
   });
   const r = await runTraining(net, {
@@ -195,7 +171,7 @@ test('a short training run reaches a Dice clearly above the untrained net', asyn
 test('training cancelled mid-epoch and resumed ends exactly like an uninterrupted run', async () => {
   const { train, val } = syntheticSets(12, 16, 9);
   const dir = mkdtempSync(join(tmpdir(), 'nasunet-train-resume-'));
-  const genotype = trainingGenotype();
+  const genotype = referenceGenotype('v2');
   const build = () =>
     createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3 }), { genotype, seed: 4 });
   const opts = { train, val, seed: 4, batchSize: 2, maxEpochs: 2, optimiser: { lr: 1e-2 } };

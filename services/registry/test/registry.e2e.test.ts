@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { INestMicroservice } from '@nestjs/common';
+import { referenceGenotype } from '../../../libs/nas/src/index.js';
 import {
   checkHealth,
   createHealthClient,
@@ -42,26 +43,7 @@ import { RegistryConfigSchema } from '../src/config.js';
 import { createRegistryApp } from '../src/registry.options.js';
 
 const MAX_MODEL_BYTES = 200_000;
-const GENOTYPE = {
-  version: 1,
-  nodes: 3,
-  down: [
-    ['down_conv', 1],
-    ['down_dep_conv', 0],
-    ['down_cweight', 1],
-    ['down_dil_conv', 0],
-    ['down_dil_conv', 1],
-    ['down_conv', 0],
-  ],
-  up: [
-    ['identity', 0],
-    ['up_cweight', 1],
-    ['identity', 2],
-    ['up_cweight', 1],
-    ['cweight', 3],
-    ['up_conv', 1],
-  ],
-};
+const GENOTYPE = referenceGenotype('v2');
 
 let dataDir: string;
 let app: INestMicroservice;
