@@ -203,15 +203,7 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async listGenotypes(name: string | undefined, q: PageQuery): Promise<Page<GenotypeRecord>> {
-    const rows = (
-      name === undefined
-        ? this.db
-            .prepare('SELECT * FROM genotypes ORDER BY name, version DESC LIMIT ? OFFSET ?')
-            .all(q.limit + 1, q.offset)
-        : this.db
-            .prepare('SELECT * FROM genotypes WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?')
-            .all(name, q.limit + 1, q.offset)
-    ) as GenotypeRow[];
+    const rows = this.versionPage('genotypes', name, q) as GenotypeRow[];
     return page(rows.map(toGenotype), q);
   }
 
@@ -288,15 +280,7 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async listModels(name: string | undefined, q: PageQuery): Promise<Page<ModelRecord>> {
-    const rows = (
-      name === undefined
-        ? this.db
-            .prepare('SELECT * FROM models ORDER BY name, version DESC LIMIT ? OFFSET ?')
-            .all(q.limit + 1, q.offset)
-        : this.db
-            .prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?')
-            .all(name, q.limit + 1, q.offset)
-    ) as ModelRow[];
+    const rows = this.versionPage('models', name, q) as ModelRow[];
     return page(
       rows.map((r) => this.toModel(r)),
       q,
@@ -363,6 +347,20 @@ export class SqliteRegistryStore implements RegistryStore {
       newVersion: r.new_version,
       changedAt: r.changed_at,
     }));
+  }
+
+  /**
+   * One page (plus one row, to tell whether more follow) of a versioned table: every name
+   * with its newest versions first, or only the versions of `name`.
+   */
+  private versionPage(table: 'genotypes' | 'models', name: string | undefined, q: PageQuery): unknown[] {
+    return name === undefined
+      ? this.db
+          .prepare(`SELECT * FROM ${table} ORDER BY name, version DESC LIMIT ? OFFSET ?`)
+          .all(q.limit + 1, q.offset)
+      : this.db
+          .prepare(`SELECT * FROM ${table} WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?`)
+          .all(name, q.limit + 1, q.offset);
   }
 
   private toModel(row: ModelRow): ModelRecord {
