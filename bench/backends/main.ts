@@ -11,6 +11,7 @@
  * cpu backend needs minutes per full-size train step).
  */
 import { spawnSync } from 'node:child_process';
+import { findTorchPython } from '../common/files.js';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,12 +81,6 @@ async function benchBackend(name: Exclude<BackendName, 'auto'>, size: UNetSize, 
     trainMs: median(train),
     note: `${(net.count / 1000).toFixed(0)} k params; loss ${losses[0]!.toFixed(4)} -> ${losses.at(-1)!.toFixed(4)}${finite ? '' : ' (NOT FINITE)'}`,
   };
-}
-
-/** First interpreter that can `import torch`: `--python`, then `python3` on PATH, then Debian's. */
-function findTorchPython(preferred: string | undefined): string | undefined {
-  const candidates = preferred !== undefined ? [preferred] : ['python3', '/usr/bin/python3'];
-  return candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 }
 
 function benchTorch(size: UNetSize, reps: number, threads: number, preferred: string | undefined): Row {

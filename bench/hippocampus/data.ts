@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../libs/core/src/index.js';
 import { loadDataset, sliceDataset, splitCases, type Slice2D } from '../../libs/data/src/index.js';
-import { Rng, deriveSeed, type Slice, type SliceSet } from '../../libs/engine/src/index.js';
+import { Rng, deriveSeed, hasForeground, type Slice, type SliceSet } from '../../libs/engine/src/index.js';
 import type { BenchConfig } from './config.js';
 
 /** Class names of MSD Task04 (label codes 1 and 2). */
@@ -43,11 +43,6 @@ function toSlice(s: Slice2D): Slice {
   };
 }
 
-function hasForeground(s: Slice): boolean {
-  for (let i = 0; i < s.label.length; i++) if ((s.label[i] as number) !== 0) return true;
-  return false;
-}
-
 /** A seeded sample of `n` slices, `fgFraction` of them with foreground (as far as available). */
 export function sampleSlices(slices: Slice[], n: number, fgFraction: number, seed: number): Slice[] {
   const rng = new Rng(seed);
@@ -58,64 +53,96 @@ export function sampleSlices(slices: Slice[], n: number, fgFraction: number, see
   return [...fg.slice(0, nFg), ...bg.slice(0, nBg)];
 }
 
+/** How {@link loadSplitSlices} splits and slices the data. */
+export interface SplitSliceOptions {
+  dataDir: string;
+  testCases: number;
+  valCases: number;
+  splitSeed: number;
+  sliceAxis: 0 | 1 | 2;
+  /** Slices are centre-padded to a multiple of this (the largest input multiple of the nets). */
+  padMultiple: number;
+}
+
+/** Every slice of the training, validation and test cases of a fixed seeded case split. */
+export interface SplitSlices {
+  split: { train: string[]; val: string[]; test: string[] };
+  train: SliceSet;
+  val: SliceSet;
+  test: SliceSet;
+  datasetDigest: string;
+  nCases: number;
+}
+
 /**
- * Loads the dataset and builds the splits and slice sets of `cfg`. `padMultiple` is the
- * largest input multiple any benchmarked network needs.
+ * Loads MSD hippocampus, splits its cases (seeded, by count), slices every case along
+ * `sliceAxis` (per-case z-score, centre-padded) and returns all slices of each split.
  */
-export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): Promise<BenchData> {
-  const ds = await loadDataset(cfg.dataDir, {
+export async function loadSplitSlices(o: SplitSliceOptions): Promise<SplitSlices> {
+  const ds = await loadDataset(o.dataDir, {
     requireLabels: true,
     onBadCase: 'fail',
     classNames: HIPPOCAMPUS_CLASSES,
   });
   const ids = ds.cases.map((c) => c.id);
-  if (ids.length < cfg.testCases + cfg.valCases + 10) {
+  if (ids.length < o.testCases + o.valCases + 10) {
     throw new ValidationError(
-      `${cfg.dataDir}: ${ids.length} cases are too few for ${cfg.testCases} test and ${cfg.valCases} validation cases`,
+      `${o.dataDir}: ${ids.length} cases are too few for ${o.testCases} test and ${o.valCases} validation cases`,
     );
   }
-  const split = splitCases(ids, {
-    val: cfg.valCases,
-    test: cfg.testCases,
-    unit: 'count',
-    seed: cfg.splitSeed,
-  });
+  const split = splitCases(ids, { val: o.valCases, test: o.testCases, unit: 'count', seed: o.splitSeed });
   const sorted = {
     train: [...split.train].sort(),
     val: [...split.val].sort(),
     test: [...split.test].sort(),
   };
-  const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: cfg.sliceAxis, padMultiple });
-  const byCase = (set: ReadonlySet<string>): Slice[] =>
-    sliced.slices.filter((s) => set.has(s.caseId)).map(toSlice);
-  const trainAll = byCase(new Set(sorted.train));
-  const valAll = byCase(new Set(sorted.val));
-  const testAll = byCase(new Set(sorted.test));
-  const base = {
-    height: sliced.height,
-    width: sliced.width,
-    channels: 1,
-    nClasses: ds.classes.length,
-    classNames: ds.classes.map((c) => c.name),
-  };
+  const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: o.sliceAxis, padMultiple: o.padMultiple });
   const spacing: Record<string, [number, number, number]> = {};
   for (const c of ds.cases) {
     const [sx, sy, sz] = c.image.spacingMm;
-    spacing[c.id] = cfg.sliceAxis === 2 ? [sz, sy, sx] : cfg.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
+    spacing[c.id] = o.sliceAxis === 2 ? [sz, sy, sx] : o.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
   }
-  const set = (slices: Slice[]): SliceSet => ({ ...base, slices, spacing });
+  const set = (ids: string[]): SliceSet => {
+    const keep = new Set(ids);
+    return {
+      height: sliced.height,
+      width: sliced.width,
+      channels: 1,
+      nClasses: ds.classes.length,
+      classNames: ds.classes.map((c) => c.name),
+      slices: sliced.slices.filter((s) => keep.has(s.caseId)).map(toSlice),
+      spacing,
+    };
+  };
+  return {
+    split: sorted,
+    train: set(sorted.train),
+    val: set(sorted.val),
+    test: set(sorted.test),
+    datasetDigest: ds.digest,
+    nCases: ids.length,
+  };
+}
+
+/**
+ * Loads the dataset and builds the splits and slice sets of `cfg`. `padMultiple` is the
+ * largest input multiple any benchmarked network needs.
+ */
+export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): Promise<BenchData> {
+  const all = await loadSplitSlices({ ...cfg, padMultiple });
+  const set = (slices: Slice[]): SliceSet => ({ ...all.train, slices });
   const s = cfg.search;
   const t = cfg.train;
   return {
-    split: sorted,
-    searchTrain: set(sampleSlices(trainAll, s.slices, 1, deriveSeed(cfg.splitSeed, 11))),
-    searchVal: set(sampleSlices(valAll, s.valSlices, 0.75, deriveSeed(cfg.splitSeed, 12))),
-    train: set(sampleSlices(trainAll, t.slices, t.foregroundFraction, deriveSeed(cfg.splitSeed, 13))),
-    val: set(sampleSlices(valAll, t.valSlices, 0.75, deriveSeed(cfg.splitSeed, 14))),
-    test: set(testAll),
-    height: sliced.height,
-    width: sliced.width,
-    datasetDigest: ds.digest,
-    nCases: ids.length,
+    split: all.split,
+    searchTrain: set(sampleSlices(all.train.slices, s.slices, 1, deriveSeed(cfg.splitSeed, 11))),
+    searchVal: set(sampleSlices(all.val.slices, s.valSlices, 0.75, deriveSeed(cfg.splitSeed, 12))),
+    train: set(sampleSlices(all.train.slices, t.slices, t.foregroundFraction, deriveSeed(cfg.splitSeed, 13))),
+    val: set(sampleSlices(all.val.slices, t.valSlices, 0.75, deriveSeed(cfg.splitSeed, 14))),
+    test: all.test,
+    height: all.train.height,
+    width: all.train.width,
+    datasetDigest: all.datasetDigest,
+    nCases: all.nCases,
   };
 }

@@ -24,7 +24,8 @@ import { prepareBenchData, type BenchData } from './data.js';
 import { runEvalStage, type EvalRecord } from './eval-stage.js';
 import { genotypeAgreement } from './genotypes.js';
 import { NET_NAMES, netSpecs, padMultipleOf, type NetName } from './networks.js';
-import { checks, markdownSection, resultsTable, writeSection } from './report.js';
+import { writeSection } from '../common/files.js';
+import { SECTION_HEADING, checks, markdownSection, resultsTable } from './report.js';
 import { readSearchRecord, runSearchStage, type SearchRecord } from './search-stage.js';
 import { readTrainRecord, runTrainStage, type TrainRecord } from './train-stage.js';
 
@@ -214,7 +215,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
         .map((l) => l.trim())
         .filter(Boolean)
     : [];
-  writeSection(opts.benchmarks, markdownSection(summary, notes));
+  writeSection(opts.benchmarks, SECTION_HEADING, markdownSection(summary, notes));
   log(`wrote the hippocampus section of ${opts.benchmarks}`);
 }
 

@@ -4,9 +4,8 @@
  * untouched).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { writeFileAtomic } from '../../libs/engine/src/index.js';
 import { formatGenotype } from '../../libs/nas/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
@@ -157,21 +156,4 @@ export function markdownSection(s: Summary, notes: string[]): string {
     '',
     ...(notes.length ? ['Notes:', ...notes.map((n) => `- ${n}`), ''] : []),
   ].join('\n');
-}
-
-/** Replaces (or appends) this benchmark's section of `path`, leaving other sections as they are. */
-export function writeSection(path: string, section: string): void {
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = old.indexOf(SECTION_HEADING);
-  let next: string;
-  if (start < 0) {
-    next = old.replace(/\n*$/, '\n\n') + section.replace(/\n*$/, '\n');
-  } else {
-    const rest = old.slice(start + SECTION_HEADING.length);
-    const m = /\n## /.exec(rest);
-    const end = m ? start + SECTION_HEADING.length + m.index + 1 : old.length;
-    next =
-      old.slice(0, start) + section.replace(/\n*$/, '\n') + (end < old.length ? '\n' + old.slice(end) : '');
-  }
-  writeFileAtomic(path, next);
 }

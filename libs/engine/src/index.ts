@@ -10,6 +10,7 @@ export * from './rng.js';
 export * from './checkpoint.js';
 export * from './events.js';
 export * from './slices.js';
+export * from './sampler.js';
 export * from './predict.js';
 export * from './evaluate.js';
 export * from './search.js';

@@ -10,7 +10,7 @@ import { validateAugment } from '../../data/src/index.js';
 import { loadCheckpoint, type CheckpointContent } from './checkpoint.js';
 import { emit, type CheckpointEvent, type DoneEvent, type EventSink, type RunKind } from './events.js';
 import { segmentationLoss } from './losses.js';
-import { clipByGlobalNorm, type AdamW } from './optim.js';
+import type { AdamW } from './optim.js';
 import { defaultAugment, type AugmentOptions, type Batch, type SliceSet } from './slices.js';
 import { Stopwatch } from './state-io.js';
 
@@ -131,19 +131,12 @@ export function optimiseOnBatch(
     vars,
   );
   const named = grads as Record<string, Tensor>;
-  const clipped = clipByGlobalNorm(
+  opt.step(
     vars.map((v) => named[v.name] ?? null),
-    s.clip,
+    { lr: s.lr, clipNorm: s.clip },
   );
-  opt.step(clipped.grads, s.lr);
   const loss = value.dataSync()[0] as number;
-  tf.dispose([
-    value,
-    batch.x,
-    batch.y,
-    ...Object.values(grads),
-    ...clipped.grads.filter((g): g is Tensor => g !== null),
-  ]);
+  tf.dispose([value, batch.x, batch.y, ...Object.values(grads)]);
   return loss;
 }
 

@@ -24,15 +24,8 @@ import {
 import { AdamW, WEIGHT_OPTIMISER, cosineLr, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
 import { deriveSeed } from './rng.js';
-import {
-  batchAt,
-  batchesPerEpoch,
-  epochOrder,
-  makeBatch,
-  validateSliceSet,
-  type AugmentOptions,
-  type SliceSet,
-} from './slices.js';
+import { makeSampler, type SamplingOptions } from './sampler.js';
+import { makeBatch, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
 import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runTraining}. Defaults in brackets. */
@@ -57,6 +50,8 @@ export interface TrainOptions {
   optimiser?: AdamWConfig;
   /** Final learning rate of the cosine schedule [0]. */
   minLr?: number;
+  /** How batches are drawn [one pass over the shuffled slices per epoch]. */
+  sampling?: SamplingOptions;
   /** Training augmentation [flips + shifts of H/16, no elastic]; `false` disables. */
   augment?: AugmentOptions | false;
   checkpointPath?: string;
@@ -135,7 +130,8 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
   const augment = resolveAugment(o.augment, o.train);
-  const stepsPerEpoch = batchesPerEpoch(o.train.slices.length, batchSize);
+  const sampler = makeSampler(o.train.slices, batchSize, o.sampling ?? { kind: 'epochs' }, seed);
+  const stepsPerEpoch = sampler.stepsPerEpoch;
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const weights = net.weightParams();
   const optCfg = { ...WEIGHT_OPTIMISER, ...o.optimiser };
@@ -178,9 +174,8 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
     while (st.finished === null) {
       st.finished = ctl.budgetReached();
       if (st.finished !== null) break;
-      const order = epochOrder(o.train.slices, seed, 5, st.epoch);
       const lr = cosineLr(st.step, totalSteps, optCfg.lr, o.minLr ?? 0);
-      const items = batchAt(order, st.stepInEpoch, batchSize);
+      const items = sampler.batch(st.epoch, st.stepInEpoch, st.step);
       const b = makeBatch(o.train, items, augment, deriveSeed(seed, 6, st.step));
       const loss = optimiseOnBatch(net, weights, opt, b, { clip, diceWeight, lr });
       countStep(st, loss);

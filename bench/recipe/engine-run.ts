@@ -1,0 +1,84 @@
+/**
+ * Our side of the recipe benchmark: one seed of the protocol trained with the product's
+ * own training loop (`runTraining`), evaluated on the test cases at each protocol step.
+ * Resumable: a checkpoint every 250 steps, and curve points already written are kept.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate, loadWeights, runTraining, type SliceSet } from '../../libs/engine/src/index.js';
+import { UNet } from '../../libs/nas/src/index.js';
+import { FILES, type CurvePoint, type RecipeProtocol } from './protocol.js';
+
+/** Mean 3D Dice per foreground class over the cases of `test`. */
+export function meanCaseDice(net: UNet, test: SliceSet): number[] {
+  const report = evaluate(net, test, { batchSize: 32, hd95: false });
+  const out: number[] = [];
+  for (let c = 1; c < test.nClasses; c++) {
+    const v = report.perCase.map((k) => k.classes[c - 1]?.dice ?? 0);
+    out.push(v.reduce((a, b) => a + b, 0) / Math.max(1, v.length));
+  }
+  return out;
+}
+
+/** Curve points of a run file (empty when absent). */
+export function readCurve(path: string): CurvePoint[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as CurvePoint)
+    .filter((p) => typeof p.step === 'number' && Array.isArray(p.dice));
+}
+
+/** Trains seed `seed` of the protocol in our engine; appends curve points to its file. */
+export async function runOurs(
+  dir: string,
+  p: RecipeProtocol,
+  sets: { train: SliceSet; val: SliceSet; test: SliceSet },
+  seed: number,
+  log: (m: string) => void,
+): Promise<void> {
+  const curvePath = join(dir, FILES.curve('ours', seed));
+  const done = new Set(readCurve(curvePath).map((c) => c.step));
+  const last = Math.max(...p.steps);
+  if (done.has(last)) return;
+  const net = new UNet(
+    { inChannels: 1, nClasses: sets.train.nClasses, baseWidth: p.width, depth: p.depth },
+    { seed },
+  );
+  loadWeights(join(dir, FILES.init(seed)), net);
+  const ckpt = join(dir, FILES.checkpoint(seed));
+  const start = performance.now();
+  let evalMs = 0;
+  let lastLoss = NaN;
+  await runTraining(net, {
+    train: sets.train,
+    val: sets.val,
+    seed,
+    batchSize: p.batchSize,
+    maxSteps: last,
+    maxEpochs: 1_000_000,
+    sampling: { kind: 'foreground', foregroundShare: p.foregroundShare, stepsPerEpoch: Math.min(...p.steps) },
+    augment: { flipHorizontal: true, flipVertical: false, maxShift: 0 },
+    gradClip: p.clip,
+    optimiser: { lr: p.lr, weightDecay: p.weightDecay },
+    restoreBest: false,
+    checkpointPath: ckpt,
+    checkpointEverySteps: 250,
+    ...(existsSync(ckpt) ? { resumeFrom: ckpt } : {}),
+    onEvent: (e) => {
+      if (e.type === 'step') lastLoss = e.loss;
+      if (e.type === 'step' && p.steps.includes(e.step) && !done.has(e.step)) {
+        const t0 = performance.now();
+        const dice = meanCaseDice(net, sets.test);
+        evalMs += performance.now() - t0;
+        const seconds = (performance.now() - start - evalMs) / 1000;
+        const point: CurvePoint = { step: e.step, seconds: Math.round(seconds), loss: lastLoss, dice };
+        appendFileSync(curvePath, JSON.stringify(point) + '\n');
+        done.add(e.step);
+        log(`ours seed ${seed} step ${e.step}: Dice ${dice.map((d) => d.toFixed(3)).join(' / ')}`);
+      }
+    },
+  });
+  net.dispose();
+}

@@ -1,0 +1,240 @@
+/**
+ * Recipe benchmark: does our engine train a U-Net as well as PyTorch does under one
+ * identical protocol (protocol.ts)? Both implementations start from the same initial
+ * weights and train on the same slices; each seed is run by both, and the mean test Dice
+ * of the seeds is compared at every protocol step (target: within 0.02).
+ *
+ * `node dist/bench/recipe/main.js [--stage prepare|run|report|all] [--out DIR] [--data DIR]
+ *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 8] [--python PATH]
+ *  [--benchmarks FILE]`
+ *
+ * Stages resume from the files in `--out` (default `runs/bench-recipe/`): finished runs are
+ * read back, and our engine's runs continue from their checkpoints. `--workers 2` runs two
+ * trainings at a time, one per core.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { ValidationError } from '../../libs/core/src/index.js';
+import { makeBatch, saveWeights } from '../../libs/engine/src/index.js';
+import { UNet } from '../../libs/nas/src/index.js';
+import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
+import { findTorchPython, writeSection } from '../common/files.js';
+import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
+import { readCurve, runOurs } from './engine-run.js';
+import { DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
+import { recipeSection, SECTION_HEADING } from './report.js';
+import { orderedTestCases, writeTwinData } from './twin-data.js';
+
+type Stage = 'prepare' | 'run' | 'report' | 'all';
+
+interface Options {
+  stage: Stage;
+  out: string;
+  data: string;
+  seeds: number[];
+  workers: number;
+  only: string | null;
+  protocol: RecipeProtocol;
+  python: string | undefined;
+  benchmarks: string;
+}
+
+const log = (msg: string): void => {
+  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+function intList(v: string, what: string): number[] {
+  const out = v.split(',').map((s) => Number(s.trim()));
+  if (out.length === 0 || !out.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new ValidationError(`${what}: expected comma-separated non-negative integers, got '${v}'`);
+  }
+  return out;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o = new Command()
+    .name('bench-recipe')
+    .option('--stage <stage>', 'prepare | run | report | all', 'all')
+    .option('--out <dir>', 'run folder', 'runs/bench-recipe')
+    .option('--data <dir>', 'MSD hippocampus folder', '../shared/data/msd-hippocampus')
+    .option('--seeds <list>', 'training seeds', '0,1,2')
+    .option('--workers <n>', 'trainings at a time', '2')
+    .option(
+      '--steps <list>',
+      'evaluation steps (the schedule ends at the last)',
+      DEFAULT_PROTOCOL.steps.join(','),
+    )
+    .option('--width <n>', 'U-Net base width', String(DEFAULT_PROTOCOL.width))
+    .option('--only <job>', 'run one job in this process (ours:SEED)')
+    .option('--python <path>', 'Python with torch (default: python3, then /usr/bin/python3)')
+    .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
+    .exitOverride()
+    .parse(argv, { from: 'user' })
+    .opts<Record<string, string | undefined>>();
+  const stage = o['stage'] as Stage;
+  if (!['prepare', 'run', 'report', 'all'].includes(stage)) {
+    throw new ValidationError(`--stage: expected prepare, run, report or all, got '${stage}'`);
+  }
+  const workers = Number(o['workers']);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) {
+    throw new ValidationError(`--workers: expected an integer 1..8, got '${o['workers']}'`);
+  }
+  const steps = intList(o['steps'] as string, '--steps').sort((a, b) => a - b);
+  const [width] = intList(o['width'] as string, '--width');
+  if (steps[0] === 0 || !width) throw new ValidationError('--steps and --width must be positive');
+  const data = resolve(o['data'] as string);
+  if (!existsSync(data)) throw new ValidationError(`--data: ${data} does not exist`);
+  return {
+    stage,
+    out: resolve(o['out'] as string),
+    data,
+    seeds: intList(o['seeds'] as string, '--seeds'),
+    workers,
+    only: o['only'] ?? null,
+    protocol: { ...DEFAULT_PROTOCOL, steps, width },
+    python: o['python'],
+    benchmarks: resolve(o['benchmarks'] as string),
+  };
+}
+
+/** The protocol of an existing run folder, or `fresh` written as its protocol. */
+function protocolOf(out: string, fresh: RecipeProtocol): RecipeProtocol {
+  const path = join(out, FILES.protocol);
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as RecipeProtocol;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path, JSON.stringify(fresh, null, 2) + '\n');
+  return fresh;
+}
+
+async function loadSets(opts: Options, p: RecipeProtocol): Promise<SplitSlices> {
+  return loadSplitSlices({
+    dataDir: opts.data,
+    testCases: p.testCases,
+    valCases: p.valCases,
+    splitSeed: p.splitSeed,
+    sliceAxis: 2,
+    padMultiple: 16,
+  });
+}
+
+/** Data dump for the twin and the initial weights of every seed. */
+async function prepare(opts: Options, p: RecipeProtocol): Promise<void> {
+  const sets = await loadSets(opts, p);
+  writeTwinData(join(opts.out, FILES.data), sets.train, sets.test);
+  for (const seed of opts.seeds) {
+    const path = join(opts.out, FILES.init(seed));
+    if (existsSync(path)) continue;
+    const net = new UNet(
+      { inChannels: 1, nClasses: sets.train.nClasses, baseWidth: p.width, depth: p.depth },
+      { seed },
+    );
+    saveWeights(path, net, { names: net.namedWeights().map((w) => w.name) });
+    const first = orderedTestCases(sets.test).slices.slice(0, 4);
+    const logits = tf.tidy(() => net.apply(makeBatch(sets.test, first).x as Tensor4D, false));
+    writeFileSync(
+      join(opts.out, FILES.initLogits(seed)),
+      Buffer.from((logits.dataSync() as Float32Array).buffer),
+    );
+    tf.dispose(logits);
+    net.dispose();
+  }
+  log(
+    `prepared ${sets.train.slices.length} training / ${sets.val.slices.length} validation / ` +
+      `${sets.test.slices.length} test slices of ${sets.train.height} x ${sets.train.width}`,
+  );
+}
+
+/** Runs one job as a child process: our engine through this script, the twin through Python. */
+function runJob(opts: Options, job: string, python: string): Promise<void> {
+  const [impl, seedText] = job.split(':') as [string, string];
+  const seed = Number(seedText);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const [cmd, args] =
+    impl === 'ours'
+      ? [
+          process.execPath,
+          [
+            fileURLToPath(import.meta.url),
+            '--stage',
+            'run',
+            '--out',
+            opts.out,
+            '--data',
+            opts.data,
+            '--only',
+            job,
+          ],
+        ]
+      : [
+          python,
+          [join(here, '../../../bench/recipe/torch_twin.py'), '--dir', opts.out, '--seed', String(seed)],
+        ];
+  return new Promise((res, rej) => {
+    log(`start ${job}`);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (impl === 'ours') child.stdout.pipe(process.stdout);
+    else child.stdout.pipe(createWriteStream(join(opts.out, FILES.curve('torch', seed))));
+    const stop = (sig: NodeJS.Signals): void => void child.kill(sig);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.on('error', rej);
+    child.on('exit', (code) =>
+      code === 0 ? (log(`done ${job}`), res()) : rej(new Error(`${job} exited with ${code}`)),
+    );
+  });
+}
+
+async function runAll(opts: Options, p: RecipeProtocol): Promise<void> {
+  const python = findTorchPython(opts.python);
+  const last = p.steps[p.steps.length - 1] as number;
+  const finished = (impl: string, seed: number): boolean =>
+    readCurve(join(opts.out, FILES.curve(impl, seed))).some((c) => c.step === last);
+  const jobs: string[] = [];
+  for (const seed of opts.seeds) {
+    if (!finished('ours', seed)) jobs.push(`ours:${seed}`);
+    if (python === undefined) log('PyTorch twin skipped: no python3 that can import torch');
+    else if (!finished('torch', seed)) jobs.push(`torch:${seed}`);
+  }
+  const queue = [...jobs];
+  const worker = async (): Promise<void> => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift())
+      await runJob(opts, job, python ?? 'python3');
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.workers, jobs.length) }, worker));
+}
+
+function report(opts: Options, p: RecipeProtocol): void {
+  const curves = (impl: string) => opts.seeds.map((s) => readCurve(join(opts.out, FILES.curve(impl, s))));
+  const section = recipeSection(p, opts.seeds, curves('ours'), curves('torch'), {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    nproc: cpus().length,
+    load: loadavg()[0] as number,
+  });
+  process.stdout.write(section + '\n');
+  writeSection(opts.benchmarks, SECTION_HEADING, section);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const p = protocolOf(opts.out, opts.protocol);
+  await initBackend({ backend: 'wasm' });
+  if (opts.only !== null) {
+    const m = /^ours:(\d+)$/.exec(opts.only);
+    if (!m) throw new ValidationError(`--only: expected ours:SEED, got '${opts.only}'`);
+    const sets = await loadSets(opts, p);
+    await runOurs(opts.out, p, sets, Number(m[1]), log);
+    return;
+  }
+  if (opts.stage === 'prepare' || opts.stage === 'all' || opts.stage === 'run') await prepare(opts, p);
+  if (opts.stage === 'run' || opts.stage === 'all') await runAll(opts, p);
+  if (opts.stage === 'report' || opts.stage === 'all') report(opts, p);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench-recipe: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * The recipe benchmark's section of BENCHMARKS.md: mean and spread over seeds of the test
+ * Dice of both implementations at every protocol step, their difference and the verdict
+ * (within 0.02 at every point), plus seconds per step.
+ */
+import { execFileSync } from 'node:child_process';
+import type { CurvePoint, RecipeProtocol } from './protocol.js';
+
+export const SECTION_HEADING = '## Recipe parity with PyTorch (issue 9)';
+
+/** Mean and sample standard deviation. */
+export function meanSd(v: number[]): { mean: number; sd: number } {
+  const mean = v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean, sd };
+}
+
+const fmt = (m: { mean: number; sd: number }): string => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Markdown section; `ours[i]` / `torch[i]` are the curves of seed `seeds[i]`. */
+export function recipeSection(
+  p: RecipeProtocol,
+  seeds: number[],
+  ours: CurvePoint[][],
+  torch: CurvePoint[][],
+  machine: { cpu: string; nproc: number; load: number },
+): string {
+  const classes = ['anterior', 'posterior'];
+  const rows: string[] = [];
+  let within = true;
+  let complete = true;
+  for (const step of p.steps) {
+    const at = (curves: CurvePoint[][]) =>
+      curves.map((c) => c.find((x) => x.step === step)).filter((x): x is CurvePoint => x !== undefined);
+    const o = at(ours);
+    const t = at(torch);
+    if (o.length < seeds.length || t.length < seeds.length) complete = false;
+    const cells: string[] = [String(step)];
+    classes.forEach((_, c) => {
+      const om = meanSd(o.map((x) => x.dice[c] as number));
+      const tm = meanSd(t.map((x) => x.dice[c] as number));
+      const diff = om.mean - tm.mean;
+      if (o.length && t.length && Math.abs(diff) > 0.02) within = false;
+      cells.push(
+        o.length ? fmt(om) : '-',
+        t.length ? fmt(tm) : '-',
+        o.length && t.length ? diff.toFixed(3) : '-',
+      );
+    });
+    const perStep = (x: CurvePoint[]) =>
+      x.length ? (meanSd(x.map((y) => y.seconds)).mean / step).toFixed(3) : '-';
+    cells.push(perStep(o), perStep(t), `${o.length} / ${t.length}`);
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
+  const verdict = !complete
+    ? 'INCOMPLETE: not every seed has reached every step in both implementations'
+    : within
+      ? 'MET: our engine is within 0.02 of PyTorch at every step (mean of seeds)'
+      : 'MISSED: the difference exceeds 0.02 at some step';
+  return [
+    SECTION_HEADING,
+    '',
+    'Command: `node dist/bench/recipe/main.js --workers 2` (stages `prepare`, `run`, `report`; resumable from `runs/bench-recipe/`).',
+    `Machine: ${machine.nproc} cores, ${machine.cpu}; load average ${machine.load.toFixed(1)} when the report was written; ` +
+      `date ${new Date().toISOString()}; commit \`${commit()}\`; our engine on \`wasm\`, PyTorch on CPU, one thread each, two runs at a time.`,
+    '',
+    `Protocol (both implementations, bench/recipe/protocol.ts): MSD hippocampus axial slices, per-case z-score, centre-padded to 64 x 48, ` +
+      `seeded case split 192 / 16 / 52; U-Net width ${p.width}, depth ${p.depth}, GroupNorm; batch ${p.batchSize} drawn at random with ` +
+      `${Math.floor(p.batchSize * p.foregroundShare)} slices holding foreground; per-sample left-right flips; CE + soft Dice; AdamW lr ${p.lr} ` +
+      `wd ${p.weightDecay}, cosine to 0 over ${p.steps[p.steps.length - 1]} steps, clip ${p.clip}. Both start from the same initial weights ` +
+      `(ours, loaded into the PyTorch twin) and train on the same slice arrays. Test: mean 3D Dice over the 52 test cases. Seeds ${seeds.join(', ')}.`,
+    '',
+    '| step | ours anterior | PyTorch anterior | diff | ours posterior | PyTorch posterior | diff | ours s/step | PyTorch s/step | seeds (ours / PyTorch) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Verdict: ${verdict}. Seconds per step include the per-epoch validation of our loop, not the test evaluation.`,
+  ].join('\n');
+}
