@@ -39,6 +39,8 @@ export interface PreparedData {
   test: SliceSet;
   /** Every labelled case (for `evaluate --split all`). */
   all: SliceSet;
+  /** Case ids of each split. */
+  split: { train: string[]; val: string[]; test: string[] };
   height: number;
   width: number;
   normalization: NormalizationSpec;
@@ -120,6 +122,7 @@ export async function prepareData(
     val: set(split.val),
     test: set(split.test),
     all: set(null),
+    split: { train: [...split.train], val: [...split.val], test: [...split.test] },
     height: sliced.height,
     width: sliced.width,
     normalization,

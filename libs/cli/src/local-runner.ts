@@ -12,17 +12,18 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { totalmem } from 'node:os';
-import { tf, initBackend, type BackendName, type Tensor4D } from '../../tensor/src/index.js';
+import { initBackend, type BackendName } from '../../tensor/src/index.js';
 import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
 import {
-  evaluate,
+  evaluateCases,
   formatReport,
+  inferencePreprocessing,
+  segmentVolumeClasses,
   runSearch,
   runTraining,
   writeFileAtomic,
   defaultAugment,
   type AugmentOptions,
-  type SliceSet,
 } from '../../engine/src/index.js';
 import {
   createModel,
@@ -36,12 +37,10 @@ import {
   type NamedSearchNet,
 } from '../../nas/src/index.js';
 import {
-  assembleMask,
   encodePngGray,
   extractSlice,
   is2DImagePath,
   isNiftiPath,
-  prepareVolume,
   readImage2D,
   readNifti,
   writeNifti,
@@ -239,6 +238,7 @@ export class LocalRunner implements Runner {
           normalization: data.normalization,
           padMultiple,
           padMode: 'zero',
+          inputSize: [data.height, data.width],
           classes: data.classes,
         },
         metadata: {
@@ -248,7 +248,6 @@ export class LocalRunner implements Runner {
           preset: req.preset,
           bestEpoch: r.bestEpoch,
           valDice: r.bestValDice,
-          slice: [data.height, data.width],
         },
       });
       rmSync(modelDir, { recursive: true, force: true });
@@ -319,8 +318,9 @@ export class LocalRunner implements Runner {
         req.seed,
         pre.classes,
       );
-      const set: SliceSet = req.split === 'all' ? data.all : req.split === 'val' ? data.val : data.test;
-      const report = evaluate(net, set, { hd95: req.hd95 });
+      const ids = new Set(req.split === 'all' ? data.dataset.cases.map((c) => c.id) : data.split[req.split]);
+      const cases = data.dataset.cases.filter((c) => ids.has(c.id));
+      const report = evaluateCases(net, cases, inferencePreprocessing(pre), pre.classes, { hd95: req.hd95 });
       mkdirSync(req.outDir, { recursive: true });
       const jsonPath = join(req.outDir, 'report.json');
       const textPath = join(req.outDir, 'report.txt');
@@ -347,24 +347,11 @@ export class LocalRunner implements Runner {
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
       const pre = manifest.preprocessing;
-      const prepared = prepareVolume(volume, {
-        sliceAxis: pre.sliceAxis,
-        normalization: pre.normalization,
-        padMultiple: pre.padMultiple,
-        padMode: pre.padMode,
-      });
-      const [S, H, W] = prepared.shape;
-      const pred = new Int32Array(S * H * W);
-      for (let s = 0; s < S; s += 4) {
-        const n = Math.min(4, S - s);
-        const out = tf.tidy(() => {
-          const x = tf.tensor4d(prepared.x.subarray(s * H * W, (s + n) * H * W), [n, H, W, 1]);
-          return tf.argMax(net.apply(x as Tensor4D, false), -1);
-        });
-        pred.set(out.dataSync() as Int32Array, s * H * W);
-        out.dispose();
-      }
-      const mask = assembleMask(pred, prepared, volume, pre.classes);
+      const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
+      const mask: Volume = {
+        ...volume,
+        data: Float32Array.from(indices, (k) => pre.classes[k]?.code ?? 0),
+      };
       mkdirSync(req.outDir, { recursive: true });
       const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
       const [X, Y, Z] = volume.shape;

@@ -33,20 +33,21 @@ export interface PreparedVolume {
 
 /**
  * Applies the SAME preprocessing as training: normalisation (per `spec.normalization`),
- * slicing along `spec.sliceAxis`, centre padding to multiples of `spec.padMultiple` (or to
- * `size` when given, e.g. a fixed input size of the model).
+ * slicing along `spec.sliceAxis`, centre padding to multiples of `spec.padMultiple` and
+ * to at least `minSize` (the input size the model was trained on), so a slice that fits
+ * the training input is padded exactly as in training.
  */
 export function prepareVolume(
   volume: Volume,
   spec: PreprocessingSpec,
-  size?: [number, number],
+  minSize?: [number, number],
 ): PreparedVolume {
   const s = validatePreprocessing(spec);
   const g = sliceGeometry(volume.shape, s.sliceAxis);
-  const H = size ? size[0] : roundUpTo(g.rows, s.padMultiple);
-  const W = size ? size[1] : roundUpTo(g.cols, s.padMultiple);
-  if (H % s.padMultiple !== 0 || W % s.padMultiple !== 0)
-    throw new ShapeError(`size ${H}x${W} is not a multiple of ${s.padMultiple}`);
+  if (minSize && (minSize[0] % s.padMultiple !== 0 || minSize[1] % s.padMultiple !== 0))
+    throw new ShapeError(`input size ${minSize[0]}x${minSize[1]} is not a multiple of ${s.padMultiple}`);
+  const H = Math.max(minSize?.[0] ?? 0, roundUpTo(g.rows, s.padMultiple));
+  const W = Math.max(minSize?.[1] ?? 0, roundUpTo(g.cols, s.padMultiple));
   const pad = padInfoFor(g.rows, g.cols, H, W);
   const norm = normalizeIntensities(volume.data, s.normalization);
   const x = new Float32Array(g.count * H * W);

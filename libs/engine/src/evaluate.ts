@@ -4,10 +4,13 @@
  * index) and computes per-case,
  * per-class metrics (3D for volumes), then builds the report.
  */
+import { DataFormatError, ValidationError } from '../../core/src/errors.js';
+import type { Case, ClassInfo } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { caseMetrics, type CaseMetrics } from './metrics.js';
 import { predictClassMaps } from './predict.js';
 import { buildReport, type EvaluationReport } from './report.js';
+import { segmentVolumeClasses, type InferencePreprocessing } from './segment-volume.js';
 import { validateSliceSet, type SliceSet } from './slices.js';
 
 /** Options of {@link evaluate}. */
@@ -61,4 +64,46 @@ export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOpti
     );
   }
   return buildReport(cases, set.classNames);
+}
+
+/**
+ * Evaluates `net` on whole labelled cases through {@link segmentVolumeClasses}, the same
+ * path `segment` and the inference service take, so every reported figure is that of the
+ * mask a user would be served. Label codes map to class indices through `classes`.
+ */
+export function evaluateCases(
+  net: SegmentationNet,
+  cases: readonly Case[],
+  pre: InferencePreprocessing,
+  classes: readonly ClassInfo[],
+  opts: EvaluateOptions = {},
+): EvaluationReport {
+  const codeToIndex = new Map(classes.map((c, i) => [c.code, i]));
+  const out: CaseMetrics[] = [];
+  for (const c of cases) {
+    if (!c.label) throw new ValidationError(`case ${c.id} has no label; evaluation needs labels`);
+    const [X, Y, Z] = c.image.shape;
+    const pred = segmentVolumeClasses(net, c.image, pre, { batchSize: opts.batchSize ?? 4 });
+    const truth = new Uint8Array(pred.length);
+    c.label.data.forEach((v, i) => {
+      const k = codeToIndex.get(v);
+      if (k === undefined) {
+        throw new DataFormatError(`case ${c.id}: label value ${v} is not a class code of the model`);
+      }
+      truth[i] = k;
+    });
+    const [sx, sy, sz] = c.image.spacingMm;
+    out.push(
+      caseMetrics(
+        c.id,
+        { data: pred, shape: [Z, Y, X] },
+        { data: truth, shape: [Z, Y, X] },
+        { nClasses: pre.nClasses, spacing: [sz, sy, sx], hd95: opts.hd95 !== false },
+      ),
+    );
+  }
+  return buildReport(
+    out,
+    classes.map((c) => c.name),
+  );
 }

@@ -12,6 +12,8 @@ export * from './events.js';
 export * from './slices.js';
 export * from './sampler.js';
 export * from './predict.js';
+export * from './sliding-window.js';
+export * from './segment-volume.js';
 export * from './evaluate.js';
 export * from './search.js';
 export * from './train.js';

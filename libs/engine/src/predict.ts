@@ -6,6 +6,7 @@ import { tf, type Tensor4D } from '../../tensor/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { segmentationLoss, type SegLossOptions } from './losses.js';
 import { diceIou } from './metrics.js';
+import { slidingWindowClassMap, type WindowOptions } from './sliding-window.js';
 import { makeBatch, type SliceSet } from './slices.js';
 
 /** Validation figures over a whole set. */
@@ -53,17 +54,28 @@ export function validate(
 }
 
 /**
- * Predicts class maps for images `[N, H, W, C]` (batched by `batchSize`).
- * Returns one `H * W` Uint8Array per image.
+ * Predicts class maps for the slices of `set` (batched by `batchSize`). With a `window`
+ * smaller than the slices (a net trained on patches), each slice is covered by
+ * Gaussian-weighted sliding windows of that size (sliding-window.ts); otherwise each
+ * slice is one input. Returns one `H * W` Uint8Array per slice.
  */
-export function predictClassMaps(net: SegmentationNet, set: SliceSet, batchSize: number): Uint8Array[] {
+export function predictClassMaps(
+  net: SegmentationNet,
+  set: SliceSet,
+  batchSize: number,
+  window?: Omit<WindowOptions, 'batchSize'>,
+): Uint8Array[] {
+  const { height: h, width: w, channels: c } = set;
+  if (window && (window.window[0] !== h || window.window[1] !== w)) {
+    return set.slices.map((s) => slidingWindowClassMap(net, s.image, h, w, c, { ...window, batchSize }));
+  }
   const out: Uint8Array[] = [];
   for (let i = 0; i < set.slices.length; i += batchSize) {
     const items = set.slices.slice(i, i + batchSize);
     const { x, y } = makeBatch(set, items);
     const pred = tf.tidy(() => tf.argMax(net.apply(x as Tensor4D, false), -1));
     const p = pred.dataSync();
-    const hw = set.height * set.width;
+    const hw = h * w;
     for (let b = 0; b < items.length; b++) out.push(Uint8Array.from(p.subarray(b * hw, (b + 1) * hw)));
     tf.dispose([x, y, pred]);
   }

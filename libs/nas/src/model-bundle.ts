@@ -42,6 +42,13 @@ export const PreprocessingSchema = z.object({
   padMultiple: z.number().int().min(1),
   /** Padding fill of the image: `zero` or `edge` (labels always pad with background). */
   padMode: z.enum(['zero', 'edge']).default('zero'),
+  /**
+   * Height and width of the network input in training (multiples of `padMultiple`).
+   * Inference centre-pads every slice to at least this size, exactly as training did, and
+   * covers larger slices with overlapping windows of this size. Absent in older bundles:
+   * slices are then padded to the next multiple of `padMultiple` only.
+   */
+  inputSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
   /** Output classes in channel order: label code in the data and a display name. */
   classes: z.array(z.object({ code: z.number().int().min(0), name: z.string().min(1) })).min(1),
 });

@@ -165,15 +165,18 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     if (!header || !model) throw new ValidationError('header: no messages were sent');
     checkAlive(call);
     const isNifti = String(header.format) === 'VOLUME_INPUT_FORMAT_NIFTI';
-    const volume = await withSpan('inference.decode', { 'nasunet.input': isNifti ? 'nifti' : 'slices' }, () =>
-      isNifti
-        ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
-        : stackSlices(
-            rawSlices,
-            'slices',
-            this.limits,
-            spacingOf(header!.spacing).map((v) => v || 1) as [number, number, number],
-          ),
+    const volume = await withSpan(
+      'inference.decode',
+      { 'nasunet.input': isNifti ? 'nifti' : 'slices' },
+      () =>
+        isNifti
+          ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
+          : stackSlices(
+              rawSlices,
+              'slices',
+              this.limits,
+              spacingOf(header!.spacing).map((v) => v || 1) as [number, number, number],
+            ),
     );
     const encoding = String(header.maskEncoding || 'MASK_ENCODING_RAW_UINT8');
     if (encoding === 'MASK_ENCODING_PNG' || (encoding === 'MASK_ENCODING_NIFTI_GZ' && !isNifti)) {

@@ -169,6 +169,7 @@ export async function runTrainingJob(
         normalization: data.preprocessing.normalization,
         padMultiple: data.preprocessing.padMultiple,
         padMode: data.preprocessing.padMode,
+        inputSize: [data.train.height, data.train.width],
         classes: data.classes.map((c) => ({ code: c.code, name: c.name })),
       },
       metadata: { trainingJobId: job.id, datasetDigest: local.record.digest, metrics },

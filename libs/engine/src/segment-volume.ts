@@ -1,0 +1,119 @@
+/**
+ * The one way a trained network segments a volume (a 2D image is a 1-slice volume), used
+ * by `segment`, `evaluate` and the inference service alike, so what evaluation reports is
+ * exactly what a user is served: the recorded preprocessing (normalisation, slicing axis,
+ * centre padding), slices padded to at least the input size the network was trained on,
+ * sliding windows of that size where a slice is larger, and the masks cropped back into
+ * the input's geometry.
+ */
+import {
+  assembleMask,
+  prepareVolume,
+  type NormalizationSpec,
+  type PadMode,
+  type PreparedVolume,
+  type Volume,
+} from '../../data/src/index.js';
+import type { SegmentationNet } from '../../nas/src/contracts.js';
+import type { Preprocessing } from '../../nas/src/model-bundle.js';
+import { predictClassMaps } from './predict.js';
+import type { SliceSet } from './slices.js';
+
+/** What inference needs of a model bundle's recorded preprocessing. */
+export interface InferencePreprocessing {
+  sliceAxis: 0 | 1 | 2;
+  normalization: NormalizationSpec;
+  padMultiple: number;
+  padMode: PadMode;
+  /** Height and width of the network input in training; absent in bundles older than it. */
+  inputSize?: [number, number] | undefined;
+  /** Number of output classes. */
+  nClasses: number;
+}
+
+/** The inference settings of a model bundle's recorded preprocessing. */
+export function inferencePreprocessing(
+  pre: Preprocessing,
+  sliceAxis = pre.sliceAxis,
+): InferencePreprocessing {
+  return {
+    sliceAxis,
+    normalization: pre.normalization,
+    padMultiple: pre.padMultiple,
+    padMode: pre.padMode,
+    inputSize: pre.inputSize,
+    nClasses: pre.classes.length,
+  };
+}
+
+/** Options of {@link segmentVolumeClasses}. */
+export interface SegmentVolumeOptions {
+  /** Slices (or windows) per forward pass [4]. */
+  batchSize?: number;
+  /** Sliding-window overlap [0.5]. */
+  overlap?: number;
+}
+
+/** A volume preprocessed for a network: its padded slices and the window to predict them with. */
+export interface NetInput {
+  prepared: PreparedVolume;
+  slices: SliceSet;
+  window: [number, number];
+}
+
+/** Step 1 of {@link segmentVolumeClasses}: the recorded preprocessing applied to `volume`. */
+export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): NetInput {
+  const prepared = prepareVolume(
+    volume,
+    {
+      sliceAxis: pre.sliceAxis,
+      normalization: pre.normalization,
+      padMultiple: pre.padMultiple,
+      padMode: pre.padMode,
+    },
+    pre.inputSize,
+  );
+  const [S, H, W] = prepared.shape;
+  const hw = H * W;
+  const slices: SliceSet = {
+    height: H,
+    width: W,
+    channels: 1,
+    nClasses: pre.nClasses,
+    classNames: Array.from({ length: pre.nClasses }, (_, k) => String(k)),
+    slices: Array.from({ length: S }, (_, i) => ({
+      caseId: 'input',
+      index: i,
+      image: prepared.x.subarray(i * hw, (i + 1) * hw),
+      label: new Uint8Array(hw),
+    })),
+  };
+  return { prepared, slices, window: pre.inputSize ?? [H, W] };
+}
+
+/** Step 2 of {@link segmentVolumeClasses}: class index per voxel of the source volume. */
+export function predictNetInput(
+  net: SegmentationNet,
+  input: NetInput,
+  volume: Volume,
+  opts: SegmentVolumeOptions = {},
+): Uint8Array {
+  const [S, H, W] = input.prepared.shape;
+  const preds = predictClassMaps(net, input.slices, opts.batchSize ?? 4, {
+    window: input.window,
+    ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }),
+  });
+  const flat = new Uint8Array(S * H * W);
+  preds.forEach((p, i) => flat.set(p, i * H * W));
+  return Uint8Array.from(assembleMask(flat, input.prepared, volume).data);
+}
+
+/** Class index per voxel of `volume` (x fastest, then y, then z); see the module doc. */
+export function segmentVolumeClasses(
+  net: SegmentationNet,
+  volume: Volume,
+  pre: InferencePreprocessing,
+  opts: SegmentVolumeOptions = {},
+): Uint8Array {
+  return predictNetInput(net, prepareNetInput(volume, pre), volume, opts);
+}
