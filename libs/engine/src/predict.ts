@@ -7,7 +7,7 @@ import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { segmentationLoss, type SegLossOptions } from './losses.js';
 import { diceIou } from './metrics.js';
 import { slidingWindowClassMap, type WindowOptions } from './sliding-window.js';
-import { makeBatch, type SliceSet } from './slices.js';
+import { makeBatch, subset, type SliceSet } from './slices.js';
 
 /** Validation figures over a whole set. */
 export interface ValidationResult {
@@ -17,13 +17,20 @@ export interface ValidationResult {
   dice: number;
 }
 
-/** Computes loss and pooled hard Dice of `net` on `set` without gradients or augmentation. */
+/**
+ * Computes loss and pooled hard Dice of `net` on `set` without gradients or augmentation.
+ * With a `window` smaller than the slices (a net trained on patches), the Dice is that of
+ * the sliding-window prediction inference makes; the loss is taken on whole slices.
+ */
 export function validate(
   net: SegmentationNet,
   set: SliceSet,
   batchSize: number,
   loss: SegLossOptions = {},
+  window?: Omit<WindowOptions, 'batchSize'>,
 ): ValidationResult {
+  const windowed =
+    window !== undefined && (window.window[0] !== set.height || window.window[1] !== set.width);
   const k = set.nClasses;
   const inter = new Float64Array(k);
   const pc = new Float64Array(k);
@@ -37,7 +44,9 @@ export function validate(
       return [segmentationLoss(logits, y, loss), tf.argMax(logits, -1)] as const;
     });
     lossSum += (l.dataSync()[0] as number) * items.length;
-    const p = pred.dataSync();
+    const p = windowed
+      ? concatMaps(predictClassMaps(net, subset(set, items), batchSize, window))
+      : pred.dataSync();
     const t = y.dataSync();
     for (let j = 0; j < p.length; j++) {
       const a = p[j] as number;
@@ -51,6 +60,16 @@ export function validate(
   let dice = 0;
   for (let c = 1; c < k; c++) dice += diceIou(inter[c] as number, pc[c] as number, tc[c] as number).dice;
   return { loss: lossSum / set.slices.length, dice: k > 1 ? dice / (k - 1) : 1 };
+}
+
+function concatMaps(maps: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(maps.reduce((n, m) => n + m.length, 0));
+  let o = 0;
+  for (const m of maps) {
+    out.set(m, o);
+    o += m.length;
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,10 @@
  *   from the slices that hold any foreground label and the rest uniformly from all slices
  *   (the oversampling nnU-Net and MONAI use, so small structures are seen often enough).
  *   An "epoch" is then a fixed number of steps, only a unit for validation and checkpoints.
+ *   With a `patch` size smaller than the slices, each item is a random patch of that size:
+ *   the foreground items centred on a random foreground pixel (moved inside the slice where
+ *   the centre is near an edge), the others at a uniform position. Training then never
+ *   needs whole large images in one batch; inference covers them with sliding windows.
  *
  * Both are pure functions of (seed, epoch, step), so a resumed run draws the same batches.
  */
@@ -22,11 +26,16 @@ export type SamplingOptions =
       foregroundShare: number;
       /** Steps that make one epoch (validation and checkpoint unit). */
       stepsPerEpoch: number;
+      /** Patch height and width [the whole slice]; at most the slice size. */
+      patch?: [number, number];
     };
 
 /** The batches of one run: how many make an epoch and which slices batch `step` holds. */
 export interface BatchSampler {
   readonly stepsPerEpoch: number;
+  /** Height and width of the items it returns (the patch size, or the slice size). */
+  readonly height: number;
+  readonly width: number;
   /** Slices of the batch at global `step`, which is step `stepInEpoch` of `epoch`. */
   batch(epoch: number, stepInEpoch: number, step: number): Slice[];
 }
@@ -48,34 +57,117 @@ export function validateSampling(s: SamplingOptions): void {
   }
 }
 
-/** The sampler of `sampling` over `slices`; `stream` separates it from other random streams of the run. */
+/**
+ * The `ph x pw` patch of `s` (from a `h x w x c` set) whose top-left corner is (top, left);
+ * its region is the part of the slice's own region that the patch holds.
+ */
+export function cropPatch(
+  s: Slice,
+  set: SliceShape,
+  top: number,
+  left: number,
+  ph: number,
+  pw: number,
+): Slice {
+  const { height: h, width: w, channels: c } = set;
+  if (top < 0 || left < 0 || top + ph > h || left + pw > w) {
+    throw new ValidationError(`patch ${ph}x${pw} at (${top}, ${left}) is outside the ${h}x${w} slice`);
+  }
+  const image = new Float32Array(ph * pw * c);
+  const label = new Uint8Array(ph * pw);
+  for (let r = 0; r < ph; r++) {
+    const src = (top + r) * w + left;
+    image.set(s.image.subarray(src * c, (src + pw) * c), r * pw * c);
+    label.set(s.label.subarray(src, src + pw), r * pw);
+  }
+  const reg = s.region ?? { top: 0, left: 0, height: h, width: w };
+  const t = Math.max(reg.top, top);
+  const l = Math.max(reg.left, left);
+  const b = Math.min(reg.top + reg.height, top + ph);
+  const rgt = Math.min(reg.left + reg.width, left + pw);
+  const region =
+    b > t && rgt > l
+      ? { top: t - top, left: l - left, height: b - t, width: rgt - l }
+      : { top: 0, left: 0, height: ph, width: pw };
+  return { caseId: s.caseId, index: s.index, image, label, region };
+}
+
+/** The sizes of a slice set that patch cropping needs. */
+export interface SliceShape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** The sampler of `sampling` over the slices of `set`; `stream` separates it from other random streams of the run. */
 export function makeSampler(
-  slices: Slice[],
+  set: SliceShape & { slices: Slice[] },
   batchSize: number,
   sampling: SamplingOptions,
   seed: number,
   stream = 5,
 ): BatchSampler {
   validateSampling(sampling);
+  const slices = set.slices;
   if (sampling.kind === 'epochs') {
     let cached: { epoch: number; order: Slice[] } | null = null;
     return {
       stepsPerEpoch: batchesPerEpoch(slices.length, batchSize),
+      height: set.height,
+      width: set.width,
       batch: (epoch, stepInEpoch) => {
         if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(slices, seed, stream, epoch) };
         return batchAt(cached.order, stepInEpoch, batchSize);
       },
     };
   }
+  const [ph, pw] = sampling.patch ?? [set.height, set.width];
+  if (
+    !Number.isInteger(ph) ||
+    !Number.isInteger(pw) ||
+    ph < 1 ||
+    pw < 1 ||
+    ph > set.height ||
+    pw > set.width
+  ) {
+    throw new ValidationError(
+      `patch ${ph}x${pw} must be positive and at most the ${set.height}x${set.width} slices`,
+    );
+  }
+  const whole = ph === set.height && pw === set.width;
   const fg = slices.filter(hasForeground);
   const nFg = fg.length === 0 ? 0 : Math.floor(batchSize * sampling.foregroundShare);
+  const clamp = (v: number, hi: number): number => Math.min(Math.max(v, 0), hi);
+  const foregroundPatch = (s: Slice, rng: Rng): Slice => {
+    if (whole) return s;
+    // A uniformly chosen foreground pixel: count them, draw k, find the k-th.
+    let seen = 0;
+    for (let i = 0; i < s.label.length; i++) if ((s.label[i] as number) !== 0) seen++;
+    let k = rng.int(seen);
+    let at = 0;
+    for (let i = 0; i < s.label.length; i++) {
+      if ((s.label[i] as number) !== 0 && k-- === 0) {
+        at = i;
+        break;
+      }
+    }
+    const cy = Math.floor(at / set.width);
+    const cx = at % set.width;
+    const top = clamp(cy - Math.floor(ph / 2), set.height - ph);
+    const left = clamp(cx - Math.floor(pw / 2), set.width - pw);
+    return cropPatch(s, set, top, left, ph, pw);
+  };
+  const randomPatch = (s: Slice, rng: Rng): Slice =>
+    whole ? s : cropPatch(s, set, rng.int(set.height - ph + 1), rng.int(set.width - pw + 1), ph, pw);
   return {
     stepsPerEpoch: sampling.stepsPerEpoch,
+    height: ph,
+    width: pw,
     batch: (_epoch, _stepInEpoch, step) => {
       const rng = new Rng(deriveSeed(seed, stream, step));
       const out: Slice[] = [];
-      for (let i = 0; i < nFg; i++) out.push(fg[rng.int(fg.length)] as Slice);
-      while (out.length < batchSize) out.push(slices[rng.int(slices.length)] as Slice);
+      for (let i = 0; i < nFg; i++) out.push(foregroundPatch(fg[rng.int(fg.length)] as Slice, rng));
+      while (out.length < batchSize) out.push(randomPatch(slices[rng.int(slices.length)] as Slice, rng));
       return out;
     },
   };

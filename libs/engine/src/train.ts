@@ -129,9 +129,14 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
-  const augment = resolveAugment(o.augment, o.train);
-  const sampler = makeSampler(o.train.slices, batchSize, o.sampling ?? { kind: 'epochs' }, seed);
+  const sampler = makeSampler(o.train, batchSize, o.sampling ?? { kind: 'epochs' }, seed);
+  const batchSet = { ...o.train, height: sampler.height, width: sampler.width };
+  const augment = resolveAugment(o.augment, batchSet);
   const stepsPerEpoch = sampler.stepsPerEpoch;
+  // Validation predicts as inference does: windows of the training input size.
+  const window = { window: [sampler.height, sampler.width] as [number, number] };
+  const validation = (): ReturnType<typeof validate> =>
+    validate(net, o.val, batchSize, { diceWeight }, window);
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const weights = net.weightParams();
   const optCfg = { ...WEIGHT_OPTIMISER, ...o.optimiser };
@@ -166,7 +171,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
       st = m.state;
     } else {
-      st.initialValDice = validate(net, o.val, batchSize, { diceWeight }).dice;
+      st.initialValDice = validation().dice;
     }
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
     const ctl = new LoopControl('train', o, plan, st, save);
@@ -176,14 +181,14 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       if (st.finished !== null) break;
       const lr = cosineLr(st.step, totalSteps, optCfg.lr, o.minLr ?? 0);
       const items = sampler.batch(st.epoch, st.stepInEpoch, st.step);
-      const b = makeBatch(o.train, items, augment, deriveSeed(seed, 6, st.step));
+      const b = makeBatch(batchSet, items, augment, deriveSeed(seed, 6, st.step));
       const loss = optimiseOnBatch(net, weights, opt, b, { clip, diceWeight, lr });
       countStep(st, loss);
       ctl.stepDone(loss, null, lr);
       const epochDone = st.stepInEpoch >= stepsPerEpoch;
       const lastStep = st.step >= maxSteps;
       if (epochDone || lastStep) {
-        const val = validate(net, o.val, batchSize, { diceWeight });
+        const val = validation();
         const trainLoss = st.lossSum / Math.max(1, st.lossCount);
         st.curve.push({ epoch: st.epoch, trainLoss, valLoss: val.loss, valDice: val.dice, lr });
         st.lastVal = { loss: val.loss, dice: val.dice };
@@ -201,7 +206,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       await ctl.afterStep(epochDone || lastStep);
     }
     const reason = st.finished as TrainResult['reason'];
-    let final = st.lastVal ?? validate(net, o.val, batchSize, { diceWeight });
+    let final = st.lastVal ?? validation();
     if (o.restoreBest !== false && o.bestPath && st.bestEpoch >= 0) {
       loadWeights(o.bestPath, net);
       final = { loss: final.loss, dice: st.bestValDice };
