@@ -1,0 +1,119 @@
+/**
+ * Automatic configuration: documented choices for three fingerprints, budgets and overrides.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateSyntheticDataset } from '../../data/src/index.js';
+import {
+  fingerprintDataset,
+  formatPlan,
+  planTraining,
+  type DatasetFingerprint,
+  type PlanRequest,
+} from './index.js';
+
+const hippocampus: DatasetFingerprint = {
+  cases: 260,
+  is2d: false,
+  medianShape: [35, 50, 36],
+  maxShape: [43, 59, 47],
+  medianSpacing: [1, 1, 1],
+  intensity: { min: 0, max: 480000, mean: 60000, std: 40000, p005: 0, p995: 200000 },
+  classFrequency: [0.97, 0.015, 0.015],
+  classNames: ['background', 'anterior', 'posterior'],
+};
+const ct: DatasetFingerprint = {
+  cases: 40,
+  is2d: false,
+  medianShape: [512, 512, 90],
+  maxShape: [512, 512, 200],
+  medianSpacing: [0.7, 0.7, 5],
+  intensity: { min: -1024, max: 3071, mean: -400, std: 500, p005: -1024, p995: 1200 },
+  classFrequency: [0.98, 0.02],
+  classNames: ['background', 'liver'],
+};
+const micrographs: DatasetFingerprint = {
+  cases: 30,
+  is2d: true,
+  medianShape: [1024, 1024, 1],
+  maxShape: [1024, 1024, 1],
+  medianSpacing: [1, 1, 1],
+  intensity: { min: 0, max: 255, mean: 90, std: 40, p005: 3, p995: 250 },
+  classFrequency: [0.9, 0.1],
+  classNames: ['background', 'cell'],
+};
+
+/** A cost model proportional to width^2 x pixels x batch, enough to exercise the budgets. */
+function request(over: Partial<PlanRequest> = {}): PlanRequest {
+  const work = (c: { width: number; patch: [number, number]; batchSize: number }): number =>
+    c.width * c.width * c.patch[0] * c.patch[1] * c.batchSize;
+  return {
+    architecture: 'unet',
+    memoryBytes: 4 * 2 ** 30,
+    timeSeconds: 3600,
+    stepSeconds: (c) => work(c) * 2e-8,
+    peakBytes: (c) => work(c) * 64,
+    parameters: ({ width, depth }) => 10 * width * width * 4 ** depth,
+    ...over,
+  };
+}
+
+test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score, batch 16, 2000 steps', () => {
+  const p = planTraining(hippocampus, request());
+  assert.equal(p.sliceAxis, 2);
+  assert.equal(p.depth, 3);
+  assert.deepEqual(p.patch, [64, 48]);
+  assert.deepEqual(p.sliceSize, [64, 48]);
+  assert.deepEqual(p.normalization, { kind: 'zscore' });
+  assert.equal(p.batchSize, 16);
+  assert.equal(p.width, 16);
+  assert.equal(p.steps, 2000);
+  assert.ok(Math.abs(p.foregroundShare - 1 / 3) < 1e-12);
+  // NAS-Unet needs inputs of 2^(depth+1): the same slices give depth 3 with multiple 16.
+  const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
+  assert.equal(n.depth, 3);
+  assert.deepEqual(n.patch, [64, 48]);
+  assert.equal(formatPlan(p).length, p.choices.length);
+  assert.ok(formatPlan(p).every((l) => /^[a-zA-Z]+ = .+: .+/.test(l)));
+});
+
+test('anisotropic CT: slices across the coarse axis, 256 x 256 patches, fixed normalisation', () => {
+  const p = planTraining(ct, request());
+  assert.equal(p.sliceAxis, 2);
+  assert.deepEqual(p.patch, [256, 256]);
+  assert.deepEqual(p.sliceSize, [512, 512]);
+  assert.equal(p.depth, 5);
+  assert.equal(p.normalization.kind, 'fixed');
+  // Batch 16 at width 16 would need 16^2 * 256^2 * 16 * 64 bytes = 16 GiB: the planner
+  // narrows the net before it gives up the batch.
+  assert.ok(p.batchSize * p.width ** 2 * 256 * 256 * 64 <= 4 * 2 ** 30);
+});
+
+test('2D micrographs under tight budgets: smaller batch, fewer steps, every choice overridable', () => {
+  const tight = planTraining(micrographs, request({ memoryBytes: 2 ** 30, timeSeconds: 200 }));
+  assert.deepEqual(tight.patch, [256, 256]);
+  assert.ok(tight.batchSize < 16);
+  assert.ok(tight.steps < 2000 && tight.steps >= 500, `steps ${tight.steps}`);
+  const chosen = planTraining(
+    micrographs,
+    request({ overrides: { patch: [128, 128], batchSize: 3, width: 8, steps: 77, foregroundShare: 0.5 } }),
+  );
+  assert.deepEqual(
+    [chosen.patch, chosen.batchSize, chosen.width, chosen.steps, chosen.foregroundShare],
+    [[128, 128], 3, 8, 77, 0.5],
+  );
+  assert.ok(chosen.choices.filter((c) => c.reason.startsWith('given')).length >= 5);
+  assert.throws(
+    () => planTraining(micrographs, request({ memoryBytes: 1000, overrides: { patch: [128, 128] } })),
+    /no configuration fits/,
+  );
+});
+
+test('fingerprint of the synthetic phantoms', () => {
+  const ds = generateSyntheticDataset({ count: 4, size: 32, seed: 3 });
+  const fp = fingerprintDataset(ds);
+  assert.equal(fp.cases, 4);
+  assert.deepEqual(fp.maxShape, ds.cases[0]?.image.shape);
+  assert.ok(Math.abs(fp.classFrequency.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.ok(fp.intensity.p005 <= fp.intensity.mean && fp.intensity.mean <= fp.intensity.p995);
+});

@@ -1,0 +1,349 @@
+/**
+ * Automatic training configuration from the data (the nnU-Net "fingerprint" idea): a
+ * dataset's sizes, spacings, intensities and class frequencies decide the slicing axis,
+ * the network input (patch) size, the network's depth and width, the batch size, the
+ * normalisation and the step budget, within a memory and a time budget. Every choice
+ * comes with the reason for it, is recorded in the run and the model bundle, and any of
+ * them can be overridden.
+ *
+ * Pure functions: the caller measures seconds per step (`stepSeconds`) on its backend.
+ */
+import { ValidationError } from '../../core/src/errors.js';
+import type { Dataset, NormalizationSpec } from '../../data/src/index.js';
+
+/** What the planner knows of a dataset. */
+export interface DatasetFingerprint {
+  cases: number;
+  /** Every case has one slice (a 2D image dataset). */
+  is2d: boolean;
+  /** Median and largest image shape, voxels `[X, Y, Z]`. */
+  medianShape: [number, number, number];
+  maxShape: [number, number, number];
+  /** Median voxel spacing in mm `[x, y, z]`. */
+  medianSpacing: [number, number, number];
+  /** Intensity statistics over a sample of every case's voxels. */
+  intensity: { min: number; max: number; mean: number; std: number; p005: number; p995: number };
+  /** Share of labelled voxels per class index (background first). */
+  classFrequency: number[];
+  classNames: string[];
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Fingerprint of a loaded dataset (intensities from at most `sampleVoxels` voxels, spread over the cases). */
+export function fingerprintDataset(ds: Dataset, sampleVoxels = 1_000_000): DatasetFingerprint {
+  if (ds.cases.length === 0) throw new ValidationError(`dataset ${ds.name} has no cases`);
+  const shapes = ds.cases.map((c) => c.image.shape);
+  const axisMedian = (f: (s: [number, number, number]) => number): number => median(shapes.map(f));
+  const spacing = ds.cases.map((c) => c.image.spacingMm);
+  const perCase = Math.max(1, Math.floor(sampleVoxels / ds.cases.length));
+  const sample: number[] = [];
+  const codeToIndex = new Map(ds.classes.map((c, i) => [c.code, i]));
+  const counts = new Array<number>(ds.classes.length).fill(0);
+  let labelled = 0;
+  for (const c of ds.cases) {
+    const d = c.image.data;
+    const stride = Math.max(1, Math.floor(d.length / perCase));
+    for (let i = 0; i < d.length; i += stride) sample.push(d[i] as number);
+    if (c.label) {
+      for (const v of c.label.data) {
+        const k = codeToIndex.get(v);
+        if (k !== undefined) counts[k] = (counts[k] ?? 0) + 1;
+      }
+      labelled += c.label.data.length;
+    }
+  }
+  sample.sort((a, b) => a - b);
+  const mean = sample.reduce((a, b) => a + b, 0) / sample.length;
+  const std = Math.sqrt(sample.reduce((a, b) => a + (b - mean) ** 2, 0) / sample.length);
+  const q = (p: number): number =>
+    sample[Math.min(sample.length - 1, Math.floor(p * sample.length))] as number;
+  return {
+    cases: ds.cases.length,
+    is2d: shapes.every((s) => s[2] === 1),
+    medianShape: [axisMedian((s) => s[0]), axisMedian((s) => s[1]), axisMedian((s) => s[2])],
+    maxShape: [0, 1, 2].map((a) => Math.max(...shapes.map((s) => s[a] as number))) as [
+      number,
+      number,
+      number,
+    ],
+    medianSpacing: [0, 1, 2].map((a) => median(spacing.map((s) => s[a] as number))) as [
+      number,
+      number,
+      number,
+    ],
+    intensity: {
+      min: sample[0] as number,
+      max: sample.at(-1) as number,
+      mean,
+      std,
+      p005: q(0.005),
+      p995: q(0.995),
+    },
+    classFrequency: counts.map((n) => (labelled > 0 ? n / labelled : 0)),
+    classNames: ds.classes.map((c) => c.name),
+  };
+}
+
+/** Architectures the planner sizes. */
+export type PlannedArchitecture = 'nasunet' | 'unet';
+
+/** Budgets and the user's overrides. */
+export interface PlanRequest {
+  architecture: PlannedArchitecture;
+  /** Memory the training may use, bytes. */
+  memoryBytes: number;
+  /** Wall time the training steps may take, seconds. */
+  timeSeconds: number;
+  /**
+   * Measured (or estimated) seconds of one training step of `architecture` at this width,
+   * depth, patch and batch size; the planner calls it for the candidates it considers.
+   */
+  stepSeconds: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
+  /** Peak training memory of a candidate, bytes (from the cost model). */
+  peakBytes: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
+  /** Parameter count of a candidate (from the cost model). */
+  parameters: (c: { width: number; depth: number }) => number;
+  overrides?: Partial<{
+    sliceAxis: 0 | 1 | 2;
+    patch: [number, number];
+    batchSize: number;
+    width: number;
+    depth: number;
+    steps: number;
+    foregroundShare: number;
+    normalization: NormalizationSpec;
+  }>;
+}
+
+/** One decision of a plan. */
+export interface PlanChoice {
+  name: string;
+  value: unknown;
+  reason: string;
+}
+
+/** A training configuration with the reason for each value. */
+export interface TrainingPlan {
+  sliceAxis: 0 | 1 | 2;
+  patch: [number, number];
+  /** Padded slice size the data is cut to (at least the patch). */
+  sliceSize: [number, number];
+  batchSize: number;
+  normalization: NormalizationSpec;
+  /** NAS-Unet C or U-Net base width. */
+  width: number;
+  depth: number;
+  steps: number;
+  stepsPerEpoch: number;
+  foregroundShare: number;
+  estimatedStepSeconds: number;
+  choices: PlanChoice[];
+}
+
+/** Largest patch side the planner picks on its own (larger slices are covered by windows). */
+export const MAX_PATCH_SIDE = 256;
+/** The step budget of the recipe (U-Nets plateau there at batch 16 on hippocampus). */
+export const TARGET_STEPS = 2000;
+/** Fewest steps the planner accepts before it narrows the network instead. */
+export const MIN_STEPS = 500;
+const WIDTHS: Record<PlannedArchitecture, number[]> = { nasunet: [32, 24, 16, 12, 8], unet: [16, 8] };
+const MAX_PARAMETERS = 1_000_000;
+
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+/** Input multiple of a depth: NAS-Unet needs 2^(depth+1), U-Net 2^depth. */
+export function sizeMultiple(arch: PlannedArchitecture, depth: number): number {
+  return arch === 'nasunet' ? 2 ** (depth + 1) : 2 ** depth;
+}
+
+/** Rows and columns of a slice along `axis` of an `[X, Y, Z]` shape (libs/data's slice layout). */
+function sliceDims(shape: [number, number, number], axis: 0 | 1 | 2): [number, number] {
+  const [x, y, z] = shape;
+  return axis === 2 ? [y, x] : axis === 1 ? [z, x] : [z, y];
+}
+
+/** Plans a training run; see the module doc. */
+export function planTraining(fp: DatasetFingerprint, req: PlanRequest): TrainingPlan {
+  const o = req.overrides ?? {};
+  const choices: PlanChoice[] = [];
+  const choose = <T>(name: string, value: T, reason: string): T => {
+    choices.push({ name, value, reason });
+    return value;
+  };
+  const given = (name: string): string => `given (--${name})`;
+
+  // Slicing axis: the plane of highest resolution, i.e. cut along the coarsest axis.
+  const [sx, sy, sz] = fp.medianSpacing;
+  const coarsest = sx >= sy && sx >= sz ? 0 : sy >= sz ? 1 : 2;
+  const anisotropic = Math.max(sx, sy, sz) / Math.min(sx, sy, sz) > 2;
+  const sliceAxis = choose(
+    'sliceAxis',
+    o.sliceAxis ?? (fp.is2d || !anisotropic ? 2 : coarsest),
+    o.sliceAxis !== undefined
+      ? given('slice-axis')
+      : fp.is2d
+        ? '2D images'
+        : anisotropic
+          ? `median spacing ${fp.medianSpacing.map((v) => v.toFixed(2)).join(' x ')} mm: slices in the plane of highest resolution`
+          : `median spacing ${fp.medianSpacing.map((v) => v.toFixed(2)).join(' x ')} mm is near isotropic: axial slices (voxel axis 2)`,
+  );
+  const [maxRows, maxCols] = sliceDims(fp.maxShape, sliceAxis);
+  const [medRows, medCols] = sliceDims(fp.medianShape, sliceAxis);
+
+  // Depth: as deep as the patch allows while the coarsest level keeps enough pixels (3 for
+  // NAS-Unet's cells, 6 for U-Net's two 3x3 convs at the bottom).
+  const wantSide = (n: number): number => Math.min(n, MAX_PATCH_SIDE);
+  const side = Math.min(wantSide(maxRows), wantSide(maxCols));
+  const minCoarse = req.architecture === 'nasunet' ? 3 : 6;
+  let depth = o.depth ?? 1;
+  if (o.depth === undefined) {
+    for (let d = 1; d <= 5; d++) {
+      const m = sizeMultiple(req.architecture, d);
+      if (roundUp(side, m) / m >= minCoarse) depth = d;
+    }
+  }
+  choose(
+    'depth',
+    depth,
+    o.depth !== undefined
+      ? given('depth')
+      : `deepest level with >= ${minCoarse} pixels on the shorter side of a ${side}-pixel patch (input multiple ${sizeMultiple(req.architecture, depth)})`,
+  );
+  const m = sizeMultiple(req.architecture, depth);
+  const sliceSize: [number, number] = [roundUp(maxRows, m), roundUp(maxCols, m)];
+
+  // Patch: the whole padded slice when it is small, else the median size capped at 256.
+  let patch: [number, number];
+  let patchReason: string;
+  if (o.patch) {
+    patch = o.patch;
+    patchReason = given('patch');
+    if (patch[0] % m !== 0 || patch[1] % m !== 0)
+      throw new ValidationError(`patch ${patch[0]}x${patch[1]} must be multiples of ${m} at depth ${depth}`);
+  } else if (sliceSize[0] <= MAX_PATCH_SIDE && sliceSize[1] <= MAX_PATCH_SIDE) {
+    patch = [...sliceSize];
+    patchReason = `the largest slice (${maxRows} x ${maxCols}) padded to a multiple of ${m} fits: whole slices, as inference will see them`;
+  } else {
+    patch = [
+      Math.min(roundUp(medRows, m), roundUp(MAX_PATCH_SIDE, m), sliceSize[0]),
+      Math.min(roundUp(medCols, m), roundUp(MAX_PATCH_SIDE, m), sliceSize[1]),
+    ];
+    patchReason = `slices up to ${maxRows} x ${maxCols}: patches of the median size capped at ${MAX_PATCH_SIDE}, sliding windows at inference`;
+  }
+
+  // Width and batch: the widest net under 1 M parameters whose batch of 16 (or less) fits
+  // memory and whose target steps fit the time budget; batch shrinks before the width does.
+  const small = WIDTHS[req.architecture].filter((w) => req.parameters({ width: w, depth }) <= MAX_PARAMETERS);
+  const widths =
+    o.width !== undefined ? [o.width] : small.length > 0 ? small : WIDTHS[req.architecture].slice(-1);
+  const batches = o.batchSize !== undefined ? [o.batchSize] : [16, 12, 8, 4, 2];
+  type Pick = { width: number; batchSize: number; stepSeconds: number; why: string };
+  const forced = o.width !== undefined && o.batchSize !== undefined;
+  const search = (minSteps: number): Pick | null => {
+    for (const width of widths) {
+      for (const batchSize of batches) {
+        const c = { width, depth, patch, batchSize };
+        if (req.peakBytes(c) > req.memoryBytes) continue;
+        const sec = req.stepSeconds(c);
+        if (!forced && sec * minSteps > req.timeSeconds) continue;
+        const why =
+          `${(req.parameters({ width, depth }) / 1000).toFixed(0)} k parameters; estimated ` +
+          `${(req.peakBytes(c) / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget; ` +
+          `${sec.toFixed(2)} s per step here`;
+        return { width, batchSize, stepSeconds: sec, why };
+      }
+    }
+    return null;
+  };
+  let pick: Pick | null = null;
+  for (let shrink = 0; pick === null; shrink++) {
+    // Prefer a net that gets the full step budget; settle for the minimum before shrinking the patch.
+    pick =
+      search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS)) ??
+      search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS));
+    if (pick) break;
+    if (o.patch || (patch[0] <= m && patch[1] <= m) || shrink >= 6) {
+      throw new ValidationError(
+        `no configuration fits ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB and ${req.timeSeconds} s: give a smaller --patch, --batch-size or --channels, or a larger --time-budget`,
+      );
+    }
+    const longer = patch[0] >= patch[1] ? 0 : 1;
+    patch[longer] = Math.max(m, roundUp(Math.floor((patch[longer] as number) / 2), m));
+    patchReason += `; reduced to ${patch[0]} x ${patch[1]} to fit the budgets`;
+  }
+  choose('patch', patch, patchReason);
+  const width = choose(
+    'width',
+    pick.width,
+    o.width !== undefined
+      ? given('channels')
+      : `widest of ${widths.join('/')} (nets over 1 M parameters left out) that fits: ${pick.why}`,
+  );
+  const batchSize = choose(
+    'batchSize',
+    pick.batchSize,
+    o.batchSize !== undefined
+      ? given('batch-size')
+      : `largest of 16/12/8/4/2 that fits memory and time at width ${width}`,
+  );
+
+  const steps = choose(
+    'steps',
+    o.steps ?? Math.max(1, Math.min(TARGET_STEPS, Math.floor(req.timeSeconds / pick.stepSeconds))),
+    o.steps !== undefined
+      ? given('max-steps')
+      : req.timeSeconds >= TARGET_STEPS * pick.stepSeconds
+        ? `${TARGET_STEPS} steps (where U-Nets plateau at batch 16 on MSD hippocampus); about ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min at ${pick.stepSeconds.toFixed(2)} s per step`
+        : `the ${req.timeSeconds} s time budget at ${pick.stepSeconds.toFixed(2)} s per step (${TARGET_STEPS} would take ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min)`,
+  );
+
+  const ct = fp.intensity.min <= -500;
+  const normalization = choose<NormalizationSpec>(
+    'normalization',
+    o.normalization ??
+      (ct
+        ? { kind: 'fixed', mean: fp.intensity.mean, std: Math.max(fp.intensity.std, 1e-6) }
+        : { kind: 'zscore' }),
+    o.normalization !== undefined
+      ? given('normalization')
+      : ct
+        ? `intensities down to ${fp.intensity.min.toFixed(0)} look like CT (Hounsfield units): one dataset-wide mean and std`
+        : 'intensities have no fixed scale (MR, microscopy, photographs): z-score per case',
+  );
+  const fgFreq = fp.classFrequency.slice(1).reduce((a, b) => a + b, 0);
+  const foregroundShare = choose(
+    'foregroundShare',
+    o.foregroundShare ?? 1 / 3,
+    o.foregroundShare !== undefined
+      ? given('foreground-share')
+      : `a third of each batch centred on foreground (${(100 * fgFreq).toFixed(2)} % of voxels are foreground; the smallest class has ${(100 * Math.min(...fp.classFrequency.slice(1))).toFixed(3)} %)`,
+  );
+  const stepsPerEpoch = choose(
+    'stepsPerEpoch',
+    Math.max(1, Math.min(250, Math.ceil(steps / 4))),
+    'validation and a best-model check every this many steps (at least 4 per run)',
+  );
+  return {
+    sliceAxis,
+    patch,
+    sliceSize: [Math.max(sliceSize[0], patch[0]), Math.max(sliceSize[1], patch[1])],
+    batchSize,
+    normalization,
+    width,
+    depth,
+    steps,
+    stepsPerEpoch,
+    foregroundShare,
+    estimatedStepSeconds: pick.stepSeconds,
+    choices,
+  };
+}
+
+/** The plan's choices as printable lines (`name = value: reason`). */
+export function formatPlan(plan: TrainingPlan): string[] {
+  return plan.choices.map((c) => `${c.name} = ${JSON.stringify(c.value)}: ${c.reason}`);
+}
