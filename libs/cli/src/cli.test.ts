@@ -237,7 +237,7 @@ test('SIGINT stops a search between steps, writes a checkpoint and exits 130', a
 test('train -> evaluate -> segment through the CLI write a bundle, reports, mask and overlay', () => {
   const out = join(work, 'tes');
   const common = ['--synthetic', 'count=6,size=16,seed=2', '--backend', 'wasm', '--quiet', '--out', out];
-  const t = cli(['train', ...common, '--genotype', 'v2', '--epochs', '1', '--json']);
+  const t = cli(['train', ...common, '--genotype', 'v2', '--preset', 'tiny', '--epochs', '1', '--json']);
   assert.equal(t.code, 0, t.stderr);
   for (const f of [
     'model/manifest.json',

@@ -86,18 +86,34 @@ export function toSliceSet(
   };
 }
 
+/** Loads the dataset of a request (labels required). */
+export async function loadRequestedDataset(req: DataRequest): Promise<Dataset> {
+  return loadDataset(req.ref, {
+    ...(req.maxCases !== undefined ? { maxCases: req.maxCases } : {}),
+    onBadCase: req.skipBadCases ? 'skip' : 'fail',
+    requireLabels: true,
+  });
+}
+
+/** How {@link prepareData} cuts the slices, beyond the request. */
+export interface SlicingChoice {
+  /** The dataset, when already loaded. */
+  dataset?: Dataset;
+  /** Pad every slice to exactly this size [the largest slice, rounded up to `padMultiple`]. */
+  size?: [number, number];
+  /** Intensity normalisation [per-case z-score]. */
+  normalization?: NormalizationSpec;
+}
+
 /** Loads, splits and slices a dataset. `padMultiple` is 2^(depth+1) of the model. */
 export async function prepareData(
   req: DataRequest,
   padMultiple: number,
   seed: number,
   classes?: ClassInfo[],
+  choice: SlicingChoice = {},
 ): Promise<PreparedData> {
-  const dataset = await loadDataset(req.ref, {
-    ...(req.maxCases !== undefined ? { maxCases: req.maxCases } : {}),
-    onBadCase: req.skipBadCases ? 'skip' : 'fail',
-    requireLabels: true,
-  });
+  const dataset = choice.dataset ?? (await loadRequestedDataset(req));
   if (dataset.cases.length < 3) {
     throw new ValidationError(
       `dataset ${req.ref} has ${dataset.cases.length} case(s); at least 3 are needed for train/val/test`,
@@ -105,8 +121,13 @@ export async function prepareData(
   }
   const sliceAxis = req.sliceAxis ?? 2;
   const useClasses = classes ?? dataset.classes;
-  const normalization: NormalizationSpec = { kind: 'zscore' };
-  const sliced = sliceDataset(dataset.cases, useClasses, { sliceAxis, padMultiple, normalization });
+  const normalization: NormalizationSpec = choice.normalization ?? { kind: 'zscore' };
+  const sliced = sliceDataset(dataset.cases, useClasses, {
+    sliceAxis,
+    padMultiple,
+    normalization,
+    ...(choice.size ? { size: choice.size } : {}),
+  });
   const split = splitCases(
     dataset.cases.map((c) => c.id),
     { val: req.valFraction ?? 0.2, test: req.testFraction ?? 0.2, seed },

@@ -136,6 +136,9 @@ export interface GrpcRunnerOptions {
   modelName?: string;
 }
 
+/** Epochs and batch size of a training on the services when the command line gives none. */
+export const SERVER_TRAIN_DEFAULTS = { epochs: 20, batchSize: 4 } as const;
+
 /** The preset's search space name in the proto. */
 const PRESET_ENUM: Record<string, string> = {
   tiny: 'SEARCH_SPACE_PRESET_TINY',
@@ -253,6 +256,13 @@ export class GrpcRunner implements Runner {
   }
 
   async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
+    if (req.preset === 'auto') {
+      throw new ValidationError(
+        '--preset auto (the automatic configuration) runs in-process only; with --training-server give --preset tiny, small or paper',
+      );
+    }
+    const epochs = req.epochs ?? SERVER_TRAIN_DEFAULTS.epochs;
+    const batchSize = req.batchSize ?? SERVER_TRAIN_DEFAULTS.batchSize;
     const ds = await this.dataset(req);
     const preset = req.preset as PresetName;
     const base = req.arch === 'unet' ? UNET_PRESETS[preset] : NASUNET_PRESETS[preset];
@@ -278,8 +288,8 @@ export class GrpcRunner implements Runner {
         ...architecture,
         dataset: { name: ds.name, digest: ds.digest },
         hyperParameters: {
-          epochs: req.epochs,
-          batchSize: req.batchSize,
+          epochs,
+          batchSize,
           learningRate: req.lr,
           diceWeight: req.diceWeight,
           initChannels: width,
@@ -297,7 +307,7 @@ export class GrpcRunner implements Runner {
       kind: 'train',
       jobId,
       client: this.training,
-      maxEpochs: req.epochs,
+      maxEpochs: epochs,
       ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
@@ -326,7 +336,7 @@ export class GrpcRunner implements Runner {
       bestEpoch: best,
       epochs: outcome.epochs,
       steps: outcome.step,
-      reason: outcome.epochs >= req.epochs ? 'max_epochs' : 'early_stop',
+      reason: outcome.epochs >= epochs ? 'max_epochs' : 'early_stop',
       parameterCount: NaN,
       files: [resultFile],
     };

@@ -17,6 +17,7 @@ import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
 import {
   evaluateCases,
   formatReport,
+  withEpochs,
   inferencePreprocessing,
   segmentVolumeClasses,
   runSearch,
@@ -46,7 +47,8 @@ import {
   writeNifti,
   type Volume,
 } from '../../data/src/index.js';
-import { prepareData } from './dataset-prep.js';
+import { loadRequestedDataset, prepareData } from './dataset-prep.js';
+import { planTrainingRun, plannedConfig, savePlan, type PlanOverrides } from './train-plan.js';
 import { renderOverlay } from './overlay.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
@@ -74,6 +76,20 @@ function augmentOf(a: LoopRequest['augment'], height: number): AugmentOptions | 
 }
 
 /**
+ * Training augmentation of a planned run: left-right flips (anatomy is close to
+ * left-right symmetric; up-down flips and shifts make implausible images), plus elastic
+ * deformation when asked.
+ */
+function trainAugment(a: LoopRequest['augment']): AugmentOptions | false {
+  if (a === false) return false;
+  const base = { flipHorizontal: true, flipVertical: false, maxShift: 0 };
+  return a.elastic > 0 ? { ...base, elastic: { alpha: a.elastic } } : base;
+}
+
+/** Wall time a planned training may spend on its steps when no budget is given. */
+export const DEFAULT_TIME_BUDGET_SECONDS = 3600;
+
+/**
  * Path of the run's checkpoint `name` in `req.outDir` (created); with `--resume` the
  * checkpoint must already exist.
  */
@@ -91,7 +107,12 @@ type LoopData = Pick<Awaited<ReturnType<typeof prepareData>>, 'train' | 'val' | 
  * The engine options search and training share: data, seed, budgets, augmentation, Dice
  * weight, checkpointing to `ckpt` (resumed from it with `--resume`), events and cancellation.
  */
-function loopOptions(req: LoopRequest, ctx: RunContext, data: LoopData, ckpt: string) {
+function loopOptions(
+  req: LoopRequest & { epochs: number; batchSize: number },
+  ctx: RunContext,
+  data: LoopData,
+  ckpt: string,
+) {
   return {
     train: data.train,
     val: data.val,
@@ -206,23 +227,72 @@ export class LocalRunner implements Runner {
     if (req.arch === 'nasunet' && !req.genotype)
       throw new ValidationError('--genotype is required to train a nasunet');
     const key = req.arch;
-    const probe = presetConfig(key, req.preset);
-    const depth = probe['depth'] as number;
-    const padMultiple = key === 'unet' ? 2 ** depth : 2 ** (depth + 1);
-    const data = await prepareData(req.data, padMultiple, req.seed);
-    const overrides: Record<string, unknown> = { inChannels: 1, nClasses: data.classes.length };
-    if (key === 'nasunet') overrides['nodes'] = req.genotype?.nodes;
-    if (req.channels !== undefined) overrides[key === 'unet' ? 'baseWidth' : 'channels'] = req.channels;
-    const config = presetConfig(key, req.preset, overrides);
+    const dataset = await loadRequestedDataset(req.data);
+    const preset = req.preset === 'auto' ? null : presetConfig(key, req.preset);
+    const overrides: PlanOverrides = {
+      ...(req.data.sliceAxis !== undefined ? { sliceAxis: req.data.sliceAxis } : {}),
+      ...(preset
+        ? { depth: preset['depth'] as number, width: (preset['baseWidth'] ?? preset['channels']) as number }
+        : {}),
+      ...(req.channels !== undefined ? { width: req.channels } : {}),
+      ...(req.batchSize !== undefined ? { batchSize: req.batchSize } : {}),
+      ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
+      ...(req.patch !== undefined ? { patch: req.patch } : {}),
+      ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+    };
+    const fromPreset = `--preset ${req.preset}`;
+    let plan = planTrainingRun(dataset, key, req.genotype, {
+      outDir: req.outDir,
+      resume: req.resume,
+      timeBudgetSeconds: req.timeBudgetSeconds ?? DEFAULT_TIME_BUDGET_SECONDS,
+      overrides,
+      overrideSources: {
+        ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
+        ...(preset ? { depth: fromPreset } : {}),
+      },
+    });
+    const padMultiple = key === 'unet' ? 2 ** plan.depth : 2 ** (plan.depth + 1);
+    const data = await prepareData(
+      { ...req.data, sliceAxis: plan.sliceAxis },
+      padMultiple,
+      req.seed,
+      undefined,
+      {
+        dataset,
+        size: plan.sliceSize,
+        normalization: plan.normalization,
+      },
+    );
+    // --epochs without --max-steps counts passes over the training slices.
+    if (req.epochs !== undefined && req.maxSteps === undefined && !req.resume) {
+      plan = withEpochs(plan, req.epochs, Math.max(1, Math.ceil(data.train.slices.length / plan.batchSize)));
+    }
+    savePlan(req.outDir, plan);
+    ctx.onEvent?.({ type: 'plan', kind: 'train', choices: plan.choices });
+    const config = plannedConfig(key, plan, data.classes.length, req.genotype);
     const ckpt = runCheckpoint(req, 'train.ckpt');
     const best = join(req.outDir, 'best-weights.ckpt');
     const net = createModel(key, config, {
       seed: req.seed,
       ...(req.genotype ? { genotype: req.genotype } : {}),
     });
+    const { steps, stepsPerEpoch } = plan;
     try {
       const r = await runTraining(net, {
-        ...loopOptions(req, ctx, data, ckpt),
+        ...loopOptions(
+          { ...req, batchSize: plan.batchSize, epochs: Math.ceil(steps / stepsPerEpoch) },
+          ctx,
+          data,
+          ckpt,
+        ),
+        maxSteps: steps,
+        sampling: {
+          kind: 'foreground',
+          foregroundShare: plan.foregroundShare,
+          stepsPerEpoch,
+          patch: plan.patch,
+        },
+        augment: trainAugment(req.augment),
         optimiser: { lr: req.lr },
         bestPath: best,
       });
@@ -238,7 +308,7 @@ export class LocalRunner implements Runner {
           normalization: data.normalization,
           padMultiple,
           padMode: 'zero',
-          inputSize: [data.height, data.width],
+          inputSize: plan.patch,
           classes: data.classes,
         },
         metadata: {
@@ -248,6 +318,7 @@ export class LocalRunner implements Runner {
           preset: req.preset,
           bestEpoch: r.bestEpoch,
           valDice: r.bestValDice,
+          plan: plan.choices,
         },
       });
       rmSync(modelDir, { recursive: true, force: true });

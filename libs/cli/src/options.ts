@@ -28,6 +28,15 @@ export function numberOption(min: number, max = Infinity): (v: string) => number
   };
 }
 
+/** Parses a patch size `HxW` (two integers >= 1, e.g. `128x128`). */
+export function sizeOption(v: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(v.trim());
+  const size = m ? ([Number(m[1]), Number(m[2])] as [number, number]) : null;
+  if (!size || size[0] < 1 || size[1] < 1)
+    throw new InvalidArgumentError(`expected HxW such as 128x128, got '${v}'`);
+  return size;
+}
+
 /** Parses a choice. */
 export function choiceOption<T extends string>(choices: readonly T[]): (v: string) => T {
   return (v: string) => {
@@ -50,9 +59,8 @@ export function addDataOptions(cmd: Command): Command {
     )
     .option(
       '--slice-axis <axis>',
-      'voxel axis volumes are cut along into 2D slices (0, 1 or 2)',
+      'voxel axis volumes are cut along into 2D slices (0, 1 or 2; default 2, planned by train)',
       numberOption(0, 2),
-      2,
     )
     .option('--max-cases <n>', 'use only the first N cases (sorted by id)', intOption(1))
     .option('--val-fraction <f>', 'fraction of cases held out for validation', numberOption(0, 0.9), 0.2)
@@ -77,7 +85,7 @@ export function dataRequest(o: Record<string, unknown>): DataRequest {
     throw new ValidationError(`--data ${data}: use --synthetic for the built-in set`);
   return {
     ref,
-    sliceAxis: o['sliceAxis'] as 0 | 1 | 2,
+    ...(o['sliceAxis'] !== undefined ? { sliceAxis: o['sliceAxis'] as 0 | 1 | 2 } : {}),
     ...(o['maxCases'] !== undefined ? { maxCases: o['maxCases'] as number } : {}),
     valFraction: o['valFraction'] as number,
     testFraction: o['testFraction'] as number,

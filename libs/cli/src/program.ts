@@ -15,7 +15,7 @@ import { runGrpcDemo } from './demo-grpc.js';
 import { GrpcRunner, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
-import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption } from './options.js';
+import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption, sizeOption } from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
 
@@ -119,7 +119,7 @@ function runnerOptions(o: Record<string, unknown>): RunnerOptions {
 const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
   '*': ['backend', 'sliceAxis', 'skipBadCases', 'testFraction', 'checkpointInterval', 'checkpointEverySteps'],
   search: ['warmupSteps'],
-  train: ['timeLimit', 'maxSteps'],
+  train: ['timeLimit', 'maxSteps', 'patch', 'foregroundShare', 'timeBudget'],
   evaluate: ['split'],
 };
 
@@ -171,25 +171,55 @@ function addCommonOptions(cmd: Command): Command {
     .option('--json', 'print every progress event as one JSON line on stdout', false);
 }
 
-function addLoopOptions(cmd: Command, d: { epochs: number; batch: number }): Command {
+/**
+ * Options of search and train. With `d.epochs` / `d.batch` absent (train), the automatic
+ * configuration plans them and the preset defaults to `auto`.
+ */
+function addLoopOptions(cmd: Command, d: { epochs?: number; batch?: number }): Command {
+  const planned = d.epochs === undefined;
   return cmd
     .option('--out <dir>', 'run directory for checkpoints, results and plots', 'nasunet-run')
     .addOption(
-      new Option('--preset <name>', 'architecture size preset').choices([...PRESET_NAMES]).default('tiny'),
+      planned
+        ? new Option(
+            '--preset <name>',
+            'architecture size: auto plans width and depth from the data and the budgets; tiny, small and paper are fixed sizes',
+          )
+            .choices(['auto', ...PRESET_NAMES])
+            .default('auto')
+        : new Option('--preset <name>', 'architecture size preset')
+            .choices([...PRESET_NAMES])
+            .default('tiny'),
     )
     .option(
       '--channels <n>',
       "override the preset's width (C per cell node for NAS-Unet, first-level width for U-Net)",
       intOption(1),
     )
-    .option('--epochs <n>', 'maximum number of epochs', intOption(1), d.epochs)
-    .option('--max-steps <n>', 'maximum number of optimisation steps (default: no limit)', intOption(1))
+    .option(
+      '--epochs <n>',
+      planned ? 'passes over the training slices (default: the planned steps)' : 'maximum number of epochs',
+      intOption(1),
+      d.epochs,
+    )
+    .option(
+      '--max-steps <n>',
+      planned
+        ? 'optimisation steps (default: planned, 2000 when the time budget allows)'
+        : 'maximum number of optimisation steps (default: no limit)',
+      intOption(1),
+    )
     .option(
       '--time-limit <seconds>',
       'wall-time budget of this invocation in seconds (default: no limit)',
       numberOption(0.001),
     )
-    .option('--batch-size <n>', 'slices per batch', intOption(1), d.batch)
+    .option(
+      '--batch-size <n>',
+      planned ? 'slices per batch (default: planned, 16 where memory and time allow)' : 'slices per batch',
+      intOption(1),
+      d.batch,
+    )
     .option(
       '--dice-weight <w>',
       'weight of the soft Dice term in the loss (CE + w * Dice)',
@@ -214,10 +244,10 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     seed: o['seed'] as number,
     outDir: o['out'] as string,
     resume: Boolean(o['resume']),
-    epochs: o['epochs'] as number,
+    ...(o['epochs'] !== undefined ? { epochs: o['epochs'] as number } : {}),
     ...(o['maxSteps'] !== undefined ? { maxSteps: o['maxSteps'] as number } : {}),
     ...(o['timeLimit'] !== undefined ? { timeLimitSeconds: o['timeLimit'] as number } : {}),
-    batchSize: o['batchSize'] as number,
+    ...(o['batchSize'] !== undefined ? { batchSize: o['batchSize'] as number } : {}),
     augment: o['augment'] === false ? false : { elastic: o['elastic'] as number },
     diceWeight: o['diceWeight'] as number,
     checkpointIntervalSeconds: o['checkpointInterval'] as number,
@@ -298,6 +328,8 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           runner.search(
             {
               ...loopRequest(o),
+              epochs: o['epochs'] as number,
+              batchSize: o['batchSize'] as number,
               warmupSteps: o['warmupSteps'] as number,
               patience: o['patience'] as number,
               ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
@@ -325,7 +357,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(train, { epochs: 20, batch: 4 }))))
+  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(train, {}))))
     .option(
       '--upload',
       'with a server: upload the --data folder instead of registering its file:// URI',
@@ -356,6 +388,21 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       numberOption(1e-7, 1),
       1e-3,
     )
+    .option(
+      '--patch <HxW>',
+      'training patch size (default: planned; whole slices when they are at most 256 px)',
+      sizeOption,
+    )
+    .option(
+      '--foreground-share <f>',
+      'share of each batch centred on a foreground pixel (default: planned, 1/3)',
+      numberOption(0, 1),
+    )
+    .option(
+      '--time-budget <seconds>',
+      'wall time the automatic configuration sizes the steps (and the net) for (default: 3600)',
+      numberOption(1),
+    )
     .action(async (o: Record<string, unknown>) => {
       const rep = reporter(o);
       try {
@@ -373,7 +420,17 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           arch === 'nasunet' && genotypeRef !== undefined ? loadGenotype(genotypeRef) : undefined;
         const r = await withRunner('train', makeRunner, o, (runner) =>
           runner.train(
-            { ...loopRequest(o), arch, lr: o['lr'] as number, ...(genotype ? { genotype } : {}) },
+            {
+              ...loopRequest(o),
+              arch,
+              lr: o['lr'] as number,
+              ...(genotype ? { genotype } : {}),
+              ...(o['patch'] !== undefined ? { patch: o['patch'] as [number, number] } : {}),
+              ...(o['foregroundShare'] !== undefined
+                ? { foregroundShare: o['foregroundShare'] as number }
+                : {}),
+              ...(o['timeBudget'] !== undefined ? { timeBudgetSeconds: o['timeBudget'] as number } : {}),
+            },
             { onEvent: rep.onEvent, signal: io.signal },
           ),
         );

@@ -77,6 +77,12 @@ export class ProgressReporter {
         }
         break;
       }
+      case 'plan':
+        process.stderr.write(
+          `${e.kind} configuration (automatic; override any with its option):\n` +
+            e.choices.map((c) => `  ${c.name} = ${JSON.stringify(c.value)}  (${c.reason})\n`).join(''),
+        );
+        break;
       case 'genotype':
         if (e.changed && !this.bar)
           process.stderr.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);

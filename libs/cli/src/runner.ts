@@ -17,7 +17,7 @@ export interface RunContext {
 /** Options shared by search and training. */
 export interface LoopRequest {
   data: DataRequest;
-  /** Architecture size preset: tiny | small | paper. */
+  /** Architecture size preset: tiny | small | paper (train also: auto, planned from the data). */
   preset: string;
   /** Override of the preset's width: C for NAS-Unet, baseWidth for U-Net. */
   channels?: number;
@@ -26,11 +26,13 @@ export interface LoopRequest {
   outDir: string;
   /** Continue from the checkpoint in `outDir`. */
   resume: boolean;
-  epochs: number;
+  /** Maximum epochs; a training without it runs its planned steps. */
+  epochs?: number;
   maxSteps?: number;
   /** Wall-time budget of this call, seconds. */
   timeLimitSeconds?: number;
-  batchSize: number;
+  /** Slices per batch; a training without it uses the planned size. */
+  batchSize?: number;
   /** Training augmentation: false = none; else flips + shifts, plus elastic deformation of `elastic` px std when > 0. */
   augment: false | { elastic: number };
   diceWeight: number;
@@ -40,6 +42,8 @@ export interface LoopRequest {
 
 /** A search request. */
 export interface SearchRequest extends LoopRequest {
+  epochs: number;
+  batchSize: number;
   warmupSteps: number;
   patience: number;
   /** Refuse configurations estimated above this many MiB. */
@@ -73,6 +77,12 @@ export interface TrainRequest extends LoopRequest {
   genotypeRef?: { name: string; version: number };
   /** Initial learning rate of the cosine schedule. */
   lr: number;
+  /** Patch height and width [planned]. */
+  patch?: [number, number];
+  /** Share of each batch centred on foreground [planned: 1/3]. */
+  foregroundShare?: number;
+  /** Wall time the planner sizes the steps for, seconds [3600]. */
+  timeBudgetSeconds?: number;
 }
 
 /** What a training produced. */

@@ -118,6 +118,8 @@ export interface PlanRequest {
     foregroundShare: number;
     normalization: NormalizationSpec;
   }>;
+  /** Where each override came from, for its reason (e.g. `--preset tiny`) [`--<option>`]. */
+  overrideSources?: Partial<Record<string, string>>;
 }
 
 /** One decision of a plan. */
@@ -174,7 +176,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     choices.push({ name, value, reason });
     return value;
   };
-  const given = (name: string): string => `given (--${name})`;
+  const given = (name: string): string => `given (${req.overrideSources?.[name] ?? `--${name}`})`;
 
   // Slicing axis: the plane of highest resolution, i.e. cut along the coarsest axis.
   const [sx, sy, sz] = fp.medianSpacing;
@@ -340,6 +342,27 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     foregroundShare,
     estimatedStepSeconds: pick.stepSeconds,
     choices,
+  };
+}
+
+/**
+ * The plan with its step budget counted in passes over the training slices (`--epochs`):
+ * `epochs` passes of `passSteps` steps each, validated after every pass.
+ */
+export function withEpochs(plan: TrainingPlan, epochs: number, passSteps: number): TrainingPlan {
+  const steps = epochs * passSteps;
+  const reason = `${epochs} pass(es) of ${passSteps} steps over the training slices (--epochs)`;
+  return {
+    ...plan,
+    steps,
+    stepsPerEpoch: passSteps,
+    choices: plan.choices.map((c) =>
+      c.name === 'steps'
+        ? { name: 'steps', value: steps, reason }
+        : c.name === 'stepsPerEpoch'
+          ? { name: 'stepsPerEpoch', value: passSteps, reason: 'one pass over the training slices' }
+          : c,
+    ),
   };
 }
 

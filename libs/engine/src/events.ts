@@ -88,6 +88,13 @@ export interface CheckpointEvent {
   reason: 'epoch' | 'interval' | 'steps' | 'cancel' | 'best';
 }
 
+/** The configuration a run was planned with (automatic configuration), one reason per choice. */
+export interface PlanEvent {
+  type: 'plan';
+  kind: RunKind;
+  choices: Array<{ name: string; value: unknown; reason: string }>;
+}
+
 /** The run ended. */
 export interface DoneEvent {
   type: 'done';
@@ -104,7 +111,7 @@ export interface DoneEvent {
 
 /** Any engine event. */
 export type EngineEvent =
-  StartEvent | StepEvent | EpochEvent | AlphasEvent | GenotypeEvent | CheckpointEvent | DoneEvent;
+  StartEvent | StepEvent | EpochEvent | AlphasEvent | GenotypeEvent | CheckpointEvent | PlanEvent | DoneEvent;
 
 /** Receives events; must not throw (errors are ignored by the loops). */
 export type EventSink = (e: EngineEvent) => void;

@@ -6,6 +6,7 @@
  * `bestPath`. Checkpoints and resume work as in the search loop.
  */
 import { ValidationError } from '../../core/src/errors.js';
+import { tf } from '../../tensor/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { EventSink } from './events.js';
@@ -223,6 +224,37 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       valDice: final.dice,
       curve: st.curve,
     };
+  } finally {
+    opt.dispose();
+  }
+}
+
+/**
+ * Median seconds of one full training step (forward, loss, backward, clipping, AdamW) of
+ * `net` on random `[batchSize, height, width, channels]` inputs, after one warm-up step.
+ * The net's weights move; use a throwaway net.
+ */
+export function timeTrainStep(
+  net: SegmentationNet,
+  input: { batchSize: number; height: number; width: number; channels: number; nClasses: number },
+  reps = 2,
+): number {
+  const weights = net.weightParams();
+  const opt = new AdamW(weights, WEIGHT_OPTIMISER);
+  const { batchSize: b, height: h, width: w, channels: c, nClasses: k } = input;
+  const step = (): number => {
+    const t0 = performance.now();
+    const batch = {
+      x: tf.randomNormal([b, h, w, c]),
+      y: tf.randomUniform([b, h, w], 0, k, 'int32'),
+    };
+    optimiseOnBatch(net, weights, opt, batch, { clip: 5, diceWeight: 1 });
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    step();
+    const times = Array.from({ length: Math.max(1, reps) }, step).sort((x, y) => x - y);
+    return times[Math.floor(times.length / 2)] as number;
   } finally {
     opt.dispose();
   }
