@@ -16,7 +16,7 @@ import {
   extractSlice,
   is2DImagePath,
   isNiftiPath,
-  makeVolume,
+  volumeLike,
   readImage2D,
   readNifti,
   writeNifti,
@@ -432,7 +432,7 @@ export class GrpcRunner implements Runner {
     let maskPath: string;
     if (nifti) {
       maskPath = join(req.outDir, `${stem}-mask.nii.gz`);
-      await writeNifti(maskPath, makeVolume(Float32Array.from(mask), [X, Y, Z], volume.spacingMm), 'uint8');
+      await writeNifti(maskPath, volumeLike(volume, Float32Array.from(mask)), 'uint8');
     } else {
       maskPath = join(req.outDir, `${stem}-mask.png`);
       writeFileAtomic(maskPath, encodePngGray(mask, X, Y));

@@ -10,7 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeImage2D, encodePngGray } from '../../data/src/index.js';
+import {
+  decodeImage2D,
+  encodePngGray,
+  orientationFromAffine,
+  readNifti,
+  writeNifti,
+} from '../../data/src/index.js';
 import {
   SERVICE_NAMES,
   startServiceProcess,
@@ -129,6 +135,50 @@ test(
       'the mask has foreground',
     );
     assert.ok(existsSync(join(dir, 'demo', 'synthetic_000-overlay.png')));
+
+    // A NIfTI segmented by the service keeps its grid: the mask has the input's affine
+    // (origin and an oblique direction included), so viewers overlay it in place.
+    const affine = [
+      [0, -0.8, 0, 12.5],
+      [0.8, 0, 0, -40],
+      [0, 0, 2, 7.25],
+      [0, 0, 0, 1],
+    ];
+    const image = Float32Array.from({ length: 32 * 32 * 2 }, (_, i) => ((i * 37) % 101) / 10);
+    await writeNifti(
+      join(dir, 'oblique.nii.gz'),
+      {
+        data: image,
+        shape: [32, 32, 2],
+        spacingMm: [0.8, 0.8, 2],
+        affine,
+        orientation: orientationFromAffine(affine),
+      },
+      'float32',
+    );
+    const seg = await cli(
+      [
+        'segment',
+        ...serverArgs(),
+        '--model',
+        'demo-model@production',
+        '--input',
+        'oblique.nii.gz',
+        '--out',
+        'obl',
+      ],
+      dir,
+    );
+    assert.equal(seg.code, EXIT.OK, seg.stderr);
+    const maskVolume = await readNifti(join(dir, 'obl', 'oblique-mask.nii.gz'));
+    assert.deepEqual(maskVolume.shape, [32, 32, 2]);
+    maskVolume.affine
+      .slice(0, 3)
+      .forEach((row, r) =>
+        row.forEach((v, c) =>
+          assert.ok(Math.abs(v - (affine[r]?.[c] as number)) < 1e-4, `affine[${r}][${c}] = ${v}`),
+        ),
+      );
 
     // The registry holds them.
     const registry = createRegistryClient(addr.registry);

@@ -18,12 +18,12 @@ import {
   evaluateCases,
   formatReport,
   withEpochs,
+  RECIPE_AUGMENT,
   inferencePreprocessing,
   segmentVolumeClasses,
   runSearch,
   runTraining,
   writeFileAtomic,
-  defaultAugment,
   type AugmentOptions,
 } from '../../engine/src/index.js';
 import {
@@ -44,6 +44,7 @@ import {
   isNiftiPath,
   readImage2D,
   readNifti,
+  volumeLike,
   writeNifti,
   type Volume,
 } from '../../data/src/index.js';
@@ -68,22 +69,11 @@ import type {
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
 
-/** The engine's augmentation for a request: the default flips and shifts, plus elastic when asked. */
-function augmentOf(a: LoopRequest['augment'], height: number): AugmentOptions | false {
-  if (a === false) return false;
-  const base = defaultAugment(height);
-  return a.elastic > 0 ? { ...base, elastic: { alpha: a.elastic } } : base;
-}
 
-/**
- * Training augmentation of a planned run: left-right flips (anatomy is close to
- * left-right symmetric; up-down flips and shifts make implausible images), plus elastic
- * deformation when asked.
- */
-function trainAugment(a: LoopRequest['augment']): AugmentOptions | false {
+/** Augmentation of a search or training: the recipe's, plus elastic deformation when asked. */
+function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
   if (a === false) return false;
-  const base = { flipHorizontal: true, flipVertical: false, maxShift: 0 };
-  return a.elastic > 0 ? { ...base, elastic: { alpha: a.elastic } } : base;
+  return a.elastic > 0 ? { ...RECIPE_AUGMENT, elastic: { alpha: a.elastic } } : RECIPE_AUGMENT;
 }
 
 /** Wall time a planned training may spend on its steps when no budget is given. */
@@ -121,7 +111,7 @@ function loopOptions(
     maxEpochs: req.epochs,
     ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
     ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
-    augment: augmentOf(req.augment, data.height),
+    augment: augmentOf(req.augment),
     diceWeight: req.diceWeight,
     checkpointPath: ckpt,
     checkpointIntervalSeconds: req.checkpointIntervalSeconds,
@@ -292,8 +282,7 @@ export class LocalRunner implements Runner {
           stepsPerEpoch,
           patch: plan.patch,
         },
-        augment: trainAugment(req.augment),
-        optimiser: { lr: req.lr },
+                optimiser: { lr: req.lr },
         bestPath: best,
       });
       const modelDir = join(req.outDir, 'model');
@@ -419,10 +408,10 @@ export class LocalRunner implements Runner {
     try {
       const pre = manifest.preprocessing;
       const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
-      const mask: Volume = {
-        ...volume,
-        data: Float32Array.from(indices, (k) => pre.classes[k]?.code ?? 0),
-      };
+      const mask = volumeLike(
+        volume,
+        Float32Array.from(indices, (k) => pre.classes[k]?.code ?? 0),
+      );
       mkdirSync(req.outDir, { recursive: true });
       const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
       const [X, Y, Z] = volume.shape;

@@ -33,7 +33,7 @@ export interface LoopRequest {
   timeLimitSeconds?: number;
   /** Slices per batch; a training without it uses the planned size. */
   batchSize?: number;
-  /** Training augmentation: false = none; else flips + shifts, plus elastic deformation of `elastic` px std when > 0. */
+  /** Training augmentation: false = none; else the recipe's left-right flips, plus elastic deformation of `elastic` px std when > 0. */
   augment: false | { elastic: number };
   diceWeight: number;
   checkpointIntervalSeconds: number;

@@ -8,6 +8,7 @@ export {
   type Shape3,
   type Axis,
   makeVolume,
+  volumeLike,
   diagonalAffine,
   orientationFromAffine,
   spacingFromAffine,

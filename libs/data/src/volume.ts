@@ -1,6 +1,7 @@
 /**
  * The in-memory image volume shared by every reader and writer of this lib.
  */
+import { ShapeError } from '../../core/src/index.js';
 
 /** Voxel counts along the three voxel axes (i, j, k) = (X, Y, Z). */
 export type Shape3 = [number, number, number];
@@ -84,6 +85,23 @@ export function makeVolume(
 ): Volume {
   const affine = diagonalAffine(spacingMm);
   return { data, shape, spacingMm, affine, orientation: orientationFromAffine(affine) };
+}
+
+/**
+ * A volume on the grid of `reference` (shape, spacing, affine and orientation copied) with
+ * other voxel values, e.g. a label mask predicted for it, so viewers overlay it in place.
+ */
+export function volumeLike(reference: Volume, data: Float32Array): Volume {
+  if (data.length !== voxelCount(reference.shape)) {
+    throw new ShapeError(`${data.length} values do not fill a ${reference.shape.join('x')} volume`);
+  }
+  return {
+    data,
+    shape: [...reference.shape],
+    spacingMm: [...reference.spacingMm],
+    affine: reference.affine.map((r) => [...r]),
+    orientation: reference.orientation,
+  };
 }
 
 /** Number of voxels of a shape. */

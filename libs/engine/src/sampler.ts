@@ -15,7 +15,17 @@
  */
 import { ValidationError } from '../../core/src/errors.js';
 import { Rng, deriveSeed } from './rng.js';
-import { batchAt, batchesPerEpoch, epochOrder, type Slice } from './slices.js';
+import { batchAt, batchesPerEpoch, epochOrder, type AugmentOptions, type Slice } from './slices.js';
+
+/** Share of each batch drawn from foreground in the training recipe (as nnU-Net). */
+export const RECIPE_FOREGROUND_SHARE = 1 / 3;
+
+/**
+ * Augmentation of the training recipe: left-right flips only (anatomy is close to
+ * left-right symmetric; up-down flips and shifts make implausible images). The recipe
+ * benchmark (bench/recipe) shows it matches PyTorch with this setting.
+ */
+export const RECIPE_AUGMENT: AugmentOptions = { flipHorizontal: true, flipVertical: false, maxShift: 0 };
 
 /** Batch drawing of a training run. */
 export type SamplingOptions =

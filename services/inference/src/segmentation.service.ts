@@ -6,7 +6,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { gzipSync } from 'node:zlib';
 import { CancelledError, ResourceLimitError, ValidationError } from '../../../libs/core/src/index.js';
-import { encodeNifti, encodePngGray, makeVolume, type Volume } from '../../../libs/data/src/index.js';
+import { encodeNifti, encodePngGray, volumeLike, type Volume } from '../../../libs/data/src/index.js';
 import {
   splitChunks,
   type SegmentRequest__Output,
@@ -188,10 +188,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     checkAlive(call);
     const out = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
       if (encoding !== 'MASK_ENCODING_NIFTI_GZ') return Buffer.from(seg.mask);
-      const labels = makeVolume(Float32Array.from(seg.mask), seg.shape, volume.spacingMm);
-      labels.affine = volume.affine;
-      labels.orientation = volume.orientation;
-      return Buffer.from(gzipSync(encodeNifti(labels, 'uint8')));
+      return Buffer.from(gzipSync(encodeNifti(volumeLike(volume, Float32Array.from(seg.mask)), 'uint8')));
     });
     yield {
       summary: {

@@ -5,7 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTraining, type EngineEvent } from '../../../libs/engine/src/index.js';
+import {
+  RECIPE_AUGMENT,
+  RECIPE_FOREGROUND_SHARE,
+  batchesPerEpoch,
+  runTraining,
+  type EngineEvent,
+} from '../../../libs/engine/src/index.js';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import {
   assertFitsMemory,
@@ -140,7 +146,14 @@ export async function runTrainingJob(
       maxEpochs: p.hyper.epochs,
       diceWeight: p.hyper.diceWeight,
       optimiser: { lr: p.hyper.learningRate, weightDecay: p.hyper.weightDecay },
-      augment: p.hyper.augment ? undefined : false,
+      // The training recipe: a third of each batch from foreground, left-right flips; an
+      // epoch stays one pass's worth of steps.
+      sampling: {
+        kind: 'foreground',
+        foregroundShare: RECIPE_FOREGROUND_SHARE,
+        stepsPerEpoch: batchesPerEpoch(data.train.slices.length, p.hyper.batchSize),
+      },
+      augment: p.hyper.augment ? RECIPE_AUGMENT : false,
       checkpointPath,
       bestPath: join(options.workDir, 'checkpoints', `${job.id}.best`),
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
