@@ -69,7 +69,6 @@ import type {
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
 
-
 /** Augmentation of a search or training: the recipe's, plus elastic deformation when asked. */
 function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
   if (a === false) return false;
@@ -282,7 +281,7 @@ export class LocalRunner implements Runner {
           stepsPerEpoch,
           patch: plan.patch,
         },
-                optimiser: { lr: req.lr },
+        optimiser: { lr: req.lr },
         bestPath: best,
       });
       const modelDir = join(req.outDir, 'model');

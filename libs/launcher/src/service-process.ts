@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { serviceEntry, type ServiceName } from './services.js';
 import { waitForServing } from './health-wait.js';
+import { assertPortFree } from '../../rpc/src/ports.js';
 
 /** How to start one service. */
 export interface ServiceProcessOptions {
@@ -39,6 +40,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const host = options.host ?? '127.0.0.1';
   const address = `${host}:${options.port}`;
+  await assertPortFree(host, options.port);
   const child = spawn(process.execPath, [serviceEntry(options.name)], {
     env: {
       ...process.env,
