@@ -90,3 +90,48 @@ test('checkpoint container round-trips arrays and metadata', () => {
   assert.deepEqual(Array.from(c.arrays.x ?? []), [1, 2.5]);
   assert.throws(() => decodeCheckpoint(buf.subarray(0, buf.length - 2), 'f.ckpt'), /f\.ckpt/);
 });
+
+test('host and device updates agree, missing gradients and clipping included', () => {
+  const run = (placement: 'host' | 'device'): number[] => {
+    const a = tf.variable(
+      tf.tensor2d([
+        [1, -2],
+        [0.5, 3],
+      ]),
+    );
+    const b = tf.variable(tf.tensor1d([0.25, -0.75, 2]));
+    const opt = new AdamW([a, b], { lr: 0.05, weightDecay: 0.01 }, placement);
+    const g = [
+      [
+        tf.tensor2d([
+          [4, -3],
+          [2, 1],
+        ]),
+        tf.tensor1d([1, 2, -2]),
+      ],
+      [
+        tf.tensor2d([
+          [0.1, 0.2],
+          [-0.3, 0.1],
+        ]),
+        null,
+      ],
+      [
+        tf.tensor2d([
+          [-1, 1],
+          [1, -1],
+        ]),
+        tf.tensor1d([0.5, -0.5, 0.25]),
+      ],
+    ];
+    for (const grads of g) opt.step(grads, { clipNorm: 2 });
+    const state = opt.getState();
+    opt.dispose();
+    return [...a.dataSync(), ...b.dataSync(), ...(state.m[1] ?? []), ...(state.v[0] ?? [])];
+  };
+  const host = run('host');
+  const device = run('device');
+  host.forEach((v, i) =>
+    assert.ok(Math.abs(v - (device[i] as number)) < 1e-6, `value ${i}: ${v} vs ${device[i]}`),
+  );
+});

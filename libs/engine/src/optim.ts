@@ -52,66 +52,114 @@ export interface StepOptions {
   clipNorm?: number;
 }
 
+/** Where the optimiser state lives and the update runs. */
+export type OptimiserPlacement = 'auto' | 'host' | 'device';
+
+/** Step numbers and settings one update needs, resolved by {@link AdamW}. */
+interface UpdateArgs {
+  lr: number;
+  clipNorm: number | undefined;
+  bc1: number;
+  bc2: number;
+}
+
+/** One way of applying AdamW updates; holds the moments. */
+interface Updater {
+  update(grads: Array<Tensor | null | undefined>, present: boolean[], a: UpdateArgs): void;
+  moments(): { m: Float32Array[]; v: Float32Array[] };
+  setMoments(m: Float32Array[], v: Float32Array[]): void;
+  dispose(): void;
+}
+
 /**
- * AdamW over a fixed list of variables. `step(grads)` takes gradients in the same order
- * as the variables (a missing gradient leaves that variable and its moments untouched).
- *
- * All parameters are updated as one flat buffer: the gradients and parameters are
- * concatenated, clipped with one norm, updated with a dozen element-wise kernels and split
- * back, so a step costs the same few kernels whether the net has 40 variables or 400.
+ * Host update (wasm and cpu backends, whose tensors live in CPU memory): gradients are read
+ * once, clipped with one norm and applied in one JavaScript loop per variable, and each
+ * variable gets its new values in one upload. Measured on wasm for a 345-variable
+ * NAS-Unet: about 9 ms per step, against about 80 ms for the same update as tensor ops.
  */
-export class AdamW {
-  readonly config: Required<AdamWConfig>;
-  private t = 0;
+class HostUpdater implements Updater {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  constructor(
+    private readonly vars: Variable[],
+    private readonly cfg: Required<AdamWConfig>,
+  ) {
+    this.m = vars.map((x) => new Float32Array(x.size));
+    this.v = vars.map((x) => new Float32Array(x.size));
+  }
+  update(grads: Array<Tensor | null | undefined>, present: boolean[], a: UpdateArgs): void {
+    const { beta1, beta2, eps, weightDecay } = this.cfg;
+    const gs = grads.map((g, i) => (present[i] ? ((g as Tensor).dataSync() as Float32Array) : null));
+    let scale = 1;
+    if (a.clipNorm !== undefined && Number.isFinite(a.clipNorm)) {
+      let sq = 0;
+      for (const g of gs) if (g) for (let i = 0; i < g.length; i++) sq += (g[i] as number) ** 2;
+      scale = Math.min(1, a.clipNorm / (Math.sqrt(sq) + 1e-6));
+    }
+    const decay = 1 - a.lr * weightDecay;
+    this.vars.forEach((p, k) => {
+      const g = gs[k];
+      if (!g) return;
+      const m = this.m[k] as Float32Array;
+      const v = this.v[k] as Float32Array;
+      const next = Float32Array.from(p.dataSync() as Float32Array);
+      for (let i = 0; i < next.length; i++) {
+        const gi = (g[i] as number) * scale;
+        const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
+        const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        next[i] = (next[i] as number) * decay - (a.lr * (mi / a.bc1)) / (Math.sqrt(vi / a.bc2) + eps);
+      }
+      tf.tidy(() => p.assign(tf.tensor(next, p.shape, 'float32')));
+    });
+  }
+  moments(): { m: Float32Array[]; v: Float32Array[] } {
+    return { m: this.m.map((x) => x.slice()), v: this.v.map((x) => x.slice()) };
+  }
+  setMoments(m: Float32Array[], v: Float32Array[]): void {
+    m.forEach((x, i) => (this.m[i] as Float32Array).set(x));
+    v.forEach((x, i) => (this.v[i] as Float32Array).set(x));
+  }
+  dispose(): void {}
+}
+
+/**
+ * Device update (GPU backends, where reading every gradient back would stall): all
+ * parameters are updated as one flat buffer, the gradients and parameters concatenated,
+ * clipped with one norm, updated with a dozen element-wise kernels and split back.
+ */
+class DeviceUpdater implements Updater {
   private readonly sizes: number[];
-  /** First and second moments of all variables, concatenated in variable order. */
   private readonly m: Variable;
   private readonly v: Variable;
   /** Masks of the variables that got a gradient, by presence pattern (only when some are missing). */
   private readonly masks = new Map<string, Tensor>();
-
   constructor(
     private readonly vars: Variable[],
-    config: AdamWConfig = {},
+    private readonly cfg: Required<AdamWConfig>,
   ) {
-    this.config = { ...WEIGHT_OPTIMISER, weightDecay: 0, ...config };
     this.sizes = vars.map((x) => x.size);
     const total = this.sizes.reduce((a, b) => a + b, 0);
     // Created inside tidy so the zero tensors the variables copy from are released.
     this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false));
     this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false));
   }
-
-  /** Steps taken so far. */
-  get steps(): number {
-    return this.t;
-  }
-
-  /** One update; see {@link StepOptions}. */
-  step(grads: Array<Tensor | null | undefined>, opts: StepOptions = {}): void {
-    const { beta1, beta2, eps, weightDecay } = this.config;
-    const lr = opts.lr ?? this.config.lr;
-    this.t++;
-    const present = this.vars.map((_, i) => grads[i] !== null && grads[i] !== undefined);
-    if (!present.some(Boolean) || this.vars.length === 0) return;
-    const bc1 = 1 - beta1 ** this.t;
-    const bc2 = 1 - beta2 ** this.t;
+  update(grads: Array<Tensor | null | undefined>, present: boolean[], a: UpdateArgs): void {
+    const { beta1, beta2, eps, weightDecay } = this.cfg;
     tf.tidy(() => {
       let g = tf.concat(
-        this.vars.map((p, i) => {
-          const gi = grads[i];
-          return gi === null || gi === undefined ? tf.zeros([p.size]) : tf.reshape(gi, [-1]);
-        }),
+        this.vars.map((p, i) => (present[i] ? tf.reshape(grads[i] as Tensor, [-1]) : tf.zeros([p.size]))),
       );
-      if (opts.clipNorm !== undefined && Number.isFinite(opts.clipNorm)) {
+      if (a.clipNorm !== undefined && Number.isFinite(a.clipNorm)) {
         const norm = tf.sqrt(tf.sum(tf.square(g)));
-        g = tf.mul(g, tf.minimum(1, tf.div(opts.clipNorm, tf.add(norm, 1e-6))));
+        g = tf.mul(g, tf.minimum(1, tf.div(a.clipNorm, tf.add(norm, 1e-6))));
       }
       const p = tf.concat(this.vars.map((x) => tf.reshape(x, [-1])));
       let m1 = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
       let v1 = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
-      const update = tf.div(tf.mul(m1, 1 / bc1), tf.add(tf.sqrt(tf.mul(v1, 1 / bc2)), eps));
-      let next = tf.sub(weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p, tf.mul(update, lr));
+      const update = tf.div(tf.mul(m1, 1 / a.bc1), tf.add(tf.sqrt(tf.mul(v1, 1 / a.bc2)), eps));
+      let next = tf.sub(weightDecay > 0 ? tf.mul(p, 1 - a.lr * weightDecay) : p, tf.mul(update, a.lr));
       if (!present.every(Boolean)) {
         const mask = this.maskFor(present);
         m1 = tf.where(mask, m1, this.m);
@@ -126,7 +174,6 @@ export class AdamW {
       });
     });
   }
-
   private maskFor(present: boolean[]): Tensor {
     const key = present.map((b) => (b ? '1' : '0')).join('');
     let mask = this.masks.get(key);
@@ -142,18 +189,79 @@ export class AdamW {
     }
     return mask;
   }
-
-  /** Copies the state out (synchronous read-back), one moment array per variable. */
-  getState(): AdamWState {
+  moments(): { m: Float32Array[]; v: Float32Array[] } {
     const split = (flat: Float32Array): Float32Array[] => {
       let o = 0;
       return this.sizes.map((n) => flat.slice(o, (o += n)));
     };
-    return {
-      t: this.t,
-      m: split(this.m.dataSync() as Float32Array),
-      v: split(this.v.dataSync() as Float32Array),
+    return { m: split(this.m.dataSync() as Float32Array), v: split(this.v.dataSync() as Float32Array) };
+  }
+  setMoments(m: Float32Array[], v: Float32Array[]): void {
+    const join = (parts: Float32Array[]): Float32Array => {
+      const flat = new Float32Array(this.m.size);
+      let o = 0;
+      for (const x of parts) {
+        flat.set(x, o);
+        o += x.length;
+      }
+      return flat;
     };
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(join(m)));
+      this.v.assign(tf.tensor1d(join(v)));
+    });
+  }
+  dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+    for (const x of this.masks.values()) x.dispose();
+    this.masks.clear();
+  }
+}
+
+/**
+ * AdamW over a fixed list of variables. `step(grads)` takes gradients in the same order
+ * as the variables (a missing gradient leaves that variable and its moments untouched).
+ * The update runs on the host for backends whose tensors live in CPU memory (wasm, cpu)
+ * and as one flat-buffer tensor update elsewhere (`placement` forces either).
+ */
+export class AdamW {
+  readonly config: Required<AdamWConfig>;
+  private t = 0;
+  private readonly updater: Updater;
+
+  constructor(
+    private readonly vars: Variable[],
+    config: AdamWConfig = {},
+    placement: OptimiserPlacement = 'auto',
+  ) {
+    this.config = { ...WEIGHT_OPTIMISER, weightDecay: 0, ...config };
+    const host = placement === 'host' || (placement === 'auto' && ['wasm', 'cpu'].includes(tf.getBackend()));
+    this.updater = host ? new HostUpdater(vars, this.config) : new DeviceUpdater(vars, this.config);
+  }
+
+  /** Steps taken so far. */
+  get steps(): number {
+    return this.t;
+  }
+
+  /** One update; see {@link StepOptions}. */
+  step(grads: Array<Tensor | null | undefined>, opts: StepOptions = {}): void {
+    const { beta1, beta2 } = this.config;
+    this.t++;
+    const present = this.vars.map((_, i) => grads[i] !== null && grads[i] !== undefined);
+    if (!present.some(Boolean)) return;
+    this.updater.update(grads, present, {
+      lr: opts.lr ?? this.config.lr,
+      clipNorm: opts.clipNorm,
+      bc1: 1 - beta1 ** this.t,
+      bc2: 1 - beta2 ** this.t,
+    });
+  }
+
+  /** Copies the state out (synchronous read-back), one moment array per variable. */
+  getState(): AdamWState {
+    return { t: this.t, ...this.updater.moments() };
   }
 
   /** Restores a state from {@link getState}; sizes must match the variables. */
@@ -163,9 +271,6 @@ export class AdamW {
         `optimiser state holds ${s.m.length} moments for ${this.vars.length} variables`,
       );
     }
-    const flatM = new Float32Array(this.m.size);
-    const flatV = new Float32Array(this.v.size);
-    let o = 0;
     this.vars.forEach((p, i) => {
       const m = s.m[i] as Float32Array;
       const v = s.v[i] as Float32Array;
@@ -174,23 +279,14 @@ export class AdamW {
           `optimiser state for variable ${i} has ${m.length} values, expected ${p.size}`,
         );
       }
-      flatM.set(m, o);
-      flatV.set(v, o);
-      o += p.size;
     });
-    tf.tidy(() => {
-      this.m.assign(tf.tensor1d(flatM));
-      this.v.assign(tf.tensor1d(flatV));
-    });
+    this.updater.setMoments(s.m, s.v);
     this.t = s.t;
   }
 
-  /** Releases the moments and masks (not the optimised variables). */
+  /** Releases the moments (not the optimised variables). */
   dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-    for (const x of this.masks.values()) x.dispose();
-    this.masks.clear();
+    this.updater.dispose();
   }
 }
 
