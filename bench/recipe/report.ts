@@ -60,6 +60,13 @@ export function recipeSection(
     cells.push(perStep(o), perStep(t), `${o.length} / ${t.length}`);
     rows.push(`| ${cells.join(' | ')} |`);
   }
+  const perSeed = seeds.map((seed, i) => {
+    const cell = (c: CurvePoint[] | undefined, step: number): string => {
+      const x = c?.find((y) => y.step === step);
+      return x ? x.dice.map((d) => d.toFixed(3)).join(' / ') : '-';
+    };
+    return `| ${seed} | ${p.steps.map((st) => `${cell(ours[i], st)} vs ${cell(torch[i], st)}`).join(' | ')} |`;
+  });
   const verdict = !complete
     ? 'INCOMPLETE: not every seed has reached every step in both implementations'
     : within
@@ -83,5 +90,11 @@ export function recipeSection(
     ...rows,
     '',
     `Verdict: ${verdict}. Seconds per step include the per-epoch validation of our loop, not the test evaluation.`,
+    '',
+    'Per seed, anterior / posterior Dice, ours vs PyTorch (same initial weights):',
+    '',
+    `| seed | ${p.steps.map((st) => `step ${st}`).join(' | ')} |`,
+    `|---:|${p.steps.map(() => '---').join('|')}|`,
+    ...perSeed,
   ].join('\n');
 }

@@ -39,16 +39,8 @@ import {
 import { ALPHA_OPTIMISER, AdamW, WEIGHT_OPTIMISER, type AdamWConfig } from './optim.js';
 import { validate } from './predict.js';
 import { deriveSeed } from './rng.js';
-import {
-  batchAt,
-  batchesPerEpoch,
-  epochOrder,
-  makeBatch,
-  splitHalves,
-  validateSliceSet,
-  type AugmentOptions,
-  type SliceSet,
-} from './slices.js';
+import { makeSampler, type SamplingOptions } from './sampler.js';
+import { makeBatch, splitHalves, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
 import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runSearch}. Defaults in brackets. */
@@ -79,6 +71,8 @@ export interface SearchOptions {
   weightOptimiser?: AdamWConfig;
   /** Alpha optimiser [lr 3e-4, betas (0.5, 0.999), wd 1e-3]. */
   alphaOptimiser?: AdamWConfig;
+  /** How batches of each half are drawn [one pass over the weight half per epoch]. */
+  sampling?: SamplingOptions;
   /** Training augmentation [flips + shifts of H/16, no elastic]; `false` disables. */
   augment?: AugmentOptions | false;
   /** Checkpoint file; no checkpoints when absent. */
@@ -179,8 +173,13 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   }
   const augment = resolveAugment(o.augment, o.train);
   const [weightHalf, alphaHalf] = splitHalves(o.train, seed);
-  const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, batchSize);
-  const alphaBatches = batchesPerEpoch(alphaHalf.slices.length, batchSize);
+  const sampling = o.sampling ?? { kind: 'epochs' };
+  const weightSampler = makeSampler(weightHalf, batchSize, sampling, seed, 1);
+  const alphaSampler = makeSampler(alphaHalf, batchSize, sampling, seed, 2);
+  const stepsPerEpoch = weightSampler.stepsPerEpoch;
+  const alphaBatches = alphaSampler.stepsPerEpoch;
+  const weightBatchSet = { ...weightHalf, height: weightSampler.height, width: weightSampler.width };
+  const alphaBatchSet = { ...alphaHalf, height: alphaSampler.height, width: alphaSampler.width };
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
 
   const weights = net.weightParams();
@@ -238,18 +237,16 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       st.finished = ctl.budgetReached();
       if (st.finished !== null) break;
 
-      const wOrder = epochOrder(weightHalf.slices, seed, 1, st.epoch);
-      const aOrder = epochOrder(alphaHalf.slices, seed, 2, st.epoch);
       let alphaLoss: number | null = null;
       if (st.step >= warmup) {
-        const items = batchAt(aOrder, st.stepInEpoch % alphaBatches, batchSize);
-        const b = makeBatch(alphaHalf, items, augment, deriveSeed(seed, 4, st.step));
+        const items = alphaSampler.batch(st.epoch, st.stepInEpoch % alphaBatches, st.step);
+        const b = makeBatch(alphaBatchSet, items, augment, deriveSeed(seed, 4, st.step));
         alphaLoss = optimiseOnBatch(net, alphas, aOpt, b, stepSettings);
         st.alphaLossSum += alphaLoss;
         st.alphaLossCount++;
       }
-      const items = batchAt(wOrder, st.stepInEpoch, batchSize);
-      const wb = makeBatch(weightHalf, items, augment, deriveSeed(seed, 3, st.step));
+      const items = weightSampler.batch(st.epoch, st.stepInEpoch, st.step);
+      const wb = makeBatch(weightBatchSet, items, augment, deriveSeed(seed, 3, st.step));
       const loss = optimiseOnBatch(net, weights, wOpt, wb, stepSettings);
       countStep(st, loss);
       ctl.stepDone(loss, alphaLoss, wOpt.config.lr);
