@@ -13,7 +13,7 @@ const posInt = z.number().int().min(1);
 
 /** Schema of the benchmark configuration (see each field). */
 export const BenchConfigSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   /** MSD Task04 hippocampus folder (images/ + labels/). */
   dataDir: z.string().min(1),
   /** Compute backend. */
@@ -22,43 +22,42 @@ export const BenchConfigSchema = z.object({
   splitSeed: z.number().int(),
   /** Test cases (never seen by search or training); the issue asks for at least 50. */
   testCases: z.number().int().min(50),
-  /** Validation cases (best-epoch choice in training, validation loss in search). */
+  /** Validation cases (best-checkpoint choice in training, validation loss in search). */
   valCases: posInt,
   /** Voxel axis cut into 2D slices. */
   sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   search: z.object({
-    /** C of the supernet (the derived nets are trained at `train.channels`). */
+    /** C of the supernet (the derived nets are trained at a width chosen by parameters). */
     channels: posInt,
     /** Number of DownSCs. */
     depth: posInt,
     /** M, intermediate nodes per cell. */
     nodes: posInt,
     batchSize: posInt,
-    /** Slices (with foreground) drawn from the training cases for the search; split 50/50 by case. */
-    slices: posInt,
     /** Validation slices used for the per-epoch validation loss. */
     valSlices: posInt,
     /** Weight-only steps before alpha updates begin. */
     warmupSteps: z.number().int().min(0),
-    /** Alpha updates wanted after warm-up (the epoch count is derived from it). */
-    minAlphaUpdates: posInt,
+    /** Alpha updates after warm-up; the search runs exactly this many. */
+    alphaUpdates: posInt,
+    /** Steps between genotype derivations (the search's epoch). */
+    stepsPerEpoch: posInt,
+    /** Epochs the final genotype must have been unchanged for the search to count as converged. */
+    stableEpochs: posInt,
     /** Seeds of the two searches. */
     seeds: z.tuple([z.number().int(), z.number().int()]),
   }),
   train: z.object({
-    /** C of the derived networks (found and random genotypes). */
-    channels: posInt,
+    /** Steps of every training (batches drawn by the recipe: a third with foreground). */
+    steps: posInt,
     batchSize: posInt,
-    /** Epoch budget, the same for all five networks. */
-    epochs: posInt,
-    /** Training slices: a fixed seeded sample from the training cases, the same for every network. */
-    slices: posInt,
-    /** Fraction of those slices that contain foreground. */
-    foregroundFraction: z.number().min(0).max(1),
-    /** Validation slices (best epoch by validation Dice). */
+    /** Training seeds; every network is trained once per seed. */
+    seeds: z.array(z.number().int()).min(1),
+    /** Validation slices (best checkpoint by validation Dice). */
     valSlices: posInt,
-    /** Weight-initialisation and batching seed. */
-    seed: z.number().int(),
+    /** The derived nets use the smallest of `channelChoices` giving at least this many parameters. */
+    minParameters: posInt,
+    channelChoices: z.array(posInt).min(1),
     /** Seeds of the two random genotypes. */
     randomGenotypeSeeds: z.tuple([z.number().int(), z.number().int()]),
     /** U-Net depth (poolings) of both U-Nets. */
@@ -71,10 +70,14 @@ export const BenchConfigSchema = z.object({
 /** The benchmark configuration. */
 export type BenchConfig = z.infer<typeof BenchConfigSchema>;
 
-/** Default sizes, chosen for a loaded 2-core machine (see BENCHMARKS.md). */
-export function defaultConfig(dataDir: string): BenchConfig {
+/**
+ * Default sizes: about two hours of a 2-core machine (search 2 x 1200 steps, then 15
+ * trainings of 500 steps, two processes at a time). `full` is the longer run for the best
+ * figures: 3000 alpha updates and 2000 training steps.
+ */
+export function defaultConfig(dataDir: string, full = false): BenchConfig {
   return {
-    version: 1,
+    version: 2,
     dataDir,
     backend: 'wasm',
     splitSeed: 2026,
@@ -82,24 +85,24 @@ export function defaultConfig(dataDir: string): BenchConfig {
     valCases: 16,
     sliceAxis: 2,
     search: {
-      channels: 4,
-      depth: 2,
+      channels: 8,
+      depth: 3,
       nodes: 3,
-      batchSize: 2,
-      slices: 160,
-      valSlices: 48,
-      warmupSteps: 30,
-      minAlphaUpdates: 200,
+      batchSize: 8,
+      valSlices: 96,
+      warmupSteps: 200,
+      alphaUpdates: full ? 3000 : 1000,
+      stepsPerEpoch: 100,
+      stableEpochs: 5,
       seeds: [1, 2],
     },
     train: {
-      channels: 16,
-      batchSize: 8,
-      epochs: 2,
-      slices: 2000,
-      foregroundFraction: 0.75,
+      steps: full ? 2000 : 500,
+      batchSize: 16,
+      seeds: [0, 1, 2],
       valSlices: 192,
-      seed: 7,
+      minParameters: 100_000,
+      channelChoices: [8, 12, 16, 20, 24, 32],
       randomGenotypeSeeds: [101, 102],
       unetDepth: 3,
       wideUnetFactor: 2,
@@ -130,6 +133,7 @@ export function loadOrCreateConfig(
   outDir: string,
   dataDir: string,
   overrides: Partial<BenchConfig>,
+  full = false,
 ): BenchConfig {
   const path = configPath(outDir);
   if (existsSync(path)) {
@@ -139,9 +143,12 @@ export function loadOrCreateConfig(
     } catch (e) {
       throw new ValidationError(`${path}: not valid JSON (${(e as Error).message})`);
     }
+    if ((raw as { version?: unknown }).version !== 2) {
+      throw new ValidationError(`${path}: written by an older version of this benchmark; give a new --out`);
+    }
     return parseBenchConfig(raw, path);
   }
-  const d = defaultConfig(dataDir);
+  const d = defaultConfig(dataDir, full);
   const merged = parseBenchConfig(
     {
       ...d,

@@ -15,11 +15,11 @@ export const HIPPOCAMPUS_CLASSES: Record<number, string> = { 1: 'anterior', 2: '
 export interface BenchData {
   /** Case ids of each split (sorted). */
   split: { train: string[]; val: string[]; test: string[] };
-  /** Search training slices (foreground only, seeded sample of the training cases). */
+  /** Search training slices: every slice of the training cases (batches drawn by the recipe). */
   searchTrain: SliceSet;
   /** Search validation slices (seeded sample of the validation cases). */
   searchVal: SliceSet;
-  /** Training slices shared by all five networks. */
+  /** Training slices shared by all five networks: every slice of the training cases. */
   train: SliceSet;
   /** Validation slices (best-epoch choice). */
   val: SliceSet;
@@ -135,9 +135,9 @@ export async function prepareBenchData(cfg: BenchConfig, padMultiple: number): P
   const t = cfg.train;
   return {
     split: all.split,
-    searchTrain: set(sampleSlices(all.train.slices, s.slices, 1, deriveSeed(cfg.splitSeed, 11))),
+    searchTrain: all.train,
     searchVal: set(sampleSlices(all.val.slices, s.valSlices, 0.75, deriveSeed(cfg.splitSeed, 12))),
-    train: set(sampleSlices(all.train.slices, t.slices, t.foregroundFraction, deriveSeed(cfg.splitSeed, 13))),
+    train: all.train,
     val: set(sampleSlices(all.val.slices, t.valSlices, 0.75, deriveSeed(cfg.splitSeed, 14))),
     test: all.test,
     height: all.train.height,

@@ -15,6 +15,7 @@ import { trainDir, type TrainRecord } from './train-stage.js';
 /** Test-set figures of one network. */
 export interface EvalRecord {
   name: NetName;
+  seed: number;
   parameters: number;
   /** Forward FLOPs for one `H x W` slice (multiply-adds counted as 2). */
   flopsPerSlice: number;
@@ -32,9 +33,9 @@ export interface EvalRecord {
   inferenceSeconds: number;
 }
 
-/** Path of a network's evaluation file. */
-export function evalPath(outDir: string, name: NetName): string {
-  return join(outDir, `eval-${name}.json`);
+/** Path of the evaluation file of a network trained with one seed. */
+export function evalPath(outDir: string, name: NetName, seed: number): string {
+  return join(outDir, `eval-${name}-s${seed}.json`);
 }
 
 /** Evaluates (or reads the earlier evaluation of) one trained network. */
@@ -44,16 +45,17 @@ export function runEvalStage(
   train: TrainRecord,
   log: (msg: string) => void,
 ): EvalRecord {
-  const path = evalPath(outDir, train.spec.name);
+  const path = evalPath(outDir, train.spec.name, train.seed);
+  const label = `${train.spec.name} seed ${train.seed}`;
   const done = readJsonIfExists<EvalRecord>(path);
   if (done) {
-    log(`eval ${train.spec.name}: already done`);
+    log(`eval ${label}: already done`);
     return done;
   }
   const { spec } = train;
   const net = buildNet(spec, 0);
   try {
-    loadWeights(join(trainDir(outDir, spec.name), 'best-weights.ckpt'), net);
+    loadWeights(join(trainDir(outDir, spec.name, train.seed), 'best-weights.ckpt'), net);
     const t0 = performance.now();
     const report = evaluate(net, data.test, { batchSize: 16, hd95: false });
     const inferenceSeconds = (performance.now() - t0) / 1000;
@@ -72,6 +74,7 @@ export function runEvalStage(
     );
     const record: EvalRecord = {
       name: spec.name,
+      seed: train.seed,
       parameters: net.parameterCount(),
       flopsPerSlice: cost.flopsPerSample,
       nCases: report.nCases,
@@ -85,7 +88,7 @@ export function runEvalStage(
     };
     writeJson(path, record);
     log(
-      `eval ${spec.name}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`,
+      `eval ${label}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`,
     );
     return record;
   } finally {

@@ -1,15 +1,16 @@
 /**
- * Hippocampus benchmark (issue 5): does the NAS-Unet search find cells that beat random
- * cells and an equal-size U-Net on real MRI?
+ * Hippocampus benchmark (issue 9): does the NAS-Unet search find cells that beat random
+ * cells and U-Nets on real MRI, by a margin the per-case confidence interval supports?
  *
  * `node dist/bench/hippocampus/main.js --stage search|train|eval|all [--out DIR] [--data DIR]
- *  [--workers N] [--only NAMES] [--config JSON] [--benchmarks FILE]`
+ *  [--workers N] [--only NAMES] [--full] [--config JSON] [--benchmarks FILE]`
  *
- * Every stage works from files in the output directory (default `runs/bench-hippocampus/`)
- * and resumes from its checkpoints; a finished piece is read back, not redone. `--workers 2`
- * runs the two searches, or the trainings, in separate processes (wasm uses one core per
- * process). The first run writes `config.json` with the sizes (defaults in config.ts,
- * overridden by `--config '{"train":{"epochs":4}}'`); later runs reuse it.
+ * Every stage works from files in the output directory (default `runs/bench-hippocampus/`,
+ * `runs/bench-hippocampus-full/` with `--full`) and resumes from its checkpoints; a
+ * finished piece is read back, not redone. `--workers 2` runs the two searches, or the
+ * trainings (network x seed), in separate processes (wasm uses one core per process). The
+ * first run writes `config.json` with the sizes (defaults in config.ts, `--full` for the
+ * long run, overridden by `--config '{"train":{"steps":1000}}'`); later runs reuse it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { runEvalStage, type EvalRecord } from './eval-stage.js';
 import { genotypeAgreement } from './genotypes.js';
 import { NET_NAMES, netSpecs, padMultipleOf, type NetName } from './networks.js';
 import { writeSection } from '../common/files.js';
-import { SECTION_HEADING, checks, markdownSection, resultsTable } from './report.js';
+import { SECTION_HEADING, checks, markdownSection, netResults, resultsTable } from './report.js';
 import { readSearchRecord, runSearchStage, type SearchRecord } from './search-stage.js';
 import { readTrainRecord, runTrainStage, type TrainRecord } from './train-stage.js';
 
@@ -39,6 +40,7 @@ interface Options {
   workers: number;
   only: string[] | null;
   config: Partial<BenchConfig>;
+  full: boolean;
   benchmarks: string;
 }
 
@@ -50,7 +52,11 @@ function parseOptions(argv: string[]): Options {
   const p = new Command()
     .name('bench-hippocampus')
     .option('--stage <stage>', 'search | train | eval | all', 'all')
-    .option('--out <dir>', 'output directory', 'runs/bench-hippocampus')
+    .option(
+      '--out <dir>',
+      'output directory [runs/bench-hippocampus, runs/bench-hippocampus-full with --full]',
+    )
+    .option('--full', 'the long run: 3000 alpha updates, 2000 training steps', false)
     .option('--data <dir>', 'MSD hippocampus folder', '../shared/data/msd-hippocampus')
     .option('--workers <n>', 'processes for the searches / trainings', '1')
     .option('--only <names>', 'comma-separated searches (seeds) or networks to run in this process')
@@ -58,7 +64,7 @@ function parseOptions(argv: string[]): Options {
     .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
     .exitOverride()
     .parse(argv, { from: 'user' });
-  const o = p.opts<Record<string, string | undefined>>();
+  const o = p.opts<Record<string, string | boolean | undefined>>();
   const stage = o['stage'] as Stage;
   if (!STAGES.includes(stage))
     throw new ValidationError(`--stage: expected one of ${STAGES.join(', ')}, got '${stage}'`);
@@ -68,7 +74,7 @@ function parseOptions(argv: string[]): Options {
   let config: Partial<BenchConfig> = {};
   if (o['config'] !== undefined) {
     try {
-      config = JSON.parse(o['config']) as Partial<BenchConfig>;
+      config = JSON.parse(String(o['config'])) as Partial<BenchConfig>;
     } catch (e) {
       throw new ValidationError(`--config: not valid JSON (${(e as Error).message})`);
     }
@@ -77,11 +83,15 @@ function parseOptions(argv: string[]): Options {
   if (!existsSync(data)) throw new ValidationError(`--data: ${data} does not exist`);
   return {
     stage,
-    out: resolve(o['out'] as string),
+    out: resolve(
+      (o['out'] as string | undefined) ??
+        (o['full'] ? 'runs/bench-hippocampus-full' : 'runs/bench-hippocampus'),
+    ),
+    full: Boolean(o['full']),
     data,
     workers,
     only: o['only']
-      ? o['only']
+      ? String(o['only'])
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean)
@@ -162,26 +172,42 @@ async function trainings(opts: Options, cfg: BenchConfig, data: BenchData): Prom
     data.width,
   );
   for (const s of specs) log(`network ${s.name}: ${s.note}`);
-  const chosen = specs.filter((s) => opts.only === null || opts.only.includes(s.name));
-  const pending = chosen.filter((s) => readTrainRecord(opts.out, s.name) === null).map((s) => s.name);
+  const jobs = specs.flatMap((spec) =>
+    cfg.train.seeds.map((seed) => ({ spec, seed, key: `${spec.name}:${seed}` })),
+  );
+  const chosen = jobs.filter((j) => opts.only === null || opts.only.includes(j.key));
+  const pending = chosen.filter((j) => readTrainRecord(opts.out, j.spec.name, j.seed) === null);
   if (opts.workers > 1 && opts.only === null && pending.length > 1) {
     // Relative step cost measured here: NAS-Unets about 3x the matched U-Net, the wide U-Net 2x.
-    const cost: Record<string, number> = { 'unet-matched': 1, 'unet-wide': 2 };
-    for (const s of specs) if (s.architecture === 'nasunet') cost[s.name] = 3;
-    await inWorkers(opts, 'train', pending, opts.workers, cost);
+    const cost: Record<string, number> = {};
+    for (const j of pending) {
+      cost[j.key] = j.spec.architecture === 'nasunet' ? 3 : j.spec.name === 'unet-wide' ? 2 : 1;
+    }
+    await inWorkers(
+      opts,
+      'train',
+      pending.map((j) => j.key),
+      opts.workers,
+      cost,
+    );
   }
   const out: TrainRecord[] = [];
-  for (const spec of chosen) out.push(await runTrainStage(cfg, data, opts.out, spec, log));
+  for (const j of chosen) out.push(await runTrainStage(cfg, data, opts.out, j.spec, j.seed, log));
   return out;
 }
 
 function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   const evals: EvalRecord[] = [];
   for (const name of NET_NAMES) {
-    const t = readTrainRecord(opts.out, name as NetName);
-    if (t === null)
-      throw new ValidationError(`network ${name} is not trained in ${opts.out}; run --stage train first`);
-    evals.push(runEvalStage(data, opts.out, t, log));
+    for (const seed of cfg.train.seeds) {
+      const t = readTrainRecord(opts.out, name as NetName, seed);
+      if (t === null) {
+        throw new ValidationError(
+          `network ${name} seed ${seed} is not trained in ${opts.out}; run --stage train first`,
+        );
+      }
+      evals.push(runEvalStage(data, opts.out, t, log));
+    }
   }
   const [s1, s2] = cfg.search.seeds.map((s) => readSearchRecord(opts.out, s));
   if (!s1 || !s2) throw new ValidationError(`both searches must be finished in ${opts.out}`);
@@ -207,7 +233,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
     const f = formatGenotype(r.genotype);
     log(`genotype of search seed ${r.seed}: down ${f.down} ; up ${f.up}`);
   }
-  process.stdout.write(`\n${resultsTable(evals)}\n\n${checks(summary).join('\n')}\n\n`);
+  process.stdout.write(`\n${resultsTable(netResults(evals))}\n\n${checks(summary).join('\n')}\n\n`);
   const notesFile = resolve(opts.out, 'notes.txt');
   const notes = existsSync(notesFile)
     ? readFileSync(notesFile, 'utf8')
@@ -221,7 +247,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  const cfg = loadOrCreateConfig(opts.out, opts.data, opts.config);
+  const cfg = loadOrCreateConfig(opts.out, opts.data, opts.config, opts.full);
   await initBackend({ backend: cfg.backend });
   const t0 = performance.now();
   const data = await prepareBenchData(cfg, padMultipleOf(cfg));

@@ -86,13 +86,20 @@ export function netSpecs(
   w: number,
 ): NetSpec[] {
   const t = cfg.train;
-  const nas = {
+  const nasAt = (channels: number) => ({
     inChannels: 1,
     nClasses,
-    channels: t.channels,
+    channels,
     depth: cfg.search.depth,
     nodes: cfg.search.nodes,
-  };
+  });
+  // The smallest width that gives the found cells at least `minParameters` parameters.
+  const channels =
+    [...t.channelChoices]
+      .sort((a, b) => a - b)
+      .find((c) => parameterCount('nasunet', nasAt(c), found, h, w) >= t.minParameters) ??
+    Math.max(...t.channelChoices);
+  const nas = nasAt(channels);
   const foundParams = parameterCount('nasunet', nas, found, h, w);
   const matched = matchUnet(foundParams, t.unetDepth, h, w, nClasses);
   const wideWidth = Math.round((matched.config['baseWidth'] as number) * t.wideUnetFactor);
@@ -103,7 +110,7 @@ export function netSpecs(
       architecture: 'nasunet',
       config: nas,
       genotype: found,
-      note: `genotype of search seed ${cfg.search.seeds[0]}`,
+      note: `genotype of search seed ${cfg.search.seeds[0]} at C = ${channels} (${foundParams} parameters)`,
     },
     {
       name: 'random-1',

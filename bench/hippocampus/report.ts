@@ -1,7 +1,8 @@
 /**
- * The benchmark's summary: the printed table, the checks the issue asks for, and the
- * `## Hippocampus (issue 5)` section of BENCHMARKS.md (replaced in place, other sections
- * untouched).
+ * The benchmark's summary: the printed table (mean ± sd over training seeds), the checks
+ * the issue asks for (paired bootstrap confidence intervals for every comparison with the
+ * found network), and this benchmark's section of BENCHMARKS.md (replaced in place, other
+ * sections untouched).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,9 +13,11 @@ import type { BenchData } from './data.js';
 import type { EvalRecord } from './eval-stage.js';
 import type { Agreement } from './genotypes.js';
 import type { SearchRecord } from './search-stage.js';
+import { pairedBootstrap } from '../../libs/engine/src/index.js';
+import { NET_NAMES, type NetName } from './networks.js';
 
 /** Heading of this benchmark's section in BENCHMARKS.md. */
-export const SECTION_HEADING = '## Hippocampus (issue 5)';
+export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
 
 /** Everything the summary is built from. */
 export interface Summary {
@@ -30,36 +33,100 @@ export interface Summary {
   evals: EvalRecord[];
 }
 
-const pm = (s: { mean: number | null; sd: number | null } | undefined): string =>
-  s && s.mean !== null ? `${s.mean.toFixed(3)} ± ${(s.sd ?? 0).toFixed(3)}` : '-';
+const meanOf = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+const sdOf = (v: number[]): number => {
+  const m = meanOf(v);
+  return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+};
+const pm = (v: number[]): string => (v.length ? `${meanOf(v).toFixed(3)} ± ${sdOf(v).toFixed(3)}` : '-');
 
-/** The results table (Markdown). */
-export function resultsTable(evals: EvalRecord[]): string {
+/** One network over its training seeds. */
+export interface NetResult {
+  name: NetName;
+  parameters: number;
+  flopsPerSlice: number;
+  seeds: number[];
+  /** Per class name: the test-set mean Dice of each seed. */
+  classDice: Record<string, number[]>;
+  /** Per seed: mean over classes of the test-set mean Dice. */
+  meanDice: number[];
+  /** Per test case (in case order): Dice averaged over classes and seeds. */
+  perCase: number[];
+  caseIds: string[];
+  trainSeconds: number[];
+  inferenceSeconds: number[];
+}
+
+/** Groups the per-seed evaluations by network (table order). */
+export function netResults(evals: EvalRecord[]): NetResult[] {
+  return NET_NAMES.flatMap((name) => {
+    const runs = evals.filter((e) => e.name === name).sort((a, b) => a.seed - b.seed);
+    const first = runs[0];
+    if (!first) return [];
+    const caseIds = first.perCase.map((c) => c.caseId);
+    const classDice: Record<string, number[]> = {};
+    for (const cls of first.classNames) classDice[cls] = runs.map((r) => r.dice[cls]?.mean ?? 0);
+    const perCase = caseIds.map((id) =>
+      meanOf(runs.map((r) => meanOf(r.perCase.find((c) => c.caseId === id)?.dice ?? [0]))),
+    );
+    return [
+      {
+        name,
+        parameters: first.parameters,
+        flopsPerSlice: first.flopsPerSlice,
+        seeds: runs.map((r) => r.seed),
+        classDice,
+        meanDice: runs.map((r) => r.meanDice),
+        perCase,
+        caseIds,
+        trainSeconds: runs.map((r) => r.trainWallSeconds),
+        inferenceSeconds: runs.map((r) => r.inferenceSeconds),
+      },
+    ];
+  });
+}
+
+/** The results table (Markdown): mean ± sd over training seeds of the test-set mean Dice. */
+export function resultsTable(nets: NetResult[]): string {
   const rows = [
-    '| network | parameters | MFLOPs / slice | anterior Dice (mean ± sd) | posterior Dice (mean ± sd) | mean Dice | train s | inference s (ms / slice) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| network | parameters | MFLOPs / slice | seeds | anterior Dice | posterior Dice | mean Dice | train s / seed | inference s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const e of evals) {
+  for (const n of nets) {
     rows.push(
-      `| ${e.name} | ${e.parameters.toLocaleString('en-US')} | ${(e.flopsPerSlice / 1e6).toFixed(1)} | ${pm(e.dice['anterior'])} | ` +
-        `${pm(e.dice['posterior'])} | ${e.meanDice.toFixed(3)} | ${e.trainWallSeconds.toFixed(0)} | ` +
-        `${e.inferenceSeconds.toFixed(1)} (${((1000 * e.inferenceSeconds) / e.nSlices).toFixed(1)}) |`,
+      `| ${n.name} | ${n.parameters.toLocaleString('en-US')} | ${(n.flopsPerSlice / 1e6).toFixed(1)} | ${n.seeds.length} | ` +
+        `${pm(n.classDice['anterior'] ?? [])} | ${pm(n.classDice['posterior'] ?? [])} | ${pm(n.meanDice)} | ` +
+        `${meanOf(n.trainSeconds).toFixed(0)} | ${meanOf(n.inferenceSeconds).toFixed(1)} |`,
     );
   }
   return rows.join('\n');
 }
 
+/** Core-hours of the whole run: every search, training and evaluation ran on one core. */
+export function coreHours(s: Summary, nets: NetResult[]): number {
+  const seconds =
+    s.searches.reduce((a, r) => a + r.wallSeconds, 0) +
+    nets.reduce(
+      (a, n) => a + n.trainSeconds.reduce((x, y) => x + y, 0) + n.inferenceSeconds.reduce((x, y) => x + y, 0),
+      0,
+    );
+  return seconds / 3600;
+}
+
 /** The issue's checks, as text lines with a verdict each. */
 export function checks(s: Summary): string[] {
   const [a, b] = s.searches;
-  const byName = new Map(s.evals.map((e) => [e.name, e]));
+  const nets = netResults(s.evals);
+  const byName = new Map(nets.map((n) => [n.name, n]));
   const found = byName.get('found');
   const lines: string[] = [];
   for (const r of s.searches) {
     lines.push(
       `search seed ${r.seed}: ${r.alphaUpdates} alpha updates after a warm-up of ${r.warmupSteps} steps ` +
-        `(counted from step events: ${r.alphaUpdatesCounted}) -> ${r.alphaUpdates >= 200 ? 'at least 200: yes' : 'at least 200: NO'}; ` +
-        `final genotype differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}`,
+        `(counted from step events: ${r.alphaUpdatesCounted}) -> at least 1000: ${r.alphaUpdates >= 1000 ? 'yes' : 'NO'}; ` +
+        `genotype unchanged over the last ${r.stableEpochs} epoch(s) (wanted ${s.cfg.search.stableEpochs}): ` +
+        `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
+        `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}`,
     );
   }
   lines.push(
@@ -68,22 +135,28 @@ export function checks(s: Summary): string[] {
       `same inputs ${s.agreement.sameInputs}/${s.agreement.total}); identical: ${JSON.stringify(a.genotype) === JSON.stringify(b.genotype) ? 'yes' : 'no'}`,
   );
   if (found) {
-    const ant = found.dice['anterior']?.mean ?? 0;
-    const post = found.dice['posterior']?.mean ?? 0;
-    const target = ant >= 0.8 && post >= 0.8 && found.parameters < 1e6;
+    const ant = meanOf(found.classDice['anterior'] ?? []);
+    const post = meanOf(found.classDice['posterior'] ?? []);
+    const target = ant >= 0.88 && post >= 0.88 && found.parameters < 1e6;
     lines.push(
-      `target (found net: mean Dice >= 0.80 on both classes with < 1 M parameters): ${target ? 'MET' : 'MISSED'} ` +
-        `(anterior ${ant.toFixed(3)}, posterior ${post.toFixed(3)}, ${found.parameters} parameters)`,
+      `target (found net: mean 3D Dice >= 0.88 on both classes with < 1 M parameters): ${target ? 'MET' : 'MISSED'} ` +
+        `(anterior ${ant.toFixed(3)}, posterior ${post.toFixed(3)}, ${found.parameters} parameters, ${found.seeds.length} seeds)`,
     );
-    for (const other of ['random-1', 'random-2', 'unet-matched', 'unet-wide'] as const) {
+    for (const other of NET_NAMES.filter((n) => n !== 'found')) {
       const o = byName.get(other);
       if (!o) continue;
+      const c = pairedBootstrap(found.perCase, o.perCase, { seed: 7 });
+      const verdict =
+        c.lo > 0 ? 'found is better' : c.hi < 0 ? 'found is WORSE' : 'no significant difference';
       lines.push(
-        `found vs ${other}: mean Dice ${found.meanDice.toFixed(3)} vs ${o.meanDice.toFixed(3)} -> ` +
-          `${found.meanDice > o.meanDice ? 'found is better' : 'found is NOT better'}`,
+        `found vs ${other}: per-case mean Dice difference ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, ` +
+          `95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}] over ${c.n} test cases -> ${verdict}`,
       );
     }
   }
+  lines.push(
+    `compute: ${coreHours(s, nets).toFixed(2)} core-hours (searches, trainings and test inference, one core each)`,
+  );
   return lines;
 }
 
@@ -126,9 +199,9 @@ export function markdownSection(s: Summary, notes: string[]): string {
   return [
     SECTION_HEADING,
     '',
-    `Command: \`node dist/bench/hippocampus/main.js --stage all --workers 3\` (stages \`search\`, \`train\`, \`eval\` resume from files in \`runs/bench-hippocampus/\`).`,
+    `Command: \`npm run bench:hippocampus\` (\`--full\` for the long run; stages \`search\`, \`train\`, \`eval\` resume from files in the run folder).`,
     `Machine: ${m.nproc} cores, ${m.cpu}; backend \`${cfg.backend}\`; date ${new Date().toISOString()}; commit \`${commit()}\`. ` +
-      'The machine was shared with other jobs during the run, so wall times are upper bounds.',
+      'Two processes at a time, one per core.',
     '',
     `Data: MSD Task04 hippocampus, ${data.nCases} cases; fixed case-level split (seed ${cfg.splitSeed}): ` +
       `${data.split.train.length} train, ${data.split.val.length} validation, ${data.split.test.length} test cases ` +
@@ -136,12 +209,14 @@ export function markdownSection(s: Summary, notes: string[]): string {
       `Test: all ${data.testSlices} slices of the test cases, 3D Dice per case after stacking and cropping the padding.`,
     '',
     'Sizes chosen:',
-    `- search: supernet C=${st.channels}, depth ${st.depth}, M=${st.nodes}; batch ${st.batchSize}; ${data.searchSlices} foreground slices of the training cases ` +
-      `(split 50/50 by case into weight and alpha halves), ${data.valSlices > 0 ? `${st.valSlices} validation slices` : ''}; warm-up ${st.warmupSteps} steps; ` +
+    `- search: supernet C=${st.channels}, depth ${st.depth}, M=${st.nodes}; batch ${st.batchSize}; all ${data.searchSlices} slices of the training cases ` +
+      `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, left-right flips), ${st.valSlices} validation slices; ` +
+      `warm-up ${st.warmupSteps} steps, then ${st.alphaUpdates} alpha updates, genotype derived every ${st.stepsPerEpoch} steps; ` +
       `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}.`,
-    `- training: derived nets C=${tr.channels}, depth ${st.depth}, M=${st.nodes}; ${tr.epochs} epochs over the same ${data.trainSlices} training slices ` +
-      `(${Math.round(tr.foregroundFraction * 100)}% with foreground), batch ${tr.batchSize}, AdamW lr 1e-3 cosine, CE + Dice, flips + shifts, seed ${tr.seed}; ` +
-      `best epoch by Dice on ${data.valSlices} validation slices. Same budget and pipeline for all five networks.`,
+    `- training: every network ${tr.steps} steps of batch ${tr.batchSize} over all ${data.trainSlices} training slices by the recipe ` +
+      `(a third of each batch with foreground, left-right flips, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +
+      `best of four checkpoints by Dice on ${data.valSlices} validation slices; seeds ${tr.seeds.join(', ')}. ` +
+      `Derived nets at the smallest C of ${tr.channelChoices.join('/')} giving >= ${tr.minParameters} parameters to the found cells.`,
     '',
     'Genotypes found (spec notation, `(op,input)` pairs, nodes separated by `|`):',
     ...g(s.searches[0]),
@@ -149,7 +224,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
     '',
     `Alpha trajectories: \`runs/bench-hippocampus/search-<seed>/alphas-down.png\` and \`alphas-up.png\`.`,
     '',
-    resultsTable(s.evals),
+    resultsTable(netResults(s.evals)),
     '',
     'Checks:',
     ...checks(s).map((l) => `- ${l}`),

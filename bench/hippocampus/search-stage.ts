@@ -9,10 +9,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreconditionError } from '../../libs/core/src/index.js';
 import {
-  batchesPerEpoch,
+  RECIPE_AUGMENT,
+  RECIPE_FOREGROUND_SHARE,
   runSearch,
   softmaxAlphas,
-  splitHalves,
   type EngineEvent,
   type SearchResult,
 } from '../../libs/engine/src/index.js';
@@ -32,6 +32,8 @@ export interface SearchRecord {
   /** True when the final genotype is not the initial alphas' genotype (the search moved). */
   differsFromInitial: boolean;
   genotypeHistory: Genotype[];
+  /** Epochs at the end of the run over which the genotype did not change. */
+  stableEpochs: number;
   /** Alpha updates after warm-up: from the step count (steps - warm-up). */
   alphaUpdates: number;
   /** Alpha updates counted from the loop's step events (a cross-check of `alphaUpdates`). */
@@ -59,16 +61,23 @@ export function readSearchRecord(outDir: string, seed: number): SearchRecord | n
   return readJsonIfExists<SearchRecord>(join(searchDir(outDir, seed), 'result.json'));
 }
 
-/** Planned epochs so that at least `minAlphaUpdates` alpha updates follow the warm-up. */
-export function planSearch(
-  cfg: BenchConfig,
-  data: BenchData,
-  seed: number,
-): { epochs: number; stepsPerEpoch: number } {
-  const [weightHalf] = splitHalves(data.searchTrain, seed);
-  const stepsPerEpoch = batchesPerEpoch(weightHalf.slices.length, cfg.search.batchSize);
-  const epochs = Math.ceil((cfg.search.warmupSteps + cfg.search.minAlphaUpdates) / stepsPerEpoch);
-  return { epochs, stepsPerEpoch };
+/** Steps and epochs of a search: the warm-up plus the configured alpha updates. */
+export function planSearch(cfg: BenchConfig): { steps: number; epochs: number; stepsPerEpoch: number } {
+  const s = cfg.search;
+  const steps = s.warmupSteps + s.alphaUpdates;
+  return { steps, epochs: Math.ceil(steps / s.stepsPerEpoch), stepsPerEpoch: s.stepsPerEpoch };
+}
+
+/** Epochs at the end of a genotype history over which the genotype did not change. */
+export function stableTail(history: readonly Genotype[]): number {
+  let n = 0;
+  for (
+    let i = history.length - 1;
+    i > 0 && genotypesEqual(history[i] as Genotype, history[i - 1] as Genotype);
+    i--
+  )
+    n++;
+  return n;
 }
 
 /** Runs (or resumes, or just reads) the search with `seed`. */
@@ -101,7 +110,7 @@ export async function runSearchStage(
   try {
     // The alphas are initialised from the seed, so this is the initial genotype on resume too.
     const initialGenotype = net.deriveGenotype();
-    const { epochs, stepsPerEpoch } = planSearch(cfg, data, seed);
+    const { steps, epochs, stepsPerEpoch } = planSearch(cfg);
     const resume = existsSync(ckpt);
     const traj: AlphaTrajectory = (resume ? readJsonIfExists<AlphaTrajectory>(trajPath) : null) ?? {
       steps: [0],
@@ -151,8 +160,12 @@ export async function runSearchStage(
       seed,
       batchSize: s.batchSize,
       maxEpochs: epochs,
+      maxSteps: steps,
+      sampling: { kind: 'foreground', foregroundShare: RECIPE_FOREGROUND_SHARE, stepsPerEpoch },
+      augment: RECIPE_AUGMENT,
       alphaWarmupSteps: s.warmupSteps,
-      // The issue wants the planned alpha updates, so early stopping must not cut the run.
+      // The issue wants the planned alpha updates, so early stopping must not cut the run;
+      // whether the genotype had settled is reported from its history.
       patience: epochs + 1,
       checkpointPath: ckpt,
       checkpointIntervalSeconds: 120,
@@ -162,9 +175,9 @@ export async function runSearchStage(
     clock.save();
     writeJson(trajPath, traj);
     const alphaUpdates = Math.max(0, r.steps - s.warmupSteps);
-    if (alphaUpdates < s.minAlphaUpdates) {
+    if (alphaUpdates < s.alphaUpdates) {
       throw new PreconditionError(
-        `search seed ${seed}: only ${alphaUpdates} alpha updates after warm-up (wanted ${s.minAlphaUpdates}); stopped by ${r.reason}`,
+        `search seed ${seed}: only ${alphaUpdates} alpha updates after warm-up (wanted ${s.alphaUpdates}); stopped by ${r.reason}`,
       );
     }
     const plots = saveAlphaPlots(traj, s.nodes, join(dir, 'alphas'));
@@ -175,6 +188,7 @@ export async function runSearchStage(
       initialGenotype,
       differsFromInitial: !genotypesEqual(r.genotype, initialGenotype),
       genotypeHistory: r.genotypeHistory,
+      stableEpochs: stableTail(r.genotypeHistory),
       alphaUpdates,
       alphaUpdatesCounted: clock.counters['alphaUpdates'] ?? 0,
       warmupSteps: s.warmupSteps,

@@ -1,12 +1,19 @@
 /**
- * Stage `train`: trains each of the five networks with the same epoch budget, batch size,
- * seed and training slices. Each net writes, in `<outDir>/train-<name>/`: `spec.json`,
- * `train.ckpt` (resumable), `best-weights.ckpt` (best validation Dice), `result.json`
- * and `curves.png`.
+ * Stage `train`: trains each of the five networks once per training seed with the same
+ * step budget, batch size and training slices, by the recipe (a third of each batch with
+ * foreground, left-right flips, AdamW with a cosine schedule). Each run writes, in
+ * `<outDir>/train-<name>-s<seed>/`: `spec.json`, `train.ckpt` (resumable),
+ * `best-weights.ckpt` (best validation Dice of four checks), `result.json` and `curves.png`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTraining, type EngineEvent, type TrainResult } from '../../libs/engine/src/index.js';
+import {
+  RECIPE_AUGMENT,
+  RECIPE_FOREGROUND_SHARE,
+  runTraining,
+  type EngineEvent,
+  type TrainResult,
+} from '../../libs/engine/src/index.js';
 import { savePlot } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
@@ -16,6 +23,7 @@ import { RunClock, readJsonIfExists, writeJson } from './run-files.js';
 /** What a finished training leaves in `result.json`. */
 export interface TrainRecord {
   spec: NetSpec;
+  seed: number;
   parameters: number;
   /** Wall seconds of the training, interruptions excluded. */
   trainWallSeconds: number;
@@ -28,14 +36,14 @@ export interface TrainRecord {
   reason: TrainResult['reason'];
 }
 
-/** Directory of a network's training. */
-export function trainDir(outDir: string, name: NetName): string {
-  return join(outDir, `train-${name}`);
+/** Directory of a network's training with one seed. */
+export function trainDir(outDir: string, name: NetName, seed: number): string {
+  return join(outDir, `train-${name}-s${seed}`);
 }
 
 /** Reads the record of a finished training, or null. */
-export function readTrainRecord(outDir: string, name: NetName): TrainRecord | null {
-  return readJsonIfExists<TrainRecord>(join(trainDir(outDir, name), 'result.json'));
+export function readTrainRecord(outDir: string, name: NetName, seed: number): TrainRecord | null {
+  return readJsonIfExists<TrainRecord>(join(trainDir(outDir, name, seed), 'result.json'));
 }
 
 /** Trains (or resumes, or just reads) one network. */
@@ -44,45 +52,55 @@ export async function runTrainStage(
   data: BenchData,
   outDir: string,
   spec: NetSpec,
+  seed: number,
   log: (msg: string) => void,
 ): Promise<TrainRecord> {
-  const done = readTrainRecord(outDir, spec.name);
+  const label = `${spec.name} seed ${seed}`;
+  const done = readTrainRecord(outDir, spec.name, seed);
   if (done) {
-    log(`train ${spec.name}: already finished`);
+    log(`train ${label}: already finished`);
     return done;
   }
-  const dir = trainDir(outDir, spec.name);
+  const dir = trainDir(outDir, spec.name, seed);
   mkdirSync(dir, { recursive: true });
   writeJson(join(dir, 'spec.json'), spec);
   const t = cfg.train;
-  const net = buildNet(spec, t.seed);
+  const net = buildNet(spec, seed);
   const ckpt = join(dir, 'train.ckpt');
   const best = join(dir, 'best-weights.ckpt');
   const clock = new RunClock(join(dir, 'clock.json'));
   try {
     const resume = existsSync(ckpt);
     log(
-      `train ${spec.name}: ${net.parameterCount()} parameters, ${data.train.slices.length} slices, batch ${t.batchSize}, ` +
-        `${t.epochs} epochs${resume ? ', resuming' : ''}`,
+      `train ${label}: ${net.parameterCount()} parameters, ${data.train.slices.length} slices, batch ${t.batchSize}, ` +
+        `${t.steps} steps${resume ? ', resuming' : ''}`,
     );
     const onEvent = (e: EngineEvent): void => {
       if (e.type === 'checkpoint' && e.reason !== 'best') clock.save();
       else if (e.type === 'step' && e.step % 25 === 0) {
         log(
-          `train ${spec.name}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} ${clock.elapsed().toFixed(0)} s`,
+          `train ${label}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} ${clock.elapsed().toFixed(0)} s`,
         );
       } else if (e.type === 'epoch') {
         log(
-          `train ${spec.name}: epoch ${e.epoch + 1} train ${e.trainLoss.toFixed(4)} val Dice ${e.valDice.toFixed(3)}`,
+          `train ${label}: check ${e.epoch + 1} train ${e.trainLoss.toFixed(4)} val Dice ${e.valDice.toFixed(3)}`,
         );
       }
     };
+    const checks = 4;
     const r = await runTraining(net, {
       train: data.train,
       val: data.val,
-      seed: t.seed,
+      seed,
       batchSize: t.batchSize,
-      maxEpochs: t.epochs,
+      maxSteps: t.steps,
+      maxEpochs: checks,
+      sampling: {
+        kind: 'foreground',
+        foregroundShare: RECIPE_FOREGROUND_SHARE,
+        stepsPerEpoch: Math.ceil(t.steps / checks),
+      },
+      augment: RECIPE_AUGMENT,
       checkpointPath: ckpt,
       bestPath: best,
       checkpointIntervalSeconds: 120,
@@ -92,6 +110,7 @@ export async function runTrainStage(
     clock.save();
     const record: TrainRecord = {
       spec,
+      seed,
       parameters: net.parameterCount(),
       trainWallSeconds: clock.elapsed(),
       epochs: r.epochs,
@@ -106,7 +125,7 @@ export async function runTrainStage(
       const xs = r.curve.map((c) => c.epoch + 1);
       savePlot(join(dir, 'curves.png'), [
         {
-          title: `${spec.name}: loss (CE + soft Dice)`,
+          title: `${label}: loss (CE + soft Dice)`,
           xLabel: 'epoch',
           xs,
           series: [
@@ -115,7 +134,7 @@ export async function runTrainStage(
           ],
         },
         {
-          title: `${spec.name}: validation Dice`,
+          title: `${label}: validation Dice`,
           xLabel: 'epoch',
           xs,
           series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
@@ -124,7 +143,7 @@ export async function runTrainStage(
     }
     writeJson(join(dir, 'result.json'), record);
     log(
-      `train ${spec.name}: done in ${record.trainWallSeconds.toFixed(0)} s, best val Dice ${r.bestValDice.toFixed(3)} (epoch ${r.bestEpoch + 1})`,
+      `train ${label}: done in ${record.trainWallSeconds.toFixed(0)} s, best val Dice ${r.bestValDice.toFixed(3)} (epoch ${r.bestEpoch + 1})`,
     );
     return record;
   } finally {
