@@ -302,3 +302,39 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, /nope\.png/);
 });
+
+test('train on large 2D images: a configuration over the memory budget exits 4 with the estimate, before any step', () => {
+  const dir = join(work, 'large2d');
+  mkdirSync(join(dir, 'images'), { recursive: true });
+  mkdirSync(join(dir, 'masks'), { recursive: true });
+  const side = 512;
+  for (let i = 0; i < 3; i++) {
+    const img = new Uint8Array(side * side).map((_, k) => (k * 7 + i * 13) % 251);
+    const mask = new Uint8Array(side * side).map((_, k) => (Math.abs((k % side) - 256) < 40 ? 255 : 0));
+    writeFileSync(join(dir, 'images', `im${i}.png`), encodePngGray(img, side, side));
+    writeFileSync(join(dir, 'masks', `im${i}.png`), encodePngGray(mask, side, side));
+  }
+  const r = cli([
+    'train',
+    '--data',
+    dir,
+    '--arch',
+    'unet',
+    '--patch',
+    '512x512',
+    '--batch-size',
+    '16',
+    '--channels',
+    '32',
+    '--backend',
+    'wasm',
+    '--quiet',
+    '--out',
+    join(work, 'large-out'),
+  ]);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(
+    r.stderr,
+    /needs about \d+ MiB, over \d+ MiB; give a smaller --patch, --batch-size or --channels/,
+  );
+});

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { totalmem } from 'node:os';
-import { initBackend, type BackendName } from '../../tensor/src/index.js';
+import { backendMemoryLimitBytes, initBackend, type BackendName } from '../../tensor/src/index.js';
 import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
 import {
   evaluateCases,
@@ -145,7 +145,10 @@ export class LocalRunner implements Runner {
       { architecture: 'nasunet_search', config },
       { batch: req.batchSize, height: data.height, width: data.width },
     );
-    const limitMb = req.memoryLimitMb ?? Math.floor((totalmem() * 0.8) / 2 ** 20);
+    const limitMb = Math.floor(
+      Math.min((req.memoryLimitMb ?? (totalmem() * 0.8) / 2 ** 20) * 2 ** 20, backendMemoryLimitBytes()) /
+        2 ** 20,
+    );
     if (cost.peakTrainingBytes > limitMb * 2 ** 20) {
       throw new ResourceLimitError(
         `search with preset '${req.preset}' on ${data.height}x${data.width} slices, batch ${req.batchSize} needs about ` +

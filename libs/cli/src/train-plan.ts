@@ -20,10 +20,7 @@ import {
   type TrainingPlan,
 } from '../../engine/src/index.js';
 import { createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
-import { tf } from '../../tensor/src/index.js';
-
-/** Largest heap the wasm backend can address, with room for the rest of the process. */
-const WASM_MEMORY_BYTES = 3.5 * 2 ** 30;
+import { backendMemoryLimitBytes } from '../../tensor/src/index.js';
 
 /** What the user fixed; anything absent is planned. */
 export type PlanOverrides = NonNullable<PlanRequest['overrides']>;
@@ -114,7 +111,7 @@ export function planTrainingRun(
   const memoryBytes =
     o.memoryLimitMb !== undefined
       ? o.memoryLimitMb * 2 ** 20
-      : Math.min(totalmem() * 0.5, tf.getBackend() === 'wasm' ? WASM_MEMORY_BYTES : Infinity);
+      : Math.min(totalmem() * 0.5, backendMemoryLimitBytes());
   const costOf = (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) =>
     estimateCost(
       {

@@ -105,7 +105,9 @@ test('2D micrographs under tight budgets: smaller batch, fewer steps, every choi
   assert.ok(chosen.choices.filter((c) => c.reason.startsWith('given')).length >= 5);
   assert.throws(
     () => planTraining(micrographs, request({ memoryBytes: 1000, overrides: { patch: [128, 128] } })),
-    /no configuration fits/,
+    (e: Error) =>
+      e.name === 'ResourceLimitError' &&
+      /needs about \d+ MiB, over 0 MiB; give a smaller --patch/.test(e.message),
   );
 });
 

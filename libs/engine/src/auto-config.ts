@@ -8,7 +8,7 @@
  *
  * Pure functions: the caller measures seconds per step (`stepSeconds`) on its backend.
  */
-import { ValidationError } from '../../core/src/errors.js';
+import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import type { Dataset, NormalizationSpec } from '../../data/src/index.js';
 
 /** What the planner knows of a dataset. */
@@ -245,11 +245,14 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const batches = o.batchSize !== undefined ? [o.batchSize] : [16, 12, 8, 4, 2];
   type Pick = { width: number; batchSize: number; stepSeconds: number; why: string };
   const forced = o.width !== undefined && o.batchSize !== undefined;
+  let smallestPeak = Infinity;
   const search = (minSteps: number): Pick | null => {
     for (const width of widths) {
       for (const batchSize of batches) {
         const c = { width, depth, patch, batchSize };
-        if (req.peakBytes(c) > req.memoryBytes) continue;
+        const peak = req.peakBytes(c);
+        smallestPeak = Math.min(smallestPeak, peak);
+        if (peak > req.memoryBytes) continue;
         const sec = req.stepSeconds(c);
         if (!forced && sec * minSteps > req.timeSeconds) continue;
         const why =
@@ -269,8 +272,13 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
       search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS));
     if (pick) break;
     if (o.patch || (patch[0] <= m && patch[1] <= m) || shrink >= 6) {
-      throw new ValidationError(
-        `no configuration fits ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB and ${req.timeSeconds} s: give a smaller --patch, --batch-size or --channels, or a larger --time-budget`,
+      const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+      throw new ResourceLimitError(
+        smallestPeak > req.memoryBytes
+          ? `no configuration fits the memory budget: the smallest tried (patch ${patch[0]}x${patch[1]}) needs about ` +
+              `${mib(smallestPeak)} MiB, over ${mib(req.memoryBytes)} MiB; give a smaller --patch, --batch-size or --channels`
+          : `no configuration gets ${MIN_STEPS} steps within the ${req.timeSeconds} s time budget at patch ${patch[0]}x${patch[1]}; ` +
+              'give a larger --time-budget, or a smaller --patch, --batch-size or --channels',
       );
     }
     const longer = patch[0] >= patch[1] ? 0 : 1;

@@ -17,6 +17,7 @@
  * gradient temporaries on top of the tape), meant to be compared with a device budget.
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
+import { backendMemoryLimitBytes, tf } from '../../tensor/src/index.js';
 import {
   FcDenseNetConfigSchema,
   NasUnetConfigSchema,
@@ -382,14 +383,19 @@ export function estimateCost(
 }
 
 /**
- * Throws `ResourceLimitError` when the estimated training peak exceeds `limitBytes`,
- * with both figures in MiB, so a search can be refused before it runs out of memory.
+ * Throws `ResourceLimitError` when the estimated training peak exceeds `limitBytes` or
+ * what the active backend can address (the wasm heap), with both figures in MiB, so a run
+ * is refused before it runs out of memory.
  */
 export function assertFitsMemory(estimate: CostEstimate, limitBytes: number): void {
-  if (estimate.peakTrainingBytes > limitBytes) {
+  const backendLimit = backendMemoryLimitBytes();
+  const limit = Math.min(limitBytes, backendLimit);
+  if (estimate.peakTrainingBytes > limit) {
     const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
     throw new ResourceLimitError(
-      `estimated training memory ${mib(estimate.peakTrainingBytes)} MiB exceeds the limit of ${mib(limitBytes)} MiB; reduce batch, image size, channels, depth or nodes`,
+      `estimated training memory ${mib(estimate.peakTrainingBytes)} MiB exceeds the limit of ${mib(limit)} MiB` +
+        `${backendLimit < limitBytes ? ` (what the ${tf.getBackend()} backend can address)` : ''}; ` +
+        'reduce batch, image size, channels, depth or nodes',
     );
   }
 }

@@ -182,3 +182,11 @@ function silenceCpuBanner(): void {
 function firstLine(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
 }
+
+/**
+ * Memory one process can give a run on the active backend: the wasm heap is 4 GiB at
+ * most, of which 3.5 GiB are left for tensors; other backends have no fixed cap here.
+ */
+export function backendMemoryLimitBytes(): number {
+  return tf.getBackend() === 'wasm' ? 3.5 * 2 ** 30 : Infinity;
+}
