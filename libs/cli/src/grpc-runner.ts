@@ -361,8 +361,8 @@ export class GrpcRunner implements Runner {
           dice: m?.dice ?? NaN,
           iou: m?.iou ?? NaN,
           hd95: m && Number.isFinite(m.hd95Mm) && m.hd95Mm >= 0 ? m.hd95Mm : null,
-          truthVoxels: 0,
-          predVoxels: 0,
+          truthVoxels: Number(m?.truthVoxels ?? 0),
+          predVoxels: Number(m?.predVoxels ?? 0),
         };
       });
       const meanDice = classes.reduce((s, m) => s + m.dice, 0) / Math.max(1, classes.length);

@@ -180,6 +180,40 @@ test(
         ),
       );
 
+    // Evaluate through the services reports what Segment returns: voxel counts and HD95.
+    const ev = await cli(
+      [
+        'evaluate',
+        ...serverArgs(),
+        '--model',
+        'demo-model@production',
+        '--synthetic',
+        'count=3,size=32,seed=9',
+        '--out',
+        'ev',
+        '--quiet',
+      ],
+      dir,
+    );
+    assert.equal(ev.code, EXIT.OK, ev.stderr);
+    const evReport = JSON.parse(readFileSync(join(dir, 'ev', 'report.json'), 'utf8')) as {
+      perCase: Array<{ classes: Array<{ truthVoxels: number; predVoxels: number; hd95: number | null }> }>;
+    };
+    const classes = evReport.perCase.flatMap((c) => c.classes);
+    assert.ok(classes.length > 0);
+    assert.ok(
+      classes.every((m) => m.truthVoxels > 0),
+      'every phantom class has reference voxels',
+    );
+    assert.ok(
+      classes.some((m) => m.predVoxels > 0),
+      'the model predicts some foreground',
+    );
+    assert.ok(
+      classes.filter((m) => m.predVoxels > 0).every((m) => m.hd95 !== null && m.hd95 >= 0),
+      'HD95 where both masks are non-empty',
+    );
+
     // The registry holds them.
     const registry = createRegistryClient(addr.registry);
     try {

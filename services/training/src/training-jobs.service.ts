@@ -6,7 +6,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { CancelledError, PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
-import { evaluate } from '../../../libs/engine/src/index.js';
+import { loadDataset } from '../../../libs/data/src/index.js';
+import { evaluateCases, inferencePreprocessing } from '../../../libs/engine/src/index.js';
 import type { JobContext, JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
 import type {
   EvaluateRequest__Output,
@@ -15,7 +16,6 @@ import type {
   TrainingJob,
   WatchTrainingResponse,
 } from '../../../libs/rpc/src/index.js';
-import { prepareSlices } from '../../common/src/dataset-slices.js';
 import { JobService } from '../../common/src/job-service.js';
 import { loadRegistryModel, validateModelRef } from '../../common/src/model-loader.js';
 import type { ParentCall } from '../../common/src/registry-gateway.js';
@@ -100,18 +100,17 @@ export class TrainingJobs extends JobService<
       stopIfGone();
       const local = await this.registry.fetchDataset(dataset.record.name, join(this.workDir, 'datasets'));
       const pre = loaded.manifest.preprocessing;
-      const data = await prepareSlices(local.dir, {
-        padMultiple: pre.padMultiple,
-        validationFraction: 0,
-        seed: 0,
-      });
+      const data = await loadDataset(local.dir, { requireLabels: true });
       if (data.classes.length !== pre.classes.length) {
         throw new PreconditionError(
           `dataset '${dataset.record.name}' has ${data.classes.length} classes; model '${loaded.record.name}' predicts ${pre.classes.length}`,
         );
       }
       stopIfGone();
-      const report = evaluate(loaded.net, data.all, { hd95: request.computeHd95 });
+      // The same segmentation path as Segment and SegmentVolume, case by case.
+      const report = evaluateCases(loaded.net, data.cases, inferencePreprocessing(pre), pre.classes, {
+        hd95: request.computeHd95,
+      });
       const names = report.classNames;
       return {
         model: loaded.resolved,
@@ -125,6 +124,8 @@ export class TrainingJobs extends JobService<
             dice: m.dice,
             iou: m.iou,
             hd95Mm: m.hd95 ?? -1,
+            truthVoxels: String(m.truthVoxels),
+            predVoxels: String(m.predVoxels),
           })),
         })),
         meanPerClass: report.perClass.map((s) => ({
