@@ -246,9 +246,9 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   type Pick = { width: number; batchSize: number; stepSeconds: number; why: string };
   const forced = o.width !== undefined && o.batchSize !== undefined;
   let smallestPeak = Infinity;
-  const search = (minSteps: number): Pick | null => {
+  const search = (minSteps: number, minBatch: number): Pick | null => {
     for (const width of widths) {
-      for (const batchSize of batches) {
+      for (const batchSize of batches.filter((b) => b >= minBatch)) {
         const c = { width, depth, patch, batchSize };
         const peak = req.peakBytes(c);
         smallestPeak = Math.min(smallestPeak, peak);
@@ -266,10 +266,11 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   };
   let pick: Pick | null = null;
   for (let shrink = 0; pick === null; shrink++) {
-    // Prefer a net that gets the full step budget; settle for the minimum before shrinking the patch.
+    // Prefer a net that gets the full step budget at a batch of 8 or more; settle for the
+    // minimum steps at any batch before shrinking the patch.
     pick =
-      search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS)) ??
-      search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS));
+      search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS), Math.min(8, ...batches)) ??
+      search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS), 1);
     if (pick) break;
     if (o.patch || (patch[0] <= m && patch[1] <= m) || shrink >= 6) {
       const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
