@@ -68,6 +68,12 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   assert.equal(p.batchSize, 16);
   assert.equal(p.width, 16);
   assert.equal(p.steps, 2000);
+  // Tighter time budgets keep 2000 steps at a batch of 8 or more: first a smaller batch,
+  // then a narrower net (toy cost: 0.25 s per step at width 16, batch 16).
+  const quick = planTraining(hippocampus, request({ timeSeconds: 400 }));
+  assert.deepEqual([quick.width, quick.batchSize, quick.steps], [16, 12, 2000]);
+  const quicker = planTraining(hippocampus, request({ timeSeconds: 100 }));
+  assert.deepEqual([quicker.width, quicker.batchSize, quicker.steps], [8, 12, 2000]);
   assert.ok(Math.abs(p.foregroundShare - 1 / 3) < 1e-12);
   // NAS-Unet needs inputs of 2^(depth+1): the same slices give depth 3 with multiple 16.
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));

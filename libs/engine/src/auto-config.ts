@@ -269,7 +269,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     // Prefer a net that gets the full step budget at a batch of 8 or more; settle for the
     // minimum steps at any batch before shrinking the patch.
     pick =
-      search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS), Math.min(8, ...batches)) ??
+      search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS), batches.some((b) => b >= 8) ? 8 : 1) ??
       search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS), 1);
     if (pick) break;
     if (o.patch || (patch[0] <= m && patch[1] <= m) || shrink >= 6) {
