@@ -10,7 +10,7 @@
  *
  * Stages resume from the files in `--out` (default `runs/bench-recipe/`): finished runs are
  * read back, and our engine's runs continue from their checkpoints. `--workers 2` runs two
- * trainings at a time, one per core.
+ * trainings at a time, one per core. Lines of `<out>/notes.txt` are added to the report.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -209,11 +209,21 @@ async function runAll(opts: Options, p: RecipeProtocol): Promise<void> {
 
 function report(opts: Options, p: RecipeProtocol): void {
   const curves = (impl: string) => opts.seeds.map((s) => readCurve(join(opts.out, FILES.curve(impl, s))));
-  const section = recipeSection(p, opts.seeds, curves('ours'), curves('torch'), {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    nproc: cpus().length,
-    load: loadavg()[0] as number,
-  });
+  const notesFile = join(opts.out, 'notes.txt');
+  const notes = existsSync(notesFile)
+    ? readFileSync(notesFile, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
+  const section = recipeSection(
+    p,
+    opts.seeds,
+    curves('ours'),
+    curves('torch'),
+    { cpu: cpus()[0]?.model.trim() ?? 'unknown', nproc: cpus().length, load: loadavg()[0] as number },
+    notes,
+  );
   process.stdout.write(section + '\n');
   writeSection(opts.benchmarks, SECTION_HEADING, section);
 }

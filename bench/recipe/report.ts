@@ -32,6 +32,7 @@ export function recipeSection(
   ours: CurvePoint[][],
   torch: CurvePoint[][],
   machine: { cpu: string; nproc: number; load: number },
+  notes: string[] = [],
 ): string {
   const classes = ['anterior', 'posterior'];
   const rows: string[] = [];
@@ -96,5 +97,6 @@ export function recipeSection(
     `| seed | ${p.steps.map((st) => `step ${st}`).join(' | ')} |`,
     `|---:|${p.steps.map(() => '---').join('|')}|`,
     ...perSeed,
+    ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
 }
