@@ -3,13 +3,13 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface Artifact {
-  name?: string;
-  digest?: string;
-  sizeBytes?: number | string | Long;
+  'name'?: (string);
+  'digest'?: (string);
+  'sizeBytes'?: (number | string | Long);
 }
 
 export interface Artifact__Output {
-  name: string;
-  digest: string;
-  sizeBytes: string;
+  'name': (string);
+  'digest': (string);
+  'sizeBytes': (string);
 }

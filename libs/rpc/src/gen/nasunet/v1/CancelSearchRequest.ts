@@ -1,9 +1,10 @@
 // Original file: proto/nasunet/v1/search_service.proto
 
+
 export interface CancelSearchRequest {
-  jobId?: string;
+  'jobId'?: (string);
 }
 
 export interface CancelSearchRequest__Output {
-  jobId: string;
+  'jobId': (string);
 }

@@ -3,15 +3,15 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface ClassVolume {
-  classIndex?: number;
-  className?: string;
-  voxelCount?: number | string | Long;
-  volumeMm3?: number | string;
+  'classIndex'?: (number);
+  'className'?: (string);
+  'voxelCount'?: (number | string | Long);
+  'volumeMm3'?: (number | string);
 }
 
 export interface ClassVolume__Output {
-  classIndex: number;
-  className: string;
-  voxelCount: string;
-  volumeMm3: number;
+  'classIndex': (number);
+  'className': (string);
+  'voxelCount': (string);
+  'volumeMm3': (number);
 }

@@ -3,13 +3,13 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface DatasetFile {
-  relativePath?: string;
-  sizeBytes?: number | string | Long;
-  digest?: string;
+  'relativePath'?: (string);
+  'sizeBytes'?: (number | string | Long);
+  'digest'?: (string);
 }
 
 export interface DatasetFile__Output {
-  relativePath: string;
-  sizeBytes: string;
-  digest: string;
+  'relativePath': (string);
+  'sizeBytes': (string);
+  'digest': (string);
 }

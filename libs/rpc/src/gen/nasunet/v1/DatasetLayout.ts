@@ -7,6 +7,11 @@ export const DatasetLayout = {
 } as const;
 
 export type DatasetLayout =
-  'DATASET_LAYOUT_UNSPECIFIED' | 0 | 'DATASET_LAYOUT_MSD' | 1 | 'DATASET_LAYOUT_IMAGE_PAIRS' | 2;
+  | 'DATASET_LAYOUT_UNSPECIFIED'
+  | 0
+  | 'DATASET_LAYOUT_MSD'
+  | 1
+  | 'DATASET_LAYOUT_IMAGE_PAIRS'
+  | 2
 
-export type DatasetLayout__Output = (typeof DatasetLayout)[keyof typeof DatasetLayout];
+export type DatasetLayout__Output = typeof DatasetLayout[keyof typeof DatasetLayout]

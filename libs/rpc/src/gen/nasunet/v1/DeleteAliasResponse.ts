@@ -1,9 +1,10 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
+
 export interface DeleteAliasResponse {
-  previousVersion?: number;
+  'previousVersion'?: (number);
 }
 
 export interface DeleteAliasResponse__Output {
-  previousVersion: number;
+  'previousVersion': (number);
 }

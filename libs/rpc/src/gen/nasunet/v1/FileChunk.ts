@@ -1,11 +1,12 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
+
 export interface FileChunk {
-  relativePath?: string;
-  data?: Buffer | Uint8Array | string;
+  'relativePath'?: (string);
+  'data'?: (Buffer | Uint8Array | string);
 }
 
 export interface FileChunk__Output {
-  relativePath: string;
-  data: Buffer;
+  'relativePath': (string);
+  'data': (Buffer);
 }

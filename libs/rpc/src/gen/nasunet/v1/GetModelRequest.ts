@@ -1,14 +1,11 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
-import type {
-  ModelRef as _nasunet_v1_ModelRef,
-  ModelRef__Output as _nasunet_v1_ModelRef__Output,
-} from '../../nasunet/v1/ModelRef.js';
+import type { ModelRef as _nasunet_v1_ModelRef, ModelRef__Output as _nasunet_v1_ModelRef__Output } from '../../nasunet/v1/ModelRef.js';
 
 export interface GetModelRequest {
-  model?: _nasunet_v1_ModelRef | null;
+  'model'?: (_nasunet_v1_ModelRef | null);
 }
 
 export interface GetModelRequest__Output {
-  model: _nasunet_v1_ModelRef__Output | null;
+  'model': (_nasunet_v1_ModelRef__Output | null);
 }

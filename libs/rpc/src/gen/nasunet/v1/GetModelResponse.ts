@@ -1,14 +1,11 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
-import type {
-  Model as _nasunet_v1_Model,
-  Model__Output as _nasunet_v1_Model__Output,
-} from '../../nasunet/v1/Model.js';
+import type { Model as _nasunet_v1_Model, Model__Output as _nasunet_v1_Model__Output } from '../../nasunet/v1/Model.js';
 
 export interface GetModelResponse {
-  model?: _nasunet_v1_Model | null;
+  'model'?: (_nasunet_v1_Model | null);
 }
 
 export interface GetModelResponse__Output {
-  model: _nasunet_v1_Model__Output | null;
+  'model': (_nasunet_v1_Model__Output | null);
 }

@@ -1,9 +1,10 @@
 // Original file: proto/nasunet/v1/search_service.proto
 
+
 export interface GetSearchRequest {
-  jobId?: string;
+  'jobId'?: (string);
 }
 
 export interface GetSearchRequest__Output {
-  jobId: string;
+  'jobId': (string);
 }

@@ -24,6 +24,6 @@ export type JobState =
   | 'JOB_STATE_CANCELLED'
   | 5
   | 'JOB_STATE_INTERRUPTED'
-  | 6;
+  | 6
 
-export type JobState__Output = (typeof JobState)[keyof typeof JobState];
+export type JobState__Output = typeof JobState[keyof typeof JobState]

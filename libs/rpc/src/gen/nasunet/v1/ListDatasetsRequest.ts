@@ -1,14 +1,11 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
-import type {
-  PageRequest as _nasunet_v1_PageRequest,
-  PageRequest__Output as _nasunet_v1_PageRequest__Output,
-} from '../../nasunet/v1/PageRequest.js';
+import type { PageRequest as _nasunet_v1_PageRequest, PageRequest__Output as _nasunet_v1_PageRequest__Output } from '../../nasunet/v1/PageRequest.js';
 
 export interface ListDatasetsRequest {
-  page?: _nasunet_v1_PageRequest | null;
+  'page'?: (_nasunet_v1_PageRequest | null);
 }
 
 export interface ListDatasetsRequest__Output {
-  page: _nasunet_v1_PageRequest__Output | null;
+  'page': (_nasunet_v1_PageRequest__Output | null);
 }

@@ -15,6 +15,6 @@ export type MaskEncoding =
   | 'MASK_ENCODING_PNG'
   | 2
   | 'MASK_ENCODING_NIFTI_GZ'
-  | 3;
+  | 3
 
-export type MaskEncoding__Output = (typeof MaskEncoding)[keyof typeof MaskEncoding];
+export type MaskEncoding__Output = typeof MaskEncoding[keyof typeof MaskEncoding]

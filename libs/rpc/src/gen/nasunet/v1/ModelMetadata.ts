@@ -1,30 +1,24 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
-import type {
-  GenotypeRef as _nasunet_v1_GenotypeRef,
-  GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output,
-} from '../../nasunet/v1/GenotypeRef.js';
-import type {
-  ModelLineage as _nasunet_v1_ModelLineage,
-  ModelLineage__Output as _nasunet_v1_ModelLineage__Output,
-} from '../../nasunet/v1/ModelLineage.js';
+import type { GenotypeRef as _nasunet_v1_GenotypeRef, GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output } from '../../nasunet/v1/GenotypeRef.js';
+import type { ModelLineage as _nasunet_v1_ModelLineage, ModelLineage__Output as _nasunet_v1_ModelLineage__Output } from '../../nasunet/v1/ModelLineage.js';
 
 export interface ModelMetadata {
-  name?: string;
-  architecture?: string;
-  genotype?: _nasunet_v1_GenotypeRef | null;
-  configJson?: string;
-  metricsJson?: string;
-  lineage?: _nasunet_v1_ModelLineage | null;
-  classNames?: string[];
+  'name'?: (string);
+  'architecture'?: (string);
+  'genotype'?: (_nasunet_v1_GenotypeRef | null);
+  'configJson'?: (string);
+  'metricsJson'?: (string);
+  'lineage'?: (_nasunet_v1_ModelLineage | null);
+  'classNames'?: (string)[];
 }
 
 export interface ModelMetadata__Output {
-  name: string;
-  architecture: string;
-  genotype: _nasunet_v1_GenotypeRef__Output | null;
-  configJson: string;
-  metricsJson: string;
-  lineage: _nasunet_v1_ModelLineage__Output | null;
-  classNames: string[];
+  'name': (string);
+  'architecture': (string);
+  'genotype': (_nasunet_v1_GenotypeRef__Output | null);
+  'configJson': (string);
+  'metricsJson': (string);
+  'lineage': (_nasunet_v1_ModelLineage__Output | null);
+  'classNames': (string)[];
 }

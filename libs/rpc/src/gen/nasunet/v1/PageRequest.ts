@@ -1,11 +1,12 @@
 // Original file: proto/nasunet/v1/common.proto
 
+
 export interface PageRequest {
-  pageSize?: number;
-  pageToken?: string;
+  'pageSize'?: (number);
+  'pageToken'?: (string);
 }
 
 export interface PageRequest__Output {
-  pageSize: number;
-  pageToken: string;
+  'pageSize': (number);
+  'pageToken': (string);
 }

@@ -18,6 +18,6 @@ export type PixelDtype =
   | 'PIXEL_DTYPE_INT16'
   | 3
   | 'PIXEL_DTYPE_FLOAT32'
-  | 4;
+  | 4
 
-export type PixelDtype__Output = (typeof PixelDtype)[keyof typeof PixelDtype];
+export type PixelDtype__Output = typeof PixelDtype[keyof typeof PixelDtype]

@@ -1,15 +1,16 @@
 // Original file: proto/nasunet/v1/search_service.proto
 
+
 export interface SearchHyperParameters {
-  batchSize?: number;
-  imageSize?: number;
-  warmupEpochs?: number;
-  patience?: number;
+  'batchSize'?: (number);
+  'imageSize'?: (number);
+  'warmupEpochs'?: (number);
+  'patience'?: (number);
 }
 
 export interface SearchHyperParameters__Output {
-  batchSize: number;
-  imageSize: number;
-  warmupEpochs: number;
-  patience: number;
+  'batchSize': (number);
+  'imageSize': (number);
+  'warmupEpochs': (number);
+  'patience': (number);
 }

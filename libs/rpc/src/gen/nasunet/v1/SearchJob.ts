@@ -1,64 +1,46 @@
 // Original file: proto/nasunet/v1/search_service.proto
 
-import type {
-  JobState as _nasunet_v1_JobState,
-  JobState__Output as _nasunet_v1_JobState__Output,
-} from '../../nasunet/v1/JobState.js';
-import type {
-  DatasetRef as _nasunet_v1_DatasetRef,
-  DatasetRef__Output as _nasunet_v1_DatasetRef__Output,
-} from '../../nasunet/v1/DatasetRef.js';
-import type {
-  SearchSpace as _nasunet_v1_SearchSpace,
-  SearchSpace__Output as _nasunet_v1_SearchSpace__Output,
-} from '../../nasunet/v1/SearchSpace.js';
-import type {
-  SearchBudget as _nasunet_v1_SearchBudget,
-  SearchBudget__Output as _nasunet_v1_SearchBudget__Output,
-} from '../../nasunet/v1/SearchBudget.js';
-import type {
-  SearchHyperParameters as _nasunet_v1_SearchHyperParameters,
-  SearchHyperParameters__Output as _nasunet_v1_SearchHyperParameters__Output,
-} from '../../nasunet/v1/SearchHyperParameters.js';
-import type {
-  GenotypeRef as _nasunet_v1_GenotypeRef,
-  GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output,
-} from '../../nasunet/v1/GenotypeRef.js';
+import type { JobState as _nasunet_v1_JobState, JobState__Output as _nasunet_v1_JobState__Output } from '../../nasunet/v1/JobState.js';
+import type { DatasetRef as _nasunet_v1_DatasetRef, DatasetRef__Output as _nasunet_v1_DatasetRef__Output } from '../../nasunet/v1/DatasetRef.js';
+import type { SearchSpace as _nasunet_v1_SearchSpace, SearchSpace__Output as _nasunet_v1_SearchSpace__Output } from '../../nasunet/v1/SearchSpace.js';
+import type { SearchBudget as _nasunet_v1_SearchBudget, SearchBudget__Output as _nasunet_v1_SearchBudget__Output } from '../../nasunet/v1/SearchBudget.js';
+import type { SearchHyperParameters as _nasunet_v1_SearchHyperParameters, SearchHyperParameters__Output as _nasunet_v1_SearchHyperParameters__Output } from '../../nasunet/v1/SearchHyperParameters.js';
+import type { GenotypeRef as _nasunet_v1_GenotypeRef, GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output } from '../../nasunet/v1/GenotypeRef.js';
 
 export interface SearchJob {
-  jobId?: string;
-  state?: _nasunet_v1_JobState;
-  dataset?: _nasunet_v1_DatasetRef | null;
-  searchSpace?: _nasunet_v1_SearchSpace | null;
-  budget?: _nasunet_v1_SearchBudget | null;
-  seed?: number;
-  genotypeName?: string;
-  hyperParameters?: _nasunet_v1_SearchHyperParameters | null;
-  epoch?: number;
-  step?: number;
-  genotypeJson?: string;
-  resultGenotype?: _nasunet_v1_GenotypeRef | null;
-  errorMessage?: string;
-  createdAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
+  'jobId'?: (string);
+  'state'?: (_nasunet_v1_JobState);
+  'dataset'?: (_nasunet_v1_DatasetRef | null);
+  'searchSpace'?: (_nasunet_v1_SearchSpace | null);
+  'budget'?: (_nasunet_v1_SearchBudget | null);
+  'seed'?: (number);
+  'genotypeName'?: (string);
+  'hyperParameters'?: (_nasunet_v1_SearchHyperParameters | null);
+  'epoch'?: (number);
+  'step'?: (number);
+  'genotypeJson'?: (string);
+  'resultGenotype'?: (_nasunet_v1_GenotypeRef | null);
+  'errorMessage'?: (string);
+  'createdAt'?: (string);
+  'startedAt'?: (string);
+  'finishedAt'?: (string);
 }
 
 export interface SearchJob__Output {
-  jobId: string;
-  state: _nasunet_v1_JobState__Output;
-  dataset: _nasunet_v1_DatasetRef__Output | null;
-  searchSpace: _nasunet_v1_SearchSpace__Output | null;
-  budget: _nasunet_v1_SearchBudget__Output | null;
-  seed: number;
-  genotypeName: string;
-  hyperParameters: _nasunet_v1_SearchHyperParameters__Output | null;
-  epoch: number;
-  step: number;
-  genotypeJson: string;
-  resultGenotype: _nasunet_v1_GenotypeRef__Output | null;
-  errorMessage: string;
-  createdAt: string;
-  startedAt: string;
-  finishedAt: string;
+  'jobId': (string);
+  'state': (_nasunet_v1_JobState__Output);
+  'dataset': (_nasunet_v1_DatasetRef__Output | null);
+  'searchSpace': (_nasunet_v1_SearchSpace__Output | null);
+  'budget': (_nasunet_v1_SearchBudget__Output | null);
+  'seed': (number);
+  'genotypeName': (string);
+  'hyperParameters': (_nasunet_v1_SearchHyperParameters__Output | null);
+  'epoch': (number);
+  'step': (number);
+  'genotypeJson': (string);
+  'resultGenotype': (_nasunet_v1_GenotypeRef__Output | null);
+  'errorMessage': (string);
+  'createdAt': (string);
+  'startedAt': (string);
+  'finishedAt': (string);
 }

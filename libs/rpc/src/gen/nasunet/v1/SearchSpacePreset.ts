@@ -15,6 +15,6 @@ export type SearchSpacePreset =
   | 'SEARCH_SPACE_PRESET_SMALL'
   | 2
   | 'SEARCH_SPACE_PRESET_PAPER'
-  | 3;
+  | 3
 
-export type SearchSpacePreset__Output = (typeof SearchSpacePreset)[keyof typeof SearchSpacePreset];
+export type SearchSpacePreset__Output = typeof SearchSpacePreset[keyof typeof SearchSpacePreset]

@@ -1,19 +1,20 @@
 // Original file: proto/nasunet/v1/search_service.proto
 
+
 export interface SearchStepEvent {
-  epoch?: number;
-  step?: number;
-  stepsPerEpoch?: number;
-  weightLoss?: number | string;
-  alphaLoss?: number | string;
-  etaSeconds?: number | string;
+  'epoch'?: (number);
+  'step'?: (number);
+  'stepsPerEpoch'?: (number);
+  'weightLoss'?: (number | string);
+  'alphaLoss'?: (number | string);
+  'etaSeconds'?: (number | string);
 }
 
 export interface SearchStepEvent__Output {
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-  weightLoss: number;
-  alphaLoss: number;
-  etaSeconds: number;
+  'epoch': (number);
+  'step': (number);
+  'stepsPerEpoch': (number);
+  'weightLoss': (number);
+  'alphaLoss': (number);
+  'etaSeconds': (number);
 }

@@ -1,16 +1,13 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
-import type {
-  Model as _nasunet_v1_Model,
-  Model__Output as _nasunet_v1_Model__Output,
-} from '../../nasunet/v1/Model.js';
+import type { Model as _nasunet_v1_Model, Model__Output as _nasunet_v1_Model__Output } from '../../nasunet/v1/Model.js';
 
 export interface SetAliasResponse {
-  model?: _nasunet_v1_Model | null;
-  previousVersion?: number;
+  'model'?: (_nasunet_v1_Model | null);
+  'previousVersion'?: (number);
 }
 
 export interface SetAliasResponse__Output {
-  model: _nasunet_v1_Model__Output | null;
-  previousVersion: number;
+  'model': (_nasunet_v1_Model__Output | null);
+  'previousVersion': (number);
 }

@@ -7,6 +7,11 @@ export const VolumeInputFormat = {
 } as const;
 
 export type VolumeInputFormat =
-  'VOLUME_INPUT_FORMAT_UNSPECIFIED' | 0 | 'VOLUME_INPUT_FORMAT_NIFTI' | 1 | 'VOLUME_INPUT_FORMAT_SLICES' | 2;
+  | 'VOLUME_INPUT_FORMAT_UNSPECIFIED'
+  | 0
+  | 'VOLUME_INPUT_FORMAT_NIFTI'
+  | 1
+  | 'VOLUME_INPUT_FORMAT_SLICES'
+  | 2
 
-export type VolumeInputFormat__Output = (typeof VolumeInputFormat)[keyof typeof VolumeInputFormat];
+export type VolumeInputFormat__Output = typeof VolumeInputFormat[keyof typeof VolumeInputFormat]
