@@ -1,9 +1,10 @@
 /**
  * What every benchmark shares: finding a Python that has PyTorch (for the side-by-side
- * reference runs) and replacing its own section of BENCHMARKS.md.
+ * reference runs), the run folder's notes, and replacing its own section of BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../../libs/engine/src/index.js';
 
 /** First interpreter that can `import torch`: `preferred`, else `python3` on PATH, then Debian's. */
@@ -30,4 +31,15 @@ export function writeSection(path: string, heading: string, section: string): vo
       old.slice(0, start) + section.replace(/\n*$/, '\n') + (end < old.length ? '\n' + old.slice(end) : '');
   }
   writeFileAtomic(path, next);
+}
+
+/** Non-empty trimmed lines of a run folder's `notes.txt` (none when it is absent), for a report. */
+export function readNotes(dir: string): string[] {
+  const path = join(dir, 'notes.txt');
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
 }

@@ -6,6 +6,7 @@
 import { ValidationError } from '../../libs/core/src/index.js';
 import { loadDataset, sliceDataset, splitCases, type Slice2D } from '../../libs/data/src/index.js';
 import { Rng, deriveSeed, hasForeground, type Slice, type SliceSet } from '../../libs/engine/src/index.js';
+import { sliceSpacing } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 
 /** Class names of MSD Task04 (label codes 1 and 2). */
@@ -98,10 +99,7 @@ export async function loadSplitSlices(o: SplitSliceOptions): Promise<SplitSlices
   };
   const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: o.sliceAxis, padMultiple: o.padMultiple });
   const spacing: Record<string, [number, number, number]> = {};
-  for (const c of ds.cases) {
-    const [sx, sy, sz] = c.image.spacingMm;
-    spacing[c.id] = o.sliceAxis === 2 ? [sz, sy, sx] : o.sliceAxis === 1 ? [sy, sz, sx] : [sx, sz, sy];
-  }
+  for (const c of ds.cases) spacing[c.id] = sliceSpacing(c.image.spacingMm, o.sliceAxis);
   const set = (ids: string[]): SliceSet => {
     const keep = new Set(ids);
     return {

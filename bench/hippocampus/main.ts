@@ -13,7 +13,7 @@
  * long run, overridden by `--config '{"train":{"steps":1000}}'`); later runs reuse it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -25,7 +25,7 @@ import { prepareBenchData, type BenchData } from './data.js';
 import { runEvalStage, type EvalRecord } from './eval-stage.js';
 import { genotypeAgreement } from './genotypes.js';
 import { NET_NAMES, netSpecs, padMultipleOf, type NetName } from './networks.js';
-import { writeSection } from '../common/files.js';
+import { readNotes, writeSection } from '../common/files.js';
 import { SECTION_HEADING, checks, markdownSection, netResults, resultsTable } from './report.js';
 import { readSearchRecord, runSearchStage, type SearchRecord } from './search-stage.js';
 import { readTrainRecord, runTrainStage, type TrainRecord } from './train-stage.js';
@@ -234,14 +234,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
     log(`genotype of search seed ${r.seed}: down ${f.down} ; up ${f.up}`);
   }
   process.stdout.write(`\n${resultsTable(netResults(evals))}\n\n${checks(summary).join('\n')}\n\n`);
-  const notesFile = resolve(opts.out, 'notes.txt');
-  const notes = existsSync(notesFile)
-    ? readFileSync(notesFile, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-    : [];
-  writeSection(opts.benchmarks, SECTION_HEADING, markdownSection(summary, notes));
+  writeSection(opts.benchmarks, SECTION_HEADING, markdownSection(summary, readNotes(opts.out)));
   log(`wrote the hippocampus section of ${opts.benchmarks}`);
 }
 

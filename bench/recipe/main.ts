@@ -22,7 +22,7 @@ import { ValidationError } from '../../libs/core/src/index.js';
 import { makeBatch, saveWeights } from '../../libs/engine/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
 import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
-import { findTorchPython, writeSection } from '../common/files.js';
+import { findTorchPython, readNotes, writeSection } from '../common/files.js';
 import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
 import { readCurve, runOurs } from './engine-run.js';
 import { DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
@@ -209,20 +209,13 @@ async function runAll(opts: Options, p: RecipeProtocol): Promise<void> {
 
 function report(opts: Options, p: RecipeProtocol): void {
   const curves = (impl: string) => opts.seeds.map((s) => readCurve(join(opts.out, FILES.curve(impl, s))));
-  const notesFile = join(opts.out, 'notes.txt');
-  const notes = existsSync(notesFile)
-    ? readFileSync(notesFile, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-    : [];
   const section = recipeSection(
     p,
     opts.seeds,
     curves('ours'),
     curves('torch'),
     { cpu: cpus()[0]?.model.trim() ?? 'unknown', nproc: cpus().length, load: loadavg()[0] as number },
-    notes,
+    readNotes(opts.out),
   );
   process.stdout.write(section + '\n');
   writeSection(opts.benchmarks, SECTION_HEADING, section);
