@@ -121,6 +121,23 @@ test('bad input: a missing folder, a label of another shape, a truncated .nii.gz
   const r3 = trainV2(truncDir, 'o3');
   assert.equal(r3.code, 3);
   assert.match(r3.stderr, /case_003\.nii\.gz/);
+
+  // --skip-bad-cases names what it leaves out; a second run into the same --out is refused
+  // unless --resume or --overwrite says what to do with the first one's files.
+  writeCase(truncDir, 'case_004.nii.gz', [8, 8, 2]);
+  const skipArgs = ['train', '--data', truncDir, '--genotype', 'v2', '--preset', 'tiny', '--epochs', '1'];
+  const out = ['--backend', 'cpu', '--out', join(work, 'o4')];
+  const r4 = cli([...skipArgs, '--skip-bad-cases', ...out]);
+  assert.equal(r4.code, 0, r4.stderr);
+  assert.match(r4.stderr, /1 left out \(--skip-bad-cases\):\n {2}case_003: images\/case_003\.nii\.gz: /);
+  const again = cli([...skipArgs, '--skip-bad-cases', '--quiet', ...out]);
+  assert.equal(again.code, 2, again.stderr);
+  assert.match(
+    again.stderr,
+    /already holds a train run \(train\.ckpt, best-weights\.ckpt, .*\): give --resume to continue it, --overwrite/,
+  );
+  const replaced = cli([...skipArgs, '--skip-bad-cases', '--quiet', '--overwrite', ...out]);
+  assert.equal(replaced.code, 0, replaced.stderr);
 });
 
 const SEARCH = [

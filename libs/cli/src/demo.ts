@@ -46,6 +46,7 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
     seed: o.seed,
     outDir: o.outDir,
     resume: false,
+    overwrite: true,
     augment: { elastic: 0 },
     diceWeight: 1,
     checkpointIntervalSeconds: 60,

@@ -10,7 +10,7 @@
  * - segment: `<input>-mask.png` or `<input>-mask.nii.gz`, `<input>-overlay.png`.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { totalmem } from 'node:os';
 import { backendMemoryLimitBytes, initBackend, type BackendName } from '../../tensor/src/index.js';
 import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
@@ -46,6 +46,7 @@ import {
   readNifti,
   volumeLike,
   writeNifti,
+  type Dataset,
   type Volume,
 } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
@@ -78,14 +79,53 @@ function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
 /** Wall time a planned training may spend on its steps when no budget is given. */
 export const DEFAULT_TIME_BUDGET_SECONDS = 3600;
 
+/** Announces the loaded dataset, naming the cases `--skip-bad-cases` left out (paths relative to the dataset). */
+function announceData(ctx: RunContext, kind: 'search' | 'train', ds: Dataset): void {
+  ctx.onEvent?.({
+    type: 'data',
+    kind,
+    cases: ds.cases.length,
+    skipped: ds.skipped.map((c) => ({
+      id: c.id,
+      file: ds.root ? relative(ds.root, c.file) : c.file,
+      reason: c.reason,
+    })),
+  });
+}
+
+/** Files a search or a training writes into its run directory. */
+const RUN_FILES = {
+  search: [
+    'search.ckpt',
+    'genotype.json',
+    'search-result.json',
+    'search-curves.png',
+    'alphas-down.png',
+    'alphas-up.png',
+  ],
+  train: ['train.ckpt', 'best-weights.ckpt', 'train-result.json', 'train-curves.png', 'plan.json', 'model'],
+} as const;
+
 /**
- * Path of the run's checkpoint `name` in `req.outDir` (created); with `--resume` the
- * checkpoint must already exist.
+ * Readies `req.outDir` for a `kind` run and returns its checkpoint path. With `--resume`
+ * the checkpoint must exist; otherwise an earlier run's files there are refused, so
+ * nothing is overwritten by accident, unless `--overwrite` asks to replace them.
  */
-function runCheckpoint(req: LoopRequest, name: string): string {
+function prepareRunDir(req: LoopRequest, kind: keyof typeof RUN_FILES): string {
   mkdirSync(req.outDir, { recursive: true });
-  const ckpt = join(req.outDir, name);
-  if (req.resume && !existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+  const ckpt = join(req.outDir, `${kind}.ckpt`);
+  if (req.resume) {
+    if (!existsSync(ckpt)) throw new ValidationError(`--resume: no checkpoint at ${ckpt}`);
+    return ckpt;
+  }
+  const earlier = RUN_FILES[kind].filter((f) => existsSync(join(req.outDir, f)));
+  if (earlier.length > 0 && !req.overwrite) {
+    throw new ValidationError(
+      `--out ${req.outDir} already holds a ${kind} run (${earlier.join(', ')}): give --resume to continue it, ` +
+        '--overwrite to replace it, or another --out',
+    );
+  }
+  for (const f of earlier) rmSync(join(req.outDir, f), { recursive: true, force: true });
   return ckpt;
 }
 
@@ -133,9 +173,11 @@ export class LocalRunner implements Runner {
 
   async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
     await this.init();
+    const ckpt = prepareRunDir(req, 'search');
     const probe = presetConfig('nasunet_search', req.preset);
     const padMultiple = 2 ** ((probe['depth'] as number) + 1);
     const data = await prepareData(req.data, padMultiple, req.seed);
+    announceData(ctx, 'search', data.dataset);
     const config = presetConfig('nasunet_search', req.preset, {
       inChannels: 1,
       nClasses: data.classes.length,
@@ -155,7 +197,6 @@ export class LocalRunner implements Runner {
           `${Math.ceil(cost.peakTrainingBytes / 2 ** 20)} MiB, over the memory limit of ${limitMb} MiB; lower --batch-size or use a smaller preset`,
       );
     }
-    const ckpt = runCheckpoint(req, 'search.ckpt');
     const net = createModel('nasunet_search', config, { seed: req.seed }) as NamedSearchNet;
     try {
       const r = await runSearch(net, {
@@ -218,8 +259,10 @@ export class LocalRunner implements Runner {
     await this.init();
     if (req.arch === 'nasunet' && !req.genotype)
       throw new ValidationError('--genotype is required to train a nasunet');
+    const ckpt = prepareRunDir(req, 'train');
     const key = req.arch;
     const dataset = await loadRequestedDataset(req.data);
+    announceData(ctx, 'train', dataset);
     const preset = req.preset === 'auto' ? null : presetConfig(key, req.preset);
     const overrides: PlanOverrides = {
       ...(req.data.sliceAxis !== undefined ? { sliceAxis: req.data.sliceAxis } : {}),
@@ -262,7 +305,6 @@ export class LocalRunner implements Runner {
     savePlan(req.outDir, plan);
     ctx.onEvent?.({ type: 'plan', kind: 'train', choices: plan.choices });
     const config = plannedConfig(key, plan, data.classes.length, req.genotype);
-    const ckpt = runCheckpoint(req, 'train.ckpt');
     const best = join(req.outDir, 'best-weights.ckpt');
     const net = createModel(key, config, {
       seed: req.seed,

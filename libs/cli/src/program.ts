@@ -117,7 +117,15 @@ function runnerOptions(o: Record<string, unknown>): RunnerOptions {
  * refused instead (by attribute name, per command; `*` = every command but `demo`).
  */
 const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
-  '*': ['backend', 'sliceAxis', 'skipBadCases', 'testFraction', 'checkpointInterval', 'checkpointEverySteps'],
+  '*': [
+    'backend',
+    'sliceAxis',
+    'skipBadCases',
+    'testFraction',
+    'checkpointInterval',
+    'checkpointEverySteps',
+    'overwrite',
+  ],
   search: ['warmupSteps'],
   train: ['timeLimit', 'maxSteps', 'patch', 'foregroundShare', 'timeBudget'],
   evaluate: ['split'],
@@ -233,7 +241,8 @@ function addLoopOptions(cmd: Command, d: { epochs?: number; batch?: number }): C
       60,
     )
     .option('--checkpoint-every-steps <n>', 'also write a checkpoint every N steps', intOption(1))
-    .option('--resume', 'continue the run whose checkpoint is in --out (same options and seed)', false);
+    .option('--resume', 'continue the run whose checkpoint is in --out (same options and seed)', false)
+    .option('--overwrite', "replace an earlier run's checkpoint, results and plots in --out", false);
 }
 
 function loopRequest(o: Record<string, unknown>): LoopRequest {
@@ -244,6 +253,7 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     seed: o['seed'] as number,
     outDir: o['out'] as string,
     resume: Boolean(o['resume']),
+    overwrite: Boolean(o['overwrite']),
     ...(o['epochs'] !== undefined ? { epochs: o['epochs'] as number } : {}),
     ...(o['maxSteps'] !== undefined ? { maxSteps: o['maxSteps'] as number } : {}),
     ...(o['timeLimit'] !== undefined ? { timeLimitSeconds: o['timeLimit'] as number } : {}),

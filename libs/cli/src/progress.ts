@@ -77,6 +77,14 @@ export class ProgressReporter {
         }
         break;
       }
+      case 'data':
+        if (e.skipped.length > 0) {
+          process.stderr.write(
+            `${e.kind}: ${e.cases} cases; ${e.skipped.length} left out (--skip-bad-cases):\n` +
+              e.skipped.map((c) => `  ${c.id}: ${c.file}: ${c.reason}\n`).join(''),
+          );
+        }
+        break;
       case 'plan':
         process.stderr.write(
           `${e.kind} configuration (automatic; override any with its option):\n` +

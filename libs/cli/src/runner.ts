@@ -26,6 +26,8 @@ export interface LoopRequest {
   outDir: string;
   /** Continue from the checkpoint in `outDir`. */
   resume: boolean;
+  /** Replace an earlier run's files in `outDir` instead of refusing to [false]. */
+  overwrite?: boolean;
   /** Maximum epochs; a training without it runs its planned steps. */
   epochs?: number;
   maxSteps?: number;

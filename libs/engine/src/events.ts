@@ -95,6 +95,14 @@ export interface PlanEvent {
   choices: Array<{ name: string; value: unknown; reason: string }>;
 }
 
+/** The dataset a run uses was loaded; names every case left out as unreadable (`--skip-bad-cases`). */
+export interface DataEvent {
+  type: 'data';
+  kind: RunKind;
+  cases: number;
+  skipped: Array<{ id: string; file: string; reason: string }>;
+}
+
 /** The run ended. */
 export interface DoneEvent {
   type: 'done';
@@ -111,7 +119,15 @@ export interface DoneEvent {
 
 /** Any engine event. */
 export type EngineEvent =
-  StartEvent | StepEvent | EpochEvent | AlphasEvent | GenotypeEvent | CheckpointEvent | PlanEvent | DoneEvent;
+  | StartEvent
+  | StepEvent
+  | EpochEvent
+  | AlphasEvent
+  | GenotypeEvent
+  | CheckpointEvent
+  | PlanEvent
+  | DataEvent
+  | DoneEvent;
 
 /** Receives events; must not throw (errors are ignored by the loops). */
 export type EventSink = (e: EngineEvent) => void;
