@@ -8,8 +8,8 @@
  * {@link SegmentRequest} is a model reference `name`, `name@alias` or `name:version`
  * (see {@link parseModelRef}); a training returns `name:version` there.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { NotFoundError, ValidationError } from '../../core/src/index.js';
 import {
   encodePngGray,
@@ -23,7 +23,13 @@ import {
   type Volume,
 } from '../../data/src/index.js';
 import { buildReport, formatReport, writeFileAtomic, type CaseMetrics } from '../../engine/src/index.js';
-import { NASUNET_PRESETS, UNET_PRESETS, parseGenotype, type PresetName } from '../../nas/src/index.js';
+import {
+  NASUNET_PRESETS,
+  UNET_PRESETS,
+  parseGenotype,
+  type Genotype,
+  type PresetName,
+} from '../../nas/src/index.js';
 import {
   createRegistryClient,
   createSearchClient,
@@ -255,6 +261,37 @@ export class GrpcRunner implements Runner {
     };
   }
 
+  /**
+   * The registered version of `genotype` when `file` was written by a search through the
+   * services (its `search-result.json` names the version) and the registry still holds
+   * exactly that genotype under it; else null, and the genotype is registered anew.
+   */
+  private async registeredBySearch(
+    genotype: Genotype,
+    file: string | undefined,
+  ): Promise<{ name: string; version: number } | null> {
+    if (file === undefined) return null;
+    const result = join(dirname(file), 'search-result.json');
+    if (!existsSync(result)) return null;
+    let ref: { name?: unknown; version?: unknown } | undefined;
+    try {
+      ref = (JSON.parse(readFileSync(result, 'utf8')) as { genotypeRef?: typeof ref }).genotypeRef;
+    } catch {
+      return null;
+    }
+    if (typeof ref?.name !== 'string' || typeof ref.version !== 'number') return null;
+    const got = await unaryCall<GetGenotypeResponse__Output>(
+      this.registry,
+      'getGenotype',
+      { genotype: { name: ref.name, version: ref.version } },
+      `reading genotype ${ref.name}:${ref.version}`,
+    ).catch(() => null);
+    if (!got?.genotype) return null;
+    const same =
+      JSON.stringify(parseGenotype(JSON.parse(got.genotype.genotypeJson))) === JSON.stringify(genotype);
+    return same ? { name: ref.name, version: ref.version } : null;
+  }
+
   async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
     if (req.preset === 'auto') {
       throw new ValidationError(
@@ -273,13 +310,17 @@ export class GrpcRunner implements Runner {
     if (req.arch === 'unet') architecture = { baseline: 'BASELINE_ARCHITECTURE_UNET' };
     else if (req.genotypeRef) architecture = { genotype: req.genotypeRef };
     else if (req.genotype) {
-      const created = await unaryCall<CreateGenotypeResponse__Output>(
-        this.registry,
-        'createGenotype',
-        { name: this.genotypeName, genotypeJson: JSON.stringify(req.genotype) },
-        `registering genotype ${this.genotypeName}`,
-      );
-      architecture = { genotype: { name: created.genotype!.name, version: created.genotype!.version } };
+      const known = await this.registeredBySearch(req.genotype, req.genotypeFile);
+      if (known) architecture = { genotype: known };
+      else {
+        const created = await unaryCall<CreateGenotypeResponse__Output>(
+          this.registry,
+          'createGenotype',
+          { name: this.genotypeName, genotypeJson: JSON.stringify(req.genotype) },
+          `registering genotype ${this.genotypeName}`,
+        );
+        architecture = { genotype: { name: created.genotype!.name, version: created.genotype!.version } };
+      }
     } else throw new ValidationError('no genotype: give --genotype <file|v2|v3> for --arch nasunet');
     const started = await unaryCall<StartTrainingResponse__Output>(
       this.training,

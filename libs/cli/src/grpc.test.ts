@@ -232,6 +232,40 @@ test(
       assert.equal(m.model!.version, 1);
       assert.ok(m.model!.aliases.includes('production'));
       assert.deepEqual(m.model!.genotype, { name: 'demo-genotype', version: 1 });
+
+      // Training from the genotype file the search wrote keeps the lineage: the model
+      // points at the registered genotype, which is not registered a second time.
+      const tr = await cli(
+        [
+          'train',
+          ...serverArgs(),
+          '--synthetic',
+          'count=4,size=32,seed=4',
+          '--genotype',
+          join('demo', 'genotype.json'),
+          '--preset',
+          'tiny',
+          '--epochs',
+          '1',
+          '--model-name',
+          'lineage-model',
+          '--out',
+          'lineage',
+          '--quiet',
+        ],
+        dir,
+      );
+      assert.equal(tr.code, EXIT.OK, tr.stderr);
+      const lm = await unary<GetModelRequest, GetModelResponse__Output>(registry.getModel.bind(registry), {
+        model: { name: 'lineage-model', version: 0 },
+      });
+      assert.deepEqual(lm.model!.genotype, { name: 'demo-genotype', version: 1 });
+      await assert.rejects(
+        unary<GetGenotypeRequest, GetGenotypeResponse__Output>(registry.getGenotype.bind(registry), {
+          genotype: { name: 'cli-genotype', version: 0 },
+        }),
+        /not found|NOT_FOUND|no genotype/i,
+      );
     } finally {
       registry.close();
     }

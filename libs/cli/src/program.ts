@@ -435,6 +435,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
               arch,
               lr: o['lr'] as number,
               ...(genotype ? { genotype } : {}),
+              ...(genotype && genotypeRef !== undefined && existsSync(genotypeRef)
+                ? { genotypeFile: genotypeRef }
+                : {}),
               ...(o['patch'] !== undefined ? { patch: o['patch'] as [number, number] } : {}),
               ...(o['foregroundShare'] !== undefined
                 ? { foregroundShare: o['foregroundShare'] as number }

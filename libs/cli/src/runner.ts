@@ -77,6 +77,8 @@ export interface TrainRequest extends LoopRequest {
   genotype?: Genotype;
   /** Through a server: a registered genotype version to train (instead of `genotype`). */
   genotypeRef?: { name: string; version: number };
+  /** The file `genotype` was read from; a server run reuses the registered version a search recorded beside it. */
+  genotypeFile?: string;
   /** Initial learning rate of the cosine schedule. */
   lr: number;
   /** Patch height and width [planned]. */
