@@ -319,10 +319,15 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       nameOption,
       'cli-genotype',
     )
-    .option('--warmup-steps <n>', 'steps before the first architecture (alpha) update', intOption(0), 0)
+    .option(
+      '--warmup-steps <n>',
+      'steps before the first architecture (alpha) update (in-process; with a server the search service warms up for half the epochs, at most 10)',
+      intOption(0),
+      0,
+    )
     .option(
       '--patience <n>',
-      'stop when the derived genotype is unchanged for this many epochs',
+      'stop when the derived genotype is unchanged for this many epochs (sent to the server too)',
       intOption(1),
       3,
     )
