@@ -18,6 +18,7 @@ import {
   evaluateCases,
   formatReport,
   withEpochs,
+  sizeMultiple,
   RECIPE_AUGMENT,
   inferencePreprocessing,
   segmentVolumeClasses,
@@ -286,7 +287,7 @@ export class LocalRunner implements Runner {
         ...(preset ? { depth: fromPreset } : {}),
       },
     });
-    const padMultiple = key === 'unet' ? 2 ** plan.depth : 2 ** (plan.depth + 1);
+    const padMultiple = sizeMultiple(key, plan.depth);
     const data = await prepareData(
       { ...req.data, sliceAxis: plan.sliceAxis },
       padMultiple,
