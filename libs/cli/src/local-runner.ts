@@ -159,6 +159,7 @@ function loopOptions(
     ...(req.resume ? { resumeFrom: ckpt } : {}),
     ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.startedAt !== undefined ? { wallClockStart: ctx.startedAt } : {}),
   };
 }
 

@@ -337,6 +337,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       intOption(1),
     )
     .action(async (o: Record<string, unknown>) => {
+      const startedAt = Date.now();
       const rep = reporter(o);
       try {
         const r = await withRunner('search', makeRunner, o, (runner) =>
@@ -349,7 +350,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
               patience: o['patience'] as number,
               ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
             },
-            { onEvent: rep.onEvent, signal: io.signal },
+            { onEvent: rep.onEvent, signal: io.signal, startedAt },
           ),
         );
         print(
@@ -419,6 +420,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       numberOption(1),
     )
     .action(async (o: Record<string, unknown>) => {
+      const startedAt = Date.now();
       const rep = reporter(o);
       try {
         const arch = o['arch'] as 'nasunet' | 'unet';
@@ -449,7 +451,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
                 : {}),
               ...(o['timeBudget'] !== undefined ? { timeBudgetSeconds: o['timeBudget'] as number } : {}),
             },
-            { onEvent: rep.onEvent, signal: io.signal },
+            { onEvent: rep.onEvent, signal: io.signal, startedAt },
           ),
         );
         print(

@@ -12,6 +12,8 @@ import type { DataRequest } from './dataset-prep.js';
 export interface RunContext {
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
+  /** When the command started (`Date.now()`); `--time-limit` counts from here [when the run starts]. */
+  startedAt?: number;
 }
 
 /** Options shared by search and training. */

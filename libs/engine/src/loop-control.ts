@@ -161,6 +161,11 @@ export interface LoopIo {
   checkpointEverySteps?: number;
   onEvent?: EventSink;
   signal?: AbortSignal;
+  /**
+   * When the wall-time budget began (`Date.now()` milliseconds), e.g. when the command
+   * started, so loading and the first validation count against it [when the loop starts].
+   */
+  wallClockStart?: number;
 }
 
 /** Why a loop stopped before a step. */
@@ -192,6 +197,9 @@ export class LoopControl {
     this.intervalMs = (io.checkpointIntervalSeconds ?? 60) * 1000;
   }
 
+  /** When this loop control was made (the default start of the wall-time budget). */
+  private readonly startedAt = Date.now();
+
   /** Emits the start event and starts the checkpoint interval. */
   start(resumed: boolean): void {
     const p = this.position;
@@ -216,7 +224,10 @@ export class LoopControl {
     const p = this.position;
     if (p.epoch >= this.plan.maxEpochs) return 'max_epochs';
     if (p.step >= this.plan.maxSteps) return 'max_steps';
-    if (this.watch.elapsed() >= this.plan.maxWallSeconds) return 'wall_time';
+    // Stop before a step that would end past the budget (a step's mean time includes the
+    // validation passes and checkpoints so far).
+    const budgetElapsed = (Date.now() - (this.io.wallClockStart ?? this.startedAt)) / 1000;
+    if (budgetElapsed + (this.watch.secondsPerStep() ?? 0) >= this.plan.maxWallSeconds) return 'wall_time';
     if (this.io.signal?.aborted) {
       this.checkpoint('cancel');
       throw new CancelledError(
@@ -229,7 +240,8 @@ export class LoopControl {
   /** Seconds left under the current budgets; null before the first step. */
   eta(): number | null {
     const remaining = Math.max(0, this.plan.totalSteps - this.position.step);
-    return this.watch.eta(remaining, this.plan.maxWallSeconds - this.watch.elapsed());
+    const budgetElapsed = (Date.now() - (this.io.wallClockStart ?? this.startedAt)) / 1000;
+    return this.watch.eta(remaining, this.plan.maxWallSeconds - budgetElapsed);
   }
 
   /** Records a finished step (after {@link countStep}) and emits its event. */

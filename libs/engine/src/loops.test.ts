@@ -229,3 +229,25 @@ test('the search stops early once the genotype is unchanged for `patience` epoch
   assert.equal(r.epochs, 3);
   net.dispose();
 });
+
+test('the wall-time budget counts from when the command started, not from the first step', async () => {
+  const { train, val } = syntheticSets(8, 16, 6);
+  const make = () =>
+    createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3 }), {
+      genotype: referenceGenotype('v2'),
+      seed: 0,
+    });
+  const opts = { train, val, seed: 0, batchSize: 2, maxEpochs: 3, maxWallSeconds: 30 };
+  // A budget that began 31 s ago (loading, say) is spent before the first step.
+  const late = make();
+  const spent = await runTraining(late, { ...opts, wallClockStart: Date.now() - 31_000 });
+  assert.equal(spent.reason, 'wall_time');
+  assert.equal(spent.steps, 0);
+  late.dispose();
+  // The same budget from now lets the run finish its epochs.
+  const fresh = make();
+  const full = await runTraining(fresh, { ...opts, wallClockStart: Date.now() });
+  assert.equal(full.reason, 'max_epochs');
+  assert.equal(full.steps, 9);
+  fresh.dispose();
+});

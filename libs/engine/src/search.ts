@@ -89,6 +89,8 @@ export interface SearchOptions {
   memoryLimitBytes?: number;
   onEvent?: EventSink;
   signal?: AbortSignal;
+  /** When the wall-time budget began (`Date.now()` ms) [when the loop starts]. */
+  wallClockStart?: number;
 }
 
 /** Result of a finished (or stopped) search. */

@@ -75,6 +75,10 @@ export function unpackOptimiser(
 export class Stopwatch {
   private readonly start = Date.now();
   private steps = 0;
+  /** Mean seconds per step so far (validation and checkpoints included); null before the first. */
+  secondsPerStep(): number | null {
+    return this.steps === 0 ? null : this.elapsed() / this.steps;
+  }
   /** Seconds since construction. */
   elapsed(): number {
     return (Date.now() - this.start) / 1000;

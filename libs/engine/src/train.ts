@@ -66,6 +66,8 @@ export interface TrainOptions {
   restoreBest?: boolean;
   onEvent?: EventSink;
   signal?: AbortSignal;
+  /** When the wall-time budget began (`Date.now()` ms) [when the loop starts]. */
+  wallClockStart?: number;
 }
 
 /** Result of {@link runTraining}. */
