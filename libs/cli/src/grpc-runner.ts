@@ -337,6 +337,8 @@ export class GrpcRunner implements Runner {
           depth: base.depth,
           augment: req.augment !== false,
           validationFraction: Math.min(0.5, req.data.valFraction ?? 0.2),
+          maxSteps: req.maxSteps ?? 0,
+          maxSeconds: req.timeLimitSeconds ?? 0,
         },
         seed: req.seed,
         modelName: this.modelName,
@@ -377,7 +379,12 @@ export class GrpcRunner implements Runner {
       bestEpoch: best,
       epochs: outcome.epochs,
       steps: outcome.step,
-      reason: outcome.epochs >= epochs ? 'max_epochs' : 'early_stop',
+      reason:
+        req.maxSteps !== undefined && outcome.step >= req.maxSteps
+          ? 'max_steps'
+          : outcome.epochs >= epochs
+            ? 'max_epochs'
+            : 'wall_time',
       parameterCount: NaN,
       files: [resultFile],
     };

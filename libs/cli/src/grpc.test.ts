@@ -246,7 +246,9 @@ test(
           '--preset',
           'tiny',
           '--epochs',
-          '1',
+          '5',
+          '--max-steps',
+          '2',
           '--model-name',
           'lineage-model',
           '--out',
@@ -256,6 +258,7 @@ test(
         dir,
       );
       assert.equal(tr.code, EXIT.OK, tr.stderr);
+      assert.match(tr.stdout, /, 2 steps/, 'the service honours --max-steps');
       const lm = await unary<GetModelRequest, GetModelResponse__Output>(registry.getModel.bind(registry), {
         model: { name: 'lineage-model', version: 0 },
       });

@@ -127,7 +127,7 @@ const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
     'overwrite',
   ],
   search: ['warmupSteps'],
-  train: ['timeLimit', 'maxSteps', 'patch', 'foregroundShare', 'timeBudget'],
+  train: ['patch', 'foregroundShare', 'timeBudget'],
   evaluate: ['split'],
 };
 

@@ -24,6 +24,10 @@ export interface TrainingParams {
     imageSize: number;
     augment: boolean;
     validationFraction: number;
+    /** 0 = no step limit. */
+    maxSteps: number;
+    /** Seconds from the job's start; 0 = no time limit. */
+    maxSeconds: number;
   };
   seed: number;
   modelName: string;
@@ -42,6 +46,8 @@ const HyperSchema = z.object({
   imageSize: z.number().int().min(0).max(4096),
   augment: z.boolean(),
   validationFraction: z.number().min(0).max(0.5),
+  maxSteps: z.number().int().min(0).max(10_000_000),
+  maxSeconds: z.number().min(0).max(604_800),
 });
 
 function fail(field: string, message: string): never {
@@ -102,6 +108,8 @@ export function parseStartTraining(req: StartTrainingRequest__Output): TrainingP
       imageSize,
       augment: h?.augment ?? false,
       validationFraction: h?.validationFraction || 0.2,
+      maxSteps: h?.maxSteps ?? 0,
+      maxSeconds: h?.maxSeconds ?? 0,
     },
     seed: req.seed,
     modelName: req.modelName,

@@ -84,6 +84,7 @@ export async function runTrainingJob(
   options: TrainingRunnerOptions,
 ): Promise<TrainingJobResult> {
   const p = job.params;
+  const startedAt = Date.now();
   const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = p.architecture.kind === 'unet' ? 2 ** p.hyper.depth : 2 ** (p.hyper.depth + 1);
   const data = await prepareSlices(local.dir, {
@@ -144,6 +145,8 @@ export async function runTrainingJob(
       seed: p.seed,
       batchSize: p.hyper.batchSize,
       maxEpochs: p.hyper.epochs,
+      ...(p.hyper.maxSteps > 0 ? { maxSteps: p.hyper.maxSteps } : {}),
+      ...(p.hyper.maxSeconds > 0 ? { maxWallSeconds: p.hyper.maxSeconds, wallClockStart: startedAt } : {}),
       diceWeight: p.hyper.diceWeight,
       optimiser: { lr: p.hyper.learningRate, weightDecay: p.hyper.weightDecay },
       // The training recipe: a third of each batch from foreground, left-right flips; an

@@ -12,6 +12,8 @@ export interface TrainingHyperParameters {
   'imageSize'?: (number);
   'augment'?: (boolean);
   'validationFraction'?: (number | string);
+  'maxSteps'?: (number);
+  'maxSeconds'?: (number | string);
 }
 
 export interface TrainingHyperParameters__Output {
@@ -25,4 +27,6 @@ export interface TrainingHyperParameters__Output {
   'imageSize': (number);
   'augment': (boolean);
   'validationFraction': (number);
+  'maxSteps': (number);
+  'maxSeconds': (number);
 }
