@@ -269,6 +269,37 @@ test(
         }),
         /not found|NOT_FOUND|no genotype/i,
       );
+
+      // Managing what the services hold from the CLI: models, aliases, jobs.
+      const models = await cli(['models', ...serverArgs(), '--json'], dir);
+      assert.equal(models.code, EXIT.OK, models.stderr);
+      const listed = JSON.parse(models.stdout) as Array<{ name: string; version: number; aliases: string[] }>;
+      assert.ok(
+        listed.some((x) => x.name === 'demo-model' && x.version === 1 && x.aliases.includes('production')),
+      );
+      assert.ok(listed.some((x) => x.name === 'lineage-model'));
+      const set = await cli(['alias', 'demo-model', 'staging', '1', ...serverArgs()], dir);
+      assert.equal(set.code, EXIT.OK, set.stderr);
+      assert.match(set.stdout, /demo-model@staging -> version 1/);
+      const after = JSON.parse(
+        (await cli(['models', ...serverArgs(), '--name', 'demo-model', '--json'], dir)).stdout,
+      ) as Array<{
+        aliases: string[];
+      }>;
+      assert.ok(after[0]?.aliases.includes('staging'));
+      const removed = await cli(['alias', 'demo-model', 'staging', '--remove', ...serverArgs()], dir);
+      assert.equal(removed.code, EXIT.OK, removed.stderr);
+      assert.match(removed.stdout, /removed \(it pointed at version 1\)/);
+      const jobs = JSON.parse((await cli(['jobs', ...serverArgs(), '--json'], dir)).stdout) as Array<{
+        kind: string;
+        state: string;
+      }>;
+      assert.ok(jobs.some((j) => j.kind === 'search'));
+      assert.ok(jobs.filter((j) => j.kind === 'train').length >= 2);
+      const cancel = await cli(['cancel', 'no-such-job', '--kind', 'train', ...serverArgs()], dir);
+      assert.equal(cancel.code, EXIT.DATA, cancel.stderr);
+      const noServer = await cli(['models'], dir);
+      assert.equal(noServer.code, EXIT.USAGE, noServer.stderr);
     } finally {
       registry.close();
     }

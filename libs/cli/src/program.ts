@@ -15,6 +15,15 @@ import { runGrpcDemo } from './demo-grpc.js';
 import { GrpcRunner, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
+import {
+  cancelJob,
+  formatTable,
+  listGenotypes,
+  listJobs,
+  listModels,
+  removeAlias,
+  setAlias,
+} from './manage.js';
 import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption, sizeOption } from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
@@ -593,7 +602,138 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         rep.stop();
       }
     });
+  registerManageCommands(program, io, makeRunner);
   return program;
+}
+
+/** Runs `fn` with the services of the options; management needs them (the registry lives there). */
+async function withServices<T>(
+  command: string,
+  make: RunnerFactory,
+  o: Record<string, unknown>,
+  fn: (r: GrpcRunner) => Promise<T>,
+): Promise<T> {
+  if (!addressesOf(o)) {
+    throw new ValidationError(
+      `${command} talks to the services: give --server or --registry-server (and the others)`,
+    );
+  }
+  return withRunner(command, make, o, (runner) => {
+    if (!(runner instanceof GrpcRunner)) throw new ValidationError(`${command} needs the services`);
+    return fn(runner);
+  });
+}
+
+/** `models`, `genotypes`, `alias`, `jobs` and `cancel`: what the services hold. */
+function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory): void {
+  const out = (o: Record<string, unknown>, rows: unknown, table: string): void =>
+    io.out(o['json'] ? JSON.stringify(rows) + '\n' : table);
+  addServerOptions(
+    program
+      .command('models')
+      .description('list registered model versions: aliases, architecture, genotype, validation Dice')
+      .option('--name <name>', 'only the versions of this model', nameOption)
+      .option('--json', 'print JSON', false),
+  ).action(async (o: Record<string, unknown>) => {
+    const rows = await withServices('models', make, o, (r) => listModels(r, (o['name'] as string) ?? ''));
+    out(
+      o,
+      rows,
+      formatTable(
+        ['model', 'aliases', 'architecture', 'genotype', 'val Dice', 'created'],
+        rows.map((m) => [
+          `${m.name}:${m.version}`,
+          m.aliases.join(',') || '-',
+          m.architecture,
+          m.genotype,
+          m.validationDice === null ? '-' : m.validationDice.toFixed(4),
+          m.createdAt,
+        ]),
+      ),
+    );
+  });
+  addServerOptions(
+    program
+      .command('genotypes')
+      .description('list registered genotype versions')
+      .option('--json', 'print JSON', false),
+  ).action(async (o: Record<string, unknown>) => {
+    const rows = await withServices('genotypes', make, o, (r) => listGenotypes(r));
+    out(
+      o,
+      rows,
+      formatTable(
+        ['genotype', 'created'],
+        rows.map((g) => [`${g.name}:${g.version}`, g.createdAt]),
+      ),
+    );
+  });
+  addServerOptions(
+    program
+      .command('alias')
+      .description(
+        'point an alias of a model at a version (name alias version), or remove it (--remove name alias)',
+      )
+      .argument('<name>', 'model name', nameOption)
+      .argument('<alias>', 'alias, e.g. production', nameOption)
+      .argument('[version]', 'version to point at', intOption(1))
+      .option('--remove', 'remove the alias instead', false),
+  ).action(async (name: string, alias: string, version: number | undefined, o: Record<string, unknown>) => {
+    if (o['remove'] ? version !== undefined : version === undefined) {
+      throw new ValidationError(
+        o['remove'] ? '--remove takes no version' : 'give the version the alias points at',
+      );
+    }
+    const before = await withServices('alias', make, o, (r) =>
+      o['remove'] ? removeAlias(r, name, alias) : setAlias(r, name, alias, version as number),
+    );
+    io.out(
+      o['remove']
+        ? `${name}@${alias} removed (it pointed at version ${before})\n`
+        : `${name}@${alias} -> version ${version}${before > 0 ? ` (was ${before})` : ''}\n`,
+    );
+  });
+  addServerOptions(
+    program
+      .command('jobs')
+      .description('list search and training jobs with their state and result')
+      .addOption(new Option('--kind <kind>', 'which jobs').choices(['search', 'train', 'all']).default('all'))
+      .option('--json', 'print JSON', false),
+  ).action(async (o: Record<string, unknown>) => {
+    const kinds = o['kind'] === 'all' ? (['search', 'train'] as const) : [o['kind'] as 'search' | 'train'];
+    const rows = await withServices('jobs', make, o, (r) => listJobs(r, [...kinds]));
+    out(
+      o,
+      rows,
+      formatTable(
+        ['kind', 'job', 'state', 'output', 'created', 'error'],
+        rows.map((j) => [
+          j.kind,
+          j.jobId,
+          j.state.replace(/^JOB_STATE_/, '').toLowerCase(),
+          j.output,
+          j.createdAt,
+          j.error || '-',
+        ]),
+      ),
+    );
+  });
+  addServerOptions(
+    program
+      .command('cancel')
+      .description('cancel a search or training job (it checkpoints and stops)')
+      .argument('<job-id>', 'the job')
+      .addOption(
+        new Option('--kind <kind>', 'search or training job')
+          .choices(['search', 'train'])
+          .makeOptionMandatory(),
+      ),
+  ).action(async (jobId: string, o: Record<string, unknown>) => {
+    const state = await withServices('cancel', make, o, (r) =>
+      cancelJob(r, o['kind'] as 'search' | 'train', jobId),
+    );
+    io.out(`${jobId}: ${state.replace(/^JOB_STATE_/, '').toLowerCase()}\n`);
+  });
 }
 
 /** Runs the command line; returns the exit code. */
