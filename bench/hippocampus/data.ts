@@ -4,9 +4,9 @@
  * samples the search and the training use. Test cases never enter search or training.
  */
 import { ValidationError } from '../../libs/core/src/index.js';
-import { loadDataset, sliceDataset, splitCases, type Slice2D } from '../../libs/data/src/index.js';
+import { loadDataset, sliceDataset, splitCases } from '../../libs/data/src/index.js';
 import { Rng, deriveSeed, hasForeground, type Slice, type SliceSet } from '../../libs/engine/src/index.js';
-import { sliceSpacing } from '../../libs/cli/src/index.js';
+import { sliceSpacing, toSliceSet } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 
 /** Class names of MSD Task04 (label codes 1 and 2). */
@@ -31,17 +31,6 @@ export interface BenchData {
   width: number;
   datasetDigest: string;
   nCases: number;
-}
-
-function toSlice(s: Slice2D): Slice {
-  if (!s.label) throw new ValidationError(`case ${s.caseId}: slice ${s.sliceIndex} has no label`);
-  return {
-    caseId: s.caseId,
-    index: s.sliceIndex,
-    image: s.image,
-    label: Uint8Array.from(s.label),
-    region: { top: s.pad.top, left: s.pad.left, height: s.pad.height, width: s.pad.width },
-  };
 }
 
 /** A seeded sample of `n` slices, `fgFraction` of them with foreground (as far as available). */
@@ -100,18 +89,7 @@ export async function loadSplitSlices(o: SplitSliceOptions): Promise<SplitSlices
   const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: o.sliceAxis, padMultiple: o.padMultiple });
   const spacing: Record<string, [number, number, number]> = {};
   for (const c of ds.cases) spacing[c.id] = sliceSpacing(c.image.spacingMm, o.sliceAxis);
-  const set = (ids: string[]): SliceSet => {
-    const keep = new Set(ids);
-    return {
-      height: sliced.height,
-      width: sliced.width,
-      channels: 1,
-      nClasses: ds.classes.length,
-      classNames: ds.classes.map((c) => c.name),
-      slices: sliced.slices.filter((s) => keep.has(s.caseId)).map(toSlice),
-      spacing,
-    };
-  };
+  const set = (ids: string[]): SliceSet => toSliceSet(sliced, new Set(ids), spacing);
   return {
     split: sorted,
     train: set(sorted.train),
