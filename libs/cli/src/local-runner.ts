@@ -77,6 +77,9 @@ function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
   return a.elastic > 0 ? { ...RECIPE_AUGMENT, elastic: { alpha: a.elastic } } : RECIPE_AUGMENT;
 }
 
+/** Largest validation set (slices) the untrained net is validated on before training. */
+const UNTRAINED_CHECK_MAX_SLICES = 512;
+
 /** Wall time a planned training may spend on its steps when no budget is given. */
 export const DEFAULT_TIME_BUDGET_SECONDS = 3600;
 
@@ -330,6 +333,8 @@ export class LocalRunner implements Runner {
         },
         optimiser: { lr: req.lr },
         bestPath: best,
+        // The untrained baseline is worth a validation pass only while that pass is short.
+        validateInitial: data.val.slices.length <= UNTRAINED_CHECK_MAX_SLICES,
       });
       const modelDir = join(req.outDir, 'model');
       const bundle = createModelBundle(net, {

@@ -62,6 +62,8 @@ export interface TrainOptions {
   checkpointIntervalSeconds?: number;
   checkpointEverySteps?: number;
   resumeFrom?: string;
+  /** Validate the untrained net first, for `initialValDice` [true]; off starts the first step sooner. */
+  validateInitial?: boolean;
   /** Load the best weights back into `net` at the end [true]. */
   restoreBest?: boolean;
   onEvent?: EventSink;
@@ -173,7 +175,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
       st = m.state;
-    } else {
+    } else if (o.validateInitial !== false) {
       st.initialValDice = validation().dice;
     }
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
