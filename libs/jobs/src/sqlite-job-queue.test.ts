@@ -132,9 +132,10 @@ test('a late watcher first gets the current state and history, then live updates
     seen.map((u) => (u.kind === 'state' ? `state:${u.job.state}` : `event:${u.event.seq}`)),
     ['state:running', 'event:1', 'event:2', 'state:done'],
   );
-  // A watcher of a finished job gets the final state and history, then the stream ends.
+  // A watcher of a finished job gets the final state and history, and the stream ends with
+  // the final state again, as a live job's stream does.
   const after: string[] = [];
-  for await (const u of q.watch(a.id)) after.push(u.kind);
-  assert.deepEqual(after, ['state', 'event', 'event']);
+  for await (const u of q.watch(a.id)) after.push(u.kind === 'state' ? `state:${u.job.state}` : u.kind);
+  assert.deepEqual(after, ['state:done', 'event', 'event', 'state:done']);
   await q.close();
 });

@@ -344,7 +344,12 @@ export class SqliteJobQueue implements JobQueue {
         lastSeq = event.seq;
         yield { kind: 'event', event };
       }
-      if (isTerminal(job.state)) return;
+      if (isTerminal(job.state)) {
+        // A finished job's stream ends with its final state, after the replayed history,
+        // as a live job's does.
+        yield { kind: 'state', job };
+        return;
+      }
       while (!signal?.aborted && !this.closed) {
         const next = pending.shift();
         if (!next) {
