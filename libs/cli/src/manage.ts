@@ -129,53 +129,55 @@ export async function removeAlias(r: GrpcRunner, name: string, alias: string): P
   return res.previousVersion;
 }
 
+/** Every job of one list RPC (`listSearches` / `listTrainings`), as rows. */
+async function jobsOf<J extends { jobId: string; state: string; createdAt: string; errorMessage: string }>(
+  client: GrpcRunner['search_'] | GrpcRunner['training'],
+  method: string,
+  kind: JobRow['kind'],
+  output: (j: J) => string,
+): Promise<JobRow[]> {
+  return allPages(async (pageToken) => {
+    const res = await unaryCall<{ jobs: J[]; nextPageToken: string }>(
+      client,
+      method,
+      { page: { pageSize: 100, pageToken } },
+      `listing ${kind} jobs`,
+    );
+    return {
+      next: res.nextPageToken,
+      items: res.jobs.map((j) => ({
+        kind,
+        jobId: j.jobId,
+        state: j.state,
+        output: output(j),
+        createdAt: j.createdAt,
+        error: j.errorMessage,
+      })),
+    };
+  });
+}
+
 /** Search and training jobs, newest first within each kind. */
 export async function listJobs(r: GrpcRunner, kinds: Array<'search' | 'train'>): Promise<JobRow[]> {
   const rows: JobRow[] = [];
   if (kinds.includes('search')) {
     rows.push(
-      ...(await allPages(async (pageToken) => {
-        const res = await unaryCall<ListSearchesResponse__Output>(
-          r.search_,
-          'listSearches',
-          { page: { pageSize: 100, pageToken } },
-          'listing searches',
-        );
-        return {
-          next: res.nextPageToken,
-          items: res.jobs.map((j): JobRow => ({
-            kind: 'search',
-            jobId: j.jobId,
-            state: j.state,
-            output: `genotype ${j.genotypeName}${j.resultGenotype ? `:${j.resultGenotype.version}` : ''}`,
-            createdAt: j.createdAt,
-            error: j.errorMessage,
-          })),
-        };
-      })),
+      ...(await jobsOf<ListSearchesResponse__Output['jobs'][number]>(
+        r.search_,
+        'listSearches',
+        'search',
+        (j) => `genotype ${j.genotypeName}${j.resultGenotype ? `:${j.resultGenotype.version}` : ''}`,
+      )),
     );
   }
   if (kinds.includes('train')) {
     rows.push(
-      ...(await allPages(async (pageToken) => {
-        const res = await unaryCall<ListTrainingsResponse__Output>(
-          r.training,
-          'listTrainings',
-          { page: { pageSize: 100, pageToken } },
-          'listing trainings',
-        );
-        return {
-          next: res.nextPageToken,
-          items: res.jobs.map((j): JobRow => ({
-            kind: 'train',
-            jobId: j.jobId,
-            state: j.state,
-            output: `model ${j.modelName}${j.resultModel ? `:${j.resultModel.version}` : ''}`,
-            createdAt: j.createdAt,
-            error: j.errorMessage,
-          })),
-        };
-      })),
+      ...(await jobsOf<ListTrainingsResponse__Output['jobs'][number]>(
+        r.training,
+        'listTrainings',
+        'train',
+        (j) => `model ${j.modelName}${j.resultModel ? `:${j.resultModel.version}` : ''}`,
+      )),
     );
   }
   return rows;
