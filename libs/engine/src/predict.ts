@@ -39,14 +39,15 @@ export function validate(
   for (let i = 0; i < set.slices.length; i += batchSize) {
     const items = set.slices.slice(i, i + batchSize);
     const { x, y } = makeBatch(set, items);
+    // Windowed nets are scored on their sliding-window prediction, not this forward pass.
     const [l, pred] = tf.tidy(() => {
       const logits = net.apply(x as Tensor4D, false);
-      return [segmentationLoss(logits, y, loss), tf.argMax(logits, -1)] as const;
+      return [segmentationLoss(logits, y, loss), windowed ? null : tf.argMax(logits, -1)] as const;
     });
     lossSum += (l.dataSync()[0] as number) * items.length;
-    const p = windowed
-      ? concatMaps(predictClassMaps(net, subset(set, items), batchSize, window))
-      : pred.dataSync();
+    const p = pred
+      ? pred.dataSync()
+      : concatMaps(predictClassMaps(net, subset(set, items), batchSize, window));
     const t = y.dataSync();
     for (let j = 0; j < p.length; j++) {
       const a = p[j] as number;
@@ -55,7 +56,7 @@ export function validate(
       tc[b] = (tc[b] ?? 0) + 1;
       if (a === b) inter[a] = (inter[a] ?? 0) + 1;
     }
-    tf.dispose([x, y, l, pred]);
+    tf.dispose([x, y, l, ...(pred ? [pred] : [])]);
   }
   let dice = 0;
   for (let c = 1; c < k; c++) dice += diceIou(inter[c] as number, pc[c] as number, tc[c] as number).dice;
