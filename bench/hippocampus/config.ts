@@ -38,11 +38,16 @@ export const BenchConfigSchema = z.object({
     valSlices: posInt,
     /** Weight-only steps before alpha updates begin. */
     warmupSteps: z.number().int().min(0),
-    /** Alpha updates after warm-up; the search runs exactly this many. */
+    /** Alpha updates after warm-up; the search runs at least this many. */
     alphaUpdates: posInt,
+    /**
+     * Past `alphaUpdates` the search stops as soon as the genotype has been unchanged for
+     * `stableEpochs` epochs, and at the latest after this many alpha updates.
+     */
+    maxAlphaUpdates: posInt,
     /** Steps between genotype derivations (the search's epoch). */
     stepsPerEpoch: posInt,
-    /** Epochs the final genotype must have been unchanged for the search to count as converged. */
+    /** Epochs the genotype must have been unchanged for the search to stop (and count as converged). */
     stableEpochs: posInt,
     /** Seeds of the two searches. */
     seeds: z.tuple([z.number().int(), z.number().int()]),
@@ -92,6 +97,7 @@ export function defaultConfig(dataDir: string, full = false): BenchConfig {
       valSlices: 96,
       warmupSteps: 200,
       alphaUpdates: full ? 3000 : 1000,
+      maxAlphaUpdates: full ? 4000 : 1500,
       stepsPerEpoch: 100,
       stableEpochs: 5,
       seeds: [1, 2],

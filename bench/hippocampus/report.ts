@@ -122,7 +122,7 @@ export function checks(s: Summary): string[] {
   const lines: string[] = [];
   for (const r of s.searches) {
     lines.push(
-      `search seed ${r.seed}: ${r.alphaUpdates} alpha updates after a warm-up of ${r.warmupSteps} steps ` +
+      `search seed ${r.seed}: ${r.alphaUpdates} alpha updates after a warm-up of ${r.warmupSteps} steps, stopped by ${r.reason} ` +
         `(counted from step events: ${r.alphaUpdatesCounted}) -> at least 1000: ${r.alphaUpdates >= 1000 ? 'yes' : 'NO'}; ` +
         `genotype unchanged over the last ${r.stableEpochs} epoch(s) (wanted ${s.cfg.search.stableEpochs}): ` +
         `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
@@ -211,7 +211,8 @@ export function markdownSection(s: Summary, notes: string[]): string {
     'Sizes chosen:',
     `- search: supernet C=${st.channels}, depth ${st.depth}, M=${st.nodes}; batch ${st.batchSize}; all ${data.searchSlices} slices of the training cases ` +
       `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, left-right flips), ${st.valSlices} validation slices; ` +
-      `warm-up ${st.warmupSteps} steps, then ${st.alphaUpdates} alpha updates, genotype derived every ${st.stepsPerEpoch} steps; ` +
+      `warm-up ${st.warmupSteps} steps, then at least ${st.alphaUpdates} alpha updates and on until the genotype is unchanged for ${st.stableEpochs} epochs ` +
+      `(at most ${st.maxAlphaUpdates}), genotype derived every ${st.stepsPerEpoch} steps; ` +
       `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}.`,
     `- training: every network ${tr.steps} steps of batch ${tr.batchSize} over all ${data.trainSlices} training slices by the recipe ` +
       `(a third of each batch with foreground, left-right flips, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +

@@ -61,11 +61,20 @@ export function readSearchRecord(outDir: string, seed: number): SearchRecord | n
   return readJsonIfExists<SearchRecord>(join(searchDir(outDir, seed), 'result.json'));
 }
 
-/** Steps and epochs of a search: the warm-up plus the configured alpha updates. */
-export function planSearch(cfg: BenchConfig): { steps: number; epochs: number; stepsPerEpoch: number } {
+/**
+ * Steps and epochs of a search: the warm-up plus at least `alphaUpdates` (`minSteps`) and
+ * at most `maxAlphaUpdates` (`steps`) alpha updates.
+ */
+export function planSearch(cfg: BenchConfig): {
+  minSteps: number;
+  steps: number;
+  epochs: number;
+  stepsPerEpoch: number;
+} {
   const s = cfg.search;
-  const steps = s.warmupSteps + s.alphaUpdates;
-  return { steps, epochs: Math.ceil(steps / s.stepsPerEpoch), stepsPerEpoch: s.stepsPerEpoch };
+  const minSteps = s.warmupSteps + s.alphaUpdates;
+  const steps = s.warmupSteps + Math.max(s.alphaUpdates, s.maxAlphaUpdates);
+  return { minSteps, steps, epochs: Math.ceil(steps / s.stepsPerEpoch), stepsPerEpoch: s.stepsPerEpoch };
 }
 
 /** Epochs at the end of a genotype history over which the genotype did not change. */
@@ -110,7 +119,7 @@ export async function runSearchStage(
   try {
     // The alphas are initialised from the seed, so this is the initial genotype on resume too.
     const initialGenotype = net.deriveGenotype();
-    const { steps, epochs, stepsPerEpoch } = planSearch(cfg);
+    const { minSteps, steps, epochs, stepsPerEpoch } = planSearch(cfg);
     const resume = existsSync(ckpt);
     const traj: AlphaTrajectory = (resume ? readJsonIfExists<AlphaTrajectory>(trajPath) : null) ?? {
       steps: [0],
@@ -164,9 +173,9 @@ export async function runSearchStage(
       sampling: { kind: 'foreground', foregroundShare: RECIPE_FOREGROUND_SHARE, stepsPerEpoch },
       augment: RECIPE_AUGMENT,
       alphaWarmupSteps: s.warmupSteps,
-      // The issue wants the planned alpha updates, so early stopping must not cut the run;
-      // whether the genotype had settled is reported from its history.
-      patience: epochs + 1,
+      // At least the planned alpha updates, then on until the genotype has settled.
+      patience: s.stableEpochs,
+      minSteps,
       checkpointPath: ckpt,
       checkpointIntervalSeconds: 120,
       ...(resume ? { resumeFrom: ckpt } : {}),

@@ -63,6 +63,8 @@ export interface SearchOptions {
   alphaWarmupSteps?: number;
   /** Epochs with an unchanged genotype before stopping early [3]. */
   patience?: number;
+  /** Steps before which the loop never stops early, however stable the genotype [0]. */
+  minSteps?: number;
   /** Global gradient-norm clip [5]. */
   gradClip?: number;
   /** Weight of the soft Dice term in the loss [1]. */
@@ -152,6 +154,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   const maxWall = o.maxWallSeconds ?? Infinity;
   const warmup = o.alphaWarmupSteps ?? 0;
   const patience = o.patience ?? 3;
+  const minSteps = o.minSteps ?? 0;
   const clip = o.gradClip ?? 5;
   const diceWeight = o.diceWeight ?? 1;
   positiveInt('batchSize', batchSize);
@@ -161,6 +164,8 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
   if (!Number.isInteger(warmup) || warmup < 0)
     throw new ValidationError(`alphaWarmupSteps must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(minSteps) || minSteps < 0)
+    throw new ValidationError(`minSteps must be an integer >= 0, got ${minSteps}`);
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
   if (
@@ -286,7 +291,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         nextEpoch(st);
         st.alphaLossSum = 0;
         st.alphaLossCount = 0;
-        if (st.stableEpochs >= patience) st.finished = 'early_stop';
+        if (st.stableEpochs >= patience && st.step >= minSteps) st.finished = 'early_stop';
       }
       await ctl.afterStep(epochEnded);
     }
