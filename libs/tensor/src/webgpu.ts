@@ -7,6 +7,7 @@
  * `dataSync()` does not work in Node with WebGPU.
  */
 import { tf } from './tf.js';
+import { vulkanLoaderPresent } from './vulkan-loader.js';
 
 /** Outcome of looking for a usable WebGPU device. */
 export type WebGpuProbe =
@@ -46,6 +47,9 @@ export function describeAdapter(info: GPUAdapterInfo): string {
  * tensors need more than the WebGPU defaults). Never throws.
  */
 export async function probeWebGpu(): Promise<WebGpuProbe> {
+  if (!vulkanLoaderPresent()) {
+    return { ok: false, reason: 'no Vulkan loader (libvulkan.so.1) on this machine, so no GPU for WebGPU' };
+  }
   let mod: WebGpuModule;
   try {
     const name: string = 'webgpu';
