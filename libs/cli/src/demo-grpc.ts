@@ -84,9 +84,6 @@ async function startLocalSuite(backend: string | undefined, log: (s: string) => 
   const running: ServiceProcess[] = [];
   const env: Record<string, string> = {
     NASUNET_REGISTRY_ADDR: addresses.registry,
-    NASUNET_SEARCH_ADDR: addresses.search,
-    NASUNET_TRAINING_ADDR: addresses.training,
-    NASUNET_INFERENCE_ADDR: addresses.inference,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     ...(backend && backend !== 'auto' ? { NASUNET_BACKEND: backend } : {}),
   };

@@ -6,29 +6,18 @@
  * NASUNET_<SERVICE>_PORT to move a port (e.g. NASUNET_SEARCH_PORT=6000).
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
-import { DEFAULT_PORTS, SERVICE_NAMES, type ServiceName } from './services.js';
+import { loadLauncherConfig, type LauncherConfig } from './config.js';
+import { SERVICE_NAMES, type ServiceName } from './services.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
-const port = z.coerce.number().int().min(1).max(65535);
-
-const LauncherConfigSchema = z.object({
-  NASUNET_DATA_DIR: z.string().min(1).default('./.nasunet'),
-  NASUNET_HOST: z.string().min(1).default('127.0.0.1'),
-  NASUNET_REGISTRY_PORT: port.default(DEFAULT_PORTS.registry),
-  NASUNET_SEARCH_PORT: port.default(DEFAULT_PORTS.search),
-  NASUNET_TRAINING_PORT: port.default(DEFAULT_PORTS.training),
-  NASUNET_INFERENCE_PORT: port.default(DEFAULT_PORTS.inference),
-});
-
 async function main(): Promise<void> {
-  const parsed = LauncherConfigSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    process.stderr.write(`invalid launcher configuration: ${issues}\n`);
+  let cfg: LauncherConfig;
+  try {
+    cfg = loadLauncherConfig();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  const cfg = parsed.data;
   const dataDir = resolve(cfg.NASUNET_DATA_DIR);
   const ports: Record<ServiceName, number> = {
     registry: cfg.NASUNET_REGISTRY_PORT,
@@ -37,12 +26,7 @@ async function main(): Promise<void> {
     inference: cfg.NASUNET_INFERENCE_PORT,
   };
   const addr = (s: ServiceName): string => `${cfg.NASUNET_HOST}:${ports[s]}`;
-  const shared = {
-    NASUNET_REGISTRY_ADDR: addr('registry'),
-    NASUNET_SEARCH_ADDR: addr('search'),
-    NASUNET_TRAINING_ADDR: addr('training'),
-    NASUNET_INFERENCE_ADDR: addr('inference'),
-  };
+  const shared = { NASUNET_REGISTRY_ADDR: addr('registry') };
   const running: ServiceProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ValidationError } from '../../../libs/core/src/index.js';
+import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 
 const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -75,10 +75,12 @@ export function concurrencyField() {
 }
 
 /**
- * Parses `env` with `schema`; throws `ValidationError` listing every bad variable by name,
- * so that a misconfigured service refuses to start with an actionable message.
+ * Parses `env` with `schema`; throws `ValidationError` listing every bad variable by name
+ * (and every `NASUNET_*` variable no part of the suite reads), so that a misconfigured
+ * service refuses to start with an actionable message.
  */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  refuseUnknownVariables(env);
   const result = schema.safeParse(env);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

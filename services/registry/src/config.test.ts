@@ -5,7 +5,7 @@ import { loadRegistryConfig } from './config.js';
 
 test('config: defaults, alternate variable names, and errors naming the variable', () => {
   const d = loadRegistryConfig({});
-  assert.deepEqual([d.NASUNET_HOST, d.NASUNET_PORT, d.NASUNET_DATA_DIR], ['127.0.0.1', 50051, './data']);
+  assert.deepEqual([d.NASUNET_HOST, d.NASUNET_PORT, d.NASUNET_DATA_DIR], ['127.0.0.1', 50051, './.nasunet']);
   const alt = loadRegistryConfig({
     REGISTRY_HOST: '0.0.0.0',
     REGISTRY_PORT: '6000',

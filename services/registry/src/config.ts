@@ -1,6 +1,6 @@
 /** Start-up configuration of the registry service, read from the environment once. */
 import { z } from 'zod';
-import { ValidationError } from '../../../libs/core/src/index.js';
+import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 import { MAX_MESSAGE_BYTES } from '../../../libs/rpc/src/index.js';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -12,7 +12,7 @@ export const RegistryConfigSchema = z.object({
   /** gRPC port (`REGISTRY_PORT` is accepted as another name); 0 is not allowed (clients must know it). */
   NASUNET_PORT: int(1).max(65535).default(50051),
   /** Root of the embedded data: registry.db and artifacts/ live under `<dir>/registry`. */
-  NASUNET_DATA_DIR: z.string().min(1).default('./data'),
+  NASUNET_DATA_DIR: z.string().min(1).default('./.nasunet'),
   /** Largest model upload in bytes. */
   REGISTRY_MAX_MODEL_BYTES: int(1).default(512 * 1024 * 1024),
   /** Largest dataset upload in bytes. */
@@ -28,6 +28,7 @@ export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
 
 /** Parses the environment; throws `ValidationError` naming every bad variable. */
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  refuseUnknownVariables(env);
   const r = RegistryConfigSchema.safeParse({
     ...env,
     NASUNET_HOST: env.NASUNET_HOST ?? env.REGISTRY_HOST,
