@@ -24,6 +24,7 @@ import {
   type WatchTrainingResponse__Output,
   type GetGenotypeResponse__Output,
   type GetModelResponse__Output,
+  type ListTrainingsResponse__Output,
   type SegmentResponse__Output,
   type StartSearchResponse__Output,
   type StartTrainingResponse__Output,
@@ -187,6 +188,15 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
   const trainEnd = trainEvents.at(-1)!;
   assert.equal(trainEnd.state?.state, 'JOB_STATE_DONE', JSON.stringify(trainEnd));
   assert.equal(trainEnd.state?.resultModel?.version, 1);
+  // Job listings count steps, not only epochs: a long epoch shows its progress.
+  const steps = trainEvents.filter((e) => e.step !== null && e.step !== undefined).map((e) => e.step!);
+  assert.ok(steps.length > 0, 'no step events');
+  assert.ok(steps.every((e) => e.totalSteps === steps[0]!.totalSteps && e.totalSteps >= e.step));
+  const listed = await call<ListTrainingsResponse__Output>(training, 'listTrainings', {});
+  const job = listed.jobs.find((j) => j.jobId === trainId)!;
+  assert.equal(job.step, steps.at(-1)!.step);
+  assert.equal(job.totalSteps, job.step);
+  assert.equal(job.etaSeconds, -1);
 
   const model = await call<GetModelResponse__Output>(registry, 'getModel', {
     model: { name: 'e2e-model', version: 1 },

@@ -1,7 +1,8 @@
 /**
  * Turns engine events into what a person sees: a progress bar with ETA on stderr when it
- * is a TTY, one line per epoch otherwise, nothing with `--quiet`; and, with `--json`,
- * every event as one JSON line on stdout (for scripts and tests).
+ * is a TTY; otherwise one line per epoch and, between them, a step line at least every
+ * `heartbeatSeconds` (so a log shows life during long epochs); nothing with `--quiet`;
+ * and, with `--json`, every event as one JSON line on stdout (for scripts and tests).
  */
 import cliProgress from 'cli-progress';
 import type { EngineEvent } from '../../engine/src/index.js';
@@ -12,6 +13,12 @@ export interface ProgressOptions {
   json: boolean;
   /** Defaults to `process.stderr.isTTY`. */
   tty?: boolean;
+  /** Longest silence between lines when not a TTY, in seconds [30]. */
+  heartbeatSeconds?: number;
+  /** Clock in milliseconds [Date.now]. */
+  now?: () => number;
+  /** Where lines go [process.stderr]. */
+  write?: (text: string) => void;
 }
 
 const fmtSeconds = (s: number | null): string => {
@@ -24,8 +31,20 @@ const fmtSeconds = (s: number | null): string => {
 export class ProgressReporter {
   private bar: cliProgress.SingleBar | null = null;
   private readonly tty: boolean;
+  private readonly heartbeatMs: number;
+  private readonly now: () => number;
+  private readonly write: (text: string) => void;
+  private lastLineAt: number;
   constructor(private readonly opts: ProgressOptions) {
     this.tty = opts.tty ?? Boolean(process.stderr.isTTY);
+    this.heartbeatMs = (opts.heartbeatSeconds ?? 30) * 1000;
+    this.now = opts.now ?? Date.now;
+    const out = opts.write ?? ((t: string) => void this.write(t));
+    this.write = (t) => {
+      this.lastLineAt = this.now();
+      out(t);
+    };
+    this.lastLineAt = this.now();
   }
 
   /** Handles one event. */
@@ -46,7 +65,7 @@ export class ProgressReporter {
           );
           this.bar.start(e.totalSteps, e.step, { epoch: e.epoch + 1, loss: '-', etaText: '?' });
         } else {
-          process.stderr.write(
+          this.write(
             `${e.kind}: ${e.resumed ? 'resuming at' : 'starting at'} epoch ${e.epoch + 1}, step ${e.step} of ${e.totalSteps}\n`,
           );
         }
@@ -57,6 +76,11 @@ export class ProgressReporter {
           loss: e.loss.toFixed(4),
           etaText: fmtSeconds(e.etaSeconds),
         });
+        if (!this.tty && this.now() - this.lastLineAt >= this.heartbeatMs) {
+          this.write(
+            `${e.kind}: step ${e.step}/${e.totalSteps}, epoch ${e.epoch + 1}, loss ${e.loss.toFixed(4)}, ETA ${fmtSeconds(e.etaSeconds)}\n`,
+          );
+        }
         break;
       case 'epoch': {
         const line =
@@ -65,7 +89,7 @@ export class ProgressReporter {
           (Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)}` : '') +
           `, val Dice ${e.valDice.toFixed(4)}, ETA ${fmtSeconds(e.etaSeconds)}`;
         this.bar?.stop();
-        process.stderr.write(line + '\n');
+        this.write(line + '\n');
         if (this.bar && e.step < this.bar.getTotal()) {
           // Restart the bar below the epoch line.
           const total = this.bar.getTotal();
@@ -79,25 +103,24 @@ export class ProgressReporter {
       }
       case 'data':
         if (e.skipped.length > 0) {
-          process.stderr.write(
+          this.write(
             `${e.kind}: ${e.cases} cases; ${e.skipped.length} left out (--skip-bad-cases):\n` +
               e.skipped.map((c) => `  ${c.id}: ${c.file}: ${c.reason}\n`).join(''),
           );
         }
         break;
       case 'plan':
-        process.stderr.write(
+        this.write(
           `${e.kind} configuration (automatic; override any with its option):\n` +
             e.choices.map((c) => `  ${c.name} = ${JSON.stringify(c.value)}  (${c.reason})\n`).join(''),
         );
         break;
       case 'genotype':
-        if (e.changed && !this.bar)
-          process.stderr.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);
+        if (e.changed && !this.bar) this.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);
         break;
       case 'done':
         this.stop();
-        process.stderr.write(
+        this.write(
           `${e.kind} finished (${e.reason}) after ${e.epochs} epoch(s), ${e.step} steps, ${fmtSeconds(e.elapsedSeconds)}\n`,
         );
         break;

@@ -11,6 +11,8 @@ import type { TrainingParams } from './training-params.js';
 export interface TrainingJobResult {
   model: { name: string; version: number; weightsDigest: string };
   epochs: number;
+  /** Steps run (absent from results stored before it was recorded). */
+  steps?: number;
   bestValidationDice: number;
 }
 
@@ -29,6 +31,8 @@ export interface TrainingStepPayload {
   epoch: number;
   step: number;
   stepsPerEpoch: number;
+  /** Steps planned for the run (absent from events stored before it was recorded). */
+  totalSteps?: number;
   loss: number;
   learningRate: number;
   etaSeconds: number;
@@ -46,6 +50,8 @@ export function toTrainingJob(job: JobRecord, events: JobEvent[] = []): Training
   const result = job.result as TrainingJobResult | undefined;
   const epochs = events.filter((e) => e.type === 'epoch').map((e) => e.data as TrainingEpochPayload);
   const best = epochs.reduce((m, e) => Math.max(m, e.validationDice), 0);
+  const lastStep = events.findLast((e) => e.type === 'step')?.data as TrainingStepPayload | undefined;
+  const step = result?.steps ?? lastStep?.step ?? 0;
   const arch =
     p.architecture.kind === 'nasunet'
       ? { genotype: { name: p.architecture.genotype.name, version: p.architecture.genotype.version } }
@@ -60,6 +66,9 @@ export function toTrainingJob(job: JobRecord, events: JobEvent[] = []): Training
     modelName: p.modelName,
     epoch: result?.epochs ?? epochs.at(-1)?.epoch ?? 0,
     bestValidationDice: result?.bestValidationDice ?? best,
+    step,
+    totalSteps: result !== undefined ? step : (lastStep?.totalSteps ?? 0),
+    etaSeconds: result === undefined && lastStep !== undefined ? lastStep.etaSeconds : -1,
     resultModel: resolved(result),
     ...jobOutcome(job),
   };

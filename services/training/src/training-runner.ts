@@ -107,6 +107,7 @@ export async function runTrainingJob(
         epoch: e.epoch + 1,
         step: e.step,
         stepsPerEpoch: e.stepsPerEpoch,
+        totalSteps: e.totalSteps,
         loss: e.loss,
         learningRate: e.lr,
         etaSeconds: e.etaSeconds ?? -1,
@@ -209,6 +210,7 @@ export async function runTrainingJob(
     return {
       model: { name: model.name, version: model.version, weightsDigest: weights?.digest ?? '' },
       epochs: result.epochs,
+      steps: result.steps,
       bestValidationDice: result.bestValDice,
     };
   } finally {

@@ -23,6 +23,9 @@ export interface TrainingJob {
   'createdAt'?: (string);
   'startedAt'?: (string);
   'finishedAt'?: (string);
+  'step'?: (number);
+  'totalSteps'?: (number);
+  'etaSeconds'?: (number | string);
   'architecture'?: "genotype"|"baseline";
 }
 
@@ -42,5 +45,8 @@ export interface TrainingJob__Output {
   'createdAt': (string);
   'startedAt': (string);
   'finishedAt': (string);
+  'step': (number);
+  'totalSteps': (number);
+  'etaSeconds': (number);
   'architecture'?: "genotype"|"baseline";
 }

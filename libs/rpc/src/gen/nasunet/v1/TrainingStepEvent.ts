@@ -8,6 +8,7 @@ export interface TrainingStepEvent {
   'loss'?: (number | string);
   'learningRate'?: (number | string);
   'etaSeconds'?: (number | string);
+  'totalSteps'?: (number);
 }
 
 export interface TrainingStepEvent__Output {
@@ -17,4 +18,5 @@ export interface TrainingStepEvent__Output {
   'loss': (number);
   'learningRate': (number);
   'etaSeconds': (number);
+  'totalSteps': (number);
 }
