@@ -4,6 +4,7 @@
  */
 import {
   loadDataset,
+  nameForegroundClasses,
   sliceDataset,
   splitCases,
   type Axis,
@@ -28,6 +29,8 @@ export interface DataRequest {
   testFraction?: number;
   /** Skip bad cases instead of failing [false]. */
   skipBadCases?: boolean;
+  /** Names of the foreground classes in label-code order [dataset.json's labels, else class_<code>]. */
+  classNames?: string[];
 }
 
 /** The prepared splits. */
@@ -86,13 +89,27 @@ export function toSliceSet(
   };
 }
 
-/** Loads the dataset of a request (labels required). */
+/** Loads the dataset of a request (labels required), its classes named as requested. */
 export async function loadRequestedDataset(req: DataRequest): Promise<Dataset> {
-  return loadDataset(req.ref, {
+  const dataset = await loadDataset(req.ref, {
     ...(req.maxCases !== undefined ? { maxCases: req.maxCases } : {}),
     onBadCase: req.skipBadCases ? 'skip' : 'fail',
     requireLabels: true,
   });
+  return { ...dataset, classes: requestedClasses(dataset, req) };
+}
+
+/**
+ * The dataset's classes with the request's `classNames` in place of their names.
+ * @throws ValidationError (naming --class-names) when the count differs from the data's.
+ */
+export function requestedClasses(dataset: Dataset, req: DataRequest): ClassInfo[] {
+  if (req.classNames === undefined) return dataset.classes;
+  try {
+    return nameForegroundClasses(dataset.classes, req.classNames);
+  } catch (e) {
+    throw new ValidationError(`--class-names: ${(e as Error).message}`);
+  }
 }
 
 /** How {@link prepareData} cuts the slices, beyond the request. */

@@ -3,13 +3,14 @@
  * name it: a local folder by `file://` URI (every worker must be able to read the path) or
  * uploaded as a chunked stream (`upload`); the synthetic set is always uploaded as
  * `images/<case>.png` + `masks/<case>.png` pairs. The name is derived from the content
- * digest, so the same data registers once and later calls reuse it.
+ * digest (and the `--class-names` given), so the same data registers once and later calls
+ * reuse it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AlreadyExistsError, ValidationError } from '../../core/src/index.js';
-import { encodePngGray, loadDataset, type Dataset } from '../../data/src/index.js';
+import { digestJson, encodePngGray, type Dataset } from '../../data/src/index.js';
 import {
   DEFAULT_CHUNK_BYTES,
   splitChunks,
@@ -20,7 +21,7 @@ import {
   type RegisterDatasetUriResponse__Output,
 } from '../../rpc/src/index.js';
 import { callError, targetOf, unaryCall } from './grpc-calls.js';
-import type { DataRequest } from './dataset-prep.js';
+import { loadRequestedDataset, type DataRequest } from './dataset-prep.js';
 
 /** A dataset as files: relative path ('/'-separated) -> bytes. */
 export type DatasetFiles = Map<string, Uint8Array>;
@@ -107,10 +108,12 @@ export async function ensureDataset(
   data: DataRequest,
   options: RegisterOptions,
 ): Promise<Dataset__Output> {
-  const ds = await loadDataset(data.ref, { requireLabels: true });
+  const ds = await loadRequestedDataset(data);
   const synthetic = ds.kind === 'synthetic';
   const label = synthetic ? 'synthetic' : basename(resolve(data.ref));
-  const name = datasetName(label, ds.digest);
+  // Data given other class names registers on its own, so the jobs on it see those names.
+  const key = data.classNames ? digestJson({ digest: ds.digest, classNames: data.classNames }) : ds.digest;
+  const name = datasetName(label, key);
   const metadata: DatasetMetadata = {
     name,
     layout: ds.kind === 'msd' ? 'DATASET_LAYOUT_MSD' : 'DATASET_LAYOUT_IMAGE_PAIRS',

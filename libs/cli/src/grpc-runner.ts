@@ -9,19 +9,9 @@
  * (see {@link parseModelRef}); a training returns `name:version` there.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NotFoundError, ValidationError } from '../../core/src/index.js';
-import {
-  encodePngGray,
-  extractSlice,
-  is2DImagePath,
-  isNiftiPath,
-  volumeLike,
-  readImage2D,
-  readNifti,
-  writeNifti,
-  type Volume,
-} from '../../data/src/index.js';
+import { isNiftiPath } from '../../data/src/index.js';
 import { buildReport, formatReport, writeFileAtomic, type CaseMetrics } from '../../engine/src/index.js';
 import {
   NASUNET_PRESETS,
@@ -58,7 +48,7 @@ import { DEFAULT_PORTS, type ServiceName } from '../../launcher/src/index.js';
 import { callError, targetOf, unaryCall } from './grpc-calls.js';
 import { ensureDataset } from './grpc-dataset.js';
 import { followJob } from './grpc-watch.js';
-import { renderOverlay } from './overlay.js';
+import { readSegmentInput, writeSegmentation } from './segment-files.js';
 import type {
   EvaluateRequest,
   EvaluateSummary,
@@ -400,7 +390,13 @@ export class GrpcRunner implements Runner {
       `evaluating ${req.modelDir}`,
       10 * 60_000,
     );
-    const classNames = ds.classNames.length > 0 ? [...ds.classNames] : ['background'];
+    // Foreground classes named as the model names them (background as the dataset does).
+    const classNames = [
+      ds.classNames[0] ?? 'background',
+      ...[...res.meanPerClass]
+        .sort((a, b) => a.classIndex - b.classIndex)
+        .map((m) => m.className || `class_${m.classIndex}`),
+    ];
     const cases: CaseMetrics[] = res.cases.map((c) => {
       const byIndex = new Map(c.classes.map((m) => [m.classIndex, m]));
       const classes = classNames.slice(1).map((_, i) => {
@@ -435,16 +431,11 @@ export class GrpcRunner implements Runner {
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
     const model = parseModelRef(req.modelDir);
-    const nifti = isNiftiPath(req.input);
-    if (!nifti && !is2DImagePath(req.input))
-      throw new ValidationError(
-        `--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`,
-      );
-    const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
+    const volume = await readSegmentInput(req.input);
     const [X, Y, Z] = volume.shape;
     let mask: Uint8Array;
     let classVolumes: Array<{ classIndex: number; className: string; voxelCount: string }>;
-    if (nifti) {
+    if (isNiftiPath(req.input)) {
       ({ mask, classVolumes } = await this.segmentVolume(model, readFileSync(req.input), req.input));
     } else {
       const png = /\.png$/i.test(req.input);
@@ -475,37 +466,17 @@ export class GrpcRunner implements Runner {
       throw new ValidationError(
         `the server returned a mask of ${mask.length} voxels for ${X}x${Y}x${Z} input`,
       );
-    mkdirSync(req.outDir, { recursive: true });
-    const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
-    let maskPath: string;
-    if (nifti) {
-      maskPath = join(req.outDir, `${stem}-mask.nii.gz`);
-      await writeNifti(maskPath, volumeLike(volume, Float32Array.from(mask)), 'uint8');
-    } else {
-      maskPath = join(req.outDir, `${stem}-mask.png`);
-      writeFileAtomic(maskPath, encodePngGray(mask, X, Y));
-    }
-    // Overlay: the slice with the most foreground (the only slice of a 2D image).
-    let bestZ = 0;
-    let bestCount = -1;
-    for (let z = 0; z < Z; z++) {
-      let cnt = 0;
-      for (let i = z * X * Y; i < (z + 1) * X * Y; i++) if (mask[i] !== 0) cnt++;
-      if (cnt > bestCount) {
-        bestCount = cnt;
-        bestZ = z;
-      }
-    }
-    const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
-    const overlayPath = join(req.outDir, `${stem}-overlay.png`);
-    const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
-    writeFileAtomic(
-      overlayPath,
-      renderOverlay(img, mask.subarray(bestZ * X * Y, (bestZ + 1) * X * Y), Y, X, scale),
-    );
-    const classVoxels: Record<string, number> = {};
-    for (const v of classVolumes) classVoxels[v.className || `class${v.classIndex}`] = Number(v.voxelCount);
-    return { maskPath, overlayPath, classVoxels };
+    // The service answers with class indices and the model's class names; the label code
+    // of a class is not sent, so the written codes are the class indices.
+    const classes = [...classVolumes]
+      .sort((a, b) => a.classIndex - b.classIndex)
+      .map((v) => ({ code: v.classIndex, name: v.className || `class_${v.classIndex}` }));
+    const outside = mask.find((k) => k >= classes.length);
+    if (outside !== undefined)
+      throw new ValidationError(
+        `the server returned class index ${outside} but named ${classes.length} classes`,
+      );
+    return writeSegmentation(req.input, volume, mask, classes, req.outDir);
   }
 
   /** SegmentVolume with the NIfTI bytes as chunks; returns the raw uint8 label volume. */

@@ -7,10 +7,11 @@
  * - train: `train.ckpt` (resumable), `best-weights.ckpt`, `model/` (model bundle:
  *   manifest.json + weights.bin), `train-result.json`, `train-curves.png`;
  * - evaluate: `report.json`, `report.txt`;
- * - segment: `<input>-mask.png` or `<input>-mask.nii.gz`, `<input>-overlay.png`.
+ * - segment: `<input>-mask.png` (palette) + `<input>-labels.png` (raw codes), or
+ *   `<input>-mask.nii.gz`; `<input>-overlay.png` (see segment-files.ts).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { totalmem } from 'node:os';
 import { backendMemoryLimitBytes, initBackend, type BackendName } from '../../tensor/src/index.js';
 import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
@@ -38,21 +39,10 @@ import {
   type Genotype,
   type NamedSearchNet,
 } from '../../nas/src/index.js';
-import {
-  encodePngGray,
-  extractSlice,
-  is2DImagePath,
-  isNiftiPath,
-  readImage2D,
-  readNifti,
-  volumeLike,
-  writeNifti,
-  type Dataset,
-  type Volume,
-} from '../../data/src/index.js';
+import type { Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
 import { planTrainingRun, plannedConfig, savePlan, type PlanOverrides } from './train-plan.js';
-import { renderOverlay } from './overlay.js';
+import { readSegmentInput, writeSegmentation } from './segment-files.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
 import type {
@@ -214,7 +204,13 @@ export class LocalRunner implements Runner {
       const files = [genotypeFile, join(req.outDir, 'search-result.json')];
       writeFileAtomic(
         files[1] as string,
-        json({ ...r, config, dataset: data.dataset.name, datasetDigest: data.dataset.digest }),
+        json({
+          ...r,
+          config,
+          dataset: data.dataset.name,
+          datasetDigest: data.dataset.digest,
+          classNames: data.classes.map((c) => c.name),
+        }),
       );
       if (r.curve.length > 0) {
         const xs = r.curve.map((c) => c.epoch + 1);
@@ -229,12 +225,16 @@ export class LocalRunner implements Runner {
               { name: 'alpha-step loss', ys: r.curve.map((c) => c.alphaLoss ?? NaN) },
               { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
             ],
+            yLabel: 'loss',
+            yInclude: [0],
           },
           {
             title: 'validation Dice (foreground mean)',
             xLabel: 'epoch',
             xs,
             series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
+            yLabel: 'Dice',
+            yInclude: [0, 1],
           },
         ]);
         const alphas = saveAlphaPlots(
@@ -386,18 +386,24 @@ export class LocalRunner implements Runner {
               { name: 'train loss', ys: r.curve.map((c) => c.trainLoss) },
               { name: 'validation loss', ys: r.curve.map((c) => c.valLoss) },
             ],
+            yLabel: 'loss',
+            yInclude: [0],
           },
           {
             title: 'validation Dice (foreground mean)',
             xLabel: 'epoch',
             xs,
             series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
+            yLabel: 'Dice',
+            yInclude: [0, 1],
           },
           {
             title: 'learning rate (cosine)',
             xLabel: 'epoch',
             xs,
             series: [{ name: 'lr', ys: r.curve.map((c) => c.lr) }],
+            yLabel: 'learning rate',
+            yInclude: [0],
           },
         ]);
         files.push(curves);
@@ -448,59 +454,12 @@ export class LocalRunner implements Runner {
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
     await this.init();
-    const nifti = isNiftiPath(req.input);
-    if (!nifti && !is2DImagePath(req.input)) {
-      throw new ValidationError(
-        `--input ${req.input}: expected a .nii/.nii.gz volume or a .png/.tif/.tiff/.gif image`,
-      );
-    }
-    const volume: Volume = nifti ? await readNifti(req.input) : await readImage2D(req.input);
+    const volume = await readSegmentInput(req.input);
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
       const pre = manifest.preprocessing;
       const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
-      const mask = volumeLike(
-        volume,
-        Float32Array.from(indices, (k) => pre.classes[k]?.code ?? 0),
-      );
-      mkdirSync(req.outDir, { recursive: true });
-      const stem = basename(req.input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
-      const [X, Y, Z] = volume.shape;
-      let maskPath: string;
-      if (nifti) {
-        maskPath = join(req.outDir, `${stem}-mask.nii.gz`);
-        await writeNifti(maskPath, mask, 'uint8');
-      } else {
-        maskPath = join(req.outDir, `${stem}-mask.png`);
-        writeFileAtomic(maskPath, encodePngGray(mask.data, X, Y));
-      }
-      // Overlay: the axial slice with the most foreground (the only slice of a 2D image).
-      let bestZ = 0;
-      let bestCount = -1;
-      for (let z = 0; z < Z; z++) {
-        let cnt = 0;
-        for (let i = z * X * Y; i < (z + 1) * X * Y; i++) if ((mask.data[i] as number) !== 0) cnt++;
-        if (cnt > bestCount) {
-          bestCount = cnt;
-          bestZ = z;
-        }
-      }
-      const img = extractSlice(volume.data, volume.shape, 2, bestZ, new Float32Array(X * Y));
-      const codeToIndex = new Map(pre.classes.map((c, i) => [c.code, i]));
-      const idx = extractSlice(mask.data, mask.shape, 2, bestZ, new Float32Array(X * Y)).map(
-        (v) => codeToIndex.get(v) ?? 0,
-      );
-      const overlayPath = join(req.outDir, `${stem}-overlay.png`);
-      const scale = Math.max(1, Math.min(8, Math.floor(512 / Math.max(X, Y))));
-      writeFileAtomic(overlayPath, renderOverlay(img, idx, Y, X, scale));
-      const classVoxels: Record<string, number> = {};
-      for (const c of pre.classes) classVoxels[c.name] = 0;
-      for (let i = 0; i < mask.data.length; i++) {
-        const k = codeToIndex.get(mask.data[i] as number);
-        const name = k === undefined ? undefined : pre.classes[k]?.name;
-        if (name !== undefined) classVoxels[name] = (classVoxels[name] ?? 0) + 1;
-      }
-      return { maskPath, overlayPath, classVoxels };
+      return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
     } finally {
       net.dispose();
     }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DataFormatError, ValidationError } from '../../core/src/index.js';
+import { checkClassNames } from '../../data/src/index.js';
 import { parseGenotype, referenceGenotype, REFERENCE_GENOTYPES, type Genotype } from '../../nas/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
@@ -44,6 +45,24 @@ export function choiceOption<T extends string>(choices: readonly T[]): (v: strin
       throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${v}'`);
     return v as T;
   };
+}
+
+/** Parses a comma-separated list of class names (`anterior,posterior`). */
+export function classNamesOption(v: string): string[] {
+  try {
+    return checkClassNames(v.split(',').map((n) => n.trim()));
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Adds --class-names (search and train: the names recorded with the run and the model). */
+export function addClassNamesOption(cmd: Command): Command {
+  return cmd.option(
+    '--class-names <names>',
+    "names of the foreground classes in label-code order, comma-separated (e.g. 'anterior,posterior'; background is not named); default: the labels of the dataset's dataset.json, else class_<code>",
+    classNamesOption,
+  );
 }
 
 /** Adds --data / --synthetic and the dataset shaping options. */
@@ -90,6 +109,7 @@ export function dataRequest(o: Record<string, unknown>): DataRequest {
     valFraction: o['valFraction'] as number,
     testFraction: o['testFraction'] as number,
     skipBadCases: Boolean(o['skipBadCases']),
+    ...(o['classNames'] !== undefined ? { classNames: o['classNames'] as string[] } : {}),
   };
 }
 

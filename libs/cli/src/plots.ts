@@ -1,8 +1,10 @@
 /**
- * PNG line plots of training curves and alpha trajectories (@napi-rs/canvas).
+ * PNG line plots of training curves and alpha trajectories (@napi-rs/canvas): nice tick
+ * steps, integer ticks on an integer x axis (epochs), labelled axes.
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { writeFileAtomic } from '../../engine/src/index.js';
+import { axisFor, tickLabel } from './plot-axis.js';
 
 /** One line of a plot. */
 export interface Series {
@@ -14,9 +16,14 @@ export interface Series {
 /** A plot panel: a title and lines sharing one x axis. */
 export interface Panel {
   title: string;
+  /** x axis label; the ticks are integers when every x is (epochs, steps). */
   xLabel: string;
   xs: number[];
   series: Series[];
+  /** y axis label [none]. */
+  yLabel?: string;
+  /** Values the y axis must include beyond the data, e.g. [0, 1] for Dice, [0] for a loss [none]. */
+  yInclude?: number[];
 }
 
 const COLORS = [
@@ -31,19 +38,6 @@ const COLORS = [
   '#bcbd22',
   '#17becf',
 ];
-
-function niceRange(values: number[]): [number, number] {
-  const v = values.filter(Number.isFinite);
-  if (v.length === 0) return [0, 1];
-  let lo = Math.min(...v);
-  let hi = Math.max(...v);
-  if (hi - lo < 1e-9) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  const pad = (hi - lo) * 0.05;
-  return [lo - pad, hi + pad];
-}
 
 /**
  * Renders panels stacked vertically (each 800 x 300 px) to a PNG buffer.
@@ -67,20 +61,41 @@ export function renderPanels(panels: Panel[]): Buffer {
     ctx.strokeStyle = '#888888';
     ctx.lineWidth = 1;
     ctx.strokeRect(left, plotTop, right - left, bottom - plotTop);
-    const [x0, x1] = niceRange(p.xs);
-    const [y0, y1] = niceRange(p.series.flatMap((s) => s.ys));
+    const xAxis = axisFor(p.xs, { integer: p.xs.every(Number.isInteger) });
+    const yAxis = axisFor(
+      p.series.flatMap((s) => s.ys),
+      p.yInclude ? { include: p.yInclude } : {},
+    );
+    const [x0, x1, y0, y1] = [xAxis.lo, xAxis.hi, yAxis.lo, yAxis.hi];
     const sx = (x: number): number => left + ((x - x0) / (x1 - x0)) * (right - left);
     const sy = (y: number): number => bottom - ((y - y0) / (y1 - y0)) * (bottom - plotTop);
     ctx.font = '11px sans-serif';
     ctx.fillStyle = '#333333';
-    const yDigits = Math.min(8, Math.max(0, Math.ceil(-Math.log10(y1 - y0)) + 2));
-    for (let i = 0; i <= 4; i++) {
-      const yv = y0 + ((y1 - y0) * i) / 4;
-      ctx.fillText(yv.toFixed(yDigits), 4, sy(yv) + 4);
-      const xv = x0 + ((x1 - x0) * i) / 4;
-      ctx.fillText(xv.toFixed(x1 - x0 >= 10 ? 0 : 2), sx(xv) - 10, bottom + 14);
+    ctx.strokeStyle = '#e4e4e4';
+    for (const yv of yAxis.ticks) {
+      const label = tickLabel(yv, yAxis.step);
+      ctx.fillText(label, left - 6 - ctx.measureText(label).width, sy(yv) + 4);
+      ctx.beginPath();
+      ctx.moveTo(left + 1, sy(yv));
+      ctx.lineTo(right - 1, sy(yv));
+      ctx.stroke();
     }
-    ctx.fillText(p.xLabel, (left + right) / 2 - 20, bottom + 30);
+    for (const xv of xAxis.ticks) {
+      const label = tickLabel(xv, xAxis.step);
+      ctx.fillText(label, sx(xv) - ctx.measureText(label).width / 2, bottom + 14);
+      ctx.beginPath();
+      ctx.moveTo(sx(xv), bottom);
+      ctx.lineTo(sx(xv), bottom + 4);
+      ctx.stroke();
+    }
+    ctx.fillText(p.xLabel, (left + right) / 2 - ctx.measureText(p.xLabel).width / 2, bottom + 30);
+    if (p.yLabel) {
+      ctx.save();
+      ctx.translate(14, (plotTop + bottom) / 2 + ctx.measureText(p.yLabel).width / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.fillText(p.yLabel, 0, 0);
+      ctx.restore();
+    }
     p.series.forEach((s, si) => {
       const color = COLORS[si % COLORS.length] as string;
       ctx.strokeStyle = color;

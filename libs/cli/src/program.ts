@@ -24,7 +24,15 @@ import {
   removeAlias,
   setAlias,
 } from './manage.js';
-import { addDataOptions, dataRequest, intOption, loadGenotype, numberOption, sizeOption } from './options.js';
+import {
+  addClassNamesOption,
+  addDataOptions,
+  dataRequest,
+  intOption,
+  loadGenotype,
+  numberOption,
+  sizeOption,
+} from './options.js';
 import { ProgressReporter } from './progress.js';
 import type { LoopRequest, Runner } from './runner.js';
 
@@ -316,7 +324,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'search a NAS-Unet cell genotype (DARTS, first-order bilevel) on a dataset; writes genotype.json, plots and a resumable checkpoint into --out',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 }))))
+  addServerOptions(
+    addCommonOptions(addClassNamesOption(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 })))),
+  )
     .option(
       '--upload',
       'with a server: upload the --data folder instead of registering its file:// URI',
@@ -382,7 +392,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addServerOptions(addCommonOptions(addDataOptions(addLoopOptions(train, {}))))
+  addServerOptions(addCommonOptions(addClassNamesOption(addDataOptions(addLoopOptions(train, {})))))
     .option(
       '--upload',
       'with a server: upload the --data folder instead of registering its file:// URI',
@@ -531,7 +541,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
   const segmentCmd = program
     .command('segment')
     .description(
-      'segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes the mask (PNG with class codes, or .nii.gz) and an overlay PNG',
+      'segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes <stem>-mask.png (palette PNG: coloured, pixel values = label codes) and <stem>-labels.png (grey PNG of the raw label codes), or <stem>-mask.nii.gz (label codes) for a volume, and <stem>-overlay.png with a legend of the class names',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(segmentCmd))
@@ -550,7 +560,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       );
       print(
         o,
-        `mask: ${r.maskPath}\noverlay: ${r.overlayPath}\nvoxels per class: ${JSON.stringify(r.classVoxels)}\n`,
+        `mask: ${r.maskPath}\nlabels: ${r.labelsPath}\noverlay: ${r.overlayPath}\nvoxels per class: ${JSON.stringify(r.classVoxels)}\n`,
         { command: 'segment', ...r },
       );
     });

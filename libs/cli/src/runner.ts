@@ -133,9 +133,13 @@ export interface SegmentRequest {
   outDir: string;
 }
 
-/** Files written by a segmentation, and the voxel count per class. */
+/** Files written by a segmentation (see segment-files.ts), and the voxel count per class. */
 export interface SegmentSummary {
+  /** The mask to look at: a palette PNG (pixel values = label codes) or the .nii.gz. */
   maskPath: string;
+  /** The raw label codes: a grey PNG, or the same .nii.gz as `maskPath`. */
+  labelsPath: string;
+  /** The image with the mask blended in and a legend of the class names. */
   overlayPath: string;
   classVoxels: Record<string, number>;
 }

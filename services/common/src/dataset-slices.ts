@@ -3,7 +3,7 @@
  * load (libs/data), case-level split, per-case z-score normalisation, slicing and padding
  * to a multiple of 2^(depth+1).
  */
-import { ValidationError } from '../../../libs/core/src/index.js';
+import { PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
 import {
   loadDataset,
   sliceDataset,
@@ -34,6 +34,8 @@ export interface PrepareOptions {
   validationFraction: number;
   /** Seed of the case split. */
   seed: number;
+  /** Class names as registered with the dataset (index 0 = background) [the folder's own]. */
+  classNames?: readonly string[];
 }
 
 function toSliceSet(slices: Slice2D[], height: number, width: number, classes: ClassInfo[]): SliceSet {
@@ -59,7 +61,9 @@ export async function prepareSlices(dir: string, options: PrepareOptions): Promi
     throw new ValidationError(`dataset at ${dir} needs at least 2 cases, has ${ds.cases.length}`);
   const ids = ds.cases.map((c) => c.id);
   const split = splitCases(ids, { val: options.validationFraction, test: 0, seed: options.seed });
-  const sliced = sliceDataset(ds.cases, ds.classes, { padMultiple: options.padMultiple });
+  const sliced = sliceDataset(ds.cases, registeredClasses(ds.classes, options.classNames, dir), {
+    padMultiple: options.padMultiple,
+  });
   const valIds = new Set(split.val);
   const train = sliced.slices.filter((s) => !valIds.has(s.caseId));
   const val = sliced.slices.filter((s) => valIds.has(s.caseId));
@@ -72,4 +76,23 @@ export async function prepareSlices(dir: string, options: PrepareOptions): Promi
     classes,
     digest: ds.digest,
   };
+}
+
+/**
+ * The classes of the data named as registered (the registry's record carries the names the
+ * user gave, the files only codes or dataset.json's names).
+ * @throws PreconditionError when the registered names do not count the data's classes.
+ */
+function registeredClasses(
+  classes: ClassInfo[],
+  names: readonly string[] | undefined,
+  dir: string,
+): ClassInfo[] {
+  if (names === undefined || names.length === 0) return classes;
+  if (names.length !== classes.length) {
+    throw new PreconditionError(
+      `the dataset is registered with ${names.length} class names (${names.join(', ')}) but the labels at ${dir} hold ${classes.length} classes (codes ${classes.map((c) => c.code).join(', ')})`,
+    );
+  }
+  return classes.map((c, i) => ({ code: c.code, name: names[i] as string }));
 }

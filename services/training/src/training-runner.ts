@@ -91,6 +91,7 @@ export async function runTrainingJob(
     padMultiple,
     validationFraction: p.hyper.validationFraction,
     seed: p.seed,
+    classNames: local.record.classNames,
   });
   const spec = modelSpec(p, data.classes.length);
   const estimate = estimateCost(spec, {
