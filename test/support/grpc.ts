@@ -9,6 +9,8 @@ import type {
   ModelRegistryServiceClient,
   Dataset__Output,
   DatasetMetadata,
+  Model__Output,
+  ModelMetadata,
 } from '../../libs/rpc/src/index.js';
 
 /** Calls a unary method; resolves with the response or rejects with the ServiceError. */
@@ -70,6 +72,26 @@ export function registerDataset(
     for (const [path, bytes] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       for (const chunk of splitChunks(bytes, 64 * 1024))
         stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
+    }
+    stream.end();
+  });
+}
+
+/** Uploads a model version (artifact name -> bytes) through UploadModel. */
+export function uploadModel(
+  client: ModelRegistryServiceClient,
+  metadata: ModelMetadata,
+  artifacts: Map<string, Uint8Array>,
+): Promise<Model__Output> {
+  return new Promise((resolve, reject) => {
+    const stream = client.uploadModel({ deadline: Date.now() + 60_000 }, (err, res) => {
+      if (err) reject(err);
+      else resolve(res!.model!);
+    });
+    stream.write({ metadata });
+    for (const [name, bytes] of artifacts) {
+      for (const chunk of splitChunks(bytes, 64 * 1024))
+        stream.write({ chunk: { artifactName: name, data: Buffer.from(chunk) } });
     }
     stream.end();
   });

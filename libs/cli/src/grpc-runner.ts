@@ -134,6 +134,8 @@ export interface GrpcRunnerOptions {
 
 /** Epochs and batch size of a training on the services when the command line gives none. */
 export const SERVER_TRAIN_DEFAULTS = { epochs: 20, batchSize: 4 } as const;
+/** What a search on the services runs when the command leaves it out. */
+export const SERVER_SEARCH_DEFAULTS = { epochs: 10, batchSize: 2, patience: 3 } as const;
 
 /** The preset's search space name in the proto. */
 const PRESET_ENUM: Record<string, string> = {
@@ -178,14 +180,18 @@ export class GrpcRunner implements Runner {
       throw new ValidationError(
         '--resume: with a server, an interrupted job resumes on the server by itself; start a new job instead',
       );
-    if (req.data.maxCases !== undefined)
-      throw new ValidationError('--max-cases: not available with a server (the whole dataset is registered)');
     return ensureDataset(this.registry, req.data, { upload: Boolean(this.options.upload) });
   }
 
   async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
+    if (req.preset === 'auto') {
+      throw new ValidationError(
+        '--preset auto (the automatic configuration) runs in-process only; with --search-server give --preset tiny, small or paper',
+      );
+    }
     const preset = PRESET_ENUM[req.preset];
     if (!preset) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
+    const epochs = req.epochs ?? SERVER_SEARCH_DEFAULTS.epochs;
     const ds = await this.dataset(req);
     const started = await unaryCall<StartSearchResponse__Output>(
       this.search_,
@@ -194,13 +200,17 @@ export class GrpcRunner implements Runner {
         dataset: { name: ds.name, digest: ds.digest },
         searchSpace: { preset, initChannels: req.channels ?? 0 },
         budget: {
-          maxEpochs: req.epochs,
+          maxEpochs: epochs,
           maxSteps: req.maxSteps ?? 0,
           maxSeconds: req.timeLimitSeconds ?? 0,
         },
         seed: req.seed,
         genotypeName: this.genotypeName,
-        hyperParameters: { batchSize: req.batchSize, patience: req.patience },
+        hyperParameters: {
+          batchSize: req.batchSize ?? SERVER_SEARCH_DEFAULTS.batchSize,
+          patience: req.patience ?? SERVER_SEARCH_DEFAULTS.patience,
+          maxCases: req.data.maxCases ?? 0,
+        },
       },
       'starting the search',
     );
@@ -209,7 +219,7 @@ export class GrpcRunner implements Runner {
       kind: 'search',
       jobId,
       client: this.search_,
-      maxEpochs: req.epochs,
+      maxEpochs: epochs,
       ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
@@ -246,7 +256,7 @@ export class GrpcRunner implements Runner {
       valDice: outcome.valDice,
       epochs: outcome.epochs,
       steps: outcome.step,
-      reason: outcome.epochs >= req.epochs ? 'max_epochs' : 'early_stop',
+      reason: outcome.epochs >= epochs ? 'max_epochs' : 'early_stop',
       files: [genotypeFile, resultFile],
     };
   }
@@ -329,6 +339,7 @@ export class GrpcRunner implements Runner {
           validationFraction: Math.min(0.5, req.data.valFraction ?? 0.2),
           maxSteps: req.maxSteps ?? 0,
           maxSeconds: req.timeLimitSeconds ?? 0,
+          maxCases: req.data.maxCases ?? 0,
         },
         seed: req.seed,
         modelName: this.modelName,
@@ -381,6 +392,8 @@ export class GrpcRunner implements Runner {
   }
 
   async evaluate(req: EvaluateRequest, _ctx: RunContext): Promise<EvaluateSummary> {
+    if (req.data.maxCases !== undefined)
+      throw new ValidationError('--max-cases: evaluate with a server scores every case of the dataset');
     const model = parseModelRef(req.modelDir);
     const ds = await this.dataset(req);
     const res = await unaryCall<EvaluateResponse__Output>(

@@ -1,8 +1,9 @@
 /**
  * Follows a search or training job through its Watch stream: translates the streamed
  * events into the engine's events (so the same progress bars and log lines appear as in
- * a local run), cancels the job on the server when the signal aborts (Ctrl-C), and
- * resolves with the job's terminal state.
+ * a local run), cancels the job on the server when the signal aborts (Ctrl-C) or, for a
+ * watcher that did not start the job, only stops following it, and resolves with the
+ * job's terminal state.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { BackendError, CancelledError } from '../../core/src/index.js';
@@ -42,6 +43,8 @@ export interface FollowOptions {
   maxEpochs: number;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
+  /** On abort stop following and leave the job running (default: cancel it on the server). */
+  detachOnAbort?: boolean;
 }
 
 type WatchMessage = WatchSearchResponse__Output | WatchTrainingResponse__Output;
@@ -49,8 +52,10 @@ type StateOf<M> = M extends { state?: infer S | null } ? S : never;
 
 /**
  * Streams the job's events until it reaches a terminal state; on abort asks the server to
- * cancel it and keeps reading until it reports CANCELLED.
- * @throws CancelledError when the job ended cancelled, BackendError when it failed.
+ * cancel it and keeps reading until it reports CANCELLED (or, with `detachOnAbort`, stops
+ * reading at once).
+ * @throws CancelledError when the job ended cancelled or the watch was detached,
+ * BackendError when it failed.
  */
 export async function followJob<M extends WatchMessage>(o: FollowOptions): Promise<JobOutcome<StateOf<M>>> {
   const search = o.kind === 'search';
@@ -85,8 +90,15 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
       () => undefined,
     );
   };
-  if (o.signal?.aborted) cancel();
-  o.signal?.addEventListener('abort', cancel, { once: true });
+  let stream: grpc.ClientReadableStream<M> | undefined;
+  let detached = false;
+  const onAbort = (): void => {
+    if (!o.detachOnAbort) return cancel();
+    detached = true;
+    stream?.cancel();
+  };
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
 
   const onMessage = (m: M): void => {
     if (m.event === 'step' && m.step) {
@@ -167,16 +179,22 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
     // The stream ends when the job reaches a terminal state; a stream that ends early (a
     // service restart) is opened again.
     for (let attempt = 0; terminal === undefined; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+      if (attempt > 0 && !detached) await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+      if (detached)
+        throw new CancelledError(`stopped watching ${o.kind} job ${o.jobId}; it goes on on the server`);
       const method = search ? 'watchSearch' : 'watchTraining';
-      const stream = (o.client as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<M>>)[
+      stream = (o.client as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<M>>)[
         method
       ]!.call(o.client, { jobId: o.jobId });
-      await readStream<M>(stream, onMessage, `watching ${o.kind} job ${o.jobId}`, address);
+      await readStream<M>(stream, onMessage, `watching ${o.kind} job ${o.jobId}`, address).catch(
+        (err: unknown) => {
+          if (!detached) throw err;
+        },
+      );
       if (attempt > 20) throw new BackendError(`${o.kind} job ${o.jobId}: the watch stream keeps ending`);
     }
   } finally {
-    o.signal?.removeEventListener('abort', cancel);
+    o.signal?.removeEventListener('abort', onAbort);
   }
   const st = terminal as unknown as { state: string; errorMessage: string };
   const reason =

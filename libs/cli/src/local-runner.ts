@@ -12,13 +12,13 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { totalmem } from 'node:os';
-import { backendMemoryLimitBytes, initBackend, type BackendName } from '../../tensor/src/index.js';
-import { ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import { initBackend, type BackendName } from '../../tensor/src/index.js';
+import { ValidationError } from '../../core/src/index.js';
 import {
   evaluateCases,
   formatReport,
   withEpochs,
+  searchWithEpochs,
   sizeMultiple,
   RECIPE_AUGMENT,
   inferencePreprocessing,
@@ -30,7 +30,6 @@ import {
 } from '../../engine/src/index.js';
 import {
   createModel,
-  estimateCost,
   createModelBundle,
   loadModelBundle,
   presetConfig,
@@ -41,7 +40,14 @@ import {
 } from '../../nas/src/index.js';
 import type { Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
-import { planTrainingRun, plannedConfig, savePlan, type PlanOverrides } from './train-plan.js';
+import {
+  planSearchRun,
+  planTrainingRun,
+  plannedConfig,
+  savePlan,
+  searchConfig,
+  type PlanOverrides,
+} from './run-plan.js';
 import { readSegmentInput, writeSegmentation } from './segment-files.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
@@ -91,6 +97,7 @@ function announceData(ctx: RunContext, kind: 'search' | 'train', ds: Dataset): v
 const RUN_FILES = {
   search: [
     'search.ckpt',
+    'search-plan.json',
     'genotype.json',
     'search-result.json',
     'search-curves.png',
@@ -169,35 +176,72 @@ export class LocalRunner implements Runner {
   async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
     await this.init();
     const ckpt = prepareRunDir(req, 'search');
-    const probe = presetConfig('nasunet_search', req.preset);
-    const padMultiple = 2 ** ((probe['depth'] as number) + 1);
-    const data = await prepareData(req.data, padMultiple, req.seed);
-    announceData(ctx, 'search', data.dataset);
-    const config = presetConfig('nasunet_search', req.preset, {
-      inChannels: 1,
-      nClasses: data.classes.length,
-      ...(req.channels !== undefined ? { channels: req.channels } : {}),
+    const dataset = await loadRequestedDataset(req.data);
+    announceData(ctx, 'search', dataset);
+    const preset = req.preset === 'auto' ? null : presetConfig('nasunet_search', req.preset);
+    const fromPreset = `--preset ${req.preset}`;
+    let plan = planSearchRun(dataset, {
+      outDir: req.outDir,
+      resume: req.resume,
+      timeBudgetSeconds: req.timeBudgetSeconds ?? DEFAULT_TIME_BUDGET_SECONDS,
+      ...(req.memoryLimitMb !== undefined ? { memoryLimitMb: req.memoryLimitMb } : {}),
+      overrides: {
+        ...(req.data.sliceAxis !== undefined ? { sliceAxis: req.data.sliceAxis } : {}),
+        ...(preset ? { depth: preset['depth'] as number, width: preset['channels'] as number } : {}),
+        ...(req.channels !== undefined ? { width: req.channels } : {}),
+        ...(req.batchSize !== undefined ? { batchSize: req.batchSize } : {}),
+        ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
+        ...(req.warmupSteps !== undefined ? { warmupSteps: req.warmupSteps } : {}),
+        ...(req.patience !== undefined ? { patience: req.patience } : {}),
+        ...(req.patch !== undefined ? { patch: req.patch } : {}),
+        ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+      },
+      overrideSources: {
+        ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
+        ...(preset ? { depth: fromPreset } : {}),
+      },
     });
-    const cost = estimateCost(
-      { architecture: 'nasunet_search', config },
-      { batch: req.batchSize, height: data.height, width: data.width },
+    const data = await prepareData(
+      { ...req.data, sliceAxis: plan.sliceAxis },
+      sizeMultiple('nasunet', plan.depth),
+      req.seed,
+      undefined,
+      { dataset, size: plan.sliceSize, normalization: plan.normalization },
     );
-    const limitMb = Math.floor(
-      Math.min((req.memoryLimitMb ?? (totalmem() * 0.8) / 2 ** 20) * 2 ** 20, backendMemoryLimitBytes()) /
-        2 ** 20,
-    );
-    if (cost.peakTrainingBytes > limitMb * 2 ** 20) {
-      throw new ResourceLimitError(
-        `search with preset '${req.preset}' on ${data.height}x${data.width} slices, batch ${req.batchSize} needs about ` +
-          `${Math.ceil(cost.peakTrainingBytes / 2 ** 20)} MiB, over the memory limit of ${limitMb} MiB; lower --batch-size or use a smaller preset`,
-      );
+    // --epochs without --max-steps counts passes over the weight half of the training slices.
+    if (req.epochs !== undefined && req.maxSteps === undefined && !req.resume) {
+      const half = Math.ceil(data.train.slices.length / 2);
+      plan = searchWithEpochs(plan, req.epochs, Math.max(1, Math.ceil(half / plan.batchSize)));
     }
+    savePlan(req.outDir, 'search', plan);
+    ctx.onEvent?.({ type: 'plan', kind: 'search', choices: plan.choices });
+    const config = searchConfig(
+      {
+        width: plan.width,
+        depth: plan.depth,
+        nodes: (preset?.['nodes'] as number | undefined) ?? plan.nodes,
+      },
+      data.classes.length,
+    );
     const net = createModel('nasunet_search', config, { seed: req.seed }) as NamedSearchNet;
     try {
       const r = await runSearch(net, {
-        ...loopOptions(req, ctx, data, ckpt),
-        alphaWarmupSteps: req.warmupSteps,
-        patience: req.patience,
+        ...loopOptions(
+          { ...req, batchSize: plan.batchSize, epochs: Math.ceil(plan.steps / plan.stepsPerEpoch) },
+          ctx,
+          data,
+          ckpt,
+        ),
+        maxSteps: plan.steps,
+        minSteps: plan.minSteps,
+        alphaWarmupSteps: plan.warmupSteps,
+        patience: plan.patience,
+        sampling: {
+          kind: 'foreground',
+          foregroundShare: plan.foregroundShare,
+          stepsPerEpoch: plan.stepsPerEpoch,
+          patch: plan.patch,
+        },
       });
       const genotypeFile = join(req.outDir, 'genotype.json');
       writeFileAtomic(genotypeFile, json(r.genotype));
@@ -307,7 +351,7 @@ export class LocalRunner implements Runner {
     if (req.epochs !== undefined && req.maxSteps === undefined && !req.resume) {
       plan = withEpochs(plan, req.epochs, Math.max(1, Math.ceil(data.train.slices.length / plan.batchSize)));
     }
-    savePlan(req.outDir, plan);
+    savePlan(req.outDir, 'train', plan);
     ctx.onEvent?.({ type: 'plan', kind: 'train', choices: plan.choices });
     const config = plannedConfig(key, plan, data.classes.length, req.genotype);
     const best = join(req.outDir, 'best-weights.ckpt');

@@ -1,6 +1,6 @@
 /**
- * Managing what the services hold, from the command line: registered models and
- * genotypes, aliases, and the search and training jobs. Thin calls over the registry,
+ * Managing what the services hold, from the command line: registered datasets, models
+ * and genotypes, aliases and retirements, and the search and training jobs. Thin calls over the registry,
  * search and training clients of a {@link GrpcRunner}; each returns plain rows that the
  * program prints as a table or as JSON.
  */
@@ -9,10 +9,13 @@ import type {
   CancelSearchResponse__Output,
   CancelTrainingResponse__Output,
   DeleteAliasResponse__Output,
+  ListDatasetsResponse__Output,
   ListGenotypesResponse__Output,
   ListModelsResponse__Output,
   ListSearchesResponse__Output,
   ListTrainingsResponse__Output,
+  Model__Output,
+  RetireModelResponse__Output,
   SetAliasResponse__Output,
 } from '../../rpc/src/index.js';
 import { unaryCall } from './grpc-calls.js';
@@ -28,6 +31,23 @@ export interface ModelRow {
   createdAt: string;
   /** The validation Dice the training recorded, when it did. */
   validationDice: number | null;
+  /** Retired versions are served only when named by number. */
+  retired: boolean;
+}
+
+/** One registered dataset. */
+export interface DatasetRow {
+  name: string;
+  layout: string;
+  caseCount: number;
+  classNames: string[];
+  fileCount: number;
+  sizeBytes: number;
+  /** "sha256:..." of the manifest. */
+  digest: string;
+  /** "registry" for uploaded files, else the file:// URI. */
+  uri: string;
+  createdAt: string;
 }
 
 /** One search or training job. */
@@ -39,6 +59,23 @@ export interface JobRow {
   output: string;
   createdAt: string;
   error: string;
+}
+
+/** A JSON object field of a record (metrics, config); {} when empty or not an object. */
+export function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text || '{}');
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The validation Dice a training recorded in a model's metrics, or null. */
+function validationDiceOf(m: Model__Output): number | null {
+  const metrics = jsonObject(m.metricsJson);
+  const v = metrics['best_validation_dice'] ?? metrics['validation_dice'];
+  return typeof v === 'number' ? v : null;
 }
 
 /** Every page of a paged list call. */
@@ -66,25 +103,42 @@ export async function listModels(r: GrpcRunner, name = ''): Promise<ModelRow[]> 
     );
     return {
       next: res.nextPageToken,
-      items: res.models.map((m) => {
-        let dice: number | null = null;
-        try {
-          const metrics = JSON.parse(m.metricsJson || '{}') as Record<string, unknown>;
-          const v = metrics['best_validation_dice'] ?? metrics['validation_dice'];
-          dice = typeof v === 'number' ? v : null;
-        } catch {
-          dice = null;
-        }
-        return {
-          name: m.name,
-          version: m.version,
-          architecture: m.architecture,
-          genotype: m.genotype ? `${m.genotype.name}:${m.genotype.version}` : '-',
-          aliases: [...m.aliases],
-          createdAt: m.createdAt,
-          validationDice: dice,
-        };
-      }),
+      items: res.models.map((m) => ({
+        name: m.name,
+        version: m.version,
+        architecture: m.architecture,
+        genotype: m.genotype ? `${m.genotype.name}:${m.genotype.version}` : '-',
+        aliases: [...m.aliases],
+        createdAt: m.createdAt,
+        validationDice: validationDiceOf(m),
+        retired: m.retired,
+      })),
+    };
+  });
+}
+
+/** Registered datasets, by name. */
+export async function listDatasets(r: GrpcRunner): Promise<DatasetRow[]> {
+  return allPages(async (pageToken) => {
+    const res = await unaryCall<ListDatasetsResponse__Output>(
+      r.registry,
+      'listDatasets',
+      { page: { pageSize: 100, pageToken } },
+      'listing datasets',
+    );
+    return {
+      next: res.nextPageToken,
+      items: res.datasets.map((d) => ({
+        name: d.name,
+        layout: d.layout.replace(/^DATASET_LAYOUT_/, '').toLowerCase(),
+        caseCount: d.caseCount,
+        classNames: [...d.classNames],
+        fileCount: d.fileCount,
+        sizeBytes: Number(d.sizeBytes),
+        digest: d.digest,
+        uri: d.uri,
+        createdAt: d.createdAt,
+      })),
     };
   });
 }
@@ -127,6 +181,29 @@ export async function removeAlias(r: GrpcRunner, name: string, alias: string): P
     `removing alias ${name}@${alias}`,
   );
   return res.previousVersion;
+}
+
+/**
+ * Retires version `version` of model `name` (served afterwards only when named by number);
+ * `alreadyRetired` when it was before, with its first time and reason.
+ */
+export async function retireModel(
+  r: GrpcRunner,
+  name: string,
+  version: number,
+  reason: string,
+): Promise<{ retiredAt: string; reason: string; alreadyRetired: boolean }> {
+  const res = await unaryCall<RetireModelResponse__Output>(
+    r.registry,
+    'retireModel',
+    { name, version, reason },
+    `retiring ${name}:${version}`,
+  );
+  return {
+    retiredAt: res.model?.retiredAt ?? '',
+    reason: res.model?.retirementReason ?? '',
+    alreadyRetired: res.alreadyRetired,
+  };
 }
 
 /** Every job of one list RPC (`listSearches` / `listTrainings`), as rows. */
@@ -183,9 +260,15 @@ export async function listJobs(r: GrpcRunner, kinds: Array<'search' | 'train'>):
   return rows;
 }
 
+/** Throws `ValidationError` unless `jobId` looks like a job id. */
+export function checkJobId(jobId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(jobId)) throw new ValidationError(`job id ${jobId}: not a job id`);
+  return jobId;
+}
+
 /** Cancels a search or training job; returns its state afterwards. */
 export async function cancelJob(r: GrpcRunner, kind: 'search' | 'train', jobId: string): Promise<string> {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(jobId)) throw new ValidationError(`job id ${jobId}: not a job id`);
+  checkJobId(jobId);
   if (kind === 'search') {
     const res = await unaryCall<CancelSearchResponse__Output>(
       r.search_,

@@ -12,18 +12,22 @@ import { PRESET_NAMES } from '../../nas/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
 import { runGrpcDemo } from './demo-grpc.js';
-import { GrpcRunner, serverAddresses, type ServerAddresses } from './grpc-runner.js';
+import { GrpcRunner, parseModelRef, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
+import { watchJob } from './job-watch.js';
 import {
   cancelJob,
   formatTable,
+  listDatasets,
   listGenotypes,
   listJobs,
   listModels,
   removeAlias,
+  retireModel,
   setAlias,
 } from './manage.js';
+import { formatModelDetails, showModel } from './model-show.js';
 import {
   addClassNamesOption,
   addDataOptions,
@@ -143,7 +147,7 @@ const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
     'checkpointEverySteps',
     'overwrite',
   ],
-  search: ['warmupSteps'],
+  search: ['warmupSteps', 'patch', 'foregroundShare', 'timeBudget'],
   train: ['patch', 'foregroundShare', 'timeBudget'],
   evaluate: ['split'],
 };
@@ -230,7 +234,7 @@ function addLoopOptions(cmd: Command, d: { epochs?: number; batch?: number }): C
     .option(
       '--max-steps <n>',
       planned
-        ? 'optimisation steps (default: planned, 2000 when the time budget allows)'
+        ? 'optimisation steps (default: planned from the data and --time-budget: 2000 for training, warm-up + 1000 to 1500 alpha updates for a search)'
         : 'maximum number of optimisation steps (default: no limit)',
       intOption(1),
     )
@@ -281,7 +285,30 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     ...(o['checkpointEverySteps'] !== undefined
       ? { checkpointEverySteps: o['checkpointEverySteps'] as number }
       : {}),
+    ...(o['patch'] !== undefined ? { patch: o['patch'] as [number, number] } : {}),
+    ...(o['foregroundShare'] !== undefined ? { foregroundShare: o['foregroundShare'] as number } : {}),
+    ...(o['timeBudget'] !== undefined ? { timeBudgetSeconds: o['timeBudget'] as number } : {}),
   };
+}
+
+/** Options of the automatic configuration shared by search and train (in-process only). */
+function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--patch <HxW>',
+      'training patch size (default: planned; whole slices when they are at most 256 px)',
+      sizeOption,
+    )
+    .option(
+      '--foreground-share <f>',
+      'share of each batch centred on a foreground pixel (default: planned, 1/3)',
+      numberOption(0, 1),
+    )
+    .option(
+      '--time-budget <seconds>',
+      'wall time the automatic configuration sizes the steps (and the net) for (default: 3600)',
+      numberOption(1),
+    );
 }
 
 /** The --model value: as given, or the default of the mode (local folder or registered name). */
@@ -325,7 +352,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(
-    addCommonOptions(addClassNamesOption(addDataOptions(addLoopOptions(search, { epochs: 10, batch: 2 })))),
+    addCommonOptions(addClassNamesOption(addDataOptions(addPlanOptions(addLoopOptions(search, {}))))),
   )
     .option(
       '--upload',
@@ -340,15 +367,13 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option(
       '--warmup-steps <n>',
-      'steps before the first architecture (alpha) update (in-process; with a server the search service warms up for half the epochs, at most 10)',
+      'steps before the first architecture (alpha) update (default: planned, a fifth of the alpha updates up to 200; with a server the search service warms up for half the epochs, at most 10)',
       intOption(0),
-      0,
     )
     .option(
       '--patience <n>',
-      'stop when the derived genotype is unchanged for this many epochs (sent to the server too)',
+      'stop when the derived genotype is unchanged for this many epochs (default: planned, 5; with a server 3; sent to the server too)',
       intOption(1),
-      3,
     )
     .option(
       '--memory-limit <MiB>',
@@ -363,10 +388,8 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           runner.search(
             {
               ...loopRequest(o),
-              epochs: o['epochs'] as number,
-              batchSize: o['batchSize'] as number,
-              warmupSteps: o['warmupSteps'] as number,
-              patience: o['patience'] as number,
+              ...(o['warmupSteps'] !== undefined ? { warmupSteps: o['warmupSteps'] as number } : {}),
+              ...(o['patience'] !== undefined ? { patience: o['patience'] as number } : {}),
               ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
             },
             { onEvent: rep.onEvent, signal: io.signal, startedAt },
@@ -392,7 +415,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'train a derived NAS-Unet (from a genotype) or the U-Net baseline; writes a model bundle into --out/model',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  addServerOptions(addCommonOptions(addClassNamesOption(addDataOptions(addLoopOptions(train, {})))))
+  addServerOptions(
+    addCommonOptions(addClassNamesOption(addDataOptions(addPlanOptions(addLoopOptions(train, {}))))),
+  )
     .option(
       '--upload',
       'with a server: upload the --data folder instead of registering its file:// URI',
@@ -423,21 +448,6 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       numberOption(1e-7, 1),
       1e-3,
     )
-    .option(
-      '--patch <HxW>',
-      'training patch size (default: planned; whole slices when they are at most 256 px)',
-      sizeOption,
-    )
-    .option(
-      '--foreground-share <f>',
-      'share of each batch centred on a foreground pixel (default: planned, 1/3)',
-      numberOption(0, 1),
-    )
-    .option(
-      '--time-budget <seconds>',
-      'wall time the automatic configuration sizes the steps (and the net) for (default: 3600)',
-      numberOption(1),
-    )
     .action(async (o: Record<string, unknown>) => {
       const startedAt = Date.now();
       const rep = reporter(o);
@@ -464,11 +474,6 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
               ...(genotype && genotypeRef !== undefined && existsSync(genotypeRef)
                 ? { genotypeFile: genotypeRef }
                 : {}),
-              ...(o['patch'] !== undefined ? { patch: o['patch'] as [number, number] } : {}),
-              ...(o['foregroundShare'] !== undefined
-                ? { foregroundShare: o['foregroundShare'] as number }
-                : {}),
-              ...(o['timeBudget'] !== undefined ? { timeBudgetSeconds: o['timeBudget'] as number } : {}),
             },
             { onEvent: rep.onEvent, signal: io.signal, startedAt },
           ),
@@ -634,7 +639,10 @@ async function withServices<T>(
   });
 }
 
-/** `models`, `genotypes`, `alias`, `jobs` and `cancel`: what the services hold. */
+/**
+ * `models`, `model`, `genotypes`, `datasets`, `alias`, `retire`, `jobs`, `watch` and
+ * `cancel`: what the services hold.
+ */
 function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory): void {
   const out = (o: Record<string, unknown>, rows: unknown, table: string): void =>
     io.out(o['json'] ? JSON.stringify(rows) + '\n' : table);
@@ -650,9 +658,10 @@ function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory
       o,
       rows,
       formatTable(
-        ['model', 'aliases', 'architecture', 'genotype', 'val Dice', 'created'],
+        ['model', 'state', 'aliases', 'architecture', 'genotype', 'val Dice', 'created'],
         rows.map((m) => [
           `${m.name}:${m.version}`,
+          m.retired ? 'retired' : 'active',
           m.aliases.join(',') || '-',
           m.architecture,
           m.genotype,
@@ -680,6 +689,44 @@ function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory
   });
   addServerOptions(
     program
+      .command('model')
+      .description(
+        'show one model version: state (active or retired), aliases, metrics, config, lineage (dataset, training job, genotype, search job), genotype cells, artifacts',
+      )
+      .argument('<ref>', 'name (its latest version that is not retired), name:version or name@alias')
+      .option('--json', 'print JSON', false),
+  ).action(async (ref: string, o: Record<string, unknown>) => {
+    const model = parseModelRef(ref, 'model');
+    const details = await withServices('model', make, o, (r) => showModel(r, model));
+    out(o, details, formatModelDetails(details));
+  });
+  addServerOptions(
+    program
+      .command('datasets')
+      .description('list registered datasets: layout, cases, classes, files, size, digest')
+      .option('--json', 'print JSON', false),
+  ).action(async (o: Record<string, unknown>) => {
+    const rows = await withServices('datasets', make, o, (r) => listDatasets(r));
+    out(
+      o,
+      rows,
+      formatTable(
+        ['dataset', 'layout', 'cases', 'classes', 'files', 'size', 'digest', 'created'],
+        rows.map((d) => [
+          d.name,
+          d.layout,
+          String(d.caseCount),
+          d.classNames.join(','),
+          String(d.fileCount),
+          `${(d.sizeBytes / 2 ** 20).toFixed(1)} MiB`,
+          `${d.digest.slice(0, 19)}...`,
+          d.createdAt,
+        ]),
+      ),
+    );
+  });
+  addServerOptions(
+    program
       .command('alias')
       .description(
         'point an alias of a model at a version (name alias version), or remove it (--remove name alias)',
@@ -701,6 +748,29 @@ function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory
       o['remove']
         ? `${name}@${alias} removed (it pointed at version ${before})\n`
         : `${name}@${alias} -> version ${version}${before > 0 ? ` (was ${before})` : ''}\n`,
+    );
+  });
+  addServerOptions(
+    program
+      .command('retire')
+      .description(
+        'retire a model version for good: it is no longer the latest, no alias may point at it (move the alias first), and segmentation serves it only when named as name:version',
+      )
+      .argument('<name>', 'model name', nameOption)
+      .argument('<version>', 'the version to retire', intOption(1))
+      .option('--reason <text>', 'why, kept in the registry (at most 1000 characters)', '')
+      .option('--json', 'print JSON', false),
+  ).action(async (name: string, version: number, o: Record<string, unknown>) => {
+    const r = await withServices('retire', make, o, (g) =>
+      retireModel(g, name, version, o['reason'] as string),
+    );
+    const reason = r.reason ? ` (${r.reason})` : '';
+    out(
+      o,
+      { name, version, ...r },
+      r.alreadyRetired
+        ? `${name}:${version} was already retired at ${r.retiredAt}${reason}\n`
+        : `${name}:${version} retired${reason}; it is served only when named as ${name}:${version}\n`,
     );
   });
   addServerOptions(
@@ -744,6 +814,37 @@ function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory
     );
     io.out(`${jobId}: ${state.replace(/^JOB_STATE_/, '').toLowerCase()}\n`);
   });
+  addServerOptions(
+    program
+      .command('watch')
+      .description(
+        'follow a search or training job until it ends (a finished job replays its history): progress on stderr, then its result; exit 0 when done, 1 when it failed, 130 when cancelled (Ctrl-C stops watching, the job goes on)',
+      )
+      .argument('<job-id>', 'the job (see nasunet jobs)')
+      .addOption(
+        new Option('--kind <kind>', 'search or training job')
+          .choices(['search', 'train'])
+          .makeOptionMandatory(),
+      )
+      .option('--quiet', 'no progress output on stderr', false)
+      .option('--json', 'print every progress event and the result as JSON lines on stdout', false),
+  ).action(async (jobId: string, o: Record<string, unknown>) => {
+    const rep = new ProgressReporter({ quiet: Boolean(o['quiet']), json: Boolean(o['json']) });
+    try {
+      const w = await withServices('watch', make, o, (r) =>
+        watchJob(r, o['kind'] as 'search' | 'train', jobId, { onEvent: rep.onEvent, signal: io.signal }),
+      );
+      io.out(
+        o['json']
+          ? JSON.stringify({ type: 'result', command: 'watch', ...w }) + '\n'
+          : `${w.kind} job ${w.jobId} ${w.state.replace(/^JOB_STATE_/, '').toLowerCase()} after ${w.epochs} epoch(s), ${w.steps} steps` +
+              (w.valDice !== null ? `, val Dice ${w.valDice.toFixed(4)}` : '') +
+              `: ${w.result}\n`,
+      );
+    } finally {
+      rep.stop();
+    }
+  });
 }
 
 /** Runs the command line; returns the exit code. */
@@ -752,7 +853,7 @@ export async function main(argv: string[]): Promise<number> {
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.CANCELLED);
     process.stderr.write(
-      '\ninterrupted: stopping after the current step and writing a checkpoint (on a server: cancelling the job there); Ctrl-C again to quit at once\n',
+      '\ninterrupted: stopping after the current step and writing a checkpoint (on a server: cancelling the job there; nasunet watch only stops watching); Ctrl-C again to quit at once\n',
     );
     controller.abort();
   };

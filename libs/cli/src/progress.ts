@@ -39,7 +39,7 @@ export class ProgressReporter {
     this.tty = opts.tty ?? Boolean(process.stderr.isTTY);
     this.heartbeatMs = (opts.heartbeatSeconds ?? 30) * 1000;
     this.now = opts.now ?? Date.now;
-    const out = opts.write ?? ((t: string) => void this.write(t));
+    const out = opts.write ?? ((t: string) => void process.stderr.write(t));
     this.write = (t) => {
       this.lastLineAt = this.now();
       out(t);

@@ -42,14 +42,18 @@ export interface LoopRequest {
   diceWeight: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps?: number;
+  /** Patch height and width [planned]. */
+  patch?: [number, number];
+  /** Share of each batch centred on foreground [planned: 1/3]. */
+  foregroundShare?: number;
+  /** Wall time the planner sizes the run for, seconds [3600]. */
+  timeBudgetSeconds?: number;
 }
 
-/** A search request. */
+/** A search request; what it leaves out is planned from the data (or, with a server, the service's defaults). */
 export interface SearchRequest extends LoopRequest {
-  epochs: number;
-  batchSize: number;
-  warmupSteps: number;
-  patience: number;
+  warmupSteps?: number;
+  patience?: number;
   /** Refuse configurations estimated above this many MiB. */
   memoryLimitMb?: number;
 }
@@ -83,12 +87,6 @@ export interface TrainRequest extends LoopRequest {
   genotypeFile?: string;
   /** Initial learning rate of the cosine schedule. */
   lr: number;
-  /** Patch height and width [planned]. */
-  patch?: [number, number];
-  /** Share of each batch centred on foreground [planned: 1/3]. */
-  foregroundShare?: number;
-  /** Wall time the planner sizes the steps for, seconds [3600]. */
-  timeBudgetSeconds?: number;
 }
 
 /** What a training produced. */

@@ -168,25 +168,51 @@ function sliceDims(shape: [number, number, number], axis: 0 | 1 | 2): [number, n
   return axis === 2 ? [y, x] : axis === 1 ? [z, x] : [z, y];
 }
 
-/** Plans a training run; see the module doc. */
-export function planTraining(fp: DatasetFingerprint, req: PlanRequest): TrainingPlan {
-  const o = req.overrides ?? {};
-  const choices: PlanChoice[] = [];
-  const choose = <T>(name: string, value: T, reason: string): T => {
-    choices.push({ name, value, reason });
+/** Records each choice of a plan with its reason; `given` words the reason of an override. */
+export class PlanChoices {
+  readonly list: PlanChoice[] = [];
+  constructor(private readonly sources: Partial<Record<string, string>> = {}) {}
+  choose<T>(name: string, value: T, reason: string): T {
+    this.list.push({ name, value, reason });
     return value;
-  };
-  const given = (name: string): string => `given (${req.overrideSources?.[name] ?? `--${name}`})`;
+  }
+  given(option: string): string {
+    return `given (${this.sources[option] ?? `--${option}`})`;
+  }
+}
 
+/** Slicing axis, depth, padded slice size and starting patch of a plan. */
+export interface PlanGeometry {
+  sliceAxis: 0 | 1 | 2;
+  depth: number;
+  /** Input multiple of the depth. */
+  multiple: number;
+  sliceSize: [number, number];
+  patch: [number, number];
+  patchReason: string;
+}
+
+/**
+ * Chooses the slicing axis (plane of highest resolution), the depth (deepest with enough
+ * pixels at the coarsest level) and the patch (whole padded slices up to 256 px, else the
+ * median size capped at 256); records axis and depth in `c` (the caller records the patch,
+ * which it may still shrink to fit its budgets).
+ */
+export function planGeometry(
+  fp: DatasetFingerprint,
+  arch: PlannedArchitecture,
+  o: { sliceAxis?: 0 | 1 | 2; depth?: number; patch?: [number, number] },
+  c: PlanChoices,
+): PlanGeometry {
   // Slicing axis: the plane of highest resolution, i.e. cut along the coarsest axis.
   const [sx, sy, sz] = fp.medianSpacing;
   const coarsest = sx >= sy && sx >= sz ? 0 : sy >= sz ? 1 : 2;
   const anisotropic = Math.max(sx, sy, sz) / Math.min(sx, sy, sz) > 2;
-  const sliceAxis = choose(
+  const sliceAxis = c.choose(
     'sliceAxis',
     o.sliceAxis ?? (fp.is2d || !anisotropic ? 2 : coarsest),
     o.sliceAxis !== undefined
-      ? given('slice-axis')
+      ? c.given('slice-axis')
       : fp.is2d
         ? '2D images'
         : anisotropic
@@ -200,30 +226,30 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   // NAS-Unet's cells, 6 for U-Net's two 3x3 convs at the bottom).
   const wantSide = (n: number): number => Math.min(n, MAX_PATCH_SIDE);
   const side = Math.min(wantSide(maxRows), wantSide(maxCols));
-  const minCoarse = req.architecture === 'nasunet' ? 3 : 6;
+  const minCoarse = arch === 'nasunet' ? 3 : 6;
   let depth = o.depth ?? 1;
   if (o.depth === undefined) {
     for (let d = 1; d <= 5; d++) {
-      const m = sizeMultiple(req.architecture, d);
+      const m = sizeMultiple(arch, d);
       if (roundUp(side, m) / m >= minCoarse) depth = d;
     }
   }
-  choose(
+  c.choose(
     'depth',
     depth,
     o.depth !== undefined
-      ? given('depth')
-      : `deepest level with >= ${minCoarse} pixels on the shorter side of a ${side}-pixel patch (input multiple ${sizeMultiple(req.architecture, depth)})`,
+      ? c.given('depth')
+      : `deepest level with >= ${minCoarse} pixels on the shorter side of a ${side}-pixel patch (input multiple ${sizeMultiple(arch, depth)})`,
   );
-  const m = sizeMultiple(req.architecture, depth);
+  const m = sizeMultiple(arch, depth);
   const sliceSize: [number, number] = [roundUp(maxRows, m), roundUp(maxCols, m)];
 
   // Patch: the whole padded slice when it is small, else the median size capped at 256.
   let patch: [number, number];
   let patchReason: string;
   if (o.patch) {
-    patch = o.patch;
-    patchReason = given('patch');
+    patch = [...o.patch];
+    patchReason = c.given('patch');
     if (patch[0] % m !== 0 || patch[1] % m !== 0)
       throw new ValidationError(`patch ${patch[0]}x${patch[1]} must be multiples of ${m} at depth ${depth}`);
   } else if (sliceSize[0] <= MAX_PATCH_SIDE && sliceSize[1] <= MAX_PATCH_SIDE) {
@@ -236,6 +262,55 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     ];
     patchReason = `slices up to ${maxRows} x ${maxCols}: patches of the median size capped at ${MAX_PATCH_SIDE}, sliding windows at inference`;
   }
+  return { sliceAxis, depth, multiple: m, sliceSize, patch, patchReason };
+}
+
+/** Halves the longer side of `g.patch` (to a multiple of the depth's input multiple); false when it cannot shrink. */
+export function shrinkPatch(g: PlanGeometry): boolean {
+  const m = g.multiple;
+  if (g.patch[0] <= m && g.patch[1] <= m) return false;
+  const longer = g.patch[0] >= g.patch[1] ? 0 : 1;
+  g.patch[longer] = Math.max(m, roundUp(Math.floor(g.patch[longer] / 2), m));
+  g.patchReason += `; reduced to ${g.patch[0]} x ${g.patch[1]} to fit the budgets`;
+  return true;
+}
+
+/** Normalisation (z-score per case, or dataset-wide for CT) and the foreground share of batches. */
+export function planIntensityAndSampling(
+  fp: DatasetFingerprint,
+  o: { normalization?: NormalizationSpec; foregroundShare?: number },
+  c: PlanChoices,
+): { normalization: NormalizationSpec; foregroundShare: number } {
+  const ct = fp.intensity.min <= -500;
+  const normalization = c.choose<NormalizationSpec>(
+    'normalization',
+    o.normalization ??
+      (ct
+        ? { kind: 'fixed', mean: fp.intensity.mean, std: Math.max(fp.intensity.std, 1e-6) }
+        : { kind: 'zscore' }),
+    o.normalization !== undefined
+      ? c.given('normalization')
+      : ct
+        ? `intensities down to ${fp.intensity.min.toFixed(0)} look like CT (Hounsfield units): one dataset-wide mean and std`
+        : 'intensities have no fixed scale (MR, microscopy, photographs): z-score per case',
+  );
+  const fgFreq = fp.classFrequency.slice(1).reduce((a, b) => a + b, 0);
+  const foregroundShare = c.choose(
+    'foregroundShare',
+    o.foregroundShare ?? 1 / 3,
+    o.foregroundShare !== undefined
+      ? c.given('foreground-share')
+      : `a third of each batch centred on foreground (${(100 * fgFreq).toFixed(2)} % of voxels are foreground; the smallest class has ${(100 * Math.min(...fp.classFrequency.slice(1))).toFixed(3)} %)`,
+  );
+  return { normalization, foregroundShare };
+}
+
+/** Plans a training run; see the module doc. */
+export function planTraining(fp: DatasetFingerprint, req: PlanRequest): TrainingPlan {
+  const o = req.overrides ?? {};
+  const c = new PlanChoices(req.overrideSources);
+  const g = planGeometry(fp, req.architecture, o, c);
+  const { depth, patch } = g;
 
   // Width and batch: the widest net under 1 M parameters whose batch of 16 (or less) fits
   // memory and whose target steps fit the time budget; batch shrinks before the width does.
@@ -249,15 +324,15 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const search = (minSteps: number, minBatch: number): Pick | null => {
     for (const width of widths) {
       for (const batchSize of batches.filter((b) => b >= minBatch)) {
-        const c = { width, depth, patch, batchSize };
-        const peak = req.peakBytes(c);
+        const cand = { width, depth, patch, batchSize };
+        const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
         if (peak > req.memoryBytes) continue;
-        const sec = req.stepSeconds(c);
+        const sec = req.stepSeconds(cand);
         if (!forced && sec * minSteps > req.timeSeconds) continue;
         const why =
           `${(req.parameters({ width, depth }) / 1000).toFixed(0)} k parameters; estimated ` +
-          `${(req.peakBytes(c) / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget; ` +
+          `${(peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget; ` +
           `${sec.toFixed(2)} s per step here`;
         return { width, batchSize, stepSeconds: sec, why };
       }
@@ -272,7 +347,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
       search(Math.min(o.steps ?? TARGET_STEPS, TARGET_STEPS), batches.some((b) => b >= 8) ? 8 : 1) ??
       search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS), 1);
     if (pick) break;
-    if (o.patch || (patch[0] <= m && patch[1] <= m) || shrink >= 6) {
+    if (o.patch || shrink >= 6 || !shrinkPatch(g)) {
       const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
       throw new ResourceLimitError(
         smallestPeak > req.memoryBytes
@@ -282,66 +357,43 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
               'give a larger --time-budget, or a smaller --patch, --batch-size or --channels',
       );
     }
-    const longer = patch[0] >= patch[1] ? 0 : 1;
-    patch[longer] = Math.max(m, roundUp(Math.floor((patch[longer] as number) / 2), m));
-    patchReason += `; reduced to ${patch[0]} x ${patch[1]} to fit the budgets`;
   }
-  choose('patch', patch, patchReason);
-  const width = choose(
+  c.choose('patch', patch, g.patchReason);
+  const width = c.choose(
     'width',
     pick.width,
     o.width !== undefined
-      ? given('channels')
+      ? c.given('channels')
       : `widest of ${widths.join('/')} (nets over 1 M parameters left out) that fits: ${pick.why}`,
   );
-  const batchSize = choose(
+  const batchSize = c.choose(
     'batchSize',
     pick.batchSize,
     o.batchSize !== undefined
-      ? given('batch-size')
+      ? c.given('batch-size')
       : `largest of 16/12/8/4/2 that fits memory and time at width ${width}`,
   );
 
-  const steps = choose(
+  const steps = c.choose(
     'steps',
     o.steps ?? Math.max(1, Math.min(TARGET_STEPS, Math.floor(req.timeSeconds / pick.stepSeconds))),
     o.steps !== undefined
-      ? given('max-steps')
+      ? c.given('max-steps')
       : req.timeSeconds >= TARGET_STEPS * pick.stepSeconds
         ? `${TARGET_STEPS} steps (where U-Nets plateau at batch 16 on MSD hippocampus); about ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min at ${pick.stepSeconds.toFixed(2)} s per step`
         : `the ${req.timeSeconds} s time budget at ${pick.stepSeconds.toFixed(2)} s per step (${TARGET_STEPS} would take ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min)`,
   );
 
-  const ct = fp.intensity.min <= -500;
-  const normalization = choose<NormalizationSpec>(
-    'normalization',
-    o.normalization ??
-      (ct
-        ? { kind: 'fixed', mean: fp.intensity.mean, std: Math.max(fp.intensity.std, 1e-6) }
-        : { kind: 'zscore' }),
-    o.normalization !== undefined
-      ? given('normalization')
-      : ct
-        ? `intensities down to ${fp.intensity.min.toFixed(0)} look like CT (Hounsfield units): one dataset-wide mean and std`
-        : 'intensities have no fixed scale (MR, microscopy, photographs): z-score per case',
-  );
-  const fgFreq = fp.classFrequency.slice(1).reduce((a, b) => a + b, 0);
-  const foregroundShare = choose(
-    'foregroundShare',
-    o.foregroundShare ?? 1 / 3,
-    o.foregroundShare !== undefined
-      ? given('foreground-share')
-      : `a third of each batch centred on foreground (${(100 * fgFreq).toFixed(2)} % of voxels are foreground; the smallest class has ${(100 * Math.min(...fp.classFrequency.slice(1))).toFixed(3)} %)`,
-  );
-  const stepsPerEpoch = choose(
+  const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
+  const stepsPerEpoch = c.choose(
     'stepsPerEpoch',
     Math.max(1, Math.min(250, Math.ceil(steps / 4))),
     'validation and a best-model check every this many steps (at least 4 per run)',
   );
   return {
-    sliceAxis,
+    sliceAxis: g.sliceAxis,
     patch,
-    sliceSize: [Math.max(sliceSize[0], patch[0]), Math.max(sliceSize[1], patch[1])],
+    sliceSize: [Math.max(g.sliceSize[0], patch[0]), Math.max(g.sliceSize[1], patch[1])],
     batchSize,
     normalization,
     width,
@@ -350,7 +402,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     stepsPerEpoch,
     foregroundShare,
     estimatedStepSeconds: pick.stepSeconds,
-    choices,
+    choices: c.list,
   };
 }
 

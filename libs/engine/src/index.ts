@@ -12,6 +12,7 @@ export * from './events.js';
 export * from './slices.js';
 export * from './sampler.js';
 export * from './auto-config.js';
+export * from './search-plan.js';
 export * from './comparison.js';
 export * from './predict.js';
 export * from './sliding-window.js';

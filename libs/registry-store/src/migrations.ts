@@ -59,6 +59,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ${immutable('model_artifacts')}
     `,
   },
+  {
+    version: 2,
+    name: 'model retirements',
+    // Model rows stay immutable: a retirement is a row of its own, itself permanent.
+    sql: `
+      CREATE TABLE model_retirements (
+        model_name TEXT NOT NULL, model_version INTEGER NOT NULL, reason TEXT NOT NULL,
+        retired_at TEXT NOT NULL, PRIMARY KEY (model_name, model_version),
+        FOREIGN KEY (model_name, model_version) REFERENCES models(name, version));
+      ${immutable('model_retirements')}
+    `,
+  },
 ];
 
 /**

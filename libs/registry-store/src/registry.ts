@@ -470,6 +470,21 @@ export class ModelRegistry {
     return this.store.deleteAlias(name, alias);
   }
 
+  /**
+   * Retires a model version for good (see {@link RegistryStore.retireModel}); `reason`
+   * is at most 1000 characters.
+   */
+  retireModel(
+    name: string,
+    version: number,
+    reason: string,
+  ): Promise<{ model: ModelRecord; alreadyRetired: boolean }> {
+    checkName('model name', name);
+    checkVersion('version', version);
+    if (reason.length > 1000) throw new ValidationError('reason must be at most 1000 characters');
+    return this.store.retireModel(name, version, reason);
+  }
+
   private uriToPath(uri: string): string {
     if (!uri.startsWith('file:///'))
       throw new ValidationError(`uri ${JSON.stringify(uri)} is not supported: use an absolute file:/// URI`);

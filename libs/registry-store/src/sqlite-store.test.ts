@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { NotFoundError } from '../../core/src/index.js';
+import { NotFoundError, PreconditionError } from '../../core/src/index.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { SqliteRegistryStore } from './sqlite-store.js';
 import type { NewModel } from './types.js';
@@ -92,4 +92,67 @@ test('alias moves are atomic and recorded in the history', async () => {
     ],
   );
   await s.close();
+});
+
+test('a retired version is never the latest nor an alias target; retiring twice changes nothing', async () => {
+  const s = await SqliteRegistryStore.open(':memory:');
+  for (let i = 0; i < 3; i++) await s.createModel(model('m'));
+  await s.setAlias('m', 'production', 3);
+  // An alias target cannot be retired: the alias is named, nothing changes.
+  await assert.rejects(
+    s.retireModel('m', 3, 'regression'),
+    (e: unknown) => e instanceof PreconditionError && /alias "production"; move or remove/.test(e.message),
+  );
+  assert.equal((await s.getModel({ name: 'm', version: 3 })).retirement, undefined);
+  await s.setAlias('m', 'production', 2);
+  const first = await s.retireModel('m', 3, 'regression');
+  assert.equal(first.alreadyRetired, false);
+  assert.equal(first.model.retirement?.reason, 'regression');
+  const again = await s.retireModel('m', 3, 'other reason');
+  assert.equal(again.alreadyRetired, true);
+  assert.deepEqual(again.model.retirement, first.model.retirement, 'the first reason and time stay');
+  // Latest skips it; the number still reaches it; no alias may point at it.
+  assert.equal((await s.getModel({ name: 'm' })).version, 2);
+  assert.equal((await s.getModel({ name: 'm', version: 3 })).retirement?.reason, 'regression');
+  await assert.rejects(s.setAlias('m', 'staging', 3), PreconditionError);
+  await assert.rejects(s.retireModel('m', 9, ''), NotFoundError);
+  await s.deleteAlias('m', 'production');
+  await s.retireModel('m', 2, '');
+  await s.retireModel('m', 1, '');
+  await assert.rejects(
+    s.getModel({ name: 'm' }),
+    (e: unknown) => e instanceof PreconditionError && /every version of model "m" is retired/.test(e.message),
+  );
+  await assert.rejects(s.getModel({ name: 'nope' }), NotFoundError);
+  const listed = await s.listModels('m', { limit: 10, offset: 0 });
+  assert.deepEqual(
+    listed.items.map((m) => m.retirement !== undefined),
+    [true, true, true],
+  );
+  // Retirement is permanent in the database too.
+  const db = (s as unknown as { db: Database.Database }).db;
+  assert.throws(() => db.prepare("UPDATE model_retirements SET reason = 'x'").run(), /immutable/);
+  await s.close();
+});
+
+test('a database of schema 1 opens migrated: its models stay, active and retirable', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reg-'));
+  try {
+    const file = join(dir, 'r.db');
+    const db = new Database(file);
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare(
+      `INSERT INTO models (name, version, architecture, config_json, metrics_json, class_names, training_job_id, dataset_digest, created_at)
+       VALUES ('old', 1, 'unet', '{}', '{}', '["background","organ"]', '', '', '2025-01-01T00:00:00.000Z')`,
+    ).run();
+    db.close();
+    const s = await SqliteRegistryStore.open(file);
+    assert.equal(await s.schemaVersion(), MIGRATIONS.length);
+    const old = await s.getModel({ name: 'old' });
+    assert.deepEqual([old.version, old.retirement], [1, undefined]);
+    assert.equal((await s.retireModel('old', 1, 'superseded')).model.retirement?.reason, 'superseded');
+    await s.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AlreadyExistsError, NotFoundError } from '../../core/src/index.js';
+import { AlreadyExistsError, NotFoundError, PreconditionError } from '../../core/src/index.js';
 import { migrate } from './migrations.js';
 import { manifestDigest } from './manifest.js';
 import type {
@@ -272,8 +272,16 @@ export class SqliteRegistryStore implements RegistryStore {
       if (!row) throw new NotFoundError(`model "${sel.name}" version ${sel.version} not found`);
     } else {
       row = this.db
-        .prepare('SELECT * FROM models WHERE name = ? ORDER BY version DESC LIMIT 1')
+        .prepare(
+          `SELECT * FROM models m WHERE name = ? AND NOT EXISTS (
+             SELECT 1 FROM model_retirements r WHERE r.model_name = m.name AND r.model_version = m.version)
+           ORDER BY version DESC LIMIT 1`,
+        )
         .get(sel.name) as ModelRow | undefined;
+      if (!row && this.db.prepare('SELECT 1 FROM models WHERE name = ?').get(sel.name))
+        throw new PreconditionError(
+          `every version of model "${sel.name}" is retired; name a version by its number to use it anyway`,
+        );
       if (!row) throw new NotFoundError(`model "${sel.name}" not found`);
     }
     return this.toModel(row);
@@ -292,6 +300,10 @@ export class SqliteRegistryStore implements RegistryStore {
       .transaction((): number => {
         if (!this.db.prepare('SELECT 1 FROM models WHERE name = ? AND version = ?').get(name, version))
           throw new NotFoundError(`model "${name}" version ${version} not found`);
+        if (this.retirementOf(name, version))
+          throw new PreconditionError(
+            `model "${name}" version ${version} is retired; an alias cannot point at it`,
+          );
         const prev = this.db
           .prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?')
           .get(name, alias) as { version: number } | undefined;
@@ -330,6 +342,37 @@ export class SqliteRegistryStore implements RegistryStore {
       .immediate();
   }
 
+  async retireModel(
+    name: string,
+    version: number,
+    reason: string,
+  ): Promise<{ model: ModelRecord; alreadyRetired: boolean }> {
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare('SELECT * FROM models WHERE name = ? AND version = ?')
+          .get(name, version) as ModelRow | undefined;
+        if (!row) throw new NotFoundError(`model "${name}" version ${version} not found`);
+        if (this.retirementOf(name, version)) return { model: this.toModel(row), alreadyRetired: true };
+        const aliases = (
+          this.db
+            .prepare('SELECT alias FROM aliases WHERE model_name = ? AND version = ? ORDER BY alias')
+            .all(name, version) as Array<{ alias: string }>
+        ).map((a) => `"${a.alias}"`);
+        if (aliases.length > 0)
+          throw new PreconditionError(
+            `model "${name}" version ${version} is the target of alias ${aliases.join(', ')}; move or remove the alias first`,
+          );
+        this.db
+          .prepare(
+            'INSERT INTO model_retirements (model_name, model_version, reason, retired_at) VALUES (?, ?, ?, ?)',
+          )
+          .run(name, version, reason, now());
+        return { model: this.toModel(row), alreadyRetired: false };
+      })
+      .immediate();
+  }
+
   async aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id')
@@ -363,6 +406,12 @@ export class SqliteRegistryStore implements RegistryStore {
           .all(name, q.limit + 1, q.offset);
   }
 
+  private retirementOf(name: string, version: number): { reason: string; retired_at: string } | undefined {
+    return this.db
+      .prepare('SELECT reason, retired_at FROM model_retirements WHERE model_name = ? AND model_version = ?')
+      .get(name, version) as { reason: string; retired_at: string } | undefined;
+  }
+
   private toModel(row: ModelRow): ModelRecord {
     const artifacts = this.db
       .prepare(
@@ -374,6 +423,7 @@ export class SqliteRegistryStore implements RegistryStore {
         .prepare('SELECT alias FROM aliases WHERE model_name = ? AND version = ? ORDER BY alias')
         .all(row.name, row.version) as Array<{ alias: string }>
     ).map((a) => a.alias);
+    const retirement = this.retirementOf(row.name, row.version);
     return {
       name: row.name,
       version: row.version,
@@ -388,6 +438,7 @@ export class SqliteRegistryStore implements RegistryStore {
       artifacts,
       aliases,
       createdAt: row.created_at,
+      ...(retirement ? { retirement: { retiredAt: retirement.retired_at, reason: retirement.reason } } : {}),
     };
   }
 }

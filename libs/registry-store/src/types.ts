@@ -89,6 +89,14 @@ export interface ModelLineage {
   datasetDigest: string;
 }
 
+/** Why and when a model version was retired (permanent). */
+export interface ModelRetirement {
+  /** RFC 3339 UTC. */
+  retiredAt: string;
+  /** As given when retiring; may be "". */
+  reason: string;
+}
+
 /** One immutable model version. */
 export interface ModelRecord {
   name: string;
@@ -106,6 +114,8 @@ export interface ModelRecord {
   /** Aliases pointing at this version now, sorted. */
   aliases: string[];
   createdAt: string;
+  /** Set once the version is retired; absent while it is active. */
+  retirement?: ModelRetirement;
 }
 
 /** Input of `createModel` (the version is assigned by the store). */
@@ -120,7 +130,11 @@ export interface NewModel {
   artifacts: ArtifactRecord[];
 }
 
-/** Picks one model version: by number, by alias, or the latest when both are absent. */
+/**
+ * Picks one model version: by number, by alias, or the latest when both are absent. A
+ * retired version is only picked by its number: no alias points at one and the latest
+ * is the newest version that is not retired.
+ */
 export interface ModelSelector {
   name: string;
   version?: number;
@@ -173,14 +187,30 @@ export interface RegistryStore {
 
   /** Adds the next version of a model (1 for a new name). */
   createModel(input: NewModel): Promise<ModelRecord>;
-  /** `NotFoundError` for an unknown name, version or alias. */
+  /**
+   * `NotFoundError` for an unknown name, version or alias; `PreconditionError` for the
+   * latest when every version is retired.
+   */
   getModel(selector: ModelSelector): Promise<ModelRecord>;
   /** Sorted by name, then version descending; `name` filters. */
   listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>>;
-  /** Points `alias` at `version` atomically, recording the move. Returns the previous version (0 if new). */
+  /**
+   * Points `alias` at `version` atomically, recording the move. Returns the previous
+   * version (0 if new). `PreconditionError` when the version is retired.
+   */
   setAlias(name: string, alias: string, version: number): Promise<number>;
   /** Removes `alias`, recording it; returns the version it pointed at. `NotFoundError` if absent. */
   deleteAlias(name: string, alias: string): Promise<number>;
+  /**
+   * Retires a version for good, recording `reason`; a second call changes nothing and
+   * reports `alreadyRetired`. `NotFoundError` for an unknown version, `PreconditionError`
+   * (naming them) while aliases point at it.
+   */
+  retireModel(
+    name: string,
+    version: number,
+    reason: string,
+  ): Promise<{ model: ModelRecord; alreadyRetired: boolean }>;
   /** Past moves of an alias, oldest first. */
   aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]>;
 

@@ -3,6 +3,7 @@
  * load (libs/data), case-level split, per-case z-score normalisation, slicing and padding
  * to a multiple of 2^(depth+1).
  */
+import { z } from 'zod';
 import { PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
 import {
   loadDataset,
@@ -26,6 +27,14 @@ export interface PreparedSlices {
   digest: string;
 }
 
+/** A job request's `max_cases`: 0 = every case, else 2..1000000 (the split needs two). */
+export const MAX_CASES = z
+  .number()
+  .int()
+  .min(0)
+  .max(1_000_000)
+  .refine((n) => n !== 1, 'must be 0 (every case) or at least 2');
+
 /** Options of {@link prepareSlices}. */
 export interface PrepareOptions {
   /** H and W become multiples of this: 2^(depth+1). */
@@ -34,6 +43,8 @@ export interface PrepareOptions {
   validationFraction: number;
   /** Seed of the case split. */
   seed: number;
+  /** Only the first N cases in case-id order; 0 or absent = every case. */
+  maxCases?: number;
   /** Class names as registered with the dataset (index 0 = background) [the folder's own]. */
   classNames?: readonly string[];
 }
@@ -56,7 +67,10 @@ function toSliceSet(slices: Slice2D[], height: number, width: number, classes: C
 
 /** Loads the dataset folder `dir` and prepares its slices. */
 export async function prepareSlices(dir: string, options: PrepareOptions): Promise<PreparedSlices> {
-  const ds = await loadDataset({ kind: 'folder', path: dir }, { requireLabels: true });
+  const ds = await loadDataset(
+    { kind: 'folder', path: dir },
+    { requireLabels: true, ...(options.maxCases ? { maxCases: options.maxCases } : {}) },
+  );
   if (ds.cases.length < 2)
     throw new ValidationError(`dataset at ${dir} needs at least 2 cases, has ${ds.cases.length}`);
   const ids = ds.cases.map((c) => c.id);

@@ -126,5 +126,8 @@ export function fromModel(m: ModelRecord): Model {
     aliases: m.aliases,
     classNames: m.classNames,
     createdAt: m.createdAt,
+    retired: m.retirement !== undefined,
+    retiredAt: m.retirement?.retiredAt ?? '',
+    retirementReason: m.retirement?.reason ?? '',
   };
 }

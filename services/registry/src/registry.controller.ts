@@ -37,6 +37,8 @@ import {
   type RegisterDatasetResponse,
   type RegisterDatasetUriRequest__Output,
   type RegisterDatasetUriResponse,
+  type RetireModelRequest__Output,
+  type RetireModelResponse,
   type SetAliasRequest__Output,
   type SetAliasResponse,
   type UploadModelRequest__Output,
@@ -220,5 +222,11 @@ export class RegistryController {
   @GrpcMethod(SERVICE, 'DeleteAlias')
   async deleteAlias(req: DeleteAliasRequest__Output): Promise<DeleteAliasResponse> {
     return { previousVersion: await this.registry.deleteAlias(req.name, req.alias) };
+  }
+
+  @GrpcMethod(SERVICE, 'RetireModel')
+  async retireModel(req: RetireModelRequest__Output): Promise<RetireModelResponse> {
+    const { model, alreadyRetired } = await this.registry.retireModel(req.name, req.version, req.reason);
+    return { model: map.fromModel(model), alreadyRetired };
   }
 }

@@ -21,7 +21,7 @@ test('a preset is expanded and explicit fields override it; defaults are filled 
     request({ searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 0, nodes: 0 } }),
   );
   assert.deepEqual(p.space, { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 2, nodes: 2 });
-  assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40 });
+  assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40, maxCases: 0 });
   assert.equal(p.seed, 3);
 });
 
@@ -35,8 +35,12 @@ test('bad requests name the offending field', () => {
       /^search_space\.depth: is required/,
     ],
     [
-      { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0 } },
+      { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0, maxCases: 0 } },
       /^hyper_parameters\.image_size: must be a multiple of 2\^\(depth\+1\) = 8, got 36/,
+    ],
+    [
+      { hyperParameters: { batchSize: 2, imageSize: 64, warmupEpochs: 0, patience: 0, maxCases: 1 } },
+      /^hyperParameters\.maxCases: must be 0 \(every case\) or at least 2/,
     ],
     [{ dataset: null }, /^dataset: is required/],
   ];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
 import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
+import { MAX_CASES } from '../../common/src/dataset-slices.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -22,7 +23,14 @@ export interface SearchParams {
   budget: { maxEpochs: number; maxSteps: number; maxSeconds: number };
   seed: number;
   genotypeName: string;
-  hyper: { batchSize: number; imageSize: number; warmupEpochs: number; patience: number };
+  hyper: {
+    batchSize: number;
+    imageSize: number;
+    warmupEpochs: number;
+    patience: number;
+    /** Only the first N cases of the dataset; 0 (or absent, in jobs stored before it existed) = every case. */
+    maxCases?: number;
+  };
   /** W3C trace context of the StartSearch call, so the job continues its trace. */
   trace?: Record<string, string>;
 }
@@ -54,6 +62,7 @@ const RequestSchema = z.object({
       imageSize: z.number().int().min(0).max(4096),
       warmupEpochs: z.number().int().min(0),
       patience: z.number().int().min(0),
+      maxCases: MAX_CASES,
     })
     .nullable(),
 });
@@ -114,6 +123,7 @@ export function parseStartSearch(request: StartSearchRequest__Output): SearchPar
       imageSize,
       warmupEpochs: warmup,
       patience: h?.patience || 40,
+      maxCases: h?.maxCases ?? 0,
     },
   };
 }

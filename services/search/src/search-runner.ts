@@ -61,7 +61,12 @@ export async function runSearchJob(
   const p = job.params;
   const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = 2 ** (p.space.depth + 1);
-  const data = await prepareSlices(local.dir, { padMultiple, validationFraction: 0.2, seed: p.seed });
+  const data = await prepareSlices(local.dir, {
+    padMultiple,
+    validationFraction: 0.2,
+    seed: p.seed,
+    maxCases: p.hyper.maxCases,
+  });
   const config = {
     inChannels: 1,
     nClasses: data.classes.length,

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
 import type { StartTrainingRequest__Output } from '../../../libs/rpc/src/index.js';
+import { MAX_CASES } from '../../common/src/dataset-slices.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -28,6 +29,8 @@ export interface TrainingParams {
     maxSteps: number;
     /** Seconds from the job's start; 0 = no time limit. */
     maxSeconds: number;
+    /** Only the first N cases of the dataset; 0 (or absent, in jobs stored before it existed) = every case. */
+    maxCases?: number;
   };
   seed: number;
   modelName: string;
@@ -48,6 +51,7 @@ const HyperSchema = z.object({
   validationFraction: z.number().min(0).max(0.5),
   maxSteps: z.number().int().min(0).max(10_000_000),
   maxSeconds: z.number().min(0).max(604_800),
+  maxCases: MAX_CASES,
 });
 
 function fail(field: string, message: string): never {
@@ -110,6 +114,7 @@ export function parseStartTraining(req: StartTrainingRequest__Output): TrainingP
       validationFraction: h?.validationFraction || 0.2,
       maxSteps: h?.maxSteps ?? 0,
       maxSeconds: h?.maxSeconds ?? 0,
+      maxCases: h?.maxCases ?? 0,
     },
     seed: req.seed,
     modelName: req.modelName,

@@ -91,6 +91,7 @@ export async function runTrainingJob(
     padMultiple,
     validationFraction: p.hyper.validationFraction,
     seed: p.seed,
+    maxCases: p.hyper.maxCases,
     classNames: local.record.classNames,
   });
   const spec = modelSpec(p, data.classes.length);

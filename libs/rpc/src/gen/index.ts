@@ -65,6 +65,8 @@ export * from './nasunet/v1/RegisterDatasetResponse.js';
 export * from './nasunet/v1/RegisterDatasetUriRequest.js';
 export * from './nasunet/v1/RegisterDatasetUriResponse.js';
 export * from './nasunet/v1/ResolvedModel.js';
+export * from './nasunet/v1/RetireModelRequest.js';
+export * from './nasunet/v1/RetireModelResponse.js';
 export * from './nasunet/v1/SearchBudget.js';
 export * from './nasunet/v1/SearchEpochEvent.js';
 export * from './nasunet/v1/SearchHyperParameters.js';

@@ -47,6 +47,8 @@ import type { RegisterDatasetResponse as _nasunet_v1_RegisterDatasetResponse, Re
 import type { RegisterDatasetUriRequest as _nasunet_v1_RegisterDatasetUriRequest, RegisterDatasetUriRequest__Output as _nasunet_v1_RegisterDatasetUriRequest__Output } from './nasunet/v1/RegisterDatasetUriRequest.js';
 import type { RegisterDatasetUriResponse as _nasunet_v1_RegisterDatasetUriResponse, RegisterDatasetUriResponse__Output as _nasunet_v1_RegisterDatasetUriResponse__Output } from './nasunet/v1/RegisterDatasetUriResponse.js';
 import type { ResolvedModel as _nasunet_v1_ResolvedModel, ResolvedModel__Output as _nasunet_v1_ResolvedModel__Output } from './nasunet/v1/ResolvedModel.js';
+import type { RetireModelRequest as _nasunet_v1_RetireModelRequest, RetireModelRequest__Output as _nasunet_v1_RetireModelRequest__Output } from './nasunet/v1/RetireModelRequest.js';
+import type { RetireModelResponse as _nasunet_v1_RetireModelResponse, RetireModelResponse__Output as _nasunet_v1_RetireModelResponse__Output } from './nasunet/v1/RetireModelResponse.js';
 import type { SetAliasRequest as _nasunet_v1_SetAliasRequest, SetAliasRequest__Output as _nasunet_v1_SetAliasRequest__Output } from './nasunet/v1/SetAliasRequest.js';
 import type { SetAliasResponse as _nasunet_v1_SetAliasResponse, SetAliasResponse__Output as _nasunet_v1_SetAliasResponse__Output } from './nasunet/v1/SetAliasResponse.js';
 import type { Spacing as _nasunet_v1_Spacing, Spacing__Output as _nasunet_v1_Spacing__Output } from './nasunet/v1/Spacing.js';
@@ -107,6 +109,8 @@ export interface ProtoGrpcType {
       RegisterDatasetUriRequest: MessageTypeDefinition<_nasunet_v1_RegisterDatasetUriRequest, _nasunet_v1_RegisterDatasetUriRequest__Output>
       RegisterDatasetUriResponse: MessageTypeDefinition<_nasunet_v1_RegisterDatasetUriResponse, _nasunet_v1_RegisterDatasetUriResponse__Output>
       ResolvedModel: MessageTypeDefinition<_nasunet_v1_ResolvedModel, _nasunet_v1_ResolvedModel__Output>
+      RetireModelRequest: MessageTypeDefinition<_nasunet_v1_RetireModelRequest, _nasunet_v1_RetireModelRequest__Output>
+      RetireModelResponse: MessageTypeDefinition<_nasunet_v1_RetireModelResponse, _nasunet_v1_RetireModelResponse__Output>
       SetAliasRequest: MessageTypeDefinition<_nasunet_v1_SetAliasRequest, _nasunet_v1_SetAliasRequest__Output>
       SetAliasResponse: MessageTypeDefinition<_nasunet_v1_SetAliasResponse, _nasunet_v1_SetAliasResponse__Output>
       Spacing: MessageTypeDefinition<_nasunet_v1_Spacing, _nasunet_v1_Spacing__Output>

@@ -16,6 +16,9 @@ export interface Model {
   'aliases'?: (string)[];
   'classNames'?: (string)[];
   'createdAt'?: (string);
+  'retired'?: (boolean);
+  'retiredAt'?: (string);
+  'retirementReason'?: (string);
 }
 
 export interface Model__Output {
@@ -30,4 +33,7 @@ export interface Model__Output {
   'aliases': (string)[];
   'classNames': (string)[];
   'createdAt': (string);
+  'retired': (boolean);
+  'retiredAt': (string);
+  'retirementReason': (string);
 }

@@ -26,6 +26,8 @@ import type { RegisterDatasetRequest as _nasunet_v1_RegisterDatasetRequest, Regi
 import type { RegisterDatasetResponse as _nasunet_v1_RegisterDatasetResponse, RegisterDatasetResponse__Output as _nasunet_v1_RegisterDatasetResponse__Output } from '../../nasunet/v1/RegisterDatasetResponse.js';
 import type { RegisterDatasetUriRequest as _nasunet_v1_RegisterDatasetUriRequest, RegisterDatasetUriRequest__Output as _nasunet_v1_RegisterDatasetUriRequest__Output } from '../../nasunet/v1/RegisterDatasetUriRequest.js';
 import type { RegisterDatasetUriResponse as _nasunet_v1_RegisterDatasetUriResponse, RegisterDatasetUriResponse__Output as _nasunet_v1_RegisterDatasetUriResponse__Output } from '../../nasunet/v1/RegisterDatasetUriResponse.js';
+import type { RetireModelRequest as _nasunet_v1_RetireModelRequest, RetireModelRequest__Output as _nasunet_v1_RetireModelRequest__Output } from '../../nasunet/v1/RetireModelRequest.js';
+import type { RetireModelResponse as _nasunet_v1_RetireModelResponse, RetireModelResponse__Output as _nasunet_v1_RetireModelResponse__Output } from '../../nasunet/v1/RetireModelResponse.js';
 import type { SetAliasRequest as _nasunet_v1_SetAliasRequest, SetAliasRequest__Output as _nasunet_v1_SetAliasRequest__Output } from '../../nasunet/v1/SetAliasRequest.js';
 import type { SetAliasResponse as _nasunet_v1_SetAliasResponse, SetAliasResponse__Output as _nasunet_v1_SetAliasResponse__Output } from '../../nasunet/v1/SetAliasResponse.js';
 import type { UploadModelRequest as _nasunet_v1_UploadModelRequest, UploadModelRequest__Output as _nasunet_v1_UploadModelRequest__Output } from '../../nasunet/v1/UploadModelRequest.js';
@@ -132,6 +134,15 @@ export interface ModelRegistryServiceClient extends grpc.Client {
   registerDatasetUri(argument: _nasunet_v1_RegisterDatasetUriRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_RegisterDatasetUriResponse__Output>): grpc.ClientUnaryCall;
   registerDatasetUri(argument: _nasunet_v1_RegisterDatasetUriRequest, callback: grpc.requestCallback<_nasunet_v1_RegisterDatasetUriResponse__Output>): grpc.ClientUnaryCall;
   
+  RetireModel(argument: _nasunet_v1_RetireModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  RetireModel(argument: _nasunet_v1_RetireModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  RetireModel(argument: _nasunet_v1_RetireModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  RetireModel(argument: _nasunet_v1_RetireModelRequest, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  retireModel(argument: _nasunet_v1_RetireModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  retireModel(argument: _nasunet_v1_RetireModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  retireModel(argument: _nasunet_v1_RetireModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  retireModel(argument: _nasunet_v1_RetireModelRequest, callback: grpc.requestCallback<_nasunet_v1_RetireModelResponse__Output>): grpc.ClientUnaryCall;
+  
   SetAlias(argument: _nasunet_v1_SetAliasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_SetAliasResponse__Output>): grpc.ClientUnaryCall;
   SetAlias(argument: _nasunet_v1_SetAliasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_SetAliasResponse__Output>): grpc.ClientUnaryCall;
   SetAlias(argument: _nasunet_v1_SetAliasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_SetAliasResponse__Output>): grpc.ClientUnaryCall;
@@ -177,6 +188,8 @@ export interface ModelRegistryServiceHandlers extends grpc.UntypedServiceImpleme
   
   RegisterDatasetUri: grpc.handleUnaryCall<_nasunet_v1_RegisterDatasetUriRequest__Output, _nasunet_v1_RegisterDatasetUriResponse>;
   
+  RetireModel: grpc.handleUnaryCall<_nasunet_v1_RetireModelRequest__Output, _nasunet_v1_RetireModelResponse>;
+  
   SetAlias: grpc.handleUnaryCall<_nasunet_v1_SetAliasRequest__Output, _nasunet_v1_SetAliasResponse>;
   
   UploadModel: grpc.handleClientStreamingCall<_nasunet_v1_UploadModelRequest__Output, _nasunet_v1_UploadModelResponse>;
@@ -196,6 +209,7 @@ export interface ModelRegistryServiceDefinition extends grpc.ServiceDefinition {
   ListModels: MethodDefinition<_nasunet_v1_ListModelsRequest, _nasunet_v1_ListModelsResponse, _nasunet_v1_ListModelsRequest__Output, _nasunet_v1_ListModelsResponse__Output>
   RegisterDataset: MethodDefinition<_nasunet_v1_RegisterDatasetRequest, _nasunet_v1_RegisterDatasetResponse, _nasunet_v1_RegisterDatasetRequest__Output, _nasunet_v1_RegisterDatasetResponse__Output>
   RegisterDatasetUri: MethodDefinition<_nasunet_v1_RegisterDatasetUriRequest, _nasunet_v1_RegisterDatasetUriResponse, _nasunet_v1_RegisterDatasetUriRequest__Output, _nasunet_v1_RegisterDatasetUriResponse__Output>
+  RetireModel: MethodDefinition<_nasunet_v1_RetireModelRequest, _nasunet_v1_RetireModelResponse, _nasunet_v1_RetireModelRequest__Output, _nasunet_v1_RetireModelResponse__Output>
   SetAlias: MethodDefinition<_nasunet_v1_SetAliasRequest, _nasunet_v1_SetAliasResponse, _nasunet_v1_SetAliasRequest__Output, _nasunet_v1_SetAliasResponse__Output>
   UploadModel: MethodDefinition<_nasunet_v1_UploadModelRequest, _nasunet_v1_UploadModelResponse, _nasunet_v1_UploadModelRequest__Output, _nasunet_v1_UploadModelResponse__Output>
 }

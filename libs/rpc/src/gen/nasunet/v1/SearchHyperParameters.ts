@@ -6,6 +6,7 @@ export interface SearchHyperParameters {
   'imageSize'?: (number);
   'warmupEpochs'?: (number);
   'patience'?: (number);
+  'maxCases'?: (number);
 }
 
 export interface SearchHyperParameters__Output {
@@ -13,4 +14,5 @@ export interface SearchHyperParameters__Output {
   'imageSize': (number);
   'warmupEpochs': (number);
   'patience': (number);
+  'maxCases': (number);
 }

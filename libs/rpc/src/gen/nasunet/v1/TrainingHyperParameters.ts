@@ -14,6 +14,7 @@ export interface TrainingHyperParameters {
   'validationFraction'?: (number | string);
   'maxSteps'?: (number);
   'maxSeconds'?: (number | string);
+  'maxCases'?: (number);
 }
 
 export interface TrainingHyperParameters__Output {
@@ -29,4 +30,5 @@ export interface TrainingHyperParameters__Output {
   'validationFraction': (number);
   'maxSteps': (number);
   'maxSeconds': (number);
+  'maxCases': (number);
 }

@@ -1,0 +1,265 @@
+/**
+ * Automatic configuration of an architecture search from the data, on the same
+ * fingerprint as training (auto-config.ts): slicing axis, depth and patch as for a
+ * derived NAS-Unet; then the supernet's width C (at least 8), its batch, and the search
+ * length: a warm-up of weight-only steps, at least `MIN_ALPHA_UPDATES` alpha updates, then
+ * on until the derived genotype has been unchanged for `SEARCH_PATIENCE` epochs, at most
+ * 1.5 times the minimum. Every choice carries its reason and can be overridden.
+ *
+ * Pure: the caller measures seconds per bilevel step (`stepSeconds`) on its backend.
+ */
+import { ResourceLimitError } from '../../core/src/errors.js';
+import type { NormalizationSpec } from '../../data/src/index.js';
+import {
+  PlanChoices,
+  planGeometry,
+  planIntensityAndSampling,
+  shrinkPatch,
+  type DatasetFingerprint,
+  type PlanChoice,
+} from './auto-config.js';
+
+/** Alpha updates a search makes at least (fewer only when the time budget forces it). */
+export const MIN_ALPHA_UPDATES = 1000;
+/** Steps between genotype derivations (the search's epoch). */
+export const SEARCH_EPOCH_STEPS = 100;
+/** Epochs with an unchanged genotype after which the search stops (past the minimum). */
+export const SEARCH_PATIENCE = 5;
+/** Fewest alpha updates the planner accepts before it narrows or shrinks. */
+const FLOOR_ALPHA_UPDATES = 300;
+const SUPERNET_WIDTHS = [16, 12, 8];
+const BATCHES = [8, 4, 2];
+/** Cells' intermediate nodes (M) of the planned supernet. */
+const NODES = 3;
+
+/** A search candidate the caller measures. */
+export interface SearchCandidate {
+  width: number;
+  depth: number;
+  nodes: number;
+  patch: [number, number];
+  batchSize: number;
+}
+
+/** Budgets, measurements and the user's overrides. */
+export interface SearchPlanRequest {
+  memoryBytes: number;
+  /** Wall time the search steps may take, seconds. */
+  timeSeconds: number;
+  /** Seconds of one bilevel step (a weight step and an alpha step) of a candidate. */
+  stepSeconds: (c: SearchCandidate) => number;
+  /** Peak memory of a candidate's step, bytes. */
+  peakBytes: (c: SearchCandidate) => number;
+  overrides?: Partial<{
+    sliceAxis: 0 | 1 | 2;
+    patch: [number, number];
+    batchSize: number;
+    width: number;
+    depth: number;
+    /** Total steps (warm-up included): the search then runs exactly this many at most. */
+    steps: number;
+    warmupSteps: number;
+    patience: number;
+    foregroundShare: number;
+    normalization: NormalizationSpec;
+  }>;
+  overrideSources?: Partial<Record<string, string>>;
+}
+
+/** A search configuration with the reason for each value. */
+export interface SearchPlan {
+  sliceAxis: 0 | 1 | 2;
+  patch: [number, number];
+  sliceSize: [number, number];
+  batchSize: number;
+  normalization: NormalizationSpec;
+  /** Supernet C. */
+  width: number;
+  depth: number;
+  nodes: number;
+  warmupSteps: number;
+  /** The search does not stop on a stable genotype before this many steps. */
+  minSteps: number;
+  /** ... and stops after at most this many. */
+  steps: number;
+  stepsPerEpoch: number;
+  patience: number;
+  foregroundShare: number;
+  estimatedStepSeconds: number;
+  choices: PlanChoice[];
+}
+
+/** Plans a search; see the module doc. */
+export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): SearchPlan {
+  const o = req.overrides ?? {};
+  const c = new PlanChoices(req.overrideSources);
+  const g = planGeometry(fp, 'nasunet', o, c);
+  const widths = o.width !== undefined ? [o.width] : SUPERNET_WIDTHS;
+  const batches = o.batchSize !== undefined ? [o.batchSize] : BATCHES;
+  const forced = o.width !== undefined && o.batchSize !== undefined;
+  const wantSteps = (alpha: number): number => Math.min(200, Math.round(alpha / 5)) + alpha;
+
+  type Pick = { width: number; batchSize: number; stepSeconds: number; peak: number };
+  let smallestPeak = Infinity;
+  const find = (alphaUpdates: number, minBatch: number): Pick | null => {
+    for (const width of widths) {
+      for (const batchSize of batches.filter((b) => b >= minBatch)) {
+        const cand = { width, depth: g.depth, nodes: NODES, patch: g.patch, batchSize };
+        const peak = req.peakBytes(cand);
+        smallestPeak = Math.min(smallestPeak, peak);
+        if (peak > req.memoryBytes) continue;
+        const sec = req.stepSeconds(cand);
+        if (!forced && o.steps === undefined && sec * wantSteps(alphaUpdates) > req.timeSeconds) continue;
+        return { width, batchSize, stepSeconds: sec, peak };
+      }
+    }
+    return null;
+  };
+  let pick: Pick | null = null;
+  for (let shrink = 0; pick === null; shrink++) {
+    // Alpha updates matter more than the supernet's width (the derived net's width is
+    // chosen when it is trained): the full search at a batch of 4 or more, else at any
+    // batch, else the floor, before the patch shrinks.
+    pick =
+      find(MIN_ALPHA_UPDATES, batches.some((b) => b >= 4) ? 4 : 1) ??
+      find(MIN_ALPHA_UPDATES, 1) ??
+      find(FLOOR_ALPHA_UPDATES, 1);
+    if (pick) break;
+    if (o.patch || shrink >= 6 || !shrinkPatch(g)) {
+      const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+      throw new ResourceLimitError(
+        smallestPeak > req.memoryBytes
+          ? `no search configuration fits the memory budget: the smallest tried (patch ${g.patch[0]}x${g.patch[1]}) needs about ` +
+              `${mib(smallestPeak)} MiB, over ${mib(req.memoryBytes)} MiB; give a smaller --patch, --batch-size or --channels`
+          : `no search configuration gets ${FLOOR_ALPHA_UPDATES} alpha updates within the ${req.timeSeconds} s time budget; ` +
+              'give a larger --time-budget, or a smaller --patch, --batch-size or --channels',
+      );
+    }
+  }
+  const patch = c.choose('patch', g.patch, g.patchReason);
+  const width = c.choose(
+    'width',
+    pick.width,
+    o.width !== undefined
+      ? c.given('channels')
+      : `widest supernet C of ${widths.join('/')} whose search fits: estimated ${(pick.peak / 2 ** 20).toFixed(0)} MiB of the ` +
+          `${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget, ${pick.stepSeconds.toFixed(2)} s per bilevel step here`,
+  );
+  const nodes = c.choose(
+    'nodes',
+    NODES,
+    `M = ${NODES} intermediate nodes per cell (the paper's search space)`,
+  );
+  const batchSize = c.choose(
+    'batchSize',
+    pick.batchSize,
+    o.batchSize !== undefined
+      ? c.given('batch-size')
+      : `largest of ${BATCHES.join('/')} that fits at C = ${width}`,
+  );
+  // Alpha updates: the minimum when time allows, else what the budget buys.
+  const affordable = Math.floor(req.timeSeconds / pick.stepSeconds);
+  const alphaMin =
+    o.steps !== undefined
+      ? null
+      : affordable >= wantSteps(MIN_ALPHA_UPDATES)
+        ? MIN_ALPHA_UPDATES
+        : Math.max(1, Math.floor(affordable / 1.2));
+  const warmupSteps = c.choose(
+    'warmupSteps',
+    o.warmupSteps ?? Math.min(200, Math.round((alphaMin ?? (o.steps as number)) / 5)),
+    o.warmupSteps !== undefined
+      ? c.given('warmup-steps')
+      : 'weight-only steps before the first alpha update (a fifth of the alpha updates, at most 200), so cells are compared once their weights learn',
+  );
+  const minSteps = c.choose(
+    'minSteps',
+    o.steps ?? warmupSteps + (alphaMin as number),
+    o.steps !== undefined
+      ? c.given('max-steps')
+      : alphaMin === MIN_ALPHA_UPDATES
+        ? `warm-up + ${MIN_ALPHA_UPDATES} alpha updates before the search may stop on a stable genotype; about ${Math.round(((warmupSteps + MIN_ALPHA_UPDATES) * pick.stepSeconds) / 60)} min`
+        : `warm-up + ${alphaMin} alpha updates: all the ${req.timeSeconds} s time budget buys at ${pick.stepSeconds.toFixed(2)} s per step (fewer than ${MIN_ALPHA_UPDATES}; a larger --time-budget searches longer)`,
+  );
+  const steps = c.choose(
+    'maxSteps',
+    o.steps ?? Math.min(warmupSteps + Math.round((alphaMin as number) * 1.5), Math.max(minSteps, affordable)),
+    o.steps !== undefined
+      ? c.given('max-steps')
+      : 'past the minimum the search goes on until the genotype is stable, at most 1.5 times the alpha updates (and within the time budget)',
+  );
+  const stepsPerEpoch = c.choose(
+    'stepsPerEpoch',
+    Math.max(1, Math.min(SEARCH_EPOCH_STEPS, Math.ceil(steps / 10))),
+    'steps between genotype derivations (and validation)',
+  );
+  const patience = c.choose(
+    'patience',
+    o.patience ?? SEARCH_PATIENCE,
+    o.patience !== undefined
+      ? c.given('patience')
+      : 'epochs the genotype must stay unchanged for the search to stop',
+  );
+  const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
+  return {
+    sliceAxis: g.sliceAxis,
+    patch,
+    sliceSize: [Math.max(g.sliceSize[0], patch[0]), Math.max(g.sliceSize[1], patch[1])],
+    batchSize,
+    normalization,
+    width,
+    depth: g.depth,
+    nodes,
+    warmupSteps,
+    minSteps,
+    steps,
+    stepsPerEpoch,
+    patience,
+    foregroundShare,
+    estimatedStepSeconds: pick.stepSeconds,
+    choices: c.list,
+  };
+}
+
+/**
+ * The plan with its length counted in passes over the weight half of the training slices
+ * (`--epochs`): `epochs` passes of `passSteps` steps, a genotype derived after each, and
+ * early stopping allowed as soon as the genotype is stable.
+ */
+export function searchWithEpochs(plan: SearchPlan, epochs: number, passSteps: number): SearchPlan {
+  const steps = epochs * passSteps;
+  const warmupSteps = Math.min(plan.warmupSteps, Math.floor(steps / 2));
+  const replaced: Record<string, PlanChoice> = {
+    warmupSteps: {
+      name: 'warmupSteps',
+      value: warmupSteps,
+      reason:
+        warmupSteps === plan.warmupSteps
+          ? (plan.choices.find((c) => c.name === 'warmupSteps')?.reason ?? '')
+          : 'at most half the steps of the --epochs run',
+    },
+    minSteps: {
+      name: 'minSteps',
+      value: 0,
+      reason: 'none: with --epochs the search may stop whenever the genotype is stable',
+    },
+    maxSteps: {
+      name: 'maxSteps',
+      value: steps,
+      reason: `${epochs} pass(es) of ${passSteps} steps over the weight half of the training slices (--epochs)`,
+    },
+    stepsPerEpoch: {
+      name: 'stepsPerEpoch',
+      value: passSteps,
+      reason: 'one pass over the weight half of the training slices',
+    },
+  };
+  return {
+    ...plan,
+    warmupSteps,
+    minSteps: 0,
+    steps,
+    stepsPerEpoch: passSteps,
+    choices: plan.choices.map((c) => replaced[c.name] ?? c),
+  };
+}
