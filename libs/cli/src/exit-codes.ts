@@ -8,6 +8,7 @@ import {
   IntegrityError,
   InvalidGenotypeError,
   NotFoundError,
+  PermissionDeniedError,
   PreconditionError,
   ResourceLimitError,
   ShapeError,
@@ -49,6 +50,7 @@ export function exitCodeFor(err: unknown): number {
     err instanceof InvalidGenotypeError ||
     err instanceof UnknownOpError ||
     err instanceof PreconditionError ||
+    err instanceof PermissionDeniedError ||
     err instanceof AlreadyExistsError
   ) {
     return EXIT.USAGE;

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AlreadyExistsError, ValidationError } from '../../core/src/index.js';
+import { AlreadyExistsError, PermissionDeniedError, ValidationError } from '../../core/src/index.js';
 import { digestJson, encodePngGray, type Dataset } from '../../data/src/index.js';
 import {
   DEFAULT_CHUNK_BYTES,
@@ -93,8 +93,13 @@ export function uploadDataset(
 
 /** How to register: by URI (default for folders) or by upload. */
 export interface RegisterOptions {
-  /** Upload the folder's files instead of registering its `file://` URI. */
+  /**
+   * Upload the folder's files instead of registering its `file://` URI (which is also what
+   * happens when the registry may not read the folder).
+   */
   upload: boolean;
+  /** Told when a refused `file://` registration turns into an upload. */
+  onNote?: (text: string) => void;
 }
 
 /**
@@ -126,14 +131,21 @@ export async function ensureDataset(
     const root = resolve(data.ref);
     if (!statSync(root).isDirectory()) throw new ValidationError(`--data ${data.ref}: not a folder`);
     if (options.upload) return await uploadDataset(client, metadata, readFolderFiles(root));
-    const res = await unaryCall<RegisterDatasetUriResponse__Output>(
-      client,
-      'registerDatasetUri',
-      { metadata, uri: pathToFileURL(root).href },
-      `registering dataset ${name}`,
-      10 * 60_000,
-    );
-    return res.dataset!;
+    try {
+      const res = await unaryCall<RegisterDatasetUriResponse__Output>(
+        client,
+        'registerDatasetUri',
+        { metadata, uri: pathToFileURL(root).href },
+        `registering dataset ${name}`,
+        10 * 60_000,
+      );
+      return res.dataset!;
+    } catch (err) {
+      // A registry that may not read this folder gets the files themselves.
+      if (!(err instanceof PermissionDeniedError)) throw err;
+      options.onNote?.(`the registry may not read ${data.ref} (${err.message}); uploading its files\n`);
+      return await uploadDataset(client, metadata, readFolderFiles(root));
+    }
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     const got = await unaryCall<GetDatasetResponse__Output>(

@@ -180,7 +180,10 @@ export class GrpcRunner implements Runner {
       throw new ValidationError(
         '--resume: with a server, an interrupted job resumes on the server by itself; start a new job instead',
       );
-    return ensureDataset(this.registry, req.data, { upload: Boolean(this.options.upload) });
+    return ensureDataset(this.registry, req.data, {
+      upload: Boolean(this.options.upload),
+      onNote: (text) => void process.stderr.write(`nasunet: ${text}`),
+    });
   }
 
   async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {

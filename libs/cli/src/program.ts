@@ -71,9 +71,9 @@ export const SERVER_HELP = `Running on the services (gRPC):
   (--registry-server, --search-server, --training-server, --inference-server; a service
   without one defaults to 127.0.0.1 at the port of 'npm start': registry 50051,
   search 50052, training 50053, inference 50054) the command runs on the services:
-  the dataset is registered in the registry (a --data folder by its file:// URI, which
-  every service must be able to read, or uploaded with --upload; --synthetic is always
-  uploaded), search and training run as server jobs whose progress streams here, and
+  the dataset is registered in the registry (a --data folder by its file:// URI when it
+  lies under the registry's NASUNET_DATASET_ROOTS, else its files are uploaded, as with
+  --upload; --synthetic is always uploaded), search and training run as server jobs whose progress streams here, and
   Ctrl-C cancels the job on the server. --model then names a registered model:
   name (latest version), name@alias or name:version. The services choose their own
   compute backend (NASUNET_BACKEND where they run) and their own checkpoints.`;

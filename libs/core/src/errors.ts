@@ -53,6 +53,11 @@ export class PreconditionError extends NasUnetError {
   readonly code = 'failed_precondition';
 }
 
+/** The caller may not do this, e.g. register a server folder outside the allowed roots (-> PERMISSION_DENIED). */
+export class PermissionDeniedError extends NasUnetError {
+  readonly code = 'permission_denied';
+}
+
 /** A request exceeds a configured limit: image size, estimated memory (-> RESOURCE_EXHAUSTED). */
 export class ResourceLimitError extends NasUnetError {
   readonly code = 'resource_exhausted';

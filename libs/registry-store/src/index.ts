@@ -10,3 +10,4 @@ export * from './manifest.js';
 export * from './migrations.js';
 export * from './sqlite-store.js';
 export * from './registry.js';
+export * from './dataset-roots.js';

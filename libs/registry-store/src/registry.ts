@@ -17,6 +17,7 @@ import {
 } from '../../core/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
 import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
+import { DatasetRoots } from './dataset-roots.js';
 import {
   checkArtifactName,
   checkName,
@@ -162,15 +163,26 @@ export class ModelRegistry {
     readonly store: RegistryStore,
     readonly artifacts: FsArtifactStore,
     readonly limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
+    /** Server folders `file://` datasets may name [none]. */
+    readonly datasetRoots: DatasetRoots = new DatasetRoots([]),
   ) {}
 
-  /** Opens the embedded registry under `dataDir`: `registry.db` (SQLite) and `artifacts/`. */
+  /**
+   * Opens the embedded registry under `dataDir`: `registry.db` (SQLite) and `artifacts/`;
+   * `file://` datasets may name folders `datasetRoots` allows, never inside `dataDir`.
+   */
   static async openEmbedded(
     dataDir: string,
     limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
+    datasetRoots: DatasetRoots = new DatasetRoots([]),
   ): Promise<ModelRegistry> {
     const store = await SqliteRegistryStore.open(join(dataDir, 'registry.db'));
-    return new ModelRegistry(store, new FsArtifactStore(join(dataDir, 'artifacts')), limits);
+    return new ModelRegistry(
+      store,
+      new FsArtifactStore(join(dataDir, 'artifacts')),
+      limits,
+      datasetRoots.forbidding(dataDir),
+    );
   }
 
   /** Closes the metadata store. */
@@ -231,14 +243,12 @@ export class ModelRegistry {
   /** Registers a dataset at a file:// URI readable by every worker; reads it once for the digest. */
   async registerDatasetUri(meta: DatasetMetadataInput, uri: string): Promise<DatasetRecord> {
     checkDatasetMetadata(meta);
-    const root = this.uriToPath(uri);
+    const root = await this.datasetRoots.check(
+      this.uriToPath(uri),
+      `dataset directory of uri ${JSON.stringify(uri)}`,
+    );
     await this.ensureDatasetNameFree(meta.name);
-    let st;
-    try {
-      st = await stat(root);
-    } catch {
-      throw new NotFoundError(`dataset directory of uri ${JSON.stringify(uri)} not found`);
-    }
+    const st = await stat(root);
     if (!st.isDirectory()) throw new ValidationError(`uri ${JSON.stringify(uri)} must name a directory`);
     const paths = await listFilesRecursive(root);
     if (paths.length === 0)
@@ -271,7 +281,12 @@ export class ModelRegistry {
         for await (const data of this.artifacts.read(f.digest, chunkBytes))
           yield { relativePath: f.relativePath, data };
       } else {
-        const path = join(this.uriToPath(dataset.uri), ...f.relativePath.split('/'));
+        // Checked again on every read: a folder or link changed since registration must
+        // not lead outside the allowed roots.
+        const path = await this.datasetRoots.check(
+          join(this.uriToPath(dataset.uri), ...f.relativePath.split('/')),
+          `dataset "${name}" file "${f.relativePath}"`,
+        );
         const hash = createHash('sha256');
         let pending: Uint8Array | undefined;
         for await (const c of createReadStream(path, { highWaterMark: chunkBytes })) {

@@ -1,4 +1,5 @@
 /** Start-up configuration of the registry service, read from the environment once. */
+import { delimiter, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 import { MAX_MESSAGE_BYTES } from '../../../libs/rpc/src/index.js';
@@ -13,6 +14,15 @@ export const RegistryConfigSchema = z.object({
   NASUNET_PORT: int(1).max(65535).default(50051),
   /** Root of the embedded data: registry.db and artifacts/ live under `<dir>/registry`. */
   NASUNET_DATA_DIR: z.string().min(1).default('./.nasunet'),
+  /**
+   * Server folders `file://` datasets may name, separated by ':' (absolute paths); empty:
+   * none (clients upload their files). The registry's own data is never readable this way.
+   */
+  NASUNET_DATASET_ROOTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(delimiter).filter((p) => p !== ''))
+    .refine((roots) => roots.every((p) => isAbsolute(p)), 'every root must be an absolute path'),
   /** Largest model upload in bytes. */
   REGISTRY_MAX_MODEL_BYTES: int(1).default(512 * 1024 * 1024),
   /** Largest dataset upload in bytes. */

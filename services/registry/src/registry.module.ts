@@ -7,9 +7,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ServiceHealth } from '../../../libs/rpc/src/index.js';
-import { ModelRegistry } from '../../../libs/registry-store/src/index.js';
+import { DatasetRoots, ModelRegistry } from '../../../libs/registry-store/src/index.js';
 import type { RegistryConfig } from './config.js';
 import { RegistryController } from './registry.controller.js';
 
@@ -44,11 +44,16 @@ export class RegistryModule {
         {
           provide: ModelRegistry,
           useFactory: () =>
-            ModelRegistry.openEmbedded(join(config.NASUNET_DATA_DIR, 'registry'), {
-              maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
-              maxDatasetBytes: config.REGISTRY_MAX_DATASET_BYTES,
-              maxAlphaHistoryBytes: config.REGISTRY_MAX_ALPHA_HISTORY_BYTES,
-            }),
+            ModelRegistry.openEmbedded(
+              join(config.NASUNET_DATA_DIR, 'registry'),
+              {
+                maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
+                maxDatasetBytes: config.REGISTRY_MAX_DATASET_BYTES,
+                maxAlphaHistoryBytes: config.REGISTRY_MAX_ALPHA_HISTORY_BYTES,
+              },
+              // Nothing of the suite's own data (stores, caches, checkpoints) is readable this way.
+              new DatasetRoots(config.NASUNET_DATASET_ROOTS, [resolve(config.NASUNET_DATA_DIR)]),
+            ),
         },
         RegistryLifecycle,
       ],

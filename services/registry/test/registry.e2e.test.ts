@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,18 +46,23 @@ const MAX_MODEL_BYTES = 200_000;
 const GENOTYPE = referenceGenotype('v2');
 
 let dataDir: string;
+/** The one folder file:// datasets may name. */
+let sharedDir: string;
 let app: INestMicroservice;
 let client: ModelRegistryServiceClient;
 let address: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'registry-e2e-'));
+  sharedDir = await mkdtemp(join(tmpdir(), 'registry-e2e-shared-'));
   const port = await findFreePort();
   address = `127.0.0.1:${port}`;
   const config = RegistryConfigSchema.parse({
     NASUNET_HOST: '127.0.0.1',
     NASUNET_PORT: String(port),
     NASUNET_DATA_DIR: dataDir,
+    // The data directory is listed too, as a careless operator might: it stays unreadable.
+    NASUNET_DATASET_ROOTS: `${sharedDir}:${dataDir}`,
     REGISTRY_MAX_MODEL_BYTES: String(MAX_MODEL_BYTES),
   });
   ({ app } = await createRegistryApp(config, { logger: false }));
@@ -69,6 +74,7 @@ after(async () => {
   client.close();
   await app.close();
   await rm(dataDir, { recursive: true, force: true });
+  await rm(sharedDir, { recursive: true, force: true });
 });
 
 function bytesOf(n: number, seed: number): Uint8Array {
@@ -248,7 +254,7 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
   for (const [k, v] of Object.entries(files)) assert.ok(Buffer.from(v).equals(back[k]!), k);
 
   // The same files under a file:// URI give the same digest.
-  const dir = join(dataDir, 'shared', 'toy');
+  const dir = join(sharedDir, 'toy');
   for (const [k, v] of Object.entries(files)) {
     await mkdir(join(dir, k, '..'), { recursive: true });
     await writeFile(join(dir, k), v);
@@ -266,6 +272,54 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
     },
   );
   assert.equal(uriRes.dataset?.digest, res.dataset?.digest);
+
+  // Only folders under the allowed roots, never the registry's own data, links included.
+  const outside = await mkdtemp(join(tmpdir(), 'registry-e2e-outside-'));
+  await writeFile(join(outside, 'x.png'), bytesOf(10, 1));
+  await symlink(dataDir, join(sharedDir, 'link-to-data'));
+  const before = await snapshot();
+  const refused: Array<[string, string]> = [
+    ['a folder outside the roots', pathToFileURL(outside).href],
+    ['the registry data (listed as a root)', pathToFileURL(join(dataDir, 'registry')).href],
+    ['a link from a root into the registry data', pathToFileURL(join(sharedDir, 'link-to-data')).href],
+  ];
+  for (const [what, uri] of refused) {
+    await assert.rejects(
+      unary<RegisterDatasetUriRequest, RegisterDatasetUriResponse__Output>(
+        client.registerDatasetUri.bind(client),
+        {
+          metadata: {
+            name: 'stolen',
+            layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+            classNames: ['bg', 'x'],
+            caseCount: 1,
+          },
+          uri,
+        },
+      ),
+      (e: grpc.ServiceError) =>
+        e.code === grpc.status.PERMISSION_DENIED && /upload the files instead/.test(e.details),
+      what,
+    );
+  }
+  assert.deepEqual(await snapshot(), before);
+  await rm(outside, { recursive: true, force: true });
+
+  // A registered file swapped for a link to the registry's database is not served.
+  await rm(join(dir, 'images', 'a.png'));
+  await symlink(join(dataDir, 'registry', 'registry.db'), join(dir, 'images', 'a.png'));
+  const served: DownloadDatasetResponse__Output[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const m of client.downloadDataset({ name: 'toy-uri' }))
+        served.push(m as DownloadDatasetResponse__Output);
+    })(),
+    (e: grpc.ServiceError) => e.code === grpc.status.PERMISSION_DENIED,
+  );
+  assert.equal(
+    served.filter((m) => m.file?.relativePath === 'images/a.png' && m.file.data.length > 0).length,
+    0,
+  );
 });
 
 test('bad input: exact status codes and nothing stored changed', async (t) => {
