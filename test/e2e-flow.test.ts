@@ -7,10 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { encodeNifti, makeVolume } from '../libs/data/src/index.js';
 import {
+  checkHealth,
+  createHealthClient,
   createRegistryClient,
   createSearchClient,
   createSegmentationClient,
@@ -484,6 +487,19 @@ test('bad input: exact status codes and nothing stored changed', { timeout: 120_
         }),
       status.INVALID_ARGUMENT,
     ],
+    [
+      // A header declaring 1024 x 1024 x 256 float32 voxels in a few hundred gzip bytes:
+      // refused from the header, never inflated.
+      'NIfTI gzip bomb',
+      () => segmentNifti(gzipSync(niftiWithDims(1024, 1024, 256)), model),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      'implausible slice spacing',
+      () =>
+        call(segmentation, 'segment', { model, raw: rawImage(c), spacing: { xMm: 1e308, yMm: 1, zMm: 1 } }),
+      status.INVALID_ARGUMENT,
+    ],
   ];
   for (const [name, run, code] of cases_) {
     assert.equal(await statusOf(run()), code, name);
@@ -515,3 +531,84 @@ test('a search can be cancelled once; watchers see it end as CANCELLED', { timeo
   });
   assert.equal(genotypes.genotypes.length, 0, 'a cancelled search registers nothing');
 });
+
+/** A float32 NIfTI-1 header (and a little data) declaring `x` x `y` x `z` voxels. */
+function niftiWithDims(x: number, y: number, z: number): Uint8Array {
+  const bytes = encodeNifti(makeVolume(new Float32Array(8), [2, 2, 2], [1, 1, 1]), 'float32');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  v.setInt16(42, x, true);
+  v.setInt16(44, y, true);
+  v.setInt16(46, z, true);
+  return bytes;
+}
+
+/** Sends `nifti` to SegmentVolume and collects the replies. */
+function segmentNifti(
+  nifti: Uint8Array,
+  model: { name: string; version?: number },
+  deadlineMs = 30_000,
+): Promise<SegmentVolumeResponse__Output[]> {
+  return new Promise((resolve, reject) => {
+    const out: SegmentVolumeResponse__Output[] = [];
+    const s = segmentation.segmentVolume({ deadline: Date.now() + deadlineMs });
+    s.on('data', (m: SegmentVolumeResponse__Output) => out.push(m));
+    s.on('error', reject);
+    s.on('end', () => resolve(out));
+    s.write({ header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+    for (let i = 0; i < nifti.length; i += 1 << 20)
+      s.write({ niftiChunk: Buffer.from(nifti.subarray(i, i + (1 << 20))) });
+    s.end();
+  });
+}
+
+test(
+  'a request past its deadline stops between slices; health answers while a volume is segmented',
+  { timeout: 120_000 },
+  async () => {
+    // 1200 slices of 32 x 32: seconds of work for the tiny model, in batches of 4 slices.
+    const depth = 1200;
+    const data = new Float32Array(SIZE * SIZE * depth);
+    for (let z = 0; z < depth; z++) data.set(cases[z % cases.length]!.pixels, z * SIZE * SIZE);
+    const nifti = encodeNifti(makeVolume(data, [SIZE, SIZE, depth], [1, 1, 1]), 'float32');
+    const model = { name: 'e2e-model', version: 1 };
+    const health = createHealthClient(suite.address('inference'));
+    try {
+      const running = segmentNifti(nifti, model, 1500);
+      const outcome = running.then(
+        () => 'finished',
+        (e: { code?: number }) => e.code,
+      );
+      // The service answers its health check while it computes (between batches of slices).
+      await new Promise((r) => setTimeout(r, 500));
+      const answered = await checkHealth(health, '', 10_000);
+      assert.equal(answered, 'SERVING');
+      assert.equal(await outcome, status.DEADLINE_EXCEEDED);
+    } finally {
+      health.close();
+    }
+    // The server stopped at the next batch instead of segmenting every slice.
+    let model_: AttributedSpan | undefined;
+    for (let i = 0; i < 50 && !model_; i++) {
+      model_ = spansWithAttributes().find(
+        (sp) => sp.name === 'inference.model' && sp.attributes['nasunet.slices_total'] === depth,
+      );
+      if (!model_) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(model_, 'the inference.model span of the volume was exported');
+    assert.equal(model_.status, 2, 'the span ended in error (the deadline passed)');
+    const done = Number(model_.attributes['nasunet.slices_done'] ?? 0);
+    assert.ok(done < depth, `stopped after ${done} of ${depth} slices`);
+  },
+);
+
+type AttributedSpan = SpanLine & { attributes: Record<string, unknown>; status: number };
+
+/** Spans of the trace file with their attributes and status. */
+function spansWithAttributes(): AttributedSpan[] {
+  const file = join(dataDir, 'spans.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AttributedSpan);
+}

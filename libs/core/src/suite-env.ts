@@ -31,6 +31,8 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_MAX_VOLUME_VOXELS',
     'NASUNET_MAX_INPUT_BYTES',
     'NASUNET_MODEL_CACHE_SIZE',
+    'NASUNET_INFERENCE_CONCURRENCY',
+    'NASUNET_INFERENCE_QUEUE',
   ],
   launcher: [
     'NASUNET_REGISTRY_PORT',

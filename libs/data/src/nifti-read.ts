@@ -2,8 +2,9 @@
  * NIfTI-1/-2 reader (.nii and .nii.gz) built on nifti-reader-js.
  */
 import { readFile } from 'node:fs/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
-import { DataFormatError, NotFoundError } from '../../core/src/index.js';
+import { DataFormatError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
 import { orientationFromAffine, spacingFromAffine, type Volume } from './volume.js';
 
 /** NIfTI datatype codes this reader decodes, with their byte size. */
@@ -24,6 +25,43 @@ export interface NiftiReadOptions {
   channel?: number;
   /** Accept NaN / Inf voxel values instead of failing (default false). */
   allowNonFinite?: boolean;
+  /**
+   * Largest volume accepted, in voxels: a header declaring more is refused with
+   * `ResourceLimitError` before the voxel data is decompressed [no limit].
+   */
+  maxVoxels?: number;
+}
+
+/** Bytes of a NIfTI-2 header, the larger of the two; enough to read either. */
+const HEADER_BYTES = 540;
+/** Largest voxel spacing accepted, mm (a 10 m voxel is a broken header, not a scan). */
+const MAX_SPACING_MM = 10_000;
+
+/** The first `n` decompressed bytes of gzip data (fewer if it is shorter), without inflating the rest. */
+function gunzipPrefix(buf: Uint8Array, n: number, name: string): ArrayBuffer {
+  try {
+    // Sync flush accepts the cut-off input; a few KiB of compressed data hold the header.
+    const out = gunzipSync(buf.subarray(0, Math.min(buf.length, 64 * 1024)), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
+    return toArrayBuffer(out.subarray(0, n));
+  } catch (err) {
+    throw new DataFormatError(`${name}: unreadable gzip data (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Decompresses gzip data that must inflate to at most `maxBytes`. */
+function gunzipBounded(buf: Uint8Array, maxBytes: number, name: string): ArrayBuffer {
+  try {
+    return toArrayBuffer(gunzipSync(buf, { maxOutputLength: Math.max(1, maxBytes) }));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DataFormatError(`${name}: the compressed data holds more than the header declares`, {
+        cause: err,
+      });
+    }
+    throw new DataFormatError(`${name}: unreadable gzip data (${(err as Error).message})`, { cause: err });
+  }
 }
 
 /**
@@ -55,20 +93,19 @@ export async function readNifti(path: string, options: NiftiReadOptions = {}): P
  * @param name file name used in error messages
  */
 export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOptions = {}): Volume {
-  let buf = toArrayBuffer(bytes);
-  if (nifti.isCompressed(buf)) {
-    try {
-      buf = nifti.decompress(buf) as ArrayBuffer;
-    } catch (err) {
-      throw new DataFormatError(`${name}: unreadable gzip data (${(err as Error).message})`, { cause: err });
-    }
-  }
-  if (buf.byteLength < 348 || !nifti.isNIFTI(buf)) {
-    throw new DataFormatError(`${name}: not a NIfTI file (bad header or truncated, ${buf.byteLength} bytes)`);
+  const compressed = nifti.isCompressed(toArrayBuffer(bytes.subarray(0, 4)));
+  // The header first: sizes are checked before the voxel data is inflated.
+  const head = compressed
+    ? gunzipPrefix(bytes, HEADER_BYTES, name)
+    : toArrayBuffer(bytes.subarray(0, HEADER_BYTES));
+  if (head.byteLength < 348 || !nifti.isNIFTI(head)) {
+    throw new DataFormatError(
+      `${name}: not a NIfTI file (bad header or truncated, ${head.byteLength} bytes)`,
+    );
   }
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
-    header = nifti.readHeader(buf);
+    header = nifti.readHeader(head);
   } catch (err) {
     throw new DataFormatError(`${name}: unreadable NIfTI header (${(err as Error).message})`, { cause: err });
   }
@@ -80,6 +117,18 @@ export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOp
   const Z = ndim >= 3 ? (dims[3] ?? 1) : 1;
   const T = ndim >= 4 ? Math.max(1, dims[4] ?? 1) : 1;
   if (X < 1 || Y < 1 || Z < 1) throw new DataFormatError(`${name}: invalid dimensions ${X}x${Y}x${Z}`);
+  if (options.maxVoxels !== undefined && X * Y * Z * T > options.maxVoxels) {
+    const shape = [X, Y, Z, ...(T > 1 ? [T] : [])];
+    throw new ResourceLimitError(
+      `${name}: ${shape.join('x')} = ${X * Y * Z * T} voxels exceeds the limit of ${options.maxVoxels}`,
+    );
+  }
+  const headerSize = header instanceof nifti.NIFTI1 ? 348 : HEADER_BYTES;
+  if (!Number.isFinite(header.vox_offset) || header.vox_offset < headerSize) {
+    throw new DataFormatError(
+      `${name}: invalid vox_offset ${header.vox_offset} (the data cannot start inside the header)`,
+    );
+  }
   const channel = options.channel ?? 0;
   if (!Number.isInteger(channel) || channel < 0 || channel >= T) {
     throw new DataFormatError(`${name}: channel ${channel} out of range (file has ${T} volume(s))`);
@@ -95,6 +144,10 @@ export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOp
   const n = X * Y * Z;
   const offset = Math.floor(header.vox_offset) + channel * n * dt.bytes;
   const needed = offset + n * dt.bytes;
+  // Every volume of a 4D file is read past, so the data may run to all T volumes.
+  const buf = compressed
+    ? gunzipBounded(bytes, Math.floor(header.vox_offset) + T * n * dt.bytes, name)
+    : toArrayBuffer(bytes);
   if (buf.byteLength < needed) {
     throw new DataFormatError(
       `${name}: truncated NIfTI data (${buf.byteLength} bytes, header needs ${needed})`,
@@ -155,6 +208,11 @@ export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOp
     return Number.isFinite(p) && p > 0 ? p : fromAffine[i - 1] || 1;
   };
   const spacingMm: [number, number, number] = [sp(1), sp(2), ndim >= 3 ? sp(3) : 1];
+  if (spacingMm.some((v) => v > MAX_SPACING_MM)) {
+    throw new DataFormatError(
+      `${name}: voxel spacing ${spacingMm.join(' x ')} mm is not plausible (over ${MAX_SPACING_MM} mm)`,
+    );
+  }
   return { data, shape: [X, Y, Z], spacingMm, affine, orientation: orientationFromAffine(affine) };
 }
 

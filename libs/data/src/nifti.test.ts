@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { DataFormatError, NotFoundError } from '../../core/src/index.js';
+import { DataFormatError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
 import { encodeNifti, makeVolume, parseNifti, readNifti, writeNifti } from './index.js';
 import { hippocampusDir, rawNifti, tempDir } from './fixtures.js';
 
@@ -195,5 +195,49 @@ test('truncated .nii.gz, corrupt gzip, truncated data, NaN and missing file name
   await assert.rejects(
     readNifti(join(dir, 'nope.nii.gz')),
     (e: unknown) => e instanceof NotFoundError && e.message.includes('nope.nii.gz'),
+  );
+});
+
+/** A small float32 NIfTI-1 file whose header fields `edit` changes (offsets of the NIfTI-1 layout). */
+function editedHeader(edit: (v: DataView) => void): Uint8Array {
+  const bytes = encodeNifti(makeVolume(new Float32Array(8), [2, 2, 2], [1, 1, 1]), 'float32');
+  edit(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return bytes;
+}
+
+test('sizes are checked from the header before the voxel data is inflated', () => {
+  // A header declaring 1024 x 1024 x 256 float32 voxels (1 GiB) with almost no data: the
+  // gzip bomb is refused as too large, not decompressed and then found truncated.
+  const bomb = editedHeader((v) => {
+    v.setInt16(42, 1024, true);
+    v.setInt16(44, 1024, true);
+    v.setInt16(46, 256, true);
+  });
+  const limit = 512 * 512 * 512;
+  for (const bytes of [bomb, gzipSync(bomb)]) {
+    assert.throws(
+      () => parseNifti(bytes, 'bomb.nii', { maxVoxels: limit }),
+      (e: unknown) =>
+        e instanceof ResourceLimitError && /1024x1024x256 = 268435456 voxels exceeds/.test(e.message),
+    );
+  }
+  // Without a limit it is the truncation that is reported.
+  assert.throws(() => parseNifti(bomb, 'bomb.nii'), DataFormatError);
+  // Within the limit a well-formed file still reads.
+  const ok = editedHeader(() => {});
+  assert.deepEqual(parseNifti(gzipSync(ok), 'ok.nii.gz', { maxVoxels: 8 }).shape, [2, 2, 2]);
+  assert.throws(() => parseNifti(ok, 'ok.nii', { maxVoxels: 7 }), ResourceLimitError);
+});
+
+test('a data offset inside the header and implausible spacings are format errors, not crashes', () => {
+  const offset = editedHeader((v) => v.setFloat32(108, -1000, true));
+  assert.throws(
+    () => parseNifti(offset, 'offset.nii'),
+    (e: unknown) => e instanceof DataFormatError && /invalid vox_offset -1000/.test(e.message),
+  );
+  const spacing = editedHeader((v) => v.setFloat32(80, 3.0e38, true));
+  assert.throws(
+    () => parseNifti(spacing, 'spacing.nii'),
+    (e: unknown) => e instanceof DataFormatError && /spacing .* not plausible/.test(e.message),
   );
 });

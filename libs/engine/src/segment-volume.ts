@@ -91,6 +91,28 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): Ne
   return { prepared, slices, window: pre.inputSize ?? [H, W] };
 }
 
+/**
+ * Predicts `input` a batch of slices at a time, yielding the slices done after each batch
+ * but the last, and returns the class index per voxel of the source volume.
+ */
+function* predictInBatches(
+  net: SegmentationNet,
+  input: NetInput,
+  volume: Volume,
+  opts: SegmentVolumeOptions,
+): Generator<number, Uint8Array, void> {
+  const [S, H, W] = input.prepared.shape;
+  const batch = opts.batchSize ?? 4;
+  const window = { window: input.window, ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
+  const flat = new Uint8Array(S * H * W);
+  for (let i = 0; i < S; i += batch) {
+    const part: SliceSet = { ...input.slices, slices: input.slices.slices.slice(i, i + batch) };
+    predictClassMaps(net, part, batch, window).forEach((p, j) => flat.set(p, (i + j) * H * W));
+    if (i + batch < S) yield i + batch;
+  }
+  return Uint8Array.from(assembleMask(flat, input.prepared, volume).data);
+}
+
 /** Step 2 of {@link segmentVolumeClasses}: class index per voxel of the source volume. */
 export function predictNetInput(
   net: SegmentationNet,
@@ -98,14 +120,31 @@ export function predictNetInput(
   volume: Volume,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
-  const [S, H, W] = input.prepared.shape;
-  const preds = predictClassMaps(net, input.slices, opts.batchSize ?? 4, {
-    window: input.window,
-    ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }),
-  });
-  const flat = new Uint8Array(S * H * W);
-  preds.forEach((p, i) => flat.set(p, i * H * W));
-  return Uint8Array.from(assembleMask(flat, input.prepared, volume).data);
+  const steps = predictInBatches(net, input, volume, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link predictNetInput} for servers: awaits `between(slicesDone, slices)` after every
+ * batch but the last, which may throw to stop the work (a cancelled request, a passed
+ * deadline) and lets the event loop answer other calls meanwhile.
+ */
+export async function predictNetInputAsync(
+  net: SegmentationNet,
+  input: NetInput,
+  volume: Volume,
+  between: (done: number, total: number) => Promise<void>,
+  opts: SegmentVolumeOptions = {},
+): Promise<Uint8Array> {
+  const steps = predictInBatches(net, input, volume, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await between(r.value, input.prepared.shape[0]);
+  }
 }
 
 /** Class index per voxel of `volume` (x fastest, then y, then z); see the module doc. */

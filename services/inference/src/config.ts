@@ -28,6 +28,10 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
     .default(256 * 1024 * 1024),
   /** Model versions kept loaded. */
   NASUNET_MODEL_CACHE_SIZE: z.coerce.number().int().min(1).max(64).default(4),
+  /** Segmentations computed at the same time. */
+  NASUNET_INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Segmentation requests that may wait for a turn; one more gets RESOURCE_EXHAUSTED. */
+  NASUNET_INFERENCE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
 });
 
 /** Validated configuration of the inference service. */

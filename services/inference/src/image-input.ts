@@ -108,14 +108,8 @@ export function decodePngImage(png: Buffer, field: string, limits: InputLimits):
 /** NIfTI bytes (.nii or .nii.gz) -> a volume, within the voxel limit. */
 export function decodeNiftiVolume(bytes: Uint8Array, field: string, limits: InputLimits): Volume {
   if (bytes.length === 0) throw new ValidationError(`${field}: no NIfTI bytes were sent`);
-  const volume = parseNifti(bytes, `${field}.nii`);
-  const voxels = volume.shape[0] * volume.shape[1] * volume.shape[2];
-  if (voxels > limits.maxVolumeVoxels) {
-    throw new ResourceLimitError(
-      `${field}: ${volume.shape.join('x')} = ${voxels} voxels exceeds the limit of ${limits.maxVolumeVoxels}`,
-    );
-  }
-  return volume;
+  // Sizes are checked from the header, before the voxel data is inflated.
+  return parseNifti(bytes, field, { maxVoxels: limits.maxVolumeVoxels });
 }
 
 /** Raw slices (same dtype and shape each) stacked along z into a volume. */

@@ -28,6 +28,7 @@ import {
 } from './image-input.js';
 import { ModelCache } from './model-cache.js';
 import { segmentVolume } from './segmenter.js';
+import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
 
 /** The inbound call: its deadline and whether the client went away. */
@@ -42,10 +43,15 @@ function checkAlive(call: ServedCall | undefined): void {
     throw new CancelledError('the request deadline has passed');
 }
 
+/** Largest voxel spacing accepted, mm. */
+const MAX_SPACING_MM = 10_000;
+
 function spacingOf(s: Spacing__Output | null | undefined): [number, number, number] {
   const v: [number, number, number] = [s?.xMm ?? 0, s?.yMm ?? 0, s?.zMm ?? 0];
-  if (v.some((x) => !Number.isFinite(x) || x < 0))
-    throw new ValidationError('spacing: values must be finite and >= 0 (0 = unknown)');
+  if (v.some((x) => !Number.isFinite(x) || x < 0 || x > MAX_SPACING_MM))
+    throw new ValidationError(
+      `spacing: values must be finite, >= 0 (0 = unknown) and at most ${MAX_SPACING_MM} mm`,
+    );
   return v;
 }
 
@@ -54,8 +60,10 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   private registry!: RegistryGateway;
   private cache!: ModelCache;
   private readonly limits: InputLimits;
+  private readonly queue: WorkQueue;
 
   constructor(@Inject(INFERENCE_CONFIG) private readonly config: InferenceConfig) {
+    this.queue = new WorkQueue(config.NASUNET_INFERENCE_CONCURRENCY, config.NASUNET_INFERENCE_QUEUE);
     this.limits = {
       maxImagePixels: config.NASUNET_MAX_IMAGE_PIXELS,
       maxVolumeVoxels: config.NASUNET_MAX_VOLUME_VOXELS,
@@ -75,6 +83,11 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     this.registry?.close();
   }
 
+  /** The work limit and the liveness check of a call, for {@link segmentVolume}. */
+  private guard(call: ServedCall | undefined) {
+    return { maxWorkVoxels: this.limits.maxVolumeVoxels, checkAlive: () => checkAlive(call) };
+  }
+
   /** Segments one 2D image. */
   async segment(req: SegmentRequest__Output, call?: ServedCall): Promise<SegmentResponse> {
     const started = performance.now();
@@ -92,19 +105,29 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     // Cheap validation of the input's size before the model is resolved.
     if (req.image === 'png') decodePngHeaderOnly(req.png, this.limits);
     const model = await this.cache.get(ref, call);
-    checkAlive(call);
-    const image = await withSpan('inference.decode', { 'nasunet.input': req.image }, () =>
-      req.image === 'raw'
-        ? decodeRawImage(req.raw!, 'image.raw', this.limits, model.manifest.preprocessing.inputChannels)
-        : decodePngImage(req.png!, 'image.png', this.limits),
+    const { seg, data } = await this.queue.run(
+      async () => {
+        const image = await withSpan('inference.decode', { 'nasunet.input': req.image }, () =>
+          req.image === 'raw'
+            ? decodeRawImage(req.raw!, 'image.raw', this.limits, model.manifest.preprocessing.inputChannels)
+            : decodePngImage(req.png!, 'image.png', this.limits),
+        );
+        checkAlive(call);
+        const seg = await segmentVolume(model, image, {
+          sliceAxis: 2,
+          spacingMm: spacing,
+          ...this.guard(call),
+        });
+        checkAlive(call);
+        const [w, h] = seg.shape;
+        const data = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () =>
+          encoding === 'MASK_ENCODING_PNG' ? encodePngGray(seg.mask, w, h) : Buffer.from(seg.mask),
+        );
+        return { seg, data };
+      },
+      () => checkAlive(call),
     );
-    checkAlive(call);
-    const seg = await segmentVolume(model, image, { sliceAxis: 2, spacingMm: spacing });
-    checkAlive(call);
     const [w, h] = seg.shape;
-    const data = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () =>
-      encoding === 'MASK_ENCODING_PNG' ? encodePngGray(seg.mask, w, h) : Buffer.from(seg.mask),
-    );
     return {
       model: model.resolved,
       mask: {
@@ -163,33 +186,15 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (!header || !model) throw new ValidationError('header: no messages were sent');
-    checkAlive(call);
     const isNifti = String(header.format) === 'VOLUME_INPUT_FORMAT_NIFTI';
-    const volume = await withSpan(
-      'inference.decode',
-      { 'nasunet.input': isNifti ? 'nifti' : 'slices' },
-      () =>
-        isNifti
-          ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
-          : stackSlices(
-              rawSlices,
-              'slices',
-              this.limits,
-              spacingOf(header!.spacing).map((v) => v || 1) as [number, number, number],
-            ),
-    );
     const encoding = String(header.maskEncoding || 'MASK_ENCODING_RAW_UINT8');
     if (encoding === 'MASK_ENCODING_PNG' || (encoding === 'MASK_ENCODING_NIFTI_GZ' && !isNifti)) {
       throw new ValidationError(`header.mask_encoding: ${encoding} is not available for this input`);
     }
-    checkAlive(call);
-    const spacing: [number, number, number] = isNifti ? volume.spacingMm : spacingOf(header.spacing);
-    const seg = await segmentVolume(model, volume, { spacingMm: spacing });
-    checkAlive(call);
-    const out = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
-      if (encoding !== 'MASK_ENCODING_NIFTI_GZ') return Buffer.from(seg.mask);
-      return Buffer.from(gzipSync(encodeNifti(volumeLike(volume, Float32Array.from(seg.mask)), 'uint8')));
-    });
+    const { seg, out, spacing } = await this.queue.run(
+      () => this.segmentReceived(model!, header!, isNifti, encoding, chunks, rawSlices, call),
+      () => checkAlive(call),
+    );
     yield {
       summary: {
         model: model.resolved,
@@ -205,6 +210,40 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       },
     };
     for (const chunk of splitChunks(out)) yield { maskChunk: Buffer.from(chunk) };
+  }
+
+  /** Decodes, segments and encodes a volume whose messages have all arrived. */
+  private async segmentReceived(
+    model: Awaited<ReturnType<ModelCache['get']>>,
+    header: NonNullable<SegmentVolumeRequest__Output['header']>,
+    isNifti: boolean,
+    encoding: string,
+    chunks: Buffer[],
+    rawSlices: Volume[],
+    call: ServedCall | undefined,
+  ) {
+    const volume = await withSpan(
+      'inference.decode',
+      { 'nasunet.input': isNifti ? 'nifti' : 'slices' },
+      () =>
+        isNifti
+          ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
+          : stackSlices(
+              rawSlices,
+              'slices',
+              this.limits,
+              spacingOf(header.spacing).map((v) => v || 1) as [number, number, number],
+            ),
+    );
+    checkAlive(call);
+    const spacing: [number, number, number] = isNifti ? volume.spacingMm : spacingOf(header.spacing);
+    const seg = await segmentVolume(model, volume, { spacingMm: spacing, ...this.guard(call) });
+    checkAlive(call);
+    const out = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
+      if (encoding !== 'MASK_ENCODING_NIFTI_GZ') return Buffer.from(seg.mask);
+      return Buffer.from(gzipSync(encodeNifti(volumeLike(volume, Float32Array.from(seg.mask)), 'uint8')));
+    });
+    return { seg, out, spacing };
   }
 }
 

@@ -4,7 +4,12 @@
  * and volumes. Preprocessing and the model are spans of their own.
  */
 import type { Volume } from '../../../libs/data/src/index.js';
-import { inferencePreprocessing, predictNetInput, prepareNetInput } from '../../../libs/engine/src/index.js';
+import { ResourceLimitError } from '../../../libs/core/src/index.js';
+import {
+  inferencePreprocessing,
+  predictNetInputAsync,
+  prepareNetInput,
+} from '../../../libs/engine/src/index.js';
 import type { ClassVolume } from '../../../libs/rpc/src/index.js';
 import type { LoadedModel } from '../../common/src/model-loader.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
@@ -17,14 +22,26 @@ export interface Segmentation {
   classVolumes: ClassVolume[];
 }
 
-/**
- * Segments `volume`. `sliceAxis` overrides the model's (2D images are always cut along z);
- * `spacingMm` (x, y, z; 0 = unknown) turns counts into mm^3 (2D: z = 1, giving mm^2).
- */
+/** How {@link segmentVolume} runs. */
+export interface SegmentOptions {
+  /** Overrides the model's slicing axis (2D images are always cut along z). */
+  sliceAxis?: 0 | 1 | 2;
+  /** x, y, z in mm (0 = unknown): turns counts into mm^3 (2D: z = 1, giving mm^2). */
+  spacingMm?: [number, number, number];
+  /** Largest input the network may see, in voxels after padding to its input size. */
+  maxWorkVoxels?: number;
+  /** Called between batches of slices; throws to stop (cancelled, deadline passed). */
+  checkAlive?: () => void;
+}
+
+/** Lets the event loop run (health checks, other calls) between batches. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Segments `volume` through the engine's one segmentation path; see the module doc. */
 export async function segmentVolume(
   model: LoadedModel,
   volume: Volume,
-  options: { sliceAxis?: 0 | 1 | 2; spacingMm?: [number, number, number] } = {},
+  options: SegmentOptions = {},
 ): Promise<Segmentation> {
   const pre = model.manifest.preprocessing;
   const spec = inferencePreprocessing(pre, options.sliceAxis);
@@ -33,10 +50,28 @@ export async function segmentVolume(
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
     () => prepareNetInput(volume, spec),
   );
+  const [S, H, W] = input.prepared.shape;
+  if (options.maxWorkVoxels !== undefined && S * H * W > options.maxWorkVoxels) {
+    throw new ResourceLimitError(
+      `the input is ${S} slice(s) of ${H}x${W} once padded to the model's input size: ` +
+        `${S * H * W} voxels exceeds the limit of ${options.maxWorkVoxels}`,
+    );
+  }
   const mask = await withSpan(
     'inference.model',
-    { 'nasunet.model': model.record.name, 'nasunet.model_version': model.record.version },
-    () => predictNetInput(model.net, input, volume),
+    {
+      'nasunet.model': model.record.name,
+      'nasunet.model_version': model.record.version,
+      'nasunet.slices_total': S,
+    },
+    (span) =>
+      // Progress on the span shows how far a cancelled request got.
+      predictNetInputAsync(model.net, input, volume, async (done) => {
+        span.setAttribute('nasunet.slices_done', done);
+        options.checkAlive?.();
+        await yieldToEventLoop();
+        options.checkAlive?.();
+      }),
   );
   const counts = new Array<number>(pre.classes.length).fill(0);
   for (const v of mask) counts[v] = (counts[v] ?? 0) + 1;
