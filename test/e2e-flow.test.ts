@@ -273,7 +273,8 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
     Number(summary.classVolumes[0]!.voxelCount) * 0.5 * 0.5 * 2,
   );
 
-  // Version 2 (same artifacts, uploaded again); moving the alias makes inference reload.
+  // Version 2 (same artifacts, uploaded again, declared as v1 lists them; not from v1's
+  // training job, which has its version); moving the alias makes inference reload.
   const parts = await collect<DownloadModelResponse__Output>(
     registry.downloadModel({ model: { name: 'e2e-model', version: 1 } }, { deadline: Date.now() + 60_000 }),
   );
@@ -289,8 +290,9 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
         genotype: v1.genotype,
         configJson: v1.configJson,
         metricsJson: v1.metricsJson,
-        lineage: v1.lineage,
+        lineage: { ...v1.lineage, trainingJobId: '' },
         classNames: v1.classNames,
+        artifacts: v1.artifacts,
       },
     });
     for (const p of parts.slice(1)) up.write({ chunk: p.chunk });

@@ -4,7 +4,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { splitChunks } from '../../libs/rpc/src/index.js';
+import { registerDatasetMessages, uploadModelMessages } from '../../libs/rpc/src/index.js';
 import type {
   ModelRegistryServiceClient,
   Dataset__Output,
@@ -68,11 +68,8 @@ export function registerDataset(
       if (err) reject(err);
       else resolve(res!.dataset!);
     });
-    stream.write({ metadata: { description: '', ...metadata } });
-    for (const [path, bytes] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const chunk of splitChunks(bytes, 64 * 1024))
-        stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
-    }
+    for (const m of registerDatasetMessages({ description: '', ...metadata }, files, 64 * 1024))
+      stream.write(m);
     stream.end();
   });
 }
@@ -88,11 +85,7 @@ export function uploadModel(
       if (err) reject(err);
       else resolve(res!.model!);
     });
-    stream.write({ metadata });
-    for (const [name, bytes] of artifacts) {
-      for (const chunk of splitChunks(bytes, 64 * 1024))
-        stream.write({ chunk: { artifactName: name, data: Buffer.from(chunk) } });
-    }
+    for (const m of uploadModelMessages(metadata, artifacts, 64 * 1024)) stream.write(m);
     stream.end();
   });
 }

@@ -12,8 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { AlreadyExistsError, PermissionDeniedError, ValidationError } from '../../core/src/index.js';
 import { digestJson, encodePngGray, type Dataset } from '../../data/src/index.js';
 import {
-  DEFAULT_CHUNK_BYTES,
-  splitChunks,
+  registerDatasetMessages,
   type Dataset__Output,
   type DatasetMetadata,
   type GetDatasetResponse__Output,
@@ -70,7 +69,7 @@ export function readFolderFiles(root: string): DatasetFiles {
   return files;
 }
 
-/** Uploads `files` through the RegisterDataset client stream. */
+/** Uploads `files` through the RegisterDataset client stream (declared, then in chunks). */
 export function uploadDataset(
   client: ModelRegistryServiceClient,
   metadata: DatasetMetadata,
@@ -82,11 +81,7 @@ export function uploadDataset(
       if (err) reject(callError(err, `registering dataset ${metadata.name}`, address));
       else resolvePromise(res!.dataset!);
     });
-    stream.write({ metadata });
-    for (const [path, bytes] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const chunk of splitChunks(bytes, DEFAULT_CHUNK_BYTES))
-        stream.write({ file: { relativePath: path, data: Buffer.from(chunk) } });
-    }
+    for (const m of registerDatasetMessages(metadata, files)) stream.write(m);
     stream.end();
   });
 }

@@ -1,2 +1,3 @@
 export * from './errors.js';
+export * from './digest.js';
 export * from './suite-env.js';

@@ -32,6 +32,8 @@ export interface JobWorkerOptions {
   heartbeatMs?: number;
   /** Called when a handler throws something unexpected (for logging). */
   onError?: (jobId: string, err: unknown) => void;
+  /** Called after a job's handler returned and its outcome (if any) was recorded. */
+  onSettled?: (jobId: string) => void;
 }
 
 function toJobError(err: unknown): JobError {
@@ -169,6 +171,7 @@ export class JobWorker<P = unknown, R = unknown> {
     } finally {
       clearInterval(timer);
       this.running.delete(job.id);
+      this.options.onSettled?.(job.id);
     }
   }
 }

@@ -1,40 +1,43 @@
 /**
  * Content-addressed artifact storage on the local filesystem. A blob lives at
- * `<root>/sha256/<first 2 hex>/<64 hex>`; it is written to a temp file, fsynced and
- * renamed into place, so a reader never sees a partial blob. Every read re-hashes the
+ * `<root>/sha256/<first 2 hex>/<64 hex>`. Uploads are staged: written to a `.part` file
+ * under `<root>/tmp`, fsynced, and renamed into place only when promoted, so a reader never
+ * sees a partial blob and an upload that fails never shows up. Every read re-hashes the
  * bytes and throws `IntegrityError` on a mismatch.
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { IntegrityError, NotFoundError, ResourceLimitError, ValidationError } from '../../core/src/index.js';
+import { IntegrityError, NotFoundError, ValidationError, sha256Digest } from '../../core/src/index.js';
 import { DIGEST_PATTERN } from './names.js';
 
-/** Digest and size of a stored blob. */
+/** Digest and size of a blob. */
 export interface StoredBlob {
   /** "sha256:" + 64 lowercase hex digits. */
   digest: string;
   /** Size in bytes. */
   sizeBytes: number;
-  /** True when the same content was already stored (nothing new was written). */
-  existed: boolean;
 }
 
-/** Streams bytes into a new blob; {@link BlobWriter.commit} makes it visible. */
+/**
+ * Streams bytes into a staged blob: invisible until {@link BlobWriter.promote} moves it into
+ * the store.
+ */
 export interface BlobWriter {
-  /** Appends bytes. Throws `ResourceLimitError` once more than the writer's limit was written. */
+  /** Bytes written so far. */
+  readonly sizeBytes: number;
+  /** Appends bytes. */
   write(chunk: Uint8Array): Promise<void>;
-  /** Finishes the blob (fsync + rename) and returns its digest and size. */
-  commit(): Promise<StoredBlob>;
-  /** Discards what was written. Safe to call after commit or twice. */
+  /** Finishes writing (fsync) and returns the digest and size; the blob stays staged. */
+  seal(): Promise<StoredBlob>;
+  /** Moves the sealed blob into the store under its digest (identical bytes are replaced). */
+  promote(): Promise<StoredBlob>;
+  /** Removes the staged file. Safe after promote, or twice. */
   abort(): Promise<void>;
 }
 
-/** Digest of bytes in our "sha256:<hex>" form. */
-export function sha256Digest(bytes: Uint8Array | string): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
-}
+const DIGEST_FILE = /^[0-9a-f]{64}$/;
 
 /** The filesystem artifact store. */
 export class FsArtifactStore {
@@ -49,16 +52,15 @@ export class FsArtifactStore {
     return join(this.root, 'sha256', hex.slice(0, 2), hex);
   }
 
-  /**
-   * Starts a new blob. At most `maxBytes` bytes may be written (default: no limit).
-   */
-  async createWriter(maxBytes = Number.POSITIVE_INFINITY): Promise<BlobWriter> {
+  /** Starts a new staged blob. */
+  async createWriter(): Promise<BlobWriter> {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.part`);
     const fh: FileHandle = await open(tmpPath, 'wx');
     const hash: Hash = createHash('sha256');
     let size = 0;
+    let sealed: StoredBlob | undefined;
     let closed = false;
     const close = async (): Promise<void> => {
       if (!closed) {
@@ -67,22 +69,29 @@ export class FsArtifactStore {
       }
     };
     return {
+      get sizeBytes() {
+        return size;
+      },
       write: async (chunk) => {
         if (closed) throw new Error('blob writer already finished');
         size += chunk.byteLength;
-        if (size > maxBytes) throw new ResourceLimitError(`upload exceeds the limit of ${maxBytes} bytes`);
         hash.update(chunk);
         await fh.write(chunk);
       },
-      commit: async () => {
-        await fh.sync();
-        await close();
-        const digest = 'sha256:' + hash.digest('hex');
-        const target = this.pathOf(digest);
-        const existed = await this.has(digest);
+      seal: async () => {
+        if (!sealed) {
+          await fh.sync();
+          await close();
+          sealed = { digest: 'sha256:' + hash.digest('hex'), sizeBytes: size };
+        }
+        return sealed;
+      },
+      promote: async () => {
+        if (!sealed) throw new Error('blob writer not sealed');
+        const target = this.pathOf(sealed.digest);
         await mkdir(join(target, '..'), { recursive: true });
         await rename(tmpPath, target);
-        return { digest, sizeBytes: size, existed };
+        return sealed;
       },
       abort: async () => {
         await close();
@@ -91,31 +100,44 @@ export class FsArtifactStore {
     };
   }
 
-  /** Stores bytes and returns their digest. Storing the same bytes twice is a no-op. */
-  async put(bytes: Uint8Array): Promise<StoredBlob> {
+  /** Stages `bytes` as a sealed blob, ready to promote. */
+  async stage(bytes: Uint8Array): Promise<BlobWriter> {
     const w = await this.createWriter();
     try {
       await w.write(bytes);
-      return await w.commit();
+      await w.seal();
+      return w;
     } catch (e) {
       await w.abort();
       throw e;
     }
   }
 
-  /** Deletes a blob (used to undo a failed request's new blobs). Absent blobs are ignored. */
-  async remove(digest: string): Promise<void> {
-    await rm(this.pathOf(digest), { force: true });
+  /**
+   * Removes every staged file. Only safe while nothing is being uploaded (at start-up,
+   * before the service accepts calls): what is there was left by a process that stopped.
+   * @returns how many files were removed.
+   */
+  async clearStaging(): Promise<number> {
+    const tmpDir = join(this.root, 'tmp');
+    const names = await readdir(tmpDir).catch(() => [] as string[]);
+    for (const n of names) await rm(join(tmpDir, n), { recursive: true, force: true });
+    return names.length;
   }
 
-  /** Whether a blob with `digest` exists. */
-  async has(digest: string): Promise<boolean> {
-    try {
-      await stat(this.pathOf(digest));
-      return true;
-    } catch {
-      return false;
-    }
+  /** Digests of every stored blob. */
+  async digests(): Promise<string[]> {
+    const root = join(this.root, 'sha256');
+    const out: string[] = [];
+    for (const d of await readdir(root).catch(() => [] as string[]))
+      for (const f of await readdir(join(root, d)).catch(() => [] as string[]))
+        if (DIGEST_FILE.test(f) && f.startsWith(d)) out.push('sha256:' + f);
+    return out;
+  }
+
+  /** Deletes a blob (only ever one that no record references). Absent blobs are ignored. */
+  async remove(digest: string): Promise<void> {
+    await rm(this.pathOf(digest), { force: true });
   }
 
   /** Reads a whole blob, verified. `NotFoundError` if absent, `IntegrityError` if corrupt. */

@@ -6,6 +6,7 @@
 export * from './types.js';
 export * from './names.js';
 export * from './artifact-store.js';
+export * from './blob-keeper.js';
 export * from './manifest.js';
 export * from './migrations.js';
 export * from './sqlite-store.js';

@@ -1,5 +1,5 @@
 /** Dataset manifests and their digest. */
-import { sha256Digest } from './artifact-store.js';
+import { sha256Digest } from '../../core/src/index.js';
 import type { DatasetFileRecord } from './types.js';
 
 /**

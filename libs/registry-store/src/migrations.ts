@@ -71,6 +71,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ${immutable('model_retirements')}
     `,
   },
+  {
+    version: 3,
+    name: 'blob references and job results by index',
+    // Blob garbage collection asks whether any record names a digest; idempotent result
+    // registration looks a version up by the job that produced it.
+    sql: `
+      CREATE INDEX dataset_files_digest ON dataset_files(digest);
+      CREATE INDEX model_artifacts_digest ON model_artifacts(digest);
+      CREATE INDEX genotypes_alpha_history ON genotypes(alpha_history_digest);
+      CREATE INDEX genotypes_search_job ON genotypes(name, search_job_id);
+      CREATE INDEX models_training_job ON models(name, training_job_id);
+    `,
+  },
 ];
 
 /**

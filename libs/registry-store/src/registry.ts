@@ -1,7 +1,8 @@
 /**
  * The model registry's operations: validation, artifacts and metadata together. Services
  * call this; it never assumes the metadata store answers synchronously. A call that fails
- * leaves the registry as it was (new blobs of a failed upload are removed again).
+ * leaves the registry as it was: uploads are staged and verified against what their
+ * metadata declared, and only blobs no committed record names are ever removed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -17,6 +18,7 @@ import {
 } from '../../core/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
 import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
+import { BlobKeeper, type Collected } from './blob-keeper.js';
 import { DatasetRoots } from './dataset-roots.js';
 import {
   checkArtifactName,
@@ -26,7 +28,9 @@ import {
   checkVersion,
 } from './names.js';
 import { SqliteRegistryStore } from './sqlite-store.js';
+import { receiveDeclared } from './upload.js';
 import type {
+  ArtifactRecord,
   DatasetFileRecord,
   DatasetLayout,
   DatasetRecord,
@@ -64,6 +68,8 @@ export interface DatasetMetadataInput {
   classNames: string[];
   caseCount: number;
   description: string;
+  /** Uploads: every file the stream carries, declared up front; by URI: empty. */
+  files: DatasetFileRecord[];
 }
 
 /** A piece of one dataset file (consecutive pieces of one path are appended). */
@@ -88,6 +94,8 @@ export interface ModelMetadataInput {
   metricsJson: string;
   lineage: ModelLineage;
   classNames: string[];
+  /** Every artifact the stream carries, declared up front. */
+  artifacts: ArtifactRecord[];
 }
 
 /** Input of {@link ModelRegistry.createGenotype}. */
@@ -134,6 +142,10 @@ function checkDatasetMetadata(m: DatasetMetadataInput): void {
   if (m.description.length > 1000) throw new ValidationError('description must be at most 1000 characters');
 }
 
+async function* mapPieces<T, U>(source: AsyncIterable<T>, fn: (t: T) => U): AsyncGenerator<U> {
+  for await (const t of source) yield fn(t);
+}
+
 async function hashFile(path: string): Promise<{ digest: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let size = 0;
@@ -159,17 +171,22 @@ async function listFilesRecursive(root: string): Promise<string[]> {
 
 /** The registry: metadata store + artifact store + validation. */
 export class ModelRegistry {
+  private readonly blobs: BlobKeeper;
+
   constructor(
     readonly store: RegistryStore,
     readonly artifacts: FsArtifactStore,
     readonly limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
     /** Server folders `file://` datasets may name [none]. */
     readonly datasetRoots: DatasetRoots = new DatasetRoots([]),
-  ) {}
+  ) {
+    this.blobs = new BlobKeeper(artifacts, store);
+  }
 
   /**
    * Opens the embedded registry under `dataDir`: `registry.db` (SQLite) and `artifacts/`;
-   * `file://` datasets may name folders `datasetRoots` allows, never inside `dataDir`.
+   * `file://` datasets may name folders `datasetRoots` allows, never inside `dataDir`. Call
+   * {@link ModelRegistry.collectGarbage} before serving.
    */
   static async openEmbedded(
     dataDir: string,
@@ -185,6 +202,15 @@ export class ModelRegistry {
     );
   }
 
+  /**
+   * Removes what a stopped process left behind: staged `.part` files of uploads it was
+   * receiving and blobs it promoted without writing their record. Only while no call is
+   * served (at start-up).
+   */
+  collectGarbage(): Promise<Collected> {
+    return this.blobs.collect();
+  }
+
   /** Closes the metadata store. */
   async close(): Promise<void> {
     await this.store.close();
@@ -192,57 +218,45 @@ export class ModelRegistry {
 
   // ---- datasets ----
 
-  /** Stores uploaded files as artifacts and registers the dataset. */
+  /**
+   * Receives the declared files of an upload (`meta.files`), verifies each against its
+   * declared size and digest once the stream ended, then stores them and registers the
+   * dataset; anything else leaves nothing behind.
+   */
   async registerDataset(
     meta: DatasetMetadataInput,
     pieces: AsyncIterable<FilePiece>,
   ): Promise<DatasetRecord> {
     checkDatasetMetadata(meta);
     await this.ensureDatasetNameFree(meta.name);
-    const files: DatasetFileRecord[] = [];
-    const created: string[] = [];
-    const seen = new Set<string>();
-    let current: { path: string; writer: BlobWriter } | undefined;
-    let total = 0;
-    const finish = async (): Promise<void> => {
-      if (!current) return;
-      const blob = await current.writer.commit();
-      if (!blob.existed) created.push(blob.digest);
-      files.push({ relativePath: current.path, sizeBytes: blob.sizeBytes, digest: blob.digest });
-      current = undefined;
-    };
-    try {
-      for await (const piece of pieces) {
-        if (!current || current.path !== piece.relativePath) {
-          await finish();
-          checkRelativePath(piece.relativePath);
-          if (seen.has(piece.relativePath))
-            throw new ValidationError(
-              `file "${piece.relativePath}" was sent twice; send each file's chunks consecutively`,
-            );
-          seen.add(piece.relativePath);
-          current = { path: piece.relativePath, writer: await this.artifacts.createWriter() };
-        }
-        total += piece.data.byteLength;
-        if (total > this.limits.maxDatasetBytes)
-          throw new ResourceLimitError(
-            `dataset upload exceeds the limit of ${this.limits.maxDatasetBytes} bytes`,
-          );
-        await current.writer.write(piece.data);
-      }
-      await finish();
-      if (files.length === 0) throw new ValidationError('dataset upload contained no files');
-      return await this.store.createDataset({ ...meta, uri: 'registry', files });
-    } catch (e) {
-      await current?.writer.abort();
-      for (const d of created) await this.artifacts.remove(d);
-      throw e;
-    }
+    const received = await receiveDeclared(
+      this.artifacts,
+      meta.files.map((f) => ({ key: f.relativePath, sizeBytes: f.sizeBytes, digest: f.digest })),
+      mapPieces(pieces, (p) => ({ key: p.relativePath, data: p.data })),
+      {
+        noun: 'file',
+        field: 'metadata.files',
+        checkKey: (k) => checkRelativePath(k),
+        maxTotalBytes: this.limits.maxDatasetBytes,
+        limitName: 'dataset upload',
+      },
+    );
+    return this.blobs.commit(
+      received.map((r) => r.writer),
+      () =>
+        this.store.createDataset({
+          ...meta,
+          uri: 'registry',
+          files: received.map((r) => ({ relativePath: r.key, sizeBytes: r.sizeBytes, digest: r.digest })),
+        }),
+    );
   }
 
   /** Registers a dataset at a file:// URI readable by every worker; reads it once for the digest. */
   async registerDatasetUri(meta: DatasetMetadataInput, uri: string): Promise<DatasetRecord> {
     checkDatasetMetadata(meta);
+    if (meta.files.length > 0)
+      throw new ValidationError('metadata.files must be empty here: the registry reads the folder itself');
     const root = await this.datasetRoots.check(
       this.uriToPath(uri),
       `dataset directory of uri ${JSON.stringify(uri)}`,
@@ -303,15 +317,17 @@ export class ModelRegistry {
 
   // ---- genotypes ----
 
-  /** Validates the genotype (libs/nas rules) and adds a new version with its alpha history. */
+  /**
+   * Validates the genotype (libs/nas rules) and adds a new version with its alpha history,
+   * or returns the version of the name that already records `lineage.searchJobId`.
+   */
   async createGenotype(input: GenotypeInput): Promise<GenotypeRecord> {
     checkName('genotype name', input.name);
     const genotype = parseGenotype(input.genotypeJson);
     checkOptionalDigest('lineage.dataset_digest', input.lineage.datasetDigest);
     if (input.lineage.searchJobId.length > 128)
       throw new ValidationError('lineage.search_job_id must be at most 128 characters');
-    let alphaHistoryDigest = '';
-    let createdBlob: string | undefined;
+    let alphaHistory: BlobWriter | undefined;
     if (input.alphaHistoryJson !== '') {
       const bytes = Buffer.from(input.alphaHistoryJson, 'utf8');
       if (bytes.byteLength > this.limits.maxAlphaHistoryBytes)
@@ -323,21 +339,17 @@ export class ModelRegistry {
       } catch {
         throw new ValidationError('alpha_history_json is not valid JSON');
       }
-      const blob = await this.artifacts.put(bytes);
-      alphaHistoryDigest = blob.digest;
-      if (!blob.existed) createdBlob = blob.digest;
+      alphaHistory = await this.artifacts.stage(bytes);
     }
-    try {
-      return await this.store.createGenotype({
+    const alphaHistoryDigest = alphaHistory ? (await alphaHistory.seal()).digest : '';
+    return this.blobs.commit(alphaHistory ? [alphaHistory] : [], () =>
+      this.store.createGenotype({
         name: input.name,
         genotypeJson: JSON.stringify(genotype),
         lineage: input.lineage,
         alphaHistoryDigest,
-      });
-    } catch (e) {
-      if (createdBlob) await this.artifacts.remove(createdBlob);
-      throw e;
-    }
+      }),
+    );
   }
 
   /** One genotype version and its alpha history JSON ("" when none). */
@@ -359,7 +371,12 @@ export class ModelRegistry {
 
   // ---- models ----
 
-  /** Stores a model version's artifacts and registers it (the next version number). */
+  /**
+   * Receives the declared artifacts of an upload (`meta.artifacts`), verifies each against
+   * its declared size and digest once the stream ended, then stores them and registers the
+   * next version (or returns the version that already records `meta.lineage.trainingJobId`);
+   * anything else leaves nothing behind.
+   */
   async uploadModel(meta: ModelMetadataInput, pieces: AsyncIterable<ArtifactPiece>): Promise<ModelRecord> {
     checkName('model name', meta.name);
     if (!/^[a-z0-9_]{1,64}$/.test(meta.architecture))
@@ -378,55 +395,34 @@ export class ModelRegistry {
     } else if (meta.architecture === 'nasunet') {
       throw new ValidationError('genotype is required when architecture is "nasunet"');
     }
-    const artifacts: ModelRecord['artifacts'] = [];
-    const created: string[] = [];
-    const seen = new Set<string>();
-    let current: { name: string; writer: BlobWriter } | undefined;
-    let total = 0;
-    const finish = async (): Promise<void> => {
-      if (!current) return;
-      const blob = await current.writer.commit();
-      if (!blob.existed) created.push(blob.digest);
-      artifacts.push({ name: current.name, digest: blob.digest, sizeBytes: blob.sizeBytes });
-      current = undefined;
-    };
-    try {
-      for await (const piece of pieces) {
-        if (!current || current.name !== piece.artifactName) {
-          await finish();
-          checkArtifactName(piece.artifactName);
-          if (seen.has(piece.artifactName))
-            throw new ValidationError(
-              `artifact "${piece.artifactName}" was sent twice; send each artifact's chunks consecutively`,
-            );
-          seen.add(piece.artifactName);
-          current = { name: piece.artifactName, writer: await this.artifacts.createWriter() };
-        }
-        total += piece.data.byteLength;
-        if (total > this.limits.maxModelBytes)
-          throw new ResourceLimitError(
-            `model upload exceeds the limit of ${this.limits.maxModelBytes} bytes`,
-          );
-        await current.writer.write(piece.data);
-      }
-      await finish();
-      if (artifacts.length === 0) throw new ValidationError('model upload contained no artifacts');
-      artifacts.sort((a, b) => (a.name < b.name ? -1 : 1));
-      return await this.store.createModel({
-        name: meta.name,
-        architecture: meta.architecture,
-        genotype,
-        configJson,
-        metricsJson,
-        lineage: meta.lineage,
-        classNames: meta.classNames,
-        artifacts,
-      });
-    } catch (e) {
-      await current?.writer.abort();
-      for (const d of created) await this.artifacts.remove(d);
-      throw e;
-    }
+    const received = await receiveDeclared(
+      this.artifacts,
+      meta.artifacts.map((a) => ({ key: a.name, sizeBytes: a.sizeBytes, digest: a.digest })),
+      mapPieces(pieces, (p) => ({ key: p.artifactName, data: p.data })),
+      {
+        noun: 'artifact',
+        field: 'metadata.artifacts',
+        checkKey: (k) => checkArtifactName(k),
+        maxTotalBytes: this.limits.maxModelBytes,
+        limitName: 'model upload',
+      },
+    );
+    return this.blobs.commit(
+      received.map((r) => r.writer),
+      () =>
+        this.store.createModel({
+          name: meta.name,
+          architecture: meta.architecture,
+          genotype,
+          configJson,
+          metricsJson,
+          lineage: meta.lineage,
+          classNames: meta.classNames,
+          artifacts: received
+            .map((r) => ({ name: r.key, digest: r.digest, sizeBytes: r.sizeBytes }))
+            .sort((x, y) => (x.name < y.name ? -1 : 1)),
+        }),
+    );
   }
 
   /** One model version (by version, alias, or latest). */

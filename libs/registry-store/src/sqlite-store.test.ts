@@ -10,12 +10,14 @@ import { SqliteRegistryStore } from './sqlite-store.js';
 import type { NewModel } from './types.js';
 
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
-const model = (name: string): NewModel => ({
+let trainingJobs = 0;
+/** A new model version from a training job of its own (or of `trainingJobId`). */
+const model = (name: string, trainingJobId = `train-${++trainingJobs}`): NewModel => ({
   name,
   architecture: 'unet',
   configJson: '{}',
   metricsJson: '{"mean_dice":0.5}',
-  lineage: { trainingJobId: 'train-1', datasetDigest: DIGEST },
+  lineage: { trainingJobId, datasetDigest: DIGEST },
   classNames: ['background', 'organ'],
   artifacts: [{ name: 'weights.bin', digest: DIGEST, sizeBytes: 3 }],
 });
@@ -66,6 +68,55 @@ test('versions are numbered per name and immutable', async () => {
   assert.throws(() => db.prepare("UPDATE model_artifacts SET digest = 'x'").run(), /immutable/);
   assert.equal((await s.getModel({ name: 'm', version: 1 })).metricsJson, '{"mean_dice":0.5}');
   await assert.rejects(s.getModel({ name: 'm', version: 3 }), NotFoundError);
+  await s.close();
+});
+
+test('a job registers its result once: the same job id gets the version it created', async () => {
+  const s = await SqliteRegistryStore.open(':memory:');
+  const genotype = (searchJobId: string) =>
+    s.createGenotype({
+      name: 'g',
+      genotypeJson: `{"job":"${searchJobId}"}`,
+      lineage: { datasetDigest: '', searchJobId },
+      alphaHistoryDigest: '',
+    });
+  const first = await genotype('search-1');
+  assert.deepEqual(await genotype('search-1'), first);
+  assert.deepEqual(
+    [(await genotype('search-2')).version, (await genotype('')).version, (await genotype('')).version],
+    [2, 3, 4],
+    'other jobs and hand-written genotypes add versions',
+  );
+  const m1 = await s.createModel(model('m', 'train-a'));
+  assert.deepEqual(await s.createModel({ ...model('m', 'train-a'), metricsJson: '{}' }), m1);
+  assert.deepEqual(
+    [(await s.createModel(model('m', ''))).version, (await s.createModel(model('m', ''))).version],
+    [2, 3],
+  );
+  assert.equal((await s.createModel(model('other', 'train-a'))).version, 1, 'per model name');
+  await s.close();
+});
+
+test('unreferenced digests: only those no dataset file, artifact or alpha history names', async () => {
+  const s = await SqliteRegistryStore.open(':memory:');
+  const d = (c: string) => 'sha256:' + c.repeat(64);
+  await s.createModel({ ...model('m'), artifacts: [{ name: 'w', digest: d('1'), sizeBytes: 1 }] });
+  await s.createGenotype({
+    name: 'g',
+    genotypeJson: '{}',
+    lineage: { datasetDigest: '', searchJobId: '' },
+    alphaHistoryDigest: d('2'),
+  });
+  await s.createDataset({
+    name: 'ds',
+    layout: 'image_pairs',
+    classNames: ['bg', 'fg'],
+    caseCount: 1,
+    uri: 'registry',
+    description: '',
+    files: [{ relativePath: 'images/a.png', sizeBytes: 1, digest: d('3') }],
+  });
+  assert.deepEqual(await s.unreferencedDigests([d('1'), d('2'), d('3'), d('4'), d('5')]), [d('4'), d('5')]);
   await s.close();
 });
 

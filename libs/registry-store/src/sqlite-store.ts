@@ -164,6 +164,12 @@ export class SqliteRegistryStore implements RegistryStore {
   async createGenotype(input: NewGenotype): Promise<GenotypeRecord> {
     return this.db
       .transaction((): GenotypeRecord => {
+        if (input.lineage.searchJobId !== '') {
+          const earlier = this.db
+            .prepare('SELECT * FROM genotypes WHERE name = ? AND search_job_id = ? ORDER BY version LIMIT 1')
+            .get(input.name, input.lineage.searchJobId) as GenotypeRow | undefined;
+          if (earlier) return toGenotype(earlier);
+        }
         const next = (
           this.db
             .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM genotypes WHERE name = ?')
@@ -221,6 +227,14 @@ export class SqliteRegistryStore implements RegistryStore {
           throw new NotFoundError(
             `genotype "${input.genotype.name}" version ${input.genotype.version} not found`,
           );
+        }
+        if (input.lineage.trainingJobId !== '') {
+          const earlier = this.db
+            .prepare(
+              'SELECT version FROM models WHERE name = ? AND training_job_id = ? ORDER BY version LIMIT 1',
+            )
+            .get(input.name, input.lineage.trainingJobId) as { version: number } | undefined;
+          if (earlier) return earlier.version;
         }
         const next = (
           this.db
@@ -371,6 +385,17 @@ export class SqliteRegistryStore implements RegistryStore {
         return { model: this.toModel(row), alreadyRetired: false };
       })
       .immediate();
+  }
+
+  async unreferencedDigests(digests: readonly string[]): Promise<string[]> {
+    const used = this.db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM dataset_files WHERE digest = @d)
+           OR EXISTS (SELECT 1 FROM model_artifacts WHERE digest = @d)
+           OR EXISTS (SELECT 1 FROM genotypes WHERE alpha_history_digest = @d) AS used`,
+    );
+    return this.db.transaction(() =>
+      digests.filter((d) => (used.get({ d }) as { used: number }).used === 0),
+    )();
   }
 
   async aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]> {

@@ -178,14 +178,20 @@ export interface RegistryStore {
   /** Datasets sorted by name. */
   listDatasets(page: PageQuery): Promise<Page<DatasetRecord>>;
 
-  /** Adds the next version of a genotype (1 for a new name). */
+  /**
+   * Adds the next version of a genotype (1 for a new name). When `lineage.searchJobId` is
+   * set and a version of the name already records it, returns that version unchanged.
+   */
   createGenotype(input: NewGenotype): Promise<GenotypeRecord>;
   /** `version` undefined or 0 = latest. `NotFoundError` when unknown. */
   getGenotype(name: string, version?: number): Promise<GenotypeRecord>;
   /** Sorted by name, then version descending; `name` filters. */
   listGenotypes(name: string | undefined, page: PageQuery): Promise<Page<GenotypeRecord>>;
 
-  /** Adds the next version of a model (1 for a new name). */
+  /**
+   * Adds the next version of a model (1 for a new name). When `lineage.trainingJobId` is
+   * set and a version of the name already records it, returns that version unchanged.
+   */
   createModel(input: NewModel): Promise<ModelRecord>;
   /**
    * `NotFoundError` for an unknown name, version or alias; `PreconditionError` for the
@@ -213,6 +219,12 @@ export interface RegistryStore {
   ): Promise<{ model: ModelRecord; alreadyRetired: boolean }>;
   /** Past moves of an alias, oldest first. */
   aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]>;
+
+  /**
+   * Those of `digests` that no committed record names (a dataset file, a model artifact or
+   * a genotype's alpha history).
+   */
+  unreferencedDigests(digests: readonly string[]): Promise<string[]>;
 
   /** The schema version now applied. */
   schemaVersion(): Promise<number>;

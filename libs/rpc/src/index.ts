@@ -1,7 +1,7 @@
 /**
  * Public API of libs/rpc: generated types of the `nasunet.v1` protos, loader options and
  * limits, the error -> status mapping, server options with health and reflection, typed
- * clients, and chunk stream helpers.
+ * clients, chunk stream helpers and the messages of upload streams.
  */
 export * from './gen/index.js';
 export * from './options.js';
@@ -9,4 +9,5 @@ export * from './errors.js';
 export * from './server.js';
 export * from './clients.js';
 export * from './chunks.js';
+export * from './uploads.js';
 export * from './ports.js';

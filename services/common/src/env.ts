@@ -46,8 +46,9 @@ export function boolField(defaultValue: boolean) {
 
 /**
  * Fields every job service (search, training) reads on top of {@link BaseEnvSchema}: the
- * registry, resuming at start-up and the checkpoint cadence. Each service extends it with
- * its port, memory limit and concurrency.
+ * registry, resuming at start-up, the checkpoint cadence and what is kept on disk
+ * (checkpoints of failed jobs, fetched datasets). Each service extends it with its port,
+ * memory limit and concurrency.
  */
 export const JobServiceEnvSchema = BaseEnvSchema.extend({
   /** Registry address (`host:port`). */
@@ -58,6 +59,23 @@ export const JobServiceEnvSchema = BaseEnvSchema.extend({
   NASUNET_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(30),
   /** Also checkpoint every N steps (0 = off). */
   NASUNET_CHECKPOINT_EVERY_STEPS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Seconds a failed job's checkpoint is kept, for inspection; default 7 days. Done and
+   * cancelled jobs' checkpoints are removed when they end, interrupted jobs keep theirs.
+   */
+  NASUNET_FAILED_CHECKPOINT_RETENTION_S: z.coerce
+    .number()
+    .min(0)
+    .default(7 * 24 * 3600),
+  /**
+   * Largest total size in bytes of the datasets kept after a job fetched them from the
+   * registry; beyond it the least recently used go, never one in use. Default 16 GiB.
+   */
+  NASUNET_DATASET_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 ** 3),
 });
 
 /** A memory limit in bytes (positive integer); default 8 GiB. */

@@ -4,29 +4,39 @@
  */
 import { join } from 'node:path';
 import { PreconditionError } from '../../../libs/core/src/index.js';
-import type { LocalDataset, RegistryGateway } from './registry-gateway.js';
+import type { DatasetCache, LocalDataset } from './dataset-cache.js';
 
 /**
- * Fetches the job's dataset into `<workDir>/datasets` (cached by digest). Throws
- * `PreconditionError` when the job recorded a digest at start and the registry's dataset of
- * that name now has another one.
+ * Runs `fn` on the job's dataset, fetched into the service's cache, which keeps it until
+ * `fn` settles. Throws `PreconditionError` when the job recorded a digest at start and the
+ * registry's dataset of that name now has another one.
  */
-export async function fetchJobDataset(
-  registry: RegistryGateway,
+export function withJobDataset<T>(
+  datasets: DatasetCache,
   dataset: { name: string; digest: string },
-  workDir: string,
   signal: AbortSignal,
-): Promise<LocalDataset> {
-  const local = await registry.fetchDataset(dataset.name, join(workDir, 'datasets'), signal);
-  if (dataset.digest && local.record.digest !== dataset.digest) {
-    throw new PreconditionError(`dataset '${dataset.name}' changed digest since the job was started`);
-  }
-  return local;
+  fn: (local: LocalDataset) => Promise<T>,
+): Promise<T> {
+  return datasets.use(
+    dataset.name,
+    async (local) => {
+      if (dataset.digest && local.record.digest !== dataset.digest) {
+        throw new PreconditionError(`dataset '${dataset.name}' changed digest since the job was started`);
+      }
+      return fn(local);
+    },
+    signal,
+  );
+}
+
+/** Folder of a job service's checkpoints: `<workDir>/checkpoints`. */
+export function checkpointDir(workDir: string): string {
+  return join(workDir, 'checkpoints');
 }
 
 /** Path of a job's checkpoint file: `<workDir>/checkpoints/<jobId>.ckpt`. */
 export function jobCheckpointPath(workDir: string, jobId: string): string {
-  return join(workDir, 'checkpoints', `${jobId}.ckpt`);
+  return join(checkpointDir(workDir), `${jobId}.ckpt`);
 }
 
 /** Asynchronous work queued from synchronous callbacks, run one after the other. */

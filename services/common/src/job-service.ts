@@ -1,10 +1,12 @@
 /**
  * Scaffolding shared by the job services (search, training): the persistent queue under
- * `<NASUNET_DATA_DIR>/<kind>`, the in-process worker, the registry gateway and the
- * operations on queued jobs. On start-up, jobs that were running when the process stopped
- * are reported `interrupted` and (with `NASUNET_RESUME_ON_START`) requeued to resume from
- * their last checkpoint. Each service supplies how a job runs and how a record becomes its
- * messages.
+ * `<NASUNET_DATA_DIR>/<kind>`, the in-process worker, the registry gateway, the dataset
+ * cache, checkpoint retention and the operations on queued jobs. On start-up, jobs that
+ * were running when the process stopped are reported `interrupted` and (with
+ * `NASUNET_RESUME_ON_START`) requeued to resume from their last checkpoint. Checkpoints
+ * are swept by their retention policy at start-up, whenever a job ends and every
+ * {@link CHECKPOINT_SWEEP_MS}. Each service supplies how a job runs and how a record
+ * becomes its messages.
  */
 import { join } from 'node:path';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -19,11 +21,17 @@ import {
   type JobUpdate,
 } from '../../../libs/jobs/src/index.js';
 import type { ServiceHealth } from '../../../libs/rpc/src/index.js';
+import { CheckpointRetention } from './checkpoint-retention.js';
+import { DatasetCache } from './dataset-cache.js';
 import type { JobServiceEnvSchema } from './env.js';
+import { checkpointDir } from './job-run.js';
 import { jobStateFromProto } from './job-state.js';
 import { pageOf } from './paging.js';
 import { RegistryGateway } from './registry-gateway.js';
 import { inJobTrace } from './tracing.js';
+
+/** How often checkpoints are swept besides start-up and job ends (failed jobs' expire). */
+export const CHECKPOINT_SWEEP_MS = 10 * 60_000;
 
 /** The configuration fields a job service reads here. */
 export type JobServiceConfig = z.infer<typeof JobServiceEnvSchema>;
@@ -59,6 +67,10 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
   protected queue!: JobQueue;
   protected worker!: JobWorker<P, R>;
   protected registry!: RegistryGateway;
+  /** Datasets fetched from the registry, under `<workDir>/datasets`. */
+  protected datasets!: DatasetCache;
+  private checkpoints!: CheckpointRetention;
+  private sweepTimer?: NodeJS.Timeout;
 
   protected constructor(
     loggerName: string,
@@ -87,6 +99,20 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
         `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,
       );
     }
+    this.datasets = new DatasetCache(
+      join(this.workDir, 'datasets'),
+      this.registry,
+      this.baseConfig.NASUNET_DATASET_CACHE_BYTES,
+    );
+    await this.datasets.open();
+    this.checkpoints = new CheckpointRetention(
+      checkpointDir(this.workDir),
+      this.queue,
+      this.baseConfig.NASUNET_FAILED_CHECKPOINT_RETENTION_S * 1000,
+    );
+    await this.sweepCheckpoints();
+    this.sweepTimer = setInterval(() => void this.sweepCheckpoints(), CHECKPOINT_SWEEP_MS);
+    this.sweepTimer.unref();
     if (this.baseConfig.NASUNET_RESUME_ON_START) {
       // Every interrupted job, including those left interrupted by an earlier start without resume.
       for (const job of await this.queue.list({ kind, states: ['interrupted'], limit: 1000 })) {
@@ -107,6 +133,7 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
         concurrency: this.spec.concurrency,
         onError: (id, err) =>
           this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        onSettled: () => void this.sweepCheckpoints(),
       },
     );
     this.worker.start();
@@ -115,9 +142,19 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
 
   async onModuleDestroy(): Promise<void> {
     this.spec.health.setServing(false);
+    clearInterval(this.sweepTimer);
     await this.worker?.stop();
     await this.queue?.close();
     this.registry?.close();
+  }
+
+  /** Applies the checkpoint retention policy; a failure is logged, never thrown. */
+  private async sweepCheckpoints(): Promise<void> {
+    try {
+      await this.checkpoints.sweep();
+    } catch (err) {
+      this.logger.warn(`checkpoint sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */

@@ -1,19 +1,10 @@
 /**
  * What the search, training and inference services need from the registry, over its gRPC
- * API: datasets (record + files into a local cache), genotypes and model versions. Every
+ * API: datasets (record + files into a local folder), genotypes and model versions. Every
  * call carries a deadline (the inbound call's when one is being served); failures come
  * back as domain errors.
  */
-import {
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  openSync,
-  writeSync,
-  closeSync,
-} from 'node:fs';
+import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
 import { status as grpcStatus, type Deadline, type ServiceError } from '@grpc/grpc-js';
 import {
@@ -27,8 +18,8 @@ import {
   callOptions,
   createRegistryClient,
   fromGrpcError,
-  splitChunks,
   unary,
+  uploadModelMessages,
   type CreateGenotypeRequest,
   type CreateGenotypeResponse__Output,
   type GetDatasetRequest,
@@ -81,14 +72,6 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A dataset whose files are available locally. */
-export interface LocalDataset {
-  record: Dataset__Output;
-  files: DatasetFile__Output[];
-  /** Folder holding the dataset's files (relative paths as registered). */
-  dir: string;
-}
-
 /** Client-side gateway to `nasunet.v1.ModelRegistryService`. */
 export class RegistryGateway {
   readonly client: ModelRegistryServiceClient;
@@ -126,28 +109,10 @@ export class RegistryGateway {
   }
 
   /**
-   * Makes the dataset's files available under `cacheRoot/<digest hex>/` (downloaded once,
-   * then reused; the folder appears atomically when complete).
+   * Writes the files of dataset `name` into the folder `dir` (relative paths as registered);
+   * `signal` cancels the download.
    */
-  async fetchDataset(name: string, cacheRoot: string, signal?: AbortSignal): Promise<LocalDataset> {
-    const { record, files } = await this.getDataset({ name });
-    const dir = join(cacheRoot, record.digest.replace(/^sha256:/, ''));
-    if (existsSync(join(dir, '.complete'))) return { record, files, dir };
-    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-    mkdirSync(tmp, { recursive: true });
-    try {
-      await this.downloadInto(name, tmp, signal);
-      writeFileSync(join(tmp, '.complete'), record.digest);
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-    } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw err;
-    }
-    return { record, files, dir };
-  }
-
-  private downloadInto(name: string, dir: string, signal?: AbortSignal): Promise<void> {
+  downloadDataset(name: string, dir: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const stream = this.client.downloadDataset(
         { name },
@@ -235,7 +200,11 @@ export class RegistryGateway {
     return res.model;
   }
 
-  /** Uploads a new model version: metadata, then each artifact in chunks. */
+  /**
+   * Uploads a new model version: metadata declaring each artifact's size and digest, then
+   * the artifacts in chunks. A retried upload of the same training job gets the version
+   * the first one created.
+   */
   uploadModel(metadata: ModelMetadata, artifacts: Record<string, Uint8Array>): Promise<Model__Output> {
     if (Object.keys(artifacts).length === 0) throw new ValidationError('a model needs at least one artifact');
     return call(
@@ -250,11 +219,7 @@ export class RegistryGateway {
               else resolve(res.model);
             },
           );
-          stream.write({ metadata });
-          for (const [name, bytes] of Object.entries(artifacts)) {
-            for (const chunk of splitChunks(bytes))
-              stream.write({ chunk: { artifactName: name, data: Buffer.from(chunk) } });
-          }
+          for (const m of uploadModelMessages(metadata, Object.entries(artifacts))) stream.write(m);
           stream.end();
         }),
     );

@@ -32,6 +32,14 @@ const LAYOUT_NAMES: Record<DatasetLayout, ProtoLayout> = {
   image_pairs: 'DATASET_LAYOUT_IMAGE_PAIRS',
 };
 
+/** A uint64 size (a decimal string on the wire) as a number; over 2^53 - 1 is refused. */
+function toSize(field: string, value: string | number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ValidationError(`${field} is not a plausible size in bytes`);
+  return n;
+}
+
 /** Page request -> offset/limit (default 100, max 1000; the token is the decimal offset). */
 export function toPageQuery(page: PageRequest__Output | null | undefined): PageQuery {
   const limit = page?.pageSize ? page.pageSize : 100;
@@ -57,6 +65,11 @@ export function toDatasetMetadata(m: DatasetMetadata__Output | null | undefined)
     classNames: m.classNames,
     caseCount: m.caseCount,
     description: m.description,
+    files: m.files.map((f, i) => ({
+      relativePath: f.relativePath,
+      sizeBytes: toSize(`metadata.files[${i}].size_bytes`, f.sizeBytes),
+      digest: f.digest,
+    })),
   };
 }
 
@@ -71,6 +84,11 @@ export function toModelMetadata(m: ModelMetadata__Output | null | undefined): Mo
     metricsJson: m.metricsJson,
     lineage: { trainingJobId: m.lineage?.trainingJobId ?? '', datasetDigest: m.lineage?.datasetDigest ?? '' },
     classNames: m.classNames,
+    artifacts: m.artifacts.map((a, i) => ({
+      name: a.name,
+      sizeBytes: toSize(`metadata.artifacts[${i}].size_bytes`, a.sizeBytes),
+      digest: a.digest,
+    })),
   };
 }
 

@@ -2,6 +2,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -34,7 +35,11 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 /** The registry service's root module. */
 @Module({})
 export class RegistryModule {
-  /** Opens the embedded registry under `<NASUNET_DATA_DIR>/registry` (SQLite + artifacts). */
+  /**
+   * Opens the embedded registry under `<NASUNET_DATA_DIR>/registry` (SQLite + artifacts)
+   * and, before serving, removes what a stopped process left there (unfinished uploads,
+   * blobs no record names).
+   */
   static forRoot(config: RegistryConfig, health: ServiceHealth): DynamicModule {
     return {
       module: RegistryModule,
@@ -43,8 +48,8 @@ export class RegistryModule {
         { provide: ServiceHealth, useValue: health },
         {
           provide: ModelRegistry,
-          useFactory: () =>
-            ModelRegistry.openEmbedded(
+          useFactory: async () => {
+            const registry = await ModelRegistry.openEmbedded(
               join(config.NASUNET_DATA_DIR, 'registry'),
               {
                 maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
@@ -53,7 +58,14 @@ export class RegistryModule {
               },
               // Nothing of the suite's own data (stores, caches, checkpoints) is readable this way.
               new DatasetRoots(config.NASUNET_DATASET_ROOTS, [resolve(config.NASUNET_DATA_DIR)]),
-            ),
+            );
+            const { staged, blobs } = await registry.collectGarbage();
+            if (staged + blobs > 0)
+              new Logger('registry').log(
+                `removed ${staged} unfinished upload file(s) and ${blobs} unreferenced blob(s) left by a stopped process`,
+              );
+            return registry;
+          },
         },
         RegistryLifecycle,
       ],

@@ -18,8 +18,9 @@ import {
   createHealthClient,
   createRegistryClient,
   findFreePort,
-  splitChunks,
+  registerDatasetMessages,
   unary,
+  uploadModelMessages,
   type CreateGenotypeRequest,
   type CreateGenotypeResponse__Output,
   type DownloadDatasetResponse__Output,
@@ -90,9 +91,7 @@ function upload(
     const call = client.uploadModel({ deadline: Date.now() + 30_000 }, (err, res) =>
       err ? reject(err) : resolve(res!),
     );
-    call.write({ metadata });
-    for (const [artifactName, bytes] of Object.entries(artifacts))
-      for (const data of splitChunks(bytes, chunkBytes)) call.write({ chunk: { artifactName, data } });
+    for (const m of uploadModelMessages(metadata, Object.entries(artifacts), chunkBytes)) call.write(m);
     call.end();
   });
 }
@@ -197,7 +196,10 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
       ['weights.bin', '150000'],
     ],
   );
-  const v2 = await upload(meta, { 'weights.bin': bytesOf(1000, 2) });
+  const v2 = await upload(
+    { ...meta, lineage: { ...meta.lineage, trainingJobId: 'train-8' } },
+    { 'weights.bin': bytesOf(1000, 2) },
+  );
   assert.equal(v2.model?.version, 2);
 
   const got = await download({ name: 'prostate', version: 1 });
@@ -228,16 +230,13 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
     const call = client.registerDataset({ deadline: Date.now() + 30_000 }, (err, r) =>
       err ? reject(err) : resolve(r!),
     );
-    call.write({
-      metadata: {
-        name: 'toy',
-        layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
-        classNames: ['background', 'organ'],
-        caseCount: 1,
-      },
-    });
-    for (const [relativePath, bytes] of Object.entries(files))
-      for (const data of splitChunks(bytes, 2048)) call.write({ file: { relativePath, data } });
+    const metadata = {
+      name: 'toy',
+      layout: 'DATASET_LAYOUT_IMAGE_PAIRS' as const,
+      classNames: ['background', 'organ'],
+      caseCount: 1,
+    };
+    for (const m of registerDatasetMessages(metadata, Object.entries(files), 2048)) call.write(m);
     call.end();
   });
   assert.deepEqual(

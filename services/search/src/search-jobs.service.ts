@@ -39,6 +39,7 @@ export class SearchJobs extends JobService<SearchParams, SearchJobResult, Search
   protected runJob(job: JobRecord<SearchParams>, ctx: JobContext): Promise<SearchJobResult> {
     return runSearchJob(job, ctx, this.registry, {
       workDir: this.workDir,
+      datasets: this.datasets,
       memoryLimitBytes: this.config.NASUNET_SEARCH_MEMORY_LIMIT_BYTES,
       checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
       checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,

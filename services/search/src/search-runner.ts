@@ -13,7 +13,8 @@ import {
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
-import { fetchJobDataset, inOrder, jobCheckpointPath } from '../../common/src/job-run.js';
+import type { DatasetCache } from '../../common/src/dataset-cache.js';
+import { inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { SearchEpochPayload, SearchJobResult, SearchStepPayload } from './search-mapping.js';
@@ -21,8 +22,10 @@ import type { SearchParams } from './search-params.js';
 
 /** Where and how the runner works. */
 export interface SearchRunnerOptions {
-  /** Folder of this service's files (checkpoints, dataset cache). */
+  /** Folder of this service's files (checkpoints). */
   workDir: string;
+  /** Where datasets are fetched to. */
+  datasets: DatasetCache;
   memoryLimitBytes: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps: number;
@@ -59,14 +62,16 @@ export async function runSearchJob(
   options: SearchRunnerOptions,
 ): Promise<SearchJobResult> {
   const p = job.params;
-  const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = 2 ** (p.space.depth + 1);
-  const data = await prepareSlices(local.dir, {
-    padMultiple,
-    validationFraction: 0.2,
-    seed: p.seed,
-    maxCases: p.hyper.maxCases,
-  });
+  const { record, data } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => ({
+    record: local.record,
+    data: await prepareSlices(local.dir, {
+      padMultiple,
+      validationFraction: 0.2,
+      seed: p.seed,
+      maxCases: p.hyper.maxCases,
+    }),
+  }));
   const config = {
     inChannels: 1,
     nClasses: data.classes.length,
@@ -180,7 +185,7 @@ export async function runSearchJob(
     const registered = await registry.createGenotype({
       name: p.genotypeName,
       genotypeJson,
-      lineage: { datasetDigest: local.record.digest, searchJobId: job.id },
+      lineage: { datasetDigest: record.digest, searchJobId: job.id },
       alphaHistoryJson: JSON.stringify(result.alphaHistory),
     });
     return {

@@ -4,7 +4,6 @@
  * queued, and evaluation of a registered model.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { CancelledError, PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
 import { loadDataset } from '../../../libs/data/src/index.js';
 import { evaluateCases, inferencePreprocessing } from '../../../libs/engine/src/index.js';
@@ -55,6 +54,7 @@ export class TrainingJobs extends JobService<
   protected runJob(job: JobRecord<TrainingParams>, ctx: JobContext): Promise<TrainingJobResult> {
     return runTrainingJob(job, ctx, this.registry, {
       workDir: this.workDir,
+      datasets: this.datasets,
       memoryLimitBytes: this.config.NASUNET_TRAINING_MEMORY_LIMIT_BYTES,
       checkpointIntervalSeconds: this.config.NASUNET_CHECKPOINT_INTERVAL_S,
       checkpointEverySteps: this.config.NASUNET_CHECKPOINT_EVERY_STEPS,
@@ -98,9 +98,10 @@ export class TrainingJobs extends JobService<
     const loaded = await loadRegistryModel(this.registry, ref, call);
     try {
       stopIfGone();
-      const local = await this.registry.fetchDataset(dataset.record.name, join(this.workDir, 'datasets'));
+      const data = await this.datasets.use(dataset.record.name, (local) =>
+        loadDataset(local.dir, { requireLabels: true }),
+      );
       const pre = loaded.manifest.preprocessing;
-      const data = await loadDataset(local.dir, { requireLabels: true });
       if (data.classes.length !== pre.classes.length) {
         throw new PreconditionError(
           `dataset '${dataset.record.name}' has ${data.classes.length} classes; model '${loaded.record.name}' predicts ${pre.classes.length}`,

@@ -21,7 +21,8 @@ import {
   type CostModel,
 } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
-import { fetchJobDataset, inOrder, jobCheckpointPath } from '../../common/src/job-run.js';
+import type { DatasetCache } from '../../common/src/dataset-cache.js';
+import { checkpointDir, inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
@@ -30,7 +31,10 @@ import type { TrainingParams } from './training-params.js';
 
 /** Where and how the runner works. */
 export interface TrainingRunnerOptions {
+  /** Folder of this service's files (checkpoints). */
   workDir: string;
+  /** Where datasets are fetched to. */
+  datasets: DatasetCache;
   memoryLimitBytes: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps: number;
@@ -85,15 +89,17 @@ export async function runTrainingJob(
 ): Promise<TrainingJobResult> {
   const p = job.params;
   const startedAt = Date.now();
-  const local = await fetchJobDataset(registry, p.dataset, options.workDir, ctx.signal);
   const padMultiple = p.architecture.kind === 'unet' ? 2 ** p.hyper.depth : 2 ** (p.hyper.depth + 1);
-  const data = await prepareSlices(local.dir, {
-    padMultiple,
-    validationFraction: p.hyper.validationFraction,
-    seed: p.seed,
-    maxCases: p.hyper.maxCases,
-    classNames: local.record.classNames,
-  });
+  const { record, data } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => ({
+    record: local.record,
+    data: await prepareSlices(local.dir, {
+      padMultiple,
+      validationFraction: p.hyper.validationFraction,
+      seed: p.seed,
+      maxCases: p.hyper.maxCases,
+      classNames: local.record.classNames,
+    }),
+  }));
   const spec = modelSpec(p, data.classes.length);
   const estimate = estimateCost(spec, {
     batch: p.hyper.batchSize,
@@ -161,7 +167,7 @@ export async function runTrainingJob(
       },
       augment: p.hyper.augment ? RECIPE_AUGMENT : false,
       checkpointPath,
-      bestPath: join(options.workDir, 'checkpoints', `${job.id}.best`),
+      bestPath: join(checkpointDir(options.workDir), `${job.id}.best`),
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
       ...(options.checkpointEverySteps > 0 ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
       ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
@@ -191,7 +197,7 @@ export async function runTrainingJob(
         inputSize: [data.train.height, data.train.width],
         classes: data.classes.map((c) => ({ code: c.code, name: c.name })),
       },
-      metadata: { trainingJobId: job.id, datasetDigest: local.record.digest, metrics },
+      metadata: { trainingJobId: job.id, datasetDigest: record.digest, metrics },
     });
     const model = await registry.uploadModel(
       {
@@ -200,7 +206,7 @@ export async function runTrainingJob(
         ...(p.architecture.kind === 'nasunet' ? { genotype: p.architecture.genotype } : {}),
         configJson: JSON.stringify(spec.config),
         metricsJson: JSON.stringify(metrics),
-        lineage: { trainingJobId: job.id, datasetDigest: local.record.digest },
+        lineage: { trainingJobId: job.id, datasetDigest: record.digest },
         classNames: data.classes.map((c) => c.name),
       },
       {

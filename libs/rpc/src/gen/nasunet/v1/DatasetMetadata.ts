@@ -1,6 +1,7 @@
 // Original file: proto/nasunet/v1/registry_service.proto
 
 import type { DatasetLayout as _nasunet_v1_DatasetLayout, DatasetLayout__Output as _nasunet_v1_DatasetLayout__Output } from '../../nasunet/v1/DatasetLayout.js';
+import type { DatasetFile as _nasunet_v1_DatasetFile, DatasetFile__Output as _nasunet_v1_DatasetFile__Output } from '../../nasunet/v1/DatasetFile.js';
 
 export interface DatasetMetadata {
   'name'?: (string);
@@ -8,6 +9,7 @@ export interface DatasetMetadata {
   'classNames'?: (string)[];
   'caseCount'?: (number);
   'description'?: (string);
+  'files'?: (_nasunet_v1_DatasetFile)[];
 }
 
 export interface DatasetMetadata__Output {
@@ -16,4 +18,5 @@ export interface DatasetMetadata__Output {
   'classNames': (string)[];
   'caseCount': (number);
   'description': (string);
+  'files': (_nasunet_v1_DatasetFile__Output)[];
 }

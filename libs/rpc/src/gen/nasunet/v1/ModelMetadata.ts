@@ -2,6 +2,7 @@
 
 import type { GenotypeRef as _nasunet_v1_GenotypeRef, GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output } from '../../nasunet/v1/GenotypeRef.js';
 import type { ModelLineage as _nasunet_v1_ModelLineage, ModelLineage__Output as _nasunet_v1_ModelLineage__Output } from '../../nasunet/v1/ModelLineage.js';
+import type { Artifact as _nasunet_v1_Artifact, Artifact__Output as _nasunet_v1_Artifact__Output } from '../../nasunet/v1/Artifact.js';
 
 export interface ModelMetadata {
   'name'?: (string);
@@ -11,6 +12,7 @@ export interface ModelMetadata {
   'metricsJson'?: (string);
   'lineage'?: (_nasunet_v1_ModelLineage | null);
   'classNames'?: (string)[];
+  'artifacts'?: (_nasunet_v1_Artifact)[];
 }
 
 export interface ModelMetadata__Output {
@@ -21,4 +23,5 @@ export interface ModelMetadata__Output {
   'metricsJson': (string);
   'lineage': (_nasunet_v1_ModelLineage__Output | null);
   'classNames': (string)[];
+  'artifacts': (_nasunet_v1_Artifact__Output)[];
 }
