@@ -497,6 +497,12 @@ test('bad input: exact status codes and nothing stored changed', { timeout: 120_
       status.RESOURCE_EXHAUSTED,
     ],
     [
+      // A dataset named after a patient: the name goes back to the caller, never into a span.
+      'unknown dataset',
+      () => call(registry, 'getDataset', { name: 'DOE^JOHN_1970' }),
+      status.NOT_FOUND,
+    ],
+    [
       'implausible slice spacing',
       () =>
         call(segmentation, 'segment', { model, raw: rawImage(c), spacing: { xMm: 1e308, yMm: 1, zMm: 1 } }),
@@ -600,6 +606,14 @@ test(
     assert.equal(model_.status, 2, 'the span ended in error (the deadline passed)');
     const done = Number(model_.attributes['nasunet.slices_done'] ?? 0);
     assert.ok(done < depth, `stopped after ${done} of ${depth} slices`);
+    // No span of the whole run carries a name a caller typed (the 'bad input' test asked
+    // for a dataset named after a patient).
+    const file = readFileSync(join(dataDir, 'spans.jsonl'), 'utf8');
+    assert.ok(
+      file.includes('getDataset') || file.includes('GetDataset'),
+      'the registry spans are in the file',
+    );
+    assert.ok(!file.includes('DOE^JOHN'), 'a caller-typed name in a span');
   },
 );
 

@@ -197,8 +197,20 @@ test(
     );
     assert.equal(ev.code, EXIT.OK, ev.stderr);
     const evReport = JSON.parse(readFileSync(join(dir, 'ev', 'report.json'), 'utf8')) as {
-      perCase: Array<{ classes: Array<{ truthVoxels: number; predVoxels: number; hd95: number | null }> }>;
+      perCase: Array<{
+        caseId: string;
+        classes: Array<{ truthVoxels: number; predVoxels: number; hd95: number | null }>;
+      }>;
     };
+    // The server names cases by a hash of their file stem, never the stem itself.
+    assert.deepEqual(
+      evReport.perCase.map((c) => c.caseId),
+      evReport.perCase.map((c) => c.caseId).sort(),
+    );
+    assert.ok(
+      evReport.perCase.every((c) => /^case-[0-9a-f]{12}$/.test(c.caseId)),
+      JSON.stringify(evReport.perCase.map((c) => c.caseId)),
+    );
     const classes = evReport.perCase.flatMap((c) => c.classes);
     assert.ok(classes.length > 0);
     assert.ok(

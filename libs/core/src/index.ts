@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './digest.js';
 export * from './suite-env.js';
+export * from './server-paths.js';
+export * from './case-ids.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CancelledError, NasUnetError } from '../../core/src/index.js';
+import { CancelledError, NasUnetError, withoutServerPaths } from '../../core/src/index.js';
 import type { JobQueue } from './job-queue.js';
 import type { JobError, JobRecord } from './types.js';
 
@@ -37,7 +37,7 @@ export interface JobWorkerOptions {
 }
 
 function toJobError(err: unknown): JobError {
-  if (err instanceof NasUnetError) return { code: err.code, message: err.message };
+  if (err instanceof NasUnetError) return { code: err.code, message: withoutServerPaths(err.message) };
   return { code: 'internal', message: 'internal error' };
 }
 

@@ -24,6 +24,7 @@ import {
   ShapeError,
   UnknownOpError,
   ValidationError,
+  withoutServerPaths,
 } from '../../core/src/index.js';
 
 /** A gRPC status as sent to the client: numeric code and a user-actionable message. */
@@ -74,7 +75,7 @@ function isStatusBody(value: unknown): value is GrpcStatusBody {
  */
 export function toGrpcStatus(error: unknown): GrpcStatusBody {
   for (const [cls, code] of STATUS_BY_CLASS) {
-    if (error instanceof cls) return { code, message: error.message };
+    if (error instanceof cls) return { code, message: withoutServerPaths(error.message) };
   }
   if (error instanceof RpcException) {
     const body = error.getError();

@@ -41,6 +41,7 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { getSpanProcessorsFromEnv } from '@opentelemetry/sdk-node/build/src/utils.js';
 import { JsonLinesSpanExporter } from './json-lines-exporter.js';
 import { registerGrpcLoaderHook } from './loader-hook.js';
+import { PrivateSpanProcessor } from './private-spans.js';
 
 /** A started telemetry pipeline. */
 export interface TelemetryHandle {
@@ -66,7 +67,8 @@ function spanProcessorsFromEnv(env: NodeJS.ProcessEnv): tracing.SpanProcessor[] 
   const processors = env.OTEL_TRACES_EXPORTER?.trim() === 'none' ? [] : getSpanProcessorsFromEnv(undefined);
   const file = env.NASUNET_TRACE_FILE;
   if (file) processors.push(new tracing.SimpleSpanProcessor(new JsonLinesSpanExporter(file)));
-  return processors;
+  // No exporter sees the messages built from a caller's input (see private-spans.ts).
+  return processors.map((p) => new PrivateSpanProcessor(p));
 }
 
 /**

@@ -60,7 +60,8 @@ export async function segmentVolume(
   const mask = await withSpan(
     'inference.model',
     {
-      'nasunet.model': model.record.name,
+      // The weights' digest, not the model's name (a name is the caller's input).
+      'nasunet.weights_digest': model.resolved.weightsDigest,
       'nasunet.model_version': model.record.version,
       'nasunet.slices_total': S,
     },

@@ -4,7 +4,12 @@
  * queued, and evaluation of a registered model.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { CancelledError, PreconditionError, ValidationError } from '../../../libs/core/src/index.js';
+import {
+  CancelledError,
+  PreconditionError,
+  ValidationError,
+  pseudonymousCaseId,
+} from '../../../libs/core/src/index.js';
 import { loadDataset } from '../../../libs/data/src/index.js';
 import { evaluateCases, inferencePreprocessing } from '../../../libs/engine/src/index.js';
 import type { JobContext, JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
@@ -116,19 +121,22 @@ export class TrainingJobs extends JobService<
       return {
         model: loaded.resolved,
         datasetDigest: dataset.record.digest,
-        cases: report.perCase.map((c) => ({
-          caseId: c.caseId,
-          pixelAccuracy: c.pixelAccuracy,
-          classes: c.classes.map((m, i) => ({
-            classIndex: i + 1,
-            className: names[i + 1] ?? '',
-            dice: m.dice,
-            iou: m.iou,
-            hd95Mm: m.hd95 ?? -1,
-            truthVoxels: String(m.truthVoxels),
-            predVoxels: String(m.predVoxels),
+        cases: report.perCase
+          .map((c) => ({ ...c, caseId: pseudonymousCaseId(c.caseId) }))
+          .sort((a, b) => a.caseId.localeCompare(b.caseId))
+          .map((c) => ({
+            caseId: c.caseId,
+            pixelAccuracy: c.pixelAccuracy,
+            classes: c.classes.map((m, i) => ({
+              classIndex: i + 1,
+              className: names[i + 1] ?? '',
+              dice: m.dice,
+              iou: m.iou,
+              hd95Mm: m.hd95 ?? -1,
+              truthVoxels: String(m.truthVoxels),
+              predVoxels: String(m.predVoxels),
+            })),
           })),
-        })),
         meanPerClass: report.perClass.map((s) => ({
           classIndex: s.classIndex,
           className: s.name,
