@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
-import { UNET_PRESETS, UNet, createModelBundle } from '../libs/nas/src/index.js';
 import {
   createRegistryClient,
   createSegmentationClient,
@@ -27,8 +26,8 @@ import {
   type StartTrainingResponse__Output,
   type TrainingServiceClient,
 } from '../libs/rpc/src/index.js';
-import { initBackend } from '../libs/tensor/src/index.js';
 import { call, registerDataset, statusOf, uploadModel } from './support/grpc.js';
+import { tinyBundle } from './support/model-bundle.js';
 import { Suite } from './support/suite.js';
 import { syntheticFiles, type SyntheticCase } from './support/synthetic.js';
 
@@ -112,41 +111,11 @@ const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** An untrained tiny U-Net bundle for the synthetic classes, as registry artifacts. */
-async function tinyBundle(): Promise<Map<string, Uint8Array>> {
-  await initBackend({ backend: 'cpu' });
-  const config = { ...UNET_PRESETS.tiny, nClasses: 3 };
-  const net = new UNet(config, { seed: 1 });
-  const bundle = createModelBundle(net, {
-    architecture: { key: 'unet', config },
-    genotype: null,
-    preprocessing: {
-      inputChannels: 1,
-      sliceAxis: 2,
-      orientation: 'as-stored',
-      spacingMm: null,
-      normalization: { kind: 'zscore' },
-      padMultiple: 4,
-      inputSize: [SIZE, SIZE],
-      classes: [
-        { code: 0, name: 'background' },
-        { code: 1, name: 'organ_bright' },
-        { code: 2, name: 'organ_dark' },
-      ],
-    },
-  });
-  net.dispose();
-  return new Map([
-    ['manifest.json', Buffer.from(JSON.stringify(bundle.manifest), 'utf8')],
-    ['weights.bin', bundle.weights],
-  ]);
-}
-
 test(
   'a retired version: never latest nor an alias target, served only when pinned',
   { timeout: 180_000 },
   async () => {
-    const artifacts = await tinyBundle();
+    const artifacts = await tinyBundle(SIZE);
     const metadata = {
       name: 'lc-model',
       architecture: 'unet',

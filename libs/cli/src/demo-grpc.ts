@@ -14,7 +14,7 @@ import { CancelledError, NotFoundError, PreconditionError } from '../../core/src
 import { encodePngGray, loadDataset } from '../../data/src/index.js';
 import { writeFileAtomic, type EngineEvent } from '../../engine/src/index.js';
 import type { Genotype } from '../../nas/src/index.js';
-import { findFreePort, type SetAliasResponse__Output } from '../../rpc/src/index.js';
+import { findFreePort, type ClientConfig, type SetAliasResponse__Output } from '../../rpc/src/index.js';
 import {
   SERVICE_NAMES,
   startServiceProcess,
@@ -40,6 +40,8 @@ export interface GrpcDemoOptions {
   seed: number;
   /** Running services to use; default: start the four locally and stop them afterwards. */
   addresses?: ServerAddresses;
+  /** TLS and token of the calls to running services (`addresses`). */
+  connection?: ClientConfig;
   /** Compute backend of locally started services (NASUNET_BACKEND); default theirs. */
   backend?: string;
   /** Search epochs [DEMO.search.epochs]. */
@@ -126,6 +128,7 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
   const runner = new GrpcRunner(addresses, {
     genotypeName: GRPC_DEMO.genotypeName,
     modelName: GRPC_DEMO.modelName,
+    ...(o.connection ? { connection: o.connection } : {}),
   });
   const ctx = { ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.signal ? { signal: o.signal } : {}) };
   try {

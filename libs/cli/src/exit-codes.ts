@@ -12,6 +12,7 @@ import {
   PreconditionError,
   ResourceLimitError,
   ShapeError,
+  UnauthenticatedError,
   UnknownOpError,
   ValidationError,
   AlreadyExistsError,
@@ -31,7 +32,8 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
   1    unexpected internal error (a bug, a compute backend that failed, an unreachable server or a failed server job)
-  2    usage error or invalid input value (bad option, genotype, shape, preset)
+  2    usage error or invalid input value (bad option, genotype, shape, preset), or on a
+       server a missing or unknown token, or one without the scope the command needs
   3    data error: a missing, unreadable, corrupt or inconsistent file (the message names it),
        or on a server an unknown model, alias, version or dataset
   4    resource limit: the configuration needs more memory than allowed
@@ -51,6 +53,7 @@ export function exitCodeFor(err: unknown): number {
     err instanceof UnknownOpError ||
     err instanceof PreconditionError ||
     err instanceof PermissionDeniedError ||
+    err instanceof UnauthenticatedError ||
     err instanceof AlreadyExistsError
   ) {
     return EXIT.USAGE;

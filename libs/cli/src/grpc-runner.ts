@@ -27,6 +27,7 @@ import {
   createTrainingClient,
   splitChunks,
   DEFAULT_CHUNK_BYTES,
+  type ClientConfig,
   type CreateGenotypeResponse__Output,
   type EvaluateResponse__Output,
   type GetGenotypeResponse__Output,
@@ -130,6 +131,8 @@ export interface GrpcRunnerOptions {
   genotypeName?: string;
   /** Model name for trainings; default `cli-model`. */
   modelName?: string;
+  /** TLS and token of every call; default plaintext without a token. */
+  connection?: ClientConfig;
 }
 
 /** Epochs and batch size of a training on the services when the command line gives none. */
@@ -155,10 +158,11 @@ export class GrpcRunner implements Runner {
     readonly addresses: ServerAddresses,
     private readonly options: GrpcRunnerOptions = {},
   ) {
-    this.registry = createRegistryClient(addresses.registry);
-    this.search_ = createSearchClient(addresses.search);
-    this.training = createTrainingClient(addresses.training);
-    this.segmentation = createSegmentationClient(addresses.inference);
+    const connection = options.connection ?? {};
+    this.registry = createRegistryClient(addresses.registry, connection);
+    this.search_ = createSearchClient(addresses.search, connection);
+    this.training = createTrainingClient(addresses.training, connection);
+    this.segmentation = createSegmentationClient(addresses.inference, connection);
   }
 
   /** Closes the channels. */

@@ -9,6 +9,7 @@ import type {
   CancelSearchResponse__Output,
   CancelTrainingResponse__Output,
   DeleteAliasResponse__Output,
+  ListAuditEventsResponse__Output,
   ListDatasetsResponse__Output,
   ListGenotypesResponse__Output,
   ListModelsResponse__Output,
@@ -204,6 +205,44 @@ export async function retireModel(
     reason: res.model?.retirementReason ?? '',
     alreadyRetired: res.alreadyRetired,
   };
+}
+
+/** One audit event: an alias move or a retirement. */
+export interface AuditRow {
+  time: string;
+  /** Name of the caller's token; '' for changes from before callers were recorded. */
+  actor: string;
+  /** `set_alias`, `delete_alias` or `retire_model`. */
+  action: string;
+  model: string;
+  /** What changed, e.g. `@production 2 -> 3`, `@staging removed (was 1)`, `version 2 retired`. */
+  change: string;
+  reason: string;
+}
+
+/** The audit trail of model `name` (or of all models), newest first. */
+export async function listAuditEvents(r: GrpcRunner, name = ''): Promise<AuditRow[]> {
+  return allPages(async (pageToken) => {
+    const res = await unaryCall<ListAuditEventsResponse__Output>(
+      r.registry,
+      'listAuditEvents',
+      { name, page: { pageSize: 1000, pageToken } },
+      'listing the audit trail',
+    );
+    return {
+      next: res.nextPageToken,
+      items: res.events.map((e) => {
+        const action = e.action.replace(/^AUDIT_ACTION_/, '').toLowerCase();
+        const change =
+          action === 'retire_model'
+            ? `version ${e.version} retired`
+            : action === 'delete_alias'
+              ? `@${e.alias} removed (was ${e.previousVersion})`
+              : `@${e.alias} ${e.previousVersion === 0 ? 'new' : e.previousVersion} -> ${e.version}`;
+        return { time: e.time, actor: e.actor, action, model: e.modelName, change, reason: e.reason };
+      }),
+    };
+  });
 }
 
 /** Every job of one list RPC (`listSearches` / `listTrainings`), as rows. */

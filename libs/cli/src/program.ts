@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
+import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
 import { runGrpcDemo } from './demo-grpc.js';
@@ -19,6 +20,7 @@ import { watchJob } from './job-watch.js';
 import {
   cancelJob,
   formatTable,
+  listAuditEvents,
   listDatasets,
   listGenotypes,
   listJobs,
@@ -45,6 +47,8 @@ export interface RunnerOptions {
   backend: BackendName;
   /** Service addresses when a server option was given; absent = run in this process. */
   addresses?: ServerAddresses;
+  /** TLS and token of the calls to the services (server only). */
+  connection?: ClientConfig;
   /** Upload dataset folders instead of registering their file:// URI (server only). */
   upload?: boolean;
   /** Names of the registered genotype and model (server only). */
@@ -61,6 +65,7 @@ const defaultRunnerFactory: RunnerFactory = (o) =>
         ...(o.upload !== undefined ? { upload: o.upload } : {}),
         ...(o.genotypeName !== undefined ? { genotypeName: o.genotypeName } : {}),
         ...(o.modelName !== undefined ? { modelName: o.modelName } : {}),
+        ...(o.connection !== undefined ? { connection: o.connection } : {}),
       })
     : new LocalRunner(o.backend);
 
@@ -76,7 +81,11 @@ export const SERVER_HELP = `Running on the services (gRPC):
   --upload; --synthetic is always uploaded), search and training run as server jobs whose progress streams here, and
   Ctrl-C cancels the job on the server. --model then names a registered model:
   name (latest version), name@alias or name:version. The services choose their own
-  compute backend (NASUNET_BACKEND where they run) and their own checkpoints.`;
+  compute backend (NASUNET_BACKEND where they run) and their own checkpoints.
+  Secured services: --tls-ca (or --tls with a certificate from a public CA) connects over
+  TLS, --tls-cert/--tls-key add a client certificate where one is required, and --token
+  (or NASUNET_TOKEN) sends a token with the scope the command needs (segment, train,
+  search, registry:read, registry:write; admin for alias, retire and audit).`;
 
 const SERVER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -97,7 +106,43 @@ function addServerOptions(cmd: Command): Command {
     .option('--search-server <host:port>', 'address of the search service (default port 50052)')
     .option('--training-server <host:port>', 'address of the training service (default port 50053)')
     .option('--inference-server <host:port>', 'address of the segmentation service (default port 50054)')
+    .addOption(
+      new Option('--token <token>', 'bearer token sent to the services (scopes: see below)').env(
+        'NASUNET_TOKEN',
+      ),
+    )
+    .option('--tls', "connect over TLS, trusting the system's certificate authorities", false)
+    .addOption(
+      new Option('--tls-ca <file>', 'connect over TLS, trusting this CA certificate (PEM)').env(
+        'NASUNET_TLS_CA',
+      ),
+    )
+    .option('--tls-cert <file>', 'client certificate (PEM) for services that require one; with --tls-key')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .addHelpText('after', `\n${SERVER_HELP}`);
+}
+
+/** TLS and token of the calls to the services, from the options of {@link addServerOptions}. */
+function connectionOf(o: Record<string, unknown>): ClientConfig {
+  const ca = o['tlsCa'] as string | undefined;
+  const cert = o['tlsCert'] as string | undefined;
+  const key = o['tlsKey'] as string | undefined;
+  if ((cert === undefined) !== (key === undefined))
+    throw new ValidationError('--tls-cert and --tls-key go together: give both or neither');
+  const tls = Boolean(o['tls']) || ca !== undefined || cert !== undefined;
+  return {
+    ...(tls
+      ? {
+          credentials: channelCredentials({
+            ...(ca !== undefined ? { ca: readPem('--tls-ca', ca) } : {}),
+            ...(cert !== undefined
+              ? { cert: readPem('--tls-cert', cert), key: readPem('--tls-key', key!) }
+              : {}),
+          }),
+        }
+      : {}),
+    ...(o['token'] !== undefined ? { token: o['token'] as string } : {}),
+  };
 }
 
 /** The service addresses from the options, or undefined when none was given. */
@@ -125,7 +170,7 @@ function runnerOptions(o: Record<string, unknown>): RunnerOptions {
   const addresses = addressesOf(o);
   return {
     backend: o['backend'] as BackendName,
-    ...(addresses ? { addresses } : {}),
+    ...(addresses ? { addresses, connection: connectionOf(o) } : {}),
     ...(o['upload'] !== undefined ? { upload: Boolean(o['upload']) } : {}),
     ...(o['genotypeName'] !== undefined ? { genotypeName: o['genotypeName'] as string } : {}),
     ...(o['modelName'] !== undefined ? { modelName: o['modelName'] as string } : {}),
@@ -602,7 +647,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           runGrpcDemo({
             outDir: (o['out'] as string | undefined) ?? join('runs', 'demo'),
             seed: o['seed'] as number,
-            ...(addresses ? { addresses } : {}),
+            ...(addresses ? { addresses, connection: connectionOf(o) } : {}),
             backend: o['backend'] as string,
             ...(o['searchEpochs'] !== undefined ? { searchEpochs: o['searchEpochs'] as number } : {}),
             ...(o['trainEpochs'] !== undefined ? { trainEpochs: o['trainEpochs'] as number } : {}),
@@ -640,8 +685,8 @@ async function withServices<T>(
 }
 
 /**
- * `models`, `model`, `genotypes`, `datasets`, `alias`, `retire`, `jobs`, `watch` and
- * `cancel`: what the services hold.
+ * `models`, `model`, `genotypes`, `datasets`, `alias`, `retire`, `audit`, `jobs`, `watch`
+ * and `cancel`: what the services hold.
  */
 function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory): void {
   const out = (o: Record<string, unknown>, rows: unknown, table: string): void =>
@@ -771,6 +816,25 @@ function registerManageCommands(program: Command, io: CliIo, make: RunnerFactory
       r.alreadyRetired
         ? `${name}:${version} was already retired at ${r.retiredAt}${reason}\n`
         : `${name}:${version} retired${reason}; it is served only when named as ${name}:${version}\n`,
+    );
+  });
+  addServerOptions(
+    program
+      .command('audit')
+      .description(
+        'list the audit trail, newest first: every alias move and retirement with who made it (the name of their token) and when',
+      )
+      .option('--name <name>', 'only the events of this model', nameOption)
+      .option('--json', 'print JSON', false),
+  ).action(async (o: Record<string, unknown>) => {
+    const rows = await withServices('audit', make, o, (r) => listAuditEvents(r, (o['name'] as string) ?? ''));
+    out(
+      o,
+      rows,
+      formatTable(
+        ['time', 'actor', 'action', 'model', 'change', 'reason'],
+        rows.map((e) => [e.time, e.actor || '-', e.action, e.model, e.change, e.reason || '-']),
+      ),
     );
   });
   addServerOptions(

@@ -53,7 +53,15 @@ export class PreconditionError extends NasUnetError {
   readonly code = 'failed_precondition';
 }
 
-/** The caller may not do this, e.g. register a server folder outside the allowed roots (-> PERMISSION_DENIED). */
+/** The caller gave no credentials or unknown ones, e.g. a missing or unknown bearer token (-> UNAUTHENTICATED). */
+export class UnauthenticatedError extends NasUnetError {
+  readonly code = 'unauthenticated';
+}
+
+/**
+ * The caller may not do this: a server folder outside the allowed roots, or a token
+ * without the scope the call needs (-> PERMISSION_DENIED).
+ */
 export class PermissionDeniedError extends NasUnetError {
   readonly code = 'permission_denied';
 }

@@ -14,6 +14,16 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_DATA_DIR',
     'NASUNET_BACKEND',
     'NASUNET_TRACE_FILE',
+    'NASUNET_TLS_CERT',
+    'NASUNET_TLS_KEY',
+    'NASUNET_TLS_CLIENT_CA',
+    'NASUNET_TOKENS_FILE',
+    'NASUNET_INSECURE_DEV',
+  ],
+  'search, training and inference (calling the registry)': [
+    // Also read by the launcher and the probe (health over TLS) and the CLI (--tls-ca).
+    'NASUNET_TLS_CA',
+    'NASUNET_SERVICE_TOKEN_FILE',
   ],
   'search and training': [
     'NASUNET_REGISTRY_ADDR',
@@ -42,6 +52,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_TRAINING_PORT',
     'NASUNET_INFERENCE_PORT',
   ],
+  cli: ['NASUNET_TOKEN'],
   'test harness': ['NASUNET_TEST_VERBOSE'],
 };
 

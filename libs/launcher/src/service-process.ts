@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { serviceEntry, type ServiceName } from './services.js';
-import { waitForServing } from './health-wait.js';
+import { healthCredentials, waitForServing, type WaitOptions } from './health-wait.js';
 import { assertPortFree } from '../../rpc/src/ports.js';
 
 /** How to start one service. */
@@ -41,18 +41,21 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const address = `${host}:${options.port}`;
   await assertPortFree(host, options.port);
+  const env = {
+    ...process.env,
+    NASUNET_HOST: host,
+    NASUNET_PORT: String(options.port),
+    // The registry reads its own variable names.
+    REGISTRY_HOST: host,
+    REGISTRY_PORT: String(options.port),
+    NASUNET_DATA_DIR: options.dataDir,
+    OTEL_SERVICE_NAME: `nasunet-${options.name}`,
+    ...options.env,
+  };
+  // Over TLS when the service serves it; a TLS setting missing for the check fails here, before the spawn.
+  const credentials = healthCredentials(env);
   const child = spawn(process.execPath, [serviceEntry(options.name)], {
-    env: {
-      ...process.env,
-      NASUNET_HOST: host,
-      NASUNET_PORT: String(options.port),
-      // The registry reads its own variable names.
-      REGISTRY_HOST: host,
-      REGISTRY_PORT: String(options.port),
-      NASUNET_DATA_DIR: options.dataDir,
-      OTEL_SERVICE_NAME: `nasunet-${options.name}`,
-      ...options.env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const onLine = options.onLine ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -75,7 +78,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     },
   };
   try {
-    const wait: { timeoutMs?: number; signal: AbortSignal } = { signal: gone.signal };
+    const wait: WaitOptions = { signal: gone.signal, credentials };
     if (options.readyTimeoutMs !== undefined) wait.timeoutMs = options.readyTimeoutMs;
     await waitForServing(address, wait);
   } catch (err) {

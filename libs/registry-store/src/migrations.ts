@@ -18,6 +18,9 @@ export interface Migration {
 const immutable = (table: string): string =>
   `CREATE TRIGGER ${table}_immutable BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} rows are immutable'); END;`;
 
+const kept = (table: string): string =>
+  `CREATE TRIGGER ${table}_kept BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} rows are kept'); END;`;
+
 /** All migrations, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -82,6 +85,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX genotypes_alpha_history ON genotypes(alpha_history_digest);
       CREATE INDEX genotypes_search_job ON genotypes(name, search_job_id);
       CREATE INDEX models_training_job ON models(name, training_job_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'audit: who moved an alias or retired a version',
+    // Alias moves and retirements are the audit trail: each names its caller, and neither
+    // kind of row may change or go. Rows from before name nobody ('').
+    sql: `
+      ALTER TABLE alias_history ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+      ALTER TABLE model_retirements ADD COLUMN retired_by TEXT NOT NULL DEFAULT '';
+      ${immutable('alias_history')}
+      ${kept('alias_history')}
+      ${kept('model_retirements')}
     `,
   },
 ];

@@ -31,6 +31,7 @@ import { SqliteRegistryStore } from './sqlite-store.js';
 import { receiveDeclared } from './upload.js';
 import type {
   ArtifactRecord,
+  AuditRecord,
   DatasetFileRecord,
   DatasetLayout,
   DatasetRecord,
@@ -461,39 +462,50 @@ export class ModelRegistry {
     return { model, pieces: pieces() };
   }
 
-  /** Points an alias at a version; returns the model and the previous version (0 if new). */
+  /**
+   * Points an alias at a version for `actor` (the caller, recorded in the audit trail);
+   * returns the model and the previous version (0 if new).
+   */
   async setAlias(
     name: string,
     alias: string,
     version: number,
+    actor: string,
   ): Promise<{ model: ModelRecord; previousVersion: number }> {
     checkName('model name', name);
     checkName('alias', alias);
     checkVersion('version', version);
-    const previousVersion = await this.store.setAlias(name, alias, version);
+    const previousVersion = await this.store.setAlias(name, alias, version, actor);
     return { model: await this.store.getModel({ name, version }), previousVersion };
   }
 
-  /** Removes an alias; returns the version it pointed at. */
-  deleteAlias(name: string, alias: string): Promise<number> {
+  /** Removes an alias for `actor` (recorded); returns the version it pointed at. */
+  deleteAlias(name: string, alias: string, actor: string): Promise<number> {
     checkName('model name', name);
     checkName('alias', alias);
-    return this.store.deleteAlias(name, alias);
+    return this.store.deleteAlias(name, alias, actor);
   }
 
   /**
-   * Retires a model version for good (see {@link RegistryStore.retireModel}); `reason`
-   * is at most 1000 characters.
+   * Retires a model version for good for `actor` (recorded; see
+   * {@link RegistryStore.retireModel}); `reason` is at most 1000 characters.
    */
   retireModel(
     name: string,
     version: number,
     reason: string,
+    actor: string,
   ): Promise<{ model: ModelRecord; alreadyRetired: boolean }> {
     checkName('model name', name);
     checkVersion('version', version);
     if (reason.length > 1000) throw new ValidationError('reason must be at most 1000 characters');
-    return this.store.retireModel(name, version, reason);
+    return this.store.retireModel(name, version, reason, actor);
+  }
+
+  /** The audit trail of alias moves and retirements, newest first, of one model or of all. */
+  auditRecords(name: string | undefined, page: PageQuery): Promise<Page<AuditRecord>> {
+    if (name !== undefined) checkName('model name', name);
+    return this.store.auditRecords(name, page);
   }
 
   private uriToPath(uri: string): string {

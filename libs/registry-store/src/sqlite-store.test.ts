@@ -120,56 +120,66 @@ test('unreferenced digests: only those no dataset file, artifact or alpha histor
   await s.close();
 });
 
-test('alias moves are atomic and recorded in the history', async () => {
+test('alias moves are atomic and recorded with their caller in the audit trail', async () => {
   const s = await SqliteRegistryStore.open(':memory:');
   await s.createModel(model('m'));
   await s.createModel(model('m'));
-  assert.equal(await s.setAlias('m', 'production', 1), 0);
-  assert.equal(await s.setAlias('m', 'production', 2), 1);
+  assert.equal(await s.setAlias('m', 'production', 1, 'ops'), 0);
+  assert.equal(await s.setAlias('m', 'production', 2, 'release-bot'), 1);
   // A move to a missing version fails and leaves the alias where it was.
-  await assert.rejects(s.setAlias('m', 'production', 9), NotFoundError);
+  await assert.rejects(s.setAlias('m', 'production', 9, 'ops'), NotFoundError);
   const cur = await s.getModel({ name: 'm', alias: 'production' });
   assert.deepEqual([cur.version, cur.aliases], [2, ['production']]);
   assert.deepEqual((await s.getModel({ name: 'm', version: 1 })).aliases, []);
-  assert.equal(await s.deleteAlias('m', 'production'), 2);
+  assert.equal(await s.deleteAlias('m', 'production', 'ops'), 2);
   await assert.rejects(s.getModel({ name: 'm', alias: 'production' }), NotFoundError);
-  const hist = await s.aliasHistory('m', 'production');
+  await s.retireModel('m', 1, 'regression', 'ops');
+  const trail = await s.auditRecords('m', { limit: 10, offset: 0 });
   assert.deepEqual(
-    hist.map((h) => [h.previousVersion, h.newVersion]),
+    trail.items.map((r) => [r.action, r.actor, r.version, r.previousVersion, r.reason]),
     [
-      [0, 1],
-      [1, 2],
-      [2, 0],
+      ['retire_model', 'ops', 1, 0, 'regression'],
+      ['delete_alias', 'ops', 0, 2, ''],
+      ['set_alias', 'release-bot', 2, 1, ''],
+      ['set_alias', 'ops', 1, 0, ''],
     ],
   );
+  assert.deepEqual((await s.auditRecords('other', { limit: 10, offset: 0 })).items, []);
+  const first = await s.auditRecords(undefined, { limit: 3, offset: 0 });
+  assert.deepEqual([first.items.length, first.nextOffset], [3, 3]);
+  // The trail can be neither rewritten nor shortened.
+  const db = (s as unknown as { db: Database.Database }).db;
+  assert.throws(() => db.prepare("UPDATE alias_history SET actor = 'x'").run(), /immutable/);
+  assert.throws(() => db.prepare('DELETE FROM alias_history').run(), /kept/);
+  assert.throws(() => db.prepare('DELETE FROM model_retirements').run(), /kept/);
   await s.close();
 });
 
 test('a retired version is never the latest nor an alias target; retiring twice changes nothing', async () => {
   const s = await SqliteRegistryStore.open(':memory:');
   for (let i = 0; i < 3; i++) await s.createModel(model('m'));
-  await s.setAlias('m', 'production', 3);
+  await s.setAlias('m', 'production', 3, 'ops');
   // An alias target cannot be retired: the alias is named, nothing changes.
   await assert.rejects(
-    s.retireModel('m', 3, 'regression'),
+    s.retireModel('m', 3, 'regression', 'ops'),
     (e: unknown) => e instanceof PreconditionError && /alias "production"; move or remove/.test(e.message),
   );
   assert.equal((await s.getModel({ name: 'm', version: 3 })).retirement, undefined);
-  await s.setAlias('m', 'production', 2);
-  const first = await s.retireModel('m', 3, 'regression');
+  await s.setAlias('m', 'production', 2, 'ops');
+  const first = await s.retireModel('m', 3, 'regression', 'ops');
   assert.equal(first.alreadyRetired, false);
   assert.equal(first.model.retirement?.reason, 'regression');
-  const again = await s.retireModel('m', 3, 'other reason');
+  const again = await s.retireModel('m', 3, 'other reason', 'ops');
   assert.equal(again.alreadyRetired, true);
   assert.deepEqual(again.model.retirement, first.model.retirement, 'the first reason and time stay');
   // Latest skips it; the number still reaches it; no alias may point at it.
   assert.equal((await s.getModel({ name: 'm' })).version, 2);
   assert.equal((await s.getModel({ name: 'm', version: 3 })).retirement?.reason, 'regression');
-  await assert.rejects(s.setAlias('m', 'staging', 3), PreconditionError);
-  await assert.rejects(s.retireModel('m', 9, ''), NotFoundError);
-  await s.deleteAlias('m', 'production');
-  await s.retireModel('m', 2, '');
-  await s.retireModel('m', 1, '');
+  await assert.rejects(s.setAlias('m', 'staging', 3, 'ops'), PreconditionError);
+  await assert.rejects(s.retireModel('m', 9, '', 'ops'), NotFoundError);
+  await s.deleteAlias('m', 'production', 'ops');
+  await s.retireModel('m', 2, '', 'ops');
+  await s.retireModel('m', 1, '', 'ops');
   await assert.rejects(
     s.getModel({ name: 'm' }),
     (e: unknown) => e instanceof PreconditionError && /every version of model "m" is retired/.test(e.message),
@@ -201,7 +211,7 @@ test('a database of schema 1 opens migrated: its models stay, active and retirab
     assert.equal(await s.schemaVersion(), MIGRATIONS.length);
     const old = await s.getModel({ name: 'old' });
     assert.deepEqual([old.version, old.retirement], [1, undefined]);
-    assert.equal((await s.retireModel('old', 1, 'superseded')).model.retirement?.reason, 'superseded');
+    assert.equal((await s.retireModel('old', 1, 'superseded', 'ops')).model.retirement?.reason, 'superseded');
     await s.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { AlreadyExistsError, NotFoundError, PreconditionError } from '../../core
 import { migrate } from './migrations.js';
 import { manifestDigest } from './manifest.js';
 import type {
-  AliasHistoryEntry,
+  AuditRecord,
   DatasetFileRecord,
   DatasetLayout,
   DatasetRecord,
@@ -309,7 +309,7 @@ export class SqliteRegistryStore implements RegistryStore {
     );
   }
 
-  async setAlias(name: string, alias: string, version: number): Promise<number> {
+  async setAlias(name: string, alias: string, version: number, actor: string): Promise<number> {
     return this.db
       .transaction((): number => {
         if (!this.db.prepare('SELECT 1 FROM models WHERE name = ? AND version = ?').get(name, version))
@@ -330,15 +330,15 @@ export class SqliteRegistryStore implements RegistryStore {
           .run(name, alias, version, t);
         this.db
           .prepare(
-            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at, actor) VALUES (?, ?, ?, ?, ?, ?)',
           )
-          .run(name, alias, prev?.version ?? 0, version, t);
+          .run(name, alias, prev?.version ?? 0, version, t, actor);
         return prev?.version ?? 0;
       })
       .immediate();
   }
 
-  async deleteAlias(name: string, alias: string): Promise<number> {
+  async deleteAlias(name: string, alias: string, actor: string): Promise<number> {
     return this.db
       .transaction((): number => {
         const prev = this.db
@@ -348,9 +348,9 @@ export class SqliteRegistryStore implements RegistryStore {
         this.db.prepare('DELETE FROM aliases WHERE model_name = ? AND alias = ?').run(name, alias);
         this.db
           .prepare(
-            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at) VALUES (?, ?, ?, 0, ?)',
+            'INSERT INTO alias_history (model_name, alias, previous_version, new_version, changed_at, actor) VALUES (?, ?, ?, 0, ?, ?)',
           )
-          .run(name, alias, prev.version, now());
+          .run(name, alias, prev.version, now(), actor);
         return prev.version;
       })
       .immediate();
@@ -360,6 +360,7 @@ export class SqliteRegistryStore implements RegistryStore {
     name: string,
     version: number,
     reason: string,
+    actor: string,
   ): Promise<{ model: ModelRecord; alreadyRetired: boolean }> {
     return this.db
       .transaction(() => {
@@ -379,9 +380,9 @@ export class SqliteRegistryStore implements RegistryStore {
           );
         this.db
           .prepare(
-            'INSERT INTO model_retirements (model_name, model_version, reason, retired_at) VALUES (?, ?, ?, ?)',
+            'INSERT INTO model_retirements (model_name, model_version, reason, retired_at, retired_by) VALUES (?, ?, ?, ?, ?)',
           )
-          .run(name, version, reason, now());
+          .run(name, version, reason, now(), actor);
         return { model: this.toModel(row), alreadyRetired: false };
       })
       .immediate();
@@ -398,23 +399,27 @@ export class SqliteRegistryStore implements RegistryStore {
     )();
   }
 
-  async aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]> {
+  async auditRecords(name: string | undefined, q: PageQuery): Promise<Page<AuditRecord>> {
+    // Ties in time: retirements after alias moves, each kind in the order it was recorded.
     const rows = this.db
-      .prepare('SELECT * FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id')
-      .all(name, alias) as Array<{
-      model_name: string;
-      alias: string;
-      previous_version: number;
-      new_version: number;
-      changed_at: string;
-    }>;
-    return rows.map((r) => ({
-      model: r.model_name,
-      alias: r.alias,
-      previousVersion: r.previous_version,
-      newVersion: r.new_version,
-      changedAt: r.changed_at,
-    }));
+      .prepare(
+        `SELECT * FROM (
+           SELECT changed_at AS at, actor, CASE new_version WHEN 0 THEN 'delete_alias' ELSE 'set_alias' END AS action,
+                  model_name AS model, new_version AS version, alias, previous_version AS previousVersion,
+                  '' AS reason, 0 AS kind, id AS seq FROM alias_history
+           UNION ALL
+           SELECT retired_at, retired_by, 'retire_model', model_name, model_version, '', 0, reason, 1, rowid
+             FROM model_retirements)
+         WHERE @name IS NULL OR model = @name
+         ORDER BY at DESC, kind DESC, seq DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ name: name ?? null, limit: q.limit + 1, offset: q.offset }) as Array<
+      AuditRecord & { kind: number; seq: number }
+    >;
+    return page(
+      rows.map(({ kind: _kind, seq: _seq, ...r }) => r),
+      q,
+    );
   }
 
   /**

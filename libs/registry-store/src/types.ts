@@ -141,15 +141,25 @@ export interface ModelSelector {
   alias?: string;
 }
 
-/** One past move of an alias. */
-export interface AliasHistoryEntry {
+/**
+ * One change of what a model name serves, kept for good: an alias move (`set_alias`,
+ * `delete_alias`) or a retirement (`retire_model`), with who made it.
+ */
+export interface AuditRecord {
+  /** When (ISO 8601 UTC). */
+  at: string;
+  /** The caller's name ('' for changes recorded before callers were). */
+  actor: string;
+  action: 'set_alias' | 'delete_alias' | 'retire_model';
   model: string;
+  /** Alias target afterwards, or the retired version; 0 when an alias was removed. */
+  version: number;
+  /** The alias; '' for a retirement. */
   alias: string;
-  /** Version before the change; 0 when the alias was created. */
+  /** Alias target before; 0 when the alias was new, and for a retirement. */
   previousVersion: number;
-  /** Version after; 0 when the alias was deleted. */
-  newVersion: number;
-  changedAt: string;
+  /** Reason of a retirement; '' otherwise. */
+  reason: string;
 }
 
 /** Paging input: `offset` from a previous page's `nextOffset`. */
@@ -201,24 +211,28 @@ export interface RegistryStore {
   /** Sorted by name, then version descending; `name` filters. */
   listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>>;
   /**
-   * Points `alias` at `version` atomically, recording the move. Returns the previous
-   * version (0 if new). `PreconditionError` when the version is retired.
+   * Points `alias` at `version` atomically, recording the move and `actor` (who asked).
+   * Returns the previous version (0 if new). `PreconditionError` when the version is retired.
    */
-  setAlias(name: string, alias: string, version: number): Promise<number>;
-  /** Removes `alias`, recording it; returns the version it pointed at. `NotFoundError` if absent. */
-  deleteAlias(name: string, alias: string): Promise<number>;
+  setAlias(name: string, alias: string, version: number, actor: string): Promise<number>;
   /**
-   * Retires a version for good, recording `reason`; a second call changes nothing and
-   * reports `alreadyRetired`. `NotFoundError` for an unknown version, `PreconditionError`
-   * (naming them) while aliases point at it.
+   * Removes `alias`, recording it and `actor`; returns the version it pointed at.
+   * `NotFoundError` if absent.
+   */
+  deleteAlias(name: string, alias: string, actor: string): Promise<number>;
+  /**
+   * Retires a version for good, recording `reason` and `actor`; a second call changes
+   * nothing and reports `alreadyRetired`. `NotFoundError` for an unknown version,
+   * `PreconditionError` (naming them) while aliases point at it.
    */
   retireModel(
     name: string,
     version: number,
     reason: string,
+    actor: string,
   ): Promise<{ model: ModelRecord; alreadyRetired: boolean }>;
-  /** Past moves of an alias, oldest first. */
-  aliasHistory(name: string, alias: string): Promise<AliasHistoryEntry[]>;
+  /** The audit trail (alias moves and retirements), newest first; `name` filters. */
+  auditRecords(name: string | undefined, page: PageQuery): Promise<Page<AuditRecord>>;
 
   /**
    * Those of `digests` that no committed record names (a dataset file, a model artifact or

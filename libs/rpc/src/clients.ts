@@ -34,8 +34,13 @@ export function loadApi(): ApiPackage {
 
 /** Options of every client factory. */
 export interface ClientConfig {
-  /** Channel credentials; default insecure (plain TCP inside the cluster or on localhost). */
+  /**
+   * Channel credentials; default insecure (plain TCP on localhost). TLS ones come from
+   * `channelCredentials` (tls.ts).
+   */
   credentials?: grpc.ChannelCredentials;
+  /** Bearer token sent with every call (`authorization: Bearer <token>`), for servers that check tokens. */
+  token?: string;
   /** Extra channel options, merged over the message size limits. */
   channelOptions?: grpc.ChannelOptions;
   /**
@@ -58,14 +63,23 @@ export function defaultDeadlineInterceptor(ms: number): grpc.Interceptor {
   };
 }
 
+/** Interceptor that sends `authorization: Bearer <token>` with every call. */
+export function bearerTokenInterceptor(token: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+}
+
 function channelArgs(config: ClientConfig): [grpc.ChannelCredentials, grpc.ClientOptions] {
+  const interceptors = [defaultDeadlineInterceptor(config.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS)];
+  if (config.token !== undefined) interceptors.push(bearerTokenInterceptor(config.token));
   return [
     config.credentials ?? grpc.credentials.createInsecure(),
-    {
-      ...CHANNEL_OPTIONS,
-      ...config.channelOptions,
-      interceptors: [defaultDeadlineInterceptor(config.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS)],
-    },
+    { ...CHANNEL_OPTIONS, ...config.channelOptions, interceptors },
   ];
 }
 

@@ -1,7 +1,8 @@
 /**
  * Builds the Nest gRPC microservice options of a service: our protos and loader options,
- * explicit message size limits, and `grpc.health.v1.Health` plus server reflection added
- * to the same grpc-js server.
+ * explicit message size limits, `grpc.health.v1.Health` plus server reflection added to
+ * the same grpc-js server, its transport credentials (TLS or plaintext) and the access
+ * interceptor that checks every call's token (access.ts).
  *
  * Nest's gRPC transport has no API to add extra services; its `onLoadPackageDefinition(pkg,
  * server)` hook runs after the grpc-js `Server` is created and before it starts, which is
@@ -11,7 +12,8 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
+import { accessInterceptor, type TokenTable } from './access.js';
 import {
   CHANNEL_OPTIONS,
   GRPC_LOADER_OPTIONS,
@@ -45,6 +47,14 @@ export class ServiceHealth {
   }
 }
 
+/** How a server admits callers. */
+export interface ServerSecurity {
+  /** TLS (optionally requiring client certificates) or plaintext; see tls.ts. */
+  credentials: ServerCredentials;
+  /** Accepted bearer tokens; absent = no token checks (every caller is anonymous). */
+  tokens?: TokenTable;
+}
+
 /** Inputs of {@link grpcServerOptions}. */
 export interface GrpcServerConfig {
   /** Services whose protos are loaded and whose handlers Nest binds. */
@@ -55,8 +65,10 @@ export interface GrpcServerConfig {
   health: ServiceHealth;
   /** Largest message in bytes; default {@link MAX_MESSAGE_BYTES}. */
   maxMessageBytes?: number;
-  /** Add server reflection (default true). */
+  /** Add server reflection (default true); with tokens it answers only callers with a known token. */
   reflection?: boolean;
+  /** Credentials and tokens; default plaintext without token checks (local use on loopback). */
+  security?: ServerSecurity;
 }
 
 /**
@@ -78,7 +90,10 @@ export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
         ...CHANNEL_OPTIONS,
         'grpc.max_send_message_length': limit,
         'grpc.max_receive_message_length': limit,
+        // Nest passes these to the grpc-js Server: the one access check of every call.
+        interceptors: [accessInterceptor(config.security?.tokens)],
       },
+      ...(config.security ? { credentials: config.security.credentials } : {}),
       gracefulShutdown: false,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
         config.health.implementation.addToServer(server);

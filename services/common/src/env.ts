@@ -10,6 +10,35 @@ const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** An optional path to a file (PEM, tokens). */
+const optionalFile = () => z.string().min(1).optional();
+
+/**
+ * How every server admits callers (README "Securing the services"). Without them a service
+ * serves plaintext to anyone, which it does only on a loopback address unless
+ * NASUNET_INSECURE_DEV says this is a development setup.
+ */
+export const ServerSecurityEnvFields = {
+  /** Server certificate chain (PEM); with NASUNET_TLS_KEY the port serves TLS only. */
+  NASUNET_TLS_CERT: optionalFile(),
+  /** Private key of NASUNET_TLS_CERT (PEM). */
+  NASUNET_TLS_KEY: optionalFile(),
+  /** CA (PEM) that must have signed every client's certificate (mTLS); needs NASUNET_TLS_CERT. */
+  NASUNET_TLS_CLIENT_CA: optionalFile(),
+  /** Accepted tokens (JSON: name, sha256 of the token, scopes); every call then needs one. */
+  NASUNET_TOKENS_FILE: optionalFile(),
+  /** Allow a non-loopback NASUNET_HOST without TLS and tokens: a development setup only. */
+  NASUNET_INSECURE_DEV: boolFromEnv.default(false),
+};
+
+/** How a service calls the registry: over TLS when NASUNET_TLS_CA is set, with its own token. */
+export const RegistryClientEnvFields = {
+  /** CA (PEM) that signed the registry's certificate; set = TLS to the registry. */
+  NASUNET_TLS_CA: optionalFile(),
+  /** File holding this service's token for the registry (scopes registry:read, registry:write). */
+  NASUNET_SERVICE_TOKEN_FILE: optionalFile(),
+};
+
 /** Fields every service reads. */
 export const BaseEnvSchema = z.object({
   /** Interface to bind; 127.0.0.1 locally, 0.0.0.0 in a pod. */
@@ -24,6 +53,7 @@ export const BaseEnvSchema = z.object({
   NASUNET_BACKEND: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
   /** Log level. */
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...ServerSecurityEnvFields,
 });
 
 /** A TCP port field with a default. */
@@ -53,6 +83,7 @@ export function boolField(defaultValue: boolean) {
 export const JobServiceEnvSchema = BaseEnvSchema.extend({
   /** Registry address (`host:port`). */
   NASUNET_REGISTRY_ADDR: addressField('127.0.0.1:50051'),
+  ...RegistryClientEnvFields,
   /** Resume interrupted jobs at start-up. */
   NASUNET_RESUME_ON_START: boolField(true),
   /** Seconds between mid-epoch checkpoints. */

@@ -23,6 +23,7 @@ import {
 import type { ServiceHealth } from '../../../libs/rpc/src/index.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
 import { DatasetCache } from './dataset-cache.js';
+import { registryClientConfig } from './security.js';
 import type { JobServiceEnvSchema } from './env.js';
 import { checkpointDir } from './job-run.js';
 import { jobStateFromProto } from './job-state.js';
@@ -93,7 +94,10 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
   async onModuleInit(): Promise<void> {
     const { kind } = this.spec;
     this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
-    this.registry = new RegistryGateway(this.baseConfig.NASUNET_REGISTRY_ADDR);
+    this.registry = new RegistryGateway(
+      this.baseConfig.NASUNET_REGISTRY_ADDR,
+      registryClientConfig(this.baseConfig),
+    );
     for (const job of await this.queue.markInterrupted(kind)) {
       this.logger.warn(
         `job ${job.id} was interrupted at attempt ${job.attempts}; checkpoint ${job.checkpoint ?? 'none'}`,

@@ -20,6 +20,7 @@ import {
   fromGrpcError,
   unary,
   uploadModelMessages,
+  type ClientConfig,
   type CreateGenotypeRequest,
   type CreateGenotypeResponse__Output,
   type GetDatasetRequest,
@@ -76,8 +77,12 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 export class RegistryGateway {
   readonly client: ModelRegistryServiceClient;
 
-  constructor(readonly address: string) {
-    this.client = createRegistryClient(address);
+  /** @param client TLS and token of the calls (see `registryClientConfig`); default plaintext without a token. */
+  constructor(
+    readonly address: string,
+    client: ClientConfig = {},
+  ) {
+    this.client = createRegistryClient(address, client);
   }
 
   close(): void {

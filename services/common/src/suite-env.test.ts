@@ -18,7 +18,10 @@ import { TrainingConfigSchema } from '../../training/src/config.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 
-/** NASUNET_* keys of the schemas, the telemetry's trace file and the test harness switch. */
+/**
+ * NASUNET_* keys of the schemas, the telemetry's trace file, the CLI's token (a commander
+ * option's environment default) and the test harness switch.
+ */
 function namesRead(): Set<string> {
   const schemas = [
     LauncherConfigSchema,
@@ -29,7 +32,9 @@ function namesRead(): Set<string> {
   ];
   const keys = schemas.flatMap((s) => Object.keys(s.shape));
   return new Set(
-    [...keys, 'NASUNET_TRACE_FILE', 'NASUNET_TEST_VERBOSE'].filter((k) => k.startsWith('NASUNET_')),
+    [...keys, 'NASUNET_TRACE_FILE', 'NASUNET_TOKEN', 'NASUNET_TEST_VERBOSE'].filter((k) =>
+      k.startsWith('NASUNET_'),
+    ),
   );
 }
 

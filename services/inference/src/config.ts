@@ -1,6 +1,12 @@
 /** Configuration of the inference service, read from the environment once at start-up. */
 import { z } from 'zod';
-import { BaseEnvSchema, addressField, parseEnv, portField } from '../../common/src/env.js';
+import {
+  BaseEnvSchema,
+  RegistryClientEnvFields,
+  addressField,
+  parseEnv,
+  portField,
+} from '../../common/src/env.js';
 
 /** Environment schema of the inference service. */
 export const InferenceConfigSchema = BaseEnvSchema.extend({
@@ -8,6 +14,7 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   NASUNET_PORT: portField(50054),
   /** Registry address (`host:port`). */
   NASUNET_REGISTRY_ADDR: addressField('127.0.0.1:50051'),
+  ...RegistryClientEnvFields,
   /** Largest accepted 2D image in pixels (height * width); default 4096 * 4096. */
   NASUNET_MAX_IMAGE_PIXELS: z.coerce
     .number()

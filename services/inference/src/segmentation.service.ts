@@ -17,6 +17,7 @@ import {
 } from '../../../libs/rpc/src/index.js';
 import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
+import { registryClientConfig } from '../../common/src/security.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import {
@@ -72,7 +73,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR);
+    this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR, registryClientConfig(this.config));
     this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE);
     segmentationHealth.setServing(true);
   }

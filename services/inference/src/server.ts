@@ -5,6 +5,7 @@
  */
 import { initBackend } from '../../../libs/tensor/src/index.js';
 import { startGrpcService } from '../../common/src/bootstrap.js';
+import { serverSecurity } from '../../common/src/security.js';
 import { loadInferenceConfig } from './config.js';
 import { InferenceModule } from './inference.module.js';
 import { inferenceGrpcOptions } from './inference.options.js';
@@ -12,11 +13,12 @@ import { inferenceGrpcOptions } from './inference.options.js';
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
   const config = loadInferenceConfig();
+  const security = serverSecurity(config);
   await initBackend({ backend: config.NASUNET_BACKEND });
   await startGrpcService({
     name: 'inference',
     module: InferenceModule.forRoot(config),
-    options: inferenceGrpcOptions,
+    options: inferenceGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
   });

@@ -3,6 +3,7 @@ import { delimiter, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 import { MAX_MESSAGE_BYTES } from '../../../libs/rpc/src/index.js';
+import { ServerSecurityEnvFields } from '../../common/src/env.js';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -31,6 +32,7 @@ export const RegistryConfigSchema = z.object({
   REGISTRY_MAX_ALPHA_HISTORY_BYTES: int(1).default(8 * 1024 * 1024),
   /** Largest single gRPC message in bytes (chunks are 1 MiB). */
   GRPC_MAX_MESSAGE_BYTES: int(1024 * 1024).default(MAX_MESSAGE_BYTES),
+  ...ServerSecurityEnvFields,
 });
 
 /** Validated configuration. */

@@ -1,6 +1,8 @@
 /** Conversions between the proto messages and the registry's records. */
 import { ValidationError } from '../../../libs/core/src/index.js';
 import type {
+  AuditAction,
+  AuditEvent,
   Dataset,
   DatasetFile,
   DatasetLayout as ProtoLayout,
@@ -12,6 +14,7 @@ import type {
   PageRequest__Output,
 } from '../../../libs/rpc/src/index.js';
 import type {
+  AuditRecord,
   DatasetFileRecord,
   DatasetLayout,
   DatasetMetadataInput,
@@ -147,5 +150,25 @@ export function fromModel(m: ModelRecord): Model {
     retired: m.retirement !== undefined,
     retiredAt: m.retirement?.retiredAt ?? '',
     retirementReason: m.retirement?.reason ?? '',
+  };
+}
+
+const AUDIT_ACTIONS: Record<AuditRecord['action'], AuditAction> = {
+  set_alias: 'AUDIT_ACTION_SET_ALIAS',
+  delete_alias: 'AUDIT_ACTION_DELETE_ALIAS',
+  retire_model: 'AUDIT_ACTION_RETIRE_MODEL',
+};
+
+/** Audit record -> message. */
+export function fromAuditRecord(r: AuditRecord): AuditEvent {
+  return {
+    time: r.at,
+    actor: r.actor,
+    action: AUDIT_ACTIONS[r.action],
+    modelName: r.model,
+    version: r.version,
+    alias: r.alias,
+    previousVersion: r.previousVersion,
+    reason: r.reason,
   };
 }

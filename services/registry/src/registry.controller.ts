@@ -11,6 +11,7 @@ import { ValidationError } from '../../../libs/core/src/index.js';
 import {
   DEFAULT_CHUNK_BYTES,
   asyncIterableToObservable,
+  callerOf,
   fromClientStream,
   headAndRest,
   type CreateGenotypeRequest__Output,
@@ -27,6 +28,8 @@ import {
   type GetGenotypeResponse,
   type GetModelRequest__Output,
   type GetModelResponse,
+  type ListAuditEventsRequest__Output,
+  type ListAuditEventsResponse,
   type ListDatasetsRequest__Output,
   type ListDatasetsResponse,
   type ListGenotypesRequest__Output,
@@ -214,19 +217,35 @@ export class RegistryController {
   }
 
   @GrpcMethod(SERVICE, 'SetAlias')
-  async setAlias(req: SetAliasRequest__Output): Promise<SetAliasResponse> {
-    const { model, previousVersion } = await this.registry.setAlias(req.name, req.alias, req.version);
+  async setAlias(req: SetAliasRequest__Output, metadata: Metadata): Promise<SetAliasResponse> {
+    const { model, previousVersion } = await this.registry.setAlias(
+      req.name,
+      req.alias,
+      req.version,
+      callerOf(metadata),
+    );
     return { model: map.fromModel(model), previousVersion };
   }
 
   @GrpcMethod(SERVICE, 'DeleteAlias')
-  async deleteAlias(req: DeleteAliasRequest__Output): Promise<DeleteAliasResponse> {
-    return { previousVersion: await this.registry.deleteAlias(req.name, req.alias) };
+  async deleteAlias(req: DeleteAliasRequest__Output, metadata: Metadata): Promise<DeleteAliasResponse> {
+    return { previousVersion: await this.registry.deleteAlias(req.name, req.alias, callerOf(metadata)) };
   }
 
   @GrpcMethod(SERVICE, 'RetireModel')
-  async retireModel(req: RetireModelRequest__Output): Promise<RetireModelResponse> {
-    const { model, alreadyRetired } = await this.registry.retireModel(req.name, req.version, req.reason);
+  async retireModel(req: RetireModelRequest__Output, metadata: Metadata): Promise<RetireModelResponse> {
+    const { model, alreadyRetired } = await this.registry.retireModel(
+      req.name,
+      req.version,
+      req.reason,
+      callerOf(metadata),
+    );
     return { model: map.fromModel(model), alreadyRetired };
+  }
+
+  @GrpcMethod(SERVICE, 'ListAuditEvents')
+  async listAuditEvents(req: ListAuditEventsRequest__Output): Promise<ListAuditEventsResponse> {
+    const page = await this.registry.auditRecords(req.name || undefined, map.toPageQuery(req.page));
+    return { events: page.items.map(map.fromAuditRecord), nextPageToken: map.toPageToken(page.nextOffset) };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { initBackend } from '../../../libs/tensor/src/index.js';
 import { startGrpcService } from '../../common/src/bootstrap.js';
+import { serverSecurity } from '../../common/src/security.js';
 import { loadSearchConfig } from './config.js';
 import { SearchModule } from './search.module.js';
 import { searchGrpcOptions } from './search.options.js';
@@ -12,11 +13,12 @@ import { searchGrpcOptions } from './search.options.js';
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
   const config = loadSearchConfig();
+  const security = serverSecurity(config);
   await initBackend({ backend: config.NASUNET_BACKEND });
   await startGrpcService({
     name: 'search',
     module: SearchModule.forRoot(config),
-    options: searchGrpcOptions,
+    options: searchGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
   });

@@ -5,6 +5,7 @@
  */
 import { initBackend } from '../../../libs/tensor/src/index.js';
 import { startGrpcService } from '../../common/src/bootstrap.js';
+import { serverSecurity } from '../../common/src/security.js';
 import { loadTrainingConfig } from './config.js';
 import { TrainingModule } from './training.module.js';
 import { trainingGrpcOptions } from './training.options.js';
@@ -12,11 +13,12 @@ import { trainingGrpcOptions } from './training.options.js';
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
   const config = loadTrainingConfig();
+  const security = serverSecurity(config);
   await initBackend({ backend: config.NASUNET_BACKEND });
   await startGrpcService({
     name: 'training',
     module: TrainingModule.forRoot(config),
-    options: trainingGrpcOptions,
+    options: trainingGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
   });

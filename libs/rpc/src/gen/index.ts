@@ -2,6 +2,8 @@
 export * from './nasunet/v1/AlphaMatrix.js';
 export * from './nasunet/v1/Artifact.js';
 export * from './nasunet/v1/ArtifactChunk.js';
+export * from './nasunet/v1/AuditAction.js';
+export * from './nasunet/v1/AuditEvent.js';
 export * from './nasunet/v1/BaselineArchitecture.js';
 export * from './nasunet/v1/CancelSearchRequest.js';
 export * from './nasunet/v1/CancelSearchResponse.js';
@@ -41,6 +43,8 @@ export * from './nasunet/v1/GetTrainingRequest.js';
 export * from './nasunet/v1/GetTrainingResponse.js';
 export * from './nasunet/v1/JobState.js';
 export * from './nasunet/v1/LabelMap.js';
+export * from './nasunet/v1/ListAuditEventsRequest.js';
+export * from './nasunet/v1/ListAuditEventsResponse.js';
 export * from './nasunet/v1/ListDatasetsRequest.js';
 export * from './nasunet/v1/ListDatasetsResponse.js';
 export * from './nasunet/v1/ListGenotypesRequest.js';

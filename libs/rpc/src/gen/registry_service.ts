@@ -5,6 +5,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Artifact as _nasunet_v1_Artifact, Artifact__Output as _nasunet_v1_Artifact__Output } from './nasunet/v1/Artifact.js';
 import type { ArtifactChunk as _nasunet_v1_ArtifactChunk, ArtifactChunk__Output as _nasunet_v1_ArtifactChunk__Output } from './nasunet/v1/ArtifactChunk.js';
+import type { AuditEvent as _nasunet_v1_AuditEvent, AuditEvent__Output as _nasunet_v1_AuditEvent__Output } from './nasunet/v1/AuditEvent.js';
 import type { ClassMetrics as _nasunet_v1_ClassMetrics, ClassMetrics__Output as _nasunet_v1_ClassMetrics__Output } from './nasunet/v1/ClassMetrics.js';
 import type { ClassVolume as _nasunet_v1_ClassVolume, ClassVolume__Output as _nasunet_v1_ClassVolume__Output } from './nasunet/v1/ClassVolume.js';
 import type { CreateGenotypeRequest as _nasunet_v1_CreateGenotypeRequest, CreateGenotypeRequest__Output as _nasunet_v1_CreateGenotypeRequest__Output } from './nasunet/v1/CreateGenotypeRequest.js';
@@ -29,6 +30,8 @@ import type { GetGenotypeRequest as _nasunet_v1_GetGenotypeRequest, GetGenotypeR
 import type { GetGenotypeResponse as _nasunet_v1_GetGenotypeResponse, GetGenotypeResponse__Output as _nasunet_v1_GetGenotypeResponse__Output } from './nasunet/v1/GetGenotypeResponse.js';
 import type { GetModelRequest as _nasunet_v1_GetModelRequest, GetModelRequest__Output as _nasunet_v1_GetModelRequest__Output } from './nasunet/v1/GetModelRequest.js';
 import type { GetModelResponse as _nasunet_v1_GetModelResponse, GetModelResponse__Output as _nasunet_v1_GetModelResponse__Output } from './nasunet/v1/GetModelResponse.js';
+import type { ListAuditEventsRequest as _nasunet_v1_ListAuditEventsRequest, ListAuditEventsRequest__Output as _nasunet_v1_ListAuditEventsRequest__Output } from './nasunet/v1/ListAuditEventsRequest.js';
+import type { ListAuditEventsResponse as _nasunet_v1_ListAuditEventsResponse, ListAuditEventsResponse__Output as _nasunet_v1_ListAuditEventsResponse__Output } from './nasunet/v1/ListAuditEventsResponse.js';
 import type { ListDatasetsRequest as _nasunet_v1_ListDatasetsRequest, ListDatasetsRequest__Output as _nasunet_v1_ListDatasetsRequest__Output } from './nasunet/v1/ListDatasetsRequest.js';
 import type { ListDatasetsResponse as _nasunet_v1_ListDatasetsResponse, ListDatasetsResponse__Output as _nasunet_v1_ListDatasetsResponse__Output } from './nasunet/v1/ListDatasetsResponse.js';
 import type { ListGenotypesRequest as _nasunet_v1_ListGenotypesRequest, ListGenotypesRequest__Output as _nasunet_v1_ListGenotypesRequest__Output } from './nasunet/v1/ListGenotypesRequest.js';
@@ -64,6 +67,8 @@ export interface ProtoGrpcType {
     v1: {
       Artifact: MessageTypeDefinition<_nasunet_v1_Artifact, _nasunet_v1_Artifact__Output>
       ArtifactChunk: MessageTypeDefinition<_nasunet_v1_ArtifactChunk, _nasunet_v1_ArtifactChunk__Output>
+      AuditAction: EnumTypeDefinition
+      AuditEvent: MessageTypeDefinition<_nasunet_v1_AuditEvent, _nasunet_v1_AuditEvent__Output>
       ClassMetrics: MessageTypeDefinition<_nasunet_v1_ClassMetrics, _nasunet_v1_ClassMetrics__Output>
       ClassVolume: MessageTypeDefinition<_nasunet_v1_ClassVolume, _nasunet_v1_ClassVolume__Output>
       CreateGenotypeRequest: MessageTypeDefinition<_nasunet_v1_CreateGenotypeRequest, _nasunet_v1_CreateGenotypeRequest__Output>
@@ -90,6 +95,8 @@ export interface ProtoGrpcType {
       GetModelRequest: MessageTypeDefinition<_nasunet_v1_GetModelRequest, _nasunet_v1_GetModelRequest__Output>
       GetModelResponse: MessageTypeDefinition<_nasunet_v1_GetModelResponse, _nasunet_v1_GetModelResponse__Output>
       JobState: EnumTypeDefinition
+      ListAuditEventsRequest: MessageTypeDefinition<_nasunet_v1_ListAuditEventsRequest, _nasunet_v1_ListAuditEventsRequest__Output>
+      ListAuditEventsResponse: MessageTypeDefinition<_nasunet_v1_ListAuditEventsResponse, _nasunet_v1_ListAuditEventsResponse__Output>
       ListDatasetsRequest: MessageTypeDefinition<_nasunet_v1_ListDatasetsRequest, _nasunet_v1_ListDatasetsRequest__Output>
       ListDatasetsResponse: MessageTypeDefinition<_nasunet_v1_ListDatasetsResponse, _nasunet_v1_ListDatasetsResponse__Output>
       ListGenotypesRequest: MessageTypeDefinition<_nasunet_v1_ListGenotypesRequest, _nasunet_v1_ListGenotypesRequest__Output>

@@ -16,6 +16,8 @@ import type { GetGenotypeRequest as _nasunet_v1_GetGenotypeRequest, GetGenotypeR
 import type { GetGenotypeResponse as _nasunet_v1_GetGenotypeResponse, GetGenotypeResponse__Output as _nasunet_v1_GetGenotypeResponse__Output } from '../../nasunet/v1/GetGenotypeResponse.js';
 import type { GetModelRequest as _nasunet_v1_GetModelRequest, GetModelRequest__Output as _nasunet_v1_GetModelRequest__Output } from '../../nasunet/v1/GetModelRequest.js';
 import type { GetModelResponse as _nasunet_v1_GetModelResponse, GetModelResponse__Output as _nasunet_v1_GetModelResponse__Output } from '../../nasunet/v1/GetModelResponse.js';
+import type { ListAuditEventsRequest as _nasunet_v1_ListAuditEventsRequest, ListAuditEventsRequest__Output as _nasunet_v1_ListAuditEventsRequest__Output } from '../../nasunet/v1/ListAuditEventsRequest.js';
+import type { ListAuditEventsResponse as _nasunet_v1_ListAuditEventsResponse, ListAuditEventsResponse__Output as _nasunet_v1_ListAuditEventsResponse__Output } from '../../nasunet/v1/ListAuditEventsResponse.js';
 import type { ListDatasetsRequest as _nasunet_v1_ListDatasetsRequest, ListDatasetsRequest__Output as _nasunet_v1_ListDatasetsRequest__Output } from '../../nasunet/v1/ListDatasetsRequest.js';
 import type { ListDatasetsResponse as _nasunet_v1_ListDatasetsResponse, ListDatasetsResponse__Output as _nasunet_v1_ListDatasetsResponse__Output } from '../../nasunet/v1/ListDatasetsResponse.js';
 import type { ListGenotypesRequest as _nasunet_v1_ListGenotypesRequest, ListGenotypesRequest__Output as _nasunet_v1_ListGenotypesRequest__Output } from '../../nasunet/v1/ListGenotypesRequest.js';
@@ -88,6 +90,15 @@ export interface ModelRegistryServiceClient extends grpc.Client {
   getModel(argument: _nasunet_v1_GetModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_GetModelResponse__Output>): grpc.ClientUnaryCall;
   getModel(argument: _nasunet_v1_GetModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetModelResponse__Output>): grpc.ClientUnaryCall;
   getModel(argument: _nasunet_v1_GetModelRequest, callback: grpc.requestCallback<_nasunet_v1_GetModelResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditEvents(argument: _nasunet_v1_ListAuditEventsRequest, callback: grpc.requestCallback<_nasunet_v1_ListAuditEventsResponse__Output>): grpc.ClientUnaryCall;
   
   ListDatasets(argument: _nasunet_v1_ListDatasetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListDatasetsResponse__Output>): grpc.ClientUnaryCall;
   ListDatasets(argument: _nasunet_v1_ListDatasetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_ListDatasetsResponse__Output>): grpc.ClientUnaryCall;
@@ -178,6 +189,8 @@ export interface ModelRegistryServiceHandlers extends grpc.UntypedServiceImpleme
   
   GetModel: grpc.handleUnaryCall<_nasunet_v1_GetModelRequest__Output, _nasunet_v1_GetModelResponse>;
   
+  ListAuditEvents: grpc.handleUnaryCall<_nasunet_v1_ListAuditEventsRequest__Output, _nasunet_v1_ListAuditEventsResponse>;
+  
   ListDatasets: grpc.handleUnaryCall<_nasunet_v1_ListDatasetsRequest__Output, _nasunet_v1_ListDatasetsResponse>;
   
   ListGenotypes: grpc.handleUnaryCall<_nasunet_v1_ListGenotypesRequest__Output, _nasunet_v1_ListGenotypesResponse>;
@@ -204,6 +217,7 @@ export interface ModelRegistryServiceDefinition extends grpc.ServiceDefinition {
   GetDataset: MethodDefinition<_nasunet_v1_GetDatasetRequest, _nasunet_v1_GetDatasetResponse, _nasunet_v1_GetDatasetRequest__Output, _nasunet_v1_GetDatasetResponse__Output>
   GetGenotype: MethodDefinition<_nasunet_v1_GetGenotypeRequest, _nasunet_v1_GetGenotypeResponse, _nasunet_v1_GetGenotypeRequest__Output, _nasunet_v1_GetGenotypeResponse__Output>
   GetModel: MethodDefinition<_nasunet_v1_GetModelRequest, _nasunet_v1_GetModelResponse, _nasunet_v1_GetModelRequest__Output, _nasunet_v1_GetModelResponse__Output>
+  ListAuditEvents: MethodDefinition<_nasunet_v1_ListAuditEventsRequest, _nasunet_v1_ListAuditEventsResponse, _nasunet_v1_ListAuditEventsRequest__Output, _nasunet_v1_ListAuditEventsResponse__Output>
   ListDatasets: MethodDefinition<_nasunet_v1_ListDatasetsRequest, _nasunet_v1_ListDatasetsResponse, _nasunet_v1_ListDatasetsRequest__Output, _nasunet_v1_ListDatasetsResponse__Output>
   ListGenotypes: MethodDefinition<_nasunet_v1_ListGenotypesRequest, _nasunet_v1_ListGenotypesResponse, _nasunet_v1_ListGenotypesRequest__Output, _nasunet_v1_ListGenotypesResponse__Output>
   ListModels: MethodDefinition<_nasunet_v1_ListModelsRequest, _nasunet_v1_ListModelsResponse, _nasunet_v1_ListModelsRequest__Output, _nasunet_v1_ListModelsResponse__Output>
