@@ -92,6 +92,19 @@ export function fingerprintDataset(ds: Dataset, sampleVoxels = 1_000_000): Datas
 /** Architectures the planner sizes. */
 export type PlannedArchitecture = 'nasunet' | 'unet';
 
+/** What a user can fix instead of letting a planner choose it. */
+export interface PlanOverrideFields {
+  sliceAxis: 0 | 1 | 2;
+  patch: [number, number];
+  batchSize: number;
+  width: number;
+  depth: number;
+  /** Steps at most (a search: warm-up included). */
+  steps: number;
+  foregroundShare: number;
+  normalization: NormalizationSpec;
+}
+
 /** Budgets and the user's overrides. */
 export interface PlanRequest {
   architecture: PlannedArchitecture;
@@ -108,16 +121,7 @@ export interface PlanRequest {
   peakBytes: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
   /** Parameter count of a candidate (from the cost model). */
   parameters: (c: { width: number; depth: number }) => number;
-  overrides?: Partial<{
-    sliceAxis: 0 | 1 | 2;
-    patch: [number, number];
-    batchSize: number;
-    width: number;
-    depth: number;
-    steps: number;
-    foregroundShare: number;
-    normalization: NormalizationSpec;
-  }>;
+  overrides?: Partial<PlanOverrideFields>;
   /** Where each override came from, for its reason (e.g. `--preset tiny`) [`--<option>`]. */
   overrideSources?: Partial<Record<string, string>>;
 }
@@ -129,23 +133,27 @@ export interface PlanChoice {
   reason: string;
 }
 
-/** A training configuration with the reason for each value. */
-export interface TrainingPlan {
+/** What every plan (training or search) decides, with the reason for each value. */
+export interface PlanBase {
   sliceAxis: 0 | 1 | 2;
   patch: [number, number];
   /** Padded slice size the data is cut to (at least the patch). */
   sliceSize: [number, number];
   batchSize: number;
   normalization: NormalizationSpec;
-  /** NAS-Unet C or U-Net base width. */
+  /** NAS-Unet C (of the supernet, for a search) or U-Net base width. */
   width: number;
   depth: number;
+  /** Steps planned at most, and between validations. */
   steps: number;
   stepsPerEpoch: number;
   foregroundShare: number;
   estimatedStepSeconds: number;
   choices: PlanChoice[];
 }
+
+/** A training configuration with the reason for each value. */
+export type TrainingPlan = PlanBase;
 
 /** Largest patch side the planner picks on its own (larger slices are covered by windows). */
 export const MAX_PATCH_SIDE = 256;

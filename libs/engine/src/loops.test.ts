@@ -212,41 +212,34 @@ test('training cancelled mid-epoch and resumed ends exactly like an uninterrupte
 
 test('the search stops early once the genotype is unchanged for `patience` epochs, not before `minSteps`', async () => {
   const { train, val } = syntheticSets(6, 16, 4);
-  const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
-    seed: 2,
-  }) as NamedSearchNet;
   // With a zero alpha learning rate the derived genotype cannot change after epoch 1.
-  const r = await runSearch(net, {
-    train,
-    val,
-    seed: 2,
-    batchSize: 2,
-    maxEpochs: 10,
-    patience: 2,
-    alphaOptimiser: { lr: 0, weightDecay: 0 },
-  });
+  const search = async (minSteps: number) => {
+    const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
+      seed: 2,
+    }) as NamedSearchNet;
+    try {
+      return await runSearch(net, {
+        train,
+        val,
+        seed: 2,
+        batchSize: 2,
+        maxEpochs: 10,
+        patience: 2,
+        minSteps,
+        alphaOptimiser: { lr: 0, weightDecay: 0 },
+      });
+    } finally {
+      net.dispose();
+    }
+  };
+  const r = await search(0);
   assert.equal(r.reason, 'early_stop');
   assert.equal(r.epochs, 3);
-  net.dispose();
-
   // `minSteps` holds the stop back: one step past epoch 3 means it comes after epoch 4.
-  const again = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
-    seed: 2,
-  }) as NamedSearchNet;
-  const held = await runSearch(again, {
-    train,
-    val,
-    seed: 2,
-    batchSize: 2,
-    maxEpochs: 10,
-    patience: 2,
-    minSteps: r.steps + 1,
-    alphaOptimiser: { lr: 0, weightDecay: 0 },
-  });
+  const held = await search(r.steps + 1);
   assert.equal(held.reason, 'early_stop');
   assert.equal(held.epochs, 4);
   assert.equal(held.steps, (r.steps / 3) * 4);
-  again.dispose();
 });
 
 test('the wall-time budget counts from when the command started, not from the first step', async () => {

@@ -9,14 +9,15 @@
  * Pure: the caller measures seconds per bilevel step (`stepSeconds`) on its backend.
  */
 import { ResourceLimitError } from '../../core/src/errors.js';
-import type { NormalizationSpec } from '../../data/src/index.js';
 import {
   PlanChoices,
   planGeometry,
   planIntensityAndSampling,
   shrinkPatch,
   type DatasetFingerprint,
+  type PlanBase,
   type PlanChoice,
+  type PlanOverrideFields,
 } from './auto-config.js';
 
 /** Alpha updates a search makes at least (fewer only when the time budget forces it). */
@@ -50,43 +51,18 @@ export interface SearchPlanRequest {
   stepSeconds: (c: SearchCandidate) => number;
   /** Peak memory of a candidate's step, bytes. */
   peakBytes: (c: SearchCandidate) => number;
-  overrides?: Partial<{
-    sliceAxis: 0 | 1 | 2;
-    patch: [number, number];
-    batchSize: number;
-    width: number;
-    depth: number;
-    /** Total steps (warm-up included): the search then runs exactly this many at most. */
-    steps: number;
-    warmupSteps: number;
-    patience: number;
-    foregroundShare: number;
-    normalization: NormalizationSpec;
-  }>;
+  overrides?: Partial<PlanOverrideFields & { warmupSteps: number; patience: number }>;
   overrideSources?: Partial<Record<string, string>>;
 }
 
 /** A search configuration with the reason for each value. */
-export interface SearchPlan {
-  sliceAxis: 0 | 1 | 2;
-  patch: [number, number];
-  sliceSize: [number, number];
-  batchSize: number;
-  normalization: NormalizationSpec;
-  /** Supernet C. */
-  width: number;
-  depth: number;
+export interface SearchPlan extends PlanBase {
+  /** Intermediate nodes (M) per cell. */
   nodes: number;
   warmupSteps: number;
-  /** The search does not stop on a stable genotype before this many steps. */
+  /** The search does not stop on a stable genotype before this many steps (`steps` is the most). */
   minSteps: number;
-  /** ... and stops after at most this many. */
-  steps: number;
-  stepsPerEpoch: number;
   patience: number;
-  foregroundShare: number;
-  estimatedStepSeconds: number;
-  choices: PlanChoice[];
 }
 
 /** Plans a search; see the module doc. */
