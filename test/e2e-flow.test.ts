@@ -59,6 +59,8 @@ before(async () => {
   receiver = await startOtlpJsonReceiver();
   suite = new Suite(dataDir, {
     NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS),
+    // One job may wait while one runs: a third is refused (see the cancellation test).
+    NASUNET_MAX_QUEUED_JOBS: '1',
     NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -499,7 +501,7 @@ test('bad input: exact status codes and nothing stored changed', { timeout: 120_
     [
       // A dataset named after a patient: the name goes back to the caller, never into a span.
       'unknown dataset',
-      () => call(registry, 'getDataset', { name: 'DOE^JOHN_1970' }),
+      () => call(registry, 'getDataset', { name: 'doe_john_1970' }),
       status.NOT_FOUND,
     ],
     [
@@ -539,6 +541,34 @@ test('a search can be cancelled once; watchers see it end as CANCELLED', { timeo
   });
   assert.equal(genotypes.genotypes.length, 0, 'a cancelled search registers nothing');
 });
+
+test(
+  'the job queue is bounded: with one job running and one waiting, a third is refused',
+  { timeout: 120_000 },
+  async () => {
+    const start = () =>
+      call<StartSearchResponse__Output>(search, 'startSearch', {
+        dataset: { name: dataset.name },
+        searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+        budget: { maxEpochs: 50 },
+        seed: 3,
+        genotypeName: 'queued-genotype',
+        hyperParameters: { batchSize: 2, imageSize: SIZE },
+      });
+    const accepted: string[] = [];
+    let refused: number | undefined;
+    for (let i = 0; i < 3 && refused === undefined; i++) {
+      try {
+        accepted.push((await start()).job!.jobId);
+      } catch (e) {
+        refused = (e as { code?: number }).code;
+      }
+    }
+    assert.equal(refused, status.RESOURCE_EXHAUSTED, `accepted ${accepted.length} before a refusal`);
+    assert.ok(accepted.length >= 1 && accepted.length <= 2, `accepted ${accepted.length}`);
+    for (const jobId of accepted) await call(search, 'cancelSearch', { jobId });
+  },
+);
 
 /** A float32 NIfTI-1 header (and a little data) declaring `x` x `y` x `z` voxels. */
 function niftiWithDims(x: number, y: number, z: number): Uint8Array {
@@ -613,7 +643,7 @@ test(
       file.includes('getDataset') || file.includes('GetDataset'),
       'the registry spans are in the file',
     );
-    assert.ok(!file.includes('DOE^JOHN'), 'a caller-typed name in a span');
+    assert.ok(!file.includes('doe_john'), 'a caller-typed name in a span');
   },
 );
 

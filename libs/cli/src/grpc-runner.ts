@@ -139,6 +139,13 @@ export interface GrpcRunnerOptions {
 export const SERVER_TRAIN_DEFAULTS = { epochs: 20, batchSize: 4 } as const;
 /** What a search on the services runs when the command leaves it out. */
 export const SERVER_SEARCH_DEFAULTS = { epochs: 10, batchSize: 2, patience: 3 } as const;
+/** The size a service runs when the command leaves `--preset` at `auto` (planning runs in-process only). */
+export const SERVER_DEFAULT_PRESET = 'tiny';
+
+/** The fixed size preset a job on the services gets. */
+function servicePreset(preset: string): string {
+  return preset === 'auto' ? SERVER_DEFAULT_PRESET : preset;
+}
 
 /** The preset's search space name in the proto. */
 const PRESET_ENUM: Record<string, string> = {
@@ -191,12 +198,7 @@ export class GrpcRunner implements Runner {
   }
 
   async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
-    if (req.preset === 'auto') {
-      throw new ValidationError(
-        '--preset auto (the automatic configuration) runs in-process only; with --search-server give --preset tiny, small or paper',
-      );
-    }
-    const preset = PRESET_ENUM[req.preset];
+    const preset = PRESET_ENUM[servicePreset(req.preset)];
     if (!preset) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
     const epochs = req.epochs ?? SERVER_SEARCH_DEFAULTS.epochs;
     const ds = await this.dataset(req);
@@ -300,15 +302,10 @@ export class GrpcRunner implements Runner {
   }
 
   async train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary> {
-    if (req.preset === 'auto') {
-      throw new ValidationError(
-        '--preset auto (the automatic configuration) runs in-process only; with --training-server give --preset tiny, small or paper',
-      );
-    }
     const epochs = req.epochs ?? SERVER_TRAIN_DEFAULTS.epochs;
     const batchSize = req.batchSize ?? SERVER_TRAIN_DEFAULTS.batchSize;
     const ds = await this.dataset(req);
-    const preset = req.preset as PresetName;
+    const preset = servicePreset(req.preset) as PresetName;
     const base = req.arch === 'unet' ? UNET_PRESETS[preset] : NASUNET_PRESETS[preset];
     if (!base) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
     const width =

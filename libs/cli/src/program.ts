@@ -257,7 +257,7 @@ function addLoopOptions(cmd: Command, d: { epochs?: number; batch?: number }): C
       planned
         ? new Option(
             '--preset <name>',
-            'architecture size: auto plans width and depth from the data and the budgets; tiny, small and paper are fixed sizes',
+            'architecture size: auto plans width and depth from the data and the budgets (in-process; on the services it means tiny); tiny, small and paper are fixed sizes',
           )
             .choices(['auto', ...PRESET_NAMES])
             .default('auto')

@@ -12,3 +12,4 @@ export * from './migrations.js';
 export * from './sqlite-store.js';
 export * from './registry.js';
 export * from './dataset-roots.js';
+export * from './page-bytes.js';

@@ -20,6 +20,7 @@ import { parseGenotype } from '../../nas/src/index.js';
 import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
 import { BlobKeeper, type Collected } from './blob-keeper.js';
 import { DatasetRoots } from './dataset-roots.js';
+import { fitPageToBytes } from './page-bytes.js';
 import {
   checkArtifactName,
   checkName,
@@ -108,8 +109,14 @@ export interface GenotypeInput {
   alphaHistoryJson: string;
 }
 
+/** Largest JSON metadata field of a record (config, metrics), bytes. */
+export const MAX_METADATA_JSON_BYTES = 64 * 1024;
+
 function checkJsonObject(field: string, text: string, allowEmpty: boolean): string {
   if (text === '' && allowEmpty) return '{}';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_METADATA_JSON_BYTES)
+    throw new ValidationError(`${field} is ${bytes} bytes; at most ${MAX_METADATA_JSON_BYTES} are stored`);
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -276,13 +283,14 @@ export class ModelRegistry {
 
   /** A dataset and its manifest. */
   async getDataset(name: string): Promise<{ dataset: DatasetRecord; files: DatasetFileRecord[] }> {
+    checkName('dataset name', name);
     const dataset = await this.store.getDataset(name);
     return { dataset, files: await this.store.getDatasetFiles(name) };
   }
 
   /** Datasets sorted by name. */
-  listDatasets(page: PageQuery): Promise<Page<DatasetRecord>> {
-    return this.store.listDatasets(page);
+  async listDatasets(page: PageQuery): Promise<Page<DatasetRecord>> {
+    return fitPageToBytes(await this.store.listDatasets(page), page);
   }
 
   /**
@@ -366,8 +374,8 @@ export class ModelRegistry {
   }
 
   /** Genotype versions, optionally of one name. */
-  listGenotypes(name: string | undefined, page: PageQuery): Promise<Page<GenotypeRecord>> {
-    return this.store.listGenotypes(name, page);
+  async listGenotypes(name: string | undefined, page: PageQuery): Promise<Page<GenotypeRecord>> {
+    return fitPageToBytes(await this.store.listGenotypes(name, page), page);
   }
 
   // ---- models ----
@@ -434,8 +442,8 @@ export class ModelRegistry {
   }
 
   /** Model versions, optionally of one name. */
-  listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>> {
-    return this.store.listModels(name, page);
+  async listModels(name: string | undefined, page: PageQuery): Promise<Page<ModelRecord>> {
+    return fitPageToBytes(await this.store.listModels(name, page), page);
   }
 
   /**

@@ -90,6 +90,8 @@ export const JobServiceEnvSchema = BaseEnvSchema.extend({
   NASUNET_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(30),
   /** Also checkpoint every N steps (0 = off). */
   NASUNET_CHECKPOINT_EVERY_STEPS: z.coerce.number().int().min(0).default(0),
+  /** Jobs that may wait in the queue; one more is refused with RESOURCE_EXHAUSTED. */
+  NASUNET_MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(10_000).default(32),
   /**
    * Seconds a failed job's checkpoint is kept, for inspection; default 7 days. Done and
    * cancelled jobs' checkpoints are removed when they end, interrupted jobs keep theirs.

@@ -20,6 +20,7 @@ import {
   type JobRecord,
   type JobUpdate,
 } from '../../../libs/jobs/src/index.js';
+import { ResourceLimitError } from '../../../libs/core/src/index.js';
 import type { ServiceHealth } from '../../../libs/rpc/src/index.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
 import { DatasetCache } from './dataset-cache.js';
@@ -47,6 +48,8 @@ export interface JobServiceSpec {
   health: ServiceHealth;
   /** Jobs run at the same time by this process. */
   concurrency: number;
+  /** Jobs that may wait; `enqueue` refuses one more with `ResourceLimitError`. */
+  maxQueued: number;
 }
 
 /** A List* request: optional state filter and paging. */
@@ -163,7 +166,14 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
 
   /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
   protected async enqueue(params: P, id: string): Promise<Job> {
-    const job = await this.queue.enqueue(this.spec.kind, params, { id });
+    const { kind, maxQueued } = this.spec;
+    const waiting = await this.queue.list({ kind, states: ['queued'], limit: Math.min(1000, maxQueued + 1) });
+    if (waiting.length >= maxQueued) {
+      throw new ResourceLimitError(
+        `${maxQueued} ${kind} jobs are already waiting (NASUNET_MAX_QUEUED_JOBS); cancel some or retry once they have started`,
+      );
+    }
+    const job = await this.queue.enqueue(kind, params, { id });
     this.worker.wake();
     return this.toJob(job);
   }

@@ -338,6 +338,11 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
       grpc.status.INVALID_ARGUMENT,
     ],
     ['unknown model', () => getModel({ name: 'nope' }), grpc.status.NOT_FOUND],
+    [
+      'dataset name that is no name',
+      () => unary<{ name: string }, unknown>(client.getDataset.bind(client), { name: '../../etc/passwd' }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
     ['unknown version', () => getModel({ name: 'base', version: 99 }), grpc.status.NOT_FOUND],
     ['unknown alias', () => getModel({ name: 'base', alias: 'production' }), grpc.status.NOT_FOUND],
     [
@@ -366,6 +371,13 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
       grpc.status.INVALID_ARGUMENT,
     ],
     ['bad artifact name', () => upload(meta, { '../w': bytesOf(10, 9) }), grpc.status.INVALID_ARGUMENT],
+    [
+      // Records stay small, so no listing page can outgrow a message.
+      'config_json over 64 KiB',
+      () =>
+        upload({ ...meta, configJson: JSON.stringify({ pad: 'x'.repeat(70_000) }) }, { w: bytesOf(10, 9) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
     [
       'nasunet without genotype',
       () => upload({ ...meta, architecture: 'nasunet' }, { w: bytesOf(10, 10) }),

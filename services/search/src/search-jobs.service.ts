@@ -31,6 +31,7 @@ export class SearchJobs extends JobService<SearchParams, SearchJobResult, Search
         spanName: 'search.job',
         health: searchHealth,
         concurrency: config.NASUNET_SEARCH_CONCURRENCY,
+        maxQueued: config.NASUNET_MAX_QUEUED_JOBS,
       },
       config,
     );

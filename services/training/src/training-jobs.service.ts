@@ -51,6 +51,7 @@ export class TrainingJobs extends JobService<
         spanName: 'training.job',
         health: trainingHealth,
         concurrency: config.NASUNET_TRAINING_CONCURRENCY,
+        maxQueued: config.NASUNET_MAX_QUEUED_JOBS,
       },
       config,
     );
