@@ -1,6 +1,8 @@
 /**
  * `npm start`: starts the four services locally as separate processes on fixed ports, with
- * embedded stores under one data directory, and prints their addresses.
+ * embedded stores under one data directory, and prints their addresses and process ids; a
+ * service that exits on its own is started again while the others keep serving
+ * (supervisor.ts).
  *
  * Environment: NASUNET_DATA_DIR (default `./.nasunet`), NASUNET_HOST (default 127.0.0.1),
  * NASUNET_<SERVICE>_PORT to move a port (e.g. NASUNET_SEARCH_PORT=6000).
@@ -8,7 +10,8 @@
 import { resolve } from 'node:path';
 import { loadLauncherConfig, type LauncherConfig } from './config.js';
 import { SERVICE_NAMES, type ServiceName } from './services.js';
-import { startServiceProcess, type ServiceProcess } from './service-process.js';
+import { startServiceProcess } from './service-process.js';
+import { Supervisor } from './supervisor.js';
 
 async function main(): Promise<void> {
   let cfg: LauncherConfig;
@@ -27,42 +30,35 @@ async function main(): Promise<void> {
   };
   const addr = (s: ServiceName): string => `${cfg.NASUNET_HOST}:${ports[s]}`;
   const shared = { NASUNET_REGISTRY_ADDR: addr('registry') };
-  const running: ServiceProcess[] = [];
-  let stopping = false;
+  const log = (line: string): void => void process.stderr.write(`nasunet: ${line}\n`);
+  const supervisor = new Supervisor(
+    (name) => startServiceProcess({ name, port: ports[name], host: cfg.NASUNET_HOST, dataDir, env: shared }),
+    log,
+    () => void stopAll(1),
+  );
   const stopAll = async (code: number): Promise<never> => {
-    stopping = true;
-    await Promise.all([...running].reverse().map((p) => p.stop('SIGTERM')));
+    await supervisor.stopAll();
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
   process.stdout.write(`nasunet: data directory ${dataDir}\n`);
+  const pids = new Map<ServiceName, number | undefined>();
   const startOne = async (name: ServiceName): Promise<void> => {
-    const proc = await startServiceProcess({
-      name,
-      port: ports[name],
-      host: cfg.NASUNET_HOST,
-      dataDir,
-      env: shared,
-    });
-    running.push(proc);
-    void proc.exited.then((code) => {
-      if (stopping) return;
-      process.stderr.write(`nasunet: ${name} exited (${code}); stopping the others\n`);
-      void stopAll(1);
-    });
+    pids.set(name, (await supervisor.launch(name)).child.pid);
   };
   try {
     // The registry first (the others call it), then the rest side by side.
     await startOne('registry');
     await Promise.all(SERVICE_NAMES.filter((n) => n !== 'registry').map(startOne));
   } catch (err) {
-    process.stderr.write(`nasunet: start-up failed: ${(err as Error).message}\n`);
+    log(`start-up failed: ${(err as Error).message}`);
     await stopAll(1);
   }
   process.stdout.write('nasunet: all services are ready\n');
-  for (const name of SERVICE_NAMES) process.stdout.write(`  ${name.padEnd(9)} ${addr(name)}\n`);
+  for (const name of SERVICE_NAMES)
+    process.stdout.write(`  ${name.padEnd(9)} ${addr(name)} (pid ${pids.get(name)})\n`);
   process.stdout.write('Press Ctrl+C to stop.\n');
 }
 
