@@ -273,6 +273,11 @@ export function planGeometry(
   return { sliceAxis, depth, multiple: m, sliceSize, patch, patchReason };
 }
 
+/** The padded slice size data is cut to: the largest slice, and at least the (final) patch. */
+export function sliceSizeOf(g: PlanGeometry): [number, number] {
+  return [Math.max(g.sliceSize[0], g.patch[0]), Math.max(g.sliceSize[1], g.patch[1])];
+}
+
 /** Halves the longer side of `g.patch` (to a multiple of the depth's input multiple); false when it cannot shrink. */
 export function shrinkPatch(g: PlanGeometry): boolean {
   const m = g.multiple;
@@ -401,7 +406,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   return {
     sliceAxis: g.sliceAxis,
     patch,
-    sliceSize: [Math.max(g.sliceSize[0], patch[0]), Math.max(g.sliceSize[1], patch[1])],
+    sliceSize: sliceSizeOf(g),
     batchSize,
     normalization,
     width,

@@ -14,6 +14,7 @@ import {
   planGeometry,
   planIntensityAndSampling,
   shrinkPatch,
+  sliceSizeOf,
   type DatasetFingerprint,
   type PlanBase,
   type PlanChoice,
@@ -180,7 +181,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
   return {
     sliceAxis: g.sliceAxis,
     patch,
-    sliceSize: [Math.max(g.sliceSize[0], patch[0]), Math.max(g.sliceSize[1], patch[1])],
+    sliceSize: sliceSizeOf(g),
     batchSize,
     normalization,
     width,
