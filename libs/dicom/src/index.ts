@@ -1,0 +1,22 @@
+/**
+ * libs/dicom public API: reading a DICOM image series into a `Volume` and writing a binary
+ * DICOM Segmentation of a label mask on it.
+ */
+export { flipLpsRas } from './coordinates.js';
+export { cross, seriesGeometry, type SeriesGeometry, type SlicePlacement } from './geometry.js';
+export { parseDicomObject, SUPPORTED_TRANSFER_SYNTAXES, type ParsedObject } from './part10.js';
+export {
+  readDicomSeries,
+  readDicomDir,
+  type DicomInput,
+  type DicomSeries,
+  type SourceSlice,
+} from './read-series.js';
+export {
+  encodeSegmentation,
+  SEG_SOP_CLASS_UID,
+  type Code,
+  type SegmentSpec,
+  type SegAlgorithm,
+} from './seg-write.js';
+export { newUid } from './uids.js';

@@ -1,0 +1,183 @@
+/**
+ * Reading series: the two real samples checked against geometry computed here from their
+ * tags, a synthetic oblique series round-tripping exactly, and every refusal.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dcmjs from 'dcmjs';
+import { DataFormatError } from '../../core/src/index.js';
+import { readDicomDir, readDicomSeries, type DicomInput } from './index.js';
+import { syntheticInstance, type SyntheticSlice } from './testing/synthetic-series.js';
+
+const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
+const skip = !existsSync(samples) && !process.env['CI'] ? `no ${samples}` : false;
+
+type V3 = [number, number, number];
+const dot = (a: V3, b: V3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+/** Geometry of a folder computed straight from its tags (not with the lib's code). */
+function tagsOf(dir: string) {
+  return readdirSync(dir).map((name) => {
+    const b = readFileSync(join(dir, name));
+    const d = dcmjs.data.DicomMessage.readFile(
+      b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+    ).dict;
+    return {
+      name,
+      uid: d['00080018']?.Value?.[0] as string,
+      ipp: d['00200032']?.Value as V3,
+      iop: d['00200037']?.Value as number[],
+      ps: d['00280030']?.Value as [number, number],
+    };
+  });
+}
+
+function checkAgainstTags(dir: string) {
+  const tags = tagsOf(dir);
+  const iop = tags[0]!.iop;
+  const normal: V3 = [
+    iop[1]! * iop[5]! - iop[2]! * iop[4]!,
+    iop[2]! * iop[3]! - iop[0]! * iop[5]!,
+    iop[0]! * iop[4]! - iop[1]! * iop[3]!,
+  ];
+  const sorted = [...tags].sort((a, b) => dot(a.ipp, normal) - dot(b.ipp, normal));
+  const series = readDicomDir(dir);
+  assert.deepEqual(
+    series.slices.map((s) => s.sopInstanceUid),
+    sorted.map((t) => t.uid),
+  );
+  const gap = Math.abs(dot(sorted[1]!.ipp, normal) - dot(sorted[0]!.ipp, normal));
+  const [sx, sy, sz] = series.volume.spacingMm;
+  assert.equal(sx, tags[0]!.ps[1]);
+  assert.equal(sy, tags[0]!.ps[0]);
+  assert.ok(Math.abs(sz - gap) < 1e-3, `${sz} vs ${gap}`);
+  // RAS affine: column 0 = -(row direction) * column spacing in x and y, origin = first IPP flipped.
+  const a = series.volume.affine;
+  assert.ok(Math.abs(a[0]![0]! + iop[0]! * sx) < 1e-9 && Math.abs(a[2]![0]! - iop[2]! * sx) < 1e-9);
+  assert.ok(Math.abs(a[1]![1]! + iop[4]! * sy) < 1e-9);
+  assert.deepEqual([0 - a[0]![3]! + 0, 0 - a[1]![3]! + 0, a[2]![3]!], sorted[0]!.ipp);
+  return { series, sorted };
+}
+
+test(
+  'the oblique T1 series: slices sorted along the normal, spacing and orientation from the tags',
+  { skip },
+  () => {
+    const { series, sorted } = checkAgainstTags(join(samples, '11-T1post-18670'));
+    assert.deepEqual(series.volume.shape, [280, 320, 22]);
+    assert.equal(series.volume.orientation, 'LPS');
+    assert.equal(series.sliceThickness, 5);
+    assert.ok(Math.abs(series.volume.spacingMm[2] - 6.5) < 1e-3);
+    assert.notEqual(sorted[0]!.name, '000000.dcm'); // file names do not give the order
+  },
+);
+
+test('the hippocampus crop: 34 x 50 x 40 at 1 mm', { skip }, () => {
+  const { series } = checkAgainstTags(join(samples, '11_HCropVolume'));
+  assert.deepEqual(series.volume.shape, [34, 50, 40]);
+  assert.deepEqual(series.volume.spacingMm, [1, 1, 1]);
+});
+
+/** Row direction rotated 0.3 rad about z, column direction tilted 0.5 rad out of the plane: orthonormal. */
+const OBLIQUE: SyntheticSlice['orientation'] = [
+  Math.cos(0.3),
+  Math.sin(0.3),
+  0,
+  -Math.sin(0.3) * Math.cos(0.5),
+  Math.cos(0.3) * Math.cos(0.5),
+  Math.sin(0.5),
+];
+
+/** Slices of an oblique series: 4 columns x 3 rows, 0.5 x 0.8 mm pixels, 5 slices 2.5 mm apart. */
+function obliqueSeries(over: Partial<SyntheticSlice>[] = []): { slices: SyntheticSlice[]; normal: V3 } {
+  const r = OBLIQUE.slice(0, 3) as V3;
+  const c = OBLIQUE.slice(3) as V3;
+  const normal: V3 = [r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]];
+  const slices = Array.from({ length: 5 }, (_, k) => ({
+    seriesUid: '2.25.77',
+    sopInstanceUid: `2.25.100${k}`,
+    position: [10 + 2.5 * k * normal[0], -20 + 2.5 * k * normal[1], 30 + 2.5 * k * normal[2]] as V3,
+    orientation: OBLIQUE,
+    pixelSpacing: [0.8, 0.5] as [number, number],
+    rows: 3,
+    columns: 4,
+    pixels: Int16Array.from({ length: 12 }, (_, i) => (k * 12 + i) * (i % 2 === 0 ? 1 : -1)),
+    slope: 2,
+    intercept: -10,
+    ...over[k],
+  }));
+  return { slices, normal };
+}
+
+const asInputs = (slices: SyntheticSlice[]): DicomInput[] =>
+  slices.map((s, i) => ({ label: `file${i}`, bytes: syntheticInstance(s) }));
+
+test('a synthetic oblique series written in reverse order round-trips exactly', () => {
+  const { slices, normal } = obliqueSeries();
+  for (const ts of ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99']) {
+    const series = readDicomSeries(
+      asInputs([...slices].reverse().map((s) => ({ ...s, transferSyntaxUid: ts }))),
+    );
+    assert.deepEqual(series.volume.shape, [4, 3, 5]);
+    assert.deepEqual(
+      series.slices.map((s) => s.sopInstanceUid),
+      slices.map((s) => s.sopInstanceUid),
+    );
+    const expected = Float32Array.from(slices.flatMap((s) => Array.from(s.pixels, (v) => v * 2 - 10)));
+    assert.deepEqual(series.volume.data, expected);
+    const [sx, sy, sz] = series.volume.spacingMm;
+    assert.ok(Math.abs(sx - 0.5) < 1e-12 && Math.abs(sy - 0.8) < 1e-12 && Math.abs(sz - 2.5) < 1e-9);
+    const a = series.volume.affine;
+    const lps = (col: number) => [0 - a[0]![col]! + 0, 0 - a[1]![col]! + 0, a[2]![col]!];
+    lps(2).forEach((v, i) => assert.ok(Math.abs(v - 2.5 * normal[i]!) < 1e-9));
+    lps(0).forEach((v, i) => assert.ok(Math.abs(v - 0.5 * OBLIQUE[i]!) < 1e-9));
+    lps(1).forEach((v, i) => assert.ok(Math.abs(v - 0.8 * OBLIQUE[3 + i]!) < 1e-9));
+    lps(3).forEach((v, i) => assert.ok(Math.abs(v - slices[0]!.position[i]!) < 1e-9));
+  }
+});
+
+function refuses(inputs: DicomInput[], pattern: RegExp) {
+  assert.throws(
+    () => readDicomSeries(inputs),
+    (e: unknown) => {
+      assert.ok(e instanceof DataFormatError, String(e));
+      assert.match(e.message, pattern);
+      assert.doesNotMatch(e.message, /Secret|PID-SECRET|Dumbledore/);
+      return true;
+    },
+  );
+}
+
+test('non-image objects are refused by kind', { skip }, () => {
+  const read = (n: string) => [{ label: n, bytes: readFileSync(join(samples, 'pydicom', n)) }];
+  refuses(read('rtstruct.dcm'), /rtstruct\.dcm is an RT Structure Set \(RTSTRUCT\), not an image/);
+  refuses(read('liver_1frame.dcm'), /liver_1frame\.dcm is a Segmentation \(SEG\), not an image/);
+});
+
+test('two orientations, non-uniform spacing, two series, missing geometry are refused', () => {
+  const twisted = obliqueSeries([{}, {}, { orientation: [1, 0, 0, 0, 1, 0] }]).slices;
+  refuses(asInputs(twisted), /two orientations/);
+  const { slices, normal } = obliqueSeries();
+  const moved = slices.map((s, k) =>
+    k === 4 ? { ...s, position: s.position.map((v, i) => v + 1.5 * normal[i]!) as V3 } : s,
+  );
+  refuses(asInputs(moved), /not uniformly spaced/);
+  refuses(asInputs(obliqueSeries([{}, { seriesUid: '2.25.78' }]).slices), /two series/);
+  const noPosition = syntheticInstance({ ...slices[0]!, position: [] as unknown as V3 });
+  refuses([{ label: 'file0', bytes: noPosition }], /file0: geometry missing/);
+});
+
+test('a non-DICOM file, a truncated file and a compressed transfer syntax are refused', { skip }, () => {
+  refuses(
+    [{ label: 'README.txt', bytes: readFileSync(join(samples, 'pydicom', 'README.txt')) }],
+    /README\.txt: not a DICOM file/,
+  );
+  const t1 = readFileSync(join(samples, '11-T1post-18670', '000003.dcm'));
+  refuses([{ label: 'cut.dcm', bytes: t1.subarray(0, 100_000) }], /cut\.dcm: truncated DICOM/);
+  refuses([{ label: 'cut.dcm', bytes: t1.subarray(0, 1000) }], /cut\.dcm: unreadable or truncated/);
+  const j2k = asInputs(obliqueSeries([{ transferSyntaxUid: '1.2.840.10008.1.2.4.90' }]).slices.slice(0, 1));
+  refuses(j2k, /1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000\) is not supported/);
+});
