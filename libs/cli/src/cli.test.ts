@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeNifti, encodePngGray, makeVolume } from '../../data/src/index.js';
 import { decodeCheckpoint } from '../../engine/src/index.js';
+import { parseDicomObject, readDicomDir } from '../../dicom/src/index.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'nasunet-cli-'));
@@ -322,6 +323,47 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   ]);
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, /nope\.png/);
+
+  // A DICOM series in (the hippocampus crop of ../shared/data), a DICOM SEG on it out.
+  const series = join(dirname(MAIN), '../../../../../shared/data/dicom-samples/11_HCropVolume');
+  const d = cli([
+    'segment',
+    '--dicom',
+    series,
+    '--model',
+    join(out, 'model'),
+    '--out',
+    out,
+    '--backend',
+    'wasm',
+    '--json',
+  ]);
+  assert.equal(d.code, 0, d.stderr);
+  const dr = JSON.parse(d.stdout.trim().split('\n').pop() as string) as {
+    maskPath: string;
+    classVoxels: Record<string, number>;
+  };
+  const source = readDicomDir(series);
+  const [X, Y, Z] = source.volume.shape;
+  assert.equal(
+    Object.values(dr.classVoxels).reduce((a, b) => a + b, 0),
+    X * Y * Z,
+  );
+  const seg = parseDicomObject(readFileSync(dr.maskPath), 'seg').dataset as Record<
+    string,
+    { Value?: unknown[] }
+  >;
+  const first = (tag: string, ds: Record<string, { Value?: unknown[] }> = seg) => ds[tag]?.Value?.[0];
+  assert.equal(first('00080060'), 'SEG');
+  const referenced = first('00081115') as Record<string, { Value?: unknown[] }>;
+  assert.equal(first('0020000E', referenced), source.seriesInstanceUid);
+  const labels = (seg['00620002']?.Value as Array<Record<string, { Value?: unknown[] }>>).map((s) =>
+    first('00620005', s),
+  );
+  assert.deepEqual(labels, ['organ_bright', 'organ_dark']);
+  const both = cli(['segment', '--dicom', series, '--input', input, '--model', join(out, 'model')]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /exactly one of --input <file> and --dicom <dir>/);
 });
 
 test('train on large 2D images: a configuration over the memory budget exits 4 with the estimate, before any step', () => {

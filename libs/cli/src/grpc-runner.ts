@@ -447,6 +447,10 @@ export class GrpcRunner implements Runner {
   }
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
+    if (req.dicom)
+      throw new ValidationError(
+        '--dicom: DICOM series are segmented in-process only for now; drop the server option',
+      );
     const model = parseModelRef(req.modelDir);
     const volume = await readSegmentInput(req.input);
     const [X, Y, Z] = volume.shape;

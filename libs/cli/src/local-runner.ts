@@ -48,7 +48,8 @@ import {
   searchConfig,
   type PlanOverrides,
 } from './run-plan.js';
-import { readSegmentInput, writeSegmentation } from './segment-files.js';
+import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
+import { readDicomDir } from '../../dicom/src/index.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
 import type {
@@ -498,12 +499,21 @@ export class LocalRunner implements Runner {
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
     await this.init();
-    const volume = await readSegmentInput(req.input);
+    const series = req.dicom ? readDicomDir(req.input) : null;
+    const volume = series ? series.volume : await readSegmentInput(req.input);
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
       const pre = manifest.preprocessing;
       const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
-      return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
+      if (!series) return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
+      // The SEG names the model that made it: its folder as given (a bundle outside the
+      // registry has no version) and the digest of its weights.
+      const algorithm = {
+        name: req.modelDir.replace(/\/+$/, ''),
+        version: 'unregistered',
+        weightsDigest: `sha256:${manifest.weightsSha256}`,
+      };
+      return writeDicomSegmentation(req.input, series, indices, pre.classes, algorithm, req.outDir);
     } finally {
       net.dispose();
     }

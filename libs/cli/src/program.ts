@@ -595,16 +595,24 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(segmentCmd))
-    .requiredOption('--input <file>', 'image (.png, .tif, .tiff, .gif) or volume (.nii, .nii.gz)')
+    .option('--input <file>', 'image (.png, .tif, .tiff, .gif) or volume (.nii, .nii.gz)')
+    .option(
+      '--dicom <dir>',
+      'instead of --input: a folder holding one DICOM image series; writes <folder>-seg.dcm, a DICOM SEG on it (in-process)',
+    )
     .option(
       '--model <dir|ref>',
       `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
     )
     .option('--out <dir>', 'output directory', 'nasunet-run')
     .action(async (o: Record<string, unknown>) => {
+      if ((o['input'] === undefined) === (o['dicom'] === undefined))
+        throw new ValidationError('segment: give exactly one of --input <file> and --dicom <dir>');
+      const dicom = o['dicom'] !== undefined;
+      const input = (dicom ? o['dicom'] : o['input']) as string;
       const r = await withRunner('segment', makeRunner, o, (runner) =>
         runner.segment(
-          { modelDir: modelOf(o), input: o['input'] as string, outDir: o['out'] as string },
+          { modelDir: modelOf(o), input, dicom, outDir: o['out'] as string },
           { signal: io.signal },
         ),
       );

@@ -127,7 +127,10 @@ export interface EvaluateSummary {
 /** A segmentation request: one image (PNG/TIFF/GIF) or NIfTI volume. */
 export interface SegmentRequest {
   modelDir: string;
+  /** An image or NIfTI file, or (with `dicom`) a folder holding one DICOM series. */
   input: string;
+  /** `input` is a DICOM series folder: the mask is written as a DICOM SEG on it. */
+  dicom?: boolean;
   outDir: string;
 }
 

@@ -7,11 +7,13 @@
  *   read PNGs as grey values (e.g. as training masks);
  * - a volume: `<stem>-mask.nii.gz`, uint8 label codes on the input's grid (the raw codes
  *   and what NIfTI viewers show);
+ * - a DICOM series: `<stem>-seg.dcm`, a binary DICOM Segmentation on the source series
+ *   (one segment per foreground class; libs/dicom);
  * - `<stem>-overlay.png`: the slice with the most foreground, the mask blended in, and a
  *   legend naming the classes.
  */
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ValidationError } from '../../core/src/index.js';
 import {
   encodePngGray,
@@ -27,6 +29,7 @@ import {
   type Rgb,
   type Volume,
 } from '../../data/src/index.js';
+import { encodeSegmentation, type DicomSeries, type SegAlgorithm } from '../../dicom/src/index.js';
 import { writeFileAtomic } from '../../engine/src/index.js';
 import { classColor, renderOverlay } from './overlay.js';
 import type { SegmentSummary } from './runner.js';
@@ -77,7 +80,7 @@ export async function writeSegmentation(
   classes: readonly ClassInfo[],
   outDir: string,
 ): Promise<SegmentSummary> {
-  const [X, Y, Z] = volume.shape;
+  const [X, Y] = volume.shape;
   const codes = Float32Array.from(indices, (k) => classes[k]?.code ?? 0);
   mkdirSync(outDir, { recursive: true });
   const stem = basename(input).replace(/\.nii\.gz$|\.[^.]+$/i, '');
@@ -92,6 +95,22 @@ export async function writeSegmentation(
     writeFileAtomic(maskPath, encodePngPalette(codes, X, Y, maskPalette(classes)));
     writeFileAtomic(labelsPath, encodePngGray(codes, X, Y));
   }
+  const { overlayPath, classVoxels } = writeOverlay(volume, indices, classes, outDir, stem);
+  return { maskPath, labelsPath, overlayPath, classVoxels };
+}
+
+/**
+ * Writes `<stem>-overlay.png` (the busiest slice with the mask and a legend) and counts the
+ * voxels of each class.
+ */
+function writeOverlay(
+  volume: Volume,
+  indices: Uint8Array,
+  classes: readonly ClassInfo[],
+  outDir: string,
+  stem: string,
+): { overlayPath: string; classVoxels: Record<string, number> } {
+  const [X, Y, Z] = volume.shape;
   const z = busiestSlice(indices, X * Y, Z);
   const image = extractSlice(volume.data, volume.shape, 2, z, new Float32Array(X * Y));
   const overlayPath = join(outDir, `${stem}-overlay.png`);
@@ -106,5 +125,26 @@ export async function writeSegmentation(
     const name = names[k];
     if (name !== undefined) classVoxels[name] = (classVoxels[name] ?? 0) + 1;
   }
-  return { maskPath, labelsPath, overlayPath, classVoxels };
+  return { overlayPath, classVoxels };
+}
+
+/**
+ * Writes the outputs of segmenting the DICOM series in folder `dir`: `<stem>-seg.dcm`, a
+ * DICOM SEG with one segment per foreground class of `classes`, made by `algorithm`, and the
+ * overlay. `indices` holds the class index of every voxel of `series.volume`.
+ */
+export function writeDicomSegmentation(
+  dir: string,
+  series: DicomSeries,
+  indices: Uint8Array,
+  classes: readonly ClassInfo[],
+  algorithm: SegAlgorithm,
+  outDir: string,
+): SegmentSummary {
+  mkdirSync(outDir, { recursive: true });
+  const stem = basename(resolve(dir));
+  const segments = classes.slice(1).map((c, k) => ({ classIndex: k + 1, label: c.name }));
+  const maskPath = join(outDir, `${stem}-seg.dcm`);
+  writeFileAtomic(maskPath, Buffer.from(encodeSegmentation(series, indices, segments, algorithm)));
+  return { maskPath, labelsPath: maskPath, ...writeOverlay(series.volume, indices, classes, outDir, stem) };
 }
