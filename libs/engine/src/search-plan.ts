@@ -78,29 +78,37 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
 
   type Pick = { width: number; batchSize: number; stepSeconds: number; peak: number };
   let smallestPeak = Infinity;
-  const find = (alphaUpdates: number, minBatch: number): Pick | null => {
+  const fits = (sec: number, alphaUpdates: number): boolean =>
+    forced || o.steps !== undefined || sec * wantSteps(alphaUpdates) <= req.timeSeconds;
+  /** Every candidate within the memory budget, widest first, then largest batch. */
+  const candidates = (): Pick[] => {
+    const out: Pick[] = [];
     for (const width of widths) {
-      for (const batchSize of batches.filter((b) => b >= minBatch)) {
+      for (const batchSize of batches) {
         const cand = { width, depth: g.depth, nodes: NODES, patch: g.patch, batchSize };
         const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
-        if (peak > req.memoryBytes) continue;
-        const sec = req.stepSeconds(cand);
-        if (!forced && o.steps === undefined && sec * wantSteps(alphaUpdates) > req.timeSeconds) continue;
-        return { width, batchSize, stepSeconds: sec, peak };
+        if (peak <= req.memoryBytes) out.push({ width, batchSize, stepSeconds: req.stepSeconds(cand), peak });
       }
     }
-    return null;
+    return out;
   };
   let pick: Pick | null = null;
   for (let shrink = 0; pick === null; shrink++) {
     // Alpha updates matter more than the supernet's width (the derived net's width is
-    // chosen when it is trained): the full search at a batch of 4 or more, else at any
-    // batch, else the floor, before the patch shrinks.
+    // chosen when it is trained): the widest that makes the full search at a batch of 4
+    // or more, else at any batch; else the fastest, if it makes the floor; then the patch
+    // shrinks.
+    const all = candidates();
+    const fastest = all.reduce<Pick | null>(
+      (a, b) => (a === null || b.stepSeconds < a.stepSeconds ? b : a),
+      null,
+    );
+    const minBatch = batches.some((b) => b >= 4) ? 4 : 1;
     pick =
-      find(MIN_ALPHA_UPDATES, batches.some((b) => b >= 4) ? 4 : 1) ??
-      find(MIN_ALPHA_UPDATES, 1) ??
-      find(FLOOR_ALPHA_UPDATES, 1);
+      all.find((p) => p.batchSize >= minBatch && fits(p.stepSeconds, MIN_ALPHA_UPDATES)) ??
+      all.find((p) => fits(p.stepSeconds, MIN_ALPHA_UPDATES)) ??
+      (fastest && fits(fastest.stepSeconds, FLOOR_ALPHA_UPDATES) ? fastest : null);
     if (pick) break;
     if (o.patch || shrink >= 6 || !shrinkPatch(g)) {
       const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
