@@ -46,7 +46,10 @@ test('a slower machine keeps the 1000 alpha updates and narrows the supernet or 
 });
 
 test('a budget that cannot buy 1000 alpha updates searches what it can and says so', () => {
-  // The fastest configuration (most alpha updates), not the widest that makes the floor.
+  // The fastest configuration (most alpha updates), not the widest that makes the floor:
+  // with 2000 s, C = 12 at batch 2 (4.2 s) would make 300 updates, C = 8 (1.9 s) makes 888.
+  const q = planSearch(hippocampus, request(30 / 6_291_456, { timeSeconds: 2000 }));
+  assert.deepEqual([q.width, q.batchSize, q.minSteps], [8, 2, 1066]);
   const p = planSearch(hippocampus, request(30 / 6_291_456, { timeSeconds: 1200 }));
   assert.deepEqual([p.width, p.batchSize], [8, 2]);
   assert.ok(p.minSteps < 1200 && p.minSteps >= 360, `minSteps ${p.minSteps}`);
