@@ -121,14 +121,17 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
       );
     }
   }
+  // Whether the pick makes the full search (else it is the fastest, making fewer updates).
+  const full = fits(pick.stepSeconds, MIN_ALPHA_UPDATES);
   const patch = c.choose('patch', g.patch, g.patchReason);
   const width = c.choose(
     'width',
     pick.width,
     o.width !== undefined
       ? c.given('channels')
-      : `widest supernet C of ${widths.join('/')} whose search fits: estimated ${(pick.peak / 2 ** 20).toFixed(0)} MiB of the ` +
-          `${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget, ${pick.stepSeconds.toFixed(2)} s per bilevel step here`,
+      : `${full ? `widest supernet C of ${widths.join('/')} that makes ${MIN_ALPHA_UPDATES} alpha updates` : `fastest supernet of C ${widths.join('/')} x batch ${batches.join('/')} (no configuration makes ${MIN_ALPHA_UPDATES} alpha updates in the budget)`}: ` +
+          `estimated ${(pick.peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget, ` +
+          `${pick.stepSeconds.toFixed(2)} s per bilevel step here`,
   );
   const nodes = c.choose(
     'nodes',
@@ -140,7 +143,9 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     pick.batchSize,
     o.batchSize !== undefined
       ? c.given('batch-size')
-      : `largest of ${BATCHES.join('/')} that fits at C = ${width}`,
+      : full
+        ? `largest of ${BATCHES.join('/')} that makes the search fit at C = ${width}`
+        : 'the fastest configuration (see width)',
   );
   // Alpha updates: the minimum when time allows, else what the budget buys.
   const affordable = Math.floor(req.timeSeconds / pick.stepSeconds);
