@@ -1,9 +1,11 @@
 /**
  * What every benchmark shares: finding a Python that has PyTorch (for the side-by-side
- * reference runs), the run folder's notes, and replacing its own section of BENCHMARKS.md.
+ * reference runs), the run folder's notes, the machine and commit a figure was measured on,
+ * and replacing its own section of BENCHMARKS.md.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../libs/engine/src/index.js';
 
@@ -42,4 +44,25 @@ export function readNotes(dir: string): string[] {
         .map((l) => l.trim())
         .filter(Boolean)
     : [];
+}
+
+/** Core count and CPU model name of this machine. */
+export function machine(): { nproc: number; cpu: string } {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1]) cpu = m[1].trim();
+  } catch {
+    /* keep the os module's answer */
+  }
+  return { nproc: cpus().length, cpu };
+}
+
+/** Short hash of the checked-out commit, or 'unknown' outside a git work tree. */
+export function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }

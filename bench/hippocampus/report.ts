@@ -4,9 +4,6 @@
  * found network), and this benchmark's section of BENCHMARKS.md (replaced in place, other
  * sections untouched).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { formatGenotype } from '../../libs/nas/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
@@ -15,6 +12,7 @@ import type { Agreement } from './genotypes.js';
 import type { SearchRecord } from './search-stage.js';
 import { pairedBootstrap } from '../../libs/engine/src/index.js';
 import { NET_NAMES, type NetName } from './networks.js';
+import { commit, machine } from '../common/files.js';
 
 /** Heading of this benchmark's section in BENCHMARKS.md. */
 export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
@@ -158,25 +156,6 @@ export function checks(s: Summary): string[] {
     `compute: ${coreHours(s, nets).toFixed(2)} core-hours (searches, trainings and test inference, one core each)`,
   );
   return lines;
-}
-
-function machine(): { nproc: number; cpu: string } {
-  let cpu = cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) cpu = m[1].trim();
-  } catch {
-    /* keep the os module's answer */
-  }
-  return { nproc: cpus().length, cpu };
-}
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** The Markdown section for BENCHMARKS.md. */

@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -22,7 +22,7 @@ import { ValidationError } from '../../libs/core/src/index.js';
 import { makeBatch, saveWeights } from '../../libs/engine/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
 import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
-import { findTorchPython, readNotes, writeSection } from '../common/files.js';
+import { findTorchPython, machine, readNotes, writeSection } from '../common/files.js';
 import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
 import { readCurve, runOurs } from './engine-run.js';
 import { DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
@@ -214,7 +214,7 @@ function report(opts: Options, p: RecipeProtocol): void {
     opts.seeds,
     curves('ours'),
     curves('torch'),
-    { cpu: cpus()[0]?.model.trim() ?? 'unknown', nproc: cpus().length, load: loadavg()[0] as number },
+    { ...machine(), load: loadavg()[0] as number },
     readNotes(opts.out),
   );
   process.stdout.write(section + '\n');

@@ -3,7 +3,7 @@
  * Dice of both implementations at every protocol step, their difference and the verdict
  * (within 0.02 at every point), plus seconds per step.
  */
-import { execFileSync } from 'node:child_process';
+import { commit } from '../common/files.js';
 import type { CurvePoint, RecipeProtocol } from './protocol.js';
 
 export const SECTION_HEADING = '## Recipe parity with PyTorch (issue 9)';
@@ -16,14 +16,6 @@ export function meanSd(v: number[]): { mean: number; sd: number } {
 }
 
 const fmt = (m: { mean: number; sd: number }): string => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Markdown section; `ours[i]` / `torch[i]` are the curves of seed `seeds[i]`. */
 export function recipeSection(
