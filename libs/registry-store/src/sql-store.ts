@@ -314,11 +314,9 @@ export class SqlRegistryStore implements RegistryStore {
   }
 
   async listModels(name: string | undefined, q: PageQuery): Promise<Page<ModelRecord>> {
-    const models = await this.database.read(async (s) => {
-      const out: ModelRecord[] = [];
-      for (const r of await versionPage<ModelRow>(s, 'models', name, q)) out.push(await toModel(s, r));
-      return out;
-    });
+    const models = await this.database.read(async (s) =>
+      toModels(s, await versionPage<ModelRow>(s, 'models', name, q)),
+    );
     return page(models, q);
   }
 
@@ -478,33 +476,68 @@ function retirementOf(
 }
 
 async function toModel(s: SqlSession, row: ModelRow): Promise<ModelRecord> {
-  const artifacts = await s.all<ModelRecord['artifacts'][number]>(
-    'SELECT artifact_name AS name, digest, size_bytes AS "sizeBytes" FROM model_artifacts WHERE model_name = ? AND model_version = ? ORDER BY artifact_name',
-    [row.name, row.version],
-  );
-  const aliases = (
-    await s.all<{ alias: string }>(
-      'SELECT alias FROM aliases WHERE model_name = ? AND version = ? ORDER BY alias',
-      [row.name, row.version],
-    )
-  ).map((a) => a.alias);
-  const retirement = await retirementOf(s, row.name, row.version);
-  return {
-    name: row.name,
-    version: row.version,
-    architecture: row.architecture,
-    ...(row.genotype_name !== null && row.genotype_version !== null
-      ? { genotype: { name: row.genotype_name, version: row.genotype_version } }
-      : {}),
-    configJson: row.config_json,
-    metricsJson: row.metrics_json,
-    lineage: { trainingJobId: row.training_job_id, datasetDigest: row.dataset_digest },
-    classNames: JSON.parse(row.class_names) as string[],
-    artifacts,
-    aliases,
-    createdAt: row.created_at,
-    ...(retirement ? { retirement: { retiredAt: retirement.retired_at, reason: retirement.reason } } : {}),
+  return (await toModels(s, [row]))[0]!;
+}
+
+/** Records of model rows with their artifacts, aliases and retirements: three queries for any number. */
+async function toModels(s: SqlSession, rows: readonly ModelRow[]): Promise<ModelRecord[]> {
+  if (rows.length === 0) return [];
+  const keys = rows.flatMap((r) => [r.name, r.version]);
+  const of = (columns: string): string =>
+    `(${columns}) IN (VALUES ${rows.map(() => '(CAST(? AS TEXT), CAST(? AS INTEGER))').join(', ')})`;
+  const byVersion = <T extends { model_name: string; model_version: number }>(list: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const x of list) {
+      const k = `${x.model_version}:${x.model_name}`;
+      m.set(k, [...(m.get(k) ?? []), x]);
+    }
+    return (r: ModelRow): T[] => m.get(`${r.version}:${r.name}`) ?? [];
   };
+  const artifacts = byVersion(
+    await s.all<{
+      model_name: string;
+      model_version: number;
+      name: string;
+      digest: string;
+      sizeBytes: number;
+    }>(
+      `SELECT model_name, model_version, artifact_name AS name, digest, size_bytes AS "sizeBytes" FROM model_artifacts
+       WHERE ${of('model_name, model_version')} ORDER BY artifact_name`,
+      keys,
+    ),
+  );
+  const aliases = byVersion(
+    await s.all<{ model_name: string; model_version: number; alias: string }>(
+      `SELECT model_name, version AS model_version, alias FROM aliases WHERE ${of('model_name, version')} ORDER BY alias`,
+      keys,
+    ),
+  );
+  const retirements = byVersion(
+    await s.all<{ model_name: string; model_version: number; reason: string; retired_at: string }>(
+      `SELECT model_name, model_version, reason, retired_at FROM model_retirements
+       WHERE ${of('model_name, model_version')}`,
+      keys,
+    ),
+  );
+  return rows.map((row) => {
+    const retirement = retirements(row)[0];
+    return {
+      name: row.name,
+      version: row.version,
+      architecture: row.architecture,
+      ...(row.genotype_name !== null && row.genotype_version !== null
+        ? { genotype: { name: row.genotype_name, version: row.genotype_version } }
+        : {}),
+      configJson: row.config_json,
+      metricsJson: row.metrics_json,
+      lineage: { trainingJobId: row.training_job_id, datasetDigest: row.dataset_digest },
+      classNames: JSON.parse(row.class_names) as string[],
+      artifacts: artifacts(row).map((a) => ({ name: a.name, digest: a.digest, sizeBytes: a.sizeBytes })),
+      aliases: aliases(row).map((a) => a.alias),
+      createdAt: row.created_at,
+      ...(retirement ? { retirement: { retiredAt: retirement.retired_at, reason: retirement.reason } } : {}),
+    };
+  });
 }
 
 function toDataset(row: DatasetRow): DatasetRecord {

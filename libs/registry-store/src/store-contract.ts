@@ -108,6 +108,40 @@ export function registryStoreContract(
     await s.close();
   });
 
+  test(`${engine}: a listing carries each version's own artifacts, aliases and retirement`, async () => {
+    const s = await openStore();
+    const withArtifact = (name: string, c: string): NewModel => ({
+      ...model(name),
+      artifacts: [
+        { name: 'weights.bin', digest: digestOf(c), sizeBytes: 10 },
+        { name: 'manifest.json', digest: digestOf('f'), sizeBytes: 2 },
+      ],
+    });
+    await s.createModel(withArtifact('m', '1'));
+    await s.createModel(withArtifact('m', '2'));
+    await s.createModel(withArtifact('n', '3'));
+    await s.setAlias('m', 'production', 2, 'ops');
+    await s.setAlias('m', 'canary', 2, 'ops');
+    await s.retireModel('n', 1, 'old', 'ops');
+    const listed = await s.listModels(undefined, { limit: 2, offset: 0 });
+    const rest = await s.listModels(undefined, { limit: 2, offset: listed.nextOffset! });
+    assert.deepEqual(
+      [...listed.items, ...rest.items].map((m) => [
+        `${m.name}:${m.version}`,
+        m.artifacts.map((a) => `${a.name}=${a.digest.slice(7, 8)}`),
+        m.aliases,
+        m.retirement?.reason,
+      ]),
+      [
+        ['m:2', ['manifest.json=f', 'weights.bin=2'], ['canary', 'production'], undefined],
+        ['m:1', ['manifest.json=f', 'weights.bin=1'], [], undefined],
+        ['n:1', ['manifest.json=f', 'weights.bin=3'], [], 'old'],
+      ],
+    );
+    assert.equal(rest.nextOffset, undefined);
+    await s.close();
+  });
+
   test(`${engine}: datasets keep sizes beyond 32 bits and manifests of any length`, async () => {
     const s = await openStore();
     const files = Array.from({ length: 1200 }, (_, i) => ({
