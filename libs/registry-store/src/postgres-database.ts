@@ -5,6 +5,7 @@
  * back as numbers (sizes stay far below 2^53).
  */
 import pg from 'pg';
+import { BackendError } from '../../core/src/index.js';
 import type { Dialect, SqlDatabase, SqlSession, SqlValue } from './sql-database.js';
 
 /** First key of every advisory lock the registry takes ("nasu"), apart from other users'. */
@@ -30,6 +31,22 @@ function refusal(table: string, event: 'UPDATE' | 'DELETE', what: 'immutable' | 
        $$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$;
      CREATE TRIGGER ${table}_${what} BEFORE ${event} ON ${table}
        FOR EACH ROW EXECUTE FUNCTION nasunet_refuse('${table} rows are ${what}');`;
+}
+
+/** SQLSTATEs of a connection that failed or was closed by the server. */
+const CONNECTION_LOST = /^(08|57P0|53300$)/;
+
+/**
+ * `BackendError` (UNAVAILABLE: worth retrying) for a database that cannot be reached or
+ * dropped the connection, without the server's address; anything else unchanged.
+ */
+function unavailableOr(e: unknown, connecting: boolean): unknown {
+  const code = (e as { code?: unknown }).code;
+  const lost =
+    connecting ||
+    (typeof code === 'string' && (CONNECTION_LOST.test(code) || code.startsWith('E'))) ||
+    /Connection terminated|connection timeout/i.test((e as Error).message ?? '');
+  return lost ? new BackendError("the registry's database is unavailable; try again", { cause: e }) : e;
 }
 
 /** `?` placeholders as `$1, $2, ...` (the registry's SQL has no '?' inside literals). */
@@ -101,10 +118,14 @@ export class PostgresDatabase implements SqlDatabase {
   async exclusive<T>(lock: string, fn: () => Promise<T>): Promise<T> {
     // A session lock on a connection of its own, held while `fn` uses the pool; the server
     // drops it with the connection if this process dies.
-    const client = await this.pool.connect();
+    const client = await this.connection();
     let broken = false;
     try {
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, lock]);
+      await client
+        .query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, lock])
+        .catch((e: unknown) => {
+          throw unavailableOr(e, false);
+        });
       try {
         return await fn();
       } finally {
@@ -126,7 +147,7 @@ export class PostgresDatabase implements SqlDatabase {
     locks: readonly string[],
     fn: (s: SqlSession) => Promise<T>,
   ): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connection();
     let broken = false;
     try {
       await client.query(begin);
@@ -138,9 +159,17 @@ export class PostgresDatabase implements SqlDatabase {
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => (broken = true));
-      throw e;
+      throw unavailableOr(e, false);
     } finally {
       client.release(broken);
+    }
+  }
+
+  private async connection(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (e) {
+      throw unavailableOr(e, true);
     }
   }
 }

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPostgres, type PostgresServer } from '../../../test/support/postgres.js';
+import { BackendError } from '../../core/src/index.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { SqlRegistryStore } from './sql-store.js';
 import { registryStoreContract } from './store-contract.js';
@@ -52,4 +53,31 @@ test('postgres: two replicas holding the blob lock take turns', async () => {
   for (let i = 0; i < events.length; i += 2) assert.equal(events[i + 1], events[i]!.replace('in', 'out'));
   assert.equal(events.length, 6);
   await Promise.all([a!.close(), b!.close()]);
+});
+
+test('postgres: a database that stops answering is UNAVAILABLE, and the store recovers once it is back', async () => {
+  const url = await server.createDatabase();
+  const name = new URL(url).pathname.slice(1);
+  const store = await SqlRegistryStore.open(await PostgresDatabase.connect(url, { onIdleError: () => {} }));
+  await store.createGenotype({
+    name: 'g',
+    genotypeJson: '{}',
+    lineage: { datasetDigest: '', searchJobId: '' },
+    alphaHistoryDigest: '',
+  });
+  const admin = await PostgresDatabase.connect(server.url('postgres'));
+  const sql = (text: string) => admin.write([], (s) => s.exec(text));
+  // No new connections, and the store's open ones closed by the server.
+  await sql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+  await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+  await assert.rejects(
+    store.getGenotype('g'),
+    (e: unknown) =>
+      e instanceof BackendError &&
+      /database is unavailable/.test(e.message) &&
+      !e.message.includes(server.password),
+  );
+  await sql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+  assert.equal((await store.getGenotype('g')).version, 1);
+  await Promise.all([store.close(), admin.close()]);
 });
