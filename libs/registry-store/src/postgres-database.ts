@@ -18,7 +18,7 @@ export const POSTGRES_DIALECT: Dialect = {
   serialKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   insertionOrderColumn: ', seq BIGINT GENERATED ALWAYS AS IDENTITY',
   insertionOrder: 'seq',
-  immutable: (table) => `${refusal(table, 'UPDATE', 'immutable')}`,
+  immutable: (table) => refusal(table, 'UPDATE', 'immutable'),
   // TRUNCATE skips row triggers; it is refused as well.
   kept: (table) =>
     `${refusal(table, 'DELETE', 'kept')}

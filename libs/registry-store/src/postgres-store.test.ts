@@ -55,6 +55,16 @@ test('postgres: two replicas holding the blob lock take turns', async () => {
   await Promise.all([a!.close(), b!.close()]);
 });
 
+test('postgres: the kept tables cannot be truncated either', async () => {
+  const store = await SqlRegistryStore.open(await PostgresDatabase.connect(await server.createDatabase()));
+  for (const table of ['alias_history', 'model_retirements'])
+    await assert.rejects(
+      store.database.write([], (s) => s.exec(`TRUNCATE ${table}`)),
+      new RegExp(`${table} rows are kept`),
+    );
+  await store.close();
+});
+
 test('postgres: a database that stops answering is UNAVAILABLE, and the store recovers once it is back', async () => {
   const url = await server.createDatabase();
   const name = new URL(url).pathname.slice(1);
