@@ -115,61 +115,69 @@ export class PostgresDatabase implements SqlDatabase {
     return this.transaction('BEGIN', locks, fn);
   }
 
-  async exclusive<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(lock: string, fn: () => Promise<T>): Promise<T> {
     // A session lock on a connection of its own, held while `fn` uses the pool; the server
     // drops it with the connection if this process dies.
-    const client = await this.connection();
-    let broken = false;
-    try {
-      await client
-        .query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, lock])
-        .catch((e: unknown) => {
-          throw unavailableOr(e, false);
-        });
+    return this.withClient(async (client, drop) => {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, lock]);
       try {
         return await fn();
       } finally {
-        await client
-          .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, lock])
-          .catch(() => (broken = true));
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, lock]).catch(drop);
       }
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async close(): Promise<void> {
     await this.pool.end();
   }
 
-  private async transaction<T>(
+  private transaction<T>(
     begin: string,
     locks: readonly string[],
     fn: (s: SqlSession) => Promise<T>,
   ): Promise<T> {
-    const client = await this.connection();
-    let broken = false;
-    try {
-      await client.query(begin);
-      // Always in the same order, so that two writers never wait for each other in a cycle.
-      for (const lock of [...new Set(locks)].sort())
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, lock]);
-      const result = await fn(sessionOf(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw unavailableOr(e, false);
-    } finally {
-      client.release(broken);
-    }
+    return this.withClient(async (client, drop) => {
+      try {
+        await client.query(begin);
+        // Always in the same order, so that two writers never wait for each other in a cycle.
+        for (const lock of [...new Set(locks)].sort())
+          await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, lock]);
+        const result = await fn(sessionOf(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(drop);
+        throw e;
+      }
+    });
   }
 
-  private async connection(): Promise<pg.PoolClient> {
+  /**
+   * Runs `fn` on a pooled connection. A connection the server closed while it was checked
+   * out (an error between statements, which nothing else would catch), or that `fn` gave up
+   * on (`drop`), is closed instead of returned to the pool; connection failures become
+   * `BackendError`.
+   */
+  private async withClient<T>(fn: (client: pg.PoolClient, drop: () => void) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (e) {
       throw unavailableOr(e, true);
+    }
+    let broken = false;
+    const drop = (): void => {
+      broken = true;
+    };
+    client.on('error', drop);
+    try {
+      return await fn(client, drop);
+    } catch (e) {
+      throw unavailableOr(e, false);
+    } finally {
+      client.off('error', drop);
+      client.release(broken);
     }
   }
 }

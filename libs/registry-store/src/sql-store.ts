@@ -401,17 +401,19 @@ export class SqlRegistryStore implements RegistryStore {
 
   unreferencedDigests(digests: readonly string[]): Promise<string[]> {
     return this.database.read(async (s) => {
-      const unused: string[] = [];
-      for (const d of digests) {
-        const used = await s.get(
-          `SELECT 1 WHERE EXISTS (SELECT 1 FROM dataset_files WHERE digest = ?)
-              OR EXISTS (SELECT 1 FROM model_artifacts WHERE digest = ?)
-              OR EXISTS (SELECT 1 FROM genotypes WHERE alpha_history_digest = ?)`,
-          [d, d, d],
+      const unused = new Set<string>();
+      for (let i = 0; i < digests.length; i += 500) {
+        const part = digests.slice(i, i + 500);
+        const rows = await s.all<{ d: string }>(
+          `SELECT v.column1 AS d FROM (VALUES ${part.map(() => '(CAST(? AS TEXT))').join(', ')}) AS v
+           WHERE NOT EXISTS (SELECT 1 FROM dataset_files WHERE digest = v.column1)
+             AND NOT EXISTS (SELECT 1 FROM model_artifacts WHERE digest = v.column1)
+             AND NOT EXISTS (SELECT 1 FROM genotypes WHERE alpha_history_digest = v.column1)`,
+          part,
         );
-        if (!used) unused.push(d);
+        for (const r of rows) unused.add(r.d);
       }
-      return unused;
+      return digests.filter((d) => unused.has(d));
     });
   }
 
