@@ -76,7 +76,10 @@ export class IntegrityError extends NasUnetError {
   readonly code = 'data_loss';
 }
 
-/** A compute backend cannot be used or gave wrong answers in its self-check (-> UNAVAILABLE). */
+/**
+ * Something the service needs cannot be used now: a compute backend (or it gave wrong
+ * answers in its self-check), or the registry's database (-> UNAVAILABLE).
+ */
 export class BackendError extends NasUnetError {
   readonly code = 'unavailable';
 }

@@ -38,7 +38,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_TRAINING_MEMORY_LIMIT_BYTES',
     'NASUNET_TRAINING_CONCURRENCY',
   ],
-  registry: ['NASUNET_DATASET_ROOTS'],
+  registry: ['NASUNET_DATASET_ROOTS', 'NASUNET_STORE', 'NASUNET_DATABASE_URL'],
   inference: [
     'NASUNET_MAX_IMAGE_PIXELS',
     'NASUNET_MAX_VOLUME_VOXELS',

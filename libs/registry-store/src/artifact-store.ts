@@ -114,15 +114,25 @@ export class FsArtifactStore {
   }
 
   /**
-   * Removes every staged file. Only safe while nothing is being uploaded (at start-up,
-   * before the service accepts calls): what is there was left by a process that stopped.
+   * Removes the staged files not written to for `idleMs` (0: every one). Only safe for
+   * files no upload still writes: at start-up, everything when this process alone uses the
+   * root, else those idle longer than any live upload is.
    * @returns how many files were removed.
    */
-  async clearStaging(): Promise<number> {
+  async clearStaging(idleMs = 0): Promise<number> {
     const tmpDir = join(this.root, 'tmp');
     const names = await readdir(tmpDir).catch(() => [] as string[]);
-    for (const n of names) await rm(join(tmpDir, n), { recursive: true, force: true });
-    return names.length;
+    let removed = 0;
+    for (const n of names) {
+      const path = join(tmpDir, n);
+      if (idleMs > 0) {
+        const st = await stat(path).catch(() => undefined);
+        if (!st || Date.now() - st.mtimeMs < idleMs) continue;
+      }
+      await rm(path, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Digests of every stored blob. */

@@ -9,9 +9,16 @@
 import type { BlobWriter, FsArtifactStore } from './artifact-store.js';
 import type { RegistryStore } from './types.js';
 
+/**
+ * How long a staged file of a shared artifact root may go unwritten before start-up of
+ * another replica takes it for one a stopped process left: a live upload writes to its
+ * file as its chunks arrive.
+ */
+export const SHARED_STAGING_IDLE_MS = 60 * 60 * 1000;
+
 /** What {@link BlobKeeper.collect} removed. */
 export interface Collected {
-  /** Staged `.part` files left by a stopped process. */
+  /** Staged `.part` files left by a stopped process (on a shared root: unwritten for an hour). */
   staged: number;
   /** Blobs no record names (promoted by a process that stopped before its record was written). */
   blobs: number;
@@ -49,12 +56,13 @@ export class BlobKeeper {
   }
 
   /**
-   * Removes what a stopped process left: every staged file and every blob no record names.
+   * Removes what a stopped process left: staged files (every one, or on a shared root
+   * those unwritten for {@link SHARED_STAGING_IDLE_MS}) and every blob no record names.
    * Call before the registry accepts calls.
    */
   collect(): Promise<Collected> {
     return this.locked(async () => ({
-      staged: await this.artifacts.clearStaging(),
+      staged: await this.artifacts.clearStaging(this.store.shared ? SHARED_STAGING_IDLE_MS : 0),
       blobs: await this.removeUnreferenced(await this.artifacts.digests()),
     }));
   }
@@ -67,7 +75,8 @@ export class BlobKeeper {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
+    // One caller of this process at a time waits for the store's lock.
+    const run = this.chain.then(() => this.store.lockBlobs(fn));
     this.chain = run.catch(() => undefined);
     return run;
   }

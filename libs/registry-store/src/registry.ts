@@ -28,7 +28,9 @@ import {
   checkRelativePath,
   checkVersion,
 } from './names.js';
-import { SqliteRegistryStore } from './sqlite-store.js';
+import { PostgresDatabase, type PostgresOptions } from './postgres-database.js';
+import { SqlRegistryStore } from './sql-store.js';
+import { SqliteDatabase } from './sqlite-database.js';
 import { receiveDeclared } from './upload.js';
 import type {
   ArtifactRecord,
@@ -201,7 +203,30 @@ export class ModelRegistry {
     limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
     datasetRoots: DatasetRoots = new DatasetRoots([]),
   ): Promise<ModelRegistry> {
-    const store = await SqliteRegistryStore.open(join(dataDir, 'registry.db'));
+    const store = await SqlRegistryStore.open(SqliteDatabase.open(join(dataDir, 'registry.db')));
+    return new ModelRegistry(
+      store,
+      new FsArtifactStore(join(dataDir, 'artifacts')),
+      limits,
+      datasetRoots.forbidding(dataDir),
+    );
+  }
+
+  /**
+   * Opens a registry replica: metadata in the PostgreSQL database at `databaseUrl`
+   * (migrated on open; replicas starting together take turns), artifacts under
+   * `<dataDir>/artifacts` on storage every replica mounts (a ReadWriteMany volume). Any
+   * number of replicas may serve from the same database and folder. Call
+   * {@link ModelRegistry.collectGarbage} before serving.
+   */
+  static async openShared(
+    databaseUrl: string,
+    dataDir: string,
+    limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
+    datasetRoots: DatasetRoots = new DatasetRoots([]),
+    postgres: PostgresOptions = {},
+  ): Promise<ModelRegistry> {
+    const store = await SqlRegistryStore.open(await PostgresDatabase.connect(databaseUrl, postgres));
     return new ModelRegistry(
       store,
       new FsArtifactStore(join(dataDir, 'artifacts')),
@@ -212,8 +237,8 @@ export class ModelRegistry {
 
   /**
    * Removes what a stopped process left behind: staged `.part` files of uploads it was
-   * receiving and blobs it promoted without writing their record. Only while no call is
-   * served (at start-up).
+   * receiving and blobs it promoted without writing their record. Only while this process
+   * serves no call (at start-up); replicas sharing the store keep serving meanwhile.
    */
   collectGarbage(): Promise<Collected> {
     return this.blobs.collect();

@@ -1,7 +1,7 @@
 /**
  * Records and the asynchronous `RegistryStore` interface. Every method returns a Promise:
- * the SQLite implementation answers synchronously inside, a PostgreSQL one will not, and
- * nothing above this interface may tell the difference.
+ * SQLite answers synchronously inside, PostgreSQL over the network, and nothing above this
+ * interface may tell the difference.
  */
 
 /** Dataset file layouts (mirrors the proto's DatasetLayout without the prefix). */
@@ -177,8 +177,20 @@ export interface Page<T> {
   nextOffset?: number;
 }
 
-/** Metadata storage of the registry. Implementations: SQLite now, PostgreSQL later. */
+/** Metadata storage of the registry, on SQLite or PostgreSQL (sql-store.ts). */
 export interface RegistryStore {
+  /**
+   * Whether other registry processes may use this store, and so the same artifact root,
+   * at the same time (replicas on PostgreSQL); an SQLite file has one owning process.
+   */
+  readonly shared: boolean;
+  /**
+   * Runs `fn` while no other process sharing this store runs `lockBlobs`: blobs are
+   * promoted with their record, and removed, under it. Callers within one process must
+   * serialize themselves.
+   */
+  lockBlobs<T>(fn: () => Promise<T>): Promise<T>;
+
   /** Adds a dataset. `AlreadyExistsError` when the name is taken. */
   createDataset(input: NewDataset): Promise<DatasetRecord>;
   /** `NotFoundError` when unknown. */

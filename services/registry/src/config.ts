@@ -13,8 +13,26 @@ export const RegistryConfigSchema = z.object({
   NASUNET_HOST: z.string().min(1).default('127.0.0.1'),
   /** gRPC port (`REGISTRY_PORT` is accepted as another name); 0 is not allowed (clients must know it). */
   NASUNET_PORT: int(1).max(65535).default(50051),
-  /** Root of the embedded data: registry.db and artifacts/ live under `<dir>/registry`. */
+  /**
+   * Root of the registry's data under `<dir>/registry`: artifacts/ always, registry.db with
+   * the SQLite store. With PostgreSQL it must be storage every replica mounts (ReadWriteMany).
+   */
   NASUNET_DATA_DIR: z.string().min(1).default('./.nasunet'),
+  /** Metadata store: `sqlite` (embedded, one process) or `postgres` (replicas on one database). */
+  NASUNET_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  /**
+   * PostgreSQL connection URL (`postgres://user:password@host:5432/database?sslmode=...`),
+   * read with NASUNET_STORE=postgres only; without a password in it, PGPASSWORD is used.
+   * The password is never logged nor echoed in errors.
+   */
+  NASUNET_DATABASE_URL: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      const problem = databaseUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /**
    * Server folders `file://` datasets may name, separated by ':' (absolute paths); empty:
    * none (clients upload their files). The registry's own data is never readable this way.
@@ -35,6 +53,30 @@ export const RegistryConfigSchema = z.object({
   ...ServerSecurityEnvFields,
 });
 
+/** What is wrong with a PostgreSQL URL, in words that never repeat it; undefined when fine. */
+function databaseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL of the form postgres://user:password@host:port/database';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return 'must start with postgres:// or postgresql://';
+  if (url.hostname === '') return 'must name the server host';
+  if (url.pathname.length <= 1) return 'must name the database (postgres://host:port/database)';
+  return undefined;
+}
+
+/**
+ * Where a PostgreSQL URL points (`host:port/database`), without user or password: what the
+ * logs may say about it.
+ */
+export function describeDatabaseUrl(value: string): string {
+  const url = new URL(value);
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}
+
 /** Validated configuration. */
 export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
 
@@ -46,11 +88,14 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
     NASUNET_HOST: env.NASUNET_HOST ?? env.REGISTRY_HOST,
     NASUNET_PORT: env.NASUNET_PORT ?? env.REGISTRY_PORT,
   });
-  if (!r.success) {
-    throw new ValidationError(
-      'invalid registry configuration: ' +
-        r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  const issues = r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (r.success && r.data.NASUNET_STORE === 'postgres' && r.data.NASUNET_DATABASE_URL === undefined)
+    issues.push('NASUNET_DATABASE_URL: required with NASUNET_STORE=postgres');
+  if (r.success && r.data.NASUNET_STORE === 'sqlite' && r.data.NASUNET_DATABASE_URL !== undefined)
+    issues.push(
+      'NASUNET_DATABASE_URL: only read with NASUNET_STORE=postgres (unset it, or set NASUNET_STORE)',
     );
-  }
+  if (!r.success || issues.length > 0)
+    throw new ValidationError(`invalid registry configuration: ${issues.join('; ')}`);
   return r.data;
 }

@@ -36,9 +36,10 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 @Module({})
 export class RegistryModule {
   /**
-   * Opens the embedded registry under `<NASUNET_DATA_DIR>/registry` (SQLite + artifacts)
-   * and, before serving, removes what a stopped process left there (unfinished uploads,
-   * blobs no record names).
+   * Opens the registry: artifacts under `<NASUNET_DATA_DIR>/registry`, metadata in SQLite
+   * there (NASUNET_STORE=sqlite) or in the PostgreSQL database of NASUNET_DATABASE_URL
+   * (replicas), and, before serving, removes what a stopped process left (unfinished
+   * uploads, blobs no record names).
    */
   static forRoot(config: RegistryConfig, health: ServiceHealth): DynamicModule {
     return {
@@ -49,19 +50,25 @@ export class RegistryModule {
         {
           provide: ModelRegistry,
           useFactory: async () => {
-            const registry = await ModelRegistry.openEmbedded(
-              join(config.NASUNET_DATA_DIR, 'registry'),
-              {
-                maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
-                maxDatasetBytes: config.REGISTRY_MAX_DATASET_BYTES,
-                maxAlphaHistoryBytes: config.REGISTRY_MAX_ALPHA_HISTORY_BYTES,
-              },
-              // Nothing of the suite's own data (stores, caches, checkpoints) is readable this way.
-              new DatasetRoots(config.NASUNET_DATASET_ROOTS, [resolve(config.NASUNET_DATA_DIR)]),
-            );
+            const dataDir = join(config.NASUNET_DATA_DIR, 'registry');
+            const limits = {
+              maxModelBytes: config.REGISTRY_MAX_MODEL_BYTES,
+              maxDatasetBytes: config.REGISTRY_MAX_DATASET_BYTES,
+              maxAlphaHistoryBytes: config.REGISTRY_MAX_ALPHA_HISTORY_BYTES,
+            };
+            // Nothing of the suite's own data (stores, caches, checkpoints) is readable this way.
+            const roots = new DatasetRoots(config.NASUNET_DATASET_ROOTS, [resolve(config.NASUNET_DATA_DIR)]);
+            const log = new Logger('registry');
+            const registry =
+              config.NASUNET_STORE === 'postgres'
+                ? await ModelRegistry.openShared(config.NASUNET_DATABASE_URL!, dataDir, limits, roots, {
+                    onIdleError: (err) =>
+                      log.warn(`PostgreSQL connection lost (${err.message}); reconnecting`),
+                  })
+                : await ModelRegistry.openEmbedded(dataDir, limits, roots);
             const { staged, blobs } = await registry.collectGarbage();
             if (staged + blobs > 0)
-              new Logger('registry').log(
+              log.log(
                 `removed ${staged} unfinished upload file(s) and ${blobs} unreferenced blob(s) left by a stopped process`,
               );
             return registry;

@@ -1,11 +1,11 @@
 /**
- * The registry service: validates the environment, opens the store under
- * NASUNET_DATA_DIR/registry, starts ModelRegistryService on NASUNET_HOST:NASUNET_PORT
+ * The registry service: validates the environment, opens the store (SQLite under
+ * NASUNET_DATA_DIR/registry, or PostgreSQL) and the artifacts there, starts ModelRegistryService on NASUNET_HOST:NASUNET_PORT
  * (default 127.0.0.1:50051). Loaded by main.ts once telemetry runs.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadRegistryConfig } from './config.js';
+import { describeDatabaseUrl, loadRegistryConfig } from './config.js';
 import { createRegistryApp } from './registry.options.js';
 
 /** Starts the service; resolves once it listens. */
@@ -14,7 +14,11 @@ export async function start(): Promise<void> {
   const { app } = await createRegistryApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
+  const metadata =
+    config.NASUNET_STORE === 'postgres'
+      ? `metadata in PostgreSQL at ${describeDatabaseUrl(config.NASUNET_DATABASE_URL!)}, artifacts`
+      : 'data';
   new Logger('registry').log(
-    `ModelRegistryService listening on ${config.NASUNET_HOST}:${config.NASUNET_PORT}, data under ${config.NASUNET_DATA_DIR}/registry`,
+    `ModelRegistryService listening on ${config.NASUNET_HOST}:${config.NASUNET_PORT}, ${metadata} under ${config.NASUNET_DATA_DIR}/registry`,
   );
 }
