@@ -49,7 +49,7 @@ import {
   type PlanOverrides,
 } from './run-plan.js';
 import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
-import { readDicomDir } from '../../dicom/src/index.js';
+import { readDicomDir, writeSeriesSegmentation } from '../../dicom/src/index.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
 import type {
@@ -507,13 +507,14 @@ export class LocalRunner implements Runner {
       const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
       if (!series) return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
       // The SEG names the model that made it: its folder as given (a bundle outside the
-      // registry has no version) and the digest of its weights.
-      const algorithm = {
+      // registry has no version), the digest of its weights and its genotype.
+      const seg = writeSeriesSegmentation(series, indices, pre.classes, {
         name: req.modelDir.replace(/\/+$/, ''),
         version: 'unregistered',
         weightsDigest: `sha256:${manifest.weightsSha256}`,
-      };
-      return writeDicomSegmentation(req.input, series, indices, pre.classes, algorithm, req.outDir);
+        genotype: manifest.genotype,
+      });
+      return writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
     } finally {
       net.dispose();
     }

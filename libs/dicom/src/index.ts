@@ -15,8 +15,21 @@ export {
 export {
   encodeSegmentation,
   SEG_SOP_CLASS_UID,
+  SEG_SERIES_DESCRIPTION_PREFIX,
   type Code,
+  type EncodedSegmentation,
   type SegmentSpec,
   type SegAlgorithm,
 } from './seg-write.js';
-export { newUid } from './uids.js';
+export {
+  segAlgorithm,
+  segmentSpecs,
+  writeSeriesSegmentation,
+  type ModelClass,
+  type ModelIdentity,
+  type SegmentTally,
+  type SeriesSegmentation,
+} from './series-seg.js';
+export { fetchSeries, storeInstances, type DicomWebConfig, type SeriesLimits } from './dicomweb.js';
+export { boundaryOf, joinMultipart, splitMultipart } from './multipart.js';
+export { isUid, newUid, uidTag } from './uids.js';

@@ -19,7 +19,7 @@ const has = (cmd: string, args: string[]) => spawnSync(cmd, args).status === 0;
 const toolSkip = (ok: boolean, what: string) => (ok || process.env['CI'] ? skip : `${what} is not installed`);
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-const ALGORITHM = { name: 'hippo-net', version: '3', weightsDigest: 'ab'.repeat(32) };
+const ALGORITHM = { name: 'hippo-net', version: '3', weightsDigest: 'ab'.repeat(32), genotypeDigest: 'cd'.repeat(32) };
 const SEGMENTS = [
   { classIndex: 1, label: 'bright' },
   { classIndex: 2, label: 'mid' },
@@ -67,7 +67,7 @@ test(
   () => {
     const series = readDicomDir(join(samples, '11-T1post-18670'));
     const mask = maskOf(series);
-    const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM);
+    const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes;
     assert.deepEqual(readBack(bytes, series), mask);
     const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
     assert.equal(first(ds, '00080005'), 'ISO_IR 192');
@@ -101,7 +101,7 @@ test(
 test('an empty mask gives a SEG with one all-zero frame', { skip }, () => {
   const series = readDicomDir(join(samples, '11_HCropVolume'));
   const empty = new Uint8Array(series.volume.data.length);
-  const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM);
+  const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM).bytes;
   assert.deepEqual(readBack(bytes, series), empty);
 });
 
@@ -111,7 +111,7 @@ test('pydicom reads the SEG voxel-exact', { skip: toolSkip(hasPydicom, 'python3-
   const mask = maskOf(series);
   const dir = mkdtempSync(join(tmpdir(), 'seg-'));
   try {
-    writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM));
+    writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes);
     // One line per frame: referenced SOP instance, segment number, indices of set pixels.
     const script = [
       'import sys, pydicom',
@@ -153,7 +153,7 @@ test(
       ] as const) {
         const series = readDicomDir(join(samples, name));
         const mask = empty ? new Uint8Array(series.volume.data.length) : maskOf(series);
-        writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM));
+        writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes);
         const r = spawnSync('dciodvfy', [join(dir, 'seg.dcm')], { encoding: 'utf8' });
         const report = `${r.stdout}${r.stderr}`;
         assert.doesNotMatch(report, /Error|Warning/, report);
