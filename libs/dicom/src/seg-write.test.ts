@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeSegmentation, readDicomDir, type DicomSeries } from './index.js';
+import { readSegBack } from './testing/seg-read-back.js';
 
 const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
 const skip = !existsSync(samples) && !process.env['CI'] ? `no ${samples}` : false;
@@ -33,34 +34,6 @@ function maskOf(series: DicomSeries): Uint8Array {
 const item = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0] as DicomDataset;
 const first = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0];
 
-/** The mask a SEG holds on `series`' grid, frames placed by their referenced SOP instance. */
-function readBack(bytes: Uint8Array, series: DicomSeries): Uint8Array {
-  const d = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer);
-  assert.equal(first(d.meta, '00020010'), '1.2.840.10008.1.2.1');
-  const ds = d.dict;
-  const [X, Y, Z] = series.volume.shape;
-  const slice = new Map(series.slices.map((s, z) => [s.sopInstanceUid, z]));
-  const bits = new Uint8Array(first(ds, '7FE00010') as ArrayBuffer);
-  const out = new Uint8Array(X * Y * Z);
-  const frames = ds['52009230']?.Value as DicomDataset[];
-  assert.equal(frames.length, Number(first(ds, '00280008')));
-  frames.forEach((f, k) => {
-    const source = item(item(f, '00089124'), '00082112');
-    const z = slice.get(first(source, '00081155') as string);
-    assert.ok(z !== undefined, 'every frame references a slice of the source');
-    const segment = first(item(f, '0062000A'), '0062000B') as number;
-    assert.deepEqual(item(f, '00209113')['00200032']?.Value, series.slices[z].position);
-    for (let i = 0; i < X * Y; i++) {
-      const bit = k * X * Y + i;
-      if ((bits[bit >> 3]! >> (bit & 7)) & 1) {
-        assert.equal(out[z * X * Y + i], 0, 'segments do not overlap');
-        out[z * X * Y + i] = segment;
-      }
-    }
-  });
-  return out;
-}
-
 test(
   'a SEG of the T1 series reads back voxel-exact, with the source geometry and references',
   { skip },
@@ -68,7 +41,7 @@ test(
     const series = readDicomDir(join(samples, '11-T1post-18670'));
     const mask = maskOf(series);
     const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes;
-    assert.deepEqual(readBack(bytes, series), mask);
+    assert.deepEqual(readSegBack(bytes, series), mask);
     const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
     assert.equal(first(ds, '00080005'), 'ISO_IR 192');
     assert.equal(first(ds, '0020000D'), series.studyInstanceUid);
@@ -102,7 +75,7 @@ test('an empty mask gives a SEG with one all-zero frame', { skip }, () => {
   const series = readDicomDir(join(samples, '11_HCropVolume'));
   const empty = new Uint8Array(series.volume.data.length);
   const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM).bytes;
-  assert.deepEqual(readBack(bytes, series), empty);
+  assert.deepEqual(readSegBack(bytes, series), empty);
 });
 
 const hasPydicom = has(PYTHON, ['-c', 'import pydicom']);
