@@ -5,12 +5,12 @@
  * STOW-RS; the SEG read back from Orthanc over DICOMweb matches, frame by frame, the mask
  * SegmentVolume computes for the same volume sent as NIfTI. SegmentDicomSeries gives the
  * same SEG for the files streamed in reverse order; bad input gets its status code and no
- * SEG is stored.
+ * SEG is stored. The CLI does the same through the service and in-process.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,21 @@ let segmentation: SegmentationServiceClient;
 let series: DicomSeries;
 let reference: Uint8Array;
 let files: { name: string; bytes: Buffer }[];
+let bundle: Map<string, Uint8Array>;
+
+const MAIN = fileURLToPath(new URL('../libs/cli/src/main.js', import.meta.url));
+
+/** Runs the CLI (asynchronously: the services and Orthanc keep running meanwhile). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 const first = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0];
 const item = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0] as DicomDataset;
@@ -170,11 +185,11 @@ before(async () => {
   await suite.start(['registry', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
   segmentation = createSegmentationClient(suite.address('inference'));
-  const artifacts = await tinyBundle(32, [
+  const artifacts = (bundle = await tinyBundle(32, [
     { code: 0, name: 'background' },
     { code: 1, name: 'anterior', segment: ANTERIOR },
     { code: 2, name: 'posterior' },
-  ]);
+  ]));
   await uploadModel(
     registry,
     {
@@ -317,4 +332,45 @@ test('SegmentStudy refuses bad references and bad series; nothing is stored', { 
   await refused(study('2.25.4242', '2.25.1'), status.INVALID_ARGUMENT, /two orientations/);
   assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
   assert.deepEqual(await seriesOf('2.25.1'), ['2.25.4242']);
+});
+
+test('the CLI: --dicom through the service, --study through the service and in-process with --pacs', { skip, timeout: 300_000 }, async () => {
+  const out = join(dataDir, 'cli');
+  const server = ['--inference-server', suite.address('inference'), '--model', MODEL, '--json'];
+  const viaService = await cli(['segment', '--dicom', HCROP, ...server, '--out', out]);
+  assert.equal(viaService.code, 0, viaService.stderr);
+  const r = JSON.parse(viaService.stdout.trim().split('\n').pop()!) as { maskPath: string; overlayPath: string };
+  assert.equal(r.maskPath, join(out, '11_HCropVolume-seg.dcm'));
+  assert.deepEqual(readSegBack(readFileSync(r.maskPath), series), reference);
+  assert.ok(existsSync(r.overlayPath));
+
+  const segs = async () => (await seriesOf(series.studyInstanceUid)).filter((u) => u !== series.seriesInstanceUid);
+  const before = await segs();
+  const study = ['--study', series.studyInstanceUid, '--series', series.seriesInstanceUid];
+  const stored = await cli(['segment', ...study, ...server]);
+  assert.equal(stored.code, 0, stored.stderr);
+  const s = JSON.parse(stored.stdout.trim().split('\n').pop()!) as { stored: { seriesInstanceUid: string } };
+  assert.deepEqual(await segs(), [...before, s.stored.seriesInstanceUid].sort());
+  const withUrl = await cli(['segment', ...study, ...server, '--pacs', orthanc.dicomWeb]);
+  assert.equal(withUrl.code, 2);
+  assert.match(withUrl.stderr, /configured with; drop --pacs/);
+
+  // In-process: the CLI fetches, segments with the same bundle and stores; the same mask.
+  const modelDir = join(dataDir, 'bundle');
+  mkdirSync(modelDir, { recursive: true });
+  for (const [name, bytes] of bundle) writeFileSync(join(modelDir, name), bytes);
+  const env = { NASUNET_DICOMWEB_USER: orthanc.user, NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password') };
+  const local = ['segment', ...study, '--pacs', orthanc.dicomWeb, '--model', modelDir, '--backend', 'cpu', '--out', out, '--json'];
+  const inProcess = await cli(local, env);
+  assert.equal(inProcess.code, 0, inProcess.stderr);
+  const l = JSON.parse(inProcess.stdout.trim().split('\n').pop()!) as {
+    maskPath: string;
+    stored: { seriesInstanceUid: string; sopInstanceUid: string };
+  };
+  assert.doesNotMatch(l.maskPath, new RegExp(series.seriesInstanceUid.replace(/\./g, '\\.')));
+  const back = await wado(series.studyInstanceUid, l.stored.seriesInstanceUid, l.stored.sopInstanceUid);
+  assert.deepEqual(readSegBack(back, series), reference);
+  const wrong = await cli(local, { ...env, NASUNET_DICOMWEB_USER: 'intruder' });
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /the PACS refused the configured credentials \(HTTP 401\)/);
 });

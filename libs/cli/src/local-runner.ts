@@ -49,7 +49,14 @@ import {
   type PlanOverrides,
 } from './run-plan.js';
 import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
-import { readDicomDir, writeSeriesSegmentation } from '../../dicom/src/index.js';
+import {
+  fetchSeries,
+  readDicomDir,
+  readDicomSeries,
+  storeInstances,
+  writeSeriesSegmentation,
+} from '../../dicom/src/index.js';
+import { CLI_SERIES_LIMITS, cliPacs } from './pacs.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
 import type {
@@ -499,7 +506,12 @@ export class LocalRunner implements Runner {
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
     await this.init();
-    const series = req.dicom ? readDicomDir(req.input) : null;
+    const pacs = req.pacs ? { ...req.pacs, config: cliPacs(req.pacs.url) } : undefined;
+    const series = pacs
+      ? readDicomSeries(await fetchSeries(pacs.config, pacs.study, pacs.series, CLI_SERIES_LIMITS))
+      : req.dicom
+        ? readDicomDir(req.input)
+        : null;
     const volume = series ? series.volume : await readSegmentInput(req.input);
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
@@ -514,7 +526,12 @@ export class LocalRunner implements Runner {
         weightsDigest: `sha256:${manifest.weightsSha256}`,
         genotype: manifest.genotype,
       });
-      return writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
+      // Stored on the PACS before anything is written here: a refused SEG leaves no files.
+      if (pacs) await storeInstances(pacs.config, [seg.bytes]);
+      const written = writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
+      return pacs
+        ? { ...written, stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid } }
+        : written;
     } finally {
       net.dispose();
     }

@@ -57,7 +57,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_TRAINING_PORT',
     'NASUNET_INFERENCE_PORT',
   ],
-  cli: ['NASUNET_TOKEN'],
+  cli: ['NASUNET_TOKEN'], // and the NASUNET_DICOMWEB_* variables of the inference service (segment --pacs)
   'test harness': ['NASUNET_TEST_VERBOSE'],
 };
 

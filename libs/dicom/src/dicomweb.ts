@@ -5,7 +5,8 @@
  * Errors name studies and series by {@link uidTag}, never by UID; an unreachable PACS, one
  * refusing the credentials or the stored object is a BackendError (UNAVAILABLE).
  */
-import { BackendError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
+import { readFileSync } from 'node:fs';
+import { BackendError, NotFoundError, ResourceLimitError, ValidationError } from '../../core/src/index.js';
 import { boundaryOf, joinMultipart, splitMultipart } from './multipart.js';
 import type { DicomInput } from './read-series.js';
 import { uidTag } from './uids.js';
@@ -29,6 +30,26 @@ export interface SeriesLimits {
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
+/**
+ * The configuration of a PACS at `baseUrl` with user `user` whose password is in the file
+ * `passwordFile` (NASUNET_DICOMWEB_PASSWORD_FILE; surrounding whitespace dropped).
+ * @throws ValidationError when the file cannot be read.
+ */
+export function dicomWebConfig(
+  baseUrl: string,
+  user: string | undefined,
+  passwordFile: string | undefined,
+): DicomWebConfig {
+  if (passwordFile === undefined) return { baseUrl, user };
+  try {
+    return { baseUrl, user, password: readFileSync(passwordFile, 'utf8').trim() };
+  } catch (e) {
+    throw new ValidationError(
+      `NASUNET_DICOMWEB_PASSWORD_FILE: the file cannot be read (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+}
+
 function headers(cfg: DicomWebConfig, extra: Record<string, string>): Record<string, string> {
   if (cfg.user === undefined || cfg.user === '') return extra;
   const token = Buffer.from(`${cfg.user}:${cfg.password ?? ''}`, 'utf8').toString('base64');
@@ -49,7 +70,7 @@ async function request(cfg: DicomWebConfig, path: string, init: RequestInit): Pr
 function checkStatus(res: Response, what: string): void {
   if (res.ok) return;
   if (res.status === 401 || res.status === 403) {
-    throw new BackendError(`the PACS refused the service's credentials (HTTP ${res.status}) ${what}`);
+    throw new BackendError(`the PACS refused the configured credentials (HTTP ${res.status}) ${what}`);
   }
   if (res.status === 404) throw new NotFoundError(`the PACS holds no ${what}`);
   throw new BackendError(`the PACS answered HTTP ${res.status} ${what}`);

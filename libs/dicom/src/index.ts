@@ -8,6 +8,7 @@ export { parseDicomObject, SUPPORTED_TRANSFER_SYNTAXES, type ParsedObject } from
 export {
   readDicomSeries,
   readDicomDir,
+  dicomDirInputs,
   type DicomInput,
   type DicomSeries,
   type SourceSlice,
@@ -30,6 +31,13 @@ export {
   type SegmentTally,
   type SeriesSegmentation,
 } from './series-seg.js';
-export { fetchSeries, storeInstances, type DicomWebConfig, type SeriesLimits } from './dicomweb.js';
+export {
+  dicomWebConfig,
+  fetchSeries,
+  storeInstances,
+  type DicomWebConfig,
+  type SeriesLimits,
+} from './dicomweb.js';
 export { boundaryOf, joinMultipart, splitMultipart } from './multipart.js';
+export { readSegmentationMask } from './seg-read.js';
 export { isUid, newUid, uidTag } from './uids.js';

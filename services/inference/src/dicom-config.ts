@@ -4,10 +4,8 @@
  * credentials; the password is read from a file, never from a request) and the largest
  * series accepted.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ValidationError } from '../../../libs/core/src/index.js';
-import type { DicomWebConfig } from '../../../libs/dicom/src/index.js';
+import { dicomWebConfig, type DicomWebConfig } from '../../../libs/dicom/src/index.js';
 
 export const DicomEnvFields = {
   /** DICOMweb base URL of the PACS for SegmentStudy, e.g. `http://orthanc:8042/dicom-web`; unset: no PACS. */
@@ -30,15 +28,5 @@ type DicomEnv = z.infer<typeof DicomEnvSchema>;
 /** The PACS the service is configured with, or undefined when none is. */
 export function pacsOf(env: DicomEnv): DicomWebConfig | undefined {
   if (env.NASUNET_DICOMWEB_URL === undefined) return undefined;
-  let password: string | undefined;
-  if (env.NASUNET_DICOMWEB_PASSWORD_FILE !== undefined) {
-    try {
-      password = readFileSync(env.NASUNET_DICOMWEB_PASSWORD_FILE, 'utf8').trim();
-    } catch (e) {
-      throw new ValidationError(
-        `NASUNET_DICOMWEB_PASSWORD_FILE: the file cannot be read (${(e as NodeJS.ErrnoException).code})`,
-      );
-    }
-  }
-  return { baseUrl: env.NASUNET_DICOMWEB_URL, user: env.NASUNET_DICOMWEB_USER, password };
+  return dicomWebConfig(env.NASUNET_DICOMWEB_URL, env.NASUNET_DICOMWEB_USER, env.NASUNET_DICOMWEB_PASSWORD_FILE);
 }
