@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeNifti } from '../libs/data/src/index.js';
-import { readDicomDir, type DicomSeries } from '../libs/dicom/src/index.js';
+import { readDicomDir, writeSeriesSegmentation, type DicomSeries } from '../libs/dicom/src/index.js';
 import { readSegBack } from '../libs/dicom/src/testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from '../libs/dicom/src/testing/synthetic-series.js';
 import {
@@ -181,11 +181,12 @@ before(async () => {
     NASUNET_DICOMWEB_USER: orthanc.user,
     NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password'),
     NASUNET_MAX_DICOM_INSTANCES: String(MAX_INSTANCES),
+    NASUNET_BACKEND: 'wasm',
   });
   await suite.start(['registry', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
   segmentation = createSegmentationClient(suite.address('inference'));
-  const artifacts = (bundle = await tinyBundle(32, [
+  const artifacts = (bundle = await tinyBundle(64, [
     { code: 0, name: 'background' },
     { code: 1, name: 'anterior', segment: ANTERIOR },
     { code: 2, name: 'posterior' },
@@ -360,7 +361,7 @@ test('the CLI: --dicom through the service, --study through the service and in-p
   mkdirSync(modelDir, { recursive: true });
   for (const [name, bytes] of bundle) writeFileSync(join(modelDir, name), bytes);
   const env = { NASUNET_DICOMWEB_USER: orthanc.user, NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password') };
-  const local = ['segment', ...study, '--pacs', orthanc.dicomWeb, '--model', modelDir, '--backend', 'cpu', '--out', out, '--json'];
+  const local = ['segment', ...study, '--pacs', orthanc.dicomWeb, '--model', modelDir, '--backend', 'wasm', '--out', out, '--json'];
   const inProcess = await cli(local, env);
   assert.equal(inProcess.code, 0, inProcess.stderr);
   const l = JSON.parse(inProcess.stdout.trim().split('\n').pop()!) as {
@@ -373,4 +374,36 @@ test('the CLI: --dicom through the service, --study through the service and in-p
   const wrong = await cli(local, { ...env, NASUNET_DICOMWEB_USER: 'intruder' });
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /the PACS refused the configured credentials \(HTTP 401\)/);
+});
+
+test('the Orthanc Lua trigger names each new image series once it is stable, never a SEG', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nasunet-lua-'));
+  const log = join(dir, 'calls.log');
+  // The CLI is replaced by `echo`, so the log shows the command line the trigger runs.
+  writeFileSync(join(dir, 'config.lua'), `NASUNET_CLI = 'echo'\nNASUNET_ARGS = '--model ${MODEL}'\nNASUNET_LOG = '${log}'\n`);
+  const script = fileURLToPath(new URL('../../deploy/orthanc/nasunet-segment-on-arrival.lua', import.meta.url));
+  const pacs = await startOrthanc([join(dir, 'config.lua'), script]);
+  try {
+    const store = (bytes: Uint8Array) =>
+      pacs.rest('/instances', { method: 'POST', headers: { 'content-type': 'application/dicom' }, body: Buffer.from(bytes) });
+    for (const f of files.slice(0, 3)) assert.equal((await store(f.bytes)).status, 200);
+    assert.equal((await store(readFileSync(join(samples, 'pydicom', 'liver_1frame.dcm')))).status, 200);
+    const ours = writeSeriesSegmentation(series, new Uint8Array(series.volume.data.length), [{ name: 'bg' }, { name: 'x' }], {
+      name: MODEL,
+      version: '1',
+      weightsDigest: 'sha256:00',
+      genotype: null,
+    });
+    assert.equal((await store(ours.bytes)).status, 200);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 4000)); // the SEG series became stable too meanwhile
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    assert.deepEqual(lines, [
+      `segment --study ${series.studyInstanceUid} --series ${series.seriesInstanceUid} --json --model ${MODEL}`,
+    ]);
+  } finally {
+    await pacs.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

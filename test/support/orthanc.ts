@@ -29,8 +29,8 @@ export interface Orthanc {
   stop(): Promise<void>;
 }
 
-/** Starts Orthanc and waits until its REST API answers. */
-export async function startOrthanc(): Promise<Orthanc> {
+/** Starts Orthanc (running the Lua scripts `luaScripts`, in order) and waits until its REST API answers. */
+export async function startOrthanc(luaScripts: readonly string[] = []): Promise<Orthanc> {
   const dir = mkdtempSync(join(tmpdir(), 'nasunet-orthanc-'));
   mkdirSync(join(dir, 'storage'));
   const [httpPort, dicomPort] = [await freePort(), await freePort()];
@@ -51,6 +51,7 @@ export async function startOrthanc(): Promise<Orthanc> {
       Plugins: [DICOMWEB_PLUGIN],
       DicomWeb: { Enable: true, Root: '/dicom-web/', Host: `127.0.0.1:${httpPort}` },
       StableAge: 1,
+      LuaScripts: luaScripts,
     }),
   );
   const proc: ChildProcess = spawn(ORTHANC_BINARY, [`--logfile=${join(dir, 'orthanc.log')}`, join(dir, 'orthanc.json')], {
