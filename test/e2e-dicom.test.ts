@@ -10,7 +10,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +76,10 @@ let bundle: Map<string, Uint8Array>;
 const MAIN = fileURLToPath(new URL('../libs/cli/src/main.js', import.meta.url));
 
 /** Runs the CLI (asynchronously: the services and Orthanc keep running meanwhile). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
@@ -218,65 +229,85 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('SegmentStudy: the SEG stored in Orthanc matches the NIfTI path frame by frame', { skip, timeout: 180_000 }, async () => {
-  const counts = countsOf(reference, 3);
-  assert.ok(counts.filter((c) => c > 0).length >= 2, `the reference mask has two classes or more: ${counts}`);
-  const res = await call<SegmentStudyResponse__Output>(
-    segmentation,
-    'segmentStudy',
-    { model: { name: MODEL }, studyInstanceUid: series.studyInstanceUid, seriesInstanceUid: series.seriesInstanceUid },
-    120_000,
-  );
-  const s = res.summary!;
-  assert.equal(s.model!.name, MODEL);
-  assert.equal(s.model!.version, 1);
-  assert.equal(s.sourceInstances, 40);
-  assert.deepEqual(
-    s.segments.map((g) => [g.segmentNumber, g.label, Number(g.voxelCount), g.typeScheme, g.typeCode]),
-    [
-      [1, 'anterior', counts[1], 'SCT', '5366008'],
-      [2, 'posterior', counts[2], 'SCT', '85756007'],
-    ],
-  );
-  s.segments.forEach((g) => assert.ok(Math.abs(g.volumeMl - Number(g.voxelCount) / 1000) < 1e-9));
-  assert.deepEqual(await seriesOf(series.studyInstanceUid), [series.seriesInstanceUid, s.segSeriesInstanceUid].sort());
+test(
+  'SegmentStudy: the SEG stored in Orthanc matches the NIfTI path frame by frame',
+  { skip, timeout: 180_000 },
+  async () => {
+    const counts = countsOf(reference, 3);
+    assert.ok(
+      counts.filter((c) => c > 0).length >= 2,
+      `the reference mask has two classes or more: ${counts}`,
+    );
+    const res = await call<SegmentStudyResponse__Output>(
+      segmentation,
+      'segmentStudy',
+      {
+        model: { name: MODEL },
+        studyInstanceUid: series.studyInstanceUid,
+        seriesInstanceUid: series.seriesInstanceUid,
+      },
+      120_000,
+    );
+    const s = res.summary!;
+    assert.equal(s.model!.name, MODEL);
+    assert.equal(s.model!.version, 1);
+    assert.equal(s.sourceInstances, 40);
+    assert.deepEqual(
+      s.segments.map((g) => [g.segmentNumber, g.label, Number(g.voxelCount), g.typeScheme, g.typeCode]),
+      [
+        [1, 'anterior', counts[1], 'SCT', '5366008'],
+        [2, 'posterior', counts[2], 'SCT', '85756007'],
+      ],
+    );
+    s.segments.forEach((g) => assert.ok(Math.abs(g.volumeMl - Number(g.voxelCount) / 1000) < 1e-9));
+    assert.deepEqual(
+      await seriesOf(series.studyInstanceUid),
+      [series.seriesInstanceUid, s.segSeriesInstanceUid].sort(),
+    );
 
-  const bytes = await wado(series.studyInstanceUid, s.segSeriesInstanceUid, s.segSopInstanceUid);
-  assert.deepEqual(readSegBack(bytes, series), reference);
-  const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
-  assert.equal(first(ds, '00080060'), 'SEG');
-  assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
-  assert.equal(first(ds, '0020000D'), series.studyInstanceUid);
-  assert.equal(first(ds, '00200052'), series.frameOfReferenceUid);
-  assert.equal(first(item(ds, '00081115'), '0020000E'), series.seriesInstanceUid);
-  assert.equal(Number(first(ds, '00280008')), s.frames);
-  assert.deepEqual(ds['00181020']?.Value, ['1', 'none']); // model version, genotype digest (a U-Net has none)
-  const segments = ds['00620002']?.Value as DicomDataset[];
-  assert.deepEqual(
-    segments.map((g) => [first(g, '00620009'), first(item(g, '0062000F'), '00080100')]),
-    [
-      [MODEL, '5366008'],
-      [MODEL, '85756007'],
-    ],
-  );
-  assert.equal(first(item(item(segments[0]!, '0062000F'), '00620011'), '00080100'), '255549009');
-  if (hasDciodvfy) {
-    writeFileSync(join(dataDir, 'seg.dcm'), bytes);
-    const r = spawnSync('dciodvfy', [join(dataDir, 'seg.dcm')], { encoding: 'utf8' });
-    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /Error|Warning/, `${r.stdout}${r.stderr}`);
-  }
-});
+    const bytes = await wado(series.studyInstanceUid, s.segSeriesInstanceUid, s.segSopInstanceUid);
+    assert.deepEqual(readSegBack(bytes, series), reference);
+    const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
+    assert.equal(first(ds, '00080060'), 'SEG');
+    assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
+    assert.equal(first(ds, '0020000D'), series.studyInstanceUid);
+    assert.equal(first(ds, '00200052'), series.frameOfReferenceUid);
+    assert.equal(first(item(ds, '00081115'), '0020000E'), series.seriesInstanceUid);
+    assert.equal(Number(first(ds, '00280008')), s.frames);
+    assert.deepEqual(ds['00181020']?.Value, ['1', 'none']); // model version, genotype digest (a U-Net has none)
+    const segments = ds['00620002']?.Value as DicomDataset[];
+    assert.deepEqual(
+      segments.map((g) => [first(g, '00620009'), first(item(g, '0062000F'), '00080100')]),
+      [
+        [MODEL, '5366008'],
+        [MODEL, '85756007'],
+      ],
+    );
+    assert.equal(first(item(item(segments[0]!, '0062000F'), '00620011'), '00080100'), '255549009');
+    if (hasDciodvfy) {
+      writeFileSync(join(dataDir, 'seg.dcm'), bytes);
+      const r = spawnSync('dciodvfy', [join(dataDir, 'seg.dcm')], { encoding: 'utf8' });
+      assert.doesNotMatch(`${r.stdout}${r.stderr}`, /Error|Warning/, `${r.stdout}${r.stderr}`);
+    }
+  },
+);
 
-test('SegmentDicomSeries: the files streamed in reverse order give the same SEG', { skip, timeout: 120_000 }, async () => {
-  const replies = await segmentInstances([...files].reverse().map((f) => f.bytes));
-  const s = replies[0]!.summary!;
-  assert.equal(s.sourceInstances, 40);
-  const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
-  assert.deepEqual(readSegBack(bytes, series), reference);
-  const ds = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer).dict;
-  assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
-  assert.equal(first(ds, '0020000E'), s.segSeriesInstanceUid);
-});
+test(
+  'SegmentDicomSeries: the files streamed in reverse order give the same SEG',
+  { skip, timeout: 120_000 },
+  async () => {
+    const replies = await segmentInstances([...files].reverse().map((f) => f.bytes));
+    const s = replies[0]!.summary!;
+    assert.equal(s.sourceInstances, 40);
+    const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
+    assert.deepEqual(readSegBack(bytes, series), reference);
+    const ds = dcmjs.data.DicomMessage.readFile(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+    ).dict;
+    assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
+    assert.equal(first(ds, '0020000E'), s.segSeriesInstanceUid);
+  },
+);
 
 /** Slices of a small axial series: 8 x 8 pixels, 3 slices 2 mm apart. */
 function synthetic(over: Partial<SyntheticSlice>[] = []): Uint8Array[] {
@@ -295,115 +326,195 @@ function synthetic(over: Partial<SyntheticSlice>[] = []): Uint8Array[] {
   );
 }
 
-test('SegmentDicomSeries refuses bad input with a clear status and no patient attribute', { skip, timeout: 120_000 }, async () => {
-  const sample = (n: string) => readFileSync(join(samples, 'pydicom', n));
-  const bad = status.INVALID_ARGUMENT;
-  await refused(segmentInstances([sample('rtstruct.dcm')]), bad, /instance 1 is an RT Structure Set \(RTSTRUCT\), not an image/);
-  await refused(segmentInstances([sample('liver_1frame.dcm')]), bad, /instance 1 is a Segmentation \(SEG\), not an image/);
-  await refused(segmentInstances([sample('README.txt')]), bad, /instance 1: not a DICOM file/);
-  await refused(segmentInstances([files[0]!.bytes.subarray(0, 2000)]), bad, /instance 1: (unreadable or )?truncated/);
-  await refused(
-    segmentInstances(synthetic([{}, { orientation: [0, 1, 0, 0, 0, 1] }])),
-    bad,
-    /two orientations/,
-  );
-  await refused(segmentInstances(synthetic([{}, {}, { position: [0, 0, 7] }])), bad, /not uniformly spaced/);
-  await refused(segmentInstances([files[0]!.bytes, synthetic()[0]!]), bad, /belong to two series/);
-  await refused(
-    segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.90' }]).slice(0, 1)),
-    bad,
-    /JPEG 2000\) is not supported/,
-  );
-  await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
-  const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);
-  await refused(segmentInstances(many), status.RESOURCE_EXHAUSTED, new RegExp(`more than ${MAX_INSTANCES} instances`));
-});
+test(
+  'SegmentDicomSeries refuses bad input with a clear status and no patient attribute',
+  { skip, timeout: 120_000 },
+  async () => {
+    const sample = (n: string) => readFileSync(join(samples, 'pydicom', n));
+    const bad = status.INVALID_ARGUMENT;
+    await refused(
+      segmentInstances([sample('rtstruct.dcm')]),
+      bad,
+      /instance 1 is an RT Structure Set \(RTSTRUCT\), not an image/,
+    );
+    await refused(
+      segmentInstances([sample('liver_1frame.dcm')]),
+      bad,
+      /instance 1 is a Segmentation \(SEG\), not an image/,
+    );
+    await refused(segmentInstances([sample('README.txt')]), bad, /instance 1: not a DICOM file/);
+    await refused(
+      segmentInstances([files[0]!.bytes.subarray(0, 2000)]),
+      bad,
+      /instance 1: (unreadable or )?truncated/,
+    );
+    await refused(
+      segmentInstances(synthetic([{}, { orientation: [0, 1, 0, 0, 0, 1] }])),
+      bad,
+      /two orientations/,
+    );
+    await refused(
+      segmentInstances(synthetic([{}, {}, { position: [0, 0, 7] }])),
+      bad,
+      /not uniformly spaced/,
+    );
+    await refused(segmentInstances([files[0]!.bytes, synthetic()[0]!]), bad, /belong to two series/);
+    await refused(
+      segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.90' }]).slice(0, 1)),
+      bad,
+      /JPEG 2000\) is not supported/,
+    );
+    await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
+    const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);
+    await refused(
+      segmentInstances(many),
+      status.RESOURCE_EXHAUSTED,
+      new RegExp(`more than ${MAX_INSTANCES} instances`),
+    );
+  },
+);
 
-test('SegmentStudy refuses bad references and bad series; nothing is stored', { skip, timeout: 120_000 }, async () => {
-  const before = await seriesOf(series.studyInstanceUid);
-  const study = (seriesInstanceUid: string, studyInstanceUid = series.studyInstanceUid) =>
-    call(segmentation, 'segmentStudy', { model: { name: MODEL }, studyInstanceUid, seriesInstanceUid }, 60_000);
-  await refused(study('1.2.x'), status.INVALID_ARGUMENT, /series_instance_uid: must be a DICOM UID/);
-  await refused(study('2.25.999999'), status.NOT_FOUND, /the PACS holds no series [0-9a-f]{12} of study [0-9a-f]{12}/);
-  // Our own SEG series given as input.
-  const seg = before.find((u) => u !== series.seriesInstanceUid)!;
-  await refused(study(seg), status.INVALID_ARGUMENT, /is a Segmentation \(SEG\), not an image/);
-  // A series with two orientations, stored in Orthanc.
-  for (const b of synthetic([{}, { orientation: [0, 1, 0, 0, 0, 1] }])) await storeInOrthanc(b);
-  await refused(study('2.25.4242', '2.25.1'), status.INVALID_ARGUMENT, /two orientations/);
-  assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
-  assert.deepEqual(await seriesOf('2.25.1'), ['2.25.4242']);
-});
+test(
+  'SegmentStudy refuses bad references and bad series; nothing is stored',
+  { skip, timeout: 120_000 },
+  async () => {
+    const before = await seriesOf(series.studyInstanceUid);
+    const study = (seriesInstanceUid: string, studyInstanceUid = series.studyInstanceUid) =>
+      call(
+        segmentation,
+        'segmentStudy',
+        { model: { name: MODEL }, studyInstanceUid, seriesInstanceUid },
+        60_000,
+      );
+    await refused(study('1.2.x'), status.INVALID_ARGUMENT, /series_instance_uid: must be a DICOM UID/);
+    await refused(
+      study('2.25.999999'),
+      status.NOT_FOUND,
+      /the PACS holds no series [0-9a-f]{12} of study [0-9a-f]{12}/,
+    );
+    // Our own SEG series given as input.
+    const seg = before.find((u) => u !== series.seriesInstanceUid)!;
+    await refused(study(seg), status.INVALID_ARGUMENT, /is a Segmentation \(SEG\), not an image/);
+    // A series with two orientations, stored in Orthanc.
+    for (const b of synthetic([{}, { orientation: [0, 1, 0, 0, 0, 1] }])) await storeInOrthanc(b);
+    await refused(study('2.25.4242', '2.25.1'), status.INVALID_ARGUMENT, /two orientations/);
+    assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
+    assert.deepEqual(await seriesOf('2.25.1'), ['2.25.4242']);
+  },
+);
 
-test('the CLI: --dicom through the service, --study through the service and in-process with --pacs', { skip, timeout: 300_000 }, async () => {
-  const out = join(dataDir, 'cli');
-  const server = ['--inference-server', suite.address('inference'), '--model', MODEL, '--json'];
-  const viaService = await cli(['segment', '--dicom', HCROP, ...server, '--out', out]);
-  assert.equal(viaService.code, 0, viaService.stderr);
-  const r = JSON.parse(viaService.stdout.trim().split('\n').pop()!) as { maskPath: string; overlayPath: string };
-  assert.equal(r.maskPath, join(out, '11_HCropVolume-seg.dcm'));
-  assert.deepEqual(readSegBack(readFileSync(r.maskPath), series), reference);
-  assert.ok(existsSync(r.overlayPath));
+test(
+  'the CLI: --dicom through the service, --study through the service and in-process with --pacs',
+  { skip, timeout: 300_000 },
+  async () => {
+    const out = join(dataDir, 'cli');
+    const server = ['--inference-server', suite.address('inference'), '--model', MODEL, '--json'];
+    const viaService = await cli(['segment', '--dicom', HCROP, ...server, '--out', out]);
+    assert.equal(viaService.code, 0, viaService.stderr);
+    const r = JSON.parse(viaService.stdout.trim().split('\n').pop()!) as {
+      maskPath: string;
+      overlayPath: string;
+    };
+    assert.equal(r.maskPath, join(out, '11_HCropVolume-seg.dcm'));
+    assert.deepEqual(readSegBack(readFileSync(r.maskPath), series), reference);
+    assert.ok(existsSync(r.overlayPath));
 
-  const segs = async () => (await seriesOf(series.studyInstanceUid)).filter((u) => u !== series.seriesInstanceUid);
-  const before = await segs();
-  const study = ['--study', series.studyInstanceUid, '--series', series.seriesInstanceUid];
-  const stored = await cli(['segment', ...study, ...server]);
-  assert.equal(stored.code, 0, stored.stderr);
-  const s = JSON.parse(stored.stdout.trim().split('\n').pop()!) as { stored: { seriesInstanceUid: string } };
-  assert.deepEqual(await segs(), [...before, s.stored.seriesInstanceUid].sort());
-  const withUrl = await cli(['segment', ...study, ...server, '--pacs', orthanc.dicomWeb]);
-  assert.equal(withUrl.code, 2);
-  assert.match(withUrl.stderr, /configured with; drop --pacs/);
+    const segs = async () =>
+      (await seriesOf(series.studyInstanceUid)).filter((u) => u !== series.seriesInstanceUid);
+    const before = await segs();
+    const study = ['--study', series.studyInstanceUid, '--series', series.seriesInstanceUid];
+    const stored = await cli(['segment', ...study, ...server]);
+    assert.equal(stored.code, 0, stored.stderr);
+    const s = JSON.parse(stored.stdout.trim().split('\n').pop()!) as {
+      stored: { seriesInstanceUid: string };
+    };
+    assert.deepEqual(await segs(), [...before, s.stored.seriesInstanceUid].sort());
+    const withUrl = await cli(['segment', ...study, ...server, '--pacs', orthanc.dicomWeb]);
+    assert.equal(withUrl.code, 2);
+    assert.match(withUrl.stderr, /configured with; drop --pacs/);
 
-  // In-process: the CLI fetches, segments with the same bundle and stores; the same mask.
-  const modelDir = join(dataDir, 'bundle');
-  mkdirSync(modelDir, { recursive: true });
-  for (const [name, bytes] of bundle) writeFileSync(join(modelDir, name), bytes);
-  const env = { NASUNET_DICOMWEB_USER: orthanc.user, NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password') };
-  const local = ['segment', ...study, '--pacs', orthanc.dicomWeb, '--model', modelDir, '--backend', 'wasm', '--out', out, '--json'];
-  const inProcess = await cli(local, env);
-  assert.equal(inProcess.code, 0, inProcess.stderr);
-  const l = JSON.parse(inProcess.stdout.trim().split('\n').pop()!) as {
-    maskPath: string;
-    stored: { seriesInstanceUid: string; sopInstanceUid: string };
-  };
-  assert.doesNotMatch(l.maskPath, new RegExp(series.seriesInstanceUid.replace(/\./g, '\\.')));
-  const back = await wado(series.studyInstanceUid, l.stored.seriesInstanceUid, l.stored.sopInstanceUid);
-  assert.deepEqual(readSegBack(back, series), reference);
-  const wrong = await cli(local, { ...env, NASUNET_DICOMWEB_USER: 'intruder' });
-  assert.notEqual(wrong.code, 0);
-  assert.match(wrong.stderr, /the PACS refused the configured credentials \(HTTP 401\)/);
-});
+    // In-process: the CLI fetches, segments with the same bundle and stores; the same mask.
+    const modelDir = join(dataDir, 'bundle');
+    mkdirSync(modelDir, { recursive: true });
+    for (const [name, bytes] of bundle) writeFileSync(join(modelDir, name), bytes);
+    const env = {
+      NASUNET_DICOMWEB_USER: orthanc.user,
+      NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password'),
+    };
+    const local = [
+      'segment',
+      ...study,
+      '--pacs',
+      orthanc.dicomWeb,
+      '--model',
+      modelDir,
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ];
+    const inProcess = await cli(local, env);
+    assert.equal(inProcess.code, 0, inProcess.stderr);
+    const l = JSON.parse(inProcess.stdout.trim().split('\n').pop()!) as {
+      maskPath: string;
+      stored: { seriesInstanceUid: string; sopInstanceUid: string };
+    };
+    assert.doesNotMatch(l.maskPath, new RegExp(series.seriesInstanceUid.replace(/\./g, '\\.')));
+    const back = await wado(series.studyInstanceUid, l.stored.seriesInstanceUid, l.stored.sopInstanceUid);
+    assert.deepEqual(readSegBack(back, series), reference);
+    const wrong = await cli(local, { ...env, NASUNET_DICOMWEB_USER: 'intruder' });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /the PACS refused the configured credentials \(HTTP 401\)/);
+  },
+);
 
-test('the Orthanc Lua trigger names each new image series once it is stable, never a SEG', { skip, timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nasunet-lua-'));
-  const log = join(dir, 'calls.log');
-  // The CLI is replaced by `echo`, so the log shows the command line the trigger runs.
-  writeFileSync(join(dir, 'config.lua'), `NASUNET_CLI = 'echo'\nNASUNET_ARGS = '--model ${MODEL}'\nNASUNET_LOG = '${log}'\n`);
-  const script = fileURLToPath(new URL('../../deploy/orthanc/nasunet-segment-on-arrival.lua', import.meta.url));
-  const pacs = await startOrthanc([join(dir, 'config.lua'), script]);
-  try {
-    const store = (bytes: Uint8Array) =>
-      pacs.rest('/instances', { method: 'POST', headers: { 'content-type': 'application/dicom' }, body: Buffer.from(bytes) });
-    for (const f of files.slice(0, 3)) assert.equal((await store(f.bytes)).status, 200);
-    assert.equal((await store(readFileSync(join(samples, 'pydicom', 'liver_1frame.dcm')))).status, 200);
-    const ours = writeSeriesSegmentation(series, new Uint8Array(series.volume.data.length), [{ name: 'bg' }, { name: 'x' }], {
-      name: MODEL,
-      version: '1',
-      weightsDigest: 'sha256:00',
-      genotype: null,
-    });
-    assert.equal((await store(ours.bytes)).status, 200);
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    await new Promise((r) => setTimeout(r, 4000)); // the SEG series became stable too meanwhile
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    assert.deepEqual(lines, [
-      `segment --study ${series.studyInstanceUid} --series ${series.seriesInstanceUid} --json --model ${MODEL}`,
-    ]);
-  } finally {
-    await pacs.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'the Orthanc Lua trigger names each new image series once it is stable, never a SEG',
+  { skip, timeout: 60_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nasunet-lua-'));
+    const log = join(dir, 'calls.log');
+    // The CLI is replaced by `echo`, so the log shows the command line the trigger runs.
+    writeFileSync(
+      join(dir, 'config.lua'),
+      `NASUNET_CLI = 'echo'\nNASUNET_ARGS = '--model ${MODEL}'\nNASUNET_LOG = '${log}'\n`,
+    );
+    const script = fileURLToPath(
+      new URL('../../deploy/orthanc/nasunet-segment-on-arrival.lua', import.meta.url),
+    );
+    const pacs = await startOrthanc([join(dir, 'config.lua'), script]);
+    try {
+      const store = (bytes: Uint8Array) =>
+        pacs.rest('/instances', {
+          method: 'POST',
+          headers: { 'content-type': 'application/dicom' },
+          body: Buffer.from(bytes),
+        });
+      for (const f of files.slice(0, 3)) assert.equal((await store(f.bytes)).status, 200);
+      assert.equal((await store(readFileSync(join(samples, 'pydicom', 'liver_1frame.dcm')))).status, 200);
+      const ours = writeSeriesSegmentation(
+        series,
+        new Uint8Array(series.volume.data.length),
+        [{ name: 'bg' }, { name: 'x' }],
+        {
+          name: MODEL,
+          version: '1',
+          weightsDigest: 'sha256:00',
+          genotype: null,
+        },
+      );
+      assert.equal((await store(ours.bytes)).status, 200);
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 4000)); // the SEG series became stable too meanwhile
+      const lines = readFileSync(log, 'utf8').trim().split('\n');
+      assert.deepEqual(lines, [
+        `segment --study ${series.studyInstanceUid} --series ${series.seriesInstanceUid} --json --model ${MODEL}`,
+      ]);
+    } finally {
+      await pacs.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

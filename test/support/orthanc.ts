@@ -54,17 +54,28 @@ export async function startOrthanc(luaScripts: readonly string[] = []): Promise<
       LuaScripts: luaScripts,
     }),
   );
-  const proc: ChildProcess = spawn(ORTHANC_BINARY, [`--logfile=${join(dir, 'orthanc.log')}`, join(dir, 'orthanc.json')], {
-    stdio: 'ignore',
-  });
+  const proc: ChildProcess = spawn(
+    ORTHANC_BINARY,
+    [`--logfile=${join(dir, 'orthanc.log')}`, join(dir, 'orthanc.json')],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `http://127.0.0.1:${httpPort}`;
   const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const rest = (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { authorization: auth, ...(init.headers as Record<string, string>) } });
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: auth, ...(init.headers as Record<string, string>) },
+    });
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`Orthanc exited with ${proc.exitCode}; see ${dir}/orthanc.log`);
-    const ok = await rest('/system').then((r) => r.ok, () => false);
+    if (proc.exitCode !== null)
+      throw new Error(`Orthanc exited with ${proc.exitCode}; see ${dir}/orthanc.log`);
+    const ok = await rest('/system').then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error('Orthanc did not answer within 20 s');
     await new Promise((r) => setTimeout(r, 200));

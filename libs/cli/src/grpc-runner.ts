@@ -537,7 +537,10 @@ export class GrpcRunner implements Runner {
    * SegmentStudy: the service segments a series on the PACS it is configured with and
    * stores the SEG there; nothing is written here.
    */
-  private async segmentStudy(model: ModelRef, pacs: NonNullable<SegmentRequest['pacs']>): Promise<SegmentSummary> {
+  private async segmentStudy(
+    model: ModelRef,
+    pacs: NonNullable<SegmentRequest['pacs']>,
+  ): Promise<SegmentSummary> {
     if (pacs.url !== undefined) {
       throw new ValidationError(
         '--pacs: a service segments series of the PACS it is configured with; drop --pacs (or the server option)',
@@ -588,7 +591,9 @@ export class GrpcRunner implements Runner {
       stream.write({ header: { model } });
       for (const { bytes } of inputs) {
         const parts = [...splitChunks(bytes, DEFAULT_CHUNK_BYTES)];
-        parts.forEach((c, i) => stream.write({ instanceChunk: { data: Buffer.from(c), last: i === parts.length - 1 } }));
+        parts.forEach((c, i) =>
+          stream.write({ instanceChunk: { data: Buffer.from(c), last: i === parts.length - 1 } }),
+        );
       }
       stream.end();
     });

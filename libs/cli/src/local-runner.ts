@@ -530,7 +530,10 @@ export class LocalRunner implements Runner {
       if (pacs) await storeInstances(pacs.config, [seg.bytes]);
       const written = writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
       return pacs
-        ? { ...written, stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid } }
+        ? {
+            ...written,
+            stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
+          }
         : written;
     } finally {
       net.dispose();

@@ -13,7 +13,9 @@ export const CLI_SERIES_LIMITS: SeriesLimits = { maxInstances: 5000, maxBytes: 1
 export function cliPacs(url: string | undefined, env: NodeJS.ProcessEnv = process.env): DicomWebConfig {
   const baseUrl = url ?? env['NASUNET_DICOMWEB_URL'];
   if (baseUrl === undefined || !/^https?:\/\/\S+$/.test(baseUrl)) {
-    throw new ValidationError('--pacs: give the DICOMweb base URL (http:// or https://) or set NASUNET_DICOMWEB_URL');
+    throw new ValidationError(
+      '--pacs: give the DICOMweb base URL (http:// or https://) or set NASUNET_DICOMWEB_URL',
+    );
   }
   return dicomWebConfig(baseUrl, env['NASUNET_DICOMWEB_USER'], env['NASUNET_DICOMWEB_PASSWORD_FILE']);
 }

@@ -617,7 +617,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option('--out <dir>', 'output directory', 'nasunet-run')
     .action(async (o: Record<string, unknown>) => {
       if ([o['input'], o['dicom'], o['study']].filter((v) => v !== undefined).length !== 1)
-        throw new ValidationError('segment: give exactly one of --input <file> and --dicom <dir> (or --study <uid>)');
+        throw new ValidationError(
+          'segment: give exactly one of --input <file> and --dicom <dir> (or --study <uid>)',
+        );
       if ((o['study'] === undefined) !== (o['series'] === undefined))
         throw new ValidationError('segment: --study and --series go together');
       if (o['pacs'] !== undefined && o['study'] === undefined)
@@ -625,7 +627,11 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       const pacs =
         o['study'] === undefined
           ? undefined
-          : { url: o['pacs'] as string | undefined, study: o['study'] as string, series: o['series'] as string };
+          : {
+              url: o['pacs'] as string | undefined,
+              study: o['study'] as string,
+              series: o['series'] as string,
+            };
       if (pacs && (!isUid(pacs.study) || !isUid(pacs.series)))
         throw new ValidationError('segment: --study and --series must be DICOM UIDs (digits and dots)');
       const dicom = o['dicom'] !== undefined;

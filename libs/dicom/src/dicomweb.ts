@@ -113,7 +113,9 @@ export async function fetchSeries(
   const path = `/studies/${studyUid}/series/${seriesUid}`;
   const ask = (syntax: string) =>
     request(cfg, path, {
-      headers: headers(cfg, { accept: `multipart/related; type="application/dicom"; transfer-syntax=${syntax}` }),
+      headers: headers(cfg, {
+        accept: `multipart/related; type="application/dicom"; transfer-syntax=${syntax}`,
+      }),
     });
   let res = await ask(EXPLICIT_LE);
   // A PACS that cannot transcode (e.g. compressed pixels it cannot decode) may still send

@@ -45,7 +45,11 @@ export function joinMultipart(instances: readonly Uint8Array[]): { body: Buffer;
   const boundary = `nasunet-${randomBytes(16).toString('hex')}`;
   const pieces: Buffer[] = [];
   for (const bytes of instances) {
-    pieces.push(Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`), Buffer.from(bytes), CRLF);
+    pieces.push(
+      Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`),
+      Buffer.from(bytes),
+      CRLF,
+    );
   }
   pieces.push(Buffer.from(`--${boundary}--\r\n`));
   return {

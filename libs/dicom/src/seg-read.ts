@@ -28,11 +28,14 @@ export function readSegmentationMask(bytes: Uint8Array, series: DicomSeries): Ui
     throw new DataFormatError('the segmentation has another image size than its series');
   }
   const zOf = new Map(series.slices.map((s, z) => [s.sopInstanceUid, z]));
-  const bits = new Uint8Array((ds[TAG.PixelData]?.Value?.[0] as ArrayBuffer | undefined) ?? new ArrayBuffer(0));
+  const bits = new Uint8Array(
+    (ds[TAG.PixelData]?.Value?.[0] as ArrayBuffer | undefined) ?? new ArrayBuffer(0),
+  );
   const frames = (ds['52009230']?.Value ?? []) as DicomDataset[];
   const mask = new Uint8Array(X * Y * Z);
   const size = X * Y;
-  if (bits.length * 8 < frames.length * size) throw new DataFormatError('the segmentation has fewer pixels than frames');
+  if (bits.length * 8 < frames.length * size)
+    throw new DataFormatError('the segmentation has fewer pixels than frames');
   frames.forEach((frame, k) => {
     const source = item(item(frame, '00089124'), '00082112');
     const z = zOf.get(text(source ?? {}, '00081155') ?? '');

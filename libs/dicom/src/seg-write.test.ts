@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs, { type DicomDataset } from 'dcmjs';
-import { encodeSegmentation, readDicomDir, type DicomSeries } from './index.js';
+import {
+  encodeSegmentation,
+  readDicomDir,
+  readSegmentationMask,
+  writeSeriesSegmentation,
+  type DicomSeries,
+} from './index.js';
 import { readSegBack } from './testing/seg-read-back.js';
 
 const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
@@ -20,7 +26,12 @@ const has = (cmd: string, args: string[]) => spawnSync(cmd, args).status === 0;
 const toolSkip = (ok: boolean, what: string) => (ok || process.env['CI'] ? skip : `${what} is not installed`);
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-const ALGORITHM = { name: 'hippo-net', version: '3', weightsDigest: 'ab'.repeat(32), genotypeDigest: 'cd'.repeat(32) };
+const ALGORITHM = {
+  name: 'hippo-net',
+  version: '3',
+  weightsDigest: 'ab'.repeat(32),
+  genotypeDigest: 'cd'.repeat(32),
+};
 const SEGMENTS = [
   { classIndex: 1, label: 'bright' },
   { classIndex: 2, label: 'mid' },
@@ -135,5 +146,54 @@ test(
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+);
+
+test(
+  'codes recorded for a class, the algorithm identification and segment tallies; the CLI reader reads it back',
+  { skip },
+  () => {
+    const series = readDicomDir(join(samples, '11-T1post-18670'));
+    const mask = maskOf(series);
+    const hippocampus = {
+      category: { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' },
+      type: { value: '5366008', scheme: 'SCT', meaning: 'Hippocampus' },
+      modifier: { value: '255551008', scheme: 'SCT', meaning: 'Posterior' },
+    };
+    const genotype = { normal: [['conv', 0]], reduce: [] };
+    const seg = writeSeriesSegmentation(
+      series,
+      mask,
+      [{ name: 'bg' }, { name: 'bright' }, { name: 'mid', segment: hippocampus }],
+      {
+        name: 'hippo-net',
+        version: '3',
+        weightsDigest: 'sha256:ab',
+        genotype,
+      },
+    );
+    assert.deepEqual(readSegmentationMask(seg.bytes, series), mask);
+    const ds = dcmjs.data.DicomMessage.readFile(seg.bytes.slice().buffer as ArrayBuffer).dict;
+    assert.equal(first(ds, '00080018'), seg.sopInstanceUid);
+    assert.equal(first(ds, '0020000E'), seg.seriesInstanceUid);
+    const versions = ds['00181020']?.Value as string[];
+    assert.equal(versions[0], '3');
+    assert.match(versions[1]!, /^[0-9a-f]{64}$/);
+    const segments = ds['00620002']?.Value as DicomDataset[];
+    const type = (k: number) => item(segments[k]!, '0062000F');
+    assert.equal(first(type(0), '00080100'), '85756007'); // the default: Tissue
+    assert.equal(type(0)['00620011'], undefined);
+    assert.equal(first(type(1), '00080100'), '5366008');
+    assert.equal(first(item(type(1), '00620011'), '00080104'), 'Posterior');
+    const [sx, sy, sz] = series.volume.spacingMm;
+    const count = (k: number) => mask.reduce((n, v) => n + (v === k ? 1 : 0), 0);
+    assert.deepEqual(
+      seg.segments.map((g) => [g.segmentNumber, g.label, g.voxelCount, g.type.value]),
+      [
+        [1, 'bright', count(1), '85756007'],
+        [2, 'mid', count(2), '5366008'],
+      ],
+    );
+    assert.ok(Math.abs(seg.segments[1]!.volumeMl - (count(2) * sx * sy * sz) / 1000) < 1e-9);
   },
 );

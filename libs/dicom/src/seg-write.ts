@@ -260,7 +260,10 @@ export function encodeSegmentation(
     '00700080': el('CS', 'SEGMENTATION'),
     '00700081': el(
       'LO',
-      `${algorithm.name} v${algorithm.version} genotype ${algorithm.genotypeDigest.slice(0, 12)}`.slice(0, 64),
+      `${algorithm.name} v${algorithm.version} genotype ${algorithm.genotypeDigest.slice(0, 12)}`.slice(
+        0,
+        64,
+      ),
     ),
     '00700084': { vr: 'PN', Value: [] },
     '52009229': seq({

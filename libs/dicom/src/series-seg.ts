@@ -63,7 +63,8 @@ export function segAlgorithm(model: ModelIdentity): SegAlgorithm {
     name: model.name,
     version: model.version,
     weightsDigest: model.weightsDigest,
-    genotypeDigest: model.genotype === null || model.genotype === undefined ? 'none' : digestJson(model.genotype),
+    genotypeDigest:
+      model.genotype === null || model.genotype === undefined ? 'none' : digestJson(model.genotype),
   };
 }
 

@@ -22,11 +22,14 @@ export const DicomEnvFields = {
   NASUNET_MAX_DICOM_INSTANCES: z.coerce.number().int().positive().default(2000),
 };
 
-const DicomEnvSchema = z.object(DicomEnvFields);
-type DicomEnv = z.infer<typeof DicomEnvSchema>;
+type DicomEnv = z.infer<ReturnType<typeof z.object<typeof DicomEnvFields>>>;
 
 /** The PACS the service is configured with, or undefined when none is. */
 export function pacsOf(env: DicomEnv): DicomWebConfig | undefined {
   if (env.NASUNET_DICOMWEB_URL === undefined) return undefined;
-  return dicomWebConfig(env.NASUNET_DICOMWEB_URL, env.NASUNET_DICOMWEB_USER, env.NASUNET_DICOMWEB_PASSWORD_FILE);
+  return dicomWebConfig(
+    env.NASUNET_DICOMWEB_URL,
+    env.NASUNET_DICOMWEB_USER,
+    env.NASUNET_DICOMWEB_PASSWORD_FILE,
+  );
 }

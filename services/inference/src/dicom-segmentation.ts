@@ -68,7 +68,8 @@ export class DicomSegmentationRunner {
     let bytes = 0;
     for await (const msg of requests) {
       if (model === undefined) {
-        if (msg.part !== 'header' || !msg.header) throw new ValidationError('header: must be the first message');
+        if (msg.part !== 'header' || !msg.header)
+          throw new ValidationError('header: must be the first message');
         model = await this.runner.model(validateModelRef(msg.header.model, 'header.model'), call);
         continue;
       }
@@ -110,14 +111,18 @@ export class DicomSegmentationRunner {
       ['study_instance_uid', req.studyInstanceUid],
       ['series_instance_uid', req.seriesInstanceUid],
     ] as const) {
-      if (!isUid(uid)) throw new ValidationError(`${field}: must be a DICOM UID (digits and dots, at most 64 characters)`);
+      if (!isUid(uid))
+        throw new ValidationError(`${field}: must be a DICOM UID (digits and dots, at most 64 characters)`);
     }
     const pacs = this.pacs;
     if (pacs === undefined) {
       throw new PreconditionError('no PACS is configured for this service (NASUNET_DICOMWEB_URL)');
     }
     const model = await this.runner.model(ref, call);
-    const tags = { 'nasunet.study_tag': uidTag(req.studyInstanceUid), 'nasunet.series_tag': uidTag(req.seriesInstanceUid) };
+    const tags = {
+      'nasunet.study_tag': uidTag(req.studyInstanceUid),
+      'nasunet.series_tag': uidTag(req.seriesInstanceUid),
+    };
     const instances = await withSpan('inference.pacs_fetch', tags, () =>
       fetchSeries(pacs, req.studyInstanceUid, req.seriesInstanceUid, {
         maxBytes: this.config.NASUNET_MAX_INPUT_BYTES,
@@ -143,12 +148,15 @@ export class DicomSegmentationRunner {
     expected?: { studyInstanceUid: string; seriesInstanceUid: string },
   ): Promise<Made> {
     return this.runner.inTurn(async () => {
-      const series = await withSpan('inference.decode', { 'nasunet.input': 'dicom', 'nasunet.instances': instances.length }, () =>
-        readDicomSeries(instances),
+      const series = await withSpan(
+        'inference.decode',
+        { 'nasunet.input': 'dicom', 'nasunet.instances': instances.length },
+        () => readDicomSeries(instances),
       );
       if (
         expected &&
-        (series.seriesInstanceUid !== expected.seriesInstanceUid || series.studyInstanceUid !== expected.studyInstanceUid)
+        (series.seriesInstanceUid !== expected.seriesInstanceUid ||
+          series.studyInstanceUid !== expected.studyInstanceUid)
       ) {
         throw new NotFoundError(
           `the PACS answered series ${uidTag(expected.seriesInstanceUid)} with instances of another series`,

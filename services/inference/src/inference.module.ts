@@ -13,7 +13,11 @@ export class InferenceModule {
     return {
       module: InferenceModule,
       controllers: [SegmentationController, DicomController],
-      providers: [{ provide: INFERENCE_CONFIG, useValue: config }, SegmentationRunner, DicomSegmentationRunner],
+      providers: [
+        { provide: INFERENCE_CONFIG, useValue: config },
+        SegmentationRunner,
+        DicomSegmentationRunner,
+      ],
     };
   }
 }
