@@ -67,7 +67,7 @@ export async function segmentVolume(
     },
     (span) =>
       // Progress on the span shows how far a cancelled request got.
-      predictNetInputAsync(model.net, input, volume, async (done) => {
+      predictNetInputAsync(model.net, input, async (done) => {
         span.setAttribute('nasunet.slices_done', done);
         options.checkAlive?.();
         await yieldToEventLoop();

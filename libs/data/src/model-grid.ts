@@ -1,0 +1,139 @@
+/**
+ * A volume moved onto the grid a model was trained on, and its label mask moved back: the
+ * voxel axes permuted and flipped to the model's orientation code (e.g. `RAS`), then
+ * resampled (trilinear) to the model's voxel spacing where it differs by more than 1 %;
+ * the mask comes back onto the source grid by nearest neighbour, so labels stay labels.
+ * A model recording no spacing (null) or no orientation code (`as-stored`) leaves that
+ * step out; with neither, the volume is used as it is.
+ */
+import type { Volume } from './volume.js';
+import { orientationFromAffine } from './volume.js';
+
+/** The volume on the model's grid and the way back for a mask predicted on it. */
+export interface ModelGrid {
+  volume: Volume;
+  /** Class index per voxel of `volume` -> per voxel of the source volume. */
+  toSource(mask: Uint8Array): Uint8Array;
+}
+
+type V3 = [number, number, number];
+const GROUPS = ['RL', 'AP', 'SI'];
+const SPACING_TOLERANCE = 0.01;
+
+/** Whether `code` is an orientation code: one letter of each of R/L, A/P, S/I. */
+export function isOrientationCode(code: string): boolean {
+  return code.length === 3 && GROUPS.every((g) => [...code].filter((c) => g.includes(c)).length === 1);
+}
+
+const groupOf = (letter: string) => GROUPS.findIndex((g) => g.includes(letter));
+
+/**
+ * `volume` on the grid of a model trained in `orientation` at `spacingMm` (x, y[, z] of that
+ * orientation; null when unknown).
+ */
+export function toModelGrid(
+  volume: Volume,
+  orientation: string,
+  spacingMm: readonly number[] | null,
+): ModelGrid {
+  const S = volume.shape;
+  const current = orientationFromAffine(volume.affine);
+  // Model axis t reads source axis perm[t], reversed when flip[t].
+  let perm: V3 = [0, 1, 2];
+  let flip = [false, false, false];
+  if (isOrientationCode(orientation) && isOrientationCode(current)) {
+    perm = [...orientation].map((l) => [...current].findIndex((c) => groupOf(c) === groupOf(l))) as V3;
+    flip = [...orientation].map((l, t) => current[perm[t] as number] !== l);
+  }
+  const R = perm.map((p) => S[p]) as V3;
+  const step = perm.map((p) => volume.spacingMm[p]) as V3;
+  const N = R.map((r, t) => {
+    const target = spacingMm?.[t];
+    if (target === undefined || Math.abs(step[t] - target) <= SPACING_TOLERANCE * target) return r;
+    return Math.max(1, Math.round((r * step[t]) / target));
+  }) as V3;
+  if (perm.every((p, t) => p === t) && !flip.some(Boolean) && N.every((n, t) => n === R[t])) {
+    return { volume, toSource: (mask) => mask };
+  }
+  /** Continuous source coordinate along source axis perm[t] of model index n along t. */
+  const sourceCoord = (t: number, n: number): number => {
+    const r = N[t] === R[t] ? n : ((n + 0.5) * R[t]) / N[t] - 0.5;
+    return flip[t] ? R[t] - 1 - r : r;
+  };
+  const data = new Float32Array(N[0] * N[1] * N[2]);
+  const src = new Array<number>(3);
+  const lo = new Array<number>(3);
+  const w = new Array<number>(3);
+  const at = (x: number, y: number, z: number) => volume.data[x + S[0] * (y + S[1] * z)] as number;
+  let o = 0;
+  for (let k = 0; k < N[2]; k++) {
+    for (let j = 0; j < N[1]; j++) {
+      for (let i = 0; i < N[0]; i++) {
+        [i, j, k].forEach((n, t) => (src[perm[t] as number] = sourceCoord(t, n)));
+        for (let a = 0; a < 3; a++) {
+          const c = Math.min(Math.max(src[a] as number, 0), (S[a] as number) - 1);
+          lo[a] = Math.min(Math.floor(c), Math.max((S[a] as number) - 2, 0));
+          w[a] = (S[a] as number) === 1 ? 0 : c - (lo[a] as number);
+        }
+        const [x0, y0, z0] = lo as V3;
+        const [wx, wy, wz] = w as V3;
+        const x1 = S[0] === 1 ? x0 : x0 + 1;
+        const y1 = S[1] === 1 ? y0 : y0 + 1;
+        const z1 = S[2] === 1 ? z0 : z0 + 1;
+        const c00 = at(x0, y0, z0) * (1 - wx) + at(x1, y0, z0) * wx;
+        const c10 = at(x0, y1, z0) * (1 - wx) + at(x1, y1, z0) * wx;
+        const c01 = at(x0, y0, z1) * (1 - wx) + at(x1, y0, z1) * wx;
+        const c11 = at(x0, y1, z1) * (1 - wx) + at(x1, y1, z1) * wx;
+        data[o++] = (c00 * (1 - wy) + c10 * wy) * (1 - wz) + (c01 * (1 - wy) + c11 * wy) * wz;
+      }
+    }
+  }
+  // Affine: model axis t is source axis perm[t] (negated when flipped), scaled by R/N;
+  // the origin is the world position of model voxel (0, 0, 0).
+  const origin = [0, 1, 2].map((t) => sourceCoord(t, 0));
+  const sourceOrigin = new Array<number>(3);
+  origin.forEach((c, t) => (sourceOrigin[perm[t] as number] = c));
+  const affine = [0, 1, 2].map((row) => {
+    const a = volume.affine[row] as number[];
+    const cols = [0, 1, 2].map(
+      (t) => (a[perm[t] as number] as number) * (flip[t] ? -1 : 1) * ((R[t] as number) / (N[t] as number)),
+    );
+    const shift =
+      (a[3] as number) + [0, 1, 2].reduce((s, c) => s + (a[c] as number) * (sourceOrigin[c] as number), 0);
+    return [...cols, shift];
+  });
+  affine.push([0, 0, 0, 1]);
+  const moved: Volume = {
+    data,
+    shape: N,
+    spacingMm: [0, 1, 2].map((t) =>
+      N[t] === R[t] ? step[t] : ((step[t] as number) * (R[t] as number)) / (N[t] as number),
+    ) as V3,
+    affine,
+    orientation: orientationFromAffine(affine),
+  };
+  /** Nearest model index along t of source index s along perm[t]. */
+  const nearest = (t: number, s: number): number => {
+    const r = flip[t] ? R[t] - 1 - s : s;
+    const n = N[t] === R[t] ? r : Math.round(((r + 0.5) * N[t]) / R[t] - 0.5);
+    return Math.min(Math.max(n, 0), N[t] - 1);
+  };
+  const toSource = (mask: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(S[0] * S[1] * S[2]);
+    const idx = new Array<number>(3);
+    let p = 0;
+    for (let z = 0; z < S[2]; z++) {
+      for (let y = 0; y < S[1]; y++) {
+        for (let x = 0; x < S[0]; x++) {
+          const s = [x, y, z];
+          for (let t = 0; t < 3; t++) idx[t] = nearest(t, s[perm[t] as number] as number);
+          out[p++] = mask[
+            (idx[0] as number) + N[0] * ((idx[1] as number) + N[1] * (idx[2] as number))
+          ] as number;
+        }
+      }
+    }
+    return out;
+  };
+  return { volume: moved, toSource };
+}
