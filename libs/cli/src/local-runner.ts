@@ -38,7 +38,7 @@ import {
   type Genotype,
   type NamedSearchNet,
 } from '../../nas/src/index.js';
-import type { Dataset } from '../../data/src/index.js';
+import { trainingGrid, type Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
 import {
   planSearchRun,
@@ -395,8 +395,7 @@ export class LocalRunner implements Runner {
         preprocessing: {
           inputChannels: 1,
           sliceAxis: data.sliceAxis,
-          orientation: 'as-stored',
-          spacingMm: null,
+          ...trainingGrid(data.dataset),
           normalization: data.normalization,
           padMultiple,
           padMode: 'zero',

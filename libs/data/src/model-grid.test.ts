@@ -1,7 +1,7 @@
 /** Moving volumes onto a model's grid and masks back: reorientation exact, resampling and nearest-neighbour return. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOrientationCode, toModelGrid, type Volume } from './index.js';
+import { isOrientationCode, toModelGrid, trainingGrid, type Volume } from './index.js';
 import { orientationFromAffine } from './volume.js';
 
 /** A volume with `affine`, voxel value = x + 10 y + 100 z. */
@@ -104,4 +104,32 @@ test('resampling to the model spacing: trilinear on the grid, labels back by nea
   // Within 1 % of the model spacing: used as it is.
   assert.equal(toModelGrid(v, 'as-stored', [0.502, 0.499, 3]).volume, v);
   assert.equal(toModelGrid(v, 'LPS', null).volume.orientation, 'LPS');
+});
+
+test('the grid a training records: shared orientation and spacing, else as-stored / null', () => {
+  const ras = (spacing: number) =>
+    ramp(
+      [2, 2, 2],
+      [
+        [spacing, 0, 0, 0],
+        [0, spacing, 0, 0],
+        [0, 0, 2, 0],
+        [0, 0, 0, 1],
+      ],
+    );
+  const lps = ramp(
+    [2, 2, 2],
+    [
+      [-1, 0, 0, 0],
+      [0, -1, 0, 0],
+      [0, 0, 2, 0],
+      [0, 0, 0, 1],
+    ],
+  );
+  const of = (images: Volume[], volumetric = true) =>
+    trainingGrid({ cases: images.map((image, i) => ({ id: `c${i}`, image })), volumetric });
+  assert.deepEqual(of([ras(1), ras(1.005)]), { orientation: 'RAS', spacingMm: [1, 1, 2] });
+  assert.deepEqual(of([ras(1), ras(1.2)]), { orientation: 'RAS', spacingMm: null });
+  assert.deepEqual(of([ras(1), lps]), { orientation: 'as-stored', spacingMm: null });
+  assert.deepEqual(of([ras(1)], false), { orientation: 'as-stored', spacingMm: null });
 });

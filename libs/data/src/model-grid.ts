@@ -6,6 +6,7 @@
  * A model recording no spacing (null) or no orientation code (`as-stored`) leaves that
  * step out; with neither, the volume is used as it is.
  */
+import type { Dataset } from './types.js';
 import type { Volume } from './volume.js';
 import { orientationFromAffine } from './volume.js';
 
@@ -29,12 +30,12 @@ const groupOf = (letter: string) => GROUPS.findIndex((g) => g.includes(letter));
 
 /**
  * `volume` on the grid of a model trained in `orientation` at `spacingMm` (x, y[, z] of that
- * orientation; null when unknown).
+ * orientation; null when unknown, an undefined entry keeps that axis as it is).
  */
 export function toModelGrid(
   volume: Volume,
   orientation: string,
-  spacingMm: readonly number[] | null,
+  spacingMm: readonly (number | undefined)[] | null,
 ): ModelGrid {
   const S = volume.shape;
   const current = orientationFromAffine(volume.affine);
@@ -136,4 +137,25 @@ export function toModelGrid(
     return out;
   };
   return { volume: moved, toSource };
+}
+
+/**
+ * The grid a model trained on `dataset` records: the orientation code every volume shares
+ * (else `as-stored`) and the spacing every volume shares within 1 % (else null). 2D image
+ * datasets have neither.
+ */
+export function trainingGrid(dataset: Pick<Dataset, 'cases' | 'volumetric'>): {
+  orientation: string;
+  spacingMm: [number, number, number] | null;
+} {
+  const volumes = dataset.cases.map((c) => c.image);
+  const first = volumes[0];
+  if (!dataset.volumetric || first === undefined) return { orientation: 'as-stored', spacingMm: null };
+  const codes = new Set(volumes.map((v) => orientationFromAffine(v.affine)));
+  const code = [...codes][0] as string;
+  const orientation = codes.size === 1 && isOrientationCode(code) ? code : 'as-stored';
+  const same = volumes.every((v) =>
+    v.spacingMm.every((s, a) => Math.abs(s - first.spacingMm[a]!) <= SPACING_TOLERANCE * first.spacingMm[a]!),
+  );
+  return { orientation, spacingMm: same && orientation !== 'as-stored' ? [...first.spacingMm] : null };
 }

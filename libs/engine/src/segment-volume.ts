@@ -77,7 +77,11 @@ export interface NetInput {
  * them; `toModelGrid`).
  */
 export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): NetInput {
-  const grid = toModelGrid(volume, pre.orientation ?? 'as-stored', pre.spacingMm ?? null);
+  // A 2D network sees slices: only their in-plane spacing is matched, never the slice step.
+  const spacing = pre.spacingMm
+    ? [0, 1, 2].map((a) => (a === pre.sliceAxis ? undefined : pre.spacingMm?.[a]))
+    : null;
+  const grid = toModelGrid(volume, pre.orientation ?? 'as-stored', spacing);
   const prepared = prepareVolume(
     grid.volume,
     {
