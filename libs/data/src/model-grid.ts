@@ -61,30 +61,45 @@ export function toModelGrid(
     const r = N[t] === R[t] ? n : ((n + 0.5) * R[t]) / N[t] - 0.5;
     return flip[t] ? R[t] - 1 - r : r;
   };
+  // Per model axis t and index n: the two source offsets (along source axis perm[t])
+  // around the sample point and the weight of the second, so that each voxel is a lookup.
+  const strides = [1, S[0], S[0] * S[1]];
+  const axes = [0, 1, 2].map((t) => {
+    const size = S[perm[t] as number] as number;
+    const stride = strides[perm[t] as number] as number;
+    const off0 = new Int32Array(N[t] as number);
+    const off1 = new Int32Array(N[t] as number);
+    const w = new Float32Array(N[t] as number);
+    for (let n = 0; n < (N[t] as number); n++) {
+      const c = Math.min(Math.max(sourceCoord(t, n), 0), size - 1);
+      const lo = Math.min(Math.floor(c), Math.max(size - 2, 0));
+      off0[n] = lo * stride;
+      off1[n] = Math.min(lo + 1, size - 1) * stride;
+      w[n] = size === 1 ? 0 : c - lo;
+    }
+    return { off0, off1, w };
+  });
+  const [ax, ay, az] = axes as [(typeof axes)[0], (typeof axes)[0], (typeof axes)[0]];
+  const src = volume.data;
   const data = new Float32Array(N[0] * N[1] * N[2]);
-  const src = new Array<number>(3);
-  const lo = new Array<number>(3);
-  const w = new Array<number>(3);
-  const at = (x: number, y: number, z: number) => volume.data[x + S[0] * (y + S[1] * z)] as number;
+  const at = (i: number) => src[i] as number;
   let o = 0;
   for (let k = 0; k < N[2]; k++) {
+    const z0 = az.off0[k] as number;
+    const z1 = az.off1[k] as number;
+    const wz = az.w[k] as number;
     for (let j = 0; j < N[1]; j++) {
+      const y0 = ay.off0[j] as number;
+      const y1 = ay.off1[j] as number;
+      const wy = ay.w[j] as number;
       for (let i = 0; i < N[0]; i++) {
-        [i, j, k].forEach((n, t) => (src[perm[t] as number] = sourceCoord(t, n)));
-        for (let a = 0; a < 3; a++) {
-          const c = Math.min(Math.max(src[a] as number, 0), (S[a] as number) - 1);
-          lo[a] = Math.min(Math.floor(c), Math.max((S[a] as number) - 2, 0));
-          w[a] = (S[a] as number) === 1 ? 0 : c - (lo[a] as number);
-        }
-        const [x0, y0, z0] = lo as V3;
-        const [wx, wy, wz] = w as V3;
-        const x1 = S[0] === 1 ? x0 : x0 + 1;
-        const y1 = S[1] === 1 ? y0 : y0 + 1;
-        const z1 = S[2] === 1 ? z0 : z0 + 1;
-        const c00 = at(x0, y0, z0) * (1 - wx) + at(x1, y0, z0) * wx;
-        const c10 = at(x0, y1, z0) * (1 - wx) + at(x1, y1, z0) * wx;
-        const c01 = at(x0, y0, z1) * (1 - wx) + at(x1, y0, z1) * wx;
-        const c11 = at(x0, y1, z1) * (1 - wx) + at(x1, y1, z1) * wx;
+        const x0 = ax.off0[i] as number;
+        const x1 = ax.off1[i] as number;
+        const wx = ax.w[i] as number;
+        const c00 = at(x0 + y0 + z0) * (1 - wx) + at(x1 + y0 + z0) * wx;
+        const c10 = at(x0 + y1 + z0) * (1 - wx) + at(x1 + y1 + z0) * wx;
+        const c01 = at(x0 + y0 + z1) * (1 - wx) + at(x1 + y0 + z1) * wx;
+        const c11 = at(x0 + y1 + z1) * (1 - wx) + at(x1 + y1 + z1) * wx;
         data[o++] = (c00 * (1 - wy) + c10 * wy) * (1 - wz) + (c01 * (1 - wy) + c11 * wy) * wz;
       }
     }
@@ -119,19 +134,20 @@ export function toModelGrid(
     const n = N[t] === R[t] ? r : Math.round(((r + 0.5) * N[t]) / R[t] - 0.5);
     return Math.min(Math.max(n, 0), N[t] - 1);
   };
+  // Per source axis a: the offset in the model grid of the nearest model index.
+  const modelStrides = [1, N[0], N[0] * N[1]];
+  const back = [0, 1, 2].map((a) => {
+    const t = perm.indexOf(a);
+    return Int32Array.from({ length: S[a] as number }, (_, s) => nearest(t, s) * (modelStrides[t] as number));
+  });
+  const [bx, by, bz] = back as [Int32Array, Int32Array, Int32Array];
   const toSource = (mask: Uint8Array): Uint8Array => {
     const out = new Uint8Array(S[0] * S[1] * S[2]);
-    const idx = new Array<number>(3);
     let p = 0;
     for (let z = 0; z < S[2]; z++) {
       for (let y = 0; y < S[1]; y++) {
-        for (let x = 0; x < S[0]; x++) {
-          const s = [x, y, z];
-          for (let t = 0; t < 3; t++) idx[t] = nearest(t, s[perm[t] as number] as number);
-          out[p++] = mask[
-            (idx[0] as number) + N[0] * ((idx[1] as number) + N[1] * (idx[2] as number))
-          ] as number;
-        }
+        const base = (bz[z] as number) + (by[y] as number);
+        for (let x = 0; x < S[0]; x++) out[p++] = mask[base + (bx[x] as number)] as number;
       }
     }
     return out;
