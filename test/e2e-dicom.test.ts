@@ -175,6 +175,20 @@ async function refused(p: Promise<unknown>, code: status, pattern: RegExp): Prom
   });
 }
 
+/** A SEG as the service writes one (of an empty mask) on the crop series. */
+const ownSeg = () =>
+  writeSeriesSegmentation(
+    series,
+    new Uint8Array(series.volume.data.length),
+    [{ name: 'bg' }, { name: 'x' }],
+    {
+      name: MODEL,
+      version: '1',
+      weightsDigest: 'sha256:00',
+      genotype: null,
+    },
+  );
+
 /** Counts of each class in `mask`. */
 const countsOf = (mask: Uint8Array, n: number) => {
   const c = new Array<number>(n).fill(0);
@@ -378,6 +392,9 @@ test(
   'SegmentStudy refuses bad references and bad series; nothing is stored',
   { skip, timeout: 120_000 },
   async () => {
+    // Our own SEG series, to be given as input below.
+    const own = ownSeg();
+    await storeInOrthanc(own.bytes);
     const before = await seriesOf(series.studyInstanceUid);
     const study = (seriesInstanceUid: string, studyInstanceUid = series.studyInstanceUid) =>
       call(
@@ -392,9 +409,11 @@ test(
       status.NOT_FOUND,
       /the PACS holds no series [0-9a-f]{12} of study [0-9a-f]{12}/,
     );
-    // Our own SEG series given as input.
-    const seg = before.find((u) => u !== series.seriesInstanceUid)!;
-    await refused(study(seg), status.INVALID_ARGUMENT, /is a Segmentation \(SEG\), not an image/);
+    await refused(
+      study(own.seriesInstanceUid),
+      status.INVALID_ARGUMENT,
+      /is a Segmentation \(SEG\), not an image/,
+    );
     // A series with two orientations, stored in Orthanc.
     for (const b of synthetic([{}, { orientation: [0, 1, 0, 0, 0, 1] }])) await storeInOrthanc(b);
     await refused(study('2.25.4242', '2.25.1'), status.INVALID_ARGUMENT, /two orientations/);
@@ -493,17 +512,7 @@ test(
         });
       for (const f of files.slice(0, 3)) assert.equal((await store(f.bytes)).status, 200);
       assert.equal((await store(readFileSync(join(samples, 'pydicom', 'liver_1frame.dcm')))).status, 200);
-      const ours = writeSeriesSegmentation(
-        series,
-        new Uint8Array(series.volume.data.length),
-        [{ name: 'bg' }, { name: 'x' }],
-        {
-          name: MODEL,
-          version: '1',
-          weightsDigest: 'sha256:00',
-          genotype: null,
-        },
-      );
+      const ours = ownSeg();
       assert.equal((await store(ours.bytes)).status, 200);
       const deadline = Date.now() + 30_000;
       while (!existsSync(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -516,5 +525,33 @@ test(
       await pacs.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+);
+
+test(
+  'SegmentStudy with credentials the PACS refuses: UNAVAILABLE, nothing stored',
+  { skip, timeout: 120_000 },
+  async () => {
+    const before = await seriesOf(series.studyInstanceUid);
+    writeFileSync(join(dataDir, 'wrong-password'), 'not-the-password\n');
+    await suite.stop(['inference']);
+    await suite.start(['inference'], { NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'wrong-password') });
+    segmentation.close();
+    segmentation = createSegmentationClient(suite.address('inference'));
+    await refused(
+      call(
+        segmentation,
+        'segmentStudy',
+        {
+          model: { name: MODEL },
+          studyInstanceUid: series.studyInstanceUid,
+          seriesInstanceUid: series.seriesInstanceUid,
+        },
+        60_000,
+      ),
+      status.UNAVAILABLE,
+      /the PACS refused the configured credentials \(HTTP 401\)/,
+    );
+    assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
   },
 );
