@@ -1,6 +1,7 @@
 /** Moving volumes onto a model's grid and masks back: reorientation exact, resampling and nearest-neighbour return. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ResourceLimitError } from '../../core/src/index.js';
 import { isOrientationCode, toModelGrid, trainingGrid, type Volume } from './index.js';
 import { orientationFromAffine } from './volume.js';
 
@@ -104,6 +105,8 @@ test('resampling to the model spacing: trilinear on the grid, labels back by nea
   // Within 1 % of the model spacing: used as it is.
   assert.equal(toModelGrid(v, 'as-stored', [0.502, 0.499, 3]).volume, v);
   assert.equal(toModelGrid(v, 'LPS', null).volume.orientation, 'LPS');
+  // A sender's tiny spacing cannot make the volume blow up: refused before allocating.
+  assert.throws(() => toModelGrid(v, 'as-stored', [0.001, 0.001, 3], 1e6), ResourceLimitError);
 });
 
 test('the grid a training records: shared orientation and spacing, else as-stored / null', () => {

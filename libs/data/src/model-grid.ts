@@ -6,6 +6,7 @@
  * A model recording no spacing (null) or no orientation code (`as-stored`) leaves that
  * step out; with neither, the volume is used as it is.
  */
+import { ResourceLimitError } from '../../core/src/index.js';
 import type { Dataset } from './types.js';
 import type { Volume } from './volume.js';
 import { orientationFromAffine } from './volume.js';
@@ -31,11 +32,14 @@ const groupOf = (letter: string) => GROUPS.findIndex((g) => g.includes(letter));
 /**
  * `volume` on the grid of a model trained in `orientation` at `spacingMm` (x, y[, z] of that
  * orientation; null when unknown, an undefined entry keeps that axis as it is).
+ * @throws ResourceLimitError when the resampled volume would exceed `maxVoxels` (checked
+ *   before anything is allocated: the spacing of an input is the sender's to choose).
  */
 export function toModelGrid(
   volume: Volume,
   orientation: string,
   spacingMm: readonly (number | undefined)[] | null,
+  maxVoxels = Infinity,
 ): ModelGrid {
   const S = volume.shape;
   const current = orientationFromAffine(volume.affine);
@@ -53,6 +57,11 @@ export function toModelGrid(
     if (target === undefined || Math.abs(step[t] - target) <= SPACING_TOLERANCE * target) return r;
     return Math.max(1, Math.round((r * step[t]) / target));
   }) as V3;
+  if (N[0] * N[1] * N[2] > maxVoxels) {
+    throw new ResourceLimitError(
+      `resampled to the model's spacing the volume would be ${N.join('x')} voxels, over the limit of ${maxVoxels}`,
+    );
+  }
   if (perm.every((p, t) => p === t) && !flip.some(Boolean) && N.every((n, t) => n === R[t])) {
     return { volume, toSource: (mask) => mask };
   }

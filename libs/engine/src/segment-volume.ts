@@ -74,14 +74,14 @@ export interface NetInput {
 /**
  * Step 1 of {@link segmentVolumeClasses}: the recorded preprocessing applied to `volume`,
  * moved first onto the model's grid (its orientation and spacing when the bundle records
- * them; `toModelGrid`).
+ * them; `toModelGrid`, refused over `maxVoxels`).
  */
-export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): NetInput {
+export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, maxVoxels?: number): NetInput {
   // A 2D network sees slices: only their in-plane spacing is matched, never the slice step.
   const spacing = pre.spacingMm
     ? [0, 1, 2].map((a) => (a === pre.sliceAxis ? undefined : pre.spacingMm?.[a]))
     : null;
-  const grid = toModelGrid(volume, pre.orientation ?? 'as-stored', spacing);
+  const grid = toModelGrid(volume, pre.orientation ?? 'as-stored', spacing, maxVoxels);
   const prepared = prepareVolume(
     grid.volume,
     {

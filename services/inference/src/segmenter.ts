@@ -48,7 +48,7 @@ export async function segmentVolume(
   const input = await withSpan(
     'inference.preprocess',
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
-    () => prepareNetInput(volume, spec),
+    () => prepareNetInput(volume, spec, options.maxWorkVoxels),
   );
   const [S, H, W] = input.prepared.shape;
   if (options.maxWorkVoxels !== undefined && S * H * W > options.maxWorkVoxels) {
