@@ -4,7 +4,7 @@
  * instance and position in volume order, and the source's patient, study and frame of
  * reference. Refused with a DataFormatError: objects that are not images (SEG, RTSTRUCT,
  * ...), objects of two series, missing or inconsistent geometry, non-uniform spacing, and
- * transfer syntaxes other than uncompressed little endian or deflate (see part10.ts).
+ * transfer syntaxes other than uncompressed little endian, deflate or RLE (see part10.ts).
  * Messages name objects by the label the caller gave, never by a patient attribute.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
