@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NotFoundError, ValidationError } from '../../core/src/index.js';
 import { isNiftiPath } from '../../data/src/index.js';
+import { dicomDirInputs, readDicomSeries, readSegmentationMask } from '../../dicom/src/index.js';
 import { buildReport, formatReport, writeFileAtomic, type CaseMetrics } from '../../engine/src/index.js';
 import {
   NASUNET_PRESETS,
@@ -29,6 +30,7 @@ import {
   DEFAULT_CHUNK_BYTES,
   type ClientConfig,
   type CreateGenotypeResponse__Output,
+  type DicomSegmentationSummary__Output,
   type EvaluateResponse__Output,
   type GetGenotypeResponse__Output,
   type ModelRef,
@@ -36,7 +38,9 @@ import {
   type SearchServiceClient,
   type SearchStateEvent__Output,
   type SegmentationServiceClient,
+  type SegmentDicomSeriesResponse__Output,
   type SegmentResponse__Output,
+  type SegmentStudyResponse__Output,
   type SegmentVolumeResponse__Output,
   type StartSearchResponse__Output,
   type StartTrainingResponse__Output,
@@ -49,7 +53,7 @@ import { DEFAULT_PORTS, type ServiceName } from '../../launcher/src/index.js';
 import { callError, targetOf, unaryCall } from './grpc-calls.js';
 import { ensureDataset } from './grpc-dataset.js';
 import { followJob } from './grpc-watch.js';
-import { readSegmentInput, writeSegmentation } from './segment-files.js';
+import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
 import type {
   EvaluateRequest,
   EvaluateSummary,
@@ -447,11 +451,9 @@ export class GrpcRunner implements Runner {
   }
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
-    if (req.dicom)
-      throw new ValidationError(
-        '--dicom: DICOM series are segmented in-process only for now; drop the server option',
-      );
     const model = parseModelRef(req.modelDir);
+    if (req.pacs) return this.segmentStudy(model, req.pacs);
+    if (req.dicom) return this.segmentDicomSeries(model, req);
     const volume = await readSegmentInput(req.input);
     const [X, Y, Z] = volume.shape;
     let mask: Uint8Array;
@@ -529,5 +531,78 @@ export class GrpcRunner implements Runner {
       for (const c of splitChunks(bytes, DEFAULT_CHUNK_BYTES)) stream.write({ niftiChunk: Buffer.from(c) });
       stream.end();
     });
+  }
+
+  /**
+   * SegmentStudy: the service segments a series on the PACS it is configured with and
+   * stores the SEG there; nothing is written here.
+   */
+  private async segmentStudy(
+    model: ModelRef,
+    pacs: NonNullable<SegmentRequest['pacs']>,
+  ): Promise<SegmentSummary> {
+    if (pacs.url !== undefined) {
+      throw new ValidationError(
+        '--pacs: a service segments series of the PACS it is configured with; drop --pacs (or the server option)',
+      );
+    }
+    const res = await unaryCall<SegmentStudyResponse__Output>(
+      this.segmentation,
+      'segmentStudy',
+      { model, studyInstanceUid: pacs.study, seriesInstanceUid: pacs.series },
+      'segmenting the series on the PACS',
+      10 * 60_000,
+    );
+    const s = res.summary!;
+    return {
+      maskPath: '',
+      labelsPath: '',
+      overlayPath: '',
+      classVoxels: Object.fromEntries(s.segments.map((g) => [g.label, Number(g.voxelCount)])),
+      stored: { sopInstanceUid: s.segSopInstanceUid, seriesInstanceUid: s.segSeriesInstanceUid },
+    };
+  }
+
+  /**
+   * SegmentDicomSeries of the files of folder `req.input` (read here first, so that a bad
+   * series is refused before it is sent); writes the SEG and the overlay drawn from it.
+   */
+  private async segmentDicomSeries(model: ModelRef, req: SegmentRequest): Promise<SegmentSummary> {
+    const inputs = dicomDirInputs(req.input);
+    const series = readDicomSeries(inputs);
+    const address = targetOf(this.segmentation);
+    const stream = this.segmentation.segmentDicomSeries({ deadline: Date.now() + 10 * 60_000 });
+    const { summary, seg } = await new Promise<{
+      summary: DicomSegmentationSummary__Output;
+      seg: Uint8Array;
+    }>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let summary: DicomSegmentationSummary__Output | null = null;
+      stream.on('data', (m: SegmentDicomSeriesResponse__Output) => {
+        if (m.summary) summary = m.summary;
+        if (m.segChunk) chunks.push(m.segChunk);
+      });
+      stream.on('error', (err) => reject(callError(err, `segmenting ${req.input}`, address)));
+      stream.on('end', () =>
+        summary
+          ? resolve({ summary, seg: new Uint8Array(Buffer.concat(chunks)) })
+          : reject(new ValidationError(`segmenting ${req.input}: the server sent no summary`)),
+      );
+      stream.write({ header: { model } });
+      for (const { bytes } of inputs) {
+        const parts = [...splitChunks(bytes, DEFAULT_CHUNK_BYTES)];
+        parts.forEach((c, i) =>
+          stream.write({ instanceChunk: { data: Buffer.from(c), last: i === parts.length - 1 } }),
+        );
+      }
+      stream.end();
+    });
+    // The SEG's segment numbers are the model's class indices; background is class 0.
+    const classes = [
+      { code: 0, name: 'background' },
+      ...summary.segments.map((g) => ({ code: g.segmentNumber, name: g.label })),
+    ];
+    const mask = readSegmentationMask(seg, series);
+    return writeDicomSegmentation(req.input, series, mask, classes, seg, req.outDir);
   }
 }

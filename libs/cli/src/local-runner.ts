@@ -38,7 +38,7 @@ import {
   type Genotype,
   type NamedSearchNet,
 } from '../../nas/src/index.js';
-import type { Dataset } from '../../data/src/index.js';
+import { trainingGrid, type Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
 import {
   planSearchRun,
@@ -49,7 +49,14 @@ import {
   type PlanOverrides,
 } from './run-plan.js';
 import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
-import { readDicomDir } from '../../dicom/src/index.js';
+import {
+  fetchSeries,
+  readDicomDir,
+  readDicomSeries,
+  storeInstances,
+  writeSeriesSegmentation,
+} from '../../dicom/src/index.js';
+import { CLI_SERIES_LIMITS, cliPacs } from './pacs.js';
 import { saveAlphaPlots } from './alpha-plots.js';
 import { savePlot } from './plots.js';
 import type {
@@ -388,8 +395,7 @@ export class LocalRunner implements Runner {
         preprocessing: {
           inputChannels: 1,
           sliceAxis: data.sliceAxis,
-          orientation: 'as-stored',
-          spacingMm: null,
+          ...trainingGrid(data.dataset),
           normalization: data.normalization,
           padMultiple,
           padMode: 'zero',
@@ -499,7 +505,12 @@ export class LocalRunner implements Runner {
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
     await this.init();
-    const series = req.dicom ? readDicomDir(req.input) : null;
+    const pacs = req.pacs ? { ...req.pacs, config: cliPacs(req.pacs.url) } : undefined;
+    const series = pacs
+      ? readDicomSeries(await fetchSeries(pacs.config, pacs.study, pacs.series, CLI_SERIES_LIMITS))
+      : req.dicom
+        ? readDicomDir(req.input)
+        : null;
     const volume = series ? series.volume : await readSegmentInput(req.input);
     const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
     try {
@@ -507,13 +518,22 @@ export class LocalRunner implements Runner {
       const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
       if (!series) return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
       // The SEG names the model that made it: its folder as given (a bundle outside the
-      // registry has no version) and the digest of its weights.
-      const algorithm = {
+      // registry has no version), the digest of its weights and its genotype.
+      const seg = writeSeriesSegmentation(series, indices, pre.classes, {
         name: req.modelDir.replace(/\/+$/, ''),
         version: 'unregistered',
         weightsDigest: `sha256:${manifest.weightsSha256}`,
-      };
-      return writeDicomSegmentation(req.input, series, indices, pre.classes, algorithm, req.outDir);
+        genotype: manifest.genotype,
+      });
+      // Stored on the PACS before anything is written here: a refused SEG leaves no files.
+      if (pacs) await storeInstances(pacs.config, [seg.bytes]);
+      const written = writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
+      return pacs
+        ? {
+            ...written,
+            stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
+          }
+        : written;
     } finally {
       net.dispose();
     }

@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
+import { isUid, uidTag } from '../../dicom/src/index.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
@@ -591,14 +592,23 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
   const segmentCmd = program
     .command('segment')
     .description(
-      'segment one 2D image (PNG/TIFF/GIF) or NIfTI volume; writes <stem>-mask.png (palette PNG: coloured, pixel values = label codes) and <stem>-labels.png (grey PNG of the raw label codes), or <stem>-mask.nii.gz (label codes) for a volume, and <stem>-overlay.png with a legend of the class names',
+      'segment one 2D image (PNG/TIFF/GIF), NIfTI volume or DICOM series; writes <stem>-mask.png (palette PNG: coloured, pixel values = label codes) and <stem>-labels.png (grey PNG of the raw label codes), <stem>-mask.nii.gz (label codes) for a volume or <stem>-seg.dcm (DICOM SEG) for a series, and <stem>-overlay.png with a legend of the class names; --study/--series segment a series on a PACS and store the SEG there',
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   addServerOptions(addCommonOptions(segmentCmd))
     .option('--input <file>', 'image (.png, .tif, .tiff, .gif) or volume (.nii, .nii.gz)')
     .option(
       '--dicom <dir>',
-      'instead of --input: a folder holding one DICOM image series; writes <folder>-seg.dcm, a DICOM SEG on it (in-process)',
+      'instead of --input: a folder holding one DICOM image series; writes <folder>-seg.dcm, a DICOM SEG on it',
+    )
+    .option(
+      '--study <uid>',
+      'instead of --input: segment series --series of this study on a PACS and store the DICOM SEG there',
+    )
+    .option('--series <uid>', 'with --study: the image series to segment')
+    .option(
+      '--pacs <url>',
+      'with --study, in-process: DICOMweb base URL of the PACS [NASUNET_DICOMWEB_URL]; credentials from NASUNET_DICOMWEB_USER and NASUNET_DICOMWEB_PASSWORD_FILE (with a server: the PACS the service is configured with)',
     )
     .option(
       '--model <dir|ref>',
@@ -606,21 +616,43 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option('--out <dir>', 'output directory', 'nasunet-run')
     .action(async (o: Record<string, unknown>) => {
-      if ((o['input'] === undefined) === (o['dicom'] === undefined))
-        throw new ValidationError('segment: give exactly one of --input <file> and --dicom <dir>');
+      if ([o['input'], o['dicom'], o['study']].filter((v) => v !== undefined).length !== 1)
+        throw new ValidationError(
+          'segment: give exactly one of --input <file> and --dicom <dir> (or --study <uid>)',
+        );
+      if ((o['study'] === undefined) !== (o['series'] === undefined))
+        throw new ValidationError('segment: --study and --series go together');
+      if (o['pacs'] !== undefined && o['study'] === undefined)
+        throw new ValidationError('segment: --pacs needs --study and --series');
+      const pacs =
+        o['study'] === undefined
+          ? undefined
+          : {
+              url: o['pacs'] as string | undefined,
+              study: o['study'] as string,
+              series: o['series'] as string,
+            };
+      if (pacs && (!isUid(pacs.study) || !isUid(pacs.series)))
+        throw new ValidationError('segment: --study and --series must be DICOM UIDs (digits and dots)');
       const dicom = o['dicom'] !== undefined;
-      const input = (dicom ? o['dicom'] : o['input']) as string;
+      // A PACS series names its outputs by a digest of its UID, never by the UID itself.
+      const input = pacs ? `series-${uidTag(pacs.series)}` : ((dicom ? o['dicom'] : o['input']) as string);
       const r = await withRunner('segment', makeRunner, o, (runner) =>
         runner.segment(
-          { modelDir: modelOf(o), input, dicom, outDir: o['out'] as string },
+          { modelDir: modelOf(o), input, dicom, ...(pacs ? { pacs } : {}), outDir: o['out'] as string },
           { signal: io.signal },
         ),
       );
-      print(
-        o,
-        `mask: ${r.maskPath}\nlabels: ${r.labelsPath}\noverlay: ${r.overlayPath}\nvoxels per class: ${JSON.stringify(r.classVoxels)}\n`,
-        { command: 'segment', ...r },
-      );
+      const files = r.maskPath
+        ? `mask: ${r.maskPath}\nlabels: ${r.labelsPath}\noverlay: ${r.overlayPath}\n`
+        : '';
+      const stored = r.stored
+        ? `stored on the PACS: SEG series ${r.stored.seriesInstanceUid}, instance ${r.stored.sopInstanceUid}\n`
+        : '';
+      print(o, `${files}${stored}voxels per class: ${JSON.stringify(r.classVoxels)}\n`, {
+        command: 'segment',
+        ...r,
+      });
     });
 
   const demo = program

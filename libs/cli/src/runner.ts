@@ -131,6 +131,12 @@ export interface SegmentRequest {
   input: string;
   /** `input` is a DICOM series folder: the mask is written as a DICOM SEG on it. */
   dicom?: boolean;
+  /**
+   * Instead of `input`: a series on a PACS, segmented into a DICOM SEG stored back there.
+   * `url` is its DICOMweb base URL (in-process only; a service uses the PACS it is
+   * configured with); `input` then only names the outputs.
+   */
+  pacs?: { url?: string | undefined; study: string; series: string };
   outDir: string;
 }
 
@@ -143,6 +149,8 @@ export interface SegmentSummary {
   /** The image with the mask blended in and a legend of the class names. */
   overlayPath: string;
   classVoxels: Record<string, number>;
+  /** The SEG stored on the PACS (with `pacs`): its UIDs. */
+  stored?: { sopInstanceUid: string; seriesInstanceUid: string };
 }
 
 /** Where commands run. */

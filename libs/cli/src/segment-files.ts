@@ -29,7 +29,7 @@ import {
   type Rgb,
   type Volume,
 } from '../../data/src/index.js';
-import { encodeSegmentation, type DicomSeries, type SegAlgorithm } from '../../dicom/src/index.js';
+import type { DicomSeries } from '../../dicom/src/index.js';
 import { writeFileAtomic } from '../../engine/src/index.js';
 import { classColor, renderOverlay } from './overlay.js';
 import type { SegmentSummary } from './runner.js';
@@ -129,22 +129,21 @@ function writeOverlay(
 }
 
 /**
- * Writes the outputs of segmenting the DICOM series in folder `dir`: `<stem>-seg.dcm`, a
- * DICOM SEG with one segment per foreground class of `classes`, made by `algorithm`, and the
- * overlay. `indices` holds the class index of every voxel of `series.volume`.
+ * Writes the outputs of segmenting the DICOM series in folder `dir`: `<stem>-seg.dcm`, the
+ * SEG `seg` (one segment per foreground class, libs/dicom), and the overlay. `indices` holds
+ * the class index of every voxel of `series.volume`, `classes` the model's classes.
  */
 export function writeDicomSegmentation(
   dir: string,
   series: DicomSeries,
   indices: Uint8Array,
   classes: readonly ClassInfo[],
-  algorithm: SegAlgorithm,
+  seg: Uint8Array,
   outDir: string,
 ): SegmentSummary {
   mkdirSync(outDir, { recursive: true });
   const stem = basename(resolve(dir));
-  const segments = classes.slice(1).map((c, k) => ({ classIndex: k + 1, label: c.name }));
   const maskPath = join(outDir, `${stem}-seg.dcm`);
-  writeFileAtomic(maskPath, Buffer.from(encodeSegmentation(series, indices, segments, algorithm)));
+  writeFileAtomic(maskPath, Buffer.from(seg));
   return { maskPath, labelsPath: maskPath, ...writeOverlay(series.volume, indices, classes, outDir, stem) };
 }

@@ -46,6 +46,10 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_MODEL_CACHE_SIZE',
     'NASUNET_INFERENCE_CONCURRENCY',
     'NASUNET_INFERENCE_QUEUE',
+    'NASUNET_DICOMWEB_URL',
+    'NASUNET_DICOMWEB_USER',
+    'NASUNET_DICOMWEB_PASSWORD_FILE',
+    'NASUNET_MAX_DICOM_INSTANCES',
   ],
   launcher: [
     'NASUNET_REGISTRY_PORT',
@@ -53,7 +57,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_TRAINING_PORT',
     'NASUNET_INFERENCE_PORT',
   ],
-  cli: ['NASUNET_TOKEN'],
+  cli: ['NASUNET_TOKEN'], // and the NASUNET_DICOMWEB_* variables of the inference service (segment --pacs)
   'test harness': ['NASUNET_TEST_VERBOSE'],
 };
 

@@ -14,6 +14,7 @@ export {
   spacingFromAffine,
   voxelCount,
 } from './volume.js';
+export { isOrientationCode, toModelGrid, trainingGrid, type ModelGrid } from './model-grid.js';
 export { readNifti, parseNifti, type NiftiReadOptions } from './nifti-read.js';
 export { writeNifti, encodeNifti, type NiftiWriteDatatype } from './nifti-write.js';
 export { readImage2D, decodeImage2D, encodePngGray, is2DImagePath, IMAGE_2D_EXTENSIONS } from './image2d.js';

@@ -8,6 +8,7 @@ export { parseDicomObject, SUPPORTED_TRANSFER_SYNTAXES, type ParsedObject } from
 export {
   readDicomSeries,
   readDicomDir,
+  dicomDirInputs,
   type DicomInput,
   type DicomSeries,
   type SourceSlice,
@@ -15,8 +16,28 @@ export {
 export {
   encodeSegmentation,
   SEG_SOP_CLASS_UID,
+  SEG_SERIES_DESCRIPTION_PREFIX,
   type Code,
+  type EncodedSegmentation,
   type SegmentSpec,
   type SegAlgorithm,
 } from './seg-write.js';
-export { newUid } from './uids.js';
+export {
+  segAlgorithm,
+  segmentSpecs,
+  writeSeriesSegmentation,
+  type ModelClass,
+  type ModelIdentity,
+  type SegmentTally,
+  type SeriesSegmentation,
+} from './series-seg.js';
+export {
+  dicomWebConfig,
+  fetchSeries,
+  storeInstances,
+  type DicomWebConfig,
+  type SeriesLimits,
+} from './dicomweb.js';
+export { boundaryOf, joinMultipart, splitMultipart } from './multipart.js';
+export { readSegmentationMask } from './seg-read.js';
+export { isUid, newUid, uidTag } from './uids.js';

@@ -4,7 +4,7 @@
  * instance and position in volume order, and the source's patient, study and frame of
  * reference. Refused with a DataFormatError: objects that are not images (SEG, RTSTRUCT,
  * ...), objects of two series, missing or inconsistent geometry, non-uniform spacing, and
- * transfer syntaxes other than uncompressed little endian or deflate (see part10.ts).
+ * transfer syntaxes other than uncompressed little endian, deflate or RLE (see part10.ts).
  * Messages name objects by the label the caller gave, never by a patient attribute.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -145,15 +145,23 @@ export function readDicomSeries(inputs: readonly DicomInput[]): DicomSeries {
 }
 
 /**
- * Reads every regular file of `dir` (not its subfolders) as one series, files labelled by
- * name; a DICOMDIR index is skipped.
- * @throws NotFoundError when `dir` holds no files; see {@link readDicomSeries}.
+ * The regular files of `dir` (not its subfolders) as inputs labelled by file name, a
+ * DICOMDIR index and hidden files left out.
+ * @throws NotFoundError when `dir` holds no files.
  */
-export function readDicomDir(dir: string): DicomSeries {
+export function dicomDirInputs(dir: string): DicomInput[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(`${dir}: no such folder`);
   const names = readdirSync(dir)
     .filter((n) => n !== 'DICOMDIR' && !n.startsWith('.') && statSync(join(dir, n)).isFile())
     .sort();
   if (names.length === 0) throw new NotFoundError(`${dir}: no DICOM files in this folder`);
-  return readDicomSeries(names.map((n) => ({ label: n, bytes: readFileSync(join(dir, n)) })));
+  return names.map((n) => ({ label: n, bytes: readFileSync(join(dir, n)) }));
+}
+
+/**
+ * Reads the files of `dir` ({@link dicomDirInputs}) as one series.
+ * @throws NotFoundError when `dir` holds no files; see {@link readDicomSeries}.
+ */
+export function readDicomDir(dir: string): DicomSeries {
+  return readDicomSeries(dicomDirInputs(dir));
 }

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs, { type DicomDataset } from 'dcmjs';
-import { encodeSegmentation, readDicomDir, type DicomSeries } from './index.js';
+import {
+  encodeSegmentation,
+  readDicomDir,
+  readSegmentationMask,
+  writeSeriesSegmentation,
+  type DicomSeries,
+} from './index.js';
+import { readSegBack } from './testing/seg-read-back.js';
 
 const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
 const skip = !existsSync(samples) && !process.env['CI'] ? `no ${samples}` : false;
@@ -19,7 +26,12 @@ const has = (cmd: string, args: string[]) => spawnSync(cmd, args).status === 0;
 const toolSkip = (ok: boolean, what: string) => (ok || process.env['CI'] ? skip : `${what} is not installed`);
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-const ALGORITHM = { name: 'hippo-net', version: '3', weightsDigest: 'ab'.repeat(32) };
+const ALGORITHM = {
+  name: 'hippo-net',
+  version: '3',
+  weightsDigest: 'ab'.repeat(32),
+  genotypeDigest: 'cd'.repeat(32),
+};
 const SEGMENTS = [
   { classIndex: 1, label: 'bright' },
   { classIndex: 2, label: 'mid' },
@@ -33,42 +45,14 @@ function maskOf(series: DicomSeries): Uint8Array {
 const item = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0] as DicomDataset;
 const first = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0];
 
-/** The mask a SEG holds on `series`' grid, frames placed by their referenced SOP instance. */
-function readBack(bytes: Uint8Array, series: DicomSeries): Uint8Array {
-  const d = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer);
-  assert.equal(first(d.meta, '00020010'), '1.2.840.10008.1.2.1');
-  const ds = d.dict;
-  const [X, Y, Z] = series.volume.shape;
-  const slice = new Map(series.slices.map((s, z) => [s.sopInstanceUid, z]));
-  const bits = new Uint8Array(first(ds, '7FE00010') as ArrayBuffer);
-  const out = new Uint8Array(X * Y * Z);
-  const frames = ds['52009230']?.Value as DicomDataset[];
-  assert.equal(frames.length, Number(first(ds, '00280008')));
-  frames.forEach((f, k) => {
-    const source = item(item(f, '00089124'), '00082112');
-    const z = slice.get(first(source, '00081155') as string);
-    assert.ok(z !== undefined, 'every frame references a slice of the source');
-    const segment = first(item(f, '0062000A'), '0062000B') as number;
-    assert.deepEqual(item(f, '00209113')['00200032']?.Value, series.slices[z].position);
-    for (let i = 0; i < X * Y; i++) {
-      const bit = k * X * Y + i;
-      if ((bits[bit >> 3]! >> (bit & 7)) & 1) {
-        assert.equal(out[z * X * Y + i], 0, 'segments do not overlap');
-        out[z * X * Y + i] = segment;
-      }
-    }
-  });
-  return out;
-}
-
 test(
   'a SEG of the T1 series reads back voxel-exact, with the source geometry and references',
   { skip },
   () => {
     const series = readDicomDir(join(samples, '11-T1post-18670'));
     const mask = maskOf(series);
-    const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM);
-    assert.deepEqual(readBack(bytes, series), mask);
+    const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes;
+    assert.deepEqual(readSegBack(bytes, series), mask);
     const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
     assert.equal(first(ds, '00080005'), 'ISO_IR 192');
     assert.equal(first(ds, '0020000D'), series.studyInstanceUid);
@@ -101,8 +85,8 @@ test(
 test('an empty mask gives a SEG with one all-zero frame', { skip }, () => {
   const series = readDicomDir(join(samples, '11_HCropVolume'));
   const empty = new Uint8Array(series.volume.data.length);
-  const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM);
-  assert.deepEqual(readBack(bytes, series), empty);
+  const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM).bytes;
+  assert.deepEqual(readSegBack(bytes, series), empty);
 });
 
 const hasPydicom = has(PYTHON, ['-c', 'import pydicom']);
@@ -111,7 +95,7 @@ test('pydicom reads the SEG voxel-exact', { skip: toolSkip(hasPydicom, 'python3-
   const mask = maskOf(series);
   const dir = mkdtempSync(join(tmpdir(), 'seg-'));
   try {
-    writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM));
+    writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes);
     // One line per frame: referenced SOP instance, segment number, indices of set pixels.
     const script = [
       'import sys, pydicom',
@@ -153,7 +137,7 @@ test(
       ] as const) {
         const series = readDicomDir(join(samples, name));
         const mask = empty ? new Uint8Array(series.volume.data.length) : maskOf(series);
-        writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM));
+        writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes);
         const r = spawnSync('dciodvfy', [join(dir, 'seg.dcm')], { encoding: 'utf8' });
         const report = `${r.stdout}${r.stderr}`;
         assert.doesNotMatch(report, /Error|Warning/, report);
@@ -162,5 +146,54 @@ test(
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+);
+
+test(
+  'codes recorded for a class, the algorithm identification and segment tallies; the CLI reader reads it back',
+  { skip },
+  () => {
+    const series = readDicomDir(join(samples, '11-T1post-18670'));
+    const mask = maskOf(series);
+    const hippocampus = {
+      category: { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' },
+      type: { value: '5366008', scheme: 'SCT', meaning: 'Hippocampus' },
+      modifier: { value: '255551008', scheme: 'SCT', meaning: 'Posterior' },
+    };
+    const genotype = { normal: [['conv', 0]], reduce: [] };
+    const seg = writeSeriesSegmentation(
+      series,
+      mask,
+      [{ name: 'bg' }, { name: 'bright' }, { name: 'mid', segment: hippocampus }],
+      {
+        name: 'hippo-net',
+        version: '3',
+        weightsDigest: 'sha256:ab',
+        genotype,
+      },
+    );
+    assert.deepEqual(readSegmentationMask(seg.bytes, series), mask);
+    const ds = dcmjs.data.DicomMessage.readFile(seg.bytes.slice().buffer as ArrayBuffer).dict;
+    assert.equal(first(ds, '00080018'), seg.sopInstanceUid);
+    assert.equal(first(ds, '0020000E'), seg.seriesInstanceUid);
+    const versions = ds['00181020']?.Value as string[];
+    assert.equal(versions[0], '3');
+    assert.match(versions[1]!, /^[0-9a-f]{64}$/);
+    const segments = ds['00620002']?.Value as DicomDataset[];
+    const type = (k: number) => item(segments[k]!, '0062000F');
+    assert.equal(first(type(0), '00080100'), '85756007'); // the default: Tissue
+    assert.equal(type(0)['00620011'], undefined);
+    assert.equal(first(type(1), '00080100'), '5366008');
+    assert.equal(first(item(type(1), '00620011'), '00080104'), 'Posterior');
+    const [sx, sy, sz] = series.volume.spacingMm;
+    const count = (k: number) => mask.reduce((n, v) => n + (v === k ? 1 : 0), 0);
+    assert.deepEqual(
+      seg.segments.map((g) => [g.segmentNumber, g.label, g.voxelCount, g.type.value]),
+      [
+        [1, 'bright', count(1), '85756007'],
+        [2, 'mid', count(2), '5366008'],
+      ],
+    );
+    assert.ok(Math.abs(seg.segments[1]!.volumeMl - (count(2) * sx * sy * sz) / 1000) < 1e-9);
   },
 );

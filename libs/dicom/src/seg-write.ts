@@ -4,9 +4,10 @@
  * pitfalls are listed in shared/docs/DICOM-PACS.md):
  * - one segment per class but the background (class 0), numbered by class index, coded
  *   as given or, by default, category SCT 91723000 "Anatomical Structure" and type
- *   SCT 85756007 "Tissue"; SegmentAlgorithmType AUTOMATIC, SegmentAlgorithmName the
- *   model name; the model version is the SoftwareVersions and the weights digest the
- *   DeviceSerialNumber of the Enhanced General Equipment;
+ *   SCT 85756007 "Tissue" (a type modifier when given); SegmentAlgorithmType AUTOMATIC,
+ *   SegmentAlgorithmName the model name; SoftwareVersions holds the model version and the
+ *   genotype digest, DeviceSerialNumber the weights digest (Enhanced General Equipment),
+ *   ContentDescription all three in short;
  * - one frame per segment and source slice holding that segment, referencing the slice by
  *   SOPInstanceUID with its ImagePositionPatient; an empty mask gives one all-zero frame
  *   of segment 1 on the first slice, so the SEG stays valid;
@@ -34,22 +35,41 @@ export interface Code {
 export interface SegmentSpec {
   classIndex: number;
   label: string;
-  category?: Code;
-  type?: Code;
+  category?: Code | undefined;
+  type?: Code | undefined;
+  /** SegmentedPropertyTypeModifier, e.g. SCT 255549009 "Anterior". */
+  modifier?: Code | undefined;
 }
 
 /** The model that made the mask. */
 export interface SegAlgorithm {
+  /** Registry model name (or bundle folder): SegmentAlgorithmName. */
   name: string;
+  /** Registry version: the first SoftwareVersions value. */
   version: string;
+  /** Digest of the weights: DeviceSerialNumber. */
   weightsDigest: string;
+  /** Hex SHA-256 of the genotype (or "none" for a baseline): the second SoftwareVersions value. */
+  genotypeDigest: string;
+}
+
+/** A written SEG and the identifiers a caller reports. */
+export interface EncodedSegmentation {
+  /** Part 10 bytes. */
+  bytes: Uint8Array;
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  /** Number of frames (at least 1). */
+  frames: number;
 }
 
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
+/** SeriesDescription of every SEG written here starts with this (a PACS trigger skips such series). */
+export const SEG_SERIES_DESCRIPTION_PREFIX = 'Segmentation by ';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const IMPLEMENTATION_CLASS_UID = '2.25.271828182845904523536028747135266249775';
-const DEFAULT_CATEGORY: Code = { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' };
-const DEFAULT_TYPE: Code = { value: '85756007', scheme: 'SCT', meaning: 'Tissue' };
+export const DEFAULT_CATEGORY: Code = { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' };
+export const DEFAULT_TYPE: Code = { value: '85756007', scheme: 'SCT', meaning: 'Tissue' };
 const SOURCE_IMAGE_PURPOSE: Code = {
   value: '121322',
   scheme: 'DCM',
@@ -76,8 +96,15 @@ const COPIED: [tag: string, vr: string, type2: boolean][] = [
 
 const el = (vr: string, ...value: unknown[]): DicomElement => ({ vr, Value: value });
 const seq = (...items: DicomDataset[]): DicomElement => el('SQ', ...items);
-const code = (c: Code): DicomElement =>
-  seq({ '00080100': el('SH', c.value), '00080102': el('SH', c.scheme), '00080104': el('LO', c.meaning) });
+const codeItem = (c: Code): DicomDataset => ({
+  '00080100': el('SH', c.value),
+  '00080102': el('SH', c.scheme),
+  '00080104': el('LO', c.meaning),
+});
+const code = (c: Code): DicomElement => seq(codeItem(c));
+/** SegmentedPropertyTypeCodeSequence, with its modifier inside the item when given. */
+const typeCode = (type: Code, modifier: Code | undefined): DicomElement =>
+  seq(modifier ? { ...codeItem(type), '00620011': code(modifier) } : codeItem(type));
 
 function copiedAttributes(header: DicomDataset): DicomDataset {
   const out: DicomDataset = {};
@@ -142,7 +169,7 @@ export function encodeSegmentation(
   segments: readonly SegmentSpec[],
   algorithm: SegAlgorithm,
   now = new Date(),
-): Uint8Array {
+): EncodedSegmentation {
   const [X, Y, Z] = series.volume.shape;
   if (mask.length !== voxelCount(series.volume.shape)) {
     throw new ValidationError(`a mask of ${mask.length} voxels does not fit a ${X}x${Y}x${Z} series`);
@@ -154,6 +181,7 @@ export function encodeSegmentation(
   }
   const frames = framesOf(mask, X * Y, Z, segments);
   const sopInstanceUid = newUid();
+  const seriesInstanceUid = newUid();
   const dimensionOrganizationUid = newUid();
   const [date, time] = dicomDateTime(now);
   const pixelMeasures: DicomDataset = {
@@ -173,7 +201,7 @@ export function encodeSegmentation(
     '00080033': el('TM', time),
     '00080060': el('CS', 'SEG'),
     '00080070': el('LO', 'NAS-Unet as a service'),
-    '0008103E': el('LO', `Segmentation by ${algorithm.name}`.slice(0, 64)),
+    '0008103E': el('LO', `${SEG_SERIES_DESCRIPTION_PREFIX}${algorithm.name}`.slice(0, 64)),
     '00081090': el('LO', algorithm.name.slice(0, 64)),
     '00081115': seq({
       '0020000E': el('UI', series.seriesInstanceUid),
@@ -185,9 +213,9 @@ export function encodeSegmentation(
       ),
     }),
     '00181000': el('LO', algorithm.weightsDigest.slice(0, 64)),
-    '00181020': el('LO', algorithm.version.slice(0, 64)),
+    '00181020': el('LO', algorithm.version.slice(0, 64), algorithm.genotypeDigest.slice(0, 64)),
     '0020000D': el('UI', series.studyInstanceUid),
-    '0020000E': el('UI', newUid()),
+    '0020000E': el('UI', seriesInstanceUid),
     '00200011': el('IS', 9000),
     '00200013': el('IS', 1),
     '00200052': el('UI', series.frameOfReferenceUid),
@@ -225,12 +253,18 @@ export function encodeSegmentation(
         '00620005': el('LO', s.label.slice(0, 64)),
         '00620008': el('CS', 'AUTOMATIC'),
         '00620009': el('LO', algorithm.name.slice(0, 64)),
-        '0062000F': code(s.type ?? DEFAULT_TYPE),
+        '0062000F': typeCode(s.type ?? DEFAULT_TYPE, s.modifier),
       })),
     ),
     '00620013': el('CS', 'NO'),
     '00700080': el('CS', 'SEGMENTATION'),
-    '00700081': el('LO', `${algorithm.name} ${algorithm.version}`.slice(0, 64)),
+    '00700081': el(
+      'LO',
+      `${algorithm.name} v${algorithm.version} genotype ${algorithm.genotypeDigest.slice(0, 12)}`.slice(
+        0,
+        64,
+      ),
+    ),
     '00700084': { vr: 'PN', Value: [] },
     '52009229': seq({
       '00209116': seq({ '00200037': el('DS', ...series.orientation) }),
@@ -265,5 +299,5 @@ export function encodeSegmentation(
     '00020013': el('SH', 'NASUNET_0_1'),
   });
   dict.dict = dataset;
-  return new Uint8Array(dict.write());
+  return { bytes: new Uint8Array(dict.write()), sopInstanceUid, seriesInstanceUid, frames: frames.length };
 }

@@ -9,6 +9,8 @@
 import {
   assembleMask,
   prepareVolume,
+  toModelGrid,
+  type ModelGrid,
   type NormalizationSpec,
   type PadMode,
   type PreparedVolume,
@@ -29,6 +31,10 @@ export interface InferencePreprocessing {
   inputSize?: [number, number] | undefined;
   /** Number of output classes. */
   nClasses: number;
+  /** Orientation code of the training volumes (`RAS`, ...) or `as-stored` [as-stored]. */
+  orientation?: string;
+  /** Voxel spacing of the training volumes (x, y[, z] in that orientation); null: unknown [null]. */
+  spacingMm?: readonly number[] | null;
 }
 
 /** The inference settings of a model bundle's recorded preprocessing. */
@@ -43,6 +49,8 @@ export function inferencePreprocessing(
     padMode: pre.padMode,
     inputSize: pre.inputSize,
     nClasses: pre.classes.length,
+    orientation: pre.orientation,
+    spacingMm: pre.spacingMm,
   };
 }
 
@@ -56,15 +64,26 @@ export interface SegmentVolumeOptions {
 
 /** A volume preprocessed for a network: its padded slices and the window to predict them with. */
 export interface NetInput {
+  /** The volume on the model's grid (orientation, spacing) and the way back for its mask. */
+  grid: ModelGrid;
   prepared: PreparedVolume;
   slices: SliceSet;
   window: [number, number];
 }
 
-/** Step 1 of {@link segmentVolumeClasses}: the recorded preprocessing applied to `volume`. */
-export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): NetInput {
+/**
+ * Step 1 of {@link segmentVolumeClasses}: the recorded preprocessing applied to `volume`,
+ * moved first onto the model's grid (its orientation and spacing when the bundle records
+ * them; `toModelGrid`, refused over `maxVoxels`).
+ */
+export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, maxVoxels?: number): NetInput {
+  // A 2D network sees slices: only their in-plane spacing is matched, never the slice step.
+  const spacing = pre.spacingMm
+    ? [0, 1, 2].map((a) => (a === pre.sliceAxis ? undefined : pre.spacingMm?.[a]))
+    : null;
+  const grid = toModelGrid(volume, pre.orientation ?? 'as-stored', spacing, maxVoxels);
   const prepared = prepareVolume(
-    volume,
+    grid.volume,
     {
       sliceAxis: pre.sliceAxis,
       normalization: pre.normalization,
@@ -88,7 +107,7 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): Ne
       label: new Uint8Array(hw),
     })),
   };
-  return { prepared, slices, window: pre.inputSize ?? [H, W] };
+  return { grid, prepared, slices, window: pre.inputSize ?? [H, W] };
 }
 
 /**
@@ -98,7 +117,6 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing): Ne
 function* predictInBatches(
   net: SegmentationNet,
   input: NetInput,
-  volume: Volume,
   opts: SegmentVolumeOptions,
 ): Generator<number, Uint8Array, void> {
   const [S, H, W] = input.prepared.shape;
@@ -110,17 +128,16 @@ function* predictInBatches(
     predictClassMaps(net, part, batch, window).forEach((p, j) => flat.set(p, (i + j) * H * W));
     if (i + batch < S) yield i + batch;
   }
-  return Uint8Array.from(assembleMask(flat, input.prepared, volume).data);
+  return input.grid.toSource(Uint8Array.from(assembleMask(flat, input.prepared, input.grid.volume).data));
 }
 
 /** Step 2 of {@link segmentVolumeClasses}: class index per voxel of the source volume. */
 export function predictNetInput(
   net: SegmentationNet,
   input: NetInput,
-  volume: Volume,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
-  const steps = predictInBatches(net, input, volume, opts);
+  const steps = predictInBatches(net, input, opts);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -135,11 +152,10 @@ export function predictNetInput(
 export async function predictNetInputAsync(
   net: SegmentationNet,
   input: NetInput,
-  volume: Volume,
   between: (done: number, total: number) => Promise<void>,
   opts: SegmentVolumeOptions = {},
 ): Promise<Uint8Array> {
-  const steps = predictInBatches(net, input, volume, opts);
+  const steps = predictInBatches(net, input, opts);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -154,5 +170,5 @@ export function segmentVolumeClasses(
   pre: InferencePreprocessing,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
-  return predictNetInput(net, prepareNetInput(volume, pre), volume, opts);
+  return predictNetInput(net, prepareNetInput(volume, pre), opts);
 }

@@ -96,6 +96,8 @@ export {
   PreprocessingSchema,
   NormalizationSchema,
   WeightSpecSchema,
+  SegmentCodesSchema,
+  type SegmentCodes,
   createModelBundle,
   createModelBundleAsync,
   serializeWeightsAsync,

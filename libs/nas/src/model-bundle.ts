@@ -27,6 +27,21 @@ export const NormalizationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed'), mean: z.number(), std: z.number().positive() }),
 ]);
 
+/** A coded concept: code value, coding scheme designator (e.g. `SCT` for SNOMED CT), code meaning. */
+export const CodedConceptSchema = z.object({
+  value: z.string().min(1).max(16),
+  scheme: z.string().min(1).max(16),
+  meaning: z.string().min(1).max(64),
+});
+
+/** What a DICOM SEG segment of a class is: property category, type and optional type modifier. */
+export const SegmentCodesSchema = z.object({
+  category: CodedConceptSchema,
+  type: CodedConceptSchema,
+  modifier: CodedConceptSchema.optional(),
+});
+export type SegmentCodes = z.infer<typeof SegmentCodesSchema>;
+
 /** The preprocessing a model was trained with; inference applies exactly this. */
 export const PreprocessingSchema = z.object({
   /** Channels of the network input. */
@@ -49,8 +64,20 @@ export const PreprocessingSchema = z.object({
    * slices are then padded to the next multiple of `padMultiple` only.
    */
   inputSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
-  /** Output classes in channel order: label code in the data and a display name. */
-  classes: z.array(z.object({ code: z.number().int().min(0), name: z.string().min(1) })).min(1),
+  /**
+   * Output classes in channel order: label code in the data, a display name and,
+   * optionally, the coded concepts a DICOM Segmentation records for the class (absent:
+   * SCT "Anatomical Structure" / "Tissue").
+   */
+  classes: z
+    .array(
+      z.object({
+        code: z.number().int().min(0),
+        name: z.string().min(1),
+        segment: SegmentCodesSchema.optional(),
+      }),
+    )
+    .min(1),
 });
 export type Preprocessing = z.infer<typeof PreprocessingSchema>;
 

@@ -9,6 +9,7 @@ import {
   loadDataset,
   sliceDataset,
   splitCases,
+  trainingGrid,
   type ClassInfo,
   type PreprocessingSpec,
   type Slice2D,
@@ -23,6 +24,8 @@ export interface PreparedSlices {
   all: SliceSet;
   preprocessing: PreprocessingSpec;
   classes: ClassInfo[];
+  /** Orientation and spacing the volumes share, recorded in the model bundle (`trainingGrid`). */
+  grid: ReturnType<typeof trainingGrid>;
   /** Digest computed by libs/data over the files (hex). */
   digest: string;
 }
@@ -88,6 +91,7 @@ export async function prepareSlices(dir: string, options: PrepareOptions): Promi
     all: toSliceSet(sliced.slices, height, width, classes),
     preprocessing: sliced.preprocessing,
     classes,
+    grid: trainingGrid(ds),
     digest: ds.digest,
   };
 }

@@ -7,6 +7,7 @@ import {
   parseEnv,
   portField,
 } from '../../common/src/env.js';
+import { DicomEnvFields } from './dicom-config.js';
 
 /** Environment schema of the inference service. */
 export const InferenceConfigSchema = BaseEnvSchema.extend({
@@ -39,6 +40,7 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   NASUNET_INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Segmentation requests that may wait for a turn; one more gets RESOURCE_EXHAUSTED. */
   NASUNET_INFERENCE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  ...DicomEnvFields,
 });
 
 /** Validated configuration of the inference service. */

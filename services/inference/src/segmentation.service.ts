@@ -13,9 +13,10 @@ import {
   type SegmentResponse,
   type SegmentVolumeRequest__Output,
   type SegmentVolumeResponse,
+  type ModelRef,
   type Spacing__Output,
 } from '../../../libs/rpc/src/index.js';
-import { validateModelRef } from '../../common/src/model-loader.js';
+import { validateModelRef, type LoadedModel } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { registryClientConfig } from '../../common/src/security.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
@@ -33,9 +34,10 @@ import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
 
 /** The inbound call: its deadline and whether the client went away. */
-type ServedCall = ParentCall & { cancelled?: boolean };
+export type ServedCall = ParentCall & { cancelled?: boolean };
 
-function checkAlive(call: ServedCall | undefined): void {
+/** Throws CancelledError once the client of `call` has cancelled or its deadline has passed. */
+export function checkAlive(call: ServedCall | undefined): void {
   if (!call) return;
   if (call.cancelled) throw new CancelledError('the client cancelled the request');
   const d = call.getDeadline();
@@ -85,8 +87,18 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The work limit and the liveness check of a call, for {@link segmentVolume}. */
-  private guard(call: ServedCall | undefined) {
+  guard(call: ServedCall | undefined) {
     return { maxWorkVoxels: this.limits.maxVolumeVoxels, checkAlive: () => checkAlive(call) };
+  }
+
+  /** The model version `ref` names (through the cache), for the other handlers of this service. */
+  model(ref: ModelRef, call?: ServedCall): Promise<LoadedModel> {
+    return this.cache.get(ref, call);
+  }
+
+  /** Runs `work` in its turn of the work queue (RESOURCE_EXHAUSTED when the queue is full). */
+  inTurn<T>(work: () => Promise<T>, call?: ServedCall): Promise<T> {
+    return this.queue.run(work, () => checkAlive(call));
   }
 
   /** Segments one 2D image. */

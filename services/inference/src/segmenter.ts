@@ -48,7 +48,7 @@ export async function segmentVolume(
   const input = await withSpan(
     'inference.preprocess',
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
-    () => prepareNetInput(volume, spec),
+    () => prepareNetInput(volume, spec, options.maxWorkVoxels),
   );
   const [S, H, W] = input.prepared.shape;
   if (options.maxWorkVoxels !== undefined && S * H * W > options.maxWorkVoxels) {
@@ -67,7 +67,7 @@ export async function segmentVolume(
     },
     (span) =>
       // Progress on the span shows how far a cancelled request got.
-      predictNetInputAsync(model.net, input, volume, async (done) => {
+      predictNetInputAsync(model.net, input, async (done) => {
         span.setAttribute('nasunet.slices_done', done);
         options.checkAlive?.();
         await yieldToEventLoop();

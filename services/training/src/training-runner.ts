@@ -189,8 +189,7 @@ export async function runTrainingJob(
       preprocessing: {
         inputChannels: 1,
         sliceAxis: data.preprocessing.sliceAxis,
-        orientation: 'as-stored',
-        spacingMm: null,
+        ...data.grid,
         normalization: data.preprocessing.normalization,
         padMultiple: data.preprocessing.padMultiple,
         padMode: data.preprocessing.padMode,
