@@ -127,7 +127,9 @@ async function main(o: Options): Promise<void> {
     console.log('| call | n | median ms | p95 ms | max ms |');
     console.log('|---|---|---|---|---|');
     for (const [name, s] of rows)
-      console.log(`| ${name} | ${s.n} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`);
+      console.log(
+        `| ${name} | ${s.n} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`,
+      );
     console.log(
       `median during / idle: GetSearch ${(rows[1][1].median / rows[0][1].median).toFixed(1)}x, ` +
         `health ${(rows[3][1].median / rows[2][1].median).toFixed(1)}x`,

@@ -68,7 +68,7 @@ test('a job runs in its own process: events, progress, checkpoint and result com
   }
 });
 
-test("a domain error fails the job with its code and no server path; a crash fails it saying so", async () => {
+test('a domain error fails the job with its code and no server path; a crash fails it saying so', async () => {
   const s = setup();
   try {
     const failed = await s.start('fail');

@@ -13,7 +13,12 @@ import {
   type EngineEvent,
 } from '../../../libs/engine/src/index.js';
 import { inOrder, type JobContext, type JobRecord } from '../../../libs/jobs/src/index.js';
-import { assertFitsMemory, createModel, createModelBundle, estimateCost } from '../../../libs/nas/src/index.js';
+import {
+  assertFitsMemory,
+  createModel,
+  createModelBundle,
+  estimateCost,
+} from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { TrainingEpochPayload, TrainingStepPayload } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
