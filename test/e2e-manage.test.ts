@@ -27,7 +27,7 @@ import {
   type TrainingServiceClient,
 } from '../libs/rpc/src/index.js';
 import { call, registerDataset, statusOf, uploadModel } from './support/grpc.js';
-import { tinyBundle } from './support/model-bundle.js';
+import { smallBundle } from './support/model-bundle.js';
 import { Suite } from './support/suite.js';
 import { syntheticFiles, type SyntheticCase } from './support/synthetic.js';
 
@@ -115,7 +115,7 @@ test(
   'a retired version: never latest nor an alias target, served only when pinned',
   { timeout: 180_000 },
   async () => {
-    const artifacts = await tinyBundle(SIZE);
+    const artifacts = await smallBundle(SIZE);
     const metadata = {
       name: 'lc-model',
       architecture: 'unet',
