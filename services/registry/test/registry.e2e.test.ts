@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { INestMicroservice } from '@nestjs/common';
-import { encodePngGray } from '../../../libs/data/src/index.js';
+import { encodeNifti, encodePngGray, makeVolume } from '../../../libs/data/src/index.js';
 import { referenceGenotype } from '../../../libs/nas/src/index.js';
 import {
   checkHealth,
@@ -461,6 +461,19 @@ test('dataset content is checked before anything is stored, naming the file', as
   const datasetsBefore = await listDatasets();
   const before = await snapshot();
   const withFile = (path: string, bytes: Uint8Array) => new Map([...synth.files, [path, bytes]]);
+  const volume = (shape: [number, number, number]) =>
+    makeVolume(
+      Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, (_, i) => i % 2),
+      shape,
+    );
+  // NIfTI pairs (images/ + labels/): case 0 good, case 1 with the given label file.
+  const nifti = (label1: Uint8Array) =>
+    new Map([
+      ['images/case0.nii.gz', encodeNifti(volume([8, 8, 2]), 'float32', true)],
+      ['labels/case0.nii.gz', encodeNifti(volume([8, 8, 2]), 'uint8', true)],
+      ['images/case1.nii.gz', encodeNifti(volume([8, 8, 2]), 'float32', true)],
+      ['labels/case1.nii.gz', label1],
+    ]);
   const cases: Array<[string, Map<string, Uint8Array>, RegExp, string[]?]> = [
     ['text sent as a PNG', withFile(imageA!, Buffer.from('patient notes, not pixels')), /images\/.*\.png/],
     ['a zero-byte image', withFile(imageB!, new Uint8Array(0)), /images\/.*\.png/],
@@ -470,6 +483,18 @@ test('dataset content is checked before anything is stored, naming the file', as
       /masks\/.*\.png|shape/,
     ],
     ['labels with more classes than class_names names', synth.files, /class/, ['background', 'organ']],
+    [
+      'text sent as a NIfTI',
+      nifti(Buffer.from('not a volume')),
+      /labels\/case1\.nii\.gz/,
+      ['background', 'organ'],
+    ],
+    [
+      'a NIfTI mask whose shape differs from its volume',
+      nifti(encodeNifti(volume([8, 8, 3]), 'uint8', true)),
+      /case1.*shape|shape.*case1/,
+      ['background', 'organ'],
+    ],
   ];
   for (const [what, files, named, classNames] of cases) {
     await assert.rejects(
