@@ -124,9 +124,12 @@ export function runJobInChild<I, O>(
     child.once('spawn', () => {
       if (child.pid !== undefined) options.onSpawn?.(child.pid);
     });
-    child.once('error', () =>
-      settle(() => reject(new JobProcessError('internal', "the job's process could not be started"))),
-    );
+    child.on('error', () => {
+      // A process that never started sends no `exit`; a running one's errors (a message that
+      // could not be sent, a failed kill) end in its `exit`.
+      if (child.pid === undefined)
+        settle(() => reject(new JobProcessError('internal', "the job's process could not be started")));
+    });
     child.once('exit', (code, signal) =>
       settle(() => {
         if (outcome && 'result' in outcome) resolve(outcome.result);
