@@ -38,7 +38,7 @@ import {
   type SegmentVolumeResponse__Output,
 } from '../libs/rpc/src/index.js';
 import { call, uploadModel } from './support/grpc.js';
-import { tinyBundle } from './support/model-bundle.js';
+import { smallBundle } from './support/model-bundle.js';
 import { hasOrthanc, startOrthanc, type Orthanc } from './support/orthanc.js';
 import { Suite } from './support/suite.js';
 
@@ -211,11 +211,13 @@ before(async () => {
   await suite.start(['registry', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
   segmentation = createSegmentationClient(suite.address('inference'));
-  const artifacts = (bundle = await tinyBundle(64, [
-    { code: 0, name: 'background' },
-    { code: 1, name: 'anterior', segment: ANTERIOR },
-    { code: 2, name: 'posterior' },
-  ]));
+  const artifacts = (bundle = await smallBundle(64, {
+    classes: [
+      { code: 0, name: 'background' },
+      { code: 1, name: 'anterior', segment: ANTERIOR },
+      { code: 2, name: 'posterior' },
+    ],
+  }));
   await uploadModel(
     registry,
     {

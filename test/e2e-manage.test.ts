@@ -27,7 +27,7 @@ import {
   type TrainingServiceClient,
 } from '../libs/rpc/src/index.js';
 import { call, registerDataset, statusOf, uploadModel } from './support/grpc.js';
-import { tinyBundle } from './support/model-bundle.js';
+import { smallBundle } from './support/model-bundle.js';
 import { Suite } from './support/suite.js';
 import { syntheticFiles, type SyntheticCase } from './support/synthetic.js';
 
@@ -115,7 +115,7 @@ test(
   'a retired version: never latest nor an alias target, served only when pinned',
   { timeout: 180_000 },
   async () => {
-    const artifacts = await tinyBundle(SIZE);
+    const artifacts = await smallBundle(SIZE);
     const metadata = {
       name: 'lc-model',
       architecture: 'unet',
@@ -377,26 +377,22 @@ test(
     assert.equal(cancelled.code, 130, cancelled.stderr);
     assert.match(cancelled.stderr, /cancelled on the server/);
 
-    // A dataset whose images do not decode: the job fails.
-    const broken = new Map<string, Uint8Array>();
-    for (const id of ['a', 'b']) {
-      broken.set(`images/${id}.png`, Buffer.from('not a png'));
-      broken.set(`masks/${id}.png`, Buffer.from('not a png'));
-    }
+    // A dataset the registry accepts but no training can split (one case): the job fails.
+    const single = syntheticFiles(1, SIZE, 6);
     await registerDataset(
       registry,
       {
         name: 'broken-data',
         layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
-        classNames: ['background', 'organ'],
-        caseCount: 2,
+        classNames: single.classNames,
+        caseCount: 1,
       },
-      broken,
+      single.files,
     );
     const failing = (await start('broken-data', 1)).job!.jobId;
     const failed = await cli(['watch', failing, '--kind', 'train', '--quiet', ...serverArgs()]);
     assert.equal(failed.code, 1, failed.stderr);
-    assert.match(failed.stderr, new RegExp(`train job ${failing} failed: `));
+    assert.match(failed.stderr, new RegExp(`train job ${failing} failed: .*needs at least 2 cases`));
 
     const unknown = await cli(['watch', 'no-such-job', '--kind', 'search', ...serverArgs()]);
     assert.equal(unknown.code, 3, unknown.stderr);

@@ -24,6 +24,7 @@ import {
   type StartTrainingResponse__Output,
 } from '../libs/rpc/src/index.js';
 import { call, registerDataset } from './support/grpc.js';
+import { until } from './support/poll.js';
 import { Suite } from './support/suite.js';
 import { syntheticFiles } from './support/synthetic.js';
 
@@ -46,21 +47,6 @@ const list = (dir: string): string[] => {
     return [];
   }
 };
-
-async function until<T>(
-  what: string,
-  get: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 300_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function registryClient(): ModelRegistryServiceClient {
   const c = createRegistryClient(suite.address('registry'));

@@ -30,7 +30,7 @@ import {
   type SegmentResponse__Output,
 } from '../libs/rpc/src/index.js';
 import { call, statusOf, uploadModel } from './support/grpc.js';
-import { tinyBundle } from './support/model-bundle.js';
+import { smallBundle } from './support/model-bundle.js';
 import { makePki, writeTokensFile, type Pki } from './support/pki.js';
 import { freePort } from './support/ports.js';
 import { Suite } from './support/suite.js';
@@ -187,7 +187,7 @@ test(
   'a PACS token segments but cannot upload, move production or retire; an admin can, and the audit trail names who',
   { timeout: 240_000 },
   async () => {
-    const artifacts = await tinyBundle(SIZE);
+    const artifacts = await smallBundle(SIZE);
     const metadata = {
       name: MODEL,
       architecture: 'unet',

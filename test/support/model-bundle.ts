@@ -1,31 +1,62 @@
-/** An untrained tiny U-Net bundle for the synthetic classes, as registry artifacts. */
-import { UNET_PRESETS, UNet, createModelBundle, type Preprocessing } from '../../libs/nas/src/index.js';
+/** Small real model bundles (untrained), as registry artifacts, for the tests. */
+import {
+  NASUNET_PRESETS,
+  UNET_PRESETS,
+  createModel,
+  createModelBundle,
+  type BundleManifest,
+  type Preprocessing,
+} from '../../libs/nas/src/index.js';
 import { initBackend } from '../../libs/tensor/src/index.js';
 
-const CLASSES: Preprocessing['classes'] = [
-  { code: 0, name: 'background' },
-  { code: 1, name: 'organ_bright' },
-  { code: 2, name: 'organ_dark' },
-];
+/** What distinguishes one test bundle from another. */
+export interface BundleOptions {
+  /** `unet` (default) or `nasunet` (then `genotype` is required). */
+  architecture?: 'unet' | 'nasunet';
+  genotype?: BundleManifest['genotype'];
+  /** Seed of the initial weights: other seeds give other weight bytes. Default 1. */
+  seed?: number;
+  /** Class names, background first; default the synthetic dataset's three. */
+  classNames?: readonly string[];
+  /** Full class records (codes, names, segment codes); takes precedence over `classNames`. */
+  classes?: Preprocessing['classes'];
+}
 
-/** Artifacts (`manifest.json`, `weights.bin`) of a tiny U-Net for `size` x `size` slices and 3 classes. */
-export async function tinyBundle(
+/**
+ * Artifacts (`manifest.json`, `weights.bin`) of a tiny network for `size` x `size` slices
+ * (a multiple of 8), which the registry accepts and the services load.
+ */
+export async function smallBundle(
   size: number,
-  classes: Preprocessing['classes'] = CLASSES,
+  options: BundleOptions = {},
 ): Promise<Map<string, Uint8Array>> {
-  await initBackend({ backend: 'cpu' });
-  const config = { ...UNET_PRESETS.tiny, nClasses: 3 };
-  const net = new UNet(config, { seed: 1 });
+  await initBackend({ backend: 'cpu', logger: () => undefined });
+  const classes =
+    options.classes ??
+    (options.classNames ?? ['background', 'organ_bright', 'organ_dark']).map((name, code) => ({
+      code,
+      name,
+    }));
+  const architecture = options.architecture ?? 'unet';
+  const config =
+    architecture === 'unet'
+      ? { ...UNET_PRESETS.tiny, nClasses: classes.length }
+      : { ...NASUNET_PRESETS.tiny, nClasses: classes.length };
+  const genotype = options.genotype ?? null;
+  const net = createModel(architecture, config, {
+    seed: options.seed ?? 1,
+    ...(genotype ? { genotype } : {}),
+  });
   const bundle = createModelBundle(net, {
-    architecture: { key: 'unet', config },
-    genotype: null,
+    architecture: { key: architecture, config },
+    genotype,
     preprocessing: {
       inputChannels: 1,
       sliceAxis: 2,
       orientation: 'as-stored',
       spacingMm: null,
       normalization: { kind: 'zscore' },
-      padMultiple: 4,
+      padMultiple: architecture === 'unet' ? 4 : 8,
       inputSize: [size, size],
       classes,
     },

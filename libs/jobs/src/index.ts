@@ -1,4 +1,20 @@
 export * from './types.js';
 export type { JobQueue, EnqueueOptions } from './job-queue.js';
 export { SqliteJobQueue, type SqliteJobQueueOptions } from './sqlite-job-queue.js';
-export { JobWorker, type JobContext, type JobHandler, type JobWorkerOptions } from './job-worker.js';
+export {
+  JobWorker,
+  toJobError,
+  type JobContext,
+  type JobHandler,
+  type JobWorkerOptions,
+} from './job-worker.js';
+export { inOrder, type InOrder } from './in-order.js';
+export {
+  DEFAULT_KILL_AFTER_MS,
+  JobProcessError,
+  runJobInChild,
+  type ChildJobOptions,
+  type FromJobProcess,
+  type ToJobProcess,
+} from './child-runner.js';
+export { serveJobInChild, type ChildJobHandler } from './child-entry.js';

@@ -36,7 +36,8 @@ export interface JobWorkerOptions {
   onSettled?: (jobId: string) => void;
 }
 
-function toJobError(err: unknown): JobError {
+/** A job's failure as stored: a domain error's code and message (no server paths), else `internal`. */
+export function toJobError(err: unknown): JobError {
   if (err instanceof NasUnetError) return { code: err.code, message: withoutServerPaths(err.message) };
   return { code: 'internal', message: 'internal error' };
 }

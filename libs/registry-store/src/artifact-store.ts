@@ -27,6 +27,8 @@ export interface StoredBlob {
 export interface BlobWriter {
   /** Bytes written so far. */
   readonly sizeBytes: number;
+  /** The staged file, to read a sealed blob's bytes before it is promoted. */
+  readonly stagedPath: string;
   /** Appends bytes. */
   write(chunk: Uint8Array): Promise<void>;
   /** Finishes writing (fsync) and returns the digest and size; the blob stays staged. */
@@ -52,9 +54,14 @@ export class FsArtifactStore {
     return join(this.root, 'sha256', hex.slice(0, 2), hex);
   }
 
+  /** Folder of staged files (and scratch folders of content checks); emptied at start-up. */
+  get stagingDir(): string {
+    return join(this.root, 'tmp');
+  }
+
   /** Starts a new staged blob. */
   async createWriter(): Promise<BlobWriter> {
-    const tmpDir = join(this.root, 'tmp');
+    const tmpDir = this.stagingDir;
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.part`);
     const fh: FileHandle = await open(tmpPath, 'wx');
@@ -72,6 +79,7 @@ export class FsArtifactStore {
       get sizeBytes() {
         return size;
       },
+      stagedPath: tmpPath,
       write: async (chunk) => {
         if (closed) throw new Error('blob writer already finished');
         size += chunk.byteLength;

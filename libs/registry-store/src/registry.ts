@@ -19,6 +19,7 @@ import {
 import { parseGenotype } from '../../nas/src/index.js';
 import { FsArtifactStore, type BlobWriter } from './artifact-store.js';
 import { BlobKeeper, type Collected } from './blob-keeper.js';
+import { checkDatasetFolder, checkStagedDataset, checkStagedModelBundle } from './content-checks.js';
 import { DatasetRoots } from './dataset-roots.js';
 import { fitPageToBytes } from './page-bytes.js';
 import {
@@ -249,6 +250,16 @@ export class ModelRegistry {
     await this.store.close();
   }
 
+  /** Runs a content check of staged blobs; on failure removes them and rethrows. */
+  private async checkStaged(staged: readonly BlobWriter[], check: () => Promise<void>): Promise<void> {
+    try {
+      await check();
+    } catch (err) {
+      for (const w of staged) await w.abort();
+      throw err;
+    }
+  }
+
   // ---- datasets ----
 
   /**
@@ -273,6 +284,15 @@ export class ModelRegistry {
         maxTotalBytes: this.limits.maxDatasetBytes,
         limitName: 'dataset upload',
       },
+    );
+    await this.checkStaged(
+      received.map((r) => r.writer),
+      () =>
+        checkStagedDataset(
+          received.map((r) => ({ relativePath: r.key, stagedPath: r.writer.stagedPath })),
+          meta.classNames,
+          this.artifacts.stagingDir,
+        ),
     );
     return this.blobs.commit(
       received.map((r) => r.writer),
@@ -300,6 +320,7 @@ export class ModelRegistry {
     const paths = await listFilesRecursive(root);
     if (paths.length === 0)
       throw new ValidationError(`dataset directory of uri ${JSON.stringify(uri)} is empty`);
+    await checkDatasetFolder(root, meta.classNames);
     const files: DatasetFileRecord[] = [];
     for (const p of paths)
       files.push({ relativePath: relative(root, p).split(sep).join('/'), ...(await hashFile(p)) });
@@ -440,6 +461,11 @@ export class ModelRegistry {
         maxTotalBytes: this.limits.maxModelBytes,
         limitName: 'model upload',
       },
+    );
+    await this.checkStaged(
+      received.map((r) => r.writer),
+      () =>
+        checkStagedModelBundle(new Map(received.map((r) => [r.key, r.writer.stagedPath])), meta.architecture),
     );
     return this.blobs.commit(
       received.map((r) => r.writer),

@@ -55,7 +55,8 @@ export async function collectChunks(
  * Nest completes a request stream the same way whether the client finished it or
  * cancelled the call (or its deadline passed). Pass the handler's `call` so that a
  * cancelled stream ends in `CancelledError` instead of looking complete: otherwise a
- * truncated upload would be taken for a whole one.
+ * truncated upload, or a whole one the client cancelled before half-closing, would be
+ * taken for a finished one.
  */
 export function observableToAsyncIterable<T>(
   source: Observable<T>,
@@ -80,8 +81,13 @@ export function observableToAsyncIterable<T>(
       notify();
     },
     complete: () => {
-      done = true;
-      notify();
+      // grpc-js reports a client's cancellation as the end of its request stream first and
+      // marks the call cancelled a few ticks later; only a stream that is still not
+      // cancelled once those ticks ran was half-closed by the client.
+      setImmediate(() => {
+        done = true;
+        notify();
+      });
     },
   });
   const iterator: AsyncIterator<T> = {

@@ -1,6 +1,6 @@
 /**
  * Pieces of one job run shared by the search and training runners: the job's dataset from
- * the registry, the job's checkpoint file, and engine events published to the job in order.
+ * the registry and the job's checkpoint file.
  */
 import { join } from 'node:path';
 import { PreconditionError } from '../../../libs/core/src/index.js';
@@ -37,26 +37,4 @@ export function checkpointDir(workDir: string): string {
 /** Path of a job's checkpoint file: `<workDir>/checkpoints/<jobId>.ckpt`. */
 export function jobCheckpointPath(workDir: string, jobId: string): string {
   return join(checkpointDir(workDir), `${jobId}.ckpt`);
-}
-
-/** Asynchronous work queued from synchronous callbacks, run one after the other. */
-export interface InOrder {
-  /** Runs `fn` after everything queued before it; a failure does not stop later ones. */
-  later(fn: () => Promise<void>): void;
-  /** Resolves once everything queued so far has run. */
-  settled(): Promise<void>;
-}
-
-/**
- * A queue for engine events, which arrive synchronously, to be published to the job in
- * the order they came.
- */
-export function inOrder(): InOrder {
-  let chain: Promise<void> = Promise.resolve();
-  return {
-    later: (fn) => {
-      chain = chain.then(fn).catch(() => undefined);
-    },
-    settled: () => chain,
-  };
 }

@@ -1,7 +1,8 @@
 /**
  * Scaffolding shared by the job services (search, training): the persistent queue under
- * `<NASUNET_DATA_DIR>/<kind>`, the in-process worker, the registry gateway, the dataset
- * cache, checkpoint retention and the operations on queued jobs. On start-up, jobs that
+ * `<NASUNET_DATA_DIR>/<kind>`, the worker (which runs each job's compute in a process of
+ * its own, see job-process.ts), the registry gateway, the dataset cache, checkpoint
+ * retention and the operations on queued jobs. On start-up, jobs that
  * were running when the process stopped are reported `interrupted` and (with
  * `NASUNET_RESUME_ON_START`) requeued to resume from their last checkpoint. Checkpoints
  * are swept by their retention policy at start-up, whenever a job ends and every

@@ -3,7 +3,7 @@ import { delimiter, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 import { MAX_MESSAGE_BYTES } from '../../../libs/rpc/src/index.js';
-import { ServerSecurityEnvFields } from '../../common/src/env.js';
+import { BaseEnvSchema, ServerSecurityEnvFields } from '../../common/src/env.js';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -42,6 +42,8 @@ export const RegistryConfigSchema = z.object({
     .default('')
     .transform((v) => v.split(delimiter).filter((p) => p !== ''))
     .refine((roots) => roots.every((p) => isAbsolute(p)), 'every root must be an absolute path'),
+  /** Compute backend on which uploaded model bundles are test-loaded. */
+  NASUNET_BACKEND: BaseEnvSchema.shape.NASUNET_BACKEND,
   /** Largest model upload in bytes. */
   REGISTRY_MAX_MODEL_BYTES: int(1).default(512 * 1024 * 1024),
   /** Largest dataset upload in bytes. */

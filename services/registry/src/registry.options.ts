@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { GrpcOptions } from '@nestjs/microservices';
 import { GrpcErrorFilter, ServiceHealth, grpcServerOptions } from '../../../libs/rpc/src/index.js';
+import { initBackend } from '../../../libs/tensor/src/index.js';
 import { serverSecurity } from '../../common/src/security.js';
 import type { RegistryConfig } from './config.js';
 import { RegistryModule } from './registry.module.js';
@@ -20,11 +21,15 @@ export const registryGrpcOptions = (config: RegistryConfig, health: ServiceHealt
     security: serverSecurity(config),
   });
 
-/** Creates the registry microservice (not yet listening) with the global error filter. */
+/**
+ * Creates the registry microservice (not yet listening) with the global error filter, after
+ * selecting the compute backend on which uploaded model bundles are test-loaded.
+ */
 export async function createRegistryApp(
   config: RegistryConfig,
   options: { logger?: false } = {},
 ): Promise<{ app: INestMicroservice; health: ServiceHealth }> {
+  await initBackend({ backend: config.NASUNET_BACKEND });
   const health = new ServiceHealth(['registry']);
   const app = await NestFactory.createMicroservice<GrpcOptions>(RegistryModule.forRoot(config, health), {
     ...registryGrpcOptions(config, health),

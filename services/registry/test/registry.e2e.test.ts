@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { INestMicroservice } from '@nestjs/common';
+import { encodeNifti, encodePngGray, makeVolume } from '../../../libs/data/src/index.js';
 import { referenceGenotype } from '../../../libs/nas/src/index.js';
 import {
   checkHealth,
@@ -40,6 +41,9 @@ import {
   type SetAliasResponse__Output,
   type UploadModelResponse__Output,
 } from '../../../libs/rpc/src/index.js';
+import { registerDataset } from '../../../test/support/grpc.js';
+import { smallBundle } from '../../../test/support/model-bundle.js';
+import { syntheticFiles } from '../../../test/support/synthetic.js';
 import { RegistryConfigSchema } from '../src/config.js';
 import { createRegistryApp } from '../src/registry.options.js';
 
@@ -65,6 +69,7 @@ before(async () => {
     // The data directory is listed too, as a careless operator might: it stays unreadable.
     NASUNET_DATASET_ROOTS: `${sharedDir}:${dataDir}`,
     REGISTRY_MAX_MODEL_BYTES: String(MAX_MODEL_BYTES),
+    NASUNET_BACKEND: 'cpu',
   });
   ({ app } = await createRegistryApp(config, { logger: false }));
   await app.listen();
@@ -169,7 +174,9 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
     [back.genotype!.version, back.genotype!.alphaHistoryJson, back.genotype!.lineage!.searchJobId],
     [1, '[{"epoch":1}]', 'search-1'],
   );
-  const weights = bytesOf(150_000, 1);
+  const classNames = ['background', 'prostate'];
+  const bundle = await smallBundle(32, { architecture: 'nasunet', genotype: GENOTYPE, classNames });
+  const weights = bundle.get('weights.bin')!;
   const meta: ModelMetadata = {
     name: 'prostate',
     architecture: 'nasunet',
@@ -177,9 +184,13 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
     configJson: '{"in_channels":1}',
     metricsJson: '{"mean_dice":0.8}',
     lineage: { trainingJobId: 'train-7', datasetDigest: 'sha256:' + '0'.repeat(64) },
-    classNames: ['background', 'prostate'],
+    classNames,
   };
-  const v1 = await upload(meta, { 'weights.bin': weights, 'model.json': Buffer.from('{"a":1}') }, 10_000);
+  const v1 = await upload(
+    meta,
+    { ...Object.fromEntries(bundle), 'model.json': Buffer.from('{"a":1}') },
+    10_000,
+  );
   assert.deepEqual(
     [
       v1.model?.version,
@@ -192,13 +203,16 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
   assert.deepEqual(
     v1.model?.artifacts.map((a) => [a.name, a.sizeBytes]),
     [
+      ['manifest.json', String(bundle.get('manifest.json')!.byteLength)],
       ['model.json', '7'],
-      ['weights.bin', '150000'],
+      ['weights.bin', String(weights.byteLength)],
     ],
   );
   const v2 = await upload(
     { ...meta, lineage: { ...meta.lineage, trainingJobId: 'train-8' } },
-    { 'weights.bin': bytesOf(1000, 2) },
+    Object.fromEntries(
+      await smallBundle(32, { architecture: 'nasunet', genotype: GENOTYPE, classNames, seed: 2 }),
+    ),
   );
   assert.equal(v2.model?.version, 2);
 
@@ -222,10 +236,10 @@ test('genotype, chunked model upload, identical download, aliases and lineage', 
 });
 
 test('datasets: chunked upload with a stable digest, download, and a file:// dataset', async () => {
-  const files: Record<string, Uint8Array> = {
-    'images/a.png': bytesOf(5000, 3),
-    'masks/a.png': bytesOf(300, 4),
-  };
+  const synth = syntheticFiles(1, 32, 3);
+  const files: Record<string, Uint8Array> = Object.fromEntries(synth.files);
+  const [image] = Object.keys(files).filter((k) => k.startsWith('images/'));
+  const totalBytes = Object.values(files).reduce((n, f) => n + f.byteLength, 0);
   const res = await new Promise<RegisterDatasetResponse__Output>((resolve, reject) => {
     const call = client.registerDataset({ deadline: Date.now() + 30_000 }, (err, r) =>
       err ? reject(err) : resolve(r!),
@@ -233,7 +247,7 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
     const metadata = {
       name: 'toy',
       layout: 'DATASET_LAYOUT_IMAGE_PAIRS' as const,
-      classNames: ['background', 'organ'],
+      classNames: synth.classNames,
       caseCount: 1,
     };
     for (const m of registerDatasetMessages(metadata, Object.entries(files), 2048)) call.write(m);
@@ -241,7 +255,7 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
   });
   assert.deepEqual(
     [res.dataset?.fileCount, res.dataset?.sizeBytes, res.dataset?.uri],
-    [2, '5300', 'registry'],
+    [2, String(totalBytes), 'registry'],
   );
 
   const parts: DownloadDatasetResponse__Output[] = [];
@@ -264,7 +278,7 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
       metadata: {
         name: 'toy-uri',
         layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
-        classNames: ['background', 'organ'],
+        classNames: synth.classNames,
         caseCount: 1,
       },
       uri: pathToFileURL(dir).href,
@@ -305,8 +319,8 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
   await rm(outside, { recursive: true, force: true });
 
   // A registered file swapped for a link to the registry's database is not served.
-  await rm(join(dir, 'images', 'a.png'));
-  await symlink(join(dataDir, 'registry', 'registry.db'), join(dir, 'images', 'a.png'));
+  await rm(join(dir, image!));
+  await symlink(join(dataDir, 'registry', 'registry.db'), join(dir, image!));
   const served: DownloadDatasetResponse__Output[] = [];
   await assert.rejects(
     (async () => {
@@ -315,16 +329,20 @@ test('datasets: chunked upload with a stable digest, download, and a file:// dat
     })(),
     (e: grpc.ServiceError) => e.code === grpc.status.PERMISSION_DENIED,
   );
-  assert.equal(
-    served.filter((m) => m.file?.relativePath === 'images/a.png' && m.file.data.length > 0).length,
-    0,
-  );
+  assert.equal(served.filter((m) => m.file?.relativePath === image && m.file.data.length > 0).length, 0);
 });
 
 test('bad input: exact status codes and nothing stored changed', async (t) => {
-  await upload({ name: 'base', architecture: 'unet', classNames: ['bg', 'fg'] }, { w: bytesOf(10, 5) });
-  const before = await snapshot();
   const meta: ModelMetadata = { name: 'base', architecture: 'unet', classNames: ['bg', 'fg'] };
+  const bundle = Object.fromEntries(await smallBundle(32, { classNames: meta.classNames! }));
+  await upload(meta, bundle);
+  const before = await snapshot();
+  const flipped = Uint8Array.from(bundle['weights.bin']!);
+  flipped[0] = flipped[0]! ^ 0xff;
+  const manifest = JSON.parse(Buffer.from(bundle['manifest.json']!).toString('utf8')) as {
+    weights: Array<{ shape: number[] }>;
+  };
+  manifest.weights[0]!.shape = [...manifest.weights[0]!.shape, 1];
   const cases: Array<[string, () => Promise<unknown>, grpc.status]> = [
     [
       'invalid genotype (op from the wrong set)',
@@ -384,6 +402,31 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
       grpc.status.INVALID_ARGUMENT,
     ],
     [
+      'placeholder artifacts instead of a model bundle',
+      () => upload(meta, { 'weights.bin': bytesOf(1000, 12) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'manifest that is not JSON',
+      () => upload(meta, { ...bundle, 'manifest.json': Buffer.from('{"formatVersion":') }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'weights other than those the manifest was made for',
+      () => upload(meta, { ...bundle, 'weights.bin': flipped }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'manifest declaring a tensor shape the network does not have',
+      () => upload(meta, { ...bundle, 'manifest.json': Buffer.from(JSON.stringify(manifest)) }),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'bundle of another architecture than the metadata says',
+      () => upload({ ...meta, architecture: 'fcdensenet' }, bundle),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
       'model with an unknown genotype',
       () =>
         upload(
@@ -399,4 +442,91 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
       assert.equal(await snapshot(), before, `registry changed after: ${name}`);
     });
   }
+});
+
+test('dataset content is checked before anything is stored, naming the file', async () => {
+  const synth = syntheticFiles(2, 32, 8);
+  const [imageA, imageB] = [...synth.files.keys()].filter((k) => k.startsWith('images/'));
+  const maskA = imageA!.replace('images/', 'masks/');
+  const register = (name: string, files: Map<string, Uint8Array>, classNames = synth.classNames) =>
+    registerDataset(
+      client,
+      { name, layout: 'DATASET_LAYOUT_IMAGE_PAIRS', classNames, caseCount: files.size / 2 },
+      files,
+    );
+  const listDatasets = async () =>
+    (
+      (await unary(client.listDatasets.bind(client), {})) as { datasets: Array<{ name: string }> }
+    ).datasets.map((d) => d.name);
+  const datasetsBefore = await listDatasets();
+  const before = await snapshot();
+  const withFile = (path: string, bytes: Uint8Array) => new Map([...synth.files, [path, bytes]]);
+  const volume = (shape: [number, number, number]) =>
+    makeVolume(
+      Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, (_, i) => i % 2),
+      shape,
+    );
+  // NIfTI pairs (images/ + labels/): case 0 good, case 1 with the given label file.
+  const nifti = (label1: Uint8Array) =>
+    new Map([
+      ['images/case0.nii.gz', encodeNifti(volume([8, 8, 2]), 'float32', true)],
+      ['labels/case0.nii.gz', encodeNifti(volume([8, 8, 2]), 'uint8', true)],
+      ['images/case1.nii.gz', encodeNifti(volume([8, 8, 2]), 'float32', true)],
+      ['labels/case1.nii.gz', label1],
+    ]);
+  const cases: Array<[string, Map<string, Uint8Array>, RegExp, string[]?]> = [
+    ['text sent as a PNG', withFile(imageA!, Buffer.from('patient notes, not pixels')), /images\/.*\.png/],
+    ['a zero-byte image', withFile(imageB!, new Uint8Array(0)), /images\/.*\.png/],
+    [
+      'a mask whose shape differs from its image',
+      withFile(maskA, encodePngGray(new Uint8Array(16 * 32), 16, 32)),
+      /masks\/.*\.png|shape/,
+    ],
+    ['labels with more classes than class_names names', synth.files, /class/, ['background', 'organ']],
+    [
+      'text sent as a NIfTI',
+      nifti(Buffer.from('not a volume')),
+      /labels\/case1\.nii\.gz/,
+      ['background', 'organ'],
+    ],
+    [
+      'a NIfTI mask whose shape differs from its volume',
+      nifti(encodeNifti(volume([8, 8, 3]), 'uint8', true)),
+      /case1.*shape|shape.*case1/,
+      ['background', 'organ'],
+    ],
+  ];
+  for (const [what, files, named, classNames] of cases) {
+    await assert.rejects(
+      register('bad-content', files, classNames),
+      (e: grpc.ServiceError) =>
+        e.code === grpc.status.INVALID_ARGUMENT && named.test(e.details) && !e.details.includes(dataDir),
+      what,
+    );
+  }
+  // The same checks for a server folder.
+  const dir = join(sharedDir, 'bad-content');
+  for (const [k, v] of withFile(imageA!, Buffer.from('not an image'))) {
+    await mkdir(join(dir, k, '..'), { recursive: true });
+    await writeFile(join(dir, k), v);
+  }
+  await assert.rejects(
+    unary(client.registerDatasetUri.bind(client), {
+      metadata: {
+        name: 'bad-content-uri',
+        layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+        classNames: synth.classNames,
+        caseCount: 2,
+      },
+      uri: pathToFileURL(dir).href,
+    }),
+    (e: grpc.ServiceError) =>
+      e.code === grpc.status.INVALID_ARGUMENT &&
+      /images\/.*\.png/.test(e.details) &&
+      !e.details.includes(dir),
+  );
+  assert.deepEqual(await listDatasets(), datasetsBefore);
+  assert.equal(await snapshot(), before, 'nothing stored');
+  // The good files are accepted.
+  await register('good-content', synth.files);
 });

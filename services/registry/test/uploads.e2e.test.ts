@@ -38,6 +38,7 @@ import {
 } from '../../../libs/rpc/src/index.js';
 import { RegistryConfigSchema } from '../src/config.js';
 import { createRegistryApp } from '../src/registry.options.js';
+import { smallBundle } from '../../../test/support/model-bundle.js';
 
 const MiB = 1024 * 1024;
 let dataDir: string;
@@ -51,6 +52,7 @@ before(async () => {
     NASUNET_HOST: '127.0.0.1',
     NASUNET_PORT: String(port),
     NASUNET_DATA_DIR: dataDir,
+    NASUNET_BACKEND: 'cpu',
   });
   ({ app } = await createRegistryApp(config, { logger: false }));
   await app.listen();
@@ -178,6 +180,21 @@ test('a model upload the client cancels mid-stream stores nothing', async () => 
   assert.equal(await contents(), before, 'the 1 MiB prefix must not become a model version');
 });
 
+test('an upload cancelled after its last byte but before the half-close stores nothing', async () => {
+  const before = await contents();
+  const bundle = await smallBundle(32, { classNames: MODEL.classNames!, seed: 3 });
+  const { call, outcome } = open<UploadModelRequest>('uploadModel');
+  for (const m of uploadModelMessages({ ...MODEL, name: 'unfinished' }, bundle, 4096)) call.write(m);
+  // Every byte is staged (the last artifact complete), then the client cancels without half-closing.
+  await staged(bundle.get('weights.bin')!.byteLength);
+  call.cancel();
+  assert.equal((await outcome).code, grpc.status.CANCELLED);
+  await drained();
+  // Long enough for a commit that was under way to show.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await contents(), before, 'a complete but unconfirmed upload must not become a version');
+});
+
 test('a dataset upload whose deadline passes mid-stream stores nothing', async () => {
   const before = await contents();
   const files: Array<[string, Uint8Array]> = [
@@ -240,12 +257,14 @@ test('bytes other than the declared ones: refused, nothing stored', async (t) =>
       assert.equal(await contents(), before, name);
     });
   }
-  const ok = await send(uploadModelMessages(MODEL, [['weights.bin', weights]], 30_000), 'uploadModel');
+  const bundle = await smallBundle(32, { classNames: MODEL.classNames! });
+  const ok = await send(uploadModelMessages(MODEL, bundle, 30_000), 'uploadModel');
   assert.equal(ok.code, 'ok', ok.details);
 });
 
 test('a failed upload never removes a blob that a committed model names', async () => {
-  const shared = bytesOf(200_000, 6);
+  const keeperBundle = await smallBundle(32, { classNames: MODEL.classNames!, seed: 6 });
+  const shared = keeperBundle.get('weights.bin')!;
   // A dataset upload stages `shared` and the first chunk of a second file...
   const failing = open<RegisterDatasetRequest>('registerDataset');
   const messages = [
@@ -255,23 +274,24 @@ test('a failed upload never removes a blob that a committed model names', async 
         ['images/a.png', shared],
         ['masks/a.png', bytesOf(100_000, 7)],
       ],
-      64 * 1024,
+      4096,
     ),
   ];
-  for (const m of messages.slice(0, 6)) failing.call.write(m);
-  await staged(64 * 1024);
+  // The metadata, every chunk of `shared` and the first of the second file.
+  for (const m of messages.slice(0, 2 + Math.ceil(shared.byteLength / 4096))) failing.call.write(m);
+  await staged(4096);
   // ...while a model with the same bytes commits...
-  const keeper = await send(
-    uploadModelMessages({ ...MODEL, name: 'keeper' }, [['weights.bin', shared]]),
-    'uploadModel',
-  );
+  const keeper = await send(uploadModelMessages({ ...MODEL, name: 'keeper' }, keeperBundle), 'uploadModel');
   assert.equal(keeper.code, 'ok', keeper.details);
   // ...then the dataset upload fails (a file sent twice).
   failing.call.write({ file: { relativePath: 'images/a.png', data: shared.subarray(0, 10) } });
   failing.call.end();
   assert.equal((await failing.outcome).code, grpc.status.INVALID_ARGUMENT);
   await drained();
-  assert.ok((await downloadBytes('keeper')).equals(shared), "the committed model's bytes are intact");
+  assert.ok(
+    (await downloadBytes('keeper')).equals(Buffer.concat([keeperBundle.get('manifest.json')!, shared])),
+    "the committed model's bytes are intact",
+  );
 });
 
 test("a job's result sent twice is registered once", async () => {
@@ -289,9 +309,10 @@ test("a job's result sent twice is registered once", async () => {
   assert.equal(await contents(), before, 'no version, no blob added');
 
   const meta: ModelMetadata = { ...MODEL, name: 'trained', lineage: { trainingJobId: 'train-42' } };
-  const v1 = await send(uploadModelMessages(meta, [['weights.bin', bytesOf(5000, 8)]]), 'uploadModel');
+  const bundle = (seed: number) => smallBundle(32, { classNames: MODEL.classNames!, seed });
+  const v1 = await send(uploadModelMessages(meta, await bundle(8)), 'uploadModel');
   const afterFirst = await contents();
-  const retried = await send(uploadModelMessages(meta, [['weights.bin', bytesOf(5000, 9)]]), 'uploadModel');
+  const retried = await send(uploadModelMessages(meta, await bundle(9)), 'uploadModel');
   assert.deepEqual([v1.version, retried.version], [1, 1]);
   assert.equal(await contents(), afterFirst, 'no version, no blob added');
 });

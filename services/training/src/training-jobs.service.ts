@@ -27,7 +27,8 @@ import { captureTraceParent } from '../../common/src/tracing.js';
 import { TRAINING_CONFIG, type TrainingConfig } from './config.js';
 import { toTrainingJob, toWatchTrainingResponse, type TrainingJobResult } from './training-mapping.js';
 import { parseStartTraining, type TrainingParams } from './training-params.js';
-import { checkTrainingCost, runTrainingJob } from './training-runner.js';
+import { runTrainingJob } from './training-runner.js';
+import { checkTrainingCost } from './training-spec.js';
 import { trainingHealth } from './training.options.js';
 
 /** Queue kind of training jobs. */

@@ -1,33 +1,23 @@
 /**
- * The work of one training job: fetch the dataset, build the network (derived NAS-Unet
- * from the genotype, or U-Net), run the engine's training loop (checkpointing, resuming,
- * cancellable), pack a model bundle and upload it with metrics and lineage.
+ * The work of one training job in the training service: fetch the dataset, train in the
+ * job's own process (training-process.ts, training-compute.ts), which streams its events
+ * into the job and returns the model bundle, and upload the bundle with metrics and
+ * lineage.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RECIPE_AUGMENT,
-  RECIPE_FOREGROUND_SHARE,
-  batchesPerEpoch,
-  runTraining,
-  type EngineEvent,
-} from '../../../libs/engine/src/index.js';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
-import {
-  assertFitsMemory,
-  createModel,
-  createModelBundle,
-  estimateCost,
-  type CostModel,
-} from '../../../libs/nas/src/index.js';
-import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
-import { checkpointDir, inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
+import { runInJobProcess } from '../../common/src/job-process.js';
+import { checkpointDir, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
-import { recordSpan } from '../../../libs/telemetry/src/index.js';
-import type { TrainingEpochPayload, TrainingJobResult, TrainingStepPayload } from './training-mapping.js';
+import type { TrainingComputeInput, TrainingOutcome } from './training-compute.js';
+import type { TrainingJobResult } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
+import { modelSpec } from './training-spec.js';
+
+/** The module each training job's process runs. */
+const TRAINING_PROCESS = new URL('./training-process.js', import.meta.url);
 
 /** Where and how the runner works. */
 export interface TrainingRunnerOptions {
@@ -40,46 +30,6 @@ export interface TrainingRunnerOptions {
   checkpointEverySteps: number;
 }
 
-/** Architecture key, config and genotype of a job's network for `nClasses` classes. */
-export function modelSpec(
-  p: TrainingParams,
-  nClasses: number,
-): CostModel & { config: Record<string, number> } {
-  if (p.architecture.kind === 'unet') {
-    return {
-      architecture: 'unet',
-      config: { inChannels: 1, nClasses, baseWidth: p.hyper.initChannels, depth: p.hyper.depth },
-    };
-  }
-  const genotype = JSON.parse(p.architecture.genotypeJson) as { nodes: number };
-  return {
-    architecture: 'nasunet',
-    config: {
-      inChannels: 1,
-      nClasses,
-      channels: p.hyper.initChannels,
-      depth: p.hyper.depth,
-      nodes: genotype.nodes,
-    },
-    genotype,
-  };
-}
-
-/** Estimated training memory; `ResourceLimitError` over the limit (2 classes assumed before the data is read). */
-export function checkTrainingCost(p: TrainingParams, limitBytes: number, nClasses = 2): void {
-  const est = estimateCost(modelSpec(p, nClasses), {
-    batch: p.hyper.batchSize,
-    height: p.hyper.imageSize,
-    width: p.hyper.imageSize,
-  });
-  assertFitsMemory(est, limitBytes);
-}
-
-/** Path of a job's checkpoint file. */
-export function trainingCheckpointPath(workDir: string, jobId: string): string {
-  return jobCheckpointPath(workDir, jobId);
-}
-
 /** Runs one training job to its registered model version. */
 export async function runTrainingJob(
   job: JobRecord<TrainingParams>,
@@ -89,139 +39,50 @@ export async function runTrainingJob(
 ): Promise<TrainingJobResult> {
   const p = job.params;
   const startedAt = Date.now();
-  const padMultiple = p.architecture.kind === 'unet' ? 2 ** p.hyper.depth : 2 ** (p.hyper.depth + 1);
-  const { record, data } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => ({
-    record: local.record,
-    data: await prepareSlices(local.dir, {
-      padMultiple,
-      validationFraction: p.hyper.validationFraction,
-      seed: p.seed,
-      maxCases: p.hyper.maxCases,
+  const { record, outcome } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => {
+    const input: TrainingComputeInput = {
+      datasetDir: local.dir,
       classNames: local.record.classNames,
-    }),
-  }));
-  const spec = modelSpec(p, data.classes.length);
-  const estimate = estimateCost(spec, {
-    batch: p.hyper.batchSize,
-    height: data.train.height,
-    width: data.train.width,
-  });
-  assertFitsMemory(estimate, options.memoryLimitBytes);
-
-  const { later, settled } = inOrder();
-  const onEvent = (e: EngineEvent): void => {
-    if (e.type === 'step') {
-      const d: TrainingStepPayload = {
-        epoch: e.epoch + 1,
-        step: e.step,
-        stepsPerEpoch: e.stepsPerEpoch,
-        totalSteps: e.totalSteps,
-        loss: e.loss,
-        learningRate: e.lr,
-        etaSeconds: e.etaSeconds ?? -1,
-      };
-      later(() => ctx.publish('step', d));
-      later(() => ctx.report({ progress: Math.min(1, e.step / Math.max(1, e.totalSteps)) }));
-    } else if (e.type === 'epoch') {
-      const d: TrainingEpochPayload = {
-        epoch: e.epoch + 1,
-        trainLoss: e.trainLoss,
-        validationLoss: e.valLoss,
-        validationDice: e.valDice,
-        etaSeconds: e.etaSeconds ?? -1,
-        epochSeconds: e.elapsedSeconds,
-      };
-      later(() => ctx.publish('epoch', d));
-      recordSpan(
-        'training.epoch',
-        { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice },
-        d.epochSeconds,
-      );
-    } else if (e.type === 'checkpoint') {
-      later(() => ctx.report({ checkpoint: e.path }));
-    }
-  };
-
-  const checkpointPath = trainingCheckpointPath(options.workDir, job.id);
-  const net = createModel(spec.architecture, spec.config, {
-    seed: p.seed,
-    ...(spec.genotype ? { genotype: spec.genotype } : {}),
-  });
-  try {
-    const result = await runTraining(net, {
-      train: data.train,
-      val: data.val,
-      seed: p.seed,
-      batchSize: p.hyper.batchSize,
-      maxEpochs: p.hyper.epochs,
-      ...(p.hyper.maxSteps > 0 ? { maxSteps: p.hyper.maxSteps } : {}),
-      ...(p.hyper.maxSeconds > 0 ? { maxWallSeconds: p.hyper.maxSeconds, wallClockStart: startedAt } : {}),
-      diceWeight: p.hyper.diceWeight,
-      optimiser: { lr: p.hyper.learningRate, weightDecay: p.hyper.weightDecay },
-      // The training recipe: a third of each batch from foreground, left-right flips; an
-      // epoch stays one pass's worth of steps.
-      sampling: {
-        kind: 'foreground',
-        foregroundShare: RECIPE_FOREGROUND_SHARE,
-        stepsPerEpoch: batchesPerEpoch(data.train.slices.length, p.hyper.batchSize),
-      },
-      augment: p.hyper.augment ? RECIPE_AUGMENT : false,
-      checkpointPath,
+      datasetDigest: local.record.digest,
+      checkpointPath: jobCheckpointPath(options.workDir, job.id),
       bestPath: join(checkpointDir(options.workDir), `${job.id}.best`),
+      startedAt,
+      memoryLimitBytes: options.memoryLimitBytes,
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
-      ...(options.checkpointEverySteps > 0 ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
-      ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
-      onEvent,
-      signal: ctx.signal,
-    });
-    await settled();
-    const metrics = {
-      best_validation_dice: result.bestValDice,
-      best_epoch: result.bestEpoch + 1,
-      validation_dice: result.valDice,
-      validation_loss: result.valLoss,
-      epochs: result.epochs,
-      steps: result.steps,
+      checkpointEverySteps: options.checkpointEverySteps,
     };
-    const bundle = createModelBundle(net, {
-      architecture: { key: spec.architecture as 'nasunet' | 'unet', config: spec.config },
-      genotype: (spec.genotype as never) ?? null,
-      preprocessing: {
-        inputChannels: 1,
-        sliceAxis: data.preprocessing.sliceAxis,
-        ...data.grid,
-        normalization: data.preprocessing.normalization,
-        padMultiple: data.preprocessing.padMultiple,
-        padMode: data.preprocessing.padMode,
-        inputSize: [data.train.height, data.train.width],
-        classes: data.classes.map((c) => ({ code: c.code, name: c.name })),
-      },
-      metadata: { trainingJobId: job.id, datasetDigest: record.digest, metrics },
-    });
-    const model = await registry.uploadModel(
-      {
-        name: p.modelName,
-        architecture: spec.architecture,
-        ...(p.architecture.kind === 'nasunet' ? { genotype: p.architecture.genotype } : {}),
-        configJson: JSON.stringify(spec.config),
-        metricsJson: JSON.stringify(metrics),
-        lineage: { trainingJobId: job.id, datasetDigest: record.digest },
-        classNames: data.classes.map((c) => c.name),
-      },
-      {
-        [MANIFEST_ARTIFACT]: Buffer.from(JSON.stringify(bundle.manifest), 'utf8'),
-        [WEIGHTS_ARTIFACT]: bundle.weights,
-      },
-    );
-    const weights = model.artifacts.find((a) => a.name === WEIGHTS_ARTIFACT);
     return {
-      model: { name: model.name, version: model.version, weightsDigest: weights?.digest ?? '' },
-      epochs: result.epochs,
-      steps: result.steps,
-      bestValidationDice: result.bestValDice,
+      record: local.record,
+      outcome: await runInJobProcess<TrainingComputeInput, TrainingOutcome>(
+        TRAINING_PROCESS,
+        job,
+        ctx,
+        input,
+        'training.epoch',
+      ),
     };
-  } finally {
-    await settled();
-    net.dispose();
-  }
+  });
+  const spec = modelSpec(p, outcome.classNames.length);
+  const model = await registry.uploadModel(
+    {
+      name: p.modelName,
+      architecture: spec.architecture,
+      ...(p.architecture.kind === 'nasunet' ? { genotype: p.architecture.genotype } : {}),
+      configJson: JSON.stringify(spec.config),
+      metricsJson: JSON.stringify(outcome.metrics),
+      lineage: { trainingJobId: job.id, datasetDigest: record.digest },
+      classNames: outcome.classNames,
+    },
+    {
+      [MANIFEST_ARTIFACT]: Buffer.from(outcome.manifestJson, 'utf8'),
+      [WEIGHTS_ARTIFACT]: outcome.weights,
+    },
+  );
+  const weights = model.artifacts.find((a) => a.name === WEIGHTS_ARTIFACT);
+  return {
+    model: { name: model.name, version: model.version, weightsDigest: weights?.digest ?? '' },
+    epochs: outcome.metrics.epochs,
+    steps: outcome.metrics.steps,
+    bestValidationDice: outcome.metrics.best_validation_dice,
+  };
 }
