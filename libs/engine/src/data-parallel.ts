@@ -19,6 +19,7 @@
  * time, as in PyTorch's DistributedDataParallel without synchronised batch norm, so a
  * step's result is that of a whole-batch step in expectation, not bit for bit.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { tf, type Variable } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/errors.js';
@@ -67,6 +68,13 @@ export interface Stepper {
 
 /** Most worker threads one run may start. */
 export const MAX_WORKERS = 16;
+/** Most worker threads a run gets by default (more cores than this rarely pay for small nets). */
+export const DEFAULT_MAX_WORKERS = 4;
+
+/** Default worker count: the cores of this machine, at most {@link DEFAULT_MAX_WORKERS}. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_WORKERS));
+}
 
 /** Sizes of `k` contiguous shares of `n` items, the first ones one larger when `k` does not divide `n`. */
 export function shareSizes(n: number, k: number): number[] {
