@@ -71,8 +71,15 @@ export const MAX_WORKERS = 16;
 /** Most worker threads a run gets by default (more cores than this rarely pay for small nets). */
 export const DEFAULT_MAX_WORKERS = 4;
 
-/** Default worker count: the cores of this machine, at most {@link DEFAULT_MAX_WORKERS}. */
+/** Backends whose kernels run on the CPU cores, where one worker per core pays. */
+const CORE_BACKENDS = ['wasm', 'cpu'];
+
+/**
+ * Default worker count: the cores of this machine, at most {@link DEFAULT_MAX_WORKERS}, on
+ * a CPU backend (wasm, cpu); 1 on the others, which compute on one device.
+ */
 export function defaultWorkers(): number {
+  if (!CORE_BACKENDS.includes(tf.getBackend())) return 1;
   return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_WORKERS));
 }
 
@@ -279,5 +286,10 @@ export async function openStepper(
   const workers = parallel?.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
     throw new ValidationError(`workers must be an integer in [1, ${MAX_WORKERS}], got ${workers}`);
+  if (workers > 1 && !CORE_BACKENDS.includes(tf.getBackend())) {
+    throw new ValidationError(
+      `data-parallel workers run on the ${CORE_BACKENDS.join(' or ')} backend, not on '${tf.getBackend()}' (use --workers 1)`,
+    );
+  }
   return parallel && workers > 1 ? startWorkers(parallel, groups) : localStepper(net, groups);
 }
