@@ -70,7 +70,13 @@ const load = (): string => loadavg()[0]!.toFixed(2);
 async function measure(
   name: string,
   workers: number,
-): Promise<{ seconds: number; loadBefore: string; loadAfter: string }> {
+): Promise<{
+  seconds: number;
+  cpuSeconds: number;
+  startSeconds: number;
+  loadBefore: string;
+  loadAfter: string;
+}> {
   const spec = NETS[name]!;
   const set = randomSet(spec.height, spec.width);
   const net = createModel(spec.replica.architecture, spec.replica.config, {
@@ -86,10 +92,12 @@ async function measure(
   const batches = new BatchPrefetch((p) =>
     makeHostBatch(set, sampler.batch(p.epoch, p.stepInEpoch, p.step), RECIPE_AUGMENT, p.step),
   );
+  const s0 = performance.now();
   const stepper = await openStepper(net, [{ role: 'weights', vars: net.weightParams(), opt }], {
     workers,
     replica: spec.replica,
   });
+  const startSeconds = (performance.now() - s0) / 1000;
   const pos = { epoch: 0, stepInEpoch: 0, step: 0 };
   const run = async (): Promise<void> => {
     const next = followingPosition(pos, 1000);
@@ -99,9 +107,18 @@ async function measure(
   try {
     for (let i = 0; i < warmup; i++) await run();
     const loadBefore = load();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await run();
-    return { seconds: (performance.now() - t0) / 1000 / steps, loadBefore, loadAfter: load() };
+    const seconds = (performance.now() - t0) / 1000 / steps;
+    const cpu = process.cpuUsage(c0);
+    return {
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6 / steps,
+      startSeconds,
+      loadBefore,
+      loadAfter: load(),
+    };
   } finally {
     await stepper.close();
     opt.dispose();
@@ -136,9 +153,9 @@ console.log(
 );
 console.log(`${steps} timed steps after ${warmup} warm-up steps, batch 16, three classes\n`);
 console.log(
-  '| network | batch | workers | s / step | steps / s | speed-up vs 1 | load avg (1 min) before / after | batch preparation (off the critical path) |',
+  '| network | batch | workers | s / step | steps / s | speed-up vs 1 | CPU s / step (all threads) | workers start s | load avg (1 min) before / after | batch preparation (off the critical path) |',
 );
-console.log('|---|---|---:|---:|---:|---:|---|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---:|');
 for (const name of nets) {
   const spec = NETS[name];
   if (!spec) throw new Error(`unknown net ${name}; known: ${Object.keys(NETS).join(', ')}`);
@@ -148,7 +165,7 @@ for (const name of nets) {
     const r = await measure(name, w);
     base ??= r.seconds;
     console.log(
-      `| ${name} | 16 x ${spec.height} x ${spec.width} | ${w} | ${r.seconds.toFixed(3)} | ${(1 / r.seconds).toFixed(2)} | ${(base / r.seconds).toFixed(2)}x | ${r.loadBefore} / ${r.loadAfter} | ${prep.toFixed(1)} ms |`,
+      `| ${name} | 16 x ${spec.height} x ${spec.width} | ${w} | ${r.seconds.toFixed(3)} | ${(1 / r.seconds).toFixed(2)} | ${(base / r.seconds).toFixed(2)}x | ${r.cpuSeconds.toFixed(3)} | ${r.startSeconds.toFixed(2)} | ${r.loadBefore} / ${r.loadAfter} | ${prep.toFixed(1)} ms |`,
     );
   }
 }

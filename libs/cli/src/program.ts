@@ -10,6 +10,7 @@ import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
 import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
+import { MIN_SLICES_PER_WORKER } from '../../engine/src/auto-config.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
@@ -358,7 +359,7 @@ function addPlanOptions(cmd: Command): Command {
     )
     .option(
       '--workers <n>',
-      `data-parallel worker threads sharing each batch, one per core (default: the cores of this machine, at most ${DEFAULT_MAX_WORKERS}; 1 steps in one thread)`,
+      `data-parallel worker threads sharing each batch, one per core (default: the cores of this machine, at most ${DEFAULT_MAX_WORKERS} and at least ${MIN_SLICES_PER_WORKER} slices per worker; 1 steps in one thread)`,
       intOption(1),
     );
 }

@@ -114,5 +114,9 @@ test('workers: the cores share each batch, the step estimate is that of one shar
   assert.equal(planTraining(hippocampus, shareCost({ timeSeconds: 1000, cores: 2 })).batchSize, 16);
   const given = planTraining(hippocampus, shareCost({ cores: 4, overrides: { workers: 3, batchSize: 2 } }));
   assert.equal(given.workers, 2, 'never more workers than slices in a batch');
+  // Planned (not given), a worker gets at least 4 slices: a batch of 4 stays in one thread.
+  const small = planTraining(hippocampus, shareCost({ cores: 4, overrides: { batchSize: 4 } }));
+  assert.equal(small.workers, 1);
+  assert.equal(planTraining(hippocampus, shareCost({ cores: 4, overrides: { batchSize: 12 } })).workers, 3);
   assert.match(given.choices.find((c) => c.name === 'workers')?.reason ?? '', /given \(--workers\)/);
 });

@@ -304,9 +304,19 @@ export function shrinkPatch(g: PlanGeometry): boolean {
   return true;
 }
 
-/** Worker threads a batch of `batchSize` gets: the cores or `--workers`, at most one per slice. */
+/**
+ * Fewest slices of a worker's share when the worker count is planned: normalisation with
+ * batch statistics and the batch-wise soft Dice need a few slices per share.
+ */
+export const MIN_SLICES_PER_WORKER = 4;
+
+/**
+ * Worker threads a batch of `batchSize` gets: `--workers` (at most one per slice), else the
+ * cores, at most one per {@link MIN_SLICES_PER_WORKER} slices.
+ */
 export function workersFor(batchSize: number, o: { workers?: number }, cores = 1): number {
-  return Math.max(1, Math.min(o.workers ?? cores, batchSize));
+  const cap = o.workers !== undefined ? batchSize : Math.floor(batchSize / MIN_SLICES_PER_WORKER);
+  return Math.max(1, Math.min(o.workers ?? cores, cap));
 }
 
 /** Records the worker count of a plan's batch size. */
@@ -321,7 +331,9 @@ export function chooseWorkers(
   return c.choose(
     'workers',
     workers,
-    (o.workers !== undefined ? c.given('workers') : `${cores ?? 1} core(s) of this machine`) +
+    (o.workers !== undefined
+      ? c.given('workers')
+      : `${cores ?? 1} core(s) of this machine, at least ${MIN_SLICES_PER_WORKER} slices per worker`) +
       (workers > 1
         ? `: data-parallel worker threads, each computing ${share} slice(s) of every batch (step times assume the cores are free)`
         : ': the steps run in one thread'),
