@@ -276,12 +276,15 @@ export async function startWorkers(o: DataParallelOptions, groups: StepGroup[]):
 
 /**
  * The stepper of a run: data-parallel over `parallel.workers` threads when that is above
- * 1, else this thread. Call it once the run's variables hold their starting values.
+ * 1, else this thread. Call it once the run's variables hold their starting values;
+ * `meanwhile` (e.g. the untrained net's validation) runs in this thread while the workers
+ * start, and stops them when it throws.
  */
 export async function openStepper(
   net: SegmentationNet,
   groups: StepGroup[],
   parallel?: DataParallelOptions,
+  meanwhile?: () => void,
 ): Promise<Stepper> {
   const workers = parallel?.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
@@ -291,5 +294,19 @@ export async function openStepper(
       `data-parallel workers run on the ${CORE_BACKENDS.join(' or ')} backend, not on '${tf.getBackend()}' (use --workers 1)`,
     );
   }
-  return parallel && workers > 1 ? startWorkers(parallel, groups) : localStepper(net, groups);
+  if (!parallel || workers === 1) {
+    meanwhile?.();
+    return localStepper(net, groups);
+  }
+  const ready = startWorkers(parallel, groups);
+  try {
+    meanwhile?.();
+  } catch (e) {
+    await ready.then(
+      (s) => s.close(),
+      () => {},
+    );
+    throw e;
+  }
+  return ready;
 }

@@ -258,11 +258,10 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       unpackOptimiser('ow', wOpt, weights.length, m.weightOptSteps, ck.arrays, o.resumeFrom);
       unpackOptimiser('oa', aOpt, alphas.length, m.alphaOptSteps, ck.arrays, o.resumeFrom);
       st = m.state;
-    } else {
-      st.initialValLoss = validate(net, o.val, batchSize, { diceWeight }).loss;
     }
-
-    // Group 0 holds the alphas, group 1 the weights.
+    const resumed = o.resumeFrom !== undefined;
+    // Group 0 holds the alphas, group 1 the weights; data-parallel workers start while this
+    // thread validates the untrained net.
     stepper = await openStepper(
       net,
       [
@@ -270,10 +269,13 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         { role: 'weights', vars: weights, opt: wOpt },
       ],
       o.parallel,
+      () => {
+        if (!resumed) st.initialValLoss = validate(net, o.val, batchSize, { diceWeight }).loss;
+      },
     );
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
     const ctl = new LoopControl('search', o, plan, st, save);
-    ctl.start(o.resumeFrom !== undefined);
+    ctl.start(resumed);
 
     while (st.finished === null) {
       // Budgets are checked between steps.

@@ -189,10 +189,12 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
       st = m.state;
-    } else if (o.validateInitial !== false) {
-      st.initialValDice = validation().dice;
     }
-    stepper = await openStepper(net, [{ role: 'weights', vars: weights, opt }], o.parallel);
+    const validateFirst = o.resumeFrom === undefined && o.validateInitial !== false;
+    // Data-parallel workers start while this thread validates the untrained net.
+    stepper = await openStepper(net, [{ role: 'weights', vars: weights, opt }], o.parallel, () => {
+      if (validateFirst) st.initialValDice = validation().dice;
+    });
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
     const ctl = new LoopControl('train', o, plan, st, save);
     ctl.start(o.resumeFrom !== undefined);
