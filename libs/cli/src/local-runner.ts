@@ -27,6 +27,8 @@ import {
   runTraining,
   writeFileAtomic,
   type AugmentOptions,
+  type DataParallelOptions,
+  type ReplicaSpec,
 } from '../../engine/src/index.js';
 import {
   createModel,
@@ -83,6 +85,12 @@ function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
 
 /** Largest validation set (slices) the untrained net is validated on before training. */
 const UNTRAINED_CHECK_MAX_SLICES = 512;
+
+/** The loops' data-parallel option of a plan (a plan written before workers were planned has none). */
+function parallelOf(plan: { workers?: number }, replica: ReplicaSpec): { parallel?: DataParallelOptions } {
+  const workers = plan.workers ?? 1;
+  return workers > 1 ? { parallel: { workers, replica } } : {};
+}
 
 /** Wall time a planned training may spend on its steps when no budget is given. */
 export const DEFAULT_TIME_BUDGET_SECONDS = 3600;
@@ -203,6 +211,7 @@ export class LocalRunner implements Runner {
         ...(req.patience !== undefined ? { patience: req.patience } : {}),
         ...(req.patch !== undefined ? { patch: req.patch } : {}),
         ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+        ...(req.workers !== undefined ? { workers: req.workers } : {}),
       },
       overrideSources: {
         ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
@@ -242,6 +251,7 @@ export class LocalRunner implements Runner {
         ),
         maxSteps: plan.steps,
         minSteps: plan.minSteps,
+        ...parallelOf(plan, { architecture: 'nasunet_search', config, seed: req.seed }),
         alphaWarmupSteps: plan.warmupSteps,
         patience: plan.patience,
         sampling: {
@@ -331,6 +341,7 @@ export class LocalRunner implements Runner {
       ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
       ...(req.patch !== undefined ? { patch: req.patch } : {}),
       ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+      ...(req.workers !== undefined ? { workers: req.workers } : {}),
     };
     const fromPreset = `--preset ${req.preset}`;
     let plan = planTrainingRun(dataset, key, req.genotype, {
@@ -377,6 +388,12 @@ export class LocalRunner implements Runner {
           ckpt,
         ),
         maxSteps: steps,
+        ...parallelOf(plan, {
+          architecture: key,
+          config,
+          seed: req.seed,
+          ...(req.genotype ? { genotype: req.genotype } : {}),
+        }),
         sampling: {
           kind: 'foreground',
           foregroundShare: plan.foregroundShare,

@@ -10,6 +10,8 @@ import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
 import { isUid, uidTag } from '../../dicom/src/index.js';
+import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
+import { MIN_SLICES_PER_WORKER } from '../../engine/src/auto-config.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
@@ -193,8 +195,8 @@ const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
     'checkpointEverySteps',
     'overwrite',
   ],
-  search: ['warmupSteps', 'patch', 'foregroundShare', 'timeBudget'],
-  train: ['patch', 'foregroundShare', 'timeBudget'],
+  search: ['warmupSteps', 'patch', 'foregroundShare', 'timeBudget', 'workers'],
+  train: ['patch', 'foregroundShare', 'timeBudget', 'workers'],
   evaluate: ['split'],
 };
 
@@ -334,6 +336,7 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     ...(o['patch'] !== undefined ? { patch: o['patch'] as [number, number] } : {}),
     ...(o['foregroundShare'] !== undefined ? { foregroundShare: o['foregroundShare'] as number } : {}),
     ...(o['timeBudget'] !== undefined ? { timeBudgetSeconds: o['timeBudget'] as number } : {}),
+    ...(o['workers'] !== undefined ? { workers: o['workers'] as number } : {}),
   };
 }
 
@@ -354,6 +357,11 @@ function addPlanOptions(cmd: Command): Command {
       '--time-budget <seconds>',
       'wall time the automatic configuration sizes the steps (and the net) for (default: 3600)',
       numberOption(1),
+    )
+    .option(
+      '--workers <n>',
+      `data-parallel worker threads sharing each batch, one per core (default: the cores of this machine, at most ${DEFAULT_MAX_WORKERS} and at least ${MIN_SLICES_PER_WORKER} slices per worker; 1 steps in one thread)`,
+      intOption(1),
     );
 }
 

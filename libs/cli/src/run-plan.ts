@@ -13,6 +13,7 @@ import { totalmem } from 'node:os';
 import { IntegrityError } from '../../core/src/index.js';
 import type { Dataset } from '../../data/src/index.js';
 import {
+  defaultWorkers,
   fingerprintDataset,
   planSearch,
   planTraining,
@@ -24,6 +25,7 @@ import {
   type SearchCandidate,
   type SearchPlan,
   type SearchPlanRequest,
+  type TrainingCandidate,
   type TrainingPlan,
 } from '../../engine/src/index.js';
 import { createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
@@ -52,13 +54,13 @@ export function plannedConfig(
 }
 
 /**
- * Seconds per step of any candidate: two batch sizes of the first one asked are measured,
- * the others scaled by FLOPs.
+ * Seconds per step of any candidate: two batch sizes of the first one asked are measured
+ * in this thread, the others scaled by FLOPs. With data-parallel workers a step costs what
+ * one worker's share of the batch does (the fixed part, kernel launches, stays).
  */
-function stepTimer<C extends { width: number; depth: number; patch: [number, number]; batchSize: number }>(
-  specOf: (c: C) => ModelSpec,
-  nClasses: number,
-): (c: C) => number {
+function stepTimer<
+  C extends { width: number; depth: number; patch: [number, number]; batchSize: number; workers: number },
+>(specOf: (c: C) => ModelSpec, nClasses: number): (c: C) => number {
   let rate: { fixed: number; perFlop: number } | null = null;
   const flopsOf = (c: C): number =>
     estimateCost(specOf(c), { batch: 1, height: c.patch[0], width: c.patch[1] }).flopsPerSample;
@@ -80,7 +82,7 @@ function stepTimer<C extends { width: number; depth: number; patch: [number, num
         net.dispose();
       }
     }
-    return rate.fixed + rate.perFlop * flops * c.batchSize;
+    return rate.fixed + rate.perFlop * flops * Math.ceil(c.batchSize / c.workers);
   };
 }
 
@@ -137,10 +139,11 @@ export function planTrainingRun(
     config: plannedConfig(arch, c, nClasses, genotype),
     ...(genotype ? { genotype } : {}),
   });
-  const costOf = (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) =>
+  const costOf = (c: Omit<TrainingCandidate, 'workers'>) =>
     estimateCost(specOf(c), { batch: c.batchSize, height: c.patch[0], width: c.patch[1] });
   const plan = planTraining(fp, {
     architecture: arch,
+    cores: defaultWorkers(),
     memoryBytes: memoryBudget(o.memoryLimitMb),
     timeSeconds: o.timeBudgetSeconds,
     stepSeconds: stepTimer(specOf, nClasses),
@@ -179,6 +182,7 @@ export function planSearchRun(
   });
   const weightStep = stepTimer(specOf, nClasses);
   const plan = planSearch(fingerprintDataset(dataset), {
+    cores: defaultWorkers(),
     memoryBytes: memoryBudget(o.memoryLimitMb),
     timeSeconds: o.timeBudgetSeconds,
     // A bilevel step is a weight step and an alpha step, each a forward and backward pass.

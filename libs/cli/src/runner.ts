@@ -48,6 +48,8 @@ export interface LoopRequest {
   foregroundShare?: number;
   /** Wall time the planner sizes the run for, seconds [3600]. */
   timeBudgetSeconds?: number;
+  /** Data-parallel worker threads [planned: the cores of the machine, capped]. */
+  workers?: number;
 }
 
 /** A search request; what it leaves out is planned from the data (or, with a server, the service's defaults). */

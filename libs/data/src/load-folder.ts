@@ -34,6 +34,9 @@ export function caseIdFromPath(path: string): string {
   return b.slice(0, b.length - extname(b).length);
 }
 
+/** Cases read and decoded at once (the thread pool inflates 4 files at a time by default). */
+const CASES_IN_FLIGHT = 8;
+
 /**
  * Loads a dataset folder (layout auto-detected, see module doc). Cases are sorted by id.
  *
@@ -74,21 +77,40 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
     files = files.slice(0, options.maxCases);
   }
 
+  // Cases load CASES_IN_FLIGHT at a time (reads and gzip inflation run on the thread
+  // pool in parallel); results keep the sorted order, and the first bad case in that order
+  // is the one reported.
+  const outcomes: Array<{ case: Case } | { error: unknown; file: string }> = new Array(files.length);
+  let nextCase = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (nextCase < files.length) {
+      const n = nextCase++;
+      const f = files[n] as CaseFiles;
+      const current = { file: f.image };
+      try {
+        outcomes[n] = { case: await loadCase(root, f, kind, requireLabels, current) };
+      } catch (error) {
+        outcomes[n] = { error, file: current.file };
+      }
+      if (++done < files.length) options.onProgress?.(done, files.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CASES_IN_FLIGHT, files.length) }, worker));
   const cases: Case[] = [];
   const skipped: SkippedCase[] = [];
-  for (const [n, f] of files.entries()) {
-    if (n > 0) options.onProgress?.(n, files.length);
-    const current = { file: f.image };
-    try {
-      cases.push(await loadCase(root, f, kind, requireLabels, current));
-    } catch (err) {
-      if (onBad === 'skip' && err instanceof NasUnetError && !(err instanceof ValidationError)) {
-        skipped.push({ id: f.id, file: current.file, reason: err.message });
-        continue;
-      }
-      throw err;
+  outcomes.forEach((o, n) => {
+    if ('case' in o) {
+      cases.push(o.case);
+      return;
     }
-  }
+    const err = o.error;
+    if (onBad === 'skip' && err instanceof NasUnetError && !(err instanceof ValidationError)) {
+      skipped.push({ id: (files[n] as CaseFiles).id, file: o.file, reason: err.message });
+      return;
+    }
+    throw err;
+  });
   options.onProgress?.(files.length, files.length);
   if (cases.length === 0) {
     throw new DataFormatError(
@@ -257,12 +279,21 @@ function binaryMaskTo01(cases: Case[]): void {
 }
 
 function collectCodes(cases: Case[]): Set<number> {
+  // Label codes are nearly always small integers: a table marks those, a set takes the rest.
+  const small = new Uint8Array(256);
   const codes = new Set<number>();
   for (const c of cases) {
     const d = c.label?.data;
     if (!d) continue;
-    for (let i = 0; i < d.length; i++) codes.add(d[i] as number);
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i] as number;
+      if (v >= 0 && v < 256 && Number.isInteger(v)) small[v] = 1;
+      else codes.add(v);
+    }
   }
+  small.forEach((seen, v) => {
+    if (seen) codes.add(v);
+  });
   return codes;
 }
 
@@ -276,8 +307,13 @@ export function inferClasses(cases: Case[]): ClassInfo[] {
 }
 
 function firstUnknownCode(label: Volume, known: Set<number>): number | undefined {
+  const table = new Uint8Array(256);
+  for (const k of known) if (k >= 0 && k < 256 && Number.isInteger(k)) table[k] = 1;
   const d = label.data;
-  for (let i = 0; i < d.length; i++) if (!known.has(d[i] as number)) return d[i];
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i] as number;
+    if (v >= 0 && v < 256 && Number.isInteger(v) ? table[v] !== 1 : !known.has(v)) return v;
+  }
   return undefined;
 }
 

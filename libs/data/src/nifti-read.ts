@@ -2,7 +2,8 @@
  * NIfTI-1/-2 reader (.nii and .nii.gz) built on nifti-reader-js.
  */
 import { readFile } from 'node:fs/promises';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gunzip, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { DataFormatError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
 import { orientationFromAffine, spacingFromAffine, type Volume } from './volume.js';
@@ -32,6 +33,8 @@ export interface NiftiReadOptions {
   maxVoxels?: number;
 }
 
+const gunzipAsync = promisify(gunzip);
+
 /** Bytes of a NIfTI-2 header, the larger of the two; enough to read either. */
 const HEADER_BYTES = 540;
 /** Largest voxel spacing accepted, mm (a 10 m voxel is a broken header, not a scan). */
@@ -50,17 +53,31 @@ function gunzipPrefix(buf: Uint8Array, n: number, name: string): ArrayBuffer {
   }
 }
 
+/** The DataFormatError of gzip data that failed to inflate within its bound. */
+function gunzipError(err: unknown, name: string): DataFormatError {
+  if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+    return new DataFormatError(`${name}: the compressed data holds more than the header declares`, {
+      cause: err,
+    });
+  }
+  return new DataFormatError(`${name}: unreadable gzip data (${(err as Error).message})`, { cause: err });
+}
+
 /** Decompresses gzip data that must inflate to at most `maxBytes`. */
 function gunzipBounded(buf: Uint8Array, maxBytes: number, name: string): ArrayBuffer {
   try {
     return toArrayBuffer(gunzipSync(buf, { maxOutputLength: Math.max(1, maxBytes) }));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DataFormatError(`${name}: the compressed data holds more than the header declares`, {
-        cause: err,
-      });
-    }
-    throw new DataFormatError(`${name}: unreadable gzip data (${(err as Error).message})`, { cause: err });
+    throw gunzipError(err, name);
+  }
+}
+
+/** {@link gunzipBounded} on the libuv thread pool, so several files inflate in parallel. */
+async function gunzipBoundedAsync(buf: Uint8Array, maxBytes: number, name: string): Promise<ArrayBuffer> {
+  try {
+    return toArrayBuffer(await gunzipAsync(buf, { maxOutputLength: Math.max(1, maxBytes) }));
+  } catch (err) {
+    throw gunzipError(err, name);
   }
 }
 
@@ -77,7 +94,9 @@ export async function readNifti(path: string, options: NiftiReadOptions = {}): P
     if (code === 'ENOENT') throw new NotFoundError(`NIfTI file not found: ${path}`, { cause: err });
     throw new DataFormatError(`cannot read NIfTI file ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return parseNifti(bytes, path, options);
+  const h = checkedHeader(bytes, path, options);
+  const buf = h.compressed ? await gunzipBoundedAsync(bytes, h.inflatedBytes, path) : toArrayBuffer(bytes);
+  return decodeVoxels(h, buf, path, options);
 }
 
 /**
@@ -93,6 +112,28 @@ export async function readNifti(path: string, options: NiftiReadOptions = {}): P
  * @param name file name used in error messages
  */
 export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOptions = {}): Volume {
+  const h = checkedHeader(bytes, name, options);
+  const buf = h.compressed ? gunzipBounded(bytes, h.inflatedBytes, name) : toArrayBuffer(bytes);
+  return decodeVoxels(h, buf, name, options);
+}
+
+/** A checked header and where its voxels lie. */
+interface CheckedHeader {
+  compressed: boolean;
+  header: nifti.NIFTI1 | nifti.NIFTI2;
+  ndim: number;
+  X: number;
+  Y: number;
+  Z: number;
+  /** Byte offset of the channel's voxels, and the bytes the data must have. */
+  offset: number;
+  needed: number;
+  /** Bytes the whole (decompressed) file may have: header and every volume. */
+  inflatedBytes: number;
+}
+
+/** Reads and checks the header, inflating only its first bytes; nothing is decompressed past them. */
+function checkedHeader(bytes: Uint8Array, name: string, options: NiftiReadOptions): CheckedHeader {
   const compressed = nifti.isCompressed(toArrayBuffer(bytes.subarray(0, 4)));
   // The header first: sizes are checked before the voxel data is inflated.
   const head = compressed
@@ -145,9 +186,24 @@ export function parseNifti(bytes: Uint8Array, name: string, options: NiftiReadOp
   const offset = Math.floor(header.vox_offset) + channel * n * dt.bytes;
   const needed = offset + n * dt.bytes;
   // Every volume of a 4D file is read past, so the data may run to all T volumes.
-  const buf = compressed
-    ? gunzipBounded(bytes, Math.floor(header.vox_offset) + T * n * dt.bytes, name)
-    : toArrayBuffer(bytes);
+  return {
+    compressed,
+    header,
+    ndim,
+    X,
+    Y,
+    Z,
+    offset,
+    needed,
+    inflatedBytes: Math.floor(header.vox_offset) + T * n * dt.bytes,
+  };
+}
+
+/** Decodes the voxels of a checked header from the decompressed file `buf`. */
+function decodeVoxels(h: CheckedHeader, buf: ArrayBuffer, name: string, options: NiftiReadOptions): Volume {
+  const { header, ndim, X, Y, Z, offset, needed } = h;
+  const n = X * Y * Z;
+  const dt = DATATYPES[header.datatypeCode] as { bytes: number };
   if (buf.byteLength < needed) {
     throw new DataFormatError(
       `${name}: truncated NIfTI data (${buf.byteLength} bytes, header needs ${needed})`,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { DataFormatError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
@@ -240,4 +240,34 @@ test('a data offset inside the header and implausible spacings are format errors
     () => parseNifti(spacing, 'spacing.nii'),
     (e: unknown) => e instanceof DataFormatError && /spacing .* not plausible/.test(e.message),
   );
+});
+
+test('readNifti (inflating on the thread pool) reads what parseNifti does and bounds the inflation alike', async () => {
+  const dir = await tempDir();
+  try {
+    const vol = makeVolume(
+      Float32Array.from({ length: 24 }, (_, i) => i - 3.5),
+      [2, 3, 4],
+      [1, 2, 3],
+    );
+    const bytes = encodeNifti(vol, 'float32');
+    const file = join(dir, 'v.nii.gz');
+    await writeFile(file, gzipSync(bytes));
+    const fromDisk = await readNifti(file);
+    assert.deepEqual(fromDisk, parseNifti(gzipSync(bytes), file));
+    assert.deepEqual(Array.from(fromDisk.data), Array.from(vol.data));
+    // More compressed data than the header declares: refused before it is all inflated.
+    const longer = new Uint8Array(bytes.length + 4096);
+    longer.set(bytes);
+    const over = join(dir, 'over.nii.gz');
+    await writeFile(over, gzipSync(longer));
+    for (const read of [() => readNifti(over), async () => parseNifti(gzipSync(longer), over)]) {
+      await assert.rejects(
+        read,
+        (e: unknown) => e instanceof DataFormatError && /holds more than the header declares/.test(e.message),
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

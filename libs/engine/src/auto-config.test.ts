@@ -89,3 +89,34 @@ test('fingerprint of the synthetic phantoms', () => {
   assert.ok(Math.abs(fp.classFrequency.reduce((a, b) => a + b, 0) - 1) < 1e-9);
   assert.ok(fp.intensity.p005 <= fp.intensity.mean && fp.intensity.mean <= fp.intensity.p995);
 });
+
+test('workers: the cores share each batch, the step estimate is that of one share, --workers overrides', () => {
+  const seen: number[] = [];
+  const shareCost = (over: Partial<PlanRequest>): PlanRequest =>
+    request({
+      // Toy cost of the share one worker computes, plus a fixed part.
+      stepSeconds: (c) => {
+        seen.push(c.workers);
+        return 0.05 + 0.05 * Math.ceil(c.batchSize / c.workers);
+      },
+      ...over,
+    });
+  const one = planTraining(hippocampus, shareCost({ timeSeconds: 2000 }));
+  assert.equal(one.workers, 1);
+  assert.equal(one.batchSize, 16);
+  assert.ok(Math.abs(one.estimatedStepSeconds - 0.85) < 1e-9);
+  assert.ok(seen.every((w) => w === 1));
+  const two = planTraining(hippocampus, shareCost({ timeSeconds: 2000, cores: 2 }));
+  assert.equal(two.workers, 2);
+  assert.ok(Math.abs(two.estimatedStepSeconds - 0.45) < 1e-9, 'one worker computes 8 of the 16 slices');
+  // 2000 steps fit 1000 s at batch 8 (0.45 s) in one thread, at batch 16 with two workers.
+  assert.equal(planTraining(hippocampus, shareCost({ timeSeconds: 1000 })).batchSize, 8);
+  assert.equal(planTraining(hippocampus, shareCost({ timeSeconds: 1000, cores: 2 })).batchSize, 16);
+  const given = planTraining(hippocampus, shareCost({ cores: 4, overrides: { workers: 3, batchSize: 2 } }));
+  assert.equal(given.workers, 2, 'never more workers than slices in a batch');
+  // Planned (not given), a worker gets at least 4 slices: a batch of 4 stays in one thread.
+  const small = planTraining(hippocampus, shareCost({ cores: 4, overrides: { batchSize: 4 } }));
+  assert.equal(small.workers, 1);
+  assert.equal(planTraining(hippocampus, shareCost({ cores: 4, overrides: { batchSize: 12 } })).workers, 3);
+  assert.match(given.choices.find((c) => c.name === 'workers')?.reason ?? '', /given \(--workers\)/);
+});

@@ -103,6 +103,17 @@ export interface PlanOverrideFields {
   steps: number;
   foregroundShare: number;
   normalization: NormalizationSpec;
+  /** Data-parallel worker threads at most. */
+  workers: number;
+}
+
+/** A training candidate the caller measures: `workers` threads share each batch. */
+export interface TrainingCandidate {
+  width: number;
+  depth: number;
+  patch: [number, number];
+  batchSize: number;
+  workers: number;
 }
 
 /** Budgets and the user's overrides. */
@@ -114,9 +125,12 @@ export interface PlanRequest {
   timeSeconds: number;
   /**
    * Measured (or estimated) seconds of one training step of `architecture` at this width,
-   * depth, patch and batch size; the planner calls it for the candidates it considers.
+   * depth, patch and batch size, the batch shared by `workers` threads; the planner calls
+   * it for the candidates it considers.
    */
-  stepSeconds: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
+  stepSeconds: (c: TrainingCandidate) => number;
+  /** Cores the steps may use: data-parallel workers unless `overrides.workers` says otherwise [1]. */
+  cores?: number;
   /** Peak training memory of a candidate, bytes (from the cost model). */
   peakBytes: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
   /** Parameter count of a candidate (from the cost model). */
@@ -148,6 +162,8 @@ export interface PlanBase {
   steps: number;
   stepsPerEpoch: number;
   foregroundShare: number;
+  /** Data-parallel worker threads sharing each batch (1: the steps run in one thread). */
+  workers: number;
   estimatedStepSeconds: number;
   choices: PlanChoice[];
 }
@@ -288,6 +304,42 @@ export function shrinkPatch(g: PlanGeometry): boolean {
   return true;
 }
 
+/**
+ * Fewest slices of a worker's share when the worker count is planned: normalisation with
+ * batch statistics and the batch-wise soft Dice need a few slices per share.
+ */
+export const MIN_SLICES_PER_WORKER = 4;
+
+/**
+ * Worker threads a batch of `batchSize` gets: `--workers` (at most one per slice), else the
+ * cores, at most one per {@link MIN_SLICES_PER_WORKER} slices.
+ */
+export function workersFor(batchSize: number, o: { workers?: number }, cores = 1): number {
+  const cap = o.workers !== undefined ? batchSize : Math.floor(batchSize / MIN_SLICES_PER_WORKER);
+  return Math.max(1, Math.min(o.workers ?? cores, cap));
+}
+
+/** Records the worker count of a plan's batch size. */
+export function chooseWorkers(
+  batchSize: number,
+  o: { workers?: number },
+  cores: number | undefined,
+  c: PlanChoices,
+): number {
+  const workers = workersFor(batchSize, o, cores);
+  const share = Math.ceil(batchSize / workers);
+  return c.choose(
+    'workers',
+    workers,
+    (o.workers !== undefined
+      ? c.given('workers')
+      : `${cores ?? 1} core(s) of this machine, at least ${MIN_SLICES_PER_WORKER} slices per worker`) +
+      (workers > 1
+        ? `: data-parallel worker threads, each computing ${share} slice(s) of every batch (step times assume the cores are free)`
+        : ': the steps run in one thread'),
+  );
+}
+
 /** Normalisation (z-score per case, or dataset-wide for CT) and the foreground share of batches. */
 export function planIntensityAndSampling(
   fp: DatasetFingerprint,
@@ -337,7 +389,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const search = (minSteps: number, minBatch: number): Pick | null => {
     for (const width of widths) {
       for (const batchSize of batches.filter((b) => b >= minBatch)) {
-        const cand = { width, depth, patch, batchSize };
+        const cand = { width, depth, patch, batchSize, workers: workersFor(batchSize, o, req.cores) };
         const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
         if (peak > req.memoryBytes) continue;
@@ -386,6 +438,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
       ? c.given('batch-size')
       : `largest of 16/12/8/4/2 that fits memory and time at width ${width}`,
   );
+  const workers = chooseWorkers(batchSize, o, req.cores, c);
 
   const steps = c.choose(
     'steps',
@@ -414,6 +467,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     steps,
     stepsPerEpoch,
     foregroundShare,
+    workers,
     estimatedStepSeconds: pick.stepSeconds,
     choices: c.list,
   };

@@ -21,3 +21,4 @@ export * from './evaluate.js';
 export * from './search.js';
 export * from './train.js';
 export * from './state-io.js';
+export * from './data-parallel.js';

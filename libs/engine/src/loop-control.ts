@@ -11,7 +11,7 @@ import { loadCheckpoint, type CheckpointContent } from './checkpoint.js';
 import { emit, type CheckpointEvent, type DoneEvent, type EventSink, type RunKind } from './events.js';
 import { segmentationLoss } from './losses.js';
 import type { AdamW } from './optim.js';
-import { defaultAugment, type AugmentOptions, type Batch, type SliceSet } from './slices.js';
+import { defaultAugment, type AugmentOptions, type Batch, type HostBatch, type SliceSet } from './slices.js';
 import { Stopwatch } from './state-io.js';
 
 /** How each loop names itself in messages. */
@@ -102,6 +102,41 @@ export function countStep(p: LoopPosition, loss: number): void {
   p.stepInEpoch++;
 }
 
+/** Where the step after `p` stands (the first of the next epoch after an epoch's last). */
+export function followingPosition(
+  p: Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'>,
+  stepsPerEpoch: number,
+): Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'> {
+  const ends = p.stepInEpoch + 1 >= stepsPerEpoch;
+  return {
+    epoch: ends ? p.epoch + 1 : p.epoch,
+    stepInEpoch: ends ? 0 : p.stepInEpoch + 1,
+    step: p.step + 1,
+  };
+}
+
+/**
+ * Host batches of a loop by position, one of them prepared ahead (while other threads
+ * compute a step); a batch is a pure function of the position, so prefetching never
+ * changes what a step sees.
+ */
+export class BatchPrefetch {
+  private ahead: { step: number; batch: HostBatch } | null = null;
+  constructor(
+    private readonly make: (p: Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'>) => HostBatch,
+  ) {}
+  /** The batch of position `p` (the prepared one when it is that step's). */
+  take(p: Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'>): HostBatch {
+    const a = this.ahead;
+    this.ahead = null;
+    return a !== null && a.step === p.step ? a.batch : this.make(p);
+  }
+  /** Prepares the batch of position `p` for a later {@link take}. */
+  prepare(p: Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'>): void {
+    this.ahead = { step: p.step, batch: this.make(p) };
+  }
+}
+
 /** Settings of {@link optimiseOnBatch}. */
 export interface StepSettings {
   /** Global gradient-norm clip. */
@@ -110,6 +145,27 @@ export interface StepSettings {
   diceWeight: number;
   /** Learning rate of this step [the optimiser's]. */
   lr?: number;
+}
+
+/**
+ * The segmentation loss of `batch` (NHWC `x`, labels `y`) and the gradients of `vars`, in
+ * their order (null for a variable the loss does not depend on). Disposes the batch; the
+ * caller disposes the gradients.
+ */
+export function lossAndGradients(
+  net: SegmentationNet,
+  vars: Variable[],
+  batch: Batch,
+  diceWeight: number,
+): { loss: number; grads: Array<Tensor | null> } {
+  const { value, grads } = tf.variableGrads(
+    () => segmentationLoss(net.apply(batch.x as Tensor4D, true), batch.y, { diceWeight }) as tf.Scalar,
+    vars,
+  );
+  const named = grads as Record<string, Tensor>;
+  const loss = value.dataSync()[0] as number;
+  tf.dispose([value, batch.x, batch.y]);
+  return { loss, grads: vars.map((v) => named[v.name] ?? null) };
 }
 
 /**
@@ -123,20 +179,9 @@ export function optimiseOnBatch(
   batch: Batch,
   s: StepSettings,
 ): number {
-  const { value, grads } = tf.variableGrads(
-    () =>
-      segmentationLoss(net.apply(batch.x as Tensor4D, true), batch.y, {
-        diceWeight: s.diceWeight,
-      }) as tf.Scalar,
-    vars,
-  );
-  const named = grads as Record<string, Tensor>;
-  opt.step(
-    vars.map((v) => named[v.name] ?? null),
-    { lr: s.lr, clipNorm: s.clip },
-  );
-  const loss = value.dataSync()[0] as number;
-  tf.dispose([value, batch.x, batch.y, ...Object.values(grads)]);
+  const { loss, grads } = lossAndGradients(net, vars, batch, s.diceWeight);
+  opt.step(grads, { lr: s.lr, clipNorm: s.clip });
+  tf.dispose(grads.filter((g): g is Tensor => g !== null));
   return loss;
 }
 

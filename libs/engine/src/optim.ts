@@ -66,6 +66,8 @@ interface UpdateArgs {
 /** One way of applying AdamW updates; holds the moments. */
 interface Updater {
   update(grads: Array<Tensor | null | undefined>, present: boolean[], a: UpdateArgs): void;
+  /** The same update from host gradients (a null entry leaves that variable untouched). */
+  updateFromArrays(grads: Array<Float32Array | null>, a: UpdateArgs): void;
   moments(): { m: Float32Array[]; v: Float32Array[] };
   setMoments(m: Float32Array[], v: Float32Array[]): void;
   dispose(): void;
@@ -88,8 +90,13 @@ class HostUpdater implements Updater {
     this.v = vars.map((x) => new Float32Array(x.size));
   }
   update(grads: Array<Tensor | null | undefined>, present: boolean[], a: UpdateArgs): void {
+    this.updateFromArrays(
+      grads.map((g, i) => (present[i] ? ((g as Tensor).dataSync() as Float32Array) : null)),
+      a,
+    );
+  }
+  updateFromArrays(gs: Array<Float32Array | null>, a: UpdateArgs): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg;
-    const gs = grads.map((g, i) => (present[i] ? ((g as Tensor).dataSync() as Float32Array) : null));
     let scale = 1;
     if (a.clipNorm !== undefined && Number.isFinite(a.clipNorm)) {
       let sq = 0;
@@ -174,6 +181,15 @@ class DeviceUpdater implements Updater {
       });
     });
   }
+  updateFromArrays(grads: Array<Float32Array | null>, a: UpdateArgs): void {
+    tf.tidy(() =>
+      this.update(
+        grads.map((g, i) => (g ? tf.tensor(g, (this.vars[i] as Variable).shape) : null)),
+        grads.map((g) => g !== null),
+        a,
+      ),
+    );
+  }
   private maskFor(present: boolean[]): Tensor {
     const key = present.map((b) => (b ? '1' : '0')).join('');
     let mask = this.masks.get(key);
@@ -247,16 +263,36 @@ export class AdamW {
 
   /** One update; see {@link StepOptions}. */
   step(grads: Array<Tensor | null | undefined>, opts: StepOptions = {}): void {
-    const { beta1, beta2 } = this.config;
     this.t++;
     const present = this.vars.map((_, i) => grads[i] !== null && grads[i] !== undefined);
     if (!present.some(Boolean)) return;
-    this.updater.update(grads, present, {
+    this.updater.update(grads, present, this.updateArgs(opts));
+  }
+
+  /**
+   * The same update as {@link step} from gradients held in host memory (e.g. averaged over
+   * data-parallel workers), one array per variable in order; null leaves a variable untouched.
+   */
+  stepFromArrays(grads: Array<Float32Array | null>, opts: StepOptions = {}): void {
+    if (grads.length !== this.vars.length)
+      throw new IntegrityError(`${grads.length} gradients for ${this.vars.length} variables`);
+    grads.forEach((g, i) => {
+      const size = (this.vars[i] as Variable).size;
+      if (g !== null && g.length !== size)
+        throw new IntegrityError(`gradient ${i} has ${g.length} values, expected ${size}`);
+    });
+    this.t++;
+    if (grads.some((g) => g !== null)) this.updater.updateFromArrays(grads, this.updateArgs(opts));
+  }
+
+  private updateArgs(opts: StepOptions): UpdateArgs {
+    const { beta1, beta2 } = this.config;
+    return {
       lr: opts.lr ?? this.config.lr,
       clipNorm: opts.clipNorm,
       bc1: 1 - beta1 ** this.t,
       bc2: 1 - beta2 ** this.t,
-    });
+    };
   }
 
   /** Copies the state out (synchronous read-back), one moment array per variable. */

@@ -84,3 +84,17 @@ test('--epochs counts passes over the weight half and lets the search stop whene
   assert.deepEqual([p.steps, p.stepsPerEpoch, p.minSteps, p.warmupSteps], [120, 40, 0, 60]);
   assert.equal(value(p, 'maxSteps'), 120);
 });
+
+test('two cores: the search plans two workers and sizes the steps by one worker’s share', () => {
+  // 4 s per bilevel step at C = 16, batch 8 in one thread: the batch drops to 4 (see above);
+  // two workers each computing 4 of the 8 slices keep batch 8.
+  const share = (c: { width: number; patch: [number, number]; batchSize: number; workers: number }) =>
+    (c.width * c.width * c.patch[0] * c.patch[1] * Math.ceil(c.batchSize / c.workers) * 4) / 6_291_456;
+  const one = planSearch(hippocampus, request(0, { stepSeconds: share }));
+  const two = planSearch(hippocampus, request(0, { stepSeconds: share, cores: 2 }));
+  assert.equal(one.workers, 1);
+  assert.equal(two.workers, 2);
+  assert.ok(one.width < 16 || one.batchSize < 8, 'one thread cannot keep C = 16 at batch 8');
+  assert.deepEqual([two.width, two.batchSize], [16, 8]);
+  assert.equal(value(two, 'workers'), 2);
+});

@@ -11,10 +11,12 @@
 import { ResourceLimitError } from '../../core/src/errors.js';
 import {
   PlanChoices,
+  chooseWorkers,
   planGeometry,
   planIntensityAndSampling,
   shrinkPatch,
   sliceSizeOf,
+  workersFor,
   type DatasetFingerprint,
   type PlanBase,
   type PlanChoice,
@@ -41,6 +43,8 @@ export interface SearchCandidate {
   nodes: number;
   patch: [number, number];
   batchSize: number;
+  /** Data-parallel worker threads sharing each batch. */
+  workers: number;
 }
 
 /** Budgets, measurements and the user's overrides. */
@@ -52,6 +56,8 @@ export interface SearchPlanRequest {
   stepSeconds: (c: SearchCandidate) => number;
   /** Peak memory of a candidate's step, bytes. */
   peakBytes: (c: SearchCandidate) => number;
+  /** Cores the steps may use: data-parallel workers unless `overrides.workers` says otherwise [1]. */
+  cores?: number;
   overrides?: Partial<PlanOverrideFields & { warmupSteps: number; patience: number }>;
   overrideSources?: Partial<Record<string, string>>;
 }
@@ -85,7 +91,8 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     const out: Pick[] = [];
     for (const width of widths) {
       for (const batchSize of batches) {
-        const cand = { width, depth: g.depth, nodes: NODES, patch: g.patch, batchSize };
+        const workers = workersFor(batchSize, o, req.cores);
+        const cand = { width, depth: g.depth, nodes: NODES, patch: g.patch, batchSize, workers };
         const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
         if (peak <= req.memoryBytes) out.push({ width, batchSize, stepSeconds: req.stepSeconds(cand), peak });
@@ -147,6 +154,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
         ? `largest of ${BATCHES.join('/')} that makes the search fit at C = ${width}`
         : 'the fastest configuration (see width)',
   );
+  const workers = chooseWorkers(batchSize, o, req.cores, c);
   // Alpha updates: the minimum when time allows, else what the budget buys.
   const affordable = Math.floor(req.timeSeconds / pick.stepSeconds);
   const alphaMin =
@@ -206,6 +214,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     stepsPerEpoch,
     patience,
     foregroundShare,
+    workers,
     estimatedStepSeconds: pick.stepSeconds,
     choices: c.list,
   };

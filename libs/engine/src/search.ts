@@ -24,12 +24,14 @@ import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import type { Genotype, SearchNet } from '../../nas/src/contracts.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { emit, type EventSink } from './events.js';
+import { openStepper, type DataParallelOptions, type Stepper } from './data-parallel.js';
 import {
+  BatchPrefetch,
   LoopControl,
   countStep,
+  followingPosition,
   loadRunCheckpoint,
   nextEpoch,
-  optimiseOnBatch,
   positiveInt,
   resolveAugment,
   startPosition,
@@ -40,7 +42,13 @@ import { ALPHA_OPTIMISER, AdamW, WEIGHT_OPTIMISER, type AdamWConfig } from './op
 import { validate } from './predict.js';
 import { deriveSeed } from './rng.js';
 import { makeSampler, type SamplingOptions } from './sampler.js';
-import { makeBatch, splitHalves, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
+import {
+  makeHostBatch,
+  splitHalves,
+  validateSliceSet,
+  type AugmentOptions,
+  type SliceSet,
+} from './slices.js';
 import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runSearch}. Defaults in brackets. */
@@ -93,6 +101,8 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** When the wall-time budget began (`Date.now()` ms) [when the loop starts]. */
   wallClockStart?: number;
+  /** Data-parallel worker threads (data-parallel.ts), for both steps [none: steps in this thread]. */
+  parallel?: DataParallelOptions;
 }
 
 /** Result of a finished (or stopped) search. */
@@ -194,6 +204,23 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
   const wOpt = new AdamW(weights, { ...WEIGHT_OPTIMISER, ...o.weightOptimiser });
   const aOpt = new AdamW(alphas, { ...ALPHA_OPTIMISER, ...o.alphaOptimiser });
   const stepSettings = { clip, diceWeight };
+  const alphaPrefetch = new BatchPrefetch((p) =>
+    makeHostBatch(
+      alphaBatchSet,
+      alphaSampler.batch(p.epoch, p.stepInEpoch % alphaBatches, p.step),
+      augment,
+      deriveSeed(seed, 4, p.step),
+    ),
+  );
+  const weightPrefetch = new BatchPrefetch((p) =>
+    makeHostBatch(
+      weightBatchSet,
+      weightSampler.batch(p.epoch, p.stepInEpoch, p.step),
+      augment,
+      deriveSeed(seed, 3, p.step),
+    ),
+  );
+  let stepper: Stepper | null = null;
 
   let st: SearchState = {
     ...startPosition(),
@@ -231,30 +258,43 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       unpackOptimiser('ow', wOpt, weights.length, m.weightOptSteps, ck.arrays, o.resumeFrom);
       unpackOptimiser('oa', aOpt, alphas.length, m.alphaOptSteps, ck.arrays, o.resumeFrom);
       st = m.state;
-    } else {
-      st.initialValLoss = validate(net, o.val, batchSize, { diceWeight }).loss;
     }
-
+    const resumed = o.resumeFrom !== undefined;
+    // Group 0 holds the alphas, group 1 the weights; data-parallel workers start while this
+    // thread validates the untrained net.
+    stepper = await openStepper(
+      net,
+      [
+        { role: 'alphas', vars: alphas, opt: aOpt },
+        { role: 'weights', vars: weights, opt: wOpt },
+      ],
+      o.parallel,
+      () => {
+        if (!resumed) st.initialValLoss = validate(net, o.val, batchSize, { diceWeight }).loss;
+      },
+    );
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
     const ctl = new LoopControl('search', o, plan, st, save);
-    ctl.start(o.resumeFrom !== undefined);
+    ctl.start(resumed);
 
     while (st.finished === null) {
       // Budgets are checked between steps.
       st.finished = ctl.budgetReached();
       if (st.finished !== null) break;
 
+      // While the workers compute one step, this thread prepares the next step's batch.
       let alphaLoss: number | null = null;
       if (st.step >= warmup) {
-        const items = alphaSampler.batch(st.epoch, st.stepInEpoch % alphaBatches, st.step);
-        const b = makeBatch(alphaBatchSet, items, augment, deriveSeed(seed, 4, st.step));
-        alphaLoss = optimiseOnBatch(net, alphas, aOpt, b, stepSettings);
+        alphaLoss = await stepper.step(0, alphaPrefetch.take(st), stepSettings, () =>
+          weightPrefetch.prepare(st),
+        );
         st.alphaLossSum += alphaLoss;
         st.alphaLossCount++;
       }
-      const items = weightSampler.batch(st.epoch, st.stepInEpoch, st.step);
-      const wb = makeBatch(weightBatchSet, items, augment, deriveSeed(seed, 3, st.step));
-      const loss = optimiseOnBatch(net, weights, wOpt, wb, stepSettings);
+      const next = followingPosition(st, stepsPerEpoch);
+      const loss = await stepper.step(1, weightPrefetch.take(st), stepSettings, () => {
+        if (next.step >= warmup) alphaPrefetch.prepare(next);
+      });
       countStep(st, loss);
       ctl.stepDone(loss, alphaLoss, wOpt.config.lr);
 
@@ -314,6 +354,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
       curve: st.curve,
     };
   } finally {
+    await stepper?.close();
     wOpt.dispose();
     aOpt.dispose();
   }

@@ -131,12 +131,22 @@ export interface Batch {
   y: Tensor;
 }
 
+/** A batch in host memory: NHWC images and label maps, as {@link makeBatch} uploads them. */
+export interface HostBatch {
+  /** `[B, H, W, C]` float32 values. */
+  x: Float32Array;
+  /** `[B, H, W]` class indices. */
+  y: Int32Array;
+  /** `[B, H, W, C]`. */
+  shape: [number, number, number, number];
+}
+
 /**
- * Builds a batch from slices, optionally augmented. Sample `b` draws its transform from a
- * generator seeded with `(seed, b)`, so the same seed always gives the same batch; every
- * channel of a sample gets the same transform.
+ * Builds a batch from slices in host memory, optionally augmented. Sample `b` draws its
+ * transform from a generator seeded with `(seed, b)`, so the same seed always gives the
+ * same batch; every channel of a sample gets the same transform.
  */
-export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, seed = 0): Batch {
+export function makeHostBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, seed = 0): HostBatch {
   const { height: h, width: w, channels: c } = s;
   const hw = h * w;
   const n = items.length;
@@ -164,7 +174,18 @@ export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, see
       if (ch === 0 && out.label) ys.set(out.label, b * hw);
     }
   });
-  return { x: tf.tensor4d(xs, [n, h, w, c]), y: tf.tensor3d(ys, [n, h, w], 'int32') };
+  return { x: xs, y: ys, shape: [n, h, w, c] };
+}
+
+/** Uploads a host batch as tensors; the caller disposes both. */
+export function uploadBatch(b: HostBatch): Batch {
+  const [n, h, w] = b.shape;
+  return { x: tf.tensor4d(b.x, b.shape), y: tf.tensor3d(b.y, [n, h, w], 'int32') };
+}
+
+/** {@link makeHostBatch} uploaded as tensors; the caller disposes both. */
+export function makeBatch(s: SliceSet, items: Slice[], aug?: AugmentOptions, seed = 0): Batch {
+  return uploadBatch(makeHostBatch(s, items, aug, seed));
 }
 
 /** Slices of batch `b` of an epoch order (the last batch may be smaller). */

@@ -10,9 +10,12 @@ import { tf } from '../../tensor/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { EventSink } from './events.js';
+import { openStepper, type DataParallelOptions, type Stepper } from './data-parallel.js';
 import {
+  BatchPrefetch,
   LoopControl,
   countStep,
+  followingPosition,
   loadRunCheckpoint,
   nextEpoch,
   optimiseOnBatch,
@@ -26,7 +29,7 @@ import { AdamW, WEIGHT_OPTIMISER, cosineLr, type AdamWConfig } from './optim.js'
 import { validate } from './predict.js';
 import { deriveSeed } from './rng.js';
 import { makeSampler, type SamplingOptions } from './sampler.js';
-import { makeBatch, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
+import { makeHostBatch, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
 import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runTraining}. Defaults in brackets. */
@@ -70,6 +73,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** When the wall-time budget began (`Date.now()` ms) [when the loop starts]. */
   wallClockStart?: number;
+  /** Data-parallel worker threads (data-parallel.ts) [none: steps in this thread]. */
+  parallel?: DataParallelOptions;
 }
 
 /** Result of {@link runTraining}. */
@@ -146,6 +151,15 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   const weights = net.weightParams();
   const optCfg = { ...WEIGHT_OPTIMISER, ...o.optimiser };
   const opt = new AdamW(weights, optCfg);
+  const batches = new BatchPrefetch((p) =>
+    makeHostBatch(
+      batchSet,
+      sampler.batch(p.epoch, p.stepInEpoch, p.step),
+      augment,
+      deriveSeed(seed, 6, p.step),
+    ),
+  );
+  let stepper: Stepper | null = null;
   let st: TrainState = {
     ...startPosition(),
     bestValDice: -1,
@@ -175,9 +189,12 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       unpackVariables('w', weights, m.weightShapes, ck.arrays, o.resumeFrom);
       unpackOptimiser('ow', opt, weights.length, m.optSteps, ck.arrays, o.resumeFrom);
       st = m.state;
-    } else if (o.validateInitial !== false) {
-      st.initialValDice = validation().dice;
     }
+    const validateFirst = o.resumeFrom === undefined && o.validateInitial !== false;
+    // Data-parallel workers start while this thread validates the untrained net.
+    stepper = await openStepper(net, [{ role: 'weights', vars: weights, opt }], o.parallel, () => {
+      if (validateFirst) st.initialValDice = validation().dice;
+    });
     const plan = { totalSteps, stepsPerEpoch, maxEpochs, maxSteps, maxWallSeconds: maxWall };
     const ctl = new LoopControl('train', o, plan, st, save);
     ctl.start(o.resumeFrom !== undefined);
@@ -185,9 +202,10 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       st.finished = ctl.budgetReached();
       if (st.finished !== null) break;
       const lr = cosineLr(st.step, totalSteps, optCfg.lr, o.minLr ?? 0);
-      const items = sampler.batch(st.epoch, st.stepInEpoch, st.step);
-      const b = makeBatch(batchSet, items, augment, deriveSeed(seed, 6, st.step));
-      const loss = optimiseOnBatch(net, weights, opt, b, { clip, diceWeight, lr });
+      const next = followingPosition(st, stepsPerEpoch);
+      const loss = await stepper.step(0, batches.take(st), { clip, diceWeight, lr }, () =>
+        batches.prepare(next),
+      );
       countStep(st, loss);
       ctl.stepDone(loss, null, lr);
       const epochDone = st.stepInEpoch >= stepsPerEpoch;
@@ -229,6 +247,7 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
       curve: st.curve,
     };
   } finally {
+    await stepper?.close();
     opt.dispose();
   }
 }
