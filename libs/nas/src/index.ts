@@ -100,6 +100,7 @@ export {
   createModelBundleAsync,
   serializeWeightsAsync,
   loadModelBundle,
+  verifyModelBundle,
   parseManifest,
   serializeWeights,
   loadWeightsInto,
