@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
+import { RUNTIME_CHOICES, type RuntimeChoice } from '../../onnx/src/index.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
@@ -96,6 +97,16 @@ function nameOption(v: string): string {
       `expected a name of lower-case letters, digits, . _ - (max 64), got '${v}'`,
     );
   return v;
+}
+
+/** `--runtime` of the commands that segment (evaluate, segment). */
+function runtimeOption(): Option {
+  return new Option(
+    '--runtime <name>',
+    'what computes the forward passes in this process: onnx (ONNX Runtime on CPU), tfjs (the --backend engine) or auto (onnx on the wasm and cpu backends); a server uses its NASUNET_INFERENCE_RUNTIME',
+  )
+    .choices(RUNTIME_CHOICES)
+    .default('auto');
 }
 
 /** Adds --server and the per-service address options. */
@@ -563,6 +574,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
+    .addOption(runtimeOption())
     .action(async (o: Record<string, unknown>) => {
       const r = await withRunner('evaluate', makeRunner, o, (runner) =>
         runner.evaluate(
@@ -573,6 +585,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
             seed: o['seed'] as number,
             outDir: o['out'] as string,
             hd95: o['hd95'] !== false,
+            runtime: o['runtime'] as RuntimeChoice,
           },
           { signal: io.signal },
         ),
@@ -585,6 +598,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         nCases: r.report.nCases,
         jsonPath: r.jsonPath,
         textPath: r.textPath,
+        ...(r.runtime === undefined ? {} : { runtime: r.runtime }),
       });
     });
 
@@ -605,6 +619,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
     )
     .option('--out <dir>', 'output directory', 'nasunet-run')
+    .addOption(runtimeOption())
     .action(async (o: Record<string, unknown>) => {
       if ((o['input'] === undefined) === (o['dicom'] === undefined))
         throw new ValidationError('segment: give exactly one of --input <file> and --dicom <dir>');
@@ -612,7 +627,13 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       const input = (dicom ? o['dicom'] : o['input']) as string;
       const r = await withRunner('segment', makeRunner, o, (runner) =>
         runner.segment(
-          { modelDir: modelOf(o), input, dicom, outDir: o['out'] as string },
+          {
+            modelDir: modelOf(o),
+            input,
+            dicom,
+            outDir: o['out'] as string,
+            runtime: o['runtime'] as RuntimeChoice,
+          },
           { signal: io.signal },
         ),
       );

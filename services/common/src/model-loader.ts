@@ -4,6 +4,7 @@
  */
 import { IntegrityError, ValidationError } from '../../../libs/core/src/index.js';
 import { loadModelBundle, type BundleManifest, type NamedWeightsNet } from '../../../libs/nas/src/index.js';
+import { exportOnnx } from '../../../libs/onnx/src/index.js';
 import type { Model__Output, ModelRef, ResolvedModel } from '../../../libs/rpc/src/index.js';
 import type { ParentCall, RegistryGateway } from './registry-gateway.js';
 
@@ -17,6 +18,8 @@ export interface LoadedModel {
   manifest: BundleManifest;
   net: NamedWeightsNet;
   resolved: ResolvedModel;
+  /** The ONNX export of the same bundle (libs/onnx), computed on each call. */
+  onnx: () => Uint8Array;
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -72,9 +75,16 @@ export async function loadRegistryModel(
       { cause: err },
     );
   }
-  const { net, manifest } = loadModelBundle({
+  const bundle = {
     manifest: manifestJson,
     weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
-  });
-  return { record: model, manifest, net, resolved: resolvedOf(model, ref.alias ?? '') };
+  };
+  const { net, manifest } = loadModelBundle(bundle);
+  return {
+    record: model,
+    manifest,
+    net,
+    resolved: resolvedOf(model, ref.alias ?? ''),
+    onnx: () => exportOnnx(bundle),
+  };
 }

@@ -74,7 +74,10 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR, registryClientConfig(this.config));
-    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE);
+    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE, {
+      choice: this.config.NASUNET_INFERENCE_RUNTIME,
+      threads: this.config.NASUNET_INFERENCE_THREADS,
+    });
     segmentationHealth.setServing(true);
   }
 
