@@ -17,6 +17,7 @@ import { runGrpcDemo } from './demo-grpc.js';
 import { GrpcRunner, parseModelRef, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
+import { exportBundleDir, exportRegisteredModel } from './export-model.js';
 import { watchJob } from './job-watch.js';
 import {
   cancelJob,
@@ -643,6 +644,29 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         { command: 'segment', ...r },
       );
     });
+
+  addServerOptions(
+    program
+      .command('export')
+      .description(
+        'write a model as an ONNX file (opset 17; input "image" NHWC [N, H, W, C] preprocessed slices, output "probabilities" NHWC [N, H, W, classes]) for ONNX Runtime or Triton',
+      )
+      .option(
+        '--model <dir|ref>',
+        `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
+      )
+      .addOption(new Option('--format <name>', 'output format').choices(['onnx']).default('onnx'))
+      .requiredOption('--out <file>', 'the file to write, e.g. model.onnx')
+      .addHelpText('after', `\n${EXIT_CODES_HELP}`),
+  ).action(async (o: Record<string, unknown>) => {
+    const outPath = o['out'] as string;
+    const r = addressesOf(o)
+      ? await withServices('export', makeRunner, o, (runner) =>
+          exportRegisteredModel(runner, parseModelRef(modelOf(o), '--model'), outPath),
+        )
+      : await exportBundleDir(modelOf(o), outPath);
+    print(o, `onnx: ${r.path} (${r.bytes} bytes, ${r.source})\n`, { command: 'export', ...r });
+  });
 
   const demo = program
     .command('demo')

@@ -3,14 +3,30 @@
  * and rebuilds them through libs/nas's model bundle.
  */
 import { IntegrityError, ValidationError } from '../../../libs/core/src/index.js';
-import { loadModelBundle, type BundleManifest, type NamedWeightsNet } from '../../../libs/nas/src/index.js';
-import { exportOnnx } from '../../../libs/onnx/src/index.js';
+import {
+  loadModelBundle,
+  type BundleManifest,
+  type ModelBundle,
+  type NamedWeightsNet,
+} from '../../../libs/nas/src/index.js';
+import { canExportOnnx, exportOnnx } from '../../../libs/onnx/src/index.js';
 import type { Model__Output, ModelRef, ResolvedModel } from '../../../libs/rpc/src/index.js';
 import type { ParentCall, RegistryGateway } from './registry-gateway.js';
 
 /** Artifact names of a model version in the registry. */
 export const MANIFEST_ARTIFACT = 'manifest.json';
 export const WEIGHTS_ARTIFACT = 'weights.bin';
+/** The ONNX export (libs/onnx), for other servers (e.g. Triton); absent for architectures without one. */
+export const ONNX_ARTIFACT = 'model.onnx';
+
+/** The registry artifacts of a model bundle: manifest, weights and, where it has one, its ONNX export. */
+export function modelArtifacts(bundle: ModelBundle): Record<string, Uint8Array> {
+  return {
+    [MANIFEST_ARTIFACT]: Buffer.from(JSON.stringify(bundle.manifest), 'utf8'),
+    [WEIGHTS_ARTIFACT]: bundle.weights,
+    ...(canExportOnnx(bundle.manifest.architecture.key) ? { [ONNX_ARTIFACT]: exportOnnx(bundle) } : {}),
+  };
+}
 
 /** A loaded model version. The caller owns `net` (dispose it). */
 export interface LoadedModel {

@@ -23,7 +23,7 @@ import {
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { checkpointDir, inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
-import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
+import { WEIGHTS_ARTIFACT, modelArtifacts } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { TrainingEpochPayload, TrainingJobResult, TrainingStepPayload } from './training-mapping.js';
@@ -209,10 +209,7 @@ export async function runTrainingJob(
         lineage: { trainingJobId: job.id, datasetDigest: record.digest },
         classNames: data.classes.map((c) => c.name),
       },
-      {
-        [MANIFEST_ARTIFACT]: Buffer.from(JSON.stringify(bundle.manifest), 'utf8'),
-        [WEIGHTS_ARTIFACT]: bundle.weights,
-      },
+      modelArtifacts(bundle),
     );
     const weights = model.artifacts.find((a) => a.name === WEIGHTS_ARTIFACT);
     return {
