@@ -46,9 +46,8 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_MODEL_CACHE_SIZE',
     'NASUNET_INFERENCE_CONCURRENCY',
     'NASUNET_INFERENCE_QUEUE',
-    'NASUNET_INFERENCE_RUNTIME',
-    'NASUNET_INFERENCE_THREADS',
   ],
+  'inference and training (Evaluate)': ['NASUNET_INFERENCE_RUNTIME', 'NASUNET_INFERENCE_THREADS'],
   launcher: [
     'NASUNET_REGISTRY_PORT',
     'NASUNET_SEARCH_PORT',

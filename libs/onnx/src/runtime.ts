@@ -11,10 +11,9 @@ import { tfjsModel } from '../../engine/src/forward.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { canExportOnnx } from './export.js';
 import { OnnxSession } from './onnx-session.js';
+import { RUNTIME_CHOICES, type RuntimeChoice } from './runtime-choice.js';
 
-/** Accepted values of `NASUNET_INFERENCE_RUNTIME` and of `--runtime`. */
-export const RUNTIME_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
-export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number];
+export { RUNTIME_CHOICES, type RuntimeChoice };
 
 /** tfjs backends on which `auto` picks ONNX Runtime. */
 const ONNX_FASTER_ON = ['wasm', 'cpu'];

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import {
   BaseEnvSchema,
+  InferenceRuntimeEnvFields,
   RegistryClientEnvFields,
   addressField,
   parseEnv,
   portField,
 } from '../../common/src/env.js';
-import { RUNTIME_CHOICES } from '../../../libs/onnx/src/index.js';
 
 /** Environment schema of the inference service. */
 export const InferenceConfigSchema = BaseEnvSchema.extend({
@@ -40,14 +40,7 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   NASUNET_INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Segmentation requests that may wait for a turn; one more gets RESOURCE_EXHAUSTED. */
   NASUNET_INFERENCE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
-  /**
-   * What computes the forward passes: `onnx` (ONNX Runtime on CPU, the model exported at
-   * load), `tfjs` (the NASUNET_BACKEND engine) or `auto` (ONNX Runtime on the wasm and cpu
-   * backends, where it is faster; tfjs otherwise).
-   */
-  NASUNET_INFERENCE_RUNTIME: z.enum(RUNTIME_CHOICES).default('auto'),
-  /** ONNX Runtime threads per forward pass; 0 = one per core. */
-  NASUNET_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  ...InferenceRuntimeEnvFields,
 });
 
 /** Validated configuration of the inference service. */
