@@ -657,6 +657,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       )
       .addOption(new Option('--format <name>', 'output format').choices(['onnx']).default('onnx'))
       .requiredOption('--out <file>', 'the file to write, e.g. model.onnx')
+      .option('--json', 'print JSON', false)
       .addHelpText('after', `\n${EXIT_CODES_HELP}`),
   ).action(async (o: Record<string, unknown>) => {
     const outPath = o['out'] as string;
