@@ -1,13 +1,14 @@
 /**
  * `nasunet export`: a model as an ONNX file for other servers (ONNX Runtime, Triton). A
  * bundle directory is exported here; a registered model is read from the registry, which
- * stores the ONNX export beside the bundle (`model.onnx`), and exported here from its
+ * stores the ONNX export beside the bundle (`model.onnx`; the registry's artifacts carry
+ * the bundle's file names), and exported here from its
  * bundle when the version was registered without one.
  */
 import type { DownloadModelResponse__Output, ModelRef } from '../../rpc/src/index.js';
 import { writeFileAtomic } from '../../engine/src/index.js';
-import { readModelBundleDir } from '../../nas/src/index.js';
-import { exportOnnx } from '../../onnx/src/index.js';
+import { MANIFEST_FILE, WEIGHTS_FILE, readModelBundleDir } from '../../nas/src/index.js';
+import { ONNX_FILE, exportOnnx } from '../../onnx/src/index.js';
 import { readStream, targetOf } from './grpc-calls.js';
 import type { GrpcRunner } from './grpc-runner.js';
 
@@ -52,14 +53,12 @@ export async function exportRegisteredModel(
   out: string,
 ): Promise<ExportSummary> {
   const artifacts = await downloadArtifacts(r, ref);
-  const stored = artifacts.get('model.onnx');
+  const stored = artifacts.get(ONNX_FILE);
   const onnx =
     stored ??
     exportOnnx({
-      manifest: JSON.parse(
-        (artifacts.get('manifest.json') ?? Buffer.from('null')).toString('utf8'),
-      ) as unknown,
-      weights: new Uint8Array(artifacts.get('weights.bin') ?? Buffer.alloc(0)),
+      manifest: JSON.parse((artifacts.get(MANIFEST_FILE) ?? Buffer.from('null')).toString('utf8')) as unknown,
+      weights: new Uint8Array(artifacts.get(WEIGHTS_FILE) ?? Buffer.alloc(0)),
     });
   writeFileAtomic(out, Buffer.from(onnx));
   return { path: out, bytes: onnx.length, source: stored ? 'registry' : 'exported' };

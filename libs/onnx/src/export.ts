@@ -30,6 +30,9 @@ import { nasUnetLogits } from './nasunet-graph.js';
 import { encodeModel } from './onnx-proto.js';
 import { unetLogits } from './unet-graph.js';
 
+/** File and registry artifact name of a model's ONNX export. */
+export const ONNX_FILE = 'model.onnx';
+
 /** The ONNX operator set the exporter writes. */
 export const ONNX_OPSET = 17;
 

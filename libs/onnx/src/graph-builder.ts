@@ -133,14 +133,9 @@ export class GraphBuilder {
   }
 
   /** Reads a stored weight once; `IntegrityError` when missing or read twice. */
-  weight(name: string, shape?: readonly number[]): StoredTensor {
+  weight(name: string): StoredTensor {
     if (this.read.has(name)) throw new IntegrityError(`ONNX export: weight '${name}' is read twice`);
     const t = this.weights.get(name);
-    if (shape !== undefined && (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
-      throw new IntegrityError(
-        `ONNX export: weight '${name}' has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`,
-      );
-    }
     this.read.add(name);
     return t;
   }

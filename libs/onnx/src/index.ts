@@ -1,5 +1,5 @@
 /** ONNX export of model bundles and inference through ONNX Runtime on CPU. */
-export { exportOnnx, canExportOnnx, ONNX_OPSET, ONNX_ARCHITECTURES } from './export.js';
+export { exportOnnx, canExportOnnx, ONNX_FILE, ONNX_OPSET, ONNX_ARCHITECTURES } from './export.js';
 export { ONNX_INPUT, ONNX_OUTPUT } from './graph-builder.js';
 export { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 export {

@@ -9,7 +9,7 @@ import {
   type ModelBundle,
   type NamedWeightsNet,
 } from '../../../libs/nas/src/index.js';
-import { canExportOnnx, exportOnnx } from '../../../libs/onnx/src/index.js';
+import { ONNX_FILE, canExportOnnx, exportOnnx } from '../../../libs/onnx/src/index.js';
 import type { Model__Output, ModelRef, ResolvedModel } from '../../../libs/rpc/src/index.js';
 import type { ParentCall, RegistryGateway } from './registry-gateway.js';
 
@@ -17,7 +17,7 @@ import type { ParentCall, RegistryGateway } from './registry-gateway.js';
 export const MANIFEST_ARTIFACT = 'manifest.json';
 export const WEIGHTS_ARTIFACT = 'weights.bin';
 /** The ONNX export (libs/onnx), for other servers (e.g. Triton); absent for architectures without one. */
-export const ONNX_ARTIFACT = 'model.onnx';
+export const ONNX_ARTIFACT = ONNX_FILE;
 
 /** The registry artifacts of a model bundle: manifest, weights and, where it has one, its ONNX export. */
 export function modelArtifacts(bundle: ModelBundle): Record<string, Uint8Array> {
