@@ -310,6 +310,32 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
     256,
   );
   assert.ok(readFileSync(r.overlayPath).subarray(1, 4).toString() === 'PNG');
+  // On wasm, auto computed with ONNX Runtime; the engine itself gives the same mask.
+  const onEngine = cli([
+    'segment',
+    '--input',
+    input,
+    '--model',
+    join(out, 'model'),
+    '--out',
+    join(out, 'tfjs'),
+    '--backend',
+    'wasm',
+    '--runtime',
+    'tfjs',
+    '--json',
+  ]);
+  assert.equal(onEngine.code, 0, onEngine.stderr);
+  const re = JSON.parse(onEngine.stdout.trim().split('\n').pop() as string) as typeof r & { runtime: string };
+  assert.deepEqual([(r as typeof re).runtime, re.runtime], ['onnx', 'tfjs']);
+  assert.deepEqual(re.classVoxels, r.classVoxels);
+  // The bundle as an ONNX file for other servers.
+  const x = cli(['export', '--model', join(out, 'model'), '--out', join(out, 'model.onnx'), '--json']);
+  assert.equal(x.code, 0, x.stderr);
+  assert.ok(
+    readFileSync(join(out, 'model.onnx')).length > readFileSync(join(out, 'model/weights.bin')).length,
+    'the ONNX file carries the weights',
+  );
   const bad = cli([
     'segment',
     '--input',

@@ -12,17 +12,18 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { initBackend, type BackendName } from '../../tensor/src/index.js';
+import { initBackend, tf, type BackendName } from '../../tensor/src/index.js';
 import { ValidationError } from '../../core/src/index.js';
 import {
-  evaluateCases,
+  evaluateCasesAsync,
   formatReport,
   withEpochs,
   searchWithEpochs,
   sizeMultiple,
   RECIPE_AUGMENT,
   inferencePreprocessing,
-  segmentVolumeClasses,
+  runForwardStepsAsync,
+  segmentVolumeSteps,
   runSearch,
   runTraining,
   writeFileAtomic,
@@ -37,9 +38,17 @@ import {
   presetConfig,
   readModelBundleDir,
   writeModelBundleDir,
+  type BundleManifest,
   type Genotype,
   type NamedSearchNet,
 } from '../../nas/src/index.js';
+import {
+  createServingModel,
+  exportOnnx,
+  resolveRuntime,
+  type RuntimeChoice,
+  type ServingModel,
+} from '../../onnx/src/index.js';
 import { trainingGrid, type Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
 import {
@@ -494,8 +503,7 @@ export class LocalRunner implements Runner {
 
   async evaluate(req: EvaluateRequest, _ctx: RunContext): Promise<EvaluateSummary> {
     await this.init();
-    const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
-    try {
+    return withServingModel(req.modelDir, req.runtime ?? 'auto', async (model, manifest) => {
       const pre = manifest.preprocessing;
       const data = await prepareData(
         { ...req.data, sliceAxis: pre.sliceAxis },
@@ -505,19 +513,25 @@ export class LocalRunner implements Runner {
       );
       const ids = new Set(req.split === 'all' ? data.dataset.cases.map((c) => c.id) : data.split[req.split]);
       const cases = data.dataset.cases.filter((c) => ids.has(c.id));
-      const report = evaluateCases(net, cases, inferencePreprocessing(pre), pre.classes, { hd95: req.hd95 });
+      const report = await evaluateCasesAsync(model, cases, inferencePreprocessing(pre), pre.classes, {
+        hd95: req.hd95,
+      });
       mkdirSync(req.outDir, { recursive: true });
       const jsonPath = join(req.outDir, 'report.json');
       const textPath = join(req.outDir, 'report.txt');
       writeFileAtomic(
         jsonPath,
-        json({ ...report, model: req.modelDir, split: req.split, dataset: data.dataset.name }),
+        json({
+          ...report,
+          model: req.modelDir,
+          split: req.split,
+          dataset: data.dataset.name,
+          runtime: model.runtime,
+        }),
       );
       writeFileAtomic(textPath, formatReport(report));
-      return { report, jsonPath, textPath };
-    } finally {
-      net.dispose();
-    }
+      return { report, jsonPath, textPath, runtime: model.runtime };
+    });
   }
 
   async segment(req: SegmentRequest, _ctx: RunContext): Promise<SegmentSummary> {
@@ -529,11 +543,16 @@ export class LocalRunner implements Runner {
         ? readDicomDir(req.input)
         : null;
     const volume = series ? series.volume : await readSegmentInput(req.input);
-    const { net, manifest } = loadModelBundle(await readModelBundleDir(req.modelDir));
-    try {
+    return withServingModel(req.modelDir, req.runtime ?? 'auto', async (model, manifest) => {
       const pre = manifest.preprocessing;
-      const indices = segmentVolumeClasses(net, volume, inferencePreprocessing(pre));
-      if (!series) return await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
+      const indices = await runForwardStepsAsync(
+        segmentVolumeSteps(volume, inferencePreprocessing(pre)),
+        model,
+      );
+      if (!series) {
+        const written = await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
+        return { ...written, runtime: model.runtime };
+      }
       // The SEG names the model that made it: its folder as given (a bundle outside the
       // registry has no version), the digest of its weights and its genotype.
       const seg = writeSeriesSegmentation(series, indices, pre.classes, {
@@ -545,15 +564,36 @@ export class LocalRunner implements Runner {
       // Stored on the PACS before anything is written here: a refused SEG leaves no files.
       if (pacs) await storeInstances(pacs.config, [seg.bytes]);
       const written = writeDicomSegmentation(req.input, series, indices, pre.classes, seg.bytes, req.outDir);
-      return pacs
-        ? {
-            ...written,
-            stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
-          }
-        : written;
-    } finally {
-      net.dispose();
-    }
+      return {
+        ...written,
+        runtime: model.runtime,
+        ...(pacs
+          ? { stored: { sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid } }
+          : {}),
+      };
+    });
+  }
+}
+
+/**
+ * Runs `fn` with the bundle in `modelDir` loaded on the runtime `choice` resolves to for
+ * the active backend (ONNX Runtime runs the bundle's ONNX export), then releases it.
+ */
+async function withServingModel<T>(
+  modelDir: string,
+  choice: RuntimeChoice,
+  fn: (model: ServingModel, manifest: BundleManifest) => Promise<T>,
+): Promise<T> {
+  const bundle = await readModelBundleDir(modelDir);
+  const { net, manifest } = loadModelBundle(bundle);
+  let model: ServingModel | undefined;
+  try {
+    const runtime = resolveRuntime(choice, tf.getBackend(), manifest.architecture.key);
+    model = await createServingModel(runtime, { net, onnx: () => exportOnnx(bundle) });
+    return await fn(model, manifest);
+  } finally {
+    await model?.dispose();
+    net.dispose();
   }
 }
 

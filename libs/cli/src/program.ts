@@ -12,6 +12,7 @@ import { PRESET_NAMES } from '../../nas/src/index.js';
 import { isUid, uidTag } from '../../dicom/src/index.js';
 import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
 import { MIN_SLICES_PER_WORKER } from '../../engine/src/auto-config.js';
+import { RUNTIME_CHOICES, type RuntimeChoice } from '../../onnx/src/index.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
 import { runDemo } from './demo.js';
@@ -19,6 +20,7 @@ import { runGrpcDemo } from './demo-grpc.js';
 import { GrpcRunner, parseModelRef, serverAddresses, type ServerAddresses } from './grpc-runner.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { LocalRunner } from './local-runner.js';
+import { exportBundleDir, exportRegisteredModel } from './export-model.js';
 import { watchJob } from './job-watch.js';
 import {
   cancelJob,
@@ -99,6 +101,16 @@ function nameOption(v: string): string {
       `expected a name of lower-case letters, digits, . _ - (max 64), got '${v}'`,
     );
   return v;
+}
+
+/** `--runtime` of the commands that segment (evaluate, segment). */
+function runtimeOption(): Option {
+  return new Option(
+    '--runtime <name>',
+    'what computes the forward passes in this process: onnx (ONNX Runtime on CPU), tfjs (the --backend engine) or auto (onnx on the wasm and cpu backends); a server uses its NASUNET_INFERENCE_RUNTIME',
+  )
+    .choices(RUNTIME_CHOICES)
+    .default('auto');
 }
 
 /** Adds --server and the per-service address options. */
@@ -572,6 +584,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option('--out <dir>', 'where report.json and report.txt go', 'nasunet-run')
     .option('--no-hd95', 'skip the 95% Hausdorff distance (faster on large volumes)')
+    .addOption(runtimeOption())
     .action(async (o: Record<string, unknown>) => {
       const r = await withRunner('evaluate', makeRunner, o, (runner) =>
         runner.evaluate(
@@ -582,6 +595,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
             seed: o['seed'] as number,
             outDir: o['out'] as string,
             hd95: o['hd95'] !== false,
+            runtime: o['runtime'] as RuntimeChoice,
           },
           { signal: io.signal },
         ),
@@ -594,6 +608,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         nCases: r.report.nCases,
         jsonPath: r.jsonPath,
         textPath: r.textPath,
+        ...(r.runtime === undefined ? {} : { runtime: r.runtime }),
       });
     });
 
@@ -623,6 +638,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
     )
     .option('--out <dir>', 'output directory', 'nasunet-run')
+    .addOption(runtimeOption())
     .action(async (o: Record<string, unknown>) => {
       if ([o['input'], o['dicom'], o['study']].filter((v) => v !== undefined).length !== 1)
         throw new ValidationError(
@@ -647,7 +663,14 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       const input = pacs ? `series-${uidTag(pacs.series)}` : ((dicom ? o['dicom'] : o['input']) as string);
       const r = await withRunner('segment', makeRunner, o, (runner) =>
         runner.segment(
-          { modelDir: modelOf(o), input, dicom, ...(pacs ? { pacs } : {}), outDir: o['out'] as string },
+          {
+            modelDir: modelOf(o),
+            input,
+            dicom,
+            ...(pacs ? { pacs } : {}),
+            outDir: o['out'] as string,
+            runtime: o['runtime'] as RuntimeChoice,
+          },
           { signal: io.signal },
         ),
       );
@@ -662,6 +685,30 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         ...r,
       });
     });
+
+  addServerOptions(
+    program
+      .command('export')
+      .description(
+        'write a model as an ONNX file (opset 17; input "image" NHWC [N, H, W, C] preprocessed slices, output "probabilities" NHWC [N, H, W, classes]) for ONNX Runtime or Triton',
+      )
+      .option(
+        '--model <dir|ref>',
+        `model bundle directory [${join('nasunet-run', 'model')}]; with a server a registered model: name, name@alias or name:version [cli-model]`,
+      )
+      .addOption(new Option('--format <name>', 'output format').choices(['onnx']).default('onnx'))
+      .requiredOption('--out <file>', 'the file to write, e.g. model.onnx')
+      .option('--json', 'print JSON', false)
+      .addHelpText('after', `\n${EXIT_CODES_HELP}`),
+  ).action(async (o: Record<string, unknown>) => {
+    const outPath = o['out'] as string;
+    const r = addressesOf(o)
+      ? await withServices('export', makeRunner, o, (runner) =>
+          exportRegisteredModel(runner, parseModelRef(modelOf(o), '--model'), outPath),
+        )
+      : await exportBundleDir(modelOf(o), outPath);
+    print(o, `onnx: ${r.path} (${r.bytes} bytes, ${r.source})\n`, { command: 'export', ...r });
+  });
 
   const demo = program
     .command('demo')

@@ -4,8 +4,9 @@
  * the services, where a "model directory" is a registered model reference
  * (`name`, `name@alias`, `name:version`).
  */
-import type { EngineEvent, EvaluationReport } from '../../engine/src/index.js';
+import type { EngineEvent, EvaluationReport, InferenceRuntime } from '../../engine/src/index.js';
 import type { Genotype } from '../../nas/src/index.js';
+import type { RuntimeChoice } from '../../onnx/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
 /** Callbacks and cancellation for one call. */
@@ -117,6 +118,8 @@ export interface EvaluateRequest {
   seed: number;
   outDir: string;
   hd95: boolean;
+  /** What computes the forward passes in this process [auto]; a server uses its own setting. */
+  runtime?: RuntimeChoice;
 }
 
 /** Evaluation result and the files written. */
@@ -124,6 +127,8 @@ export interface EvaluateSummary {
   report: EvaluationReport;
   jsonPath: string;
   textPath: string;
+  /** The runtime that computed the forward passes (in-process runs only). */
+  runtime?: InferenceRuntime;
 }
 
 /** A segmentation request: one image (PNG/TIFF/GIF) or NIfTI volume. */
@@ -140,6 +145,8 @@ export interface SegmentRequest {
    */
   pacs?: { url?: string | undefined; study: string; series: string };
   outDir: string;
+  /** What computes the forward passes in this process [auto]; a server uses its own setting. */
+  runtime?: RuntimeChoice;
 }
 
 /** Files written by a segmentation (see segment-files.ts), and the voxel count per class. */
@@ -153,6 +160,8 @@ export interface SegmentSummary {
   classVoxels: Record<string, number>;
   /** The SEG stored on the PACS (with `pacs`): its UIDs. */
   stored?: { sopInstanceUid: string; seriesInstanceUid: string };
+  /** The runtime that computed the forward passes (in-process runs only). */
+  runtime?: InferenceRuntime;
 }
 
 /** Where commands run. */

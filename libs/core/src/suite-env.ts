@@ -51,6 +51,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_DICOMWEB_PASSWORD_FILE',
     'NASUNET_MAX_DICOM_INSTANCES',
   ],
+  'inference and training (Evaluate)': ['NASUNET_INFERENCE_RUNTIME', 'NASUNET_INFERENCE_THREADS'],
   launcher: [
     'NASUNET_REGISTRY_PORT',
     'NASUNET_SEARCH_PORT',

@@ -10,7 +10,13 @@ import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { caseMetrics, type CaseMetrics } from './metrics.js';
 import { predictClassMaps } from './predict.js';
 import { buildReport, type EvaluationReport } from './report.js';
-import { segmentVolumeClasses, type InferencePreprocessing } from './segment-volume.js';
+import {
+  runForwardSteps,
+  runForwardStepsAsync,
+  type ForwardSteps,
+  type ProbabilityModel,
+} from './forward.js';
+import { segmentVolumeSteps, type InferencePreprocessing } from './segment-volume.js';
 import { validateSliceSet, type SliceSet } from './slices.js';
 
 /** Options of {@link evaluate}. */
@@ -67,7 +73,7 @@ export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOpti
 }
 
 /**
- * Evaluates `net` on whole labelled cases through {@link segmentVolumeClasses}, the same
+ * Evaluates `net` on whole labelled cases through {@link segmentVolumeSteps}, the same
  * path `segment` and the inference service take, so every reported figure is that of the
  * mask a user would be served. Label codes map to class indices through `classes`.
  */
@@ -78,12 +84,32 @@ export function evaluateCases(
   classes: readonly ClassInfo[],
   opts: EvaluateOptions = {},
 ): EvaluationReport {
+  return runForwardSteps(evaluateCasesSteps(cases, pre, classes, opts), net);
+}
+
+/** {@link evaluateCases} with the forward passes of any runtime (tfjs or ONNX Runtime). */
+export function evaluateCasesAsync(
+  model: ProbabilityModel,
+  cases: readonly Case[],
+  pre: InferencePreprocessing,
+  classes: readonly ClassInfo[],
+  opts: EvaluateOptions = {},
+): Promise<EvaluationReport> {
+  return runForwardStepsAsync(evaluateCasesSteps(cases, pre, classes, opts), model);
+}
+
+function* evaluateCasesSteps(
+  cases: readonly Case[],
+  pre: InferencePreprocessing,
+  classes: readonly ClassInfo[],
+  opts: EvaluateOptions,
+): ForwardSteps<EvaluationReport> {
   const codeToIndex = new Map(classes.map((c, i) => [c.code, i]));
   const out: CaseMetrics[] = [];
   for (const c of cases) {
     if (!c.label) throw new ValidationError(`case ${c.id} has no label; evaluation needs labels`);
     const [X, Y, Z] = c.image.shape;
-    const pred = segmentVolumeClasses(net, c.image, pre, { batchSize: opts.batchSize ?? 4 });
+    const pred = yield* segmentVolumeSteps(c.image, pre, { batchSize: opts.batchSize ?? 4 });
     const truth = new Uint8Array(pred.length);
     c.label.data.forEach((v, i) => {
       const k = codeToIndex.get(v);

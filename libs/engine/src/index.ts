@@ -14,6 +14,7 @@ export * from './sampler.js';
 export * from './auto-config.js';
 export * from './search-plan.js';
 export * from './comparison.js';
+export * from './forward.js';
 export * from './predict.js';
 export * from './sliding-window.js';
 export * from './segment-volume.js';

@@ -6,7 +6,8 @@ import { tf, type Tensor4D } from '../../tensor/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { segmentationLoss, type SegLossOptions } from './losses.js';
 import { diceIou } from './metrics.js';
-import { slidingWindowClassMap, type WindowOptions } from './sliding-window.js';
+import { argmaxClasses, runForwardSteps, type ForwardSteps } from './forward.js';
+import { slidingWindowClassMapSteps, type WindowOptions } from './sliding-window.js';
 import { makeBatch, subset, type SliceSet } from './slices.js';
 
 /** Validation figures over a whole set. */
@@ -74,30 +75,41 @@ function concatMaps(maps: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Predicts class maps for the slices of `set` (batched by `batchSize`). With a `window`
- * smaller than the slices (a net trained on patches), each slice is covered by
- * Gaussian-weighted sliding windows of that size (sliding-window.ts); otherwise each
- * slice is one input. Returns one `H * W` Uint8Array per slice.
+ * Class maps for the slices of `set` (batched by `batchSize`). With a `window` smaller
+ * than the slices (a net trained on patches), each slice is covered by Gaussian-weighted
+ * sliding windows of that size (sliding-window.ts); otherwise each slice is one input.
+ * Returns one `H * W` Uint8Array per slice; yields its forward passes (see forward.ts).
  */
+export function* classMapSteps(
+  set: SliceSet,
+  batchSize: number,
+  window?: Omit<WindowOptions, 'batchSize'>,
+): ForwardSteps<Uint8Array[]> {
+  const { height: h, width: w, channels: c } = set;
+  const out: Uint8Array[] = [];
+  if (window && (window.window[0] !== h || window.window[1] !== w)) {
+    for (const s of set.slices)
+      out.push(yield* slidingWindowClassMapSteps(s.image, h, w, c, { ...window, batchSize }));
+    return out;
+  }
+  const hwc = h * w * c;
+  for (let i = 0; i < set.slices.length; i += batchSize) {
+    const items = set.slices.slice(i, i + batchSize);
+    const x = new Float32Array(items.length * hwc);
+    items.forEach((it, b) => x.set(it.image, b * hwc));
+    const p = yield { x, shape: [items.length, h, w, c] };
+    const maps = argmaxClasses(p, p.length / (items.length * h * w));
+    for (let b = 0; b < items.length; b++) out.push(maps.subarray(b * h * w, (b + 1) * h * w));
+  }
+  return out;
+}
+
+/** {@link classMapSteps} with `net`'s forward passes. */
 export function predictClassMaps(
   net: SegmentationNet,
   set: SliceSet,
   batchSize: number,
   window?: Omit<WindowOptions, 'batchSize'>,
 ): Uint8Array[] {
-  const { height: h, width: w, channels: c } = set;
-  if (window && (window.window[0] !== h || window.window[1] !== w)) {
-    return set.slices.map((s) => slidingWindowClassMap(net, s.image, h, w, c, { ...window, batchSize }));
-  }
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < set.slices.length; i += batchSize) {
-    const items = set.slices.slice(i, i + batchSize);
-    const { x, y } = makeBatch(set, items);
-    const pred = tf.tidy(() => tf.argMax(net.apply(x as Tensor4D, false), -1));
-    const p = pred.dataSync();
-    const hw = h * w;
-    for (let b = 0; b < items.length; b++) out.push(Uint8Array.from(p.subarray(b * hw, (b + 1) * hw)));
-    tf.dispose([x, y, pred]);
-  }
-  return out;
+  return runForwardSteps(classMapSteps(set, batchSize, window), net);
 }

@@ -18,7 +18,8 @@ import {
 } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import type { Preprocessing } from '../../nas/src/model-bundle.js';
-import { predictClassMaps } from './predict.js';
+import { runForwardSteps, type ForwardRequest, type ForwardSteps, type ProbabilityModel } from './forward.js';
+import { classMapSteps } from './predict.js';
 import type { SliceSet } from './slices.js';
 
 /** What inference needs of a model bundle's recorded preprocessing. */
@@ -111,24 +112,35 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, max
 }
 
 /**
- * Predicts `input` a batch of slices at a time, yielding the slices done after each batch
- * but the last, and returns the class index per voxel of the source volume.
+ * Predicts `input` a batch of slices at a time, yielding its forward passes (see
+ * forward.ts) and, after each batch but the last, the number of slices done; returns the
+ * class index per voxel of the source volume.
  */
 function* predictInBatches(
-  net: SegmentationNet,
   input: NetInput,
   opts: SegmentVolumeOptions,
-): Generator<number, Uint8Array, void> {
+): ForwardSteps<Uint8Array, ForwardRequest | number> {
   const [S, H, W] = input.prepared.shape;
   const batch = opts.batchSize ?? 4;
   const window = { window: input.window, ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
   const flat = new Uint8Array(S * H * W);
   for (let i = 0; i < S; i += batch) {
     const part: SliceSet = { ...input.slices, slices: input.slices.slices.slice(i, i + batch) };
-    predictClassMaps(net, part, batch, window).forEach((p, j) => flat.set(p, (i + j) * H * W));
+    const maps = yield* classMapSteps(part, batch, window);
+    maps.forEach((p, j) => flat.set(p, (i + j) * H * W));
     if (i + batch < S) yield i + batch;
   }
   return input.grid.toSource(Uint8Array.from(assembleMask(flat, input.prepared, input.grid.volume).data));
+}
+
+/** What a progress step receives back (nothing: only forward requests get probabilities). */
+const NO_PROBABILITIES = new Float32Array(0);
+
+/** `steps` with its progress steps answered and dropped. */
+function* withoutProgress<T>(steps: ForwardSteps<T, ForwardRequest | number>): ForwardSteps<T> {
+  let r = steps.next();
+  while (!r.done) r = steps.next(typeof r.value === 'number' ? NO_PROBABILITIES : yield r.value);
+  return r.value;
 }
 
 /** Step 2 of {@link segmentVolumeClasses}: class index per voxel of the source volume. */
@@ -137,30 +149,41 @@ export function predictNetInput(
   input: NetInput,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
-  const steps = predictInBatches(net, input, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return runForwardSteps(withoutProgress(predictInBatches(input, opts)), net);
 }
 
 /**
- * {@link predictNetInput} for servers: awaits `between(slicesDone, slices)` after every
- * batch but the last, which may throw to stop the work (a cancelled request, a passed
- * deadline) and lets the event loop answer other calls meanwhile.
+ * {@link predictNetInput} for servers and any {@link ProbabilityModel} (tfjs or ONNX
+ * Runtime): awaits `between(slicesDone, slices)` after every batch but the last, which
+ * may throw to stop the work (a cancelled request, a passed deadline) and lets the event
+ * loop answer other calls meanwhile.
  */
 export async function predictNetInputAsync(
-  net: SegmentationNet,
+  model: ProbabilityModel,
   input: NetInput,
   between: (done: number, total: number) => Promise<void>,
   opts: SegmentVolumeOptions = {},
 ): Promise<Uint8Array> {
-  const steps = predictInBatches(net, input, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await between(r.value, input.prepared.shape[0]);
+  const steps = predictInBatches(input, opts);
+  let r = steps.next();
+  while (!r.done) {
+    if (typeof r.value === 'number') {
+      await between(r.value, input.prepared.shape[0]);
+      r = steps.next(NO_PROBABILITIES);
+    } else {
+      r = steps.next(await model.probabilities(r.value.x, r.value.shape));
+    }
   }
+  return r.value;
+}
+
+/** Class index per voxel of `volume` (x fastest, then y, then z), yielding its forward passes. */
+export function segmentVolumeSteps(
+  volume: Volume,
+  pre: InferencePreprocessing,
+  opts: SegmentVolumeOptions = {},
+): ForwardSteps<Uint8Array> {
+  return withoutProgress(predictInBatches(prepareNetInput(volume, pre), opts));
 }
 
 /** Class index per voxel of `volume` (x fastest, then y, then z); see the module doc. */
@@ -170,5 +193,5 @@ export function segmentVolumeClasses(
   pre: InferencePreprocessing,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
-  return predictNetInput(net, prepareNetInput(volume, pre), opts);
+  return runForwardSteps(segmentVolumeSteps(volume, pre, opts), net);
 }

@@ -8,9 +8,9 @@
  *
  * Images are `H * W * C` float32 in HWC order; probabilities `H * W * K`.
  */
-import { tf, type Tensor4D } from '../../tensor/src/index.js';
 import { ShapeError, ValidationError } from '../../core/src/errors.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
+import { argmaxClasses, runForwardSteps, type ForwardSteps } from './forward.js';
 
 /** Options of {@link slidingWindowProbabilities}. */
 export interface WindowOptions {
@@ -72,16 +72,16 @@ function checkOptions(o: WindowOptions): Required<WindowOptions> {
 
 /**
  * Class probabilities `[h, w, K]` of one image `[h, w, c]` (h, w at least the window), by
- * Gaussian-weighted sliding windows; see the module doc.
+ * Gaussian-weighted sliding windows; see the module doc. Yields the batches of windows
+ * (see forward.ts).
  */
-export function slidingWindowProbabilities(
-  net: SegmentationNet,
+export function* slidingWindowSteps(
   image: Float32Array,
   h: number,
   w: number,
   c: number,
   options: WindowOptions,
-): { probs: Float32Array; nClasses: number } {
+): ForwardSteps<{ probs: Float32Array; nClasses: number }> {
   const o = checkOptions(options);
   const [wh, ww] = o.window;
   if (image.length !== h * w * c)
@@ -103,12 +103,8 @@ export function slidingWindowProbabilities(
         batch.set(image.subarray(src, src + ww * c), (i * wh + y) * ww * c);
       }
     });
-    const out = tf.tidy(() =>
-      tf.softmax(net.apply(tf.tensor4d(batch, [group.length, wh, ww, c]) as Tensor4D, false)),
-    );
-    const p = out.dataSync() as Float32Array;
-    k = out.shape[3] as number;
-    out.dispose();
+    const p = yield { x: batch, shape: [group.length, wh, ww, c] };
+    k = p.length / (group.length * wh * ww);
     probs ??= new Float32Array(h * w * k);
     group.forEach(([y0, x0], i) => {
       for (let y = 0; y < wh; y++) {
@@ -131,7 +127,31 @@ export function slidingWindowProbabilities(
   return { probs: result, nClasses: k };
 }
 
-/** Class index per pixel (argmax of {@link slidingWindowProbabilities}; ties go to the lower class). */
+/** {@link slidingWindowSteps} with `net`'s forward passes. */
+export function slidingWindowProbabilities(
+  net: SegmentationNet,
+  image: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  options: WindowOptions,
+): { probs: Float32Array; nClasses: number } {
+  return runForwardSteps(slidingWindowSteps(image, h, w, c, options), net);
+}
+
+/** Class index per pixel (argmax of {@link slidingWindowSteps}; ties go to the lower class). */
+export function* slidingWindowClassMapSteps(
+  image: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  options: WindowOptions,
+): ForwardSteps<Uint8Array> {
+  const { probs, nClasses } = yield* slidingWindowSteps(image, h, w, c, options);
+  return argmaxClasses(probs, nClasses);
+}
+
+/** {@link slidingWindowClassMapSteps} with `net`'s forward passes. */
 export function slidingWindowClassMap(
   net: SegmentationNet,
   image: Float32Array,
@@ -140,12 +160,5 @@ export function slidingWindowClassMap(
   c: number,
   options: WindowOptions,
 ): Uint8Array {
-  const { probs, nClasses: k } = slidingWindowProbabilities(net, image, h, w, c, options);
-  const out = new Uint8Array(h * w);
-  for (let i = 0; i < h * w; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if ((probs[i * k + j] as number) > (probs[i * k + best] as number)) best = j;
-    out[i] = best;
-  }
-  return out;
+  return runForwardSteps(slidingWindowClassMapSteps(image, h, w, c, options), net);
 }

@@ -102,6 +102,7 @@ export {
   createModelBundleAsync,
   serializeWeightsAsync,
   loadModelBundle,
+  verifyModelBundle,
   parseManifest,
   serializeWeights,
   loadWeightsInto,

@@ -277,6 +277,24 @@ export function loadModelBundle(bundle: { manifest: unknown; weights: Uint8Array
   net: NamedWeightsNet;
   manifest: BundleManifest;
 } {
+  const manifest = verifyModelBundle(bundle);
+  const net = createModel(manifest.architecture.key, manifest.architecture.config, {
+    ...(manifest.genotype === null ? {} : { genotype: manifest.genotype }),
+  });
+  try {
+    loadWeightsInto(net.namedWeights(), manifest.weights, bundle.weights);
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+  return { net, manifest };
+}
+
+/**
+ * The checks of {@link loadModelBundle} short of building the network: the manifest
+ * (`ValidationError`), the weights byte length and SHA-256 (`IntegrityError`).
+ */
+export function verifyModelBundle(bundle: { manifest: unknown; weights: Uint8Array }): BundleManifest {
   const manifest = parseManifest(bundle.manifest);
   checkConsistency(manifest);
   if (bundle.weights.byteLength !== manifest.weightsByteLength) {
@@ -290,14 +308,5 @@ export function loadModelBundle(bundle: { manifest: unknown; weights: Uint8Array
       `weights: SHA-256 ${digest} does not match the manifest's ${manifest.weightsSha256}`,
     );
   }
-  const net = createModel(manifest.architecture.key, manifest.architecture.config, {
-    ...(manifest.genotype === null ? {} : { genotype: manifest.genotype }),
-  });
-  try {
-    loadWeightsInto(net.namedWeights(), manifest.weights, bundle.weights);
-  } catch (e) {
-    net.dispose();
-    throw e;
-  }
-  return { net, manifest };
+  return manifest;
 }

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { RUNTIME_CHOICES } from '../../../libs/onnx/src/runtime-choice.js';
 import { ValidationError, refuseUnknownVariables } from '../../../libs/core/src/index.js';
 
 const boolFromEnv = z
@@ -37,6 +38,18 @@ export const RegistryClientEnvFields = {
   NASUNET_TLS_CA: optionalFile(),
   /** File holding this service's token for the registry (scopes registry:read, registry:write). */
   NASUNET_SERVICE_TOKEN_FILE: optionalFile(),
+};
+
+/** What computes the forward passes of segmentation (inference) and evaluation (training). */
+export const InferenceRuntimeEnvFields = {
+  /**
+   * `onnx` (ONNX Runtime on CPU, the model exported at load), `tfjs` (the NASUNET_BACKEND
+   * engine) or `auto` (ONNX Runtime on the wasm and cpu backends, where it is faster; tfjs
+   * otherwise).
+   */
+  NASUNET_INFERENCE_RUNTIME: z.enum(RUNTIME_CHOICES).default('auto'),
+  /** ONNX Runtime threads per forward pass; 0 = one per core. */
+  NASUNET_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
 };
 
 /** Fields every service reads. */

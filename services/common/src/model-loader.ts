@@ -3,13 +3,30 @@
  * and rebuilds them through libs/nas's model bundle.
  */
 import { IntegrityError, ValidationError } from '../../../libs/core/src/index.js';
-import { loadModelBundle, type BundleManifest, type NamedWeightsNet } from '../../../libs/nas/src/index.js';
+import {
+  loadModelBundle,
+  type BundleManifest,
+  type ModelBundle,
+  type NamedWeightsNet,
+} from '../../../libs/nas/src/index.js';
+import { ONNX_FILE, canExportOnnx, exportOnnx } from '../../../libs/onnx/src/index.js';
 import type { Model__Output, ModelRef, ResolvedModel } from '../../../libs/rpc/src/index.js';
 import type { ParentCall, RegistryGateway } from './registry-gateway.js';
 
 /** Artifact names of a model version in the registry. */
 export const MANIFEST_ARTIFACT = 'manifest.json';
 export const WEIGHTS_ARTIFACT = 'weights.bin';
+/** The ONNX export (libs/onnx), for other servers (e.g. Triton); absent for architectures without one. */
+export const ONNX_ARTIFACT = ONNX_FILE;
+
+/** The registry artifacts of a model bundle: manifest, weights and, where it has one, its ONNX export. */
+export function modelArtifacts(bundle: ModelBundle): Record<string, Uint8Array> {
+  return {
+    [MANIFEST_ARTIFACT]: Buffer.from(JSON.stringify(bundle.manifest), 'utf8'),
+    [WEIGHTS_ARTIFACT]: bundle.weights,
+    ...(canExportOnnx(bundle.manifest.architecture.key) ? { [ONNX_ARTIFACT]: exportOnnx(bundle) } : {}),
+  };
+}
 
 /** A loaded model version. The caller owns `net` (dispose it). */
 export interface LoadedModel {
@@ -17,6 +34,8 @@ export interface LoadedModel {
   manifest: BundleManifest;
   net: NamedWeightsNet;
   resolved: ResolvedModel;
+  /** The ONNX export of the same bundle (libs/onnx), computed on each call. */
+  onnx: () => Uint8Array;
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -72,9 +91,16 @@ export async function loadRegistryModel(
       { cause: err },
     );
   }
-  const { net, manifest } = loadModelBundle({
+  const bundle = {
     manifest: manifestJson,
     weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
-  });
-  return { record: model, manifest, net, resolved: resolvedOf(model, ref.alias ?? '') };
+  };
+  const { net, manifest } = loadModelBundle(bundle);
+  return {
+    record: model,
+    manifest,
+    net,
+    resolved: resolvedOf(model, ref.alias ?? ''),
+    onnx: () => exportOnnx(bundle),
+  };
 }

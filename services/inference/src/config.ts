@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   BaseEnvSchema,
+  InferenceRuntimeEnvFields,
   RegistryClientEnvFields,
   addressField,
   parseEnv,
@@ -41,6 +42,7 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   /** Segmentation requests that may wait for a turn; one more gets RESOURCE_EXHAUSTED. */
   NASUNET_INFERENCE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   ...DicomEnvFields,
+  ...InferenceRuntimeEnvFields,
 });
 
 /** Validated configuration of the inference service. */

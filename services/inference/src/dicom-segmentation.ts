@@ -33,7 +33,8 @@ import {
   type SegmentStudyResponse,
 } from '../../../libs/rpc/src/index.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
-import { validateModelRef, type LoadedModel } from '../../common/src/model-loader.js';
+import { validateModelRef } from '../../common/src/model-loader.js';
+import type { ServedModel } from './model-cache.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { pacsOf } from './dicom-config.js';
 import { checkAlive, SegmentationRunner, type ServedCall } from './segmentation.service.js';
@@ -62,7 +63,7 @@ export class DicomSegmentationRunner {
     call?: ServedCall,
   ): AsyncIterable<SegmentDicomSeriesResponse> {
     const started = performance.now();
-    let model: LoadedModel | undefined;
+    let model: ServedModel | undefined;
     const instances: DicomInput[] = [];
     let current: Buffer[] = [];
     let bytes = 0;
@@ -141,7 +142,7 @@ export class DicomSegmentationRunner {
    * `expected` (SegmentStudy) must name the series the instances belong to.
    */
   private segmentSeries(
-    model: LoadedModel,
+    model: ServedModel,
     instances: DicomInput[],
     started: number,
     call: ServedCall | undefined,

@@ -16,7 +16,7 @@ import {
   type ModelRef,
   type Spacing__Output,
 } from '../../../libs/rpc/src/index.js';
-import { validateModelRef, type LoadedModel } from '../../common/src/model-loader.js';
+import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { registryClientConfig } from '../../common/src/security.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
@@ -28,7 +28,7 @@ import {
   stackSlices,
   type InputLimits,
 } from './image-input.js';
-import { ModelCache } from './model-cache.js';
+import { ModelCache, type ServedModel } from './model-cache.js';
 import { segmentVolume } from './segmenter.js';
 import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
@@ -76,7 +76,10 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR, registryClientConfig(this.config));
-    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE);
+    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE, {
+      choice: this.config.NASUNET_INFERENCE_RUNTIME,
+      threads: this.config.NASUNET_INFERENCE_THREADS,
+    });
     segmentationHealth.setServing(true);
   }
 
@@ -92,7 +95,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The model version `ref` names (through the cache), for the other handlers of this service. */
-  model(ref: ModelRef, call?: ServedCall): Promise<LoadedModel> {
+  model(ref: ModelRef, call?: ServedCall): Promise<ServedModel> {
     return this.cache.get(ref, call);
   }
 

@@ -11,7 +11,7 @@ import {
   prepareNetInput,
 } from '../../../libs/engine/src/index.js';
 import type { ClassVolume } from '../../../libs/rpc/src/index.js';
-import type { LoadedModel } from '../../common/src/model-loader.js';
+import type { ServedModel } from './model-cache.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
 
 /** Predicted class index per voxel (x fastest, then y, then z) and the class volumes. */
@@ -39,7 +39,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** Segments `volume` through the engine's one segmentation path; see the module doc. */
 export async function segmentVolume(
-  model: LoadedModel,
+  model: ServedModel,
   volume: Volume,
   options: SegmentOptions = {},
 ): Promise<Segmentation> {
@@ -64,10 +64,12 @@ export async function segmentVolume(
       'nasunet.weights_digest': model.resolved.weightsDigest,
       'nasunet.model_version': model.record.version,
       'nasunet.slices_total': S,
+      // Which runtime computed the forward passes (tfjs or onnx).
+      'nasunet.runtime': model.serving.runtime,
     },
     (span) =>
       // Progress on the span shows how far a cancelled request got.
-      predictNetInputAsync(model.net, input, async (done) => {
+      predictNetInputAsync(model.serving, input, async (done) => {
         span.setAttribute('nasunet.slices_done', done);
         options.checkAlive?.();
         await yieldToEventLoop();

@@ -1,6 +1,7 @@
 /** Configuration of the training service, read from the environment once at start-up. */
 import { z } from 'zod';
 import {
+  InferenceRuntimeEnvFields,
   JobServiceEnvSchema,
   concurrencyField,
   memoryLimitField,
@@ -16,6 +17,8 @@ export const TrainingConfigSchema = JobServiceEnvSchema.extend({
   NASUNET_TRAINING_MEMORY_LIMIT_BYTES: memoryLimitField(),
   /** Jobs run at the same time by this process. */
   NASUNET_TRAINING_CONCURRENCY: concurrencyField(),
+  /** What computes the forward passes of Evaluate (as in the inference service). */
+  ...InferenceRuntimeEnvFields,
 });
 
 /** Validated configuration of the training service. */

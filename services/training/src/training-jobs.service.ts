@@ -11,7 +11,9 @@ import {
   pseudonymousCaseId,
 } from '../../../libs/core/src/index.js';
 import { loadDataset } from '../../../libs/data/src/index.js';
-import { evaluateCases, inferencePreprocessing } from '../../../libs/engine/src/index.js';
+import { evaluateCasesAsync, inferencePreprocessing } from '../../../libs/engine/src/index.js';
+import { createServingModel, resolveRuntime } from '../../../libs/onnx/src/index.js';
+import { tf } from '../../../libs/tensor/src/index.js';
 import type { JobContext, JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
 import type {
   EvaluateRequest__Output,
@@ -115,10 +117,16 @@ export class TrainingJobs extends JobService<
         );
       }
       stopIfGone();
-      // The same segmentation path as Segment and SegmentVolume, case by case.
-      const report = evaluateCases(loaded.net, data.cases, inferencePreprocessing(pre), pre.classes, {
+      // The same segmentation path and runtime choice as Segment and SegmentVolume, case by case.
+      const runtime = resolveRuntime(
+        this.config.NASUNET_INFERENCE_RUNTIME,
+        tf.getBackend(),
+        loaded.manifest.architecture.key,
+      );
+      const model = await createServingModel(runtime, loaded, this.config.NASUNET_INFERENCE_THREADS);
+      const report = await evaluateCasesAsync(model, data.cases, inferencePreprocessing(pre), pre.classes, {
         hd95: request.computeHd95,
-      });
+      }).finally(() => model.dispose());
       const names = report.classNames;
       return {
         model: loaded.resolved,

@@ -9,12 +9,13 @@ import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
 import { checkpointDir, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
-import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
+import { WEIGHTS_ARTIFACT, modelArtifacts } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import type { TrainingComputeInput, TrainingOutcome } from './training-compute.js';
 import type { TrainingJobResult } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
 import { modelSpec } from './training-spec.js';
+import type { BundleManifest } from '../../../libs/nas/src/index.js';
 
 /** The module each training job's process runs. */
 const TRAINING_PROCESS = new URL('./training-process.js', import.meta.url);
@@ -73,10 +74,10 @@ export async function runTrainingJob(
       lineage: { trainingJobId: job.id, datasetDigest: record.digest },
       classNames: outcome.classNames,
     },
-    {
-      [MANIFEST_ARTIFACT]: Buffer.from(outcome.manifestJson, 'utf8'),
-      [WEIGHTS_ARTIFACT]: outcome.weights,
-    },
+    modelArtifacts({
+      manifest: JSON.parse(outcome.manifestJson) as BundleManifest,
+      weights: outcome.weights,
+    }),
   );
   const weights = model.artifacts.find((a) => a.name === WEIGHTS_ARTIFACT);
   return {
