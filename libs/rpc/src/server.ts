@@ -104,16 +104,22 @@ export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
 }
 
 /**
- * Serves `health` alone, in plaintext, on `address` (`host:port`): the port of the kubelet's
- * native gRPC probe, which speaks no TLS. It answers `grpc.health.v1.Health` with the same
- * statuses as the service port and nothing else (every other method is UNIMPLEMENTED), so it
- * needs neither TLS nor tokens. Resolves with the bound server (`forceShutdown()` stops it).
+ * Serves `health` alone, in plaintext, on `address` (`host:port`, port 0 = any free one): the
+ * port of the kubelet's native gRPC probe, which speaks no TLS. It answers
+ * `grpc.health.v1.Health` with the same statuses as the service port and nothing else (every
+ * other method is UNIMPLEMENTED), so it needs neither TLS nor tokens. Resolves once bound with
+ * the server (`forceShutdown()` stops it) and its port.
  */
-export async function serveHealthOnly(health: ServiceHealth, address: string): Promise<Server> {
+export async function serveHealthOnly(
+  health: ServiceHealth,
+  address: string,
+): Promise<{ server: Server; port: number }> {
   const server = new Server();
   health.implementation.addToServer(server);
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
   );
-  return server;
+  return { server, port };
 }

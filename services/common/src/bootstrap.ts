@@ -65,7 +65,7 @@ export async function serveHealthPort(
 ): Promise<void> {
   if (port === undefined) return;
   const host = url.slice(0, url.lastIndexOf(':'));
-  const server = await serveHealthOnly(health, `${host}:${port}`);
+  const { server } = await serveHealthOnly(health, `${host}:${port}`);
   const close = app.close.bind(app);
   app.close = async () => {
     server.forceShutdown();
