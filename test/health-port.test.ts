@@ -18,6 +18,8 @@ import {
   type ServiceName,
   type ServiceProcess,
 } from '../libs/launcher/src/index.js';
+import { ValidationError } from '../libs/core/src/index.js';
+import { loadLauncherConfig } from '../libs/launcher/src/config.js';
 import { createRegistryClient, type ModelRegistryServiceClient } from '../libs/rpc/src/index.js';
 import { call, statusOf } from './support/grpc.js';
 import { makePki, writeTokensFile } from './support/pki.js';
@@ -96,6 +98,13 @@ test('the health port serves nothing but health: a registry call there is UNIMPL
   clients.push(client);
   const status = await statusOf(call(client, 'listModels', {}, 5000));
   assert.equal(status, grpc.status.UNIMPLEMENTED);
+});
+
+test('npm start, which runs four services, refuses one health port for all', () => {
+  assert.throws(
+    () => loadLauncherConfig({ NASUNET_HEALTH_PORT: '8081' }),
+    (e: unknown) => e instanceof ValidationError && /NASUNET_HEALTH_PORT/.test(e.message),
+  );
 });
 
 test('the health port stops with its service', async () => {
