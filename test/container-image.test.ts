@@ -87,7 +87,10 @@ test(
           '',
           'a dev dependency',
         );
-      inImage('test', '-f', 'node_modules/onnxruntime-node/package.json');
+      // The native addons load on this base (better-sqlite3 was compiled in the build).
+      const load =
+        "Promise.all(['better-sqlite3', 'onnxruntime-node', '@napi-rs/canvas'].map((m) => import(m)))";
+      assert.equal(inImage('node', '-e', `${load}.then(() => console.log('loaded'))`), 'loaded');
 
       // The four services, as `npm start` runs them, in the container on this machine's network.
       const data = join(work, 'data');
