@@ -11,6 +11,7 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'every service': [
     'NASUNET_HOST',
     'NASUNET_PORT',
+    'NASUNET_HEALTH_PORT',
     'NASUNET_DATA_DIR',
     'NASUNET_BACKEND',
     'NASUNET_TRACE_FILE',

@@ -20,10 +20,16 @@ export type LauncherConfig = z.infer<typeof LauncherConfigSchema>;
 
 /**
  * Parses the environment; throws `ValidationError` naming every bad variable and every
- * `NASUNET_*` variable no part of the suite reads (the services would refuse it too).
+ * `NASUNET_*` variable no part of the suite reads (the services would refuse it too), and for
+ * NASUNET_HEALTH_PORT, the port of one service process, which the four cannot share.
  */
 export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env): LauncherConfig {
   refuseUnknownVariables(env);
+  if (env['NASUNET_HEALTH_PORT'] !== undefined)
+    throw new ValidationError(
+      'NASUNET_HEALTH_PORT is the health port of one service process (a Kubernetes pod); ' +
+        'npm start runs four, which cannot share it: unset it',
+    );
   const r = LauncherConfigSchema.safeParse(env);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -70,8 +70,13 @@ export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Default deadline of an outbound call, in milliseconds (30 s). Streams set their own. */
 export const DEFAULT_DEADLINE_MS = 30_000;
 
-/** Message size limits, set explicitly on every channel and server. */
+/**
+ * Message size limits, set explicitly on every channel and server; clients spread their calls
+ * over every address a name resolves to (`round_robin`), so that a Kubernetes headless
+ * Service, whose name resolves to each ready pod, balances calls on the client side.
+ */
 export const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };

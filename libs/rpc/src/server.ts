@@ -12,7 +12,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import type { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { accessInterceptor, type TokenTable } from './access.js';
 import {
   CHANNEL_OPTIONS,
@@ -101,4 +101,25 @@ export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
       },
     },
   };
+}
+
+/**
+ * Serves `health` alone, in plaintext, on `address` (`host:port`, port 0 = any free one): the
+ * port of the kubelet's native gRPC probe, which speaks no TLS. It answers
+ * `grpc.health.v1.Health` with the same statuses as the service port and nothing else (every
+ * other method is UNIMPLEMENTED), so it needs neither TLS nor tokens. Resolves once bound with
+ * the server (`forceShutdown()` stops it) and its port.
+ */
+export async function serveHealthOnly(
+  health: ServiceHealth,
+  address: string,
+): Promise<{ server: Server; port: number }> {
+  const server = new Server();
+  health.implementation.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
+  );
+  return { server, port };
 }

@@ -30,6 +30,12 @@ export const ServerSecurityEnvFields = {
   NASUNET_TOKENS_FILE: optionalFile(),
   /** Allow a non-loopback NASUNET_HOST without TLS and tokens: a development setup only. */
   NASUNET_INSECURE_DEV: boolFromEnv.default(false),
+  /**
+   * Port that serves `grpc.health.v1.Health` alone, in plaintext, on NASUNET_HOST, for the
+   * kubelet's native gRPC probe (which speaks no TLS); unset = none. It tells only whether the
+   * service is serving, so it needs neither TLS nor tokens.
+   */
+  NASUNET_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 };
 
 /** How a service calls the registry: over TLS when NASUNET_TLS_CA is set, with its own token. */

@@ -8,7 +8,7 @@ import { startGrpcService } from '../../common/src/bootstrap.js';
 import { serverSecurity } from '../../common/src/security.js';
 import { loadInferenceConfig } from './config.js';
 import { InferenceModule } from './inference.module.js';
-import { inferenceGrpcOptions } from './inference.options.js';
+import { segmentationHealth, inferenceGrpcOptions } from './inference.options.js';
 
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
@@ -21,5 +21,7 @@ export async function start(): Promise<void> {
     options: inferenceGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
+    health: segmentationHealth,
+    healthPort: config.NASUNET_HEALTH_PORT,
   });
 }

@@ -5,15 +5,22 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { serveHealthPort } from '../../common/src/bootstrap.js';
 import { describeDatabaseUrl, loadRegistryConfig } from './config.js';
 import { createRegistryApp } from './registry.options.js';
 
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
   const config = loadRegistryConfig();
-  const { app } = await createRegistryApp(config);
+  const { app, health } = await createRegistryApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
+  await serveHealthPort(
+    app,
+    health,
+    `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
+    config.NASUNET_HEALTH_PORT,
+  );
   const metadata =
     config.NASUNET_STORE === 'postgres'
       ? `metadata in PostgreSQL at ${describeDatabaseUrl(config.NASUNET_DATABASE_URL!)}, artifacts`

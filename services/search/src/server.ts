@@ -8,7 +8,7 @@ import { startGrpcService } from '../../common/src/bootstrap.js';
 import { serverSecurity } from '../../common/src/security.js';
 import { loadSearchConfig } from './config.js';
 import { SearchModule } from './search.module.js';
-import { searchGrpcOptions } from './search.options.js';
+import { searchHealth, searchGrpcOptions } from './search.options.js';
 
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
@@ -21,5 +21,7 @@ export async function start(): Promise<void> {
     options: searchGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
+    health: searchHealth,
+    healthPort: config.NASUNET_HEALTH_PORT,
   });
 }

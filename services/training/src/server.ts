@@ -8,7 +8,7 @@ import { startGrpcService } from '../../common/src/bootstrap.js';
 import { serverSecurity } from '../../common/src/security.js';
 import { loadTrainingConfig } from './config.js';
 import { TrainingModule } from './training.module.js';
-import { trainingGrpcOptions } from './training.options.js';
+import { trainingHealth, trainingGrpcOptions } from './training.options.js';
 
 /** Starts the service; resolves once it listens. */
 export async function start(): Promise<void> {
@@ -21,5 +21,7 @@ export async function start(): Promise<void> {
     options: trainingGrpcOptions(security),
     url: `${config.NASUNET_HOST}:${config.NASUNET_PORT}`,
     logLevel: config.LOG_LEVEL,
+    health: trainingHealth,
+    healthPort: config.NASUNET_HEALTH_PORT,
   });
 }
