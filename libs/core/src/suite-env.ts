@@ -37,6 +37,11 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_SEARCH_CONCURRENCY',
     'NASUNET_TRAINING_MEMORY_LIMIT_BYTES',
     'NASUNET_TRAINING_CONCURRENCY',
+    'NASUNET_DATASET_CACHE_DIR',
+    'NASUNET_QUEUE',
+    'NASUNET_REDIS_URL',
+    'NASUNET_JOB_ROLE',
+    'NASUNET_JOB_LEASE_S',
   ],
   registry: ['NASUNET_DATASET_ROOTS'],
   inference: [

@@ -76,3 +76,19 @@ test('bullmq: a job cancelled while another process runs it stops that worker at
   await worker.close();
   await api.close();
 });
+
+test('bullmq: heartbeats keep the lease: a job whose worker beats is never handed over', async () => {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const a = openQueue(prefix);
+  const b = openQueue(prefix);
+  const job = await a.enqueue('search', {});
+  await a.claim('search', 'w1');
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, LOCK_MS / 3));
+    assert.deepEqual(await a.heartbeat(job.id, 'w1', { attempt: 1 }), { stop: false, state: 'running' });
+    assert.equal(await b.claim('search', 'w2'), undefined, `handed over after ${i + 1} beats`);
+  }
+  assert.equal((await b.get(job.id)).attempts, 1);
+  await b.close();
+  await a.close();
+});

@@ -133,10 +133,13 @@ return {1, 'running'}
 
 /**
  * KEYS: job, events list, latest-by-type hash, stream. ARGV: event JSON without seq, type,
- * events kept. Returns the stored event JSON, or false when the job does not exist.
+ * events kept, fence worker ('' = none), fence attempt. Returns the stored event JSON, or
+ * {code}: -1 no such job, 0 the fence's claim no longer holds the job.
  */
 const PUBLISH = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local s = redis.call('HMGET', KEYS[1], 'state', 'workerId', 'attempts')
+if not s[1] then return {-1} end
+if ARGV[4] ~= '' and (s[1] ~= 'running' or s[2] ~= ARGV[4] or s[3] ~= ARGV[5]) then return {0} end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local ev = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
 redis.call('RPUSH', KEYS[2], ev)
@@ -173,7 +176,7 @@ interface Scripts {
     latest: string,
     stream: string,
     ...argv: string[]
-  ): Promise<string | null>;
+  ): Promise<string | [number]>;
   nasunetSnapshot(job: string, stream: string): Promise<[string[], string]>;
 }
 
@@ -375,7 +378,7 @@ export class BullMqJobQueue implements JobQueue {
     if (isTerminal(state)) await lease.job.moveToCompleted(null, lease.token, false).catch(() => undefined);
   }
 
-  async publish(id: string, type: string, data: unknown): Promise<JobEvent> {
+  async publish(id: string, type: string, data: unknown, by?: JobClaim): Promise<JobEvent> {
     this.assertOpen();
     if (!type) throw new ValidationError('event type must not be empty');
     const body = JSON.stringify({ jobId: id, type, at: this.now(), data: data ?? null });
@@ -387,8 +390,15 @@ export class BullMqJobQueue implements JobQueue {
       body,
       type,
       String(this.keepEvents),
+      by?.workerId ?? '',
+      by ? String(by.attempt) : '',
     );
-    if (stored === null) throw new NotFoundError(`job '${id}' does not exist`);
+    if (Array.isArray(stored)) {
+      if (stored[0] === -1) throw new NotFoundError(`job '${id}' does not exist`);
+      throw new PreconditionError(
+        `job '${id}' is no longer held by attempt ${by?.attempt}; its event is refused`,
+      );
+    }
     return JSON.parse(stored) as JobEvent;
   }
 

@@ -124,6 +124,16 @@ export function jobQueueContract(factory: JobQueueFactory): void {
       state: 'running',
     });
     assert.equal((await q.get(a.id)).checkpoint, 'ckpt-attempt-2', 'the stale checkpoint write is refused');
+    await assert.rejects(
+      q.publish(a.id, 'step', { step: 9 }, { workerId: 'w1', attempt: 1 }),
+      PreconditionError,
+    );
+    await q.publish(a.id, 'step', { step: 3 }, { workerId: 'w1', attempt: 2 });
+    assert.deepEqual(
+      (await q.events(a.id)).filter((e) => e.type === 'step').map((e) => e.data),
+      [{ step: 3 }],
+      'only the holding attempt publishes',
+    );
     await assert.rejects(q.complete(a.id, { from: 1 }, { workerId: 'w1', attempt: 1 }), PreconditionError);
     await assert.rejects(q.complete(a.id, { from: 2 }, { workerId: 'w2', attempt: 2 }), PreconditionError);
     const done = await q.complete(a.id, { from: 2 }, { workerId: 'w1', attempt: 2 });

@@ -41,8 +41,11 @@ export interface JobQueue {
    * job writes nothing and answers `stop: true`.
    */
   heartbeat(id: string, workerId: string, patch?: HeartbeatPatch): Promise<HeartbeatReply>;
-  /** Appends an event to the job's compact history and delivers it to live watchers. */
-  publish(id: string, type: string, data: unknown): Promise<JobEvent>;
+  /**
+   * Appends an event to the job's compact history and delivers it to live watchers; with
+   * `by`, only while that claim holds the running job (else `PreconditionError`).
+   */
+  publish(id: string, type: string, data: unknown, by?: JobClaim): Promise<JobEvent>;
   /** running -> done with a result; with `by`, only while that claim holds the job. */
   complete<R>(id: string, result: R, by?: JobClaim): Promise<JobRecord>;
   /** running -> failed; with `by`, only while that claim holds the job. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CancelledError, NasUnetError, withoutServerPaths } from '../../core/src/index.js';
+import { CancelledError, NasUnetError, PreconditionError, withoutServerPaths } from '../../core/src/index.js';
 import type { JobQueue } from './job-queue.js';
 import type { JobError, JobRecord } from './types.js';
 
@@ -155,7 +155,13 @@ export class JobWorker<P = unknown, R = unknown> {
       signal: controller.signal,
       attempt: job.attempts,
       publish: async (type, data) => {
-        await this.queue.publish(job.id, type, data);
+        try {
+          await this.queue.publish(job.id, type, data, claim);
+        } catch (err) {
+          // The job went to another attempt (or ended): this one stops, its event is dropped.
+          if (!(err instanceof PreconditionError)) throw err;
+          if (!controller.signal.aborted) controller.abort(new CancelledError(err.message));
+        }
       },
       report: beat,
     };

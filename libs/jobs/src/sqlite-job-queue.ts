@@ -227,9 +227,14 @@ export class SqliteJobQueue implements JobQueue {
     return { stop: false, state: 'running' };
   }
 
-  async publish(id: string, type: string, data: unknown): Promise<JobEvent> {
-    this.row(id);
+  async publish(id: string, type: string, data: unknown, by?: JobClaim): Promise<JobEvent> {
+    const row = this.row(id);
     if (!type) throw new ValidationError('event type must not be empty');
+    if (by && (row.state !== 'running' || row.worker_id !== by.workerId || row.attempts !== by.attempt)) {
+      throw new PreconditionError(
+        `job '${id}' is no longer held by attempt ${by.attempt}; its event is refused`,
+      );
+    }
     const event = this.db.transaction(() => {
       const last = this.db.prepare('SELECT MAX(seq) AS seq FROM job_events WHERE job_id = ?').get(id) as {
         seq: number | null;

@@ -67,10 +67,10 @@ test('every NASUNET_* variable the k8s manifests set is read by some part of the
 
 test('an unknown NASUNET_* variable is refused, naming it; known ones and other prefixes pass', () => {
   assert.throws(
-    () => loadInferenceConfig({ NASUNET_STORE: 'postgres', NASUNET_QUEUE: 'bullmq', NASUNET_PORT: '6000' }),
+    () => loadInferenceConfig({ NASUNET_STORE: 'postgres', NASUNET_QUEUES: 'bullmq', NASUNET_PORT: '6000' }),
     (e: unknown) =>
       e instanceof ValidationError &&
-      /NASUNET_QUEUE, NASUNET_STORE/.test(e.message) &&
+      /NASUNET_QUEUES, NASUNET_STORE/.test(e.message) &&
       /no part of nasunet/.test(e.message),
   );
   const ok = loadInferenceConfig({ NASUNET_PORT: '6000', NASUNET_TRACE_FILE: '/tmp/t.jsonl', PATH: '/bin' });

@@ -3,7 +3,6 @@
  * search loop (checkpointing, resuming, cancellable), stream its events into the job, and
  * register the resulting genotype with its lineage and alpha history.
  */
-import { existsSync } from 'node:fs';
 import {
   runSearch,
   type EngineEvent,
@@ -14,7 +13,7 @@ import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
-import { inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
+import { inOrder, jobCheckpointPath, resumeCheckpoint, withJobDataset } from '../../common/src/job-run.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
 import type { SearchEpochPayload, SearchJobResult, SearchStepPayload } from './search-mapping.js';
@@ -49,11 +48,6 @@ export function checkSearchCost(p: SearchParams, limitBytes: number): void {
   assertFitsMemory(estimate, limitBytes);
 }
 
-/** Path of a job's checkpoint file. */
-export function checkpointPathOf(workDir: string, jobId: string): string {
-  return jobCheckpointPath(workDir, jobId);
-}
-
 /** Runs one search job to its registered genotype. */
 export async function runSearchJob(
   job: JobRecord<SearchParams>,
@@ -85,7 +79,8 @@ export async function runSearchJob(
   );
   assertFitsMemory(estimate, options.memoryLimitBytes);
 
-  const checkpointPath = checkpointPathOf(options.workDir, job.id);
+  const checkpointPath = jobCheckpointPath(options.workDir, job.id, ctx.attempt);
+  const resumeFrom = resumeCheckpoint(ctx);
   const stepsPerEpoch = Math.max(1, Math.ceil(Math.ceil(data.train.slices.length / 2) / p.hyper.batchSize));
 
   // Engine events arrive synchronously; publish them in order, one after the other.
@@ -174,7 +169,7 @@ export async function runSearchJob(
       checkpointPath,
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
       ...(options.checkpointEverySteps > 0 ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
-      ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
+      ...(resumeFrom ? { resumeFrom } : {}),
       estimatedBytes: estimate.peakTrainingBytes,
       memoryLimitBytes: options.memoryLimitBytes,
       onEvent,

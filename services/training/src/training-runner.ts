@@ -3,7 +3,6 @@
  * from the genotype, or U-Net), run the engine's training loop (checkpointing, resuming,
  * cancellable), pack a model bundle and upload it with metrics and lineage.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   RECIPE_AUGMENT,
@@ -22,7 +21,13 @@ import {
 } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
-import { checkpointDir, inOrder, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
+import {
+  checkpointDir,
+  inOrder,
+  jobCheckpointPath,
+  resumeCheckpoint,
+  withJobDataset,
+} from '../../common/src/job-run.js';
 import { MANIFEST_ARTIFACT, WEIGHTS_ARTIFACT } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import { recordSpan } from '../../../libs/telemetry/src/index.js';
@@ -73,11 +78,6 @@ export function checkTrainingCost(p: TrainingParams, limitBytes: number, nClasse
     width: p.hyper.imageSize,
   });
   assertFitsMemory(est, limitBytes);
-}
-
-/** Path of a job's checkpoint file. */
-export function trainingCheckpointPath(workDir: string, jobId: string): string {
-  return jobCheckpointPath(workDir, jobId);
 }
 
 /** Runs one training job to its registered model version. */
@@ -137,12 +137,14 @@ export async function runTrainingJob(
         { 'nasunet.epoch': d.epoch, 'nasunet.validation_dice': d.validationDice },
         d.epochSeconds,
       );
-    } else if (e.type === 'checkpoint') {
+    } else if (e.type === 'checkpoint' && e.reason !== 'best') {
+      // The best weights are no resumable checkpoint; the job records only those that are.
       later(() => ctx.report({ checkpoint: e.path }));
     }
   };
 
-  const checkpointPath = trainingCheckpointPath(options.workDir, job.id);
+  const checkpointPath = jobCheckpointPath(options.workDir, job.id, ctx.attempt);
+  const resumeFrom = resumeCheckpoint(ctx);
   const net = createModel(spec.architecture, spec.config, {
     seed: p.seed,
     ...(spec.genotype ? { genotype: spec.genotype } : {}),
@@ -170,7 +172,7 @@ export async function runTrainingJob(
       bestPath: join(checkpointDir(options.workDir), `${job.id}.best`),
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
       ...(options.checkpointEverySteps > 0 ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
-      ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
+      ...(resumeFrom ? { resumeFrom } : {}),
       onEvent,
       signal: ctx.signal,
     });
