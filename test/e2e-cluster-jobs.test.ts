@@ -4,19 +4,21 @@
  * and the checkpoint folder. A worker killed mid-search: the search completes on the other
  * worker from its checkpoint, and the API's WatchSearch streams progress that the worker
  * processes produce throughout. A search cancelled through the API stops its worker, which
- * then takes the next job.
+ * then takes the next job. A multi-seed search runs its seeds on two workers at once and
+ * reports the agreement of their genotypes.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BullMqJobQueue } from '../libs/jobs/src/index.js';
+import { BullMqJobQueue } from '../libs/jobs/src/bullmq-job-queue.js';
 import { startServiceProcess, type ServiceProcess } from '../libs/launcher/src/index.js';
 import {
   createRegistryClient,
   createSearchClient,
   type GetGenotypeResponse__Output,
+  type GetSearchGroupResponse__Output,
   type SearchServiceClient,
   type StartSearchResponse__Output,
   type WatchSearchResponse__Output,
@@ -121,17 +123,18 @@ test(
       },
       synth.files,
     );
+    const start = (genotypeName: string, maxEpochs: number, seeds: number[] = []) =>
+      call<StartSearchResponse__Output>(search, 'startSearch', {
+        dataset: { name: dataset.name },
+        searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
+        budget: { maxEpochs },
+        seed: seeds.length > 0 ? 0 : 7,
+        seeds,
+        genotypeName,
+        hyperParameters: { batchSize: 2, imageSize: 32 },
+      });
     const startSearch = async (genotypeName: string, maxEpochs: number): Promise<string> =>
-      (
-        await call<StartSearchResponse__Output>(search, 'startSearch', {
-          dataset: { name: dataset.name },
-          searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY' },
-          budget: { maxEpochs },
-          seed: 7,
-          genotypeName,
-          hyperParameters: { batchSize: 2, imageSize: 32 },
-        })
-      ).job!.jobId;
+      (await start(genotypeName, maxEpochs)).job!.jobId;
 
     // 1. A search runs on one worker; the API replica (which runs no jobs) streams its steps.
     const first = await startSearch('cluster-first', 3);
@@ -166,8 +169,7 @@ test(
       'with its checkpoint',
     );
     const resumed = history.slice(handOver).find((e) => e.type === 'start')?.data as
-      | { resumed: boolean; step: number }
-      | undefined;
+      { resumed: boolean; step: number } | undefined;
     assert.ok(
       resumed?.resumed && resumed.step >= 2,
       `resumed at step ${resumed?.step}, not from the start: ${JSON.stringify(history.map((e) => [e.type, e.data]))}`,
@@ -177,10 +179,6 @@ test(
     assert.ok(
       done.workerId!.endsWith(`-${survivor.child.pid}`),
       `finished by the surviving worker (${done.workerId})`,
-    );
-    assert.ok(
-      done.checkpoint?.endsWith(`.a${done.attempts}.ckpt`),
-      `the last checkpoint (${done.checkpoint}) is the last attempt's`,
     );
     // Registered once: there is no second version of the genotype.
     await call<GetGenotypeResponse__Output>(registry, 'getGenotype', {
@@ -211,11 +209,57 @@ test(
     const cancelled = await queue.get(long);
     assert.equal(cancelled.state, 'cancelled');
     assert.equal(cancelled.result, undefined);
-    const lastCheckpoint = (await queue.events(long)).filter((e) => e.type === 'checkpoint').at(-1);
-    assert.equal(
-      (lastCheckpoint?.data as { reason?: string })?.reason,
-      'cancel',
-      'the worker checkpointed on cancel',
+    assert.deepEqual(cancelled.error, { code: 'cancelled', message: 'cancelled by request' });
+
+    // 4. A multi-seed search: one job per seed, run in parallel by two workers, and the
+    // agreement of their genotypes.
+    workers.push(await startSearchProcess('worker', 'w3', redis.url));
+    const multi = await start('cluster-seeds', 1, [11, 12]);
+    assert.equal(multi.jobs.length, 2);
+    assert.deepEqual(
+      multi.jobs.map((j) => [j.seed, j.groupId]),
+      [
+        [11, multi.groupId],
+        [12, multi.groupId],
+      ],
     );
+    for (const j of multi.jobs) {
+      const last = (
+        await collect<WatchSearchResponse__Output>(
+          search.watchSearch({ jobId: j.jobId }, { deadline: Date.now() + 180_000 }),
+        )
+      ).at(-1)!;
+      assert.equal(last.state?.state, 'JOB_STATE_DONE', `seed ${j.seed}`);
+    }
+    const holders = new Set(
+      await Promise.all(multi.jobs.map(async (j) => (await queue!.get(j.jobId)).workerId)),
+    );
+    assert.equal(holders.size, 2, 'the seeds ran on two workers');
+    const group = await call<GetSearchGroupResponse__Output>(search, 'getSearchGroup', {
+      groupId: multi.groupId,
+    });
+    assert.deepEqual(
+      group.jobs.map((j) => [j.seed, j.state]),
+      [
+        [11, 'JOB_STATE_DONE'],
+        [12, 'JOB_STATE_DONE'],
+      ],
+    );
+    const found = group.jobs.map((j) => j.genotypeJson);
+    const identical = found[0] === found[1];
+    assert.equal(group.agreement?.genotypes, 2);
+    assert.equal(group.agreement?.distinctGenotypes, identical ? 1 : 2);
+    assert.equal(
+      group.agreement?.opShare === 1,
+      identical,
+      'op share is 1 exactly when the genotypes are identical',
+    );
+    assert.ok(group.agreement!.edgeShare >= group.agreement!.opShare && group.agreement!.edgeShare <= 1);
+    assert.equal(
+      await statusOf(call(search, 'getSearchGroup', { groupId: 'search-unknown' })),
+      5,
+      'NOT_FOUND for an unknown group',
+    );
+    assert.equal(await statusOf(start('cluster-bad', 1, [1, 1])), 3, 'INVALID_ARGUMENT for repeated seeds');
   },
 );

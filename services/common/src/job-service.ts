@@ -100,7 +100,7 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
 
   async onModuleInit(): Promise<void> {
     const { kind } = this.spec;
-    this.queue = openJobQueue(this.baseConfig, this.workDir);
+    this.queue = await openJobQueue(this.baseConfig, this.workDir);
     this.registry = new RegistryGateway(
       this.baseConfig.NASUNET_REGISTRY_ADDR,
       registryClientConfig(this.baseConfig),
@@ -174,16 +174,24 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
     }
   }
 
-  /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
-  protected async enqueue(params: P, id: string): Promise<Job> {
+  /**
+   * `ResourceLimitError` unless `count` more jobs fit in the queue (NASUNET_MAX_QUEUED_JOBS
+   * waiting at most).
+   */
+  protected async assertQueueRoom(count: number): Promise<void> {
     const { kind, maxQueued } = this.spec;
     const waiting = await this.queue.list({ kind, states: ['queued'], limit: Math.min(1000, maxQueued + 1) });
-    if (waiting.length >= maxQueued) {
+    if (waiting.length + count > maxQueued) {
       throw new ResourceLimitError(
-        `${maxQueued} ${kind} jobs are already waiting (NASUNET_MAX_QUEUED_JOBS); cancel some or retry once they have started`,
+        `${waiting.length} ${kind} jobs are already waiting and at most ${maxQueued} may (NASUNET_MAX_QUEUED_JOBS); cancel some or retry once they have started`,
       );
     }
-    const job = await this.queue.enqueue(kind, params, { id });
+  }
+
+  /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
+  protected async enqueue(params: P, id: string): Promise<Job> {
+    await this.assertQueueRoom(1);
+    const job = await this.queue.enqueue(this.spec.kind, params, { id });
     this.worker?.wake();
     return this.toJob(job);
   }
