@@ -1,4 +1,6 @@
 export * from './types.js';
+// The distributed queue (bullmq-job-queue.js) is imported by path where it is used, so
+// that the embedded mode never loads the Redis client.
 export type { JobQueue, EnqueueOptions } from './job-queue.js';
 export { SqliteJobQueue, type SqliteJobQueueOptions } from './sqlite-job-queue.js';
 export {

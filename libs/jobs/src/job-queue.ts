@@ -1,6 +1,7 @@
 import type {
   HeartbeatPatch,
   HeartbeatReply,
+  JobClaim,
   JobError,
   JobEvent,
   JobFilter,
@@ -23,6 +24,8 @@ export interface EnqueueOptions {
  * - producers: `enqueue`, `cancel`, `get`, `list`, `events`, `watch`.
  * - workers: `claim`, `heartbeat`, `publish`, `complete`, `fail`.
  * - start-up: `markInterrupted` (running -> interrupted), `requeue` (interrupted -> queued).
+ *   A distributed queue finds the jobs of dead workers itself (their lease expires) and hands
+ *   them to the next claim; its `markInterrupted` reports none.
  *
  * Unknown ids throw `NotFoundError`; illegal transitions (e.g. completing a cancelled job)
  * throw `PreconditionError`.
@@ -32,14 +35,21 @@ export interface JobQueue {
   enqueue<P>(kind: string, params: P, options?: EnqueueOptions): Promise<JobRecord<P>>;
   /** Atomically moves the oldest `queued` job of `kind` to `running` for `workerId`. */
   claim(kind: string, workerId: string): Promise<JobRecord | undefined>;
-  /** Records liveness and progress of a running job; tells the worker whether to stop. */
+  /**
+   * Records liveness and progress of a running job; tells the worker whether to stop. A
+   * heartbeat of a worker (or, with `patch.attempt`, an attempt) that no longer holds the
+   * job writes nothing and answers `stop: true`.
+   */
   heartbeat(id: string, workerId: string, patch?: HeartbeatPatch): Promise<HeartbeatReply>;
-  /** Appends an event to the job's compact history and delivers it to live watchers. */
-  publish(id: string, type: string, data: unknown): Promise<JobEvent>;
-  /** running -> done with a result. */
-  complete<R>(id: string, result: R): Promise<JobRecord>;
-  /** running -> failed. */
-  fail(id: string, error: JobError): Promise<JobRecord>;
+  /**
+   * Appends an event to the job's compact history and delivers it to live watchers; with
+   * `by`, only while that claim holds the running job (else `PreconditionError`).
+   */
+  publish(id: string, type: string, data: unknown, by?: JobClaim): Promise<JobEvent>;
+  /** running -> done with a result; with `by`, only while that claim holds the job. */
+  complete<R>(id: string, result: R, by?: JobClaim): Promise<JobRecord>;
+  /** running -> failed; with `by`, only while that claim holds the job. */
+  fail(id: string, error: JobError, by?: JobClaim): Promise<JobRecord>;
   /** queued | running | interrupted -> cancelled. Cancelling a terminal job is a `PreconditionError`. */
   cancel(id: string, reason?: string): Promise<JobRecord>;
   /** One job; `NotFoundError` when unknown. */

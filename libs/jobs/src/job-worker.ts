@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CancelledError, NasUnetError, withoutServerPaths } from '../../core/src/index.js';
+import { CancelledError, NasUnetError, PreconditionError, withoutServerPaths } from '../../core/src/index.js';
 import type { JobQueue } from './job-queue.js';
 import type { JobError, JobRecord } from './types.js';
 
@@ -142,8 +142,9 @@ export class JobWorker<P = unknown, R = unknown> {
   private async execute(job: JobRecord<P>): Promise<void> {
     const controller = new AbortController();
     this.running.set(job.id, controller);
-    const beat = async (patch?: { progress?: number; checkpoint?: string }): Promise<void> => {
-      const reply = await this.queue.heartbeat(job.id, this.workerId, patch);
+    const claim = { workerId: this.workerId, attempt: job.attempts };
+    const beat = async (patch: { progress?: number; checkpoint?: string } = {}): Promise<void> => {
+      const reply = await this.queue.heartbeat(job.id, this.workerId, { ...patch, attempt: claim.attempt });
       if (reply.stop && !controller.signal.aborted) {
         controller.abort(new CancelledError(`job '${job.id}' is ${reply.state}`));
       }
@@ -155,7 +156,13 @@ export class JobWorker<P = unknown, R = unknown> {
       signal: controller.signal,
       attempt: job.attempts,
       publish: async (type, data) => {
-        await this.queue.publish(job.id, type, data);
+        try {
+          await this.queue.publish(job.id, type, data, claim);
+        } catch (err) {
+          // The job went to another attempt (or ended): this one stops, its event is dropped.
+          if (!(err instanceof PreconditionError)) throw err;
+          if (!controller.signal.aborted) controller.abort(new CancelledError(err.message));
+        }
       },
       report: beat,
     };
@@ -163,12 +170,14 @@ export class JobWorker<P = unknown, R = unknown> {
     try {
       const result = await this.handler(job, ctx);
       if (controller.signal.aborted) return;
-      await this.queue.complete(job.id, result);
+      await this.queue.complete(job.id, result, claim);
     } catch (err) {
       // Aborted: cancelled (already recorded) or the worker is stopping (left running).
       if (controller.signal.aborted) return;
       if (!(err instanceof NasUnetError)) this.options.onError?.(job.id, err);
-      await this.queue.fail(job.id, toJobError(err)).catch((e: unknown) => this.options.onError?.(job.id, e));
+      await this.queue
+        .fail(job.id, toJobError(err), claim)
+        .catch((e: unknown) => this.options.onError?.(job.id, e));
     } finally {
       clearInterval(timer);
       this.running.delete(job.id);

@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { NotFoundError, PreconditionError, ValidationError } from '../../core/src/index.js';
 import type { EnqueueOptions, JobQueue } from './job-queue.js';
+import { JOB_ID_PATTERN, newJobId } from './job-ids.js';
 import {
   isTerminal,
   type HeartbeatPatch,
   type HeartbeatReply,
+  type JobClaim,
   type JobError,
   type JobEvent,
   type JobFilter,
@@ -52,8 +53,6 @@ interface EventRow {
   at: number;
   data: string;
 }
-
-const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE jobs (
@@ -171,8 +170,8 @@ export class SqliteJobQueue implements JobQueue {
   async enqueue<P>(kind: string, params: P, options: EnqueueOptions = {}): Promise<JobRecord<P>> {
     this.assertOpen();
     if (!kind) throw new ValidationError('job kind must not be empty');
-    const id = options.id ?? `job_${randomBytes(12).toString('hex')}`;
-    if (!ID_PATTERN.test(id)) throw new ValidationError(`job id '${id}' must match ${ID_PATTERN}`);
+    const id = options.id ?? newJobId();
+    if (!JOB_ID_PATTERN.test(id)) throw new ValidationError(`job id '${id}' must match ${JOB_ID_PATTERN}`);
     const t = this.now();
     try {
       this.db
@@ -211,7 +210,9 @@ export class SqliteJobQueue implements JobQueue {
 
   async heartbeat(id: string, workerId: string, patch: HeartbeatPatch = {}): Promise<HeartbeatReply> {
     const row = this.row(id);
-    if (row.state !== 'running' || row.worker_id !== workerId) return { stop: true, state: row.state };
+    const stale = patch.attempt !== undefined && patch.attempt !== row.attempts;
+    if (row.state !== 'running' || row.worker_id !== workerId || stale)
+      return { stop: true, state: row.state };
     if (patch.progress !== undefined && !(patch.progress >= 0 && patch.progress <= 1)) {
       throw new ValidationError(`progress must be within [0, 1], got ${patch.progress}`);
     }
@@ -226,9 +227,14 @@ export class SqliteJobQueue implements JobQueue {
     return { stop: false, state: 'running' };
   }
 
-  async publish(id: string, type: string, data: unknown): Promise<JobEvent> {
-    this.row(id);
+  async publish(id: string, type: string, data: unknown, by?: JobClaim): Promise<JobEvent> {
+    const row = this.row(id);
     if (!type) throw new ValidationError('event type must not be empty');
+    if (by && (row.state !== 'running' || row.worker_id !== by.workerId || row.attempts !== by.attempt)) {
+      throw new PreconditionError(
+        `job '${id}' is no longer held by attempt ${by.attempt}; its event is refused`,
+      );
+    }
     const event = this.db.transaction(() => {
       const last = this.db.prepare('SELECT MAX(seq) AS seq FROM job_events WHERE job_id = ?').get(id) as {
         seq: number | null;
@@ -250,10 +256,21 @@ export class SqliteJobQueue implements JobQueue {
     return event;
   }
 
-  private finish(id: string, state: 'done' | 'failed', result: unknown, error: JobError | null): JobRecord {
+  private finish(
+    id: string,
+    state: 'done' | 'failed',
+    result: unknown,
+    error: JobError | null,
+    by: JobClaim | undefined,
+  ): JobRecord {
     const row = this.row(id);
     if (row.state !== 'running') {
       throw new PreconditionError(`job '${id}' is ${row.state}; only a running job can become ${state}`);
+    }
+    if (by && (row.worker_id !== by.workerId || row.attempts !== by.attempt)) {
+      throw new PreconditionError(
+        `job '${id}' is held by another attempt; attempt ${by.attempt} cannot end it`,
+      );
     }
     const t = this.now();
     this.db
@@ -273,12 +290,12 @@ export class SqliteJobQueue implements JobQueue {
     return this.changed(id);
   }
 
-  async complete<R>(id: string, result: R): Promise<JobRecord> {
-    return this.finish(id, 'done', result ?? null, null);
+  async complete<R>(id: string, result: R, by?: JobClaim): Promise<JobRecord> {
+    return this.finish(id, 'done', result ?? null, null, by);
   }
 
-  async fail(id: string, error: JobError): Promise<JobRecord> {
-    return this.finish(id, 'failed', undefined, error);
+  async fail(id: string, error: JobError, by?: JobClaim): Promise<JobRecord> {
+    return this.finish(id, 'failed', undefined, error, by);
   }
 
   async cancel(id: string, reason = 'cancelled by request'): Promise<JobRecord> {

@@ -94,6 +94,22 @@ export interface JobFilter {
 export interface HeartbeatPatch {
   progress?: number;
   checkpoint?: string;
+  /**
+   * The attempt the worker runs (`JobRecord.attempts` when it claimed the job). When set, a
+   * heartbeat of any other attempt is refused (`stop: true`, nothing written), so a worker
+   * that lost the job cannot overwrite the checkpoint of the attempt that took it over.
+   */
+  attempt?: number;
+}
+
+/**
+ * Who may finish a running job: the worker and the attempt that claimed it. `complete` and
+ * `fail` given a claim refuse (`PreconditionError`) when the job is now held by another
+ * worker or attempt.
+ */
+export interface JobClaim {
+  workerId: string;
+  attempt: number;
 }
 
 /** What a heartbeat tells the worker. */

@@ -128,7 +128,52 @@ export const JobServiceEnvSchema = BaseEnvSchema.extend({
     .int()
     .positive()
     .default(16 * 1024 ** 3),
+  /**
+   * Folder of the fetched datasets; default `<NASUNET_DATA_DIR>/<service>/datasets`. Each
+   * process needs its own (a node-local volume) when several share NASUNET_DATA_DIR.
+   */
+  NASUNET_DATASET_CACHE_DIR: z
+    .string()
+    .min(1)
+    .transform((p) => resolve(p))
+    .optional(),
+  /**
+   * Job queue: `sqlite` (embedded, one process owns the jobs under NASUNET_DATA_DIR) or
+   * `bullmq` (Redis at NASUNET_REDIS_URL, shared by every API replica and worker).
+   */
+  NASUNET_QUEUE: z.enum(['sqlite', 'bullmq']).default('sqlite'),
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS); required with bullmq. */
+  NASUNET_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s/]+(\/\d{1,2})?$/, 'must be redis://host:port[/db] or rediss://...')
+    .optional(),
+  /**
+   * What this process does with jobs: `all` (serves the API and runs jobs), `api` (serves the
+   * API and only queues jobs; needs bullmq), `worker` (runs jobs; serves the same API, health
+   * included, on its port).
+   */
+  NASUNET_JOB_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /**
+   * Seconds a bullmq worker holds a job without a heartbeat; a job whose worker died goes to
+   * another worker after about one to two times this. Default 30.
+   */
+  NASUNET_JOB_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
 });
+
+/** Checks the job queue variables against each other (zod objects stay extendable without). */
+function checkJobQueue(config: z.infer<typeof JobServiceEnvSchema>): void {
+  if (config.NASUNET_QUEUE === 'bullmq' && !config.NASUNET_REDIS_URL) {
+    throw new ValidationError(
+      'invalid configuration: NASUNET_REDIS_URL: is required when NASUNET_QUEUE=bullmq',
+    );
+  }
+  if (config.NASUNET_QUEUE === 'sqlite' && config.NASUNET_JOB_ROLE !== 'all') {
+    throw new ValidationError(
+      `invalid configuration: NASUNET_JOB_ROLE: '${config.NASUNET_JOB_ROLE}' needs NASUNET_QUEUE=bullmq ` +
+        '(the embedded queue belongs to one process, which serves and runs its jobs)',
+    );
+  }
+}
 
 /** A memory limit in bytes (positive integer); default 8 GiB. */
 export function memoryLimitField() {
@@ -142,6 +187,16 @@ export function memoryLimitField() {
 /** Jobs run at the same time by one process: an integer 1..16, default 1. */
 export function concurrencyField() {
   return z.coerce.number().int().min(1).max(16).default(1);
+}
+
+/** {@link parseEnv} for a job service's schema, with the queue variables checked together. */
+export function parseJobServiceEnv<S extends typeof JobServiceEnvSchema>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const config = parseEnv(schema, env);
+  checkJobQueue(config);
+  return config;
 }
 
 /**

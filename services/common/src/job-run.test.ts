@@ -4,8 +4,8 @@ import { jobCheckpointPath } from './job-run.js';
 import { jobOutcome, jobStatus } from './job-state.js';
 import type { JobRecord } from '../../../libs/jobs/src/index.js';
 
-test('a job checkpoint lies in <workDir>/checkpoints/<jobId>.ckpt', () => {
-  assert.equal(jobCheckpointPath('/data/search', 'search-1'), '/data/search/checkpoints/search-1.ckpt');
+test('a job checkpoint lies in <workDir>/checkpoints/<jobId>.a<attempt>.ckpt', () => {
+  assert.equal(jobCheckpointPath('/data/search', 'search-1', 2), '/data/search/checkpoints/search-1.a2.ckpt');
 });
 
 test('jobStatus and jobOutcome carry the error only of a failed job, and its times as RFC 3339', () => {

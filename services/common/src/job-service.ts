@@ -1,20 +1,22 @@
 /**
- * Scaffolding shared by the job services (search, training): the persistent queue under
- * `<NASUNET_DATA_DIR>/<kind>`, the worker (which runs each job's compute in a process of
- * its own, see job-process.ts), the registry gateway, the dataset cache, checkpoint
- * retention and the operations on queued jobs. On start-up, jobs that
- * were running when the process stopped are reported `interrupted` and (with
- * `NASUNET_RESUME_ON_START`) requeued to resume from their last checkpoint. Checkpoints
+ * Scaffolding shared by the job services (search, training): the job queue (embedded
+ * SQLite under `<NASUNET_DATA_DIR>/<kind>`, or BullMQ on Redis shared by many processes),
+ * the worker (unless `NASUNET_JOB_ROLE=api`; it runs each job's compute in a process of its
+ * own, see job-process.ts), the registry gateway, the dataset cache, checkpoint retention
+ * and the operations on queued jobs. On start-up, jobs that were running when the process
+ * stopped are reported `interrupted` and (with `NASUNET_RESUME_ON_START`) requeued to
+ * resume from their last checkpoint; on BullMQ a job whose worker died goes to the next
+ * free worker, which resumes it. Checkpoints
  * are swept by their retention policy at start-up, whenever a job ends and every
  * {@link CHECKPOINT_SWEEP_MS}. Each service supplies how a job runs and how a record
  * becomes its messages.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   JobWorker,
-  SqliteJobQueue,
   type JobContext,
   type JobEvent,
   type JobQueue,
@@ -28,6 +30,7 @@ import { DatasetCache } from './dataset-cache.js';
 import { registryClientConfig } from './security.js';
 import type { JobServiceEnvSchema } from './env.js';
 import { checkpointDir } from './job-run.js';
+import { openJobQueue } from './job-queue-config.js';
 import { jobStateFromProto } from './job-state.js';
 import { pageOf } from './paging.js';
 import { RegistryGateway } from './registry-gateway.js';
@@ -70,7 +73,8 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
   /** `<NASUNET_DATA_DIR>/<kind>`: the job store, checkpoints and fetched datasets. */
   protected readonly workDir: string;
   protected queue!: JobQueue;
-  protected worker!: JobWorker<P, R>;
+  /** Runs this process's share of the jobs; none on an API-only replica. */
+  protected worker?: JobWorker<P, R>;
   protected registry!: RegistryGateway;
   /** Datasets fetched from the registry, under `<workDir>/datasets`. */
   protected datasets!: DatasetCache;
@@ -97,7 +101,7 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
 
   async onModuleInit(): Promise<void> {
     const { kind } = this.spec;
-    this.queue = new SqliteJobQueue({ file: join(this.workDir, 'jobs.sqlite') });
+    this.queue = await openJobQueue(this.baseConfig, this.workDir);
     this.registry = new RegistryGateway(
       this.baseConfig.NASUNET_REGISTRY_ADDR,
       registryClientConfig(this.baseConfig),
@@ -108,7 +112,7 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
       );
     }
     this.datasets = new DatasetCache(
-      join(this.workDir, 'datasets'),
+      this.baseConfig.NASUNET_DATASET_CACHE_DIR ?? join(this.workDir, 'datasets'),
       this.registry,
       this.baseConfig.NASUNET_DATASET_CACHE_BYTES,
     );
@@ -127,6 +131,10 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
         await this.queue.requeue(job.id);
       }
     }
+    if (this.baseConfig.NASUNET_JOB_ROLE === 'api') {
+      this.spec.health.setServing(true);
+      return;
+    }
     this.worker = new JobWorker<P, R>(
       this.queue,
       kind,
@@ -138,6 +146,8 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
           () => this.runJob(job, ctx),
         ),
       {
+        // Names the process, so that operators (and the job record) see where a job runs.
+        workerId: `${kind}-${hostname()}-${process.pid}`,
         concurrency: this.spec.concurrency,
         onError: (id, err) =>
           this.logger.error(`job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -165,17 +175,25 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
     }
   }
 
-  /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
-  protected async enqueue(params: P, id: string): Promise<Job> {
+  /**
+   * `ResourceLimitError` unless `count` more jobs fit in the queue (NASUNET_MAX_QUEUED_JOBS
+   * waiting at most).
+   */
+  protected async assertQueueRoom(count: number): Promise<void> {
     const { kind, maxQueued } = this.spec;
     const waiting = await this.queue.list({ kind, states: ['queued'], limit: Math.min(1000, maxQueued + 1) });
-    if (waiting.length >= maxQueued) {
+    if (waiting.length + count > maxQueued) {
       throw new ResourceLimitError(
-        `${maxQueued} ${kind} jobs are already waiting (NASUNET_MAX_QUEUED_JOBS); cancel some or retry once they have started`,
+        `${waiting.length} ${kind} jobs are already waiting and at most ${maxQueued} may (NASUNET_MAX_QUEUED_JOBS); cancel some or retry once they have started`,
       );
     }
-    const job = await this.queue.enqueue(kind, params, { id });
-    this.worker.wake();
+  }
+
+  /** Queues validated `params` under `id` and wakes the worker; the queued job's message. */
+  protected async enqueue(params: P, id: string): Promise<Job> {
+    await this.assertQueueRoom(1);
+    const job = await this.queue.enqueue(this.spec.kind, params, { id });
+    this.worker?.wake();
     return this.toJob(job);
   }
 
@@ -201,7 +219,7 @@ export abstract class JobService<P extends { trace?: Record<string, string> }, R
 
   /** Cancels a job (FAILED_PRECONDITION when it already ended). */
   async cancel(jobId: string): Promise<Job> {
-    const job = await this.worker.cancel(jobId);
+    const job = this.worker ? await this.worker.cancel(jobId) : await this.queue.cancel(jobId);
     return this.toJob(job, await this.queue.events(jobId));
   }
 

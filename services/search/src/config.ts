@@ -4,7 +4,7 @@ import {
   JobServiceEnvSchema,
   concurrencyField,
   memoryLimitField,
-  parseEnv,
+  parseJobServiceEnv,
   portField,
 } from '../../common/src/env.js';
 
@@ -23,7 +23,7 @@ export type SearchConfig = z.infer<typeof SearchConfigSchema>;
 
 /** Reads and validates the configuration (throws `ValidationError` naming bad variables). */
 export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchConfig {
-  return parseEnv(SearchConfigSchema, env);
+  return parseJobServiceEnv(SearchConfigSchema, env);
 }
 
 /** DI token of the configuration. */

@@ -3,7 +3,6 @@
  * the fetched dataset, run the engine's search loop (checkpointing, resuming, cancellable)
  * and publish its events to the job.
  */
-import { existsSync } from 'node:fs';
 import {
   runSearch,
   type AlphasEvent,
@@ -20,8 +19,10 @@ import type { SearchParams } from './search-params.js';
 export interface SearchComputeInput {
   /** Folder of the job's dataset, fetched by the service (kept while the job runs). */
   datasetDir: string;
-  /** The job's checkpoint file (resumed from when it exists). */
+  /** The checkpoint file this attempt writes. */
   checkpointPath: string;
+  /** The checkpoint this attempt resumes from: the last one the job recorded (absent: a fresh start). */
+  resumeFrom?: string;
   memoryLimitBytes: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps: number;
@@ -147,7 +148,7 @@ export async function computeSearch(
       checkpointPath,
       checkpointIntervalSeconds: input.checkpointIntervalSeconds,
       ...(input.checkpointEverySteps > 0 ? { checkpointEverySteps: input.checkpointEverySteps } : {}),
-      ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
+      ...(input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),
       estimatedBytes: estimate.peakTrainingBytes,
       memoryLimitBytes: input.memoryLimitBytes,
       onEvent,

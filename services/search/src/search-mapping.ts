@@ -78,6 +78,7 @@ export function toSearchJob(job: JobRecord, events: JobEvent[] = []): SearchJob 
     genotypeJson: result?.genotypeJson ?? lastEpoch?.genotypeJson ?? '',
     resultGenotype: result ? { name: result.genotype.name, version: result.genotype.version } : null,
     ...jobOutcome(job),
+    groupId: p.group?.id ?? '',
   };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../libs/core/src/index.js';
 import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
-import { parseStartSearch } from './search-params.js';
+import { parseSeeds, parseStartSearch } from './search-params.js';
 
 function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchRequest__Output {
   return {
@@ -12,6 +12,7 @@ function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchReq
     seed: 3,
     genotypeName: 'prostate-cells',
     hyperParameters: null,
+    seeds: [],
     ...over,
   };
 }
@@ -47,6 +48,23 @@ test('bad requests name the offending field', () => {
   for (const [over, message] of cases) {
     assert.throws(
       () => parseStartSearch(request(over)),
+      (err: unknown) => err instanceof ValidationError && message.test(err.message),
+    );
+  }
+});
+
+test('a multi-seed search takes 2..16 distinct seeds with seed 0; none is a single-seed search', () => {
+  assert.equal(parseSeeds(request()), undefined);
+  assert.deepEqual(parseSeeds(request({ seed: 0, seeds: [5, 1, 9] })), [5, 1, 9]);
+  const cases: Array<[Partial<StartSearchRequest__Output>, RegExp]> = [
+    [{ seed: 0, seeds: [4] }, /^seeds: a multi-seed search takes 2\.\.16 seeds, got 1/],
+    [{ seed: 0, seeds: Array.from({ length: 17 }, (_, i) => i) }, /^seeds: .* got 17/],
+    [{ seed: 0, seeds: [2, 2] }, /^seeds: must be distinct/],
+    [{ seed: 3, seeds: [1, 2] }, /^seed: must be 0 when seeds are given/],
+  ];
+  for (const [over, message] of cases) {
+    assert.throws(
+      () => parseSeeds(request(over)),
       (err: unknown) => err instanceof ValidationError && message.test(err.message),
     );
   }

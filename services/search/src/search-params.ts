@@ -33,6 +33,28 @@ export interface SearchParams {
   };
   /** W3C trace context of the StartSearch call, so the job continues its trace. */
   trace?: Record<string, string>;
+  /** The multi-seed search this job belongs to, and its place in the request's seeds. */
+  group?: { id: string; index: number };
+}
+
+/** Most seeds of one multi-seed search. */
+export const MAX_SEEDS = 16;
+
+/**
+ * The seeds of a multi-seed search (`seeds`), or undefined for a single-seed one;
+ * `ValidationError` unless 2..16 distinct seeds with `seed` left at 0.
+ */
+export function parseSeeds(
+  request: Pick<StartSearchRequest__Output, 'seed' | 'seeds'>,
+): number[] | undefined {
+  const seeds = request.seeds ?? [];
+  if (seeds.length === 0) return undefined;
+  if (seeds.length < 2 || seeds.length > MAX_SEEDS) {
+    fail('seeds', `a multi-seed search takes 2..${MAX_SEEDS} seeds, got ${seeds.length}`);
+  }
+  if (new Set(seeds).size !== seeds.length) fail('seeds', 'must be distinct');
+  if (request.seed) fail('seed', 'must be 0 when seeds are given (each job takes one of them)');
+  return [...seeds];
 }
 
 const RequestSchema = z.object({

@@ -8,7 +8,7 @@ import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import { assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
-import { jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
+import { jobCheckpointPath, resumeFromOf, withJobDataset } from '../../common/src/job-run.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import type { SearchComputeInput, SearchOutcome } from './search-compute.js';
 import type { SearchJobResult } from './search-mapping.js';
@@ -46,11 +46,6 @@ export function checkSearchCost(p: SearchParams, limitBytes: number): void {
   assertFitsMemory(estimate, limitBytes);
 }
 
-/** Path of a job's checkpoint file. */
-export function checkpointPathOf(workDir: string, jobId: string): string {
-  return jobCheckpointPath(workDir, jobId);
-}
-
 /** Runs one search job to its registered genotype. */
 export async function runSearchJob(
   job: JobRecord<SearchParams>,
@@ -62,7 +57,8 @@ export async function runSearchJob(
   const { record, outcome } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => {
     const input: SearchComputeInput = {
       datasetDir: local.dir,
-      checkpointPath: checkpointPathOf(options.workDir, job.id),
+      checkpointPath: jobCheckpointPath(options.workDir, job.id, ctx.attempt),
+      ...resumeFromOf(ctx),
       memoryLimitBytes: options.memoryLimitBytes,
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
       checkpointEverySteps: options.checkpointEverySteps,

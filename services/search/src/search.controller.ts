@@ -10,6 +10,8 @@ import { ValidationError } from '../../../libs/core/src/index.js';
 import type {
   CancelSearchRequest__Output,
   CancelSearchResponse,
+  GetSearchGroupRequest__Output,
+  GetSearchGroupResponse,
   GetSearchRequest__Output,
   GetSearchResponse,
   ListSearchesRequest__Output,
@@ -37,7 +39,7 @@ export class SearchController {
     _m: Metadata,
     call: ServerUnaryCall<unknown, unknown>,
   ): Promise<StartSearchResponse> {
-    return { job: await this.jobs.start(req, call) };
+    return this.jobs.start(req, call);
   }
 
   @GrpcMethod('SearchService', 'WatchSearch')
@@ -54,6 +56,12 @@ export class SearchController {
   @GrpcMethod('SearchService', 'ListSearches')
   async listSearches(req: ListSearchesRequest__Output): Promise<ListSearchesResponse> {
     return this.jobs.list(req);
+  }
+
+  @GrpcMethod('SearchService', 'GetSearchGroup')
+  async getSearchGroup(req: GetSearchGroupRequest__Output): Promise<GetSearchGroupResponse> {
+    if (!req.groupId) throw new ValidationError('group_id: is required');
+    return this.jobs.group(req.groupId);
   }
 
   @GrpcMethod('SearchService', 'CancelSearch')

@@ -5,7 +5,7 @@ import {
   JobServiceEnvSchema,
   concurrencyField,
   memoryLimitField,
-  parseEnv,
+  parseJobServiceEnv,
   portField,
 } from '../../common/src/env.js';
 
@@ -26,7 +26,7 @@ export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
 /** Reads and validates the configuration. */
 export function loadTrainingConfig(env: NodeJS.ProcessEnv = process.env): TrainingConfig {
-  return parseEnv(TrainingConfigSchema, env);
+  return parseJobServiceEnv(TrainingConfigSchema, env);
 }
 
 /** DI token of the configuration. */

@@ -4,7 +4,6 @@
  * U-Net), run the engine's training loop (checkpointing, resuming, cancellable), publish
  * its events to the job and pack the trained model bundle.
  */
-import { existsSync } from 'node:fs';
 import {
   RECIPE_AUGMENT,
   RECIPE_FOREGROUND_SHARE,
@@ -32,8 +31,10 @@ export interface TrainingComputeInput {
   classNames: string[];
   /** Digest of the dataset, recorded in the bundle. */
   datasetDigest: string;
-  /** The job's checkpoint file (resumed from when it exists) and best-weights file. */
+  /** The checkpoint file this attempt writes, and the job's best-weights file. */
   checkpointPath: string;
+  /** The checkpoint this attempt resumes from: the last one the job recorded (absent: a fresh start). */
+  resumeFrom?: string;
   bestPath: string;
   /** When the job started (ms since the epoch), for its wall-clock budget. */
   startedAt: number;
@@ -105,7 +106,8 @@ export async function computeTraining(
         epochSeconds: e.elapsedSeconds,
       };
       later(() => ctx.publish('epoch', d));
-    } else if (e.type === 'checkpoint') {
+    } else if (e.type === 'checkpoint' && e.reason !== 'best') {
+      // The best weights are no resumable checkpoint; the job records only those that are.
       later(() => ctx.report({ checkpoint: e.path }));
     }
   };
@@ -140,7 +142,7 @@ export async function computeTraining(
       bestPath: input.bestPath,
       checkpointIntervalSeconds: input.checkpointIntervalSeconds,
       ...(input.checkpointEverySteps > 0 ? { checkpointEverySteps: input.checkpointEverySteps } : {}),
-      ...(existsSync(checkpointPath) ? { resumeFrom: checkpointPath } : {}),
+      ...(input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),
       onEvent,
       signal: ctx.signal,
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
-import { checkpointDir, jobCheckpointPath, withJobDataset } from '../../common/src/job-run.js';
+import { checkpointDir, jobCheckpointPath, resumeFromOf, withJobDataset } from '../../common/src/job-run.js';
 import { WEIGHTS_ARTIFACT, modelArtifacts } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import type { TrainingComputeInput, TrainingOutcome } from './training-compute.js';
@@ -45,7 +45,8 @@ export async function runTrainingJob(
       datasetDir: local.dir,
       classNames: local.record.classNames,
       datasetDigest: local.record.digest,
-      checkpointPath: jobCheckpointPath(options.workDir, job.id),
+      checkpointPath: jobCheckpointPath(options.workDir, job.id, ctx.attempt),
+      ...resumeFromOf(ctx),
       bestPath: join(checkpointDir(options.workDir), `${job.id}.best`),
       startedAt,
       memoryLimitBytes: options.memoryLimitBytes,

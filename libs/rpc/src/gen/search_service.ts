@@ -10,6 +10,8 @@ import type { ClassMetrics as _nasunet_v1_ClassMetrics, ClassMetrics__Output as 
 import type { ClassVolume as _nasunet_v1_ClassVolume, ClassVolume__Output as _nasunet_v1_ClassVolume__Output } from './nasunet/v1/ClassVolume.js';
 import type { DatasetRef as _nasunet_v1_DatasetRef, DatasetRef__Output as _nasunet_v1_DatasetRef__Output } from './nasunet/v1/DatasetRef.js';
 import type { GenotypeRef as _nasunet_v1_GenotypeRef, GenotypeRef__Output as _nasunet_v1_GenotypeRef__Output } from './nasunet/v1/GenotypeRef.js';
+import type { GetSearchGroupRequest as _nasunet_v1_GetSearchGroupRequest, GetSearchGroupRequest__Output as _nasunet_v1_GetSearchGroupRequest__Output } from './nasunet/v1/GetSearchGroupRequest.js';
+import type { GetSearchGroupResponse as _nasunet_v1_GetSearchGroupResponse, GetSearchGroupResponse__Output as _nasunet_v1_GetSearchGroupResponse__Output } from './nasunet/v1/GetSearchGroupResponse.js';
 import type { GetSearchRequest as _nasunet_v1_GetSearchRequest, GetSearchRequest__Output as _nasunet_v1_GetSearchRequest__Output } from './nasunet/v1/GetSearchRequest.js';
 import type { GetSearchResponse as _nasunet_v1_GetSearchResponse, GetSearchResponse__Output as _nasunet_v1_GetSearchResponse__Output } from './nasunet/v1/GetSearchResponse.js';
 import type { ListSearchesRequest as _nasunet_v1_ListSearchesRequest, ListSearchesRequest__Output as _nasunet_v1_ListSearchesRequest__Output } from './nasunet/v1/ListSearchesRequest.js';
@@ -26,6 +28,7 @@ import type { SearchServiceClient as _nasunet_v1_SearchServiceClient, SearchServ
 import type { SearchSpace as _nasunet_v1_SearchSpace, SearchSpace__Output as _nasunet_v1_SearchSpace__Output } from './nasunet/v1/SearchSpace.js';
 import type { SearchStateEvent as _nasunet_v1_SearchStateEvent, SearchStateEvent__Output as _nasunet_v1_SearchStateEvent__Output } from './nasunet/v1/SearchStateEvent.js';
 import type { SearchStepEvent as _nasunet_v1_SearchStepEvent, SearchStepEvent__Output as _nasunet_v1_SearchStepEvent__Output } from './nasunet/v1/SearchStepEvent.js';
+import type { SeedAgreement as _nasunet_v1_SeedAgreement, SeedAgreement__Output as _nasunet_v1_SeedAgreement__Output } from './nasunet/v1/SeedAgreement.js';
 import type { Spacing as _nasunet_v1_Spacing, Spacing__Output as _nasunet_v1_Spacing__Output } from './nasunet/v1/Spacing.js';
 import type { StartSearchRequest as _nasunet_v1_StartSearchRequest, StartSearchRequest__Output as _nasunet_v1_StartSearchRequest__Output } from './nasunet/v1/StartSearchRequest.js';
 import type { StartSearchResponse as _nasunet_v1_StartSearchResponse, StartSearchResponse__Output as _nasunet_v1_StartSearchResponse__Output } from './nasunet/v1/StartSearchResponse.js';
@@ -46,6 +49,8 @@ export interface ProtoGrpcType {
       ClassVolume: MessageTypeDefinition<_nasunet_v1_ClassVolume, _nasunet_v1_ClassVolume__Output>
       DatasetRef: MessageTypeDefinition<_nasunet_v1_DatasetRef, _nasunet_v1_DatasetRef__Output>
       GenotypeRef: MessageTypeDefinition<_nasunet_v1_GenotypeRef, _nasunet_v1_GenotypeRef__Output>
+      GetSearchGroupRequest: MessageTypeDefinition<_nasunet_v1_GetSearchGroupRequest, _nasunet_v1_GetSearchGroupRequest__Output>
+      GetSearchGroupResponse: MessageTypeDefinition<_nasunet_v1_GetSearchGroupResponse, _nasunet_v1_GetSearchGroupResponse__Output>
       GetSearchRequest: MessageTypeDefinition<_nasunet_v1_GetSearchRequest, _nasunet_v1_GetSearchRequest__Output>
       GetSearchResponse: MessageTypeDefinition<_nasunet_v1_GetSearchResponse, _nasunet_v1_GetSearchResponse__Output>
       JobState: EnumTypeDefinition
@@ -65,6 +70,7 @@ export interface ProtoGrpcType {
       SearchSpacePreset: EnumTypeDefinition
       SearchStateEvent: MessageTypeDefinition<_nasunet_v1_SearchStateEvent, _nasunet_v1_SearchStateEvent__Output>
       SearchStepEvent: MessageTypeDefinition<_nasunet_v1_SearchStepEvent, _nasunet_v1_SearchStepEvent__Output>
+      SeedAgreement: MessageTypeDefinition<_nasunet_v1_SeedAgreement, _nasunet_v1_SeedAgreement__Output>
       Spacing: MessageTypeDefinition<_nasunet_v1_Spacing, _nasunet_v1_Spacing__Output>
       StartSearchRequest: MessageTypeDefinition<_nasunet_v1_StartSearchRequest, _nasunet_v1_StartSearchRequest__Output>
       StartSearchResponse: MessageTypeDefinition<_nasunet_v1_StartSearchResponse, _nasunet_v1_StartSearchResponse__Output>

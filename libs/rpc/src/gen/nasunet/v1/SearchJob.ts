@@ -24,6 +24,7 @@ export interface SearchJob {
   'createdAt'?: (string);
   'startedAt'?: (string);
   'finishedAt'?: (string);
+  'groupId'?: (string);
 }
 
 export interface SearchJob__Output {
@@ -43,4 +44,5 @@ export interface SearchJob__Output {
   'createdAt': (string);
   'startedAt': (string);
   'finishedAt': (string);
+  'groupId': (string);
 }

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CancelSearchRequest as _nasunet_v1_CancelSearchRequest, CancelSearchRequest__Output as _nasunet_v1_CancelSearchRequest__Output } from '../../nasunet/v1/CancelSearchRequest.js';
 import type { CancelSearchResponse as _nasunet_v1_CancelSearchResponse, CancelSearchResponse__Output as _nasunet_v1_CancelSearchResponse__Output } from '../../nasunet/v1/CancelSearchResponse.js';
+import type { GetSearchGroupRequest as _nasunet_v1_GetSearchGroupRequest, GetSearchGroupRequest__Output as _nasunet_v1_GetSearchGroupRequest__Output } from '../../nasunet/v1/GetSearchGroupRequest.js';
+import type { GetSearchGroupResponse as _nasunet_v1_GetSearchGroupResponse, GetSearchGroupResponse__Output as _nasunet_v1_GetSearchGroupResponse__Output } from '../../nasunet/v1/GetSearchGroupResponse.js';
 import type { GetSearchRequest as _nasunet_v1_GetSearchRequest, GetSearchRequest__Output as _nasunet_v1_GetSearchRequest__Output } from '../../nasunet/v1/GetSearchRequest.js';
 import type { GetSearchResponse as _nasunet_v1_GetSearchResponse, GetSearchResponse__Output as _nasunet_v1_GetSearchResponse__Output } from '../../nasunet/v1/GetSearchResponse.js';
 import type { ListSearchesRequest as _nasunet_v1_ListSearchesRequest, ListSearchesRequest__Output as _nasunet_v1_ListSearchesRequest__Output } from '../../nasunet/v1/ListSearchesRequest.js';
@@ -31,6 +33,15 @@ export interface SearchServiceClient extends grpc.Client {
   getSearch(argument: _nasunet_v1_GetSearchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_GetSearchResponse__Output>): grpc.ClientUnaryCall;
   getSearch(argument: _nasunet_v1_GetSearchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetSearchResponse__Output>): grpc.ClientUnaryCall;
   getSearch(argument: _nasunet_v1_GetSearchRequest, callback: grpc.requestCallback<_nasunet_v1_GetSearchResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  GetSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  GetSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  GetSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  getSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  getSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  getSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
+  getSearchGroup(argument: _nasunet_v1_GetSearchGroupRequest, callback: grpc.requestCallback<_nasunet_v1_GetSearchGroupResponse__Output>): grpc.ClientUnaryCall;
   
   ListSearches(argument: _nasunet_v1_ListSearchesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nasunet_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
   ListSearches(argument: _nasunet_v1_ListSearchesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nasunet_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
@@ -62,6 +73,8 @@ export interface SearchServiceHandlers extends grpc.UntypedServiceImplementation
   
   GetSearch: grpc.handleUnaryCall<_nasunet_v1_GetSearchRequest__Output, _nasunet_v1_GetSearchResponse>;
   
+  GetSearchGroup: grpc.handleUnaryCall<_nasunet_v1_GetSearchGroupRequest__Output, _nasunet_v1_GetSearchGroupResponse>;
+  
   ListSearches: grpc.handleUnaryCall<_nasunet_v1_ListSearchesRequest__Output, _nasunet_v1_ListSearchesResponse>;
   
   StartSearch: grpc.handleUnaryCall<_nasunet_v1_StartSearchRequest__Output, _nasunet_v1_StartSearchResponse>;
@@ -73,6 +86,7 @@ export interface SearchServiceHandlers extends grpc.UntypedServiceImplementation
 export interface SearchServiceDefinition extends grpc.ServiceDefinition {
   CancelSearch: MethodDefinition<_nasunet_v1_CancelSearchRequest, _nasunet_v1_CancelSearchResponse, _nasunet_v1_CancelSearchRequest__Output, _nasunet_v1_CancelSearchResponse__Output>
   GetSearch: MethodDefinition<_nasunet_v1_GetSearchRequest, _nasunet_v1_GetSearchResponse, _nasunet_v1_GetSearchRequest__Output, _nasunet_v1_GetSearchResponse__Output>
+  GetSearchGroup: MethodDefinition<_nasunet_v1_GetSearchGroupRequest, _nasunet_v1_GetSearchGroupResponse, _nasunet_v1_GetSearchGroupRequest__Output, _nasunet_v1_GetSearchGroupResponse__Output>
   ListSearches: MethodDefinition<_nasunet_v1_ListSearchesRequest, _nasunet_v1_ListSearchesResponse, _nasunet_v1_ListSearchesRequest__Output, _nasunet_v1_ListSearchesResponse__Output>
   StartSearch: MethodDefinition<_nasunet_v1_StartSearchRequest, _nasunet_v1_StartSearchResponse, _nasunet_v1_StartSearchRequest__Output, _nasunet_v1_StartSearchResponse__Output>
   WatchSearch: MethodDefinition<_nasunet_v1_WatchSearchRequest, _nasunet_v1_WatchSearchResponse, _nasunet_v1_WatchSearchRequest__Output, _nasunet_v1_WatchSearchResponse__Output>

@@ -12,6 +12,7 @@ export interface StartSearchRequest {
   'seed'?: (number);
   'genotypeName'?: (string);
   'hyperParameters'?: (_nasunet_v1_SearchHyperParameters | null);
+  'seeds'?: (number)[];
 }
 
 export interface StartSearchRequest__Output {
@@ -21,4 +22,5 @@ export interface StartSearchRequest__Output {
   'seed': (number);
   'genotypeName': (string);
   'hyperParameters': (_nasunet_v1_SearchHyperParameters__Output | null);
+  'seeds': (number)[];
 }

@@ -4,8 +4,12 @@ import type { SearchJob as _nasunet_v1_SearchJob, SearchJob__Output as _nasunet_
 
 export interface StartSearchResponse {
   'job'?: (_nasunet_v1_SearchJob | null);
+  'jobs'?: (_nasunet_v1_SearchJob)[];
+  'groupId'?: (string);
 }
 
 export interface StartSearchResponse__Output {
   'job': (_nasunet_v1_SearchJob__Output | null);
+  'jobs': (_nasunet_v1_SearchJob__Output)[];
+  'groupId': (string);
 }
