@@ -11,8 +11,7 @@
  * cpu backend needs minutes per full-size train step).
  */
 import { spawnSync } from 'node:child_process';
-import { findTorchPython } from '../common/files.js';
-import { readFileSync } from 'node:fs';
+import { cpuModelName, findTorchPython } from '../common/files.js';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,17 +116,6 @@ function benchTorch(size: UNetSize, reps: number, threads: number, preferred: st
     trainMs: out.train_ms,
     note: `${out.threads} thread${out.threads === 1 ? '' : 's'}; ${(out.params / 1000).toFixed(0)} k params; ${python}`,
   };
-}
-
-/** `model name` from /proc/cpuinfo where readable, else what Node reports. */
-function cpuModelName(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1] !== undefined) return m[1].trim();
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.model ?? 'unknown CPU';
 }
 
 function fmt(v: number | undefined): string {

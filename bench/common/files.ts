@@ -1,9 +1,11 @@
 /**
  * What every benchmark shares: finding a Python that has PyTorch (for the side-by-side
- * reference runs), the run folder's notes, and replacing its own section of BENCHMARKS.md.
+ * reference runs), the run folder's notes, replacing its own section of BENCHMARKS.md and
+ * naming the CPU.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../libs/engine/src/index.js';
 
@@ -42,4 +44,15 @@ export function readNotes(dir: string): string[] {
         .map((l) => l.trim())
         .filter(Boolean)
     : [];
+}
+
+/** `model name` from /proc/cpuinfo where readable, else what Node reports. */
+export function cpuModelName(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1] !== undefined) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown CPU';
 }
