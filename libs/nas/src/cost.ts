@@ -127,8 +127,8 @@ export function opCost(key: OpName, c: number, p: number, affine: boolean): Cost
     case 'down_conv':
       return cnr(q);
     case 'down_dil_conv':
-      // computed at stride 1 and subsampled
-      return add(conv(3, c, c, p), { params: 0, flops: 0, acts: c * q }, norm(c, q, affine), relu(c, q));
+      // the input subsampled, then an undilated conv (conv2dSame with stride = dilation)
+      return add({ params: 0, flops: 0, acts: c * q }, conv(3, c, c, q), norm(c, q, affine), relu(c, q));
     case 'dep_conv':
       return add(depthwise(c, p), conv(1, c, c, p), norm(c, p, affine), relu(c, p));
     case 'down_dep_conv':
