@@ -154,10 +154,6 @@ async function main(): Promise<void> {
     .option('--no-torch', 'skip the PyTorch twins')
     .option('--python <path>', 'Python with torch (default: python3, then /usr/bin/python3)')
     .option('--top <n>', 'kernels listed per net in the profile', '8')
-    .option(
-      '--stock-copies',
-      "wasm: tfjs's own copying Identity and Cast kernels (the 'before' of the zero-copy ones)",
-    )
     .option('--write <file>', 'also write the report as a section of this markdown file')
     .parse()
     .opts<{
