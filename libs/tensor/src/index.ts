@@ -3,3 +3,4 @@ export * from './ops.js';
 export * from './backend.js';
 export * from './seeded-random.js';
 export { registerWasmZeroCopyKernels, restoreWasmCopyKernels } from './wasm-kernels.js';
+export { groupNorm } from './norm.js';
