@@ -180,6 +180,8 @@ async function main(): Promise<void> {
     if (!['tensorflow', 'webgpu', 'wasm', 'cpu'].includes(b))
       throw new ValidationError(`--backends: unknown backend '${b}' (use tensorflow, webgpu, wasm, cpu)`);
   }
+  // The commit whose code this run loaded (read now: the tree may move while it runs).
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const cases = o.nets.split(',').map((s) => parseCase(s.trim(), batch, side));
   const python = o.torch ? findTorchPython(o.python) : undefined;
   const runDir = resolve('runs/bench-perf');
@@ -226,7 +228,6 @@ async function main(): Promise<void> {
       }
     }
   }
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const report = renderReport({
     results: [...results.values()],
     machine: `${cpus().length} CPUs (${cpuModelName()})`,
