@@ -21,7 +21,7 @@ import { Command } from 'commander';
 import { BackendError, ValidationError } from '../../libs/core/src/errors.js';
 import { saveWeights } from '../../libs/engine/src/index.js';
 import { initBackend, tf, type BackendName, type Tensor4D } from '../../libs/tensor/src/index.js';
-import { findTorchPython, writeSection } from '../common/files.js';
+import { cpuModelName, findTorchPython, writeSection } from '../common/files.js';
 import { buildNet, caseName, describe, parseCase, type PerfCase } from './cases.js';
 import {
   benchSlices,
@@ -31,7 +31,7 @@ import {
   timeOurs,
   type KernelProfile,
 } from './ours.js';
-import { cpuModelName, renderReport, type OurRow, type TorchRow } from './report.js';
+import { renderReport, type OurRow, type TorchRow } from './report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TORCH_SCRIPT = join(HERE, '../../../bench/perf/torch_perf.py');

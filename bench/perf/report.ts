@@ -3,8 +3,6 @@ import type { PerfCase } from './cases.js';
 import { caseName } from './cases.js';
 import type { KernelProfile } from './ours.js';
 
-export { cpuModelName } from '../common/files.js';
-
 export interface OurRow {
   backend: string;
   params: number;
