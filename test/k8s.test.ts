@@ -192,9 +192,10 @@ test('the suite probes itself with native gRPC probes on its plaintext health po
           assert.equal(c[kind]!.grpc?.port, healthPort, `${at}: ${kind} is not gRPC on the health port`);
         const ports = new Map((c.ports ?? []).map((p) => [p.name, p.containerPort]));
         assert.equal(ports.get('health'), healthPort, `${at}: health port`);
-        // The service port is the one the process binds (NASUNET_PORT); workers serve none.
-        const isWorker = c.command?.includes('dist/services/worker/src/main.js') ?? false;
-        if (isWorker) assert.equal(ports.get('grpc'), undefined, `${at}: a worker serves no API`);
+        // The service port is the one the process binds (NASUNET_PORT); nothing calls a worker,
+        // so its pod exposes none.
+        const isWorker = envOf(c, 'NASUNET_JOB_ROLE')?.value === 'worker';
+        if (isWorker) assert.equal(ports.get('grpc'), undefined, `${at}: a worker exposes no API`);
         else assert.equal(String(ports.get('grpc')), envOf(c, 'NASUNET_PORT')?.value, `${at}: grpc port`);
       }
     }
@@ -275,13 +276,18 @@ test('NetworkPolicies deny by default and admit each port only from what must ta
       `${layout}: health port open to pods`,
     );
   }
-  // The stores admit their users and not segmentation.
-  for (const name of ['nasunet-postgres', 'nasunet-redis']) {
-    const p = byName('overlays/cluster', 'NetworkPolicy', name);
-    const from = JSON.stringify(p.spec!.ingress);
-    assert.ok(from.includes('nasunet-search-worker') && from.includes('nasunet-training-worker'), name);
-    assert.ok(!from.includes('nasunet-inference'), `${name} admits segmentation`);
-  }
+  // The stores admit their users only: PostgreSQL the registry, Redis the job services and workers.
+  const admits = (name: string): string[] =>
+    JSON.stringify(byName('overlays/cluster', 'NetworkPolicy', name).spec!.ingress)
+      .match(/nasunet-[a-z-]+/g)!
+      .sort();
+  assert.deepEqual(admits('nasunet-postgres'), ['nasunet-registry']);
+  assert.deepEqual(admits('nasunet-redis'), [
+    'nasunet-search',
+    'nasunet-search-worker',
+    'nasunet-training',
+    'nasunet-training-worker',
+  ]);
 });
 
 test('TLS and token Secrets are mounted where the configuration points; data and /tmp are volumes', () => {
@@ -345,13 +351,8 @@ test('the cluster mode: PostgreSQL, BullMQ and their URLs from a Secret, only wh
         )
         .map((w) => w.metadata.name.replace(/^nasunet-/, ''))
         .sort();
-    assert.deepEqual(uses('NASUNET_DATABASE_URL', 'database-url'), [
-      'registry',
-      'search',
-      'search-worker',
-      'training',
-      'training-worker',
-    ]);
+    // Only the registry keeps state in PostgreSQL; the job services keep theirs in Redis.
+    assert.deepEqual(uses('NASUNET_DATABASE_URL', 'database-url'), ['registry']);
     assert.deepEqual(uses('NASUNET_REDIS_URL', 'redis-url'), [
       'search',
       'search-worker',
@@ -361,7 +362,10 @@ test('the cluster mode: PostgreSQL, BullMQ and their URLs from a Secret, only wh
     for (const kind of ['search', 'training']) {
       const worker = byName(layout, 'Deployment', `nasunet-${kind}-worker`).spec!.template!.spec
         .containers[0]!;
-      assert.deepEqual(worker.command, ['node', 'dist/services/worker/src/main.js', '--kind', kind]);
+      assert.deepEqual(worker.command, ['node', `dist/services/${kind}/src/main.js`]);
+      assert.equal(envOf(worker, 'NASUNET_JOB_ROLE')?.value, 'worker', `${kind} worker role`);
+      const api = byName(layout, 'Deployment', `nasunet-${kind}`).spec!.template!.spec.containers[0]!;
+      assert.equal(envOf(api, 'NASUNET_JOB_ROLE')?.value, 'api', `${kind} API role`);
     }
   }
   for (const layout of ['base', 'overlays/local'] as const) {

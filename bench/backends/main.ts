@@ -11,8 +11,7 @@
  * cpu backend needs minutes per full-size train step).
  */
 import { spawnSync } from 'node:child_process';
-import { findTorchPython } from '../common/files.js';
-import { readFileSync } from 'node:fs';
+import { findTorchPython, machine } from '../common/files.js';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,17 +118,6 @@ function benchTorch(size: UNetSize, reps: number, threads: number, preferred: st
   };
 }
 
-/** `model name` from /proc/cpuinfo where readable, else what Node reports. */
-function cpuModelName(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1] !== undefined) return m[1].trim();
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.model ?? 'unknown CPU';
-}
-
 function fmt(v: number | undefined): string {
   return v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1);
 }
@@ -215,7 +203,7 @@ async function main(): Promise<void> {
   const torchOk = timed.length > 0;
   const ref = torchOk ? timed[0] : rows.find((r) => r.engine === 'tfjs wasm' && r.forwardMs !== undefined);
   const refName = torchOk ? `PyTorch (${ref!.note.split(';')[0]})` : 'wasm';
-  const cpuModel = cpuModelName();
+  const cpuModel = machine().cpu;
   console.log(
     `U-Net ${o.size}: base ${size.base} channels, batch ${size.batch} x ${size.side} x ${size.side} x 1, ` +
       `median of ${reps}; ${cpus().length} CPUs (${cpuModel}); load average ${loadavg()[0]!.toFixed(1)}; ` +

@@ -10,6 +10,7 @@ import {
   type Variable,
   conv2dSame,
   depthwiseConv2dSame,
+  groupNorm,
   zeroInsertUpsample2x,
 } from '../../tensor/src/index.js';
 import type { ParamScope } from './params.js';
@@ -27,7 +28,8 @@ export function groupCount(channels: number): number {
 /**
  * GroupNorm over NHWC: statistics per sample and per group of channels, taken over H, W
  * and the group's channels (eps 1e-5). With `affine`, a per-channel scale (init 1) and
- * shift (init 0) follow; without, it has no parameters (search supernet).
+ * shift (init 0) follow; without, it has no parameters (search supernet). Computed by
+ * `groupNorm` (libs/tensor), whose gradient is written out.
  */
 export class GroupNorm implements Layer {
   readonly groups: number;
@@ -45,17 +47,7 @@ export class GroupNorm implements Layer {
     }
   }
   apply(x: Tensor4D): Tensor4D {
-    return tf.tidy(() => {
-      const [n, h, w, c] = x.shape;
-      const g = this.groups;
-      const xg = tf.reshape(x, [n, h, w, g, c / g]);
-      const mean = tf.mean(xg, [1, 2, 4], true);
-      const centred = tf.sub(xg, mean);
-      const variance = tf.mean(tf.square(centred), [1, 2, 4], true);
-      const normed = tf.reshape(tf.mul(centred, tf.rsqrt(tf.add(variance, 1e-5))), [n, h, w, c]) as Tensor4D;
-      if (this.gamma === undefined || this.beta === undefined) return normed;
-      return tf.add(tf.mul(normed, this.gamma), this.beta) as Tensor4D;
-    });
+    return groupNorm(x, this.groups, 1e-5, this.gamma, this.beta);
   }
 }
 

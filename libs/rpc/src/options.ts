@@ -79,4 +79,8 @@ export const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+  // Each client connects afresh: a new client made after a server restarted must not inherit
+  // the previous client's connection to the old process, still in its reconnect backoff
+  // (round_robin fails calls at once while every connection it has is in that state).
+  'grpc.use_local_subchannel_pool': 1,
 };

@@ -58,10 +58,21 @@ export function padOrCrop(
 /**
  * Zero insertion by `[sh, sw]`: `[N, H, W, C] -> [N, H*sh, W*sw, C]`, input element (i, j)
  * lands at (i*sh, j*sw), everything else is 0. Built from 4-D reshape and concat only
- * (5-D slices are slow on wasm; 6-D pads fail on webgpu), so it is differentiable and fast
- * on every backend.
+ * (5-D slices are slow on wasm; 6-D pads fail on webgpu), so it is fast on every backend.
+ * Its gradient is {@link takeEvery} of `dy`: one slice of the input's size, where the
+ * gradient of the concats would split (copy) the whole upsampled tensor twice and throw
+ * the zeros' part away.
  */
 export function zeroInsert(x: Tensor4D, sh: number, sw: number): Tensor4D {
+  if (sh === 1 && sw === 1) return tf.clone(x);
+  const insert = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+    value: zeroInsertForward(args[0] as Tensor4D, sh, sw),
+    gradFunc: (dy: tf.Tensor) => takeEvery(dy as Tensor4D, sh, sw),
+  }));
+  return insert(x) as Tensor4D;
+}
+
+function zeroInsertForward(x: Tensor4D, sh: number, sw: number): Tensor4D {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
     let y: Tensor4D = x;
@@ -76,6 +87,23 @@ export function zeroInsert(x: Tensor4D, sh: number, sw: number): Tensor4D {
       const z = tf.zeros([n, h, sh - 1, ww * c]);
       y = tf.reshape(tf.concat([rows, z], 2), [n, h * sh, ww, c]);
     }
-    return y === x ? tf.clone(x) : y;
+    return y;
+  });
+}
+
+/**
+ * Rows 0, sh, 2sh, ... and columns 0, sw, 2sw, ... of `[N, H*sh, W*sw, C]`, giving
+ * `[N, H, W, C]` (the inverse of {@link zeroInsert}); H*sh and W*sw must be the input's
+ * sizes. One 4-D reshape and one slice, differentiable on every backend.
+ */
+export function takeEvery(x: Tensor4D, sh: number, sw: number): Tensor4D {
+  return tf.tidy(() => {
+    const [n, hs, ws, c] = x.shape;
+    const h = hs / sh;
+    const w = ws / sw;
+    // Rows of the view are (image, output row), then the sh input rows it spans, then
+    // output columns, then the sw input columns times channels.
+    const view = tf.reshape(x, [n * h, sh, w, sw * c]);
+    return tf.reshape(tf.slice(view, [0, 0, 0, 0], [n * h, 1, w, c]), [n, h, w, c]) as Tensor4D;
   });
 }

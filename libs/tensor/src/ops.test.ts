@@ -209,6 +209,70 @@ test('zeroInsertUpsample2x then a conv with the flipped kernel equals conv2dTran
   }
 });
 
+test('the zero-insertion gradient is dy at the inserted positions, on every backend', () => {
+  for (const backend of BACKENDS) {
+    tf.setBackend(backend);
+    const x = randomTensor([2, 3, 4, 2], 31);
+    const r = randomTensor([2, 6, 8, 2], 32);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(zeroInsertUpsample2x(v as Tensor4D), r)))(x);
+    assert.deepEqual(g.shape, [2, 3, 4, 2]);
+    const gv = g.dataSync();
+    const rv = r.dataSync();
+    for (let b = 0; b < 2; b++)
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 4; j++)
+          for (let c = 0; c < 2; c++)
+            assert.equal(gv[((b * 3 + i) * 4 + j) * 2 + c], rv[((b * 6 + 2 * i) * 8 + 2 * j) * 2 + c]);
+    tf.dispose([x, r, g]);
+  }
+});
+
+test('stride = dilation convs: values and gradients equal the dilated stride-1 conv then subsample', () => {
+  tf.setBackend('wasm');
+  for (const [h, w] of [
+    [8, 8],
+    [7, 9],
+  ] as const) {
+    const x = randomTensor([2, h, w, 4], h + w);
+    const k = randomTensor([3, 3, 4, 5], 41);
+    const dk = randomTensor([3, 3, 4, 1], 42);
+    const pad: [[0, 0], [2, 2], [2, 2], [0, 0]] = [
+      [0, 0],
+      [2, 2],
+      [2, 2],
+      [0, 0],
+    ];
+    const pairs: Array<
+      [(a: Tensor4D, b: Tensor4D) => tf.Tensor, (a: Tensor4D, b: Tensor4D) => tf.Tensor, Tensor4D]
+    > = [
+      [(a, b) => conv2dSame(a, b, 2, 2), (a, b) => subsample(tf.conv2d(a, b, 1, pad, 'NHWC', 2), 2), k],
+      [
+        (a, b) => depthwiseConv2dSame(a, b, 2, 2),
+        (a, b) => subsample(tf.depthwiseConv2d(a, b, 1, pad, 'NHWC', 2), 2),
+        dk,
+      ],
+    ];
+    for (const [fast, definition, filter] of pairs) {
+      const r = randomTensor(definition(x, filter).shape as Shape4, 43);
+      const run = (f: (a: Tensor4D, b: Tensor4D) => tf.Tensor): Float32Array[] => {
+        const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(f(a as Tensor4D, b as Tensor4D), r)),
+        )([x, filter]);
+        const out = [f(x, filter), ...grads, value].map((t) => t.dataSync() as Float32Array);
+        return out;
+      };
+      const got = run(fast);
+      const want = run(definition);
+      got.forEach((v, i) => {
+        const e = relMaxError(v, want[i]!);
+        assert.ok(e < 1e-5, `${h}x${w}, output ${i}: relative error ${e}`);
+      });
+      r.dispose();
+    }
+    tf.dispose([x, k, dk]);
+  }
+});
+
 test('ops leak no tensors', () => {
   tf.setBackend('wasm');
   const x = randomTensor([1, 6, 6, 4], 1);

@@ -5,7 +5,7 @@
  */
 import { ShapeError } from '../../core/src/errors.js';
 import { tf, type Tensor4D } from './tf.js';
-import { zeroInsert } from './geometry.js';
+import { takeEvery, zeroInsert } from './geometry.js';
 
 /**
  * Explicit symmetric padding `dilation * (k - 1) / 2` for an odd kernel (PyTorch's
@@ -27,6 +27,11 @@ function samePadding(
   ];
 }
 
+/** Odd kernel with stride = dilation: the strided dilated conv is the plain conv of the subsampled input. */
+function stridedDilationIsSubsample(k: readonly number[], stride: number, dilation: number): boolean {
+  return stride === dilation && (k[0] as number) % 2 === 1 && (k[1] as number) % 2 === 1;
+}
+
 function checkStrideDilation(op: string, stride: number, dilation: number): void {
   if (!Number.isInteger(stride) || stride < 1 || !Number.isInteger(dilation) || dilation < 1) {
     throw new ShapeError(`${op}: stride and dilation must be positive integers (got ${stride}, ${dilation})`);
@@ -37,9 +42,11 @@ function checkStrideDilation(op: string, stride: number, dilation: number): void
  * 2-D convolution with 'same' padding, equal to PyTorch's conv with
  * `padding = dilation * (k - 1) / 2` for odd kernels at every stride (symmetric padding;
  * tfjs's own 'same' pads only at the bottom/right for even inputs at stride 2). Stride > 1
- * together with dilation > 1 (which tfjs refuses) runs the dilated conv at stride 1 and
- * keeps every `stride`-th row and column. Differentiable on every backend once
- * `initBackend` has run.
+ * together with dilation > 1 (which tfjs refuses): with stride = dilation every tap reads
+ * rows and columns 0, s, 2s, ... of `x` only, so it is the undilated stride-1 conv of
+ * `subsample(x, s)` (the same products, a quarter of the work at s = 2); otherwise the
+ * dilated conv runs at stride 1 and every `stride`-th row and column is kept.
+ * Differentiable on every backend once `initBackend` has run.
  *
  * @param x `[N, H, W, Cin]`
  * @param w `[k, k, Cin, Cout]`
@@ -49,6 +56,9 @@ export function conv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilation = 1): 
   checkStrideDilation('conv2dSame', stride, dilation);
   const pad = samePadding(w.shape, dilation);
   if (stride === 1 || dilation === 1) return tf.conv2d(x, w, stride, pad, 'NHWC', dilation);
+  if (stridedDilationIsSubsample(w.shape, stride, dilation)) {
+    return tf.tidy(() => tf.conv2d(subsample(x, stride), w, 1, samePadding(w.shape, 1), 'NHWC', 1));
+  }
   return tf.tidy(() => subsample(tf.conv2d(x, w, 1, pad, 'NHWC', dilation), stride));
 }
 
@@ -60,6 +70,9 @@ export function depthwiseConv2dSame(x: Tensor4D, w: Tensor4D, stride = 1, dilati
   checkStrideDilation('depthwiseConv2dSame', stride, dilation);
   const pad = samePadding(w.shape, dilation);
   if (stride === 1 || dilation === 1) return tf.depthwiseConv2d(x, w, stride, pad, 'NHWC', dilation);
+  if (stridedDilationIsSubsample(w.shape, stride, dilation)) {
+    return tf.tidy(() => tf.depthwiseConv2d(subsample(x, stride), w, 1, samePadding(w.shape, 1), 'NHWC', 1));
+  }
   return tf.tidy(() => subsample(tf.depthwiseConv2d(x, w, 1, pad, 'NHWC', dilation), stride));
 }
 
@@ -73,7 +86,7 @@ export function subsample(x: Tensor4D, s: number): Tensor4D {
     throw new ShapeError(`subsample: factor must be a positive integer (got ${s})`);
   if (s === 1) return tf.clone(x);
   return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
+    const [, h, w] = x.shape;
     const ho = Math.ceil(h / s);
     const wo = Math.ceil(w / s);
     const padded =
@@ -85,10 +98,7 @@ export function subsample(x: Tensor4D, s: number): Tensor4D {
             [0, wo * s - w],
             [0, 0],
           ]);
-    // 4-D only: rows of the view are (image, output row), then the s input rows it spans,
-    // then output columns, then the s input columns times channels.
-    const view = tf.reshape(padded, [n * ho, s, wo, s * c]);
-    return tf.reshape(tf.slice(view, [0, 0, 0, 0], [n * ho, 1, wo, c]), [n, ho, wo, c]) as Tensor4D;
+    return takeEvery(padded, s, s);
   });
 }
 
