@@ -8,7 +8,7 @@
  * the TLS and token Secrets are mounted where the configuration points; every NASUNET_*
  * variable set is one the suite reads; GPUs are requested by the workers of the gpu
  * overlay only. The objects are also checked against the Kubernetes API's JSON schemas, offline,
- * with the npm package kubernetes-models where it is installed. Needs `kubectl` (it renders
+ * with the npm package kubernetes-models (a dev dependency). Needs `kubectl` (it renders
  * offline); skipped without it, except under CI=true.
  */
 import { test as nodeTest } from 'node:test';
@@ -413,28 +413,20 @@ test('GPUs: the gpu overlay requests one per worker pod, on GPU nodes, and nothi
 /** A model class of kubernetes-models: validates an object against its API schema. */
 type ModelClass = new (o: object) => { validate(): void };
 
-/** The model class of an object's apiVersion and kind, or undefined without kubernetes-models. */
-async function modelOf(o: K8sObject & { apiVersion: string }): Promise<ModelClass | undefined> {
+/** The kubernetes-models class of an object's apiVersion and kind. */
+async function modelOf(o: K8sObject & { apiVersion: string }): Promise<ModelClass> {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : [undefined, o.apiVersion];
   const path = `kubernetes-models/${group === undefined ? version : `${group}/${version}`}/${o.kind}`;
-  try {
-    const mod = (await import(path)) as Record<string, ModelClass>;
-    return mod[o.kind];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
+  const model = ((await import(path)) as Record<string, ModelClass>)[o.kind];
+  assert.ok(model, `kubernetes-models has no ${o.apiVersion} ${o.kind}`);
+  return model;
 }
 
-test('every rendered object is valid against the Kubernetes API schema (kubernetes-models)', async (t) => {
+test('every rendered object is valid against the Kubernetes API schema (kubernetes-models)', async () => {
   const invalid: string[] = [];
   for (const layout of LAYOUTS) {
     for (const o of objects(layout) as (K8sObject & { apiVersion: string })[]) {
       const Model = await modelOf(o);
-      if (Model === undefined) {
-        t.skip('kubernetes-models is not installed');
-        return;
-      }
       try {
         new Model(o).validate();
       } catch (err) {
