@@ -23,7 +23,9 @@ import {
   type ModelRegistryServiceClient,
   type UploadModelResponse__Output,
 } from '../libs/rpc/src/index.js';
+import { encodePngGray } from '../libs/data/src/index.js';
 import { call, collect, registerDataset, uploadModel } from './support/grpc.js';
+import { smallBundle } from './support/model-bundle.js';
 import { freePort } from './support/ports.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
 
@@ -69,6 +71,15 @@ async function download(
   return out;
 }
 
+/** A real small model bundle (the registry loads what it stores), as Buffers by artifact name. */
+async function bundle(seed: number): Promise<Map<string, Buffer>> {
+  const b = await smallBundle(32, { seed, classNames: ['background', 'organ'] });
+  return new Map([...b].map(([name, bytes]) => [name, Buffer.from(bytes)]));
+}
+
+/** What the first test registers; the last one checks it is still served whole. */
+let sharedModel: Map<string, Buffer>;
+
 const metadata = (name: string, trainingJobId: string): ModelMetadata => ({
   name,
   architecture: 'unet',
@@ -97,17 +108,22 @@ after(async () => {
 
 test('what one replica stores the other serves: models, datasets, aliases', async () => {
   const [a, b] = replicas.map((r) => r.client) as [ModelRegistryServiceClient, ModelRegistryServiceClient];
-  const artifacts = new Map([
-    ['manifest.json', Buffer.from('{"format":"test"}')],
-    ['weights.bin', randomBytes(300 * 1024)],
-  ]);
-  const uploaded = await uploadModel(a, metadata('shared-model', 'train-1'), artifacts);
+  sharedModel = await bundle(1);
+  const uploaded = await uploadModel(a, metadata('shared-model', 'train-1'), sharedModel);
   assert.equal(uploaded.version, 1);
-  assert.deepEqual(await download(b, 'shared-model', 1), artifacts);
+  assert.deepEqual(await download(b, 'shared-model', 1), sharedModel);
 
+  const mask = Array.from({ length: 16 * 16 }, (_, i) => (i % 16 < 8 ? 0 : 1));
   const files = new Map([
-    ['images/case_1.png', randomBytes(2000)],
-    ['labels/case_1.png', randomBytes(500)],
+    [
+      'images/case_1.png',
+      encodePngGray(
+        mask.map((v, i) => 40 + 120 * v + (i % 7)),
+        16,
+        16,
+      ),
+    ],
+    ['labels/case_1.png', encodePngGray(mask, 16, 16)],
   ]);
   const dataset = await registerDataset(
     b,
@@ -146,8 +162,8 @@ test('what one replica stores the other serves: models, datasets, aliases', asyn
 test('one training job uploaded through both replicas at once is registered once, its bytes intact', async () => {
   const [a, b] = replicas.map((r) => r.client) as [ModelRegistryServiceClient, ModelRegistryServiceClient];
   // A job rerun after a crash may send other bytes (e.g. another checkpoint): one wins.
-  const first = new Map([['weights.bin', randomBytes(200 * 1024)]]);
-  const second = new Map([['weights.bin', randomBytes(200 * 1024)]]);
+  const first = await bundle(2);
+  const second = await bundle(3);
   const [ra, rb] = await Promise.all([
     uploadModel(a, metadata('raced-model', 'train-raced'), first),
     uploadModel(b, metadata('raced-model', 'train-raced'), second),
@@ -156,7 +172,7 @@ test('one training job uploaded through both replicas at once is registered once
   assert.deepEqual(ra.artifacts, rb.artifacts);
   const listed = await call<{ models: unknown[] }>(a, 'listModels', { name: 'raced-model' });
   assert.equal(listed.models.length, 1);
-  const kept = ra.artifacts[0]!.digest;
+  const kept = ra.artifacts.find((x) => x.name === 'weights.bin')!.digest;
   const winner = kept === sha256Digest(first.get('weights.bin')!) ? first : second;
   const loser = winner === first ? second : first;
   assert.deepEqual(await download(a, 'raced-model', 1), winner);
@@ -181,10 +197,8 @@ test('a replica starting up keeps the uploads another receives and removes what 
   writeFileSync(orphan, orphanBytes);
 
   // An upload replica A is receiving: metadata and the first chunk sent, the rest held back.
-  const weights = randomBytes(256 * 1024);
-  const messages = [
-    ...uploadModelMessages(metadata('slow-model', 'train-slow'), [['weights.bin', weights]], 64 * 1024),
-  ];
+  const slow = await bundle(4);
+  const messages = [...uploadModelMessages(metadata('slow-model', 'train-slow'), [...slow], 1024)];
   let up!: ReturnType<ModelRegistryServiceClient['uploadModel']>;
   const done = new Promise<UploadModelResponse__Output>((resolve, reject) => {
     up = a.uploadModel({ deadline: Date.now() + 120_000 }, (err, r) => (err ? reject(err) : resolve(r!)));
@@ -212,10 +226,7 @@ test('a replica starting up keeps the uploads another receives and removes what 
   up.end();
   const model = (await done).model!;
   assert.equal(model.version, 1);
-  assert.deepEqual(await download(replicas[1]!.client, 'slow-model', 1), new Map([['weights.bin', weights]]));
+  assert.deepEqual(await download(replicas[1]!.client, 'slow-model', 1), slow);
   // Everything the first tests registered is still served whole.
-  assert.equal(
-    (await download(replicas[1]!.client, 'shared-model', 1)).get('manifest.json')?.toString(),
-    '{"format":"test"}',
-  );
+  assert.deepEqual(await download(replicas[1]!.client, 'shared-model', 1), sharedModel);
 });

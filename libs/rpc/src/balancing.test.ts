@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkHealth, createHealthClient } from './clients.js';
+import { balancingOptions } from './options.js';
 import { ServiceHealth, serveHealthOnly } from './server.js';
 
 test('calls go round-robin over every resolved address', async () => {
@@ -24,4 +25,17 @@ test('calls go round-robin over every resolved address', async () => {
     a.server.forceShutdown();
     b.server.forceShutdown();
   }
+});
+
+test('names and address lists balance round-robin; one literal address keeps pick_first', () => {
+  const roundRobin = (target: string): boolean =>
+    String(balancingOptions(target)['grpc.service_config'] ?? '').includes('round_robin');
+  for (const target of [
+    'nasunet-registry:50051',
+    'dns:///nasunet-registry.nasunet.svc:50051',
+    'ipv4:10.0.0.1:1,10.0.0.2:1',
+  ])
+    assert.ok(roundRobin(target), target);
+  for (const target of ['127.0.0.1:50051', 'localhost:50051', '[::1]:50051', 'ipv4:10.0.0.1:50051'])
+    assert.ok(!roundRobin(target), target);
 });

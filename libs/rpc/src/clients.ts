@@ -14,7 +14,13 @@ import type { SearchServiceClient } from './gen/nasunet/v1/SearchService.js';
 import type { TrainingServiceClient } from './gen/nasunet/v1/TrainingService.js';
 import type { ModelRegistryServiceClient } from './gen/nasunet/v1/ModelRegistryService.js';
 import type { SegmentationServiceClient } from './gen/nasunet/v1/SegmentationService.js';
-import { ALL_PROTO_FILES, CHANNEL_OPTIONS, DEFAULT_DEADLINE_MS, GRPC_LOADER_OPTIONS } from './options.js';
+import {
+  ALL_PROTO_FILES,
+  CHANNEL_OPTIONS,
+  DEFAULT_DEADLINE_MS,
+  GRPC_LOADER_OPTIONS,
+  balancingOptions,
+} from './options.js';
 
 type ApiPackage = SearchProto & TrainingProto & RegistryProto & InferenceProto;
 
@@ -74,28 +80,28 @@ export function bearerTokenInterceptor(token: string): grpc.Interceptor {
     });
 }
 
-function channelArgs(config: ClientConfig): [grpc.ChannelCredentials, grpc.ClientOptions] {
+function channelArgs(address: string, config: ClientConfig): [grpc.ChannelCredentials, grpc.ClientOptions] {
   const interceptors = [defaultDeadlineInterceptor(config.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS)];
   if (config.token !== undefined) interceptors.push(bearerTokenInterceptor(config.token));
   return [
     config.credentials ?? grpc.credentials.createInsecure(),
-    { ...CHANNEL_OPTIONS, ...config.channelOptions, interceptors },
+    { ...CHANNEL_OPTIONS, ...balancingOptions(address), ...config.channelOptions, interceptors },
   ];
 }
 
 /** Client of `nasunet.v1.SearchService` at `address` ("host:port"). */
 export function createSearchClient(address: string, config: ClientConfig = {}): SearchServiceClient {
-  return new (loadApi().nasunet.v1.SearchService)(address, ...channelArgs(config));
+  return new (loadApi().nasunet.v1.SearchService)(address, ...channelArgs(address, config));
 }
 
 /** Client of `nasunet.v1.TrainingService` at `address` ("host:port"). */
 export function createTrainingClient(address: string, config: ClientConfig = {}): TrainingServiceClient {
-  return new (loadApi().nasunet.v1.TrainingService)(address, ...channelArgs(config));
+  return new (loadApi().nasunet.v1.TrainingService)(address, ...channelArgs(address, config));
 }
 
 /** Client of `nasunet.v1.ModelRegistryService` at `address` ("host:port"). */
 export function createRegistryClient(address: string, config: ClientConfig = {}): ModelRegistryServiceClient {
-  return new (loadApi().nasunet.v1.ModelRegistryService)(address, ...channelArgs(config));
+  return new (loadApi().nasunet.v1.ModelRegistryService)(address, ...channelArgs(address, config));
 }
 
 /** Client of `nasunet.v1.SegmentationService` at `address` ("host:port"). */
@@ -103,7 +109,7 @@ export function createSegmentationClient(
   address: string,
   config: ClientConfig = {},
 ): SegmentationServiceClient {
-  return new (loadApi().nasunet.v1.SegmentationService)(address, ...channelArgs(config));
+  return new (loadApi().nasunet.v1.SegmentationService)(address, ...channelArgs(address, config));
 }
 
 /** Serving status as reported by `grpc.health.v1.Health/Check`. */
@@ -130,7 +136,7 @@ export function createHealthClient(address: string, config: ClientConfig = {}): 
   const pkg = grpc.loadPackageDefinition(def) as unknown as {
     grpc: { health: { v1: { Health: new (...a: unknown[]) => HealthClient } } };
   };
-  return new pkg.grpc.health.v1.Health(address, ...channelArgs(config));
+  return new pkg.grpc.health.v1.Health(address, ...channelArgs(address, config));
 }
 
 /**

@@ -70,17 +70,29 @@ export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Default deadline of an outbound call, in milliseconds (30 s). Streams set their own. */
 export const DEFAULT_DEADLINE_MS = 30_000;
 
-/**
- * Message size limits, set explicitly on every channel and server; clients spread their calls
- * over every address a name resolves to (`round_robin`), so that a Kubernetes headless
- * Service, whose name resolves to each ready pod, balances calls on the client side.
- */
+/** Message size limits, set explicitly on every channel and server. */
 export const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-  // Each client connects afresh: a new client made after a server restarted must not inherit
-  // the previous client's connection to the old process, still in its reconnect backoff
-  // (round_robin fails calls at once while every connection it has is in that state).
-  'grpc.use_local_subchannel_pool': 1,
 };
+
+/** One address given literally (an IP address or `localhost`, with or without a port). */
+const LITERAL_ADDRESS =
+  /^(?:dns:(?:\/\/\/)?|ipv4:|ipv6:)?(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(?::\d+)?$/;
+
+/**
+ * Load balancing of a client of `target`: a name a DNS server may resolve to several
+ * addresses (a Kubernetes headless Service resolves to each ready pod) and an explicit
+ * address list spread their calls over every address (`round_robin`), each client with its
+ * own connections, so that one made after a server restarted does not inherit a connection
+ * still in its reconnect backoff; a single literal address keeps gRPC's default
+ * (`pick_first`), which reconnects on the next call after its server restarts.
+ */
+export function balancingOptions(target: string): ChannelOptions {
+  return LITERAL_ADDRESS.test(target)
+    ? {}
+    : {
+        'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+        'grpc.use_local_subchannel_pool': 1,
+      };
+}
