@@ -13,7 +13,7 @@ import {
   type NamedSearchNet,
   type SegmentationNet,
 } from '../../nas/src/index.js';
-import { generateSyntheticDataset, sliceDataset } from '../../data/src/index.js';
+import { syntheticSets } from './testing/synthetic-sets.js';
 import {
   AdamW,
   ALPHA_OPTIMISER,
@@ -26,7 +26,6 @@ import {
   uploadBatch,
   type HostBatch,
   type ReplicaSpec,
-  type SliceSet,
   type StepGroup,
 } from './index.js';
 
@@ -179,28 +178,14 @@ test('search: two workers make the bilevel step (alphas, then weights) as one th
 });
 
 test('a search loop runs on two workers, leaks no tensors and stops the workers', async () => {
-  const ds = generateSyntheticDataset({ count: 10, size: 16, seed: 4 });
-  const sd = sliceDataset(ds.cases, ds.classes, { padMultiple: 8 });
-  const toSet = (from: number, to: number): SliceSet => ({
-    height: sd.height,
-    width: sd.width,
-    channels: 1,
-    nClasses: sd.classes.length,
-    classNames: sd.classes.map((c) => c.name),
-    slices: sd.slices.slice(from, to).map((s) => ({
-      caseId: s.caseId,
-      index: s.sliceIndex,
-      image: s.image,
-      label: Uint8Array.from(s.label ?? []),
-    })),
-  });
-  const config = presetConfig('nasunet_search', 'tiny', { nClasses: sd.classes.length });
+  const { train, val } = syntheticSets(10, 16, 8, 4);
+  const config = presetConfig('nasunet_search', 'tiny', { nClasses: train.nClasses });
   const net = createModel('nasunet_search', config, { seed: 2 }) as NamedSearchNet;
   const tensorsBefore = tf.memory().numTensors;
   const alphasBefore = snapshot(net.archParams());
   const r = await runSearch(net, {
-    train: toSet(0, 8),
-    val: toSet(8, 10),
+    train,
+    val,
     seed: 2,
     batchSize: 3,
     maxSteps: 3,

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '../../tensor/src/index.js';
-import { generateSyntheticDataset, sliceDataset } from '../../data/src/index.js';
 import {
   createModel,
   parseGenotype,
@@ -16,31 +15,13 @@ import {
   type NamedSearchNet,
 } from '../../nas/src/index.js';
 import { CancelledError } from '../../core/src/index.js';
-import { runSearch, runTraining, evaluate, type EngineEvent, type SliceSet } from './index.js';
+import { runSearch, runTraining, evaluate, type EngineEvent } from './index.js';
+import { syntheticSets } from './testing/synthetic-sets.js';
 
 await initBackend({ backend: 'wasm', logger: () => {} });
 
-function syntheticSets(count: number, size: number, nTrain: number): { train: SliceSet; val: SliceSet } {
-  const ds = generateSyntheticDataset({ count, size, seed: 11 });
-  const sd = sliceDataset(ds.cases, ds.classes, { padMultiple: 8 });
-  const toSet = (from: number, to: number): SliceSet => ({
-    height: sd.height,
-    width: sd.width,
-    channels: 1,
-    nClasses: sd.classes.length,
-    classNames: sd.classes.map((c) => c.name),
-    slices: sd.slices.slice(from, to).map((s) => ({
-      caseId: s.caseId,
-      index: s.sliceIndex,
-      image: s.image,
-      label: Uint8Array.from(s.label ?? []),
-    })),
-  });
-  return { train: toSet(0, nTrain), val: toSet(nTrain, count) };
-}
-
 test('a short search moves the alphas, lowers the validation loss and yields a valid genotype', async () => {
-  const { train, val } = syntheticSets(12, 16, 8);
+  const { train, val } = syntheticSets(12, 16, 8, 11);
   const config = presetConfig('nasunet_search', 'tiny', { nClasses: 3 });
   const net = createModel('nasunet_search', config, { seed: 3 }) as NamedSearchNet;
   const before = net.archParams().map((a) => Float32Array.from(a.dataSync()));
@@ -91,7 +72,7 @@ test('a short search moves the alphas, lowers the validation loss and yields a v
 });
 
 test('alpha warm-up is counted in steps; the budget stops at max steps', async () => {
-  const { train, val } = syntheticSets(8, 16, 6);
+  const { train, val } = syntheticSets(8, 16, 6, 11);
   const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
     seed: 1,
   }) as NamedSearchNet;
@@ -115,7 +96,7 @@ test('alpha warm-up is counted in steps; the budget stops at max steps', async (
 });
 
 test('an aborted search writes a checkpoint and throws CancelledError', async () => {
-  const { train, val } = syntheticSets(8, 16, 6);
+  const { train, val } = syntheticSets(8, 16, 6, 11);
   const dir = mkdtempSync(join(tmpdir(), 'nasunet-cancel-'));
   try {
     const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
@@ -147,7 +128,7 @@ test('an aborted search writes a checkpoint and throws CancelledError', async ()
 });
 
 test('a short training run reaches a Dice clearly above the untrained net', async () => {
-  const { train, val } = syntheticSets(24, 16, 19);
+  const { train, val } = syntheticSets(24, 16, 19, 11);
   const net = createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3, channels: 8 }), {
     genotype: referenceGenotype('v2'),
     seed: 0,
@@ -169,7 +150,7 @@ test('a short training run reaches a Dice clearly above the untrained net', asyn
 });
 
 test('training cancelled mid-epoch and resumed ends exactly like an uninterrupted run', async () => {
-  const { train, val } = syntheticSets(12, 16, 9);
+  const { train, val } = syntheticSets(12, 16, 9, 11);
   const dir = mkdtempSync(join(tmpdir(), 'nasunet-train-resume-'));
   const genotype = referenceGenotype('v2');
   const build = () =>
@@ -211,7 +192,7 @@ test('training cancelled mid-epoch and resumed ends exactly like an uninterrupte
 });
 
 test('the search stops early once the genotype is unchanged for `patience` epochs, not before `minSteps`', async () => {
-  const { train, val } = syntheticSets(6, 16, 4);
+  const { train, val } = syntheticSets(6, 16, 4, 11);
   // With a zero alpha learning rate the derived genotype cannot change after epoch 1.
   const search = async (minSteps: number) => {
     const net = createModel('nasunet_search', presetConfig('nasunet_search', 'tiny', { nClasses: 3 }), {
@@ -243,7 +224,7 @@ test('the search stops early once the genotype is unchanged for `patience` epoch
 });
 
 test('the wall-time budget counts from when the command started, not from the first step', async () => {
-  const { train, val } = syntheticSets(8, 16, 6);
+  const { train, val } = syntheticSets(8, 16, 6, 11);
   const make = () =>
     createModel('nasunet', presetConfig('nasunet', 'tiny', { nClasses: 3 }), {
       genotype: referenceGenotype('v2'),
