@@ -287,47 +287,26 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   );
   const input = join(work, 'img.png');
   writeFileSync(input, png);
-  const s = cli([
-    'segment',
-    '--input',
-    input,
-    '--model',
-    join(out, 'model'),
-    '--out',
-    out,
-    '--backend',
-    'wasm',
-    '--json',
-  ]);
-  assert.equal(s.code, 0, s.stderr);
-  const r = JSON.parse(s.stdout.trim().split('\n').pop() as string) as {
-    maskPath: string;
-    overlayPath: string;
-    classVoxels: Record<string, number>;
+  /** `nasunet segment <args> --json` with the trained model on wasm: its result line. */
+  const segmentJson = (...args: string[]) => {
+    const run = cli(['segment', ...args, '--model', join(out, 'model'), '--backend', 'wasm', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+      maskPath: string;
+      overlayPath: string;
+      classVoxels: Record<string, number>;
+      runtime: string;
+    };
   };
+  const r = segmentJson('--input', input, '--out', out);
   assert.equal(
     Object.values(r.classVoxels).reduce((a, b) => a + b, 0),
     256,
   );
   assert.ok(readFileSync(r.overlayPath).subarray(1, 4).toString() === 'PNG');
   // On wasm, auto computed with ONNX Runtime; the engine itself gives the same mask.
-  const onEngine = cli([
-    'segment',
-    '--input',
-    input,
-    '--model',
-    join(out, 'model'),
-    '--out',
-    join(out, 'tfjs'),
-    '--backend',
-    'wasm',
-    '--runtime',
-    'tfjs',
-    '--json',
-  ]);
-  assert.equal(onEngine.code, 0, onEngine.stderr);
-  const re = JSON.parse(onEngine.stdout.trim().split('\n').pop() as string) as typeof r & { runtime: string };
-  assert.deepEqual([(r as typeof re).runtime, re.runtime], ['onnx', 'tfjs']);
+  const re = segmentJson('--input', input, '--out', join(out, 'tfjs'), '--runtime', 'tfjs');
+  assert.deepEqual([r.runtime, re.runtime], ['onnx', 'tfjs']);
   assert.deepEqual(re.classVoxels, r.classVoxels);
   // The bundle as an ONNX file for other servers.
   const x = cli(['export', '--model', join(out, 'model'), '--out', join(out, 'model.onnx'), '--json']);
@@ -352,23 +331,7 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
 
   // A DICOM series in (the hippocampus crop of ../shared/data), a DICOM SEG on it out.
   const series = join(dirname(MAIN), '../../../../../shared/data/dicom-samples/11_HCropVolume');
-  const d = cli([
-    'segment',
-    '--dicom',
-    series,
-    '--model',
-    join(out, 'model'),
-    '--out',
-    out,
-    '--backend',
-    'wasm',
-    '--json',
-  ]);
-  assert.equal(d.code, 0, d.stderr);
-  const dr = JSON.parse(d.stdout.trim().split('\n').pop() as string) as {
-    maskPath: string;
-    classVoxels: Record<string, number>;
-  };
+  const dr = segmentJson('--dicom', series, '--out', out);
   const source = readDicomDir(series);
   const [X, Y, Z] = source.volume.shape;
   assert.equal(
