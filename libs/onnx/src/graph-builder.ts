@@ -45,8 +45,15 @@ export interface ConvSpec {
   bias?: boolean;
 }
 
-/** `[k, k, in, out]` (NHWC filter) -> `[out, in, k, k]`, optionally flipped in both spatial axes. */
-function toOihw(t: StoredTensor, flip = false): { dims: number[]; values: Float32Array } {
+/**
+ * A `[k, k, in, out]` (NHWC) filter in ONNX's layout: `oihw` = `[out, in, k, k]` (Conv),
+ * `iohw` = `[in, out, k, k]` (ConvTranspose); `flip` mirrors both spatial axes.
+ */
+function toOnnxFilter(
+  t: StoredTensor,
+  layout: 'oihw' | 'iohw' = 'oihw',
+  flip = false,
+): { dims: number[]; values: Float32Array } {
   const [kh, kw, ci, co] = t.shape as [number, number, number, number];
   const out = new Float32Array(t.values.length);
   for (let y = 0; y < kh; y++)
@@ -55,23 +62,10 @@ function toOihw(t: StoredTensor, flip = false): { dims: number[]; values: Float3
         for (let o = 0; o < co; o++) {
           const sy = flip ? kh - 1 - y : y;
           const sx = flip ? kw - 1 - x : x;
-          out[((o * ci + i) * kh + y) * kw + x] = t.values[((sy * kw + sx) * ci + i) * co + o]!;
+          const at = layout === 'oihw' ? (o * ci + i) * kh + y : (i * co + o) * kh + y;
+          out[at * kw + x] = t.values[((sy * kw + sx) * ci + i) * co + o]!;
         }
-  return { dims: [co, ci, kh, kw], values: out };
-}
-
-/** `[k, k, in, out]` -> `[in, out, k, k]` (ConvTranspose layout), flipped in both spatial axes. */
-function toIohwFlipped(t: StoredTensor): { dims: number[]; values: Float32Array } {
-  const [kh, kw, ci, co] = t.shape as [number, number, number, number];
-  const out = new Float32Array(t.values.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) {
-          out[((i * co + o) * kh + y) * kw + x] =
-            t.values[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o]!;
-        }
-  return { dims: [ci, co, kh, kw], values: out };
+  return { dims: layout === 'oihw' ? [co, ci, kh, kw] : [ci, co, kh, kw], values: out };
 }
 
 export class GraphBuilder {
@@ -153,7 +147,7 @@ export class GraphBuilder {
 
   /** `Conv` layer (scope `prefix`: `w` and optional `b`), symmetric padding `dilation * (k - 1) / 2`. */
   conv(x: string, prefix: string, spec: ConvSpec): string {
-    const { dims, values } = toOihw(this.weight(`${prefix}.w`));
+    const { dims, values } = toOnnxFilter(this.weight(`${prefix}.w`));
     const d = spec.dilation ?? 1;
     const p = (d * (spec.kernel - 1)) / 2;
     const inputs = [x, this.initializer(`${prefix}.w`, dims, values)];
@@ -171,7 +165,7 @@ export class GraphBuilder {
   depthwiseConv(x: string, prefix: string, stride: number): string {
     const t = this.weight(`${prefix}.w`);
     const [k, , c] = t.shape as [number, number, number, number];
-    const { values } = toOihw(t); // [1, C, k, k] has the same element order as [C, 1, k, k]
+    const { values } = toOnnxFilter(t); // [1, C, k, k] has the same element order as [C, 1, k, k]
     const p = (k - 1) / 2;
     return this.node('Conv', [x, this.initializer(`${prefix}.w`, [c, 1, k, k], values)], {
       kernel_shape: [k, k],
@@ -191,7 +185,7 @@ export class GraphBuilder {
     const [k, , ci] = t.shape as [number, number, number, number];
     const d = opts.dilation ?? 1;
     const p = (d * (k - 1)) / 2;
-    const { dims, values } = opts.depthwise === true ? toOihw(t, true) : toIohwFlipped(t);
+    const { dims, values } = toOnnxFilter(t, opts.depthwise === true ? 'oihw' : 'iohw', true);
     // Depthwise: [1, C, k, k] and [C, 1, k, k] share their element order.
     const w = this.initializer(`${prefix}.w`, opts.depthwise === true ? [ci, 1, k, k] : dims, values);
     return this.node('ConvTranspose', [x, w], {
@@ -274,7 +268,7 @@ export class GraphBuilder {
     const dense = (input: string, name: string): string => {
       const t = this.weight(`${name}.w`);
       const [i, o] = t.shape as [number, number];
-      const { values } = toOihw({ shape: [1, 1, i, o], values: t.values });
+      const { values } = toOnnxFilter({ shape: [1, 1, i, o], values: t.values });
       return this.node(
         'Conv',
         [input, this.initializer(`${name}.w`, [o, i, 1, 1], values), this.bias(`${name}.b`)],
