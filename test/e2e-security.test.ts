@@ -31,7 +31,7 @@ import {
 } from '../libs/rpc/src/index.js';
 import { call, statusOf, uploadModel } from './support/grpc.js';
 import { smallBundle } from './support/model-bundle.js';
-import { makePki, writeTokensFile, type Pki } from './support/pki.js';
+import { makePki, secureServiceEnv, writeTokensFile, type Pki } from './support/pki.js';
 import { freePort } from './support/ports.js';
 import { Suite } from './support/suite.js';
 import { syntheticFiles } from './support/synthetic.js';
@@ -61,14 +61,7 @@ before(async () => {
   pki = makePki(join(dir, 'pki'));
   writeTokensFile(join(dir, 'tokens.json'), TOKENS);
   writeFileSync(join(dir, 'service-token'), `${TOKENS.services.token}\n`);
-  secureEnv = {
-    NASUNET_TLS_CERT: pki.serverCert,
-    NASUNET_TLS_KEY: pki.serverKey,
-    NASUNET_TLS_CLIENT_CA: pki.ca,
-    NASUNET_TLS_CA: pki.ca,
-    NASUNET_TOKENS_FILE: join(dir, 'tokens.json'),
-    NASUNET_SERVICE_TOKEN_FILE: join(dir, 'service-token'),
-  };
+  secureEnv = secureServiceEnv(pki, join(dir, 'tokens.json'), join(dir, 'service-token'));
   suite = new Suite(join(dir, 'data'), secureEnv);
   await suite.start(['registry', 'inference']);
 });

@@ -22,7 +22,7 @@ import { ValidationError } from '../libs/core/src/index.js';
 import { loadLauncherConfig } from '../libs/launcher/src/config.js';
 import { createRegistryClient, type ModelRegistryServiceClient } from '../libs/rpc/src/index.js';
 import { call, statusOf } from './support/grpc.js';
-import { makePki, writeTokensFile } from './support/pki.js';
+import { makePki, secureServiceEnv, writeTokensFile } from './support/pki.js';
 import { freePort } from './support/ports.js';
 
 let dir: string;
@@ -55,12 +55,7 @@ before(async () => {
           LOG_LEVEL: 'warn',
           NASUNET_REGISTRY_ADDR: `127.0.0.1:${servicePorts.get('registry')!}`,
           NASUNET_HEALTH_PORT: String(healthPorts.get(name)!),
-          NASUNET_TLS_CERT: pki.serverCert,
-          NASUNET_TLS_KEY: pki.serverKey,
-          NASUNET_TLS_CLIENT_CA: pki.ca,
-          NASUNET_TLS_CA: pki.ca,
-          NASUNET_TOKENS_FILE: join(dir, 'tokens.json'),
-          NASUNET_SERVICE_TOKEN_FILE: join(dir, 'service-token'),
+          ...secureServiceEnv(pki, join(dir, 'tokens.json'), join(dir, 'service-token')),
         },
         onLine: () => undefined,
         readyTimeoutMs: 60_000,

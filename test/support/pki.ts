@@ -94,3 +94,19 @@ export function writeTokensFile(
   }));
   writeFileSync(path, JSON.stringify({ tokens: entries }, null, 2));
 }
+
+/** The environment that turns on TLS (mTLS between services) and token checks in a service. */
+export function secureServiceEnv(
+  pki: Pki,
+  tokensFile: string,
+  serviceTokenFile: string,
+): Record<string, string> {
+  return {
+    NASUNET_TLS_CERT: pki.serverCert,
+    NASUNET_TLS_KEY: pki.serverKey,
+    NASUNET_TLS_CLIENT_CA: pki.ca,
+    NASUNET_TLS_CA: pki.ca,
+    NASUNET_TOKENS_FILE: tokensFile,
+    NASUNET_SERVICE_TOKEN_FILE: serviceTokenFile,
+  };
+}
