@@ -227,6 +227,8 @@ test(
       '1',
       '--model-name',
       'shown',
+      '--context-slices',
+      '1',
       '--out',
       'tr',
       '--quiet',
@@ -237,6 +239,8 @@ test(
     ).jobId;
     const job = await call<GetTrainingResponse__Output>(training, 'getTraining', { jobId });
     assert.equal(job.job!.hyperParameters!.maxCases, 3);
+    // A 3-channel (2.5D) network trained to the end on the service.
+    assert.equal(job.job!.hyperParameters!.contextSlices, 1);
 
     // watch replays the finished job: its progress, then the result; exit 0.
     const watched = await cli(['watch', jobId, '--kind', 'train', ...serverArgs(), '--json']);
@@ -357,6 +361,17 @@ test(
       await statusOf(tooFew),
       status.INVALID_ARGUMENT,
       'max_cases 1 leaves nothing to validate on',
+    );
+    const wideContext = call(training, 'startTraining', {
+      baseline: 'BASELINE_ARCHITECTURE_UNET',
+      dataset: { name: 'manage-data' },
+      hyperParameters: { contextSlices: 6 },
+      modelName: 'watched',
+    });
+    await assert.rejects(
+      wideContext,
+      (e: { code?: number; details?: string }) =>
+        e.code === status.INVALID_ARGUMENT && /hyper_parameters\.contextSlices: .*5/.test(e.details ?? ''),
     );
     const long = (await start('manage-data', 10_000)).job!.jobId;
     // Ctrl-C stops watching; the job goes on.

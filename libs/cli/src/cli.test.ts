@@ -390,3 +390,78 @@ test('train on large 2D images: a configuration over the memory budget exits 4 w
     /needs about \d+ MiB, over \d+ MiB; give a smaller --patch, --batch-size or --channels/,
   );
 });
+
+test('volumes train with their neighbouring slices as channels (2.5D); the bundle records it and inference applies it', () => {
+  const data = join(work, 'vol25d');
+  for (let i = 0; i < 6; i++) writeCase(data, `case${i}.nii.gz`, [16, 16, 5]);
+  const out = join(work, 'vol25d-run');
+  const common = ['--data', data, '--backend', 'wasm', '--quiet'];
+  const t = cli(['train', ...common, '--out', out, '--arch', 'unet', '--preset', 'tiny', '--max-steps', '2']);
+  assert.equal(t.code, 0, t.stderr);
+  const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
+    preprocessing: { contextSlices: number; inputChannels: number };
+    architecture: { config: { inChannels: number } };
+  };
+  assert.deepEqual(
+    [manifest.preprocessing.contextSlices, manifest.preprocessing.inputChannels],
+    [1, 3],
+    'the plan gives volumes the slice on either side',
+  );
+  assert.equal(manifest.architecture.config.inChannels, 3);
+  const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { contextSlices: number };
+  assert.equal(plan.contextSlices, 1);
+  // Served as evaluated: a volume segments through ONNX Runtime and through the engine alike.
+  const segment = (runtime: string) => {
+    const r = cli([
+      'segment',
+      '--input',
+      join(data, 'images', 'case0.nii.gz'),
+      '--model',
+      join(out, 'model'),
+      '--out',
+      join(out, runtime),
+      '--backend',
+      'wasm',
+      '--runtime',
+      runtime,
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { classVoxels: Record<string, number> };
+  };
+  const onnx = segment('onnx');
+  assert.equal(
+    Object.values(onnx.classVoxels).reduce((a, b) => a + b, 0),
+    16 * 16 * 5,
+  );
+  assert.deepEqual(segment('tfjs').classVoxels, onnx.classVoxels);
+  const e = cli(['evaluate', ...common, '--out', out, '--model', join(out, 'model'), '--split', 'all']);
+  assert.equal(e.code, 0, e.stderr);
+  // --context-slices overrides the plan; out of range is a usage error.
+  const flat = join(work, 'vol25d-flat');
+  const f = cli([
+    'train',
+    ...common,
+    '--out',
+    flat,
+    '--arch',
+    'unet',
+    '--preset',
+    'tiny',
+    '--max-steps',
+    '1',
+    '--context-slices',
+    '0',
+  ]);
+  assert.equal(f.code, 0, f.stderr);
+  const flatManifest = JSON.parse(readFileSync(join(flat, 'model/manifest.json'), 'utf8')) as {
+    preprocessing: { contextSlices: number; inputChannels: number };
+  };
+  assert.deepEqual(
+    [flatManifest.preprocessing.contextSlices, flatManifest.preprocessing.inputChannels],
+    [0, 1],
+  );
+  const bad = cli(['train', ...common, '--out', flat, '--arch', 'unet', '--context-slices', '6']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--context-slices.*expected an integer in \[0, 5\], got '6'/);
+});

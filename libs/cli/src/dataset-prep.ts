@@ -81,7 +81,7 @@ export function toSliceSet(
   return {
     height: s.height,
     width: s.width,
-    channels: 1,
+    channels: s.channels,
     nClasses: s.classes.length,
     classNames: s.classes.map((c) => c.name),
     slices,
@@ -120,6 +120,8 @@ export interface SlicingChoice {
   size?: [number, number];
   /** Intensity normalisation [per-case z-score]. */
   normalization?: NormalizationSpec;
+  /** Neighbouring slices on each side as extra channels (2.5D) [0]. */
+  contextSlices?: number;
 }
 
 /** Loads, splits and slices a dataset. `padMultiple` is 2^(depth+1) of the model. */
@@ -144,6 +146,7 @@ export async function prepareData(
     padMultiple,
     normalization,
     ...(choice.size ? { size: choice.size } : {}),
+    ...(choice.contextSlices !== undefined ? { contextSlices: choice.contextSlices } : {}),
   });
   const split = splitCases(
     dataset.cases.map((c) => c.id),

@@ -348,6 +348,7 @@ export class GrpcRunner implements Runner {
           maxSteps: req.maxSteps ?? 0,
           maxSeconds: req.timeLimitSeconds ?? 0,
           maxCases: req.data.maxCases ?? 0,
+          contextSlices: req.contextSlices ?? 0,
         },
         seed: req.seed,
         modelName: this.modelName,

@@ -49,7 +49,7 @@ import {
   type RuntimeChoice,
   type ServingModel,
 } from '../../onnx/src/index.js';
-import { trainingGrid, type Dataset } from '../../data/src/index.js';
+import { contextChannels, trainingGrid, type Dataset } from '../../data/src/index.js';
 import { loadRequestedDataset, prepareData } from './dataset-prep.js';
 import {
   planSearchRun,
@@ -351,6 +351,7 @@ export class LocalRunner implements Runner {
       ...(req.patch !== undefined ? { patch: req.patch } : {}),
       ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
       ...(req.workers !== undefined ? { workers: req.workers } : {}),
+      ...(req.contextSlices !== undefined ? { contextSlices: req.contextSlices } : {}),
     };
     const fromPreset = `--preset ${req.preset}`;
     let plan = planTrainingRun(dataset, key, req.genotype, {
@@ -373,6 +374,7 @@ export class LocalRunner implements Runner {
         dataset,
         size: plan.sliceSize,
         normalization: plan.normalization,
+        contextSlices: plan.contextSlices,
       },
     );
     // --epochs without --max-steps counts passes over the training slices.
@@ -381,7 +383,12 @@ export class LocalRunner implements Runner {
     }
     savePlan(req.outDir, 'train', plan);
     ctx.onEvent?.({ type: 'plan', kind: 'train', choices: plan.choices });
-    const config = plannedConfig(key, plan, data.classes.length, req.genotype);
+    const config = plannedConfig(
+      key,
+      { ...plan, inChannels: contextChannels(plan.contextSlices) },
+      data.classes.length,
+      req.genotype,
+    );
     const best = join(req.outDir, 'best-weights.ckpt');
     const net = createModel(key, config, {
       seed: req.seed,
@@ -419,7 +426,8 @@ export class LocalRunner implements Runner {
         architecture: { key, config },
         genotype: req.genotype ?? null,
         preprocessing: {
-          inputChannels: 1,
+          inputChannels: contextChannels(plan.contextSlices),
+          contextSlices: plan.contextSlices,
           sliceAxis: data.sliceAxis,
           ...trainingGrid(data.dataset),
           normalization: data.normalization,

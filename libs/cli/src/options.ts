@@ -9,11 +9,13 @@ import { parseGenotype, referenceGenotype, REFERENCE_GENOTYPES, type Genotype } 
 import type { DataRequest } from './dataset-prep.js';
 
 /** Parses a positive integer option value. */
-export function intOption(min = 1): (v: string) => number {
+export function intOption(min = 1, max = Infinity): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(
+        `expected an integer ${max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`}, got '${v}'`,
+      );
     return n;
   };
 }

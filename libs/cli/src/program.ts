@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import { PRESET_NAMES } from '../../nas/src/index.js';
+import { MAX_CONTEXT_SLICES } from '../../data/src/index.js';
 import { isUid, uidTag } from '../../dicom/src/index.js';
 import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
 import { MIN_SLICES_PER_WORKER } from '../../engine/src/auto-config.js';
@@ -514,6 +515,11 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       numberOption(1e-7, 1),
       1e-3,
     )
+    .option(
+      '--context-slices <k>',
+      `neighbouring slices on each side given to the network as extra input channels (2.5D) (default: planned, 1 for volumes, 0 for 2D images; with a server: 0; at most ${MAX_CONTEXT_SLICES})`,
+      intOption(0, MAX_CONTEXT_SLICES),
+    )
     .action(async (o: Record<string, unknown>) => {
       const startedAt = Date.now();
       const rep = reporter(o);
@@ -536,6 +542,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
               ...loopRequest(o),
               arch,
               lr: o['lr'] as number,
+              ...(o['contextSlices'] !== undefined ? { contextSlices: o['contextSlices'] as number } : {}),
               ...(genotype ? { genotype } : {}),
               ...(genotype && genotypeRef !== undefined && existsSync(genotypeRef)
                 ? { genotypeFile: genotypeRef }

@@ -44,13 +44,14 @@ export type PlanOverrides = NonNullable<PlanRequest['overrides']>;
 /** The model configuration of a planned width and depth. */
 export function plannedConfig(
   arch: PlannedArchitecture,
-  c: { width: number; depth: number },
+  c: { width: number; depth: number; inChannels: number },
   nClasses: number,
   genotype?: Genotype,
 ): Record<string, unknown> {
+  const { inChannels } = c;
   return arch === 'unet'
-    ? { inChannels: 1, nClasses, baseWidth: c.width, depth: c.depth }
-    : { inChannels: 1, nClasses, channels: c.width, depth: c.depth, nodes: genotype?.nodes ?? 4 };
+    ? { inChannels, nClasses, baseWidth: c.width, depth: c.depth }
+    : { inChannels, nClasses, channels: c.width, depth: c.depth, nodes: genotype?.nodes ?? 4 };
 }
 
 /**
@@ -59,7 +60,15 @@ export function plannedConfig(
  * one worker's share of the batch does (the fixed part, kernel launches, stays).
  */
 function stepTimer<
-  C extends { width: number; depth: number; patch: [number, number]; batchSize: number; workers: number },
+  C extends {
+    width: number;
+    depth: number;
+    /** Input channels [1] (a search's supernet sees the slice alone). */
+    inChannels?: number;
+    patch: [number, number];
+    batchSize: number;
+    workers: number;
+  },
 >(specOf: (c: C) => ModelSpec, nClasses: number): (c: C) => number {
   let rate: { fixed: number; perFlop: number } | null = null;
   const flopsOf = (c: C): number =>
@@ -73,7 +82,7 @@ function stepTimer<
         ...(spec.genotype ? { genotype: spec.genotype } : {}),
       });
       try {
-        const input = { height: c.patch[0], width: c.patch[1], channels: 1, nClasses };
+        const input = { height: c.patch[0], width: c.patch[1], channels: c.inChannels ?? 1, nClasses };
         const t2 = timeTrainStep(net, { ...input, batchSize: 2 });
         const t4 = timeTrainStep(net, { ...input, batchSize: 4 });
         const perSample = Math.max((t4 - t2) / 2, t4 / 8);
@@ -131,10 +140,11 @@ export function planTrainingRun(
   },
 ): TrainingPlan {
   const saved = o.resume ? readPlan<TrainingPlan>(o.outDir, 'train') : null;
-  if (saved) return saved;
+  // Plans written before 2.5D input existed fed the slice alone.
+  if (saved) return { ...saved, contextSlices: saved.contextSlices ?? 0 };
   const nClasses = dataset.classes.length;
   const fp = fingerprintDataset(dataset);
-  const specOf = (c: { width: number; depth: number }): ModelSpec => ({
+  const specOf = (c: { width: number; depth: number; inChannels: number }): ModelSpec => ({
     architecture: arch,
     config: plannedConfig(arch, c, nClasses, genotype),
     ...(genotype ? { genotype } : {}),
@@ -146,7 +156,7 @@ export function planTrainingRun(
     cores: defaultWorkers(),
     memoryBytes: memoryBudget(o.memoryLimitMb),
     timeSeconds: o.timeBudgetSeconds,
-    stepSeconds: stepTimer(specOf, nClasses),
+    stepSeconds: stepTimer<TrainingCandidate>(specOf, nClasses),
     peakBytes: (c) => costOf(c).peakTrainingBytes,
     parameters: (c) =>
       costOf({ ...c, patch: [2 ** (c.depth + 1), 2 ** (c.depth + 1)], batchSize: 1 }).parameters,

@@ -90,6 +90,8 @@ export interface TrainRequest extends LoopRequest {
   genotypeFile?: string;
   /** Initial learning rate of the cosine schedule. */
   lr: number;
+  /** Neighbouring slices on each side as extra input channels (2.5D) [planned]. */
+  contextSlices?: number;
 }
 
 /** What a training produced. */

@@ -51,7 +51,13 @@ export {
   type PadInfo,
   type PadMode,
 } from './slicing.js';
-export { validatePreprocessing, type PreprocessingSpec } from './preprocessing.js';
+export { validatePreprocessing, type PreprocessingInput, type PreprocessingSpec } from './preprocessing.js';
+export {
+  contextChannels,
+  stackContext,
+  validateContextSlices,
+  MAX_CONTEXT_SLICES,
+} from './context-slices.js';
 export { sliceDataset, type Slice2D, type SliceDatasetOptions, type SlicedDataset } from './slice-dataset.js';
 export { splitCases, type SplitSpec, type CaseSplit } from './split.js';
 export { augmentSample, flip, shift, validateAugment, type AugmentOptions } from './augment.js';

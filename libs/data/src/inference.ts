@@ -3,8 +3,9 @@
  * slice masks back into a volume with the input's geometry.
  */
 import { ShapeError } from '../../core/src/index.js';
+import { contextChannels, stackContext } from './context-slices.js';
 import { normalizeIntensities } from './normalize.js';
-import { validatePreprocessing, type PreprocessingSpec } from './preprocessing.js';
+import { validatePreprocessing, type PreprocessingInput, type PreprocessingSpec } from './preprocessing.js';
 import {
   cropSlice,
   extractSlice,
@@ -20,7 +21,10 @@ import { voxelCount, type Volume } from './volume.js';
 
 /** A volume ready for the network: all slices, normalised and padded. */
 export interface PreparedVolume {
-  /** Float32Array [S, H, W, 1] (NHWC), S = number of slices along the axis. */
+  /**
+   * Float32Array [S, H, W, C] (NHWC), S = number of slices along the axis, C = 1 or, with
+   * `spec.contextSlices` = k, the slice and its neighbours (2k + 1).
+   */
   x: Float32Array;
   shape: [number, number, number, number];
   /** Placement of the original slice inside each padded slice. */
@@ -35,11 +39,12 @@ export interface PreparedVolume {
  * Applies the SAME preprocessing as training: normalisation (per `spec.normalization`),
  * slicing along `spec.sliceAxis`, centre padding to multiples of `spec.padMultiple` and
  * to at least `minSize` (the input size the model was trained on), so a slice that fits
- * the training input is padded exactly as in training.
+ * the training input is padded exactly as in training, and neighbouring slices as
+ * channels when the spec has `contextSlices`.
  */
 export function prepareVolume(
   volume: Volume,
-  spec: PreprocessingSpec,
+  spec: PreprocessingInput,
   minSize?: [number, number],
 ): PreparedVolume {
   const s = validatePreprocessing(spec);
@@ -50,13 +55,15 @@ export function prepareVolume(
   const W = Math.max(minSize?.[1] ?? 0, roundUpTo(g.cols, s.padMultiple));
   const pad = padInfoFor(g.rows, g.cols, H, W);
   const norm = normalizeIntensities(volume.data, s.normalization);
-  const x = new Float32Array(g.count * H * W);
+  const planes = new Float32Array(g.count * H * W);
   const tmp = new Float32Array(g.rows * g.cols);
   for (let i = 0; i < g.count; i++) {
     extractSlice(norm, volume.shape, s.sliceAxis, i, tmp);
-    x.set(padSlice(tmp, pad, H, W, s.padMode), i * H * W);
+    planes.set(padSlice(tmp, pad, H, W, s.padMode), i * H * W);
   }
-  return { x, shape: [g.count, H, W, 1], pad, spec: s, volumeShape: [...volume.shape] };
+  const x = stackContext(planes, g.count, H * W, s.contextSlices);
+  const shape: PreparedVolume['shape'] = [g.count, H, W, contextChannels(s.contextSlices)];
+  return { x, shape, pad, spec: s, volumeShape: [...volume.shape] };
 }
 
 /**

@@ -93,7 +93,9 @@ test('sliceDataset pads to a common multiple, maps codes to indices and records 
     normalization: { kind: 'fixed', mean: 14.5, std: sd.stats?.std },
     padMultiple: 4,
     padMode: 'zero',
+    contextSlices: 0,
   });
+  assert.equal(sd.channels, 1);
   const first = sd.slices[0];
   assert.deepEqual(first?.pad, { top: 2, left: 3, height: 3, width: 5 });
   assert.equal(first?.label?.[2 * 12 + 3], 1); // code 5 -> class index 1 at the crop origin

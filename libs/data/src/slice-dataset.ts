@@ -8,6 +8,7 @@ import {
   type IntensityStats,
   type NormalizationSpec,
 } from './normalize.js';
+import { contextChannels, stackContext } from './context-slices.js';
 import { validatePreprocessing, type PreprocessingSpec } from './preprocessing.js';
 import {
   extractSlice,
@@ -26,7 +27,10 @@ export interface Slice2D {
   caseId: string;
   /** Index of the slice along the slicing axis in its case. */
   sliceIndex: number;
-  /** Row-major [height, width] normalised intensities. */
+  /**
+   * Normalised intensities, row-major [height, width, channels]: the slice alone
+   * (channels = 1) or with its neighbours (`contextSlices`, channels = 2k + 1).
+   */
   image: Float32Array;
   /** Row-major [height, width] class indices (positions in `classes`), when labelled. */
   label?: Int32Array;
@@ -57,6 +61,8 @@ export interface SliceDatasetOptions {
   size?: [number, number];
   /** Drop slices whose label is all background (default false). */
   dropEmptySlices?: boolean;
+  /** Neighbouring slices on each side given as extra channels (2.5D) [0]. */
+  contextSlices?: number;
 }
 
 /** Result of {@link sliceDataset}. */
@@ -64,6 +70,8 @@ export interface SlicedDataset {
   slices: Slice2D[];
   height: number;
   width: number;
+  /** Values per pixel of a slice image: 2 * contextSlices + 1. */
+  channels: number;
   classes: ClassInfo[];
   /** The preprocessing used (record it in the model bundle). */
   preprocessing: PreprocessingSpec;
@@ -104,6 +112,7 @@ export function sliceDataset(
     normalization,
     padMultiple: options.padMultiple,
     padMode: options.padMode ?? 'zero',
+    contextSlices: options.contextSlices ?? 0,
   });
   const m = preprocessing.padMultiple;
   if (classes.length < 2)
@@ -137,6 +146,8 @@ export function sliceDataset(
   }
 
   const slices: Slice2D[] = [];
+  const k = preprocessing.contextSlices;
+  const hw = height * width;
   for (const c of cases) {
     const { shape } = c.image;
     const g = sliceGeometry(shape, axis);
@@ -145,6 +156,14 @@ export function sliceDataset(
     const labelIdx = c.label ? codesToIndices(c, codeToIndex) : undefined;
     const tmpImg = new Float32Array(g.rows * g.cols);
     const tmpLab = new Int32Array(g.rows * g.cols);
+    // Every slice is padded first: a kept slice may take its neighbours from dropped ones.
+    const planes = new Float32Array(g.count * hw);
+    for (let s = 0; s < g.count; s++) {
+      extractSlice(norm, shape, axis, s, tmpImg);
+      planes.set(padSlice(tmpImg, pad, height, width, preprocessing.padMode), s * hw);
+    }
+    const images = stackContext(planes, g.count, hw, k);
+    const perSlice = hw * contextChannels(k);
     for (let s = 0; s < g.count; s++) {
       let label: Int32Array | undefined;
       if (labelIdx) {
@@ -152,8 +171,7 @@ export function sliceDataset(
         if (options.dropEmptySlices && tmpLab.every((v) => v === 0)) continue;
         label = padSlice(tmpLab, pad, height, width, 'zero');
       }
-      extractSlice(norm, shape, axis, s, tmpImg);
-      const image = padSlice(tmpImg, pad, height, width, preprocessing.padMode);
+      const image = images.subarray(s * perSlice, (s + 1) * perSlice);
       slices.push({ caseId: c.id, sliceIndex: s, image, ...(label ? { label } : {}), pad });
     }
   }
@@ -161,6 +179,7 @@ export function sliceDataset(
     slices,
     height,
     width,
+    channels: contextChannels(k),
     classes: classes.map((c) => ({ ...c })),
     preprocessing,
     ...(stats ? { stats } : {}),

@@ -43,6 +43,14 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
   assert.equal(n.depth, 3);
   assert.deepEqual(n.patch, [64, 48]);
+  // Volumes: the slice on either side as extra input channels; the parameter count (and
+  // the cost of each candidate) is that of the 3-channel net.
+  assert.equal(p.contextSlices, 1);
+  assert.match(p.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /2\.5D/);
+  const inputs = new Set<number>();
+  planTraining(hippocampus, request({ parameters: (c) => (inputs.add(c.inChannels), 1000) }));
+  assert.deepEqual([...inputs], [3]);
+  assert.equal(planTraining(hippocampus, request({ overrides: { contextSlices: 0 } })).contextSlices, 0);
   assert.equal(formatPlan(p).length, p.choices.length);
   assert.ok(formatPlan(p).every((l) => /^[a-zA-Z]+ = .+: .+/.test(l)));
 });
@@ -62,6 +70,7 @@ test('anisotropic CT: slices across the coarse axis, 256 x 256 patches, fixed no
 test('2D micrographs under tight budgets: smaller batch, fewer steps, every choice overridable', () => {
   const tight = planTraining(micrographs, request({ memoryBytes: 2 ** 30, timeSeconds: 200 }));
   assert.deepEqual(tight.patch, [256, 256]);
+  assert.equal(tight.contextSlices, 0, '2D images have no neighbouring slices');
   assert.ok(tight.batchSize < 16);
   assert.ok(tight.steps < 2000 && tight.steps >= 500, `steps ${tight.steps}`);
   const chosen = planTraining(

@@ -9,7 +9,7 @@
  * Pure functions: the caller measures seconds per step (`stepSeconds`) on its backend.
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
-import type { Dataset, NormalizationSpec } from '../../data/src/index.js';
+import { contextChannels, type Dataset, type NormalizationSpec } from '../../data/src/index.js';
 
 /** What the planner knows of a dataset. */
 export interface DatasetFingerprint {
@@ -105,12 +105,16 @@ export interface PlanOverrideFields {
   normalization: NormalizationSpec;
   /** Data-parallel worker threads at most. */
   workers: number;
+  /** Neighbouring slices on each side as extra input channels (2.5D). */
+  contextSlices: number;
 }
 
 /** A training candidate the caller measures: `workers` threads share each batch. */
 export interface TrainingCandidate {
   width: number;
   depth: number;
+  /** Input channels of the network (2 * contextSlices + 1). */
+  inChannels: number;
   patch: [number, number];
   batchSize: number;
   workers: number;
@@ -132,9 +136,9 @@ export interface PlanRequest {
   /** Cores the steps may use: data-parallel workers unless `overrides.workers` says otherwise [1]. */
   cores?: number;
   /** Peak training memory of a candidate, bytes (from the cost model). */
-  peakBytes: (c: { width: number; depth: number; patch: [number, number]; batchSize: number }) => number;
+  peakBytes: (c: Omit<TrainingCandidate, 'workers'>) => number;
   /** Parameter count of a candidate (from the cost model). */
-  parameters: (c: { width: number; depth: number }) => number;
+  parameters: (c: { width: number; depth: number; inChannels: number }) => number;
   overrides?: Partial<PlanOverrideFields>;
   /** Where each override came from, for its reason (e.g. `--preset tiny`) [`--<option>`]. */
   overrideSources?: Partial<Record<string, string>>;
@@ -169,7 +173,17 @@ export interface PlanBase {
 }
 
 /** A training configuration with the reason for each value. */
-export type TrainingPlan = PlanBase;
+export interface TrainingPlan extends PlanBase {
+  /** Neighbouring slices on each side as extra input channels (2.5D); 0 = the slice alone. */
+  contextSlices: number;
+}
+
+/**
+ * Neighbours on each side the planner gives a slice of a volume: one (the issue 9 recipe
+ * bench measured +0.01 Dice on both MSD hippocampus classes for a U-Net with the slice
+ * either side as channels, BENCHMARKS.md "2.5D input").
+ */
+export const VOLUME_CONTEXT_SLICES = 1;
 
 /** Largest patch side the planner picks on its own (larger slices are covered by windows). */
 export const MAX_PATCH_SIDE = 256;
@@ -376,10 +390,22 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const c = new PlanChoices(req.overrideSources);
   const g = planGeometry(fp, req.architecture, o, c);
   const { depth, patch } = g;
+  const contextSlices = c.choose(
+    'contextSlices',
+    o.contextSlices ?? (fp.is2d ? 0 : VOLUME_CONTEXT_SLICES),
+    o.contextSlices !== undefined
+      ? c.given('context-slices')
+      : fp.is2d
+        ? '2D images: the image alone'
+        : `volumes cut into 2D slices: the ${VOLUME_CONTEXT_SLICES} slice(s) on either side as extra input channels (2.5D), some of the third dimension for a wider first convolution`,
+  );
+  const inChannels = contextChannels(contextSlices);
 
   // Width and batch: the widest net under 1 M parameters whose batch of 16 (or less) fits
   // memory and whose target steps fit the time budget; batch shrinks before the width does.
-  const small = WIDTHS[req.architecture].filter((w) => req.parameters({ width: w, depth }) <= MAX_PARAMETERS);
+  const small = WIDTHS[req.architecture].filter(
+    (w) => req.parameters({ width: w, depth, inChannels }) <= MAX_PARAMETERS,
+  );
   const widths =
     o.width !== undefined ? [o.width] : small.length > 0 ? small : WIDTHS[req.architecture].slice(-1);
   const batches = o.batchSize !== undefined ? [o.batchSize] : [16, 12, 8, 4, 2];
@@ -389,14 +415,21 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const search = (minSteps: number, minBatch: number): Pick | null => {
     for (const width of widths) {
       for (const batchSize of batches.filter((b) => b >= minBatch)) {
-        const cand = { width, depth, patch, batchSize, workers: workersFor(batchSize, o, req.cores) };
+        const cand = {
+          width,
+          depth,
+          inChannels,
+          patch,
+          batchSize,
+          workers: workersFor(batchSize, o, req.cores),
+        };
         const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
         if (peak > req.memoryBytes) continue;
         const sec = req.stepSeconds(cand);
         if (!forced && sec * minSteps > req.timeSeconds) continue;
         const why =
-          `${(req.parameters({ width, depth }) / 1000).toFixed(0)} k parameters; estimated ` +
+          `${(req.parameters({ width, depth, inChannels }) / 1000).toFixed(0)} k parameters; estimated ` +
           `${(peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget; ` +
           `${sec.toFixed(2)} s per step here`;
         return { width, batchSize, stepSeconds: sec, why };
@@ -468,6 +501,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
     stepsPerEpoch,
     foregroundShare,
     workers,
+    contextSlices,
     estimatedStepSeconds: pick.stepSeconds,
     choices: c.list,
   };

@@ -28,6 +28,8 @@ export interface InferencePreprocessing {
   normalization: NormalizationSpec;
   padMultiple: number;
   padMode: PadMode;
+  /** Neighbouring slices on each side given as extra input channels (2.5D) [0]. */
+  contextSlices?: number;
   /** Height and width of the network input in training; absent in bundles older than it. */
   inputSize?: [number, number] | undefined;
   /** Number of output classes. */
@@ -48,6 +50,7 @@ export function inferencePreprocessing(
     normalization: pre.normalization,
     padMultiple: pre.padMultiple,
     padMode: pre.padMode,
+    contextSlices: pre.contextSlices,
     inputSize: pre.inputSize,
     nClasses: pre.classes.length,
     orientation: pre.orientation,
@@ -90,21 +93,22 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, max
       normalization: pre.normalization,
       padMultiple: pre.padMultiple,
       padMode: pre.padMode,
+      ...(pre.contextSlices === undefined ? {} : { contextSlices: pre.contextSlices }),
     },
     pre.inputSize,
   );
-  const [S, H, W] = prepared.shape;
+  const [S, H, W, C] = prepared.shape;
   const hw = H * W;
   const slices: SliceSet = {
     height: H,
     width: W,
-    channels: 1,
+    channels: C,
     nClasses: pre.nClasses,
     classNames: Array.from({ length: pre.nClasses }, (_, k) => String(k)),
     slices: Array.from({ length: S }, (_, i) => ({
       caseId: 'input',
       index: i,
-      image: prepared.x.subarray(i * hw, (i + 1) * hw),
+      image: prepared.x.subarray(i * hw * C, (i + 1) * hw * C),
       label: new Uint8Array(hw),
     })),
   };

@@ -95,6 +95,7 @@ export {
   BUNDLE_FORMAT_VERSION,
   BundleManifestSchema,
   PreprocessingSchema,
+  imageChannels,
   NormalizationSchema,
   WeightSpecSchema,
   SegmentCodesSchema,

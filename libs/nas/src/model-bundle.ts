@@ -43,43 +43,58 @@ export const SegmentCodesSchema = z.object({
 export type SegmentCodes = z.infer<typeof SegmentCodesSchema>;
 
 /** The preprocessing a model was trained with; inference applies exactly this. */
-export const PreprocessingSchema = z.object({
-  /** Channels of the network input. */
-  inputChannels: z.number().int().min(1),
-  /** Voxel axis (0, 1 or 2) volumes are cut along into 2D slices. */
-  sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-  /** Orientation convention of the voxel axes, e.g. `RAS`, `LPS` or `as-stored`. */
-  orientation: z.string().min(1),
-  /** Voxel spacing in millimetres (x, y[, z]), every value > 0; null when unknown. */
-  spacingMm: z.array(z.number().positive()).min(2).max(3).nullable(),
-  normalization: NormalizationSchema,
-  /** Slices are centre-padded so H and W are multiples of this (2^(depth+1) for NAS-Unet). */
-  padMultiple: z.number().int().min(1),
-  /** Padding fill of the image: `zero` or `edge` (labels always pad with background). */
-  padMode: z.enum(['zero', 'edge']).default('zero'),
-  /**
-   * Height and width of the network input in training (multiples of `padMultiple`).
-   * Inference centre-pads every slice to at least this size, exactly as training did, and
-   * covers larger slices with overlapping windows of this size. Absent in older bundles:
-   * slices are then padded to the next multiple of `padMultiple` only.
-   */
-  inputSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
-  /**
-   * Output classes in channel order: label code in the data, a display name and,
-   * optionally, the coded concepts a DICOM Segmentation records for the class (absent:
-   * SCT "Anatomical Structure" / "Tissue").
-   */
-  classes: z
-    .array(
-      z.object({
-        code: z.number().int().min(0),
-        name: z.string().min(1),
-        segment: SegmentCodesSchema.optional(),
-      }),
-    )
-    .min(1),
-});
+export const PreprocessingSchema = z
+  .object({
+    /** Channels of the network input: 2 * contextSlices + 1 for slices of volumes. */
+    inputChannels: z.number().int().min(1),
+    /**
+     * Neighbouring slices on each side of a slice that the network sees as extra input
+     * channels (2.5D; the nearest slice repeats at a volume's ends); 0 = the slice alone.
+     */
+    contextSlices: z.number().int().min(0).max(5).default(0),
+    /** Voxel axis (0, 1 or 2) volumes are cut along into 2D slices. */
+    sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    /** Orientation convention of the voxel axes, e.g. `RAS`, `LPS` or `as-stored`. */
+    orientation: z.string().min(1),
+    /** Voxel spacing in millimetres (x, y[, z]), every value > 0; null when unknown. */
+    spacingMm: z.array(z.number().positive()).min(2).max(3).nullable(),
+    normalization: NormalizationSchema,
+    /** Slices are centre-padded so H and W are multiples of this (2^(depth+1) for NAS-Unet). */
+    padMultiple: z.number().int().min(1),
+    /** Padding fill of the image: `zero` or `edge` (labels always pad with background). */
+    padMode: z.enum(['zero', 'edge']).default('zero'),
+    /**
+     * Height and width of the network input in training (multiples of `padMultiple`).
+     * Inference centre-pads every slice to at least this size, exactly as training did, and
+     * covers larger slices with overlapping windows of this size. Absent in older bundles:
+     * slices are then padded to the next multiple of `padMultiple` only.
+     */
+    inputSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
+    /**
+     * Output classes in channel order: label code in the data, a display name and,
+     * optionally, the coded concepts a DICOM Segmentation records for the class (absent:
+     * SCT "Anatomical Structure" / "Tissue").
+     */
+    classes: z
+      .array(
+        z.object({
+          code: z.number().int().min(0),
+          name: z.string().min(1),
+          segment: SegmentCodesSchema.optional(),
+        }),
+      )
+      .min(1),
+  })
+  .refine((p) => p.contextSlices === 0 || p.inputChannels === 2 * p.contextSlices + 1, {
+    message: 'inputChannels must be 2 * contextSlices + 1 when contextSlices is set',
+    path: ['inputChannels'],
+  });
 export type Preprocessing = z.infer<typeof PreprocessingSchema>;
+
+/** Channels of one input image (a slice): the network's input channels less the neighbours stacked with it. */
+export function imageChannels(p: Pick<Preprocessing, 'inputChannels' | 'contextSlices'>): number {
+  return p.inputChannels / (2 * p.contextSlices + 1);
+}
 
 /** One tensor in the weights blob. */
 export const WeightSpecSchema = z.object({

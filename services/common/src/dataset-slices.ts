@@ -50,20 +50,26 @@ export interface PrepareOptions {
   maxCases?: number;
   /** Class names as registered with the dataset (index 0 = background) [the folder's own]. */
   classNames?: readonly string[];
+  /** Neighbouring slices on each side as extra channels (2.5D) [0]. */
+  contextSlices?: number;
 }
 
-function toSliceSet(slices: Slice2D[], height: number, width: number, classes: ClassInfo[]): SliceSet {
+function toSliceSet(
+  slices: Slice2D[],
+  { height, width, channels }: { height: number; width: number; channels: number },
+  classes: ClassInfo[],
+): SliceSet {
   return {
     height,
     width,
-    channels: 1,
+    channels,
     nClasses: classes.length,
     classNames: classes.map((c) => c.name),
     slices: slices.map((s) => ({
       caseId: s.caseId,
       index: s.sliceIndex,
       image: s.image,
-      label: Uint8Array.from(s.label ?? new Int32Array(s.image.length)),
+      label: Uint8Array.from(s.label ?? new Int32Array(height * width)),
     })),
   };
 }
@@ -80,15 +86,16 @@ export async function prepareSlices(dir: string, options: PrepareOptions): Promi
   const split = splitCases(ids, { val: options.validationFraction, test: 0, seed: options.seed });
   const sliced = sliceDataset(ds.cases, registeredClasses(ds.classes, options.classNames, dir), {
     padMultiple: options.padMultiple,
+    ...(options.contextSlices ? { contextSlices: options.contextSlices } : {}),
   });
   const valIds = new Set(split.val);
   const train = sliced.slices.filter((s) => !valIds.has(s.caseId));
   const val = sliced.slices.filter((s) => valIds.has(s.caseId));
-  const { height, width, classes } = sliced;
+  const { classes } = sliced;
   return {
-    train: toSliceSet(train, height, width, classes),
-    val: toSliceSet(val.length > 0 ? val : train, height, width, classes),
-    all: toSliceSet(sliced.slices, height, width, classes),
+    train: toSliceSet(train, sliced, classes),
+    val: toSliceSet(val.length > 0 ? val : train, sliced, classes),
+    all: toSliceSet(sliced.slices, sliced, classes),
     preprocessing: sliced.preprocessing,
     classes,
     grid: trainingGrid(ds),

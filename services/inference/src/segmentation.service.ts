@@ -20,6 +20,7 @@ import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { registryClientConfig } from '../../common/src/security.js';
 import { withSpan } from '../../../libs/telemetry/src/index.js';
+import { imageChannels } from '../../../libs/nas/src/index.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import {
   decodeNiftiVolume,
@@ -125,7 +126,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       async () => {
         const image = await withSpan('inference.decode', { 'nasunet.input': req.image }, () =>
           req.image === 'raw'
-            ? decodeRawImage(req.raw!, 'image.raw', this.limits, model.manifest.preprocessing.inputChannels)
+            ? decodeRawImage(req.raw!, 'image.raw', this.limits, imageChannels(model.manifest.preprocessing))
             : decodePngImage(req.png!, 'image.png', this.limits),
         );
         checkAlive(call);
@@ -196,7 +197,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
             msg.slice!,
             `slice[${rawSlices.length}]`,
             this.limits,
-            model!.manifest.preprocessing.inputChannels,
+            imageChannels(model!.manifest.preprocessing),
           ),
         );
       }

@@ -73,6 +73,7 @@ export async function computeTraining(
     seed: p.seed,
     maxCases: p.hyper.maxCases,
     classNames: input.classNames,
+    contextSlices: p.hyper.contextSlices ?? 0,
   });
   const spec = modelSpec(p, data.classes.length);
   const estimate = estimateCost(spec, {
@@ -159,7 +160,8 @@ export async function computeTraining(
       architecture: { key: spec.architecture as 'nasunet' | 'unet', config: spec.config },
       genotype: (spec.genotype as never) ?? null,
       preprocessing: {
-        inputChannels: 1,
+        inputChannels: data.train.channels,
+        contextSlices: data.preprocessing.contextSlices,
         sliceAxis: data.preprocessing.sliceAxis,
         ...data.grid,
         normalization: data.preprocessing.normalization,

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
 import type { StartTrainingRequest__Output } from '../../../libs/rpc/src/index.js';
+import { MAX_CONTEXT_SLICES } from '../../../libs/data/src/index.js';
 import { MAX_CASES } from '../../common/src/dataset-slices.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -31,6 +32,8 @@ export interface TrainingParams {
     maxSeconds: number;
     /** Only the first N cases of the dataset; 0 (or absent, in jobs stored before it existed) = every case. */
     maxCases?: number;
+    /** Neighbouring slices on each side as extra input channels; 0 (or absent, in older jobs) = the slice alone. */
+    contextSlices?: number;
   };
   seed: number;
   modelName: string;
@@ -52,6 +55,7 @@ const HyperSchema = z.object({
   maxSteps: z.number().int().min(0).max(10_000_000),
   maxSeconds: z.number().min(0).max(604_800),
   maxCases: MAX_CASES,
+  contextSlices: z.number().int().min(0).max(MAX_CONTEXT_SLICES),
 });
 
 function fail(field: string, message: string): never {
@@ -115,6 +119,7 @@ export function parseStartTraining(req: StartTrainingRequest__Output): TrainingP
       maxSteps: h?.maxSteps ?? 0,
       maxSeconds: h?.maxSeconds ?? 0,
       maxCases: h?.maxCases ?? 0,
+      contextSlices: h?.contextSlices ?? 0,
     },
     seed: req.seed,
     modelName: req.modelName,

@@ -1,5 +1,6 @@
 /** The network a training job builds, and its estimated cost before any data is read. */
 import { assertFitsMemory, estimateCost, type CostModel } from '../../../libs/nas/src/index.js';
+import { contextChannels } from '../../../libs/data/src/index.js';
 import type { TrainingParams } from './training-params.js';
 
 /** Architecture key, config and genotype of a job's network for `nClasses` classes. */
@@ -7,17 +8,18 @@ export function modelSpec(
   p: TrainingParams,
   nClasses: number,
 ): CostModel & { config: Record<string, number> } {
+  const inChannels = contextChannels(p.hyper.contextSlices ?? 0);
   if (p.architecture.kind === 'unet') {
     return {
       architecture: 'unet',
-      config: { inChannels: 1, nClasses, baseWidth: p.hyper.initChannels, depth: p.hyper.depth },
+      config: { inChannels, nClasses, baseWidth: p.hyper.initChannels, depth: p.hyper.depth },
     };
   }
   const genotype = JSON.parse(p.architecture.genotypeJson) as { nodes: number };
   return {
     architecture: 'nasunet',
     config: {
-      inChannels: 1,
+      inChannels,
       nClasses,
       channels: p.hyper.initChannels,
       depth: p.hyper.depth,

@@ -15,6 +15,7 @@ export interface TrainingHyperParameters {
   'maxSteps'?: (number);
   'maxSeconds'?: (number | string);
   'maxCases'?: (number);
+  'contextSlices'?: (number);
 }
 
 export interface TrainingHyperParameters__Output {
@@ -31,4 +32,5 @@ export interface TrainingHyperParameters__Output {
   'maxSteps': (number);
   'maxSeconds': (number);
   'maxCases': (number);
+  'contextSlices': (number);
 }
