@@ -39,6 +39,8 @@ export const SUITE_VARIABLES: Readonly<Record<string, readonly string[]>> = {
     'NASUNET_TRAINING_MEMORY_LIMIT_BYTES',
     'NASUNET_TRAINING_CONCURRENCY',
     'NASUNET_DATASET_CACHE_DIR',
+    // Also read by the CLI (every command that loads a dataset folder).
+    'NASUNET_DECODED_CACHE_DIR',
     'NASUNET_QUEUE',
     'NASUNET_REDIS_URL',
     'NASUNET_JOB_ROLE',

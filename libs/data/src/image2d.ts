@@ -2,12 +2,12 @@
  * 2D raster readers (PNG via pngjs, TIFF via utif2, GIF via omggif) returning grayscale
  * pixels as a 1-slice {@link Volume} (X = width, Y = height, Z = 1, spacing 1 mm).
  */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import pngjs from 'pngjs';
 import UTIF from 'utif2';
 import omggif from 'omggif';
-import { DataFormatError, NotFoundError, ValidationError } from '../../core/src/index.js';
+import { DataFormatError, ValidationError } from '../../core/src/index.js';
+import { readSourceFile } from './source-file.js';
 import { makeVolume, type Volume } from './volume.js';
 
 /** File extensions recognised as 2D images (lower case, with dot). */
@@ -30,16 +30,7 @@ interface Rgba {
  * 16-bit PNGs are reduced to 8 bits by pngjs. Only the first frame/page is read.
  */
 export async function readImage2D(path: string): Promise<Volume> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotFoundError(`image file not found: ${path}`, { cause: err });
-    }
-    throw new DataFormatError(`cannot read image ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  return decodeImage2D(bytes, path);
+  return decodeImage2D(await readSourceFile(path, 'image file'), path);
 }
 
 /** Decodes image bytes; `name` picks the format by extension and appears in errors. */

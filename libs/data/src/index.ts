@@ -15,7 +15,7 @@ export {
   voxelCount,
 } from './volume.js';
 export { isOrientationCode, toModelGrid, trainingGrid, type ModelGrid } from './model-grid.js';
-export { readNifti, parseNifti, type NiftiReadOptions } from './nifti-read.js';
+export { readNifti, parseNifti, decodeNifti, type NiftiReadOptions } from './nifti-read.js';
 export { writeNifti, encodeNifti, type NiftiWriteDatatype } from './nifti-write.js';
 export { readImage2D, decodeImage2D, encodePngGray, is2DImagePath, IMAGE_2D_EXTENSIONS } from './image2d.js';
 export { encodePngPalette, type Rgb } from './png-palette.js';
@@ -31,6 +31,13 @@ export {
 } from './synthetic.js';
 export { loadDataset, parseDatasetRef, type DatasetSource } from './load-dataset.js';
 export { digestFiles, digestJson, canonicalJson } from './digest.js';
+export {
+  DecodedVolumeCache,
+  decodedCacheFromEnv,
+  DECODED_FORMAT_VERSION,
+  DEFAULT_DECODED_CACHE_BYTES,
+  type DecodedCacheOptions,
+} from './decoded-cache.js';
 export {
   computeIntensityStats,
   normalizeIntensities,

@@ -9,9 +9,11 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { DataFormatError, NasUnetError, NotFoundError, ValidationError } from '../../core/src/index.js';
+import { DecodedVolumeCache, decodedCacheFromEnv } from './decoded-cache.js';
 import { digestFiles } from './digest.js';
-import { is2DImagePath, readImage2D } from './image2d.js';
-import { readNifti } from './nifti-read.js';
+import { decodeImage2D, is2DImagePath } from './image2d.js';
+import { decodeNifti } from './nifti-read.js';
+import { readSourceFile } from './source-file.js';
 import type { Case, ClassInfo, Dataset, DatasetKind, LoadOptions, SkippedCase } from './types.js';
 import type { Volume } from './volume.js';
 
@@ -51,6 +53,8 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
   if (onBad !== 'fail' && onBad !== 'skip')
     throw new ValidationError(`onBadCase must be 'fail' or 'skip', got '${String(onBad)}'`);
   const requireLabels = options.requireLabels ?? true;
+  const cache =
+    options.decodedCache === undefined ? decodedCacheFromEnv() : options.decodedCache || undefined;
 
   let kind: DatasetKind;
   let files: CaseFiles[];
@@ -89,7 +93,7 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
       const f = files[n] as CaseFiles;
       const current = { file: f.image };
       try {
-        outcomes[n] = { case: await loadCase(root, f, kind, requireLabels, current) };
+        outcomes[n] = { case: await loadCase(root, f, kind, requireLabels, current, cache) };
       } catch (error) {
         outcomes[n] = { error, file: current.file };
       }
@@ -97,6 +101,7 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
     }
   };
   await Promise.all(Array.from({ length: Math.min(CASES_IN_FLIGHT, files.length) }, worker));
+  await cache?.prune();
   const cases: Case[] = [];
   const skipped: SkippedCase[] = [];
   outcomes.forEach((o, n) => {
@@ -148,9 +153,9 @@ async function loadCase(
   kind: DatasetKind,
   requireLabels: boolean,
   current: { file: string },
+  cache: DecodedVolumeCache | undefined,
 ): Promise<Case> {
-  const read = (p: string): Promise<Volume> =>
-    kind === 'folder2d' || is2DImagePath(p) ? readImage2D(p) : readNifti(p);
+  const read = (p: string): Promise<Volume> => readVolume(p, kind === 'folder2d' || is2DImagePath(p), cache);
   current.file = f.image;
   const image = await read(f.image);
   const toRel = (p: string): string => relative(root, p).split(sep).join('/');
@@ -179,6 +184,20 @@ async function loadCase(
     }
   }
   return { id: f.id, image, label, files: { image: toRel(f.image), label: toRel(f.label) } };
+}
+
+/** Reads and decodes one image or label file, through the decoded-volume cache when there is one. */
+async function readVolume(
+  path: string,
+  image2d: boolean,
+  cache: DecodedVolumeCache | undefined,
+): Promise<Volume> {
+  const bytes = await readSourceFile(path, image2d ? 'image file' : 'NIfTI file');
+  const decode = (): Volume | Promise<Volume> =>
+    image2d ? decodeImage2D(bytes, path) : decodeNifti(bytes, path);
+  if (!cache) return decode();
+  const decoder = image2d ? `image2d${extname(path).toLowerCase()}` : 'nifti';
+  return cache.getOrDecode(DecodedVolumeCache.key(bytes, decoder), decode);
 }
 
 async function readMsdJson(

@@ -1,11 +1,11 @@
 /**
  * NIfTI-1/-2 reader (.nii and .nii.gz) built on nifti-reader-js.
  */
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gunzip, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
-import { DataFormatError, NotFoundError, ResourceLimitError } from '../../core/src/index.js';
+import { DataFormatError, ResourceLimitError } from '../../core/src/index.js';
+import { readSourceFile } from './source-file.js';
 import { orientationFromAffine, spacingFromAffine, type Volume } from './volume.js';
 
 /** NIfTI datatype codes this reader decodes, with their byte size. */
@@ -86,17 +86,18 @@ async function gunzipBoundedAsync(buf: Uint8Array, maxBytes: number, name: strin
  * DataFormatError (naming the file) if it is not a readable NIfTI volume.
  */
 export async function readNifti(path: string, options: NiftiReadOptions = {}): Promise<Volume> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError(`NIfTI file not found: ${path}`, { cause: err });
-    throw new DataFormatError(`cannot read NIfTI file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const h = checkedHeader(bytes, path, options);
-  const buf = h.compressed ? await gunzipBoundedAsync(bytes, h.inflatedBytes, path) : toArrayBuffer(bytes);
-  return decodeVoxels(h, buf, path, options);
+  return decodeNifti(await readSourceFile(path, 'NIfTI file'), path, options);
+}
+
+/** {@link parseNifti} with the gzip inflation on the thread pool, so several files decode in parallel. */
+export async function decodeNifti(
+  bytes: Uint8Array,
+  name: string,
+  options: NiftiReadOptions = {},
+): Promise<Volume> {
+  const h = checkedHeader(bytes, name, options);
+  const buf = h.compressed ? await gunzipBoundedAsync(bytes, h.inflatedBytes, name) : toArrayBuffer(bytes);
+  return decodeVoxels(h, buf, name, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Dataset-level types shared by the loaders, slicing and batching.
  */
+import type { DecodedVolumeCache } from './decoded-cache.js';
 import type { Volume } from './volume.js';
 
 /** One labelled (or unlabelled) case: a 3D volume, or a 2D image as a 1-slice volume. */
@@ -71,4 +72,9 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
   /** Cases without a label are an error (default true for training data). */
   requireLabels?: boolean;
+  /**
+   * Where decoded volumes are kept for the next load of the same files; `false`: nowhere.
+   * Default: the folder the environment names (see `decodedCacheFromEnv`).
+   */
+  decodedCache?: DecodedVolumeCache | false;
 }

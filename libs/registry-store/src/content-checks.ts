@@ -29,7 +29,12 @@ function relativeTo(root: string, message: string): string {
 export async function checkDatasetFolder(root: string, classNames: readonly string[]): Promise<void> {
   let classes: Array<{ code: number }>;
   try {
-    ({ classes } = await loadFolderDataset(root, { requireLabels: false, onBadCase: 'fail' }));
+    // Checked once on upload: nothing here is worth keeping decoded.
+    ({ classes } = await loadFolderDataset(root, {
+      requireLabels: false,
+      onBadCase: 'fail',
+      decodedCache: false,
+    }));
   } catch (err) {
     if (err instanceof NasUnetError)
       throw new ValidationError(`dataset content: ${relativeTo(root, err.message)}`, { cause: err });

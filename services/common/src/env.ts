@@ -138,6 +138,12 @@ export const JobServiceEnvSchema = BaseEnvSchema.extend({
     .transform((p) => resolve(p))
     .optional(),
   /**
+   * Folder of decoded volumes kept between loads of the same dataset files (libs/data reads
+   * it); `off` or empty: none. Default `$XDG_CACHE_HOME/nasunet/decoded` or
+   * `~/.cache/nasunet/decoded`; safe to share between processes and to delete at any time.
+   */
+  NASUNET_DECODED_CACHE_DIR: z.string().optional(),
+  /**
    * Job queue: `sqlite` (embedded, one process owns the jobs under NASUNET_DATA_DIR) or
    * `bullmq` (Redis at NASUNET_REDIS_URL, shared by every API replica and worker).
    */
