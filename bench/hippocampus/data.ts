@@ -52,6 +52,8 @@ export interface SplitSliceOptions {
   sliceAxis: 0 | 1 | 2;
   /** Slices are centre-padded to a multiple of this (the largest input multiple of the nets). */
   padMultiple: number;
+  /** Neighbouring slices on each side as extra channels (2.5D) [0]. */
+  contextSlices?: number;
 }
 
 /** Every slice of the training, validation and test cases of a fixed seeded case split. */
@@ -86,7 +88,11 @@ export async function loadSplitSlices(o: SplitSliceOptions): Promise<SplitSlices
     val: [...split.val].sort(),
     test: [...split.test].sort(),
   };
-  const sliced = sliceDataset(ds.cases, ds.classes, { sliceAxis: o.sliceAxis, padMultiple: o.padMultiple });
+  const sliced = sliceDataset(ds.cases, ds.classes, {
+    sliceAxis: o.sliceAxis,
+    padMultiple: o.padMultiple,
+    ...(o.contextSlices ? { contextSlices: o.contextSlices } : {}),
+  });
   const spacing: Record<string, [number, number, number]> = {};
   for (const c of ds.cases) spacing[c.id] = sliceSpacing(c.image.spacingMm, o.sliceAxis);
   const set = (ids: string[]): SliceSet => toSliceSet(sliced, new Set(ids), spacing);

@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate, loadWeights, runTraining, type SliceSet } from '../../libs/engine/src/index.js';
+import { contextChannels } from '../../libs/data/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
 import { FILES, type CurvePoint, type RecipeProtocol } from './protocol.js';
 
@@ -43,7 +44,12 @@ export async function runOurs(
   const last = Math.max(...p.steps);
   if (done.has(last)) return;
   const net = new UNet(
-    { inChannels: 1, nClasses: sets.train.nClasses, baseWidth: p.width, depth: p.depth },
+    {
+      inChannels: contextChannels(p.contextSlices ?? 0),
+      nClasses: sets.train.nClasses,
+      baseWidth: p.width,
+      depth: p.depth,
+    },
     { seed },
   );
   loadWeights(join(dir, FILES.init(seed)), net);

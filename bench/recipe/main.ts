@@ -5,7 +5,8 @@
  * of the seeds is compared at every protocol step (target: within 0.02).
  *
  * `node dist/bench/recipe/main.js [--stage prepare|run|report|all] [--out DIR] [--data DIR]
- *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 8] [--python PATH]
+ *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 8] [--context-slices 0]
+ *  [--python PATH]
  *  [--benchmarks FILE]`
  *
  * Stages resume from the files in `--out` (default `runs/bench-recipe/`): finished runs are
@@ -19,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ValidationError } from '../../libs/core/src/index.js';
+import { contextChannels, validateContextSlices } from '../../libs/data/src/index.js';
 import { makeBatch, saveWeights } from '../../libs/engine/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
 import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
@@ -26,7 +28,7 @@ import { findTorchPython, machine, readNotes, writeSection } from '../common/fil
 import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
 import { readCurve, runOurs } from './engine-run.js';
 import { DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
-import { recipeSection, SECTION_HEADING } from './report.js';
+import { recipeSection, sectionHeading } from './report.js';
 import { orderedTestCases, writeTwinData } from './twin-data.js';
 
 type Stage = 'prepare' | 'run' | 'report' | 'all';
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): Options {
       DEFAULT_PROTOCOL.steps.join(','),
     )
     .option('--width <n>', 'U-Net base width', String(DEFAULT_PROTOCOL.width))
+    .option('--context-slices <k>', 'neighbouring slices on each side as extra input channels (2.5D)', '0')
     .option('--only <job>', 'run one job in this process (ours:SEED)')
     .option('--python <path>', 'Python with torch (default: python3, then /usr/bin/python3)')
     .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
@@ -86,6 +89,8 @@ function parseOptions(argv: string[]): Options {
   const steps = intList(o['steps'] as string, '--steps').sort((a, b) => a - b);
   const [width] = intList(o['width'] as string, '--width');
   if (steps[0] === 0 || !width) throw new ValidationError('--steps and --width must be positive');
+  const contextSlices = Number(o['contextSlices']);
+  validateContextSlices(contextSlices);
   const data = resolve(o['data'] as string);
   if (!existsSync(data)) throw new ValidationError(`--data: ${data} does not exist`);
   return {
@@ -95,7 +100,7 @@ function parseOptions(argv: string[]): Options {
     seeds: intList(o['seeds'] as string, '--seeds'),
     workers,
     only: o['only'] ?? null,
-    protocol: { ...DEFAULT_PROTOCOL, steps, width },
+    protocol: { ...DEFAULT_PROTOCOL, steps, width, contextSlices },
     python: o['python'],
     benchmarks: resolve(o['benchmarks'] as string),
   };
@@ -118,6 +123,7 @@ async function loadSets(opts: Options, p: RecipeProtocol): Promise<SplitSlices> 
     splitSeed: p.splitSeed,
     sliceAxis: 2,
     padMultiple: 16,
+    contextSlices: p.contextSlices ?? 0,
   });
 }
 
@@ -129,7 +135,12 @@ async function prepare(opts: Options, p: RecipeProtocol): Promise<void> {
     const path = join(opts.out, FILES.init(seed));
     if (existsSync(path)) continue;
     const net = new UNet(
-      { inChannels: 1, nClasses: sets.train.nClasses, baseWidth: p.width, depth: p.depth },
+      {
+        inChannels: contextChannels(p.contextSlices ?? 0),
+        nClasses: sets.train.nClasses,
+        baseWidth: p.width,
+        depth: p.depth,
+      },
       { seed },
     );
     saveWeights(path, net, { names: net.namedWeights().map((w) => w.name) });
@@ -218,7 +229,7 @@ function report(opts: Options, p: RecipeProtocol): void {
     readNotes(opts.out),
   );
   process.stdout.write(section + '\n');
-  writeSection(opts.benchmarks, SECTION_HEADING, section);
+  writeSection(opts.benchmarks, sectionHeading(p), section);
 }
 
 async function main(): Promise<void> {

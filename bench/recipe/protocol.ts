@@ -9,7 +9,9 @@
  * of it from slices with foreground, per-sample left-right flips with p 0.5, loss CE +
  * (1 - mean soft Dice of the foreground classes over the batch), AdamW lr 1e-3 wd 5e-4,
  * cosine to 0 over the last checkpoint step, gradients clipped at global norm 5. Test: 3D
- * Dice per test case after cropping the padding, then the mean per class.
+ * Dice per test case after cropping the padding, then the mean per class. With
+ * `contextSlices` = k both nets see each slice with its k neighbours on either side as
+ * 2k + 1 input channels (2.5D).
  */
 export interface RecipeProtocol {
   /** U-Net base width and depth. */
@@ -25,6 +27,8 @@ export interface RecipeProtocol {
   splitSeed: number;
   testCases: number;
   valCases: number;
+  /** Neighbouring slices on each side as extra input channels (absent in older run folders: 0). */
+  contextSlices?: number;
 }
 
 export const DEFAULT_PROTOCOL: RecipeProtocol = {
@@ -39,6 +43,7 @@ export const DEFAULT_PROTOCOL: RecipeProtocol = {
   splitSeed: 2026,
   testCases: 52,
   valCases: 16,
+  contextSlices: 0,
 };
 
 /** One evaluation line of a run (both implementations write these as JSON lines). */

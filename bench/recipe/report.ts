@@ -6,7 +6,13 @@
 import { commit } from '../common/files.js';
 import type { CurvePoint, RecipeProtocol } from './protocol.js';
 
-export const SECTION_HEADING = '## Recipe parity with PyTorch (issue 9)';
+/** BENCHMARKS.md heading of a run: one section per input kind (single slices, 2.5D). */
+export function sectionHeading(p: RecipeProtocol): string {
+  const k = p.contextSlices ?? 0;
+  return k === 0
+    ? '## Recipe parity with PyTorch (issue 9)'
+    : `## Recipe parity with PyTorch, 2.5D input (${k} slice(s) either side) (issue 9)`;
+}
 
 /** Mean and sample standard deviation. */
 export function meanSd(v: number[]): { mean: number; sd: number } {
@@ -66,14 +72,16 @@ export function recipeSection(
       ? 'MET: our engine is within 0.02 of PyTorch at every step (mean of seeds)'
       : 'MISSED: the difference exceeds 0.02 at some step';
   return [
-    SECTION_HEADING,
+    sectionHeading(p),
     '',
-    'Command: `node dist/bench/recipe/main.js --workers 2` (stages `prepare`, `run`, `report`; resumable from `runs/bench-recipe/`).',
+    (p.contextSlices ?? 0) === 0
+      ? 'Command: `node dist/bench/recipe/main.js --workers 2` (stages `prepare`, `run`, `report`; resumable from `runs/bench-recipe/`).'
+      : `Command: \`node dist/bench/recipe/main.js --workers 2 --context-slices ${p.contextSlices} --out runs/bench-recipe-2.5d\` (stages and resume as above).`,
     `Machine: ${machine.nproc} cores, ${machine.cpu}; load average ${machine.load.toFixed(1)} when the report was written; ` +
       `date ${new Date().toISOString()}; commit \`${commit()}\`; our engine on \`wasm\`, PyTorch on CPU, one thread each, two runs at a time.`,
     '',
     `Protocol (both implementations, bench/recipe/protocol.ts): MSD hippocampus axial slices, per-case z-score, centre-padded to 64 x 48, ` +
-      `seeded case split 192 / 16 / 52; U-Net width ${p.width}, depth ${p.depth}, GroupNorm; batch ${p.batchSize} drawn at random with ` +
+      `seeded case split 192 / 16 / 52; ${(p.contextSlices ?? 0) > 0 ? `each slice with the ${p.contextSlices} on either side as input channels; ` : ''}U-Net width ${p.width}, depth ${p.depth}, GroupNorm; batch ${p.batchSize} drawn at random with ` +
       `${Math.floor(p.batchSize * p.foregroundShare)} slices holding foreground; per-sample left-right flips; CE + soft Dice; AdamW lr ${p.lr} ` +
       `wd ${p.weightDecay}, cosine to 0 over ${p.steps[p.steps.length - 1]} steps, clip ${p.clip}. Both start from the same initial weights ` +
       `(ours, loaded into the PyTorch twin) and train on the same slice arrays. Test: mean 3D Dice over the 52 test cases. Seeds ${seeds.join(', ')}.`,

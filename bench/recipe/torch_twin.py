@@ -48,11 +48,11 @@ class Block(nn.Sequential):
 class UNet(nn.Module):
     """libs/nas/src/unet.ts in NCHW: same levels, 2x2 stride-2 transposed conv up, 1x1 head with bias."""
 
-    def __init__(self, width, depth, n_classes, norm):
+    def __init__(self, width, depth, n_classes, norm, in_channels=1):
         super().__init__()
         ch = [width * 2 ** i for i in range(depth + 1)]
         self.depth = depth
-        self.enc = nn.ModuleList(Block(1 if i == 0 else ch[i - 1], ch[i], norm) for i in range(depth + 1))
+        self.enc = nn.ModuleList(Block(in_channels if i == 0 else ch[i - 1], ch[i], norm) for i in range(depth + 1))
         self.ups = nn.ModuleList(nn.ConvTranspose2d(ch[l + 1], ch[l], 2, 2) for l in reversed(range(depth)))
         self.dec = nn.ModuleList(Block(2 * ch[l], ch[l], norm) for l in reversed(range(depth)))
         self.head = nn.Conv2d(ch[0], n_classes, 1)
@@ -108,14 +108,18 @@ def main():
     torch.manual_seed(a.seed)
     p = json.load(open(f'{a.dir}/protocol.json'))
     meta = json.load(open(f'{a.dir}/data/meta.json'))
-    h, w, k = meta['height'], meta['width'], meta['nClasses']
-    X = np.fromfile(f'{a.dir}/data/train_x.f32', np.float32).reshape(-1, 1, h, w)
+    h, w, k, c = meta['height'], meta['width'], meta['nClasses'], meta.get('channels', 1)
+    # Our dump is NHWC (channels: the slice and its neighbours); PyTorch wants NCHW.
+    def images(name):
+        x = np.fromfile(f'{a.dir}/data/{name}_x.f32', np.float32).reshape(-1, h, w, c)
+        return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    X = images('train')
     Y = np.fromfile(f'{a.dir}/data/train_y.u8', np.uint8).reshape(-1, h, w).astype(np.int64)
-    TX = np.fromfile(f'{a.dir}/data/test_x.f32', np.float32).reshape(-1, 1, h, w)
+    TX = images('test')
     TY = np.fromfile(f'{a.dir}/data/test_y.u8', np.uint8).reshape(-1, h, w)
     fg = np.where(Y.reshape(len(Y), -1).max(1) > 0)[0]
 
-    net = UNet(p['width'], p['depth'], k, a.norm)
+    net = UNet(p['width'], p['depth'], k, a.norm, c)
     if a.init == 'ours':
         net.load_ours(read_weights(f"{a.dir}/init-s{a.seed}.weights"))
         # Same function before any step: our engine's logits on the first four test slices.

@@ -1,6 +1,6 @@
 /**
  * The slices handed to the PyTorch twin, so both implementations train and test on the
- * same arrays: `data/meta.json` plus raw little-endian files (`*_x.f32` images `[N, H, W]`,
+ * same arrays: `data/meta.json` plus raw little-endian files (`*_x.f32` images `[N, H, W, C]`,
  * `*_y.u8` label maps). Test slices are grouped by case in slice order; `meta.test` gives
  * each case's first slice, slice count and the unpadded region that Dice is computed on.
  */
@@ -16,11 +16,11 @@ export interface TwinCase {
   region: { top: number; left: number; height: number; width: number };
 }
 
-function writeSlices(dir: string, name: string, slices: Slice[], hw: number): void {
-  const x = new Float32Array(slices.length * hw);
+function writeSlices(dir: string, name: string, slices: Slice[], hw: number, channels: number): void {
+  const x = new Float32Array(slices.length * hw * channels);
   const y = new Uint8Array(slices.length * hw);
   slices.forEach((s, i) => {
-    x.set(s.image, i * hw);
+    x.set(s.image, i * hw * channels);
     y.set(s.label, i * hw);
   });
   writeFileSync(join(dir, `${name}_x.f32`), Buffer.from(x.buffer));
@@ -47,12 +47,13 @@ export function writeTwinData(dir: string, train: SliceSet, test: SliceSet): voi
   if (existsSync(join(dir, 'meta.json'))) return;
   mkdirSync(dir, { recursive: true });
   const hw = train.height * train.width;
-  writeSlices(dir, 'train', train.slices, hw);
+  writeSlices(dir, 'train', train.slices, hw, train.channels);
   const t = orderedTestCases(test);
-  writeSlices(dir, 'test', t.slices, hw);
+  writeSlices(dir, 'test', t.slices, hw, train.channels);
   const meta = {
     height: train.height,
     width: train.width,
+    channels: train.channels,
     nClasses: train.nClasses,
     classNames: train.classNames,
     trainCount: train.slices.length,
