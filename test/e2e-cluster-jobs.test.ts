@@ -207,6 +207,7 @@ test(
         maxEpochs: 3,
         onEvent: (e) => events.push(e),
       });
+      done.catch(() => undefined); // awaited below, after the kills
       return { events, done };
     });
     const watching = collect<WatchSearchResponse__Output>(
