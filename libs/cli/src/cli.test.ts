@@ -84,6 +84,28 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   assert.match(noData.stderr, /--data/);
 });
 
+test('--seeds takes 2..16 distinct integers and needs a server; anything else exits 2 before any work', () => {
+  for (const [seeds, message] of [
+    ['1', /expected 2\.\.16 seeds, got 1/],
+    [Array.from({ length: 17 }, (_, i) => i).join(','), /expected 2\.\.16 seeds, got 17/],
+    ['1,x', /expected integers in \[0, 2\^32\), got 'x'/],
+    ['1,-2', /got '-2'/],
+    ['1,2.5', /got '2\.5'/],
+    ['1,4294967296', /got '4294967296'/],
+    ['3,4,3', /seed 3 is given twice/],
+  ] as const) {
+    const r = cli(['search', '--synthetic', '--seeds', seeds, '--server', '127.0.0.1:1']);
+    assert.equal(r.code, 2, seeds);
+    assert.match(r.stderr, message);
+  }
+  const local = cli(['search', '--synthetic', '--seeds', '1,2', '--quiet', '--out', join(work, 'seeds')]);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--seeds: a multi-seed search runs .* on the services; give --server/);
+  const both = cli(['search', '--synthetic', '--seed', '3', '--seeds', '1,2', '--server', '127.0.0.1:1']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--seed and --seeds: give one/);
+});
+
 /** `nasunet train` of genotype v2 on cpu from `dataDir` into `<work>/<outName>`. */
 function trainV2(dataDir: string, outName: string): ReturnType<typeof cli> {
   return cli([

@@ -30,6 +30,11 @@ export function callError(err: unknown, what: string, address: string): Error {
   return mapped;
 }
 
+/** Whether `err` (from {@link callError}) means the server could not be reached. */
+export function isUnavailable(err: unknown): boolean {
+  return (err as { cause?: { code?: unknown } } | null)?.cause?.code === status.UNAVAILABLE;
+}
+
 /** The `host:port` a client dials (without the resolver scheme). */
 export function targetOf(client: grpc.Client): string {
   return client

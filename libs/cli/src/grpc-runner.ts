@@ -33,6 +33,7 @@ import {
   type DicomSegmentationSummary__Output,
   type EvaluateResponse__Output,
   type GetGenotypeResponse__Output,
+  type GetSearchGroupResponse__Output,
   type ModelRef,
   type ModelRegistryServiceClient,
   type SearchServiceClient,
@@ -57,6 +58,7 @@ import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './s
 import type {
   EvaluateRequest,
   EvaluateSummary,
+  MultiSeedSummary,
   RunContext,
   Runner,
   SearchRequest,
@@ -201,15 +203,16 @@ export class GrpcRunner implements Runner {
     });
   }
 
-  async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
+  /** Registers the request's dataset and builds its StartSearch request (one seed). */
+  private async searchRequest(req: SearchRequest) {
     const preset = PRESET_ENUM[servicePreset(req.preset)];
     if (!preset) throw new ValidationError(`--preset ${req.preset}: expected tiny, small or paper`);
     const epochs = req.epochs ?? SERVER_SEARCH_DEFAULTS.epochs;
     const ds = await this.dataset(req);
-    const started = await unaryCall<StartSearchResponse__Output>(
-      this.search_,
-      'startSearch',
-      {
+    return {
+      epochs,
+      ds,
+      request: {
         dataset: { name: ds.name, digest: ds.digest },
         searchSpace: { preset, initChannels: req.channels ?? 0 },
         budget: {
@@ -225,17 +228,31 @@ export class GrpcRunner implements Runner {
           maxCases: req.data.maxCases ?? 0,
         },
       },
-      'starting the search',
-    );
-    const jobId = started.job!.jobId;
-    const outcome = await followJob<WatchSearchResponse__Output>({
+    };
+  }
+
+  /** Follows search job `jobId` to its end. */
+  private followSearch(jobId: string, maxEpochs: number, ctx: RunContext) {
+    return followJob<WatchSearchResponse__Output>({
       kind: 'search',
       jobId,
       client: this.search_,
-      maxEpochs: epochs,
+      maxEpochs,
       ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
+  }
+
+  async search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary> {
+    const { epochs, ds, request } = await this.searchRequest(req);
+    const started = await unaryCall<StartSearchResponse__Output>(
+      this.search_,
+      'startSearch',
+      request,
+      'starting the search',
+    );
+    const jobId = started.job!.jobId;
+    const outcome = await this.followSearch(jobId, epochs, ctx);
     const ref = (outcome.state as SearchStateEvent__Output).resultGenotype;
     if (!ref) throw new NotFoundError(`search job ${jobId} finished without a registered genotype`);
     const got = await unaryCall<GetGenotypeResponse__Output>(
@@ -272,6 +289,56 @@ export class GrpcRunner implements Runner {
       reason: outcome.epochs >= epochs ? 'max_epochs' : 'early_stop',
       files: [genotypeFile, resultFile],
     };
+  }
+
+  /**
+   * A multi-seed search: one request, one job per seed run in parallel by the services'
+   * workers, each followed to its end (Ctrl-C cancels them all); then the genotypes and
+   * their agreement (GetSearchGroup), also written to `search-group.json` in `outDir`.
+   * @throws the first job's failure, after every job ended.
+   */
+  async searchSeeds(req: SearchRequest, seeds: number[], ctx: RunContext): Promise<MultiSeedSummary> {
+    const { epochs, ds, request } = await this.searchRequest(req);
+    const started = await unaryCall<StartSearchResponse__Output>(
+      this.search_,
+      'startSearch',
+      { ...request, seed: 0, seeds },
+      'starting the multi-seed search',
+    );
+    // Progress bars of parallel jobs would interleave: only the signal is passed on.
+    const quiet = ctx.signal ? { signal: ctx.signal } : {};
+    const ended = await Promise.allSettled(
+      started.jobs.map((j) => this.followSearch(j.jobId, epochs, quiet)),
+    );
+    const failed = ended.find((e) => e.status === 'rejected');
+    if (failed) throw failed.reason;
+    const group = await unaryCall<GetSearchGroupResponse__Output>(
+      this.search_,
+      'getSearchGroup',
+      { groupId: started.groupId },
+      `reading multi-seed search ${started.groupId}`,
+    );
+    const a = group.agreement!;
+    const summary = {
+      groupId: group.groupId,
+      dataset: { name: ds.name, digest: ds.digest },
+      jobs: group.jobs.map((j) => ({
+        seed: j.seed,
+        jobId: j.jobId,
+        genotypeRef: { name: j.resultGenotype!.name, version: j.resultGenotype!.version },
+        genotype: parseGenotype(JSON.parse(j.genotypeJson)),
+      })),
+      agreement: {
+        genotypes: a.genotypes,
+        distinct: a.distinctGenotypes,
+        edgeShare: a.edgeShare,
+        opShare: a.opShare,
+      },
+    };
+    mkdirSync(req.outDir, { recursive: true });
+    const file = join(req.outDir, 'search-group.json');
+    writeFileAtomic(file, JSON.stringify(summary, null, 2) + '\n');
+    return { ...summary, file };
   }
 
   /**

@@ -10,7 +10,7 @@ import { BackendError, CancelledError } from '../../core/src/index.js';
 import type { EngineEvent, RunKind } from '../../engine/src/index.js';
 import { parseGenotype } from '../../nas/src/index.js';
 import type { WatchSearchResponse__Output, WatchTrainingResponse__Output } from '../../rpc/src/index.js';
-import { readStream, targetOf, unaryCall } from './grpc-calls.js';
+import { isUnavailable, readStream, targetOf, unaryCall } from './grpc-calls.js';
 
 /** Terminal job states. */
 const TERMINAL = new Set(['JOB_STATE_DONE', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED']);
@@ -133,7 +133,8 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
         lr: 'learningRate' in s ? s.learningRate : 0,
         etaSeconds: s.etaSeconds >= 0 ? s.etaSeconds : null,
       });
-    } else if (m.event === 'epoch' && m.epoch) {
+    } else if (m.event === 'epoch' && m.epoch && m.epoch.epoch > out.epochs) {
+      // A re-opened watch replays the epochs already seen; they count once.
       const e = m.epoch;
       out.epochs = e.epoch;
       out.valDice = e.validationDice;
@@ -176,8 +177,9 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
   };
 
   try {
-    // The stream ends when the job reaches a terminal state; a stream that ends early (a
-    // service restart) is opened again.
+    // The stream ends when the job reaches a terminal state; a stream that ends early or
+    // breaks off UNAVAILABLE (a service restart, or the replica serving it gone while the
+    // client balances over others) is opened again.
     for (let attempt = 0; terminal === undefined; attempt++) {
       if (attempt > 0 && !detached) await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
       if (detached)
@@ -186,12 +188,16 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
       stream = (o.client as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<M>>)[
         method
       ]!.call(o.client, { jobId: o.jobId });
+      let unreachable: unknown;
       await readStream<M>(stream, onMessage, `watching ${o.kind} job ${o.jobId}`, address).catch(
         (err: unknown) => {
-          if (!detached) throw err;
+          if (detached) return;
+          if (!isUnavailable(err)) throw err;
+          unreachable = err;
         },
       );
-      if (attempt > 20) throw new BackendError(`${o.kind} job ${o.jobId}: the watch stream keeps ending`);
+      if (attempt > 20)
+        throw unreachable ?? new BackendError(`${o.kind} job ${o.jobId}: the watch stream keeps ending`);
     }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);

@@ -5,7 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DataFormatError, ValidationError } from '../../core/src/index.js';
 import { checkClassNames } from '../../data/src/index.js';
-import { parseGenotype, referenceGenotype, REFERENCE_GENOTYPES, type Genotype } from '../../nas/src/index.js';
+import {
+  MAX_SEEDS,
+  parseGenotype,
+  referenceGenotype,
+  REFERENCE_GENOTYPES,
+  type Genotype,
+} from '../../nas/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
 /** Parses a positive integer option value. */
@@ -38,6 +44,22 @@ export function sizeOption(v: string): [number, number] {
   if (!size || size[0] < 1 || size[1] < 1)
     throw new InvalidArgumentError(`expected HxW such as 128x128, got '${v}'`);
   return size;
+}
+
+/**
+ * Parses the seeds of a multi-seed search (`1,2,3`): 2..MAX_SEEDS distinct integers in
+ * [0, 2^32).
+ */
+export function seedsOption(v: string): number[] {
+  const seeds = v.split(',').map((s) => s.trim());
+  const bad = seeds.find((s) => !/^\d{1,10}$/.test(s) || Number(s) > 0xffffffff);
+  if (bad !== undefined) throw new InvalidArgumentError(`expected integers in [0, 2^32), got '${bad}'`);
+  if (seeds.length < 2 || seeds.length > MAX_SEEDS)
+    throw new InvalidArgumentError(`expected 2..${MAX_SEEDS} seeds, got ${seeds.length}`);
+  const parsed = seeds.map(Number);
+  const repeated = parsed.find((s, i) => parsed.indexOf(s) !== i);
+  if (repeated !== undefined) throw new InvalidArgumentError(`seed ${repeated} is given twice`);
+  return parsed;
 }
 
 /** Parses a choice. */

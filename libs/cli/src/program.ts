@@ -43,10 +43,11 @@ import {
   intOption,
   loadGenotype,
   numberOption,
+  seedsOption,
   sizeOption,
 } from './options.js';
 import { ProgressReporter } from './progress.js';
-import type { LoopRequest, Runner } from './runner.js';
+import type { LoopRequest, Runner, SearchRequest } from './runner.js';
 
 /** What a command tells the runner factory. */
 export interface RunnerOptions {
@@ -412,6 +413,31 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     else io.out(human);
   };
 
+  /** `search --seeds`: one multi-seed search on the services. */
+  const searchSeeds = async (o: Record<string, unknown>, request: SearchRequest, seeds: number[]) => {
+    if (search.getOptionValueSource('seed') === 'cli')
+      throw new ValidationError('--seed and --seeds: give one (--seeds runs one job per seed)');
+    if (!addressesOf(o))
+      throw new ValidationError(
+        '--seeds: a multi-seed search runs its seeds in parallel on the services; give --server (in this process, run one search per --seed)',
+      );
+    const r = await withRunner('search', makeRunner, o, (runner) =>
+      runner.searchSeeds!(request, seeds, { signal: io.signal }),
+    );
+    const a = r.agreement;
+    print(
+      o,
+      r.jobs
+        .map(
+          (j) =>
+            `seed ${j.seed}: genotype ${j.genotypeRef.name} version ${j.genotypeRef.version} (job ${j.jobId})\n${JSON.stringify(j.genotype)}\n`,
+        )
+        .join('') +
+        `agreement of ${a.genotypes} genotypes: ${a.distinct} distinct, edge share ${a.edgeShare.toFixed(4)}, op share ${a.opShare.toFixed(4)}\nfiles: ${r.file}\n`,
+      { command: 'search', ...r },
+    );
+  };
+
   const search = program
     .command('search')
     .description(
@@ -447,20 +473,25 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'refuse configurations whose estimated training memory exceeds this (default: 80% of RAM)',
       intOption(1),
     )
+    .option(
+      '--seeds <list>',
+      'with a server: a multi-seed search, one job per seed run in parallel (2..16 distinct integers, e.g. 1,2,3); prints each genotype and how far they agree',
+      seedsOption,
+    )
     .action(async (o: Record<string, unknown>) => {
       const startedAt = Date.now();
+      const request = {
+        ...loopRequest(o),
+        ...(o['warmupSteps'] !== undefined ? { warmupSteps: o['warmupSteps'] as number } : {}),
+        ...(o['patience'] !== undefined ? { patience: o['patience'] as number } : {}),
+        ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
+      };
+      const seeds = o['seeds'] as number[] | undefined;
+      if (seeds) return searchSeeds(o, request, seeds);
       const rep = reporter(o);
       try {
         const r = await withRunner('search', makeRunner, o, (runner) =>
-          runner.search(
-            {
-              ...loopRequest(o),
-              ...(o['warmupSteps'] !== undefined ? { warmupSteps: o['warmupSteps'] as number } : {}),
-              ...(o['patience'] !== undefined ? { patience: o['patience'] as number } : {}),
-              ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
-            },
-            { onEvent: rep.onEvent, signal: io.signal, startedAt },
-          ),
+          runner.search(request, { onEvent: rep.onEvent, signal: io.signal, startedAt }),
         );
         print(
           o,

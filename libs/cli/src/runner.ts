@@ -79,6 +79,22 @@ export interface SearchSummary {
   jobId?: string;
 }
 
+/** What a multi-seed search (through a server) produced. */
+export interface MultiSeedSummary {
+  groupId: string;
+  /** One per seed, in the order given. */
+  jobs: Array<{
+    seed: number;
+    jobId: string;
+    genotypeRef: { name: string; version: number };
+    genotype: Genotype;
+  }>;
+  /** How far the genotypes agree (see GetSearchGroup). */
+  agreement: { genotypes: number; distinct: number; edgeShare: number; opShare: number };
+  /** search-group.json, the summary as written. */
+  file: string;
+}
+
 /** A training request. */
 export interface TrainRequest extends LoopRequest {
   /** `nasunet` (needs `genotype`) or the `unet` baseline. */
@@ -169,6 +185,8 @@ export interface SegmentSummary {
 /** Where commands run. */
 export interface Runner {
   search(req: SearchRequest, ctx: RunContext): Promise<SearchSummary>;
+  /** A multi-seed search; only through a server. */
+  searchSeeds?(req: SearchRequest, seeds: number[], ctx: RunContext): Promise<MultiSeedSummary>;
   train(req: TrainRequest, ctx: RunContext): Promise<TrainSummary>;
   evaluate(req: EvaluateRequest, ctx: RunContext): Promise<EvaluateSummary>;
   segment(req: SegmentRequest, ctx: RunContext): Promise<SegmentSummary>;

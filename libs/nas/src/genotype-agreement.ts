@@ -7,6 +7,9 @@
 import type { Genotype } from './contracts.js';
 import { genotypesEqual } from './genotype.js';
 
+/** Most seeds of one multi-seed search (one job, and one genotype, per seed). */
+export const MAX_SEEDS = 16;
+
 /** Agreement of two or more genotypes of the same search space. */
 export interface GenotypeAgreement {
   /** Genotypes compared. */

@@ -58,7 +58,7 @@ export {
   type CellKind,
 } from './genotype.js';
 export { deriveGenotypeFromAlphas, softmax, DOWN_RESCALE, UP_RESCALE, type AlphaArrays } from './derive.js';
-export { genotypeAgreement, type GenotypeAgreement } from './genotype-agreement.js';
+export { genotypeAgreement, MAX_SEEDS, type GenotypeAgreement } from './genotype-agreement.js';
 export { referenceGenotype, REFERENCE_GENOTYPES, type ReferenceGenotypeName } from './reference-genotypes.js';
 export {
   NasUnetConfigSchema,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
+import { MAX_SEEDS } from '../../../libs/nas/src/index.js';
 import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
 import { MAX_CASES } from '../../common/src/dataset-slices.js';
 
@@ -36,9 +37,6 @@ export interface SearchParams {
   /** The multi-seed search this job belongs to, and its place in the request's seeds. */
   group?: { id: string; index: number };
 }
-
-/** Most seeds of one multi-seed search. */
-export const MAX_SEEDS = 16;
 
 /**
  * The seeds of a multi-seed search (`seeds`), or undefined for a single-seed one;
