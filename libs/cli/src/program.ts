@@ -548,7 +548,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option(
       '--context-slices <k>',
-      `neighbouring slices on each side given to the network as extra input channels (2.5D) (default: planned, 1 for volumes, 0 for 2D images; with a server: 0; at most ${MAX_CONTEXT_SLICES})`,
+      `neighbouring slices on each side given to the network as extra input channels (2.5D) (default: 0, the slice alone; at most ${MAX_CONTEXT_SLICES})`,
       intOption(0, MAX_CONTEXT_SLICES),
     )
     .action(async (o: Record<string, unknown>) => {

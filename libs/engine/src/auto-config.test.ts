@@ -43,14 +43,16 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
   assert.equal(n.depth, 3);
   assert.deepEqual(n.patch, [64, 48]);
-  // Volumes: the slice on either side as extra input channels; the parameter count (and
-  // the cost of each candidate) is that of the 3-channel net.
-  assert.equal(p.contextSlices, 1);
-  assert.match(p.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /2\.5D/);
+  // The slice alone unless neighbours are asked for; with them, the parameter count (and
+  // the cost of each candidate) is that of the wider-input net.
+  assert.equal(p.contextSlices, 0);
+  assert.match(p.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /--context-slices/);
   const inputs = new Set<number>();
-  planTraining(hippocampus, request({ parameters: (c) => (inputs.add(c.inChannels), 1000) }));
-  assert.deepEqual([...inputs], [3]);
-  assert.equal(planTraining(hippocampus, request({ overrides: { contextSlices: 0 } })).contextSlices, 0);
+  const wide = planTraining(
+    hippocampus,
+    request({ parameters: (c) => (inputs.add(c.inChannels), 1000), overrides: { contextSlices: 2 } }),
+  );
+  assert.deepEqual([wide.contextSlices, ...inputs], [2, 5]);
   assert.equal(formatPlan(p).length, p.choices.length);
   assert.ok(formatPlan(p).every((l) => /^[a-zA-Z]+ = .+: .+/.test(l)));
 });
