@@ -234,7 +234,7 @@ before(async () => {
     .sort()
     .map((name) => ({ name, bytes: readFileSync(join(HCROP, name)) }));
   for (const f of files) await storeInOrthanc(f.bytes);
-  series = readDicomDir(HCROP);
+  series = await readDicomDir(HCROP);
   reference = await niftiMask();
 });
 

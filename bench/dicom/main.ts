@@ -21,12 +21,12 @@ import {
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1] ?? 5) || 5;
 const samples = fileURLToPath(new URL('../../../../shared/data/dicom-samples', import.meta.url));
 
-function median(f: () => unknown): number {
-  f();
+async function median(f: () => unknown): Promise<number> {
+  await f();
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
     const s = performance.now();
-    f();
+    await f();
     t.push(performance.now() - s);
   }
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)] as number;
@@ -68,15 +68,15 @@ try {
   for (const name of ['11_HCropVolume', '11-T1post-18670']) {
     const dir = join(samples, name);
     const inputs = dicomDirInputs(dir);
-    const read = median(() => readDicomSeries(inputs));
-    const series = readDicomSeries(inputs);
-    const grid = median(() => toModelGrid(series.volume, 'RAS', [1, 1, undefined]));
+    const read = await median(() => readDicomSeries(inputs));
+    const series = await readDicomSeries(inputs);
+    const grid = await median(() => toModelGrid(series.volume, 'RAS', [1, 1, undefined]));
     const mask = Uint8Array.from(series.volume.data, (v) => (v > 300 ? 1 : v > 150 ? 2 : 0));
     const classes = [{ name: 'background' }, { name: 'bright' }, { name: 'mid' }];
     const model = { name: 'bench', version: '1', weightsDigest: 'sha256:00', genotype: null };
-    const write = median(() => writeSeriesSegmentation(series, mask, classes, model));
+    const write = await median(() => writeSeriesSegmentation(series, mask, classes, model));
     const seg = writeSeriesSegmentation(series, mask, classes, model).bytes;
-    const segRead = median(() => readSegmentationMask(seg, series));
+    const segRead = await median(() => readSegmentationMask(seg, series));
     writeFileSync(join(work, 'seg.dcm'), seg);
     const ref = pydicom(dir, join(work, 'seg.dcm'));
     const vs = (ours: number, theirs: number | undefined) =>
