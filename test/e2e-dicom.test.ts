@@ -376,9 +376,15 @@ test(
     );
     await refused(segmentInstances([files[0]!.bytes, synthetic()[0]!]), bad, /belong to two series/);
     await refused(
+      segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.51' }]).slice(0, 1)),
+      bad,
+      /JPEG Extended, 12-bit: no decoder\) is not supported/,
+    );
+    // Raw pixels labelled JPEG 2000: the frame does not decode to the image of the header.
+    await refused(
       segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.90' }]).slice(0, 1)),
       bad,
-      /JPEG 2000\) is not supported/,
+      /instance 1: the JPEG 2000 Lossless frame is 0x0/,
     );
     await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
     const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);
