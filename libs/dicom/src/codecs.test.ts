@@ -29,6 +29,7 @@ import {
 } from './index.js';
 import { compressedCopy, hasDcmtk } from './testing/compressed-copies.js';
 import { readSegBack } from './testing/seg-read-back.js';
+import { syntheticInstance } from './testing/synthetic-series.js';
 
 const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
 const SAMPLES = ['11_HCropVolume', '11-T1post-18670'];
@@ -87,6 +88,36 @@ test(
     }
   },
 );
+
+test('negative signed 16-bit values decode exactly in every lossless syntax', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'codecs-'));
+  try {
+    const src = join(dir, 'src');
+    mkdirSync(src);
+    for (let z = 0; z < 3; z++) {
+      const pixels = Int16Array.from({ length: 64 * 64 }, (_, i) => ((i * 7919 + z * 131) % 4001) - 2000);
+      const slice = {
+        seriesUid: '2.25.9',
+        sopInstanceUid: `2.25.9.${z}`,
+        position: [0, 0, 3 * z] as [number, number, number],
+        orientation: [1, 0, 0, 0, 1, 0] as [number, number, number, number, number, number],
+        pixelSpacing: [1, 1] as [number, number],
+        rows: 64,
+        columns: 64,
+        pixels,
+      };
+      writeFileSync(join(src, `${z}.dcm`), syntheticInstance(slice));
+    }
+    const plain = await readDicomDir(src);
+    assert.ok(plain.volume.data.some((v) => v < -1900) && plain.volume.data.some((v) => v > 1900));
+    for (const syntax of LOSSLESS) {
+      await compressedCopy(src, join(dir, syntax), syntax);
+      assert.deepEqual((await readDicomDir(join(dir, syntax))).volume, plain.volume, syntax);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('lossy syntaxes decode within their error bound', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'codecs-'));
