@@ -4,8 +4,9 @@
  * on free ports. SegmentStudy fetches the series over WADO-RS and stores the SEG back over
  * STOW-RS; the SEG read back from Orthanc over DICOMweb matches, frame by frame, the mask
  * SegmentVolume computes for the same volume sent as NIfTI. SegmentDicomSeries gives the
- * same SEG for the files streamed in reverse order; bad input gets its status code and no
- * SEG is stored. The CLI does the same through the service and in-process.
+ * same SEG for the files streamed in reverse order and for compressed copies (JPEG 2000,
+ * JPEG lossless); bad input gets its status code and no SEG is stored. The CLI does the
+ * same through the service and in-process.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeNifti } from '../libs/data/src/index.js';
 import { readDicomDir, writeSeriesSegmentation, type DicomSeries } from '../libs/dicom/src/index.js';
+import { compressedCopy, hasDcmtk } from '../libs/dicom/src/testing/compressed-copies.js';
 import { readSegBack } from '../libs/dicom/src/testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from '../libs/dicom/src/testing/synthetic-series.js';
 import {
@@ -322,6 +324,26 @@ test(
     ).dict;
     assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
     assert.equal(first(ds, '0020000E'), s.segSeriesInstanceUid);
+  },
+);
+
+test(
+  'SegmentDicomSeries: JPEG 2000 and JPEG lossless copies give the same SEG as the uncompressed series',
+  { skip, timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-dicom-codecs-'));
+    try {
+      const syntaxes = ['1.2.840.10008.1.2.4.90', ...(hasDcmtk ? ['1.2.840.10008.1.2.4.70'] : [])];
+      for (const syntax of syntaxes) {
+        const out = join(dir, syntax);
+        await compressedCopy(HCROP, out, syntax);
+        const replies = await segmentInstances(readdirSync(out).map((f) => readFileSync(join(out, f))));
+        const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
+        assert.deepEqual(readSegBack(bytes, series), reference, syntax);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
 
