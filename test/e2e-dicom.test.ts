@@ -4,8 +4,9 @@
  * on free ports. SegmentStudy fetches the series over WADO-RS and stores the SEG back over
  * STOW-RS; the SEG read back from Orthanc over DICOMweb matches, frame by frame, the mask
  * SegmentVolume computes for the same volume sent as NIfTI. SegmentDicomSeries gives the
- * same SEG for the files streamed in reverse order; bad input gets its status code and no
- * SEG is stored. The CLI does the same through the service and in-process.
+ * same SEG for the files streamed in reverse order and for compressed copies (JPEG 2000,
+ * JPEG lossless); bad input gets its status code and no SEG is stored. The CLI does the
+ * same through the service and in-process.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeNifti } from '../libs/data/src/index.js';
 import { readDicomDir, writeSeriesSegmentation, type DicomSeries } from '../libs/dicom/src/index.js';
+import { compressedCopy, hasDcmtk } from '../libs/dicom/src/testing/compressed-copies.js';
 import { readSegBack } from '../libs/dicom/src/testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from '../libs/dicom/src/testing/synthetic-series.js';
 import {
@@ -234,7 +236,7 @@ before(async () => {
     .sort()
     .map((name) => ({ name, bytes: readFileSync(join(HCROP, name)) }));
   for (const f of files) await storeInOrthanc(f.bytes);
-  series = readDicomDir(HCROP);
+  series = await readDicomDir(HCROP);
   reference = await niftiMask();
 });
 
@@ -325,6 +327,26 @@ test(
   },
 );
 
+test(
+  'SegmentDicomSeries: JPEG 2000 and JPEG lossless copies give the same SEG as the uncompressed series',
+  { skip, timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-dicom-codecs-'));
+    try {
+      const syntaxes = ['1.2.840.10008.1.2.4.90', ...(hasDcmtk ? ['1.2.840.10008.1.2.4.70'] : [])];
+      for (const syntax of syntaxes) {
+        const out = join(dir, syntax);
+        await compressedCopy(HCROP, out, syntax);
+        const replies = await segmentInstances(readdirSync(out).map((f) => readFileSync(join(out, f))));
+        const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
+        assert.deepEqual(readSegBack(bytes, series), reference, syntax);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 /** Slices of a small axial series: 8 x 8 pixels, 3 slices 2 mm apart. */
 function synthetic(over: Partial<SyntheticSlice>[] = []): Uint8Array[] {
   return Array.from({ length: 3 }, (_, k) =>
@@ -376,9 +398,15 @@ test(
     );
     await refused(segmentInstances([files[0]!.bytes, synthetic()[0]!]), bad, /belong to two series/);
     await refused(
+      segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.51' }]).slice(0, 1)),
+      bad,
+      /JPEG Extended, 12-bit: no decoder\) is not supported/,
+    );
+    // Raw pixels labelled JPEG 2000: the frame does not decode to the image of the header.
+    await refused(
       segmentInstances(synthetic([{ transferSyntaxUid: '1.2.840.10008.1.2.4.90' }]).slice(0, 1)),
       bad,
-      /JPEG 2000\) is not supported/,
+      /instance 1: the JPEG 2000 Lossless frame is 0x0/,
     );
     await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
     const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);

@@ -2,8 +2,10 @@
  * DICOM bench: reading a series into a volume, moving it onto an RAS 1 mm model grid,
  * writing its SEG and reading the SEG back, for the two samples of
  * ../shared/data/dicom-samples; pydicom (Debian `python3-pydicom`) reads the same series
- * and SEG in the same run as the reference. Median of `--reps` runs after one warm-up;
- * prints the load average beside the figures.
+ * and SEG in the same run as the reference. Then, when dcmtk is installed, the per-slice
+ * cost of reading compressed copies of the T1 series (libs/dicom testing/compressed-copies)
+ * against the uncompressed read. Median of `--reps` runs after one warm-up; prints the
+ * load average beside the figures.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,18 +17,20 @@ import {
   dicomDirInputs,
   readDicomSeries,
   readSegmentationMask,
+  SUPPORTED_TRANSFER_SYNTAXES,
   writeSeriesSegmentation,
 } from '../../libs/dicom/src/index.js';
+import { COPY_SYNTAXES, compressedCopy, hasDcmtk } from '../../libs/dicom/src/testing/compressed-copies.js';
 
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1] ?? 5) || 5;
 const samples = fileURLToPath(new URL('../../../../shared/data/dicom-samples', import.meta.url));
 
-function median(f: () => unknown): number {
-  f();
+async function median(f: () => unknown): Promise<number> {
+  await f();
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
     const s = performance.now();
-    f();
+    await f();
     t.push(performance.now() - s);
   }
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)] as number;
@@ -68,15 +72,15 @@ try {
   for (const name of ['11_HCropVolume', '11-T1post-18670']) {
     const dir = join(samples, name);
     const inputs = dicomDirInputs(dir);
-    const read = median(() => readDicomSeries(inputs));
-    const series = readDicomSeries(inputs);
-    const grid = median(() => toModelGrid(series.volume, 'RAS', [1, 1, undefined]));
+    const read = await median(() => readDicomSeries(inputs));
+    const series = await readDicomSeries(inputs);
+    const grid = await median(() => toModelGrid(series.volume, 'RAS', [1, 1, undefined]));
     const mask = Uint8Array.from(series.volume.data, (v) => (v > 300 ? 1 : v > 150 ? 2 : 0));
     const classes = [{ name: 'background' }, { name: 'bright' }, { name: 'mid' }];
     const model = { name: 'bench', version: '1', weightsDigest: 'sha256:00', genotype: null };
-    const write = median(() => writeSeriesSegmentation(series, mask, classes, model));
+    const write = await median(() => writeSeriesSegmentation(series, mask, classes, model));
     const seg = writeSeriesSegmentation(series, mask, classes, model).bytes;
-    const segRead = median(() => readSegmentationMask(seg, series));
+    const segRead = await median(() => readSegmentationMask(seg, series));
     writeFileSync(join(work, 'seg.dcm'), seg);
     const ref = pydicom(dir, join(work, 'seg.dcm'));
     const vs = (ours: number, theirs: number | undefined) =>
@@ -86,6 +90,20 @@ try {
     console.log(
       `${name} | ${series.volume.shape.join('x')} | ${vs(read, ref?.[0])} | ${grid.toFixed(1)} | ${write.toFixed(1)} | ${vs(segRead, ref?.[1])}`,
     );
+  }
+  if (hasDcmtk) {
+    const name = '11-T1post-18670';
+    const perSlice = async (dir: string) => {
+      const inputs = dicomDirInputs(dir);
+      return (await median(() => readDicomSeries(inputs))) / inputs.length;
+    };
+    const plain = await perSlice(join(samples, name));
+    console.log(`\n${name}: read ms per slice by transfer syntax (uncompressed ${plain.toFixed(1)}, ratio)`);
+    for (const syntax of COPY_SYNTAXES.filter((s) => SUPPORTED_TRANSFER_SYNTAXES[s] !== undefined)) {
+      await compressedCopy(join(samples, name), join(work, syntax), syntax);
+      const ms = await perSlice(join(work, syntax));
+      console.log(`${SUPPORTED_TRANSFER_SYNTAXES[syntax]} | ${ms.toFixed(1)} (${(ms / plain).toFixed(1)})`);
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -278,7 +278,7 @@ test('SIGINT stops a search between steps, writes a checkpoint and exits 130', a
   assert.equal(meta.kind, 'search');
 });
 
-test('train -> evaluate -> segment through the CLI write a bundle, reports, mask and overlay', () => {
+test('train -> evaluate -> segment through the CLI write a bundle, reports, mask and overlay', async () => {
   const out = join(work, 'tes');
   const common = ['--synthetic', 'count=6,size=16,seed=2', '--backend', 'wasm', '--quiet', '--out', out];
   const t = cli(['train', ...common, '--genotype', 'v2', '--preset', 'tiny', '--epochs', '1', '--json']);
@@ -354,7 +354,7 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   // A DICOM series in (the hippocampus crop of ../shared/data), a DICOM SEG on it out.
   const series = join(dirname(MAIN), '../../../../../shared/data/dicom-samples/11_HCropVolume');
   const dr = segmentJson('--dicom', series, '--out', out);
-  const source = readDicomDir(series);
+  const source = await readDicomDir(series);
   const [X, Y, Z] = source.volume.shape;
   assert.equal(
     Object.values(dr.classVoxels).reduce((a, b) => a + b, 0),

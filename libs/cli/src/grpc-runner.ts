@@ -637,7 +637,7 @@ export class GrpcRunner implements Runner {
    */
   private async segmentDicomSeries(model: ModelRef, req: SegmentRequest): Promise<SegmentSummary> {
     const inputs = dicomDirInputs(req.input);
-    const series = readDicomSeries(inputs);
+    const series = await readDicomSeries(inputs);
     const address = targetOf(this.segmentation);
     const stream = this.segmentation.segmentDicomSeries({ deadline: Date.now() + 10 * 60_000 });
     const { summary, seg } = await new Promise<{

@@ -546,9 +546,9 @@ export class LocalRunner implements Runner {
     await this.init();
     const pacs = req.pacs ? { ...req.pacs, config: cliPacs(req.pacs.url) } : undefined;
     const series = pacs
-      ? readDicomSeries(await fetchSeries(pacs.config, pacs.study, pacs.series, CLI_SERIES_LIMITS))
+      ? await readDicomSeries(await fetchSeries(pacs.config, pacs.study, pacs.series, CLI_SERIES_LIMITS))
       : req.dicom
-        ? readDicomDir(req.input)
+        ? await readDicomDir(req.input)
         : null;
     const volume = series ? series.volume : await readSegmentInput(req.input);
     return withServingModel(req.modelDir, req.runtime ?? 'auto', async (model, manifest) => {

@@ -2,37 +2,37 @@
  * Parses one DICOM object from bytes with dcmjs: a Part 10 file (128-byte preamble,
  * "DICM", file meta), or a bare dataset without them as some archives store (read, as the
  * standard's default, in Implicit VR Little Endian). Uncompressed little-endian transfer
- * syntaxes, deflate and RLE Lossless (decoded here, rle.ts) are accepted; other compressed
- * pixel data is refused by name.
+ * syntaxes, deflate and the encapsulated syntaxes of codecs.ts are accepted (their pixel
+ * data is decoded later, `decodePixelData`); other transfer syntaxes are refused by name.
  */
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { DataFormatError } from '../../core/src/index.js';
-import { number, TAG, text, values } from './elements.js';
-import { decodeRleFrame } from './rle.js';
+import { CODECS } from './codecs.js';
+import { TAG, text } from './elements.js';
 
 dcmjs.log.setLevel('error');
 
 const IMPLICIT_LE = '1.2.840.10008.1.2';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
-const RLE = '1.2.840.10008.1.2.5';
 
 /** Transfer syntaxes read here. */
 export const SUPPORTED_TRANSFER_SYNTAXES: Record<string, string> = {
   [IMPLICIT_LE]: 'Implicit VR Little Endian',
   '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
   [DEFLATED]: 'Deflated Explicit VR Little Endian',
-  [RLE]: 'RLE Lossless',
+  ...Object.fromEntries(Object.entries(CODECS).map(([uid, codec]) => [uid, codec.name])),
 };
 
-/** Names of transfer syntaxes refused, for the message. */
+/** Names of transfer syntaxes refused, for the message (the first matching prefix). */
 const REFUSED: [string, string][] = [
   ['1.2.840.10008.1.2.2', 'Explicit VR Big Endian'],
+  ['1.2.840.10008.1.2.4.51', 'JPEG Extended, 12-bit: no decoder'],
   ['1.2.840.10008.1.2.4.5', 'JPEG'],
   ['1.2.840.10008.1.2.4.6', 'JPEG'],
   ['1.2.840.10008.1.2.4.7', 'JPEG Lossless'],
   ['1.2.840.10008.1.2.4.8', 'JPEG-LS'],
   ['1.2.840.10008.1.2.4.9', 'JPEG 2000'],
-  ['1.2.840.10008.1.2.4.20', 'JPEG 2000'],
+  ['1.2.840.10008.1.2.4.20', 'High-Throughput JPEG 2000'],
   ['1.2.840.10008.1.2.4.10', 'MPEG/HEVC video'],
 ];
 
@@ -112,32 +112,10 @@ export function parseDicomObject(bytes: Uint8Array, label: string): ParsedObject
   }
   if (
     transferSyntaxUid !== DEFLATED &&
-    transferSyntaxUid !== RLE &&
+    CODECS[transferSyntaxUid] === undefined &&
     !pixelDataFits(input, transferSyntaxUid !== IMPLICIT_LE)
   ) {
     throw new DataFormatError(`${label}: truncated DICOM (the pixel data ends past the end of the file)`);
   }
-  if (transferSyntaxUid === RLE) decodeRlePixels(parsed.dict, label);
   return { dataset: parsed.dict, transferSyntaxUid };
-}
-
-/**
- * Replaces the RLE-encoded pixel data of a single-frame grey-scale image in `ds` by its raw
- * little-endian bytes, so that it reads as uncompressed; other images are left for the
- * pixel reader to refuse (multi-frame, colour).
- */
-function decodeRlePixels(ds: DicomDataset, label: string): void {
-  const frames = values(ds, TAG.PixelData);
-  const rows = number(ds, TAG.Rows, 'Rows') ?? 0;
-  const columns = number(ds, TAG.Columns, 'Columns') ?? 0;
-  const allocated = number(ds, TAG.BitsAllocated, 'BitsAllocated') ?? 0;
-  if (
-    number(ds, TAG.SamplesPerPixel, 'SamplesPerPixel', 1) !== 1 ||
-    frames?.length !== 1 ||
-    ![8, 16, 32].includes(allocated)
-  )
-    return;
-  const frame = frames[0];
-  if (!(frame instanceof ArrayBuffer)) throw new DataFormatError(`${label}: RLE pixel data missing`);
-  ds[TAG.PixelData] = { vr: 'OW', Value: [decodeRleFrame(frame, rows * columns, allocated / 8, label)] };
 }

@@ -4,14 +4,17 @@
  * instance and position in volume order, and the source's patient, study and frame of
  * reference. Refused with a DataFormatError: objects that are not images (SEG, RTSTRUCT,
  * ...), objects of two series, missing or inconsistent geometry, non-uniform spacing, and
- * transfer syntaxes other than uncompressed little endian, deflate or RLE (see part10.ts).
- * Messages name objects by the label the caller gave, never by a patient attribute.
+ * transfer syntaxes other than uncompressed little endian, deflate and those codecs.ts
+ * decodes (see part10.ts). Compressed slices are decoded one at a time, yielding to the
+ * event loop between them. Messages name objects by the label the caller gave, never by a
+ * patient attribute.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DicomDataset } from 'dcmjs';
 import { DataFormatError, NotFoundError } from '../../core/src/index.js';
 import { orientationFromAffine, type Volume } from '../../data/src/index.js';
+import { decodePixelData } from './codecs.js';
 import { flipLpsRas } from './coordinates.js';
 import { number, numbers, TAG, text } from './elements.js';
 import { seriesGeometry, type SlicePlacement } from './geometry.js';
@@ -78,17 +81,17 @@ function placementOf(ds: DicomDataset, label: string): SlicePlacement {
  * Reads the series made of `inputs` (any order).
  * @throws DataFormatError (see the module doc); NotFoundError when `inputs` is empty.
  */
-export function readDicomSeries(inputs: readonly DicomInput[]): DicomSeries {
+export async function readDicomSeries(inputs: readonly DicomInput[]): Promise<DicomSeries> {
   if (inputs.length === 0) throw new NotFoundError('no DICOM objects given');
   const datasets = inputs.map(({ label, bytes }) => {
-    const { dataset } = parseDicomObject(bytes, label);
+    const { dataset, transferSyntaxUid } = parseDicomObject(bytes, label);
     const kind = nonImageKind(text(dataset, TAG.SOPClassUID), text(dataset, TAG.Modality));
     if (kind !== undefined) {
       throw new DataFormatError(`${label} is ${kind}, not an image; give the image series to segment`);
     }
-    return { label, dataset };
+    return { label, dataset, transferSyntaxUid };
   });
-  const first = datasets[0] as { label: string; dataset: DicomDataset };
+  const first = datasets[0] as (typeof datasets)[number];
   const seriesInstanceUid = required(first.dataset, TAG.SeriesInstanceUID, 'SeriesInstanceUID', first.label);
   const other = datasets.find((d) => text(d.dataset, TAG.SeriesInstanceUID) !== seriesInstanceUid);
   if (other !== undefined) {
@@ -111,15 +114,17 @@ export function readDicomSeries(inputs: readonly DicomInput[]): DicomSeries {
   const X = columns as number;
   const Y = rows as number;
   const data = new Float32Array(X * Y * datasets.length);
-  const slices = geometry.order.map((i, z) => {
-    const { label, dataset } = datasets[i] as { label: string; dataset: DicomDataset };
+  const slices: SourceSlice[] = [];
+  for (const [z, i] of geometry.order.entries()) {
+    const { label, dataset, transferSyntaxUid } = datasets[i] as (typeof datasets)[number];
+    await decodePixelData(dataset, transferSyntaxUid, label);
     data.set(modalityPixels(dataset, label), z * X * Y);
-    return {
+    slices.push({
       sopClassUid: required(dataset, TAG.SOPClassUID, 'SOPClassUID', label),
       sopInstanceUid: required(dataset, TAG.SOPInstanceUID, 'SOPInstanceUID', label),
       position: (placements[i] as SlicePlacement).position,
-    };
-  });
+    });
+  }
   if (new Set(slices.map((s) => s.sopInstanceUid)).size !== slices.length) {
     throw new DataFormatError('the same SOP instance was given twice');
   }
@@ -162,6 +167,6 @@ export function dicomDirInputs(dir: string): DicomInput[] {
  * Reads the files of `dir` ({@link dicomDirInputs}) as one series.
  * @throws NotFoundError when `dir` holds no files; see {@link readDicomSeries}.
  */
-export function readDicomDir(dir: string): DicomSeries {
+export function readDicomDir(dir: string): Promise<DicomSeries> {
   return readDicomSeries(dicomDirInputs(dir));
 }

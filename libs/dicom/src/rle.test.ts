@@ -71,7 +71,7 @@ test('PackBits runs decode into little-endian samples; malformed frames are refu
 test(
   'the samples compressed as RLE Lossless read as the uncompressed series and give the same SEG',
   { skip },
-  () => {
+  async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rle-'));
     try {
       for (const name of ['11_HCropVolume', '11-T1post-18670']) {
@@ -85,8 +85,8 @@ test(
         ].join('\n');
         const r = spawnSync(PYTHON, ['-c', script, join(samples, name), out], { encoding: 'utf8' });
         assert.equal(r.status, 0, r.stderr);
-        const plain = readDicomDir(join(samples, name));
-        const rle = readDicomDir(out);
+        const plain = await readDicomDir(join(samples, name));
+        const rle = await readDicomDir(out);
         assert.deepEqual(rle.volume, plain.volume);
         assert.deepEqual(rle.slices, plain.slices);
         const mask = Uint8Array.from(plain.volume.data, (v) => (v > 300 ? 1 : v > 150 ? 2 : 0));

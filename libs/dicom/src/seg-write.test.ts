@@ -48,8 +48,8 @@ const first = (ds: DicomDataset, tag: string) => ds[tag]?.Value?.[0];
 test(
   'a SEG of the T1 series reads back voxel-exact, with the source geometry and references',
   { skip },
-  () => {
-    const series = readDicomDir(join(samples, '11-T1post-18670'));
+  async () => {
+    const series = await readDicomDir(join(samples, '11-T1post-18670'));
     const mask = maskOf(series);
     const bytes = encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes;
     assert.deepEqual(readSegBack(bytes, series), mask);
@@ -82,16 +82,16 @@ test(
   },
 );
 
-test('an empty mask gives a SEG with one all-zero frame', { skip }, () => {
-  const series = readDicomDir(join(samples, '11_HCropVolume'));
+test('an empty mask gives a SEG with one all-zero frame', { skip }, async () => {
+  const series = await readDicomDir(join(samples, '11_HCropVolume'));
   const empty = new Uint8Array(series.volume.data.length);
   const bytes = encodeSegmentation(series, empty, SEGMENTS.slice(0, 1), ALGORITHM).bytes;
   assert.deepEqual(readSegBack(bytes, series), empty);
 });
 
 const hasPydicom = has(PYTHON, ['-c', 'import pydicom']);
-test('pydicom reads the SEG voxel-exact', { skip: toolSkip(hasPydicom, 'python3-pydicom') }, () => {
-  const series = readDicomDir(join(samples, '11-T1post-18670'));
+test('pydicom reads the SEG voxel-exact', { skip: toolSkip(hasPydicom, 'python3-pydicom') }, async () => {
+  const series = await readDicomDir(join(samples, '11-T1post-18670'));
   const mask = maskOf(series);
   const dir = mkdtempSync(join(tmpdir(), 'seg-'));
   try {
@@ -128,14 +128,14 @@ const hasDciodvfy = existsSync('/usr/bin/dciodvfy') || has('which', ['dciodvfy']
 test(
   'dciodvfy finds no error or warning in the SEG',
   { skip: toolSkip(hasDciodvfy, 'dicom3tools (dciodvfy)') },
-  () => {
+  async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seg-'));
     try {
       for (const [name, empty] of [
         ['11-T1post-18670', false],
         ['11_HCropVolume', true],
       ] as const) {
-        const series = readDicomDir(join(samples, name));
+        const series = await readDicomDir(join(samples, name));
         const mask = empty ? new Uint8Array(series.volume.data.length) : maskOf(series);
         writeFileSync(join(dir, 'seg.dcm'), encodeSegmentation(series, mask, SEGMENTS, ALGORITHM).bytes);
         const r = spawnSync('dciodvfy', [join(dir, 'seg.dcm')], { encoding: 'utf8' });
@@ -152,8 +152,8 @@ test(
 test(
   'codes recorded for a class, the algorithm identification and segment tallies; the CLI reader reads it back',
   { skip },
-  () => {
-    const series = readDicomDir(join(samples, '11-T1post-18670'));
+  async () => {
+    const series = await readDicomDir(join(samples, '11-T1post-18670'));
     const mask = maskOf(series);
     const hippocampus = {
       category: { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' },
