@@ -8,10 +8,9 @@ import { normalizeIntensities } from './normalize.js';
 import { validatePreprocessing, type PreprocessingInput, type PreprocessingSpec } from './preprocessing.js';
 import {
   cropSlice,
-  extractSlice,
   insertSlice,
   padInfoFor,
-  padSlice,
+  paddedSlices,
   roundUpTo,
   sliceGeometry,
   type PadInfo,
@@ -55,12 +54,7 @@ export function prepareVolume(
   const W = Math.max(minSize?.[1] ?? 0, roundUpTo(g.cols, s.padMultiple));
   const pad = padInfoFor(g.rows, g.cols, H, W);
   const norm = normalizeIntensities(volume.data, s.normalization);
-  const planes = new Float32Array(g.count * H * W);
-  const tmp = new Float32Array(g.rows * g.cols);
-  for (let i = 0; i < g.count; i++) {
-    extractSlice(norm, volume.shape, s.sliceAxis, i, tmp);
-    planes.set(padSlice(tmp, pad, H, W, s.padMode), i * H * W);
-  }
+  const planes = paddedSlices(norm, volume.shape, s.sliceAxis, pad, H, W, s.padMode);
   const x = stackContext(planes, g.count, H * W, s.contextSlices);
   const shape: PreparedVolume['shape'] = [g.count, H, W, contextChannels(s.contextSlices)];
   return { x, shape, pad, spec: s, volumeShape: [...volume.shape] };

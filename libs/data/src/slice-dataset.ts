@@ -14,6 +14,7 @@ import {
   extractSlice,
   padInfoFor,
   padSlice,
+  paddedSlices,
   roundUpTo,
   sliceGeometry,
   type PadInfo,
@@ -154,14 +155,9 @@ export function sliceDataset(
     const pad = padInfoFor(g.rows, g.cols, height, width);
     const norm = normalizeIntensities(c.image.data, preprocessing.normalization);
     const labelIdx = c.label ? codesToIndices(c, codeToIndex) : undefined;
-    const tmpImg = new Float32Array(g.rows * g.cols);
     const tmpLab = new Int32Array(g.rows * g.cols);
     // Every slice is padded first: a kept slice may take its neighbours from dropped ones.
-    const planes = new Float32Array(g.count * hw);
-    for (let s = 0; s < g.count; s++) {
-      extractSlice(norm, shape, axis, s, tmpImg);
-      planes.set(padSlice(tmpImg, pad, height, width, preprocessing.padMode), s * hw);
-    }
+    const planes = paddedSlices(norm, shape, axis, pad, height, width, preprocessing.padMode);
     const images = stackContext(planes, g.count, hw, k);
     const perSlice = hw * contextChannels(k);
     for (let s = 0; s < g.count; s++) {

@@ -137,6 +137,30 @@ export function padSlice<T extends Float32Array | Int32Array>(
   return out;
 }
 
+/**
+ * Every slice of a (normalised) volume along `axis`, each padded into [outRows, outCols]
+ * at the offsets of `pad`, one after another: the planes the network input is made of.
+ */
+export function paddedSlices(
+  data: Float32Array,
+  shape: Shape3,
+  axis: Axis,
+  pad: PadInfo,
+  outRows: number,
+  outCols: number,
+  mode: PadMode,
+): Float32Array {
+  const g = sliceGeometry(shape, axis);
+  const planeSize = outRows * outCols;
+  const planes = new Float32Array(g.count * planeSize);
+  const tmp = new Float32Array(g.rows * g.cols);
+  for (let s = 0; s < g.count; s++) {
+    extractSlice(data, shape, axis, s, tmp);
+    planes.set(padSlice(tmp, pad, outRows, outCols, mode), s * planeSize);
+  }
+  return planes;
+}
+
 /** Crops the original [pad.height, pad.width] region back out of a padded [rows, cols] slice. */
 export function cropSlice<T extends Float32Array | Int32Array | Uint8Array>(
   src: T,

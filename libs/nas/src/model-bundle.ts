@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrityError, ShapeError, ValidationError } from '../../core/src/errors.js';
+import { MAX_CONTEXT_SLICES } from '../../data/src/context-slices.js';
 import { tf } from '../../tensor/src/index.js';
 import type { NamedWeight, NamedWeightsNet } from './contracts.js';
 import { GenotypeSchema } from './genotype.js';
@@ -51,7 +52,7 @@ export const PreprocessingSchema = z
      * Neighbouring slices on each side of a slice that the network sees as extra input
      * channels (2.5D; the nearest slice repeats at a volume's ends); 0 = the slice alone.
      */
-    contextSlices: z.number().int().min(0).max(5).default(0),
+    contextSlices: z.number().int().min(0).max(MAX_CONTEXT_SLICES).default(0),
     /** Voxel axis (0, 1 or 2) volumes are cut along into 2D slices. */
     sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
     /** Orientation convention of the voxel axes, e.g. `RAS`, `LPS` or `as-stored`. */
