@@ -69,7 +69,7 @@ import {
 } from '../../dicom/src/index.js';
 import { CLI_SERIES_LIMITS, cliPacs } from './pacs.js';
 import { saveAlphaPlots } from './alpha-plots.js';
-import { savePlot } from './plots.js';
+import { savePlot, type Panel } from './plots.js';
 import type {
   EvaluateRequest,
   EvaluateSummary,
@@ -85,6 +85,18 @@ import type {
 } from './runner.js';
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
+
+/** The plot panel of validation Dice per epoch, shared by the search and training curves. */
+function valDicePanel(xs: number[], curve: readonly { valDice: number }[]): Panel {
+  return {
+    title: 'validation Dice (foreground mean)',
+    xLabel: 'epoch',
+    xs,
+    series: [{ name: 'val Dice', ys: curve.map((c) => c.valDice) }],
+    yLabel: 'Dice',
+    yInclude: [0, 1],
+  };
+}
 
 /** Augmentation of a search or training: the recipe's, plus elastic deformation when asked. */
 function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
@@ -299,14 +311,7 @@ export class LocalRunner implements Runner {
             yLabel: 'loss',
             yInclude: [0],
           },
-          {
-            title: 'validation Dice (foreground mean)',
-            xLabel: 'epoch',
-            xs,
-            series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
-            yLabel: 'Dice',
-            yInclude: [0, 1],
-          },
+          valDicePanel(xs, r.curve),
         ]);
         const alphas = saveAlphaPlots(
           { steps: xs, unit: 'epoch', points: r.alphaHistory },
@@ -474,14 +479,7 @@ export class LocalRunner implements Runner {
             yLabel: 'loss',
             yInclude: [0],
           },
-          {
-            title: 'validation Dice (foreground mean)',
-            xLabel: 'epoch',
-            xs,
-            series: [{ name: 'val Dice', ys: r.curve.map((c) => c.valDice) }],
-            yLabel: 'Dice',
-            yInclude: [0, 1],
-          },
+          valDicePanel(xs, r.curve),
           {
             title: 'learning rate (cosine)',
             xLabel: 'epoch',
