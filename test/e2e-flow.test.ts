@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { encodeNifti, makeVolume } from '../libs/data/src/index.js';
+import { encodeNifti, encodePngGray, makeVolume } from '../libs/data/src/index.js';
 import {
   checkHealth,
   createHealthClient,
@@ -61,6 +61,11 @@ before(async () => {
     NASUNET_MAX_IMAGE_PIXELS: String(MAX_PIXELS),
     // One job may wait while one runs: a third is refused (see the cancellation test).
     NASUNET_MAX_QUEUED_JOBS: '1',
+    // One segmentation at a time and one waiting: a third is refused (see the deadline test).
+    NASUNET_INFERENCE_QUEUE: '1',
+    // Room for the 2 600 slices of 64 x 64 of the deadline test, not for 12 000 slices of
+    // 1 x 1 padded to the model's 32 x 32.
+    NASUNET_MAX_VOLUME_VOXELS: String(11_000 * SIZE * SIZE),
     NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -499,6 +504,57 @@ test('bad input: exact status codes and nothing stored changed', { timeout: 120_
       status.RESOURCE_EXHAUSTED,
     ],
     [
+      // A legal 128 x 128 PNG of a few hundred bytes, over the 64 x 64 limit: refused from
+      // its header, never decoded.
+      'PNG declaring more pixels than the limit',
+      () => call(segmentation, 'segment', { model, png: encodePngGray(new Uint8Array(128 * 128), 128, 128) }),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      // The same header uncompressed, without its data: the size is refused before the
+      // missing bytes are noticed.
+      'NIfTI header over the voxel limit',
+      () => segmentNifti(niftiWithDims(1024, 1024, 256), model),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      // 48 kB of 1 x 1 slices, padded to the model's 32 x 32 input: 12.3 M voxels of work.
+      'NIfTI of 1 x 1 x 12 000 voxels, over the limit once padded',
+      () =>
+        segmentNifti(
+          encodeNifti(makeVolume(new Float32Array(12_000).fill(1), [1, 1, 12_000], [1, 1, 1]), 'float32'),
+          model,
+        ),
+      status.RESOURCE_EXHAUSTED,
+    ],
+    [
+      'NIfTI vox_offset -1000',
+      () =>
+        segmentNifti(
+          editedNifti((v) => v.setFloat32(108, -1000, true)),
+          model,
+        ),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'NIfTI with a NaN voxel',
+      () =>
+        segmentNifti(
+          editedNifti((v) => v.setFloat32(352, NaN, true)),
+          model,
+        ),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'NIfTI voxel spacing of 3e38 mm',
+      () =>
+        segmentNifti(
+          editedNifti((v) => v.setFloat32(80, 3e38, true)),
+          model,
+        ),
+      status.INVALID_ARGUMENT,
+    ],
+    [
       // A dataset named after a patient: the name goes back to the caller, never into a span.
       'unknown dataset',
       () => call(registry, 'getDataset', { name: 'doe_john_1970' }),
@@ -570,14 +626,20 @@ test(
   },
 );
 
+/** A valid float32 NIfTI-1 of 2 x 2 x 2 voxels, then changed by `edit` (header at 0, data at 352). */
+function editedNifti(edit: (v: DataView) => void): Uint8Array {
+  const bytes = encodeNifti(makeVolume(new Float32Array(8).fill(1), [2, 2, 2], [1, 1, 1]), 'float32');
+  edit(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return bytes;
+}
+
 /** A float32 NIfTI-1 header (and a little data) declaring `x` x `y` x `z` voxels. */
 function niftiWithDims(x: number, y: number, z: number): Uint8Array {
-  const bytes = encodeNifti(makeVolume(new Float32Array(8), [2, 2, 2], [1, 1, 1]), 'float32');
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  v.setInt16(42, x, true);
-  v.setInt16(44, y, true);
-  v.setInt16(46, z, true);
-  return bytes;
+  return editedNifti((v) => {
+    v.setInt16(42, x, true);
+    v.setInt16(44, y, true);
+    v.setInt16(46, z, true);
+  });
 }
 
 /** Sends `nifti` to SegmentVolume and collects the replies. */
@@ -600,44 +662,143 @@ function segmentNifti(
 }
 
 test(
-  'a request past its deadline stops between slices; health answers while a volume is segmented',
-  { timeout: 120_000 },
+  'a SegmentVolume stream cancelled after its last slice but before the half-close is never segmented',
+  { timeout: 60_000 },
   async () => {
-    // 10 000 slices of 32 x 32 (40 MB): about 7 s of work for the tiny model on ONNX Runtime
-    // at 1 300 slices/s on an idle core, several times the deadline, while the upload
-    // takes a fraction of it.
-    const depth = 10_000;
-    const data = new Float32Array(SIZE * SIZE * depth);
-    for (let z = 0; z < depth; z++) data.set(cases[z % cases.length]!.pixels, z * SIZE * SIZE);
-    const nifti = encodeNifti(makeVolume(data, [SIZE, SIZE, depth], [1, 1, 1]), 'float32');
+    const modelSpans = (slices: number) =>
+      spansWithAttributes().filter(
+        (sp) => sp.name === 'inference.model' && sp.attributes['nasunet.slices_total'] === slices,
+      );
+    const slice = { ...rawImage(cases[0]!) };
+    const send = (slices: number, cancel: boolean): Promise<number | 'ok'> =>
+      new Promise((resolve) => {
+        const s = segmentation.segmentVolume({ deadline: Date.now() + 30_000 });
+        s.on('data', () => undefined);
+        s.on('error', (e: { code: number }) => resolve(e.code));
+        s.on('end', () => resolve('ok'));
+        s.write({
+          header: {
+            model: { name: 'e2e-model', version: 1 },
+            format: 'VOLUME_INPUT_FORMAT_SLICES',
+            spacing: { xMm: 1, yMm: 1, zMm: 1 },
+          },
+        });
+        for (let i = 0; i < slices; i++) s.write({ slice });
+        // Every slice on the wire and received, then the client gives up without half-closing.
+        if (cancel) setTimeout(() => s.cancel(), 1000);
+        else s.end();
+      });
+    assert.equal(await send(37, true), status.CANCELLED);
+    // A complete volume afterwards is segmented, and its span exported: the cancelled
+    // one, had it run, would have been exported before it.
+    assert.equal(await send(5, false), 'ok');
+    for (let i = 0; i < 50 && modelSpans(5).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(modelSpans(5).length, 1, 'the complete volume was segmented');
+    assert.deepEqual(modelSpans(37), [], 'the cancelled volume was segmented');
+  },
+);
+
+test(
+  'a request cancelled or past its deadline stops between slices; meanwhile health answers and the queue takes one request, refusing the next',
+  { timeout: 180_000 },
+  async () => {
+    // 2 500 and 2 600 slices of 64 x 64 (40 MB each), nine 32 x 32 windows of the model
+    // per slice: several seconds of work each for the tiny model on ONNX Runtime, several
+    // times the deadline, while the upload takes a fraction of it.
+    const side = 2 * SIZE;
+    const volumeOf = (depth: number): Uint8Array => {
+      const data = new Float32Array(side * side * depth);
+      for (let z = 0; z < depth; z++) {
+        const px = cases[z % cases.length]!.pixels;
+        for (let y = 0; y < side; y++)
+          for (let x = 0; x < side; x++)
+            data[(z * side + y) * side + x] = px[(y % SIZE) * SIZE + (x % SIZE)]!;
+      }
+      return encodeNifti(makeVolume(data, [side, side, depth], [1, 1, 1]), 'float32');
+    };
+    /** The exported inference.model span of the volume of `depth` slices. */
+    const modelSpan = async (depth: number): Promise<AttributedSpan> => {
+      for (let i = 0; i < 50; i++) {
+        const found = spansWithAttributes().find(
+          (sp) => sp.name === 'inference.model' && sp.attributes['nasunet.slices_total'] === depth,
+        );
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`no inference.model span of the ${depth}-slice volume`);
+    };
     const model = { name: 'e2e-model', version: 1 };
     const health = createHealthClient(suite.address('inference'));
     try {
-      const running = segmentNifti(nifti, model, 2500);
-      const outcome = running.then(
+      // 1. Cancelled by its client while it computes.
+      const cancelledDepth = 2_500;
+      const stream = segmentation.segmentVolume({ deadline: Date.now() + 120_000 });
+      let ended = false;
+      const cancelled = new Promise<number | string>((resolve) => {
+        stream.on('data', () => undefined);
+        stream.on('error', (e: { code: number }) => resolve(e.code));
+        stream.on('end', () => resolve('finished'));
+      }).finally(() => (ended = true));
+      stream.write({ header: { model, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
+      const nifti = volumeOf(cancelledDepth);
+      for (let i = 0; i < nifti.length; i += 1 << 20)
+        stream.write({ niftiChunk: Buffer.from(nifti.subarray(i, i + (1 << 20))) });
+      stream.end();
+      // The service answers its health check while the volume arrives and while it is
+      // computed (between batches of slices). Other segmentations pass until the volume
+      // holds the one turn; then one waits in the one queue place (past its 1 s deadline)
+      // and the next is refused.
+      const answers: string[] = [];
+      const trail: string[] = [];
+      const t0 = performance.now();
+      void cancelled.then((o) => trail.push(`${Math.round(performance.now() - t0)}:volume ${o}`));
+      const others: Array<number | 'ok'> = [];
+      while (!ended && !others.includes(status.RESOURCE_EXHAUSTED)) {
+        answers.push(await checkHealth(health, '', 10_000));
+        others.push(
+          await statusOf(call(segmentation, 'segment', { model, raw: rawImage(cases[0]!) }, 1_000)),
+        );
+        trail.push(`${Math.round(performance.now() - t0)}:${String(others.at(-1))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (ended)
+        assert.fail(`the volume ended (${await cancelled}) first; other segmentations: ${others.join()}`);
+      stream.cancel();
+      trail.push(`${Math.round(performance.now() - t0)}:cancel`);
+      assert.equal(await cancelled, status.CANCELLED, trail.join(' '));
+      assert.ok(answers.length >= 2, `health answered ${answers.length} time(s)`);
+      assert.ok(
+        others.slice(0, -1).every((c) => c === 'ok' || c === status.DEADLINE_EXCEEDED) &&
+          others.includes(status.DEADLINE_EXCEEDED) &&
+          others.at(-1) === status.RESOURCE_EXHAUSTED,
+        `other segmentations: ${others.join()}`,
+      );
+      assert.ok(
+        answers.every((h) => h === 'SERVING'),
+        answers.join(),
+      );
+      const stopped = await modelSpan(cancelledDepth);
+      assert.equal(stopped.status, 2, 'the span ended in error (the client cancelled)');
+      const doneCancelled = Number(stopped.attributes['nasunet.slices_done'] ?? 0);
+      assert.ok(doneCancelled < cancelledDepth, `stopped after ${doneCancelled} of ${cancelledDepth} slices`);
+
+      // 2. Past its deadline.
+      const depth = 2_600;
+      const outcome = segmentNifti(volumeOf(depth), model, 2500).then(
         () => 'finished',
         (e: { code?: number }) => e.code,
       );
-      // The service answers its health check while it computes (between batches of slices).
       await new Promise((r) => setTimeout(r, 500));
-      const answered = await checkHealth(health, '', 10_000);
-      assert.equal(answered, 'SERVING');
+      assert.equal(await checkHealth(health, '', 10_000), 'SERVING');
       assert.equal(await outcome, status.DEADLINE_EXCEEDED);
+      // The server stopped at the next batch instead of segmenting every slice.
+      const late = await modelSpan(depth);
+      assert.equal(late.status, 2, 'the span ended in error (the deadline passed)');
+      const done = Number(late.attributes['nasunet.slices_done'] ?? 0);
+      assert.ok(done < depth, `stopped after ${done} of ${depth} slices`);
     } finally {
       health.close();
     }
-    // The server stopped at the next batch instead of segmenting every slice.
-    let model_: AttributedSpan | undefined;
-    for (let i = 0; i < 50 && !model_; i++) {
-      model_ = spansWithAttributes().find(
-        (sp) => sp.name === 'inference.model' && sp.attributes['nasunet.slices_total'] === depth,
-      );
-      if (!model_) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(model_, 'the inference.model span of the volume was exported');
-    assert.equal(model_.status, 2, 'the span ended in error (the deadline passed)');
-    const done = Number(model_.attributes['nasunet.slices_done'] ?? 0);
-    assert.ok(done < depth, `stopped after ${done} of ${depth} slices`);
     // No span of the whole run carries a name a caller typed (the 'bad input' test asked
     // for a dataset named after a patient).
     const file = readFileSync(join(dataDir, 'spans.jsonl'), 'utf8');

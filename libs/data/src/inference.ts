@@ -2,7 +2,7 @@
  * Applying recorded preprocessing to a new volume at inference, and putting predicted
  * slice masks back into a volume with the input's geometry.
  */
-import { ShapeError } from '../../core/src/index.js';
+import { ResourceLimitError, ShapeError } from '../../core/src/index.js';
 import { contextChannels, stackContext } from './context-slices.js';
 import { normalizeIntensities } from './normalize.js';
 import { validatePreprocessing, type PreprocessingInput, type PreprocessingSpec } from './preprocessing.js';
@@ -40,11 +40,14 @@ export interface PreparedVolume {
  * to at least `minSize` (the input size the model was trained on), so a slice that fits
  * the training input is padded exactly as in training, and neighbouring slices as
  * channels when the spec has `contextSlices`.
+ * @throws ResourceLimitError when the padded slices would hold more than `maxVoxels`
+ * voxels (checked before they are allocated).
  */
 export function prepareVolume(
   volume: Volume,
   spec: PreprocessingInput,
   minSize?: [number, number],
+  maxVoxels = Infinity,
 ): PreparedVolume {
   const s = validatePreprocessing(spec);
   const g = sliceGeometry(volume.shape, s.sliceAxis);
@@ -52,6 +55,11 @@ export function prepareVolume(
     throw new ShapeError(`input size ${minSize[0]}x${minSize[1]} is not a multiple of ${s.padMultiple}`);
   const H = Math.max(minSize?.[0] ?? 0, roundUpTo(g.rows, s.padMultiple));
   const W = Math.max(minSize?.[1] ?? 0, roundUpTo(g.cols, s.padMultiple));
+  if (g.count * H * W > maxVoxels)
+    throw new ResourceLimitError(
+      `the input is ${g.count} slice(s) of ${H}x${W} once padded to the model's input size: ` +
+        `${g.count * H * W} voxels exceeds the limit of ${maxVoxels}`,
+    );
   const pad = padInfoFor(g.rows, g.cols, H, W);
   const norm = normalizeIntensities(volume.data, s.normalization);
   const planes = paddedSlices(norm, volume.shape, s.sliceAxis, pad, H, W, s.padMode);

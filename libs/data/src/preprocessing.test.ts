@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError, ValidationError } from '../../core/src/index.js';
+import { ResourceLimitError, ShapeError, ValidationError } from '../../core/src/index.js';
 import {
   assembleMask,
   computeIntensityStats,
@@ -139,4 +139,23 @@ test('inference preprocessing matches training slices and the mask round-trips t
     [...back.data],
     [...vol.data].map((v) => v % 7),
   );
+});
+
+test('slices padded past the voxel limit are refused: a few kilobytes of 1 x 1 slices cannot become gigabytes', () => {
+  // 1 x 1 x 30 000 voxels (120 kB of float32) for a network trained on 64 x 64 slices:
+  // 123 M voxels once padded.
+  const column = makeVolume(new Float32Array(30_000), [1, 1, 30_000]);
+  const spec = {
+    sliceAxis: 2 as const,
+    normalization: { kind: 'fixed' as const, mean: 0, std: 1 },
+    padMultiple: 8,
+    padMode: 'zero' as const,
+  };
+  assert.throws(
+    () => prepareVolume(column, spec, [64, 64], 10_000_000),
+    (e: Error) =>
+      e instanceof ResourceLimitError && /30000 slice\(s\) of 64x64.*122880000 voxels/.test(e.message),
+  );
+  // At the limit it is prepared.
+  assert.deepEqual(prepareVolume(column, spec, [8, 8], 30_000 * 64).shape, [30_000, 8, 8, 1]);
 });

@@ -78,7 +78,9 @@ export interface NetInput {
 /**
  * Step 1 of {@link segmentVolumeClasses}: the recorded preprocessing applied to `volume`,
  * moved first onto the model's grid (its orientation and spacing when the bundle records
- * them; `toModelGrid`, refused over `maxVoxels`).
+ * them; `toModelGrid`). Refused (ResourceLimitError) when the resampled volume or its
+ * slices padded to the network's input would hold more than `maxVoxels` voxels, before
+ * either is allocated.
  */
 export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, maxVoxels?: number): NetInput {
   // A 2D network sees slices: only their in-plane spacing is matched, never the slice step.
@@ -96,6 +98,7 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, max
       ...(pre.contextSlices === undefined ? {} : { contextSlices: pre.contextSlices }),
     },
     pre.inputSize,
+    maxVoxels,
   );
   const [S, H, W, C] = prepared.shape;
   const hw = H * W;
@@ -158,9 +161,10 @@ export function predictNetInput(
 
 /**
  * {@link predictNetInput} for servers and any {@link ProbabilityModel} (tfjs or ONNX
- * Runtime): awaits `between(slicesDone, slices)` after every batch but the last, which
- * may throw to stop the work (a cancelled request, a passed deadline) and lets the event
- * loop answer other calls meanwhile.
+ * Runtime): awaits `between(slicesDone, slices)` before every forward pass but the first
+ * (after each batch of slices, and between the batches of windows of a slice larger than
+ * the network's input), which may throw to stop the work (a cancelled request, a passed
+ * deadline) and lets the event loop answer other calls meanwhile.
  */
 export async function predictNetInputAsync(
   model: ProbabilityModel,
@@ -169,12 +173,15 @@ export async function predictNetInputAsync(
   opts: SegmentVolumeOptions = {},
 ): Promise<Uint8Array> {
   const steps = predictInBatches(input, opts);
+  let done = 0;
+  let passes = 0;
   let r = steps.next();
   while (!r.done) {
     if (typeof r.value === 'number') {
-      await between(r.value, input.prepared.shape[0]);
+      done = r.value;
       r = steps.next(NO_PROBABILITIES);
     } else {
+      if (passes++ > 0) await between(done, input.prepared.shape[0]);
       r = steps.next(await model.probabilities(r.value.x, r.value.shape));
     }
   }

@@ -7,7 +7,17 @@ import { initBackend, tf, type Tensor4D, type Variable } from '../../tensor/src/
 import { makeVolume } from '../../data/src/index.js';
 import { UNet } from '../../nas/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
-import { gaussianWeights, segmentVolumeClasses, slidingWindowProbabilities, windowStarts } from './index.js';
+import { CancelledError } from '../../core/src/index.js';
+import {
+  gaussianWeights,
+  predictNetInputAsync,
+  prepareNetInput,
+  segmentVolumeClasses,
+  slidingWindowProbabilities,
+  tfjsModel,
+  windowStarts,
+  type ProbabilityModel,
+} from './index.js';
 
 await initBackend({ backend: 'cpu', logger: () => {} });
 
@@ -113,4 +123,45 @@ test('segmentation pads each slice to the recorded input size, as training did',
   assert.deepEqual(Array.from(got), Array.from(want));
   logits.dispose();
   net.dispose();
+});
+
+test('the served path checks in between batches of windows: a check that throws stops a large slice part-way', async () => {
+  // One 64 x 64 slice for a network trained on 16 x 16 windows: 7 x 7 windows at overlap 0.5.
+  const volume = makeVolume(randomImage(64, 64, 3), [64, 64, 1], [1, 1, 1]);
+  const pre = {
+    sliceAxis: 2 as const,
+    normalization: { kind: 'fixed' as const, mean: 0, std: 1 },
+    padMultiple: 1,
+    padMode: 'zero' as const,
+    inputSize: [16, 16] as [number, number],
+    nClasses: 3,
+  };
+  const input = prepareNetInput(volume, pre);
+  let passes = 0;
+  const tfjs = tfjsModel(pointwiseNet);
+  const model: ProbabilityModel = {
+    runtime: 'tfjs',
+    probabilities: (x, shape) => {
+      passes++;
+      return tfjs.probabilities(x, shape);
+    },
+  };
+  // Unhindered: the same mask as the synchronous path, a check before every pass but the first.
+  let checks = 0;
+  const mask = await predictNetInputAsync(model, input, async () => {
+    checks++;
+  });
+  assert.deepEqual(Array.from(mask), Array.from(segmentVolumeClasses(pointwiseNet, volume, pre)));
+  assert.ok(passes > 3, `${passes} forward passes for 49 windows`);
+  assert.equal(checks, passes - 1);
+  // A check that throws at its third call (a cancelled request) stops the slice there.
+  passes = 0;
+  checks = 0;
+  await assert.rejects(
+    predictNetInputAsync(model, input, async () => {
+      if (++checks === 3) throw new CancelledError('the client cancelled the request');
+    }),
+    CancelledError,
+  );
+  assert.equal(passes, 3);
 });

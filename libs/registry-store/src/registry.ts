@@ -131,6 +131,14 @@ function checkJsonObject(field: string, text: string, allowEmpty: boolean): stri
   return text;
 }
 
+/** Largest job id a lineage records, characters. */
+const MAX_JOB_ID_CHARS = 128;
+
+function checkJobId(field: string, id: string): void {
+  if (id.length > MAX_JOB_ID_CHARS)
+    throw new ValidationError(`${field} must be at most ${MAX_JOB_ID_CHARS} characters`);
+}
+
 function checkClassNames(field: string, names: string[]): string[] {
   if (names.length < 2 || names.length > 255)
     throw new ValidationError(
@@ -380,8 +388,7 @@ export class ModelRegistry {
     checkName('genotype name', input.name);
     const genotype = parseGenotype(input.genotypeJson);
     checkOptionalDigest('lineage.dataset_digest', input.lineage.datasetDigest);
-    if (input.lineage.searchJobId.length > 128)
-      throw new ValidationError('lineage.search_job_id must be at most 128 characters');
+    checkJobId('lineage.search_job_id', input.lineage.searchJobId);
     let alphaHistory: BlobWriter | undefined;
     if (input.alphaHistoryJson !== '') {
       const bytes = Buffer.from(input.alphaHistoryJson, 'utf8');
@@ -440,6 +447,7 @@ export class ModelRegistry {
     const configJson = checkJsonObject('config_json', meta.configJson, true);
     const metricsJson = checkJsonObject('metrics_json', meta.metricsJson, true);
     checkOptionalDigest('lineage.dataset_digest', meta.lineage.datasetDigest);
+    checkJobId('lineage.training_job_id', meta.lineage.trainingJobId);
     let genotype: { name: string; version: number } | undefined;
     if (meta.genotype && meta.genotype.name !== '') {
       const g = await this.store.getGenotype(

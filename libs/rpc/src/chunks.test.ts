@@ -47,8 +47,9 @@ test('a request stream that ends because the call was cancelled throws Cancelled
   const call = { cancelled: false };
   const it = observableToAsyncIterable(s, call);
   s.next(1);
-  call.cancelled = true;
   s.complete();
+  // As grpc-js does: the stream ends first, the call is marked cancelled a few turns later.
+  setImmediate(() => setImmediate(() => setTimeout(() => (call.cancelled = true), 5)));
   const got: number[] = [];
   await assert.rejects(
     (async () => {

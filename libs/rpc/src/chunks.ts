@@ -47,6 +47,9 @@ export async function collectChunks(
   return out;
 }
 
+/** How long the end of a request stream waits for a cancellation to show, ms. */
+const CANCEL_GRACE_MS = 20;
+
 /**
  * Adapts an Observable (what Nest hands a `@GrpcStreamMethod` handler) to an async
  * iterable. Subscribes at once (not on first read) and buffers values until they are
@@ -82,12 +85,19 @@ export function observableToAsyncIterable<T>(
     },
     complete: () => {
       // grpc-js reports a client's cancellation as the end of its request stream first and
-      // marks the call cancelled a few ticks later; only a stream that is still not
-      // cancelled once those ticks ran was half-closed by the client.
-      setImmediate(() => {
-        done = true;
-        notify();
-      });
+      // marks the call cancelled up to a few event-loop turns later (typically two, under
+      // a millisecond); only a stream that is still not cancelled after a grace period and
+      // two more turns was half-closed by the client.
+      setTimeout(
+        () =>
+          setImmediate(() =>
+            setImmediate(() => {
+              done = true;
+              notify();
+            }),
+          ),
+        CANCEL_GRACE_MS,
+      );
     },
   });
   const iterator: AsyncIterator<T> = {

@@ -4,7 +4,6 @@
  * and volumes. Preprocessing and the model are spans of their own.
  */
 import type { Volume } from '../../../libs/data/src/index.js';
-import { ResourceLimitError } from '../../../libs/core/src/index.js';
 import {
   inferencePreprocessing,
   predictNetInputAsync,
@@ -30,11 +29,11 @@ export interface SegmentOptions {
   spacingMm?: [number, number, number];
   /** Largest input the network may see, in voxels after padding to its input size. */
   maxWorkVoxels?: number;
-  /** Called between batches of slices; throws to stop (cancelled, deadline passed). */
+  /** Called between forward passes (batches of slices or of windows); throws to stop (cancelled, deadline passed). */
   checkAlive?: () => void;
 }
 
-/** Lets the event loop run (health checks, other calls) between batches. */
+/** Lets the event loop run (health checks, other calls) between forward passes. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Segments `volume` through the engine's one segmentation path; see the module doc. */
@@ -50,13 +49,7 @@ export async function segmentVolume(
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
     () => prepareNetInput(volume, spec, options.maxWorkVoxels),
   );
-  const [S, H, W] = input.prepared.shape;
-  if (options.maxWorkVoxels !== undefined && S * H * W > options.maxWorkVoxels) {
-    throw new ResourceLimitError(
-      `the input is ${S} slice(s) of ${H}x${W} once padded to the model's input size: ` +
-        `${S * H * W} voxels exceeds the limit of ${options.maxWorkVoxels}`,
-    );
-  }
+  const S = input.prepared.shape[0];
   const mask = await withSpan(
     'inference.model',
     {

@@ -397,6 +397,11 @@ test('bad input: exact status codes and nothing stored changed', async (t) => {
       grpc.status.INVALID_ARGUMENT,
     ],
     [
+      'training_job_id over 128 characters',
+      () => upload({ ...meta, lineage: { trainingJobId: 'j'.repeat(129), datasetDigest: '' } }, bundle),
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
       'nasunet without genotype',
       () => upload({ ...meta, architecture: 'nasunet' }, { w: bytesOf(10, 10) }),
       grpc.status.INVALID_ARGUMENT,
@@ -529,4 +534,37 @@ test('dataset content is checked before anything is stored, naming the file', as
   assert.equal(await snapshot(), before, 'nothing stored');
   // The good files are accepted.
   await register('good-content', synth.files);
+});
+
+test('listing pages are cut by bytes: large records never overflow a page, and paging reaches every one', async () => {
+  // 20 versions of about 60 KiB each (config_json just under its 64 KiB limit) make 1.2 MB,
+  // more than one page may carry (1 MiB) though fewer than its default count (100).
+  const classNames = ['bg', 'fg'];
+  const bundle = Object.fromEntries(await smallBundle(32, { classNames, seed: 4 }));
+  const configJson = JSON.stringify({ pad: 'x'.repeat(60_000) });
+  for (let i = 0; i < 20; i++)
+    await upload({ name: 'wide', architecture: 'unet', classNames, configJson, metricsJson: '{}' }, bundle);
+  const pages: Array<{ versions: number[]; bytes: number; next: string }> = [];
+  let pageToken = '';
+  do {
+    const res = await unary<ListModelsRequest, ListModelsResponse__Output>(client.listModels.bind(client), {
+      name: 'wide',
+      page: { pageSize: 0, pageToken },
+    });
+    pages.push({
+      versions: res.models.map((m) => m.version),
+      bytes: res.models.reduce((n, m) => n + m.configJson.length, 0),
+      next: res.nextPageToken,
+    });
+    pageToken = res.nextPageToken;
+  } while (pageToken !== '' && pages.length < 20);
+  assert.ok(pages.length >= 2, `one page carried all ${pages[0]!.versions.length} versions`);
+  assert.ok(
+    pages.every((p) => p.bytes <= 1024 * 1024),
+    JSON.stringify(pages.map((p) => p.bytes)),
+  );
+  assert.deepEqual(
+    pages.flatMap((p) => p.versions).sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
 });
