@@ -4,7 +4,7 @@
  * into the job and returns the model bundle, and upload the bundle with metrics and
  * lineage.
  */
-import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
+import { confirmClaim, type JobContext, type JobRecord } from '../../../libs/jobs/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
 import {
@@ -73,6 +73,9 @@ export async function runTrainingJob(
       ),
     };
   });
+  // A worker that lost the job while computing (cancelled, or its lease ran out and another
+  // attempt took over) registers nothing.
+  await confirmClaim(ctx);
   const spec = modelSpec(p, outcome.classNames.length);
   const model = await registry.uploadModel(
     {
