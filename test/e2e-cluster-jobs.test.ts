@@ -122,9 +122,8 @@ async function startJobProcess(
       NASUNET_QUEUE: 'bullmq',
       NASUNET_REDIS_URL: redis!.url,
       NASUNET_JOB_ROLE: role,
-      // Longer than the longest stretch a step keeps a worker's event loop busy (its
-      // heartbeats wait for it): up to 20 s on a 2-core machine at load 20. A killed
-      // worker's job moves after 30 to 45 s.
+      // Generous for a 2-core machine at load 20, where a shorter lease risks handing over
+      // the job of a live worker. A killed worker's job moves after 30 to 45 s.
       NASUNET_JOB_LEASE_S: '30',
       NASUNET_CHECKPOINT_EVERY_STEPS: '1',
       NASUNET_DATASET_CACHE_DIR: join(dataDir, `cache-${name}`),
@@ -216,7 +215,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 test(
   'cluster: two API replicas and search workers on PostgreSQL and Redis; killed workers and replicas lose nothing',
   { timeout: 480_000 },
-  async () => {
+  async (t) => {
     const apis = [
       await startJobProcess('search', 'api', 'api1'),
       await startJobProcess('search', 'api', 'api2'),
@@ -293,6 +292,7 @@ test(
     const kept = 1 - doomed;
     search = pinned[kept]!;
     const onDoomed = followers.map((f) => f.servedBy[0] === apis[doomed]!.address);
+    t.diagnostic(`watches on the replica to be killed: ${JSON.stringify(onDoomed)}`);
     const watching = collect<WatchSearchResponse__Output>(
       search.watchSearch({ jobId: first }, { deadline: Date.now() + 240_000 }),
     );
