@@ -87,6 +87,17 @@ test(
           '',
           'a dev dependency',
         );
+      // Its user writes nowhere in the image's own folders: a read-only root filesystem
+      // takes nothing from it.
+      assert.equal(
+        inImage(
+          'sh',
+          '-c',
+          'id -u; for d in / /app /app/dist /app/node_modules /usr/local/lib /etc /var; do touch "$d/.w" 2>/dev/null && echo "$d"; done; true',
+        ),
+        '10001',
+        'folders of the image writable by its user',
+      );
       // The native addons load on this base (better-sqlite3 was compiled in the build).
       const load =
         "Promise.all(['better-sqlite3', 'onnxruntime-node', '@napi-rs/canvas'].map((m) => import(m)))";

@@ -1,36 +1,54 @@
 /**
  * Cluster mode, every part a real process on one machine: PostgreSQL (registry store),
- * Redis (job queue), a registry, two search API replicas (NASUNET_JOB_ROLE=api), search
- * workers (NASUNET_JOB_ROLE=worker) sharing a BullMQ queue and the checkpoint folder, and
- * inference. Two searches run on the two workers at once; one worker is killed mid-search
- * and its search completes on the other from its checkpoint, while an API replica is
- * killed under clients that watch through both: they re-open their watch on the other
- * replica and follow the search to its end. A search cancelled through the API stops its
- * worker, which then takes the next job. `nasunet search --seeds` runs a multi-seed search
- * on two workers at once and prints the genotypes and their agreement. Every finished job
- * registered its genotype once, and the registry serves its rows and the dataset's bytes
- * intact.
+ * Redis (job queue), a registry and inference, and per job kind API replicas
+ * (NASUNET_JOB_ROLE=api) and workers (NASUNET_JOB_ROLE=worker) sharing a BullMQ queue and
+ * the checkpoint folder.
+ *
+ * Search: two searches run on two workers at once; one worker is killed mid-search and its
+ * search completes on the other from its checkpoint, while the API replica that serves a
+ * CLI watcher's stream (each stream names the address that served it) is killed under it:
+ * the watcher re-opens its watch on the other replica and follows the search to its end. A
+ * search cancelled through the API stops its worker, which then takes the next job.
+ * `nasunet search --seeds` runs a multi-seed search on two workers at once and prints the
+ * genotypes and their agreement. Every finished search registered its genotype once, and
+ * the registry serves its rows and the dataset's bytes intact.
+ *
+ * Training: a training submitted to a training API replica runs on one of two training
+ * workers; that worker is killed mid-run and the other resumes it from the killed
+ * attempt's checkpoint step; the model is registered once and segments through inference.
  */
-import { test, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ClientReadableStream } from '@grpc/grpc-js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent } from '../libs/engine/src/index.js';
 import { followJob } from '../libs/cli/src/grpc-watch.js';
 import { BullMqJobQueue } from '../libs/jobs/src/bullmq-job-queue.js';
+import type { JobEvent, JobRecord } from '../libs/jobs/src/index.js';
 import { startServiceProcess, type ServiceProcess } from '../libs/launcher/src/index.js';
+import { referenceGenotype } from '../libs/nas/src/index.js';
 import {
   createRegistryClient,
   createSearchClient,
+  createSegmentationClient,
+  createTrainingClient,
+  type Dataset__Output,
   type DownloadDatasetResponse__Output,
   type GetSearchGroupResponse__Output,
   type ListGenotypesResponse__Output,
+  type ListModelsResponse__Output,
+  type ModelRegistryServiceClient,
   type SearchServiceClient,
+  type SegmentResponse__Output,
   type StartSearchResponse__Output,
+  type StartTrainingResponse__Output,
+  type TrainingServiceClient,
   type WatchSearchResponse__Output,
+  type WatchTrainingResponse__Output,
 } from '../libs/rpc/src/index.js';
 import { call, collect, registerDataset, statusOf } from './support/grpc.js';
 import { until } from './support/poll.js';
@@ -45,9 +63,37 @@ const dataDir = mkdtempSync(join(tmpdir(), 'nasunet-cluster-'));
 const suite = new Suite(dataDir);
 const procs: ServiceProcess[] = [];
 const clients: Array<{ close(): void }> = [];
+const synth = syntheticFiles(8, 32, 5);
 let pg: PostgresServer | undefined;
 let redis: RedisServer | undefined;
 let queue: BullMqJobQueue | undefined;
+let registry: ModelRegistryServiceClient;
+let dataset: Dataset__Output;
+
+// Shared by both tests: PostgreSQL, Redis, the registry on PostgreSQL, inference and the
+// registered dataset.
+before(async () => {
+  pg = await startPostgres();
+  redis = await startRedis();
+  queue = new BullMqJobQueue({ url: redis.url });
+  await suite.start(['registry'], {
+    NASUNET_STORE: 'postgres',
+    NASUNET_DATABASE_URL: await pg.createDatabase(),
+  });
+  await suite.start(['inference']);
+  registry = createRegistryClient(suite.address('registry'));
+  clients.push(registry);
+  dataset = await registerDataset(
+    registry,
+    {
+      name: 'synthetic-cluster',
+      layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
+      classNames: synth.classNames,
+      caseCount: 8,
+    },
+    synth.files,
+  );
+});
 
 after(async () => {
   for (const c of clients) c.close();
@@ -59,14 +105,14 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts a search process in `role` on the shared queue, with a dataset cache of its own. */
-async function startSearchProcess(
+/** Starts a search or training process in `role` on the shared queue, with a dataset cache of its own. */
+async function startJobProcess(
+  kind: 'search' | 'training',
   role: 'api' | 'worker',
   name: string,
-  redisUrl: string,
 ): Promise<ServiceProcess> {
   const proc = await startServiceProcess({
-    name: 'search',
+    name: kind,
     port: await freePort(),
     dataDir,
     env: {
@@ -74,11 +120,10 @@ async function startSearchProcess(
       NASUNET_REGISTRY_ADDR: suite.address('registry'),
       LOG_LEVEL: 'warn',
       NASUNET_QUEUE: 'bullmq',
-      NASUNET_REDIS_URL: redisUrl,
+      NASUNET_REDIS_URL: redis!.url,
       NASUNET_JOB_ROLE: role,
-      // Longer than the longest stretch a search step keeps a worker's event loop busy (its
-      // heartbeats wait for it): up to 20 s on a 2-core machine at load 20. A killed
-      // worker's search moves after 30 to 45 s.
+      // Generous for a 2-core machine at load 20, where a shorter lease risks handing over
+      // the job of a live worker. A killed worker's job moves after 30 to 45 s.
       NASUNET_JOB_LEASE_S: '30',
       NASUNET_CHECKPOINT_EVERY_STEPS: '1',
       NASUNET_DATASET_CACHE_DIR: join(dataDir, `cache-${name}`),
@@ -92,24 +137,68 @@ async function startSearchProcess(
   return proc;
 }
 
-/** Resolves with the first message of `jobId`'s watch stream that `pred` accepts. */
-function waitFor(
-  search: SearchServiceClient,
-  jobId: string,
-  pred: (m: WatchSearchResponse__Output) => boolean,
-): Promise<WatchSearchResponse__Output> {
+/** The worker process (of `workers`) that holds or last held `job`. */
+function holderOf(job: JobRecord, workers: readonly ServiceProcess[]): ServiceProcess | undefined {
+  return workers.find((w) => (job.workerId ?? '').endsWith(`-${w.child.pid}`));
+}
+
+/**
+ * Asserts from a job's history that attempt `attempts` was handed over with its own
+ * checkpoint (fenced by attempt: `<job>.a<attempt>.ckpt`) and that the next attempt
+ * resumed at or after that checkpoint's step, not from the start.
+ */
+function assertResumedFromCheckpoint(jobId: string, history: JobEvent[], attempts: number): void {
+  const handOver = history.findIndex(
+    (e) => e.type === 'interrupted' && (e.data as { attempts: number }).attempts === attempts,
+  );
+  const trail = JSON.stringify(history.map((e) => [e.type, e.data]));
+  assert.ok(handOver >= 0, `the killed attempt ${attempts} was handed over: ${trail}`);
+  assert.match(
+    String((history[handOver]!.data as { checkpoint: string | null }).checkpoint),
+    new RegExp(`${jobId}\\.a${attempts}\\.ckpt$`),
+    "with the killed attempt's own checkpoint",
+  );
+  const saved = history
+    .slice(0, handOver)
+    .filter((e) => e.type === 'checkpoint')
+    .at(-1)?.data as { step: number } | undefined;
+  const resumed = history.slice(handOver).find((e) => e.type === 'start')?.data as
+    { resumed: boolean; step: number } | undefined;
+  assert.ok(
+    saved && saved.step >= 2 && resumed?.resumed && resumed.step >= saved.step,
+    `resumed at step ${resumed?.step} from the checkpoint of step ${saved?.step}: ${trail}`,
+  );
+  const firstStep = history.slice(handOver).find((e) => e.type === 'step')?.data as
+    { step: number } | undefined;
+  assert.equal(firstStep?.step, resumed.step + 1, 'the first step after the hand-over continues the count');
+}
+
+/** Resolves with the first message of a job's watch stream that `pred` accepts. */
+function waitFor<M>(
+  open: (deadline: Date) => ClientReadableStream<M>,
+  what: string,
+  pred: (m: M) => boolean,
+): Promise<M> {
   return new Promise((resolve, reject) => {
-    const stream = search.watchSearch({ jobId }, { deadline: Date.now() + 240_000 });
-    stream.on('data', (m: WatchSearchResponse__Output) => {
+    const stream = open(new Date(Date.now() + 240_000));
+    stream.on('data', (m: M) => {
       if (pred(m)) {
         stream.cancel();
         resolve(m);
       }
     });
     stream.on('error', (err: { code?: number }) => (err.code === 1 ? undefined : reject(err)));
-    stream.on('end', () => reject(new Error(`the watch of ${jobId} ended before the awaited message`)));
+    stream.on('end', () => reject(new Error(`the watch of ${what} ended before the awaited message`)));
   });
 }
+
+/** `waitFor` on a search's watch. */
+const searchReaches = (
+  search: SearchServiceClient,
+  jobId: string,
+  pred: (m: WatchSearchResponse__Output) => boolean,
+): Promise<WatchSearchResponse__Output> =>
+  waitFor((deadline) => search.watchSearch({ jobId }, { deadline }), jobId, pred);
 
 /** Runs the compiled CLI; resolves with its exit code and output. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -126,40 +215,22 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 test(
   'cluster: two API replicas and search workers on PostgreSQL and Redis; killed workers and replicas lose nothing',
   { timeout: 480_000 },
-  async () => {
-    pg = await startPostgres();
-    redis = await startRedis();
-    queue = new BullMqJobQueue({ url: redis.url });
-    await suite.start(['registry'], {
-      NASUNET_STORE: 'postgres',
-      NASUNET_DATABASE_URL: await pg.createDatabase(),
-    });
+  async (t) => {
     const apis = [
-      await startSearchProcess('api', 'api1', redis.url),
-      await startSearchProcess('api', 'api2', redis.url),
+      await startJobProcess('search', 'api', 'api1'),
+      await startJobProcess('search', 'api', 'api2'),
     ];
     const workers = [
-      await startSearchProcess('worker', 'w1', redis.url),
-      await startSearchProcess('worker', 'w2', redis.url),
+      await startJobProcess('search', 'worker', 'w1'),
+      await startJobProcess('search', 'worker', 'w2'),
     ];
-    await suite.start(['inference']);
-    const registry = createRegistryClient(suite.address('registry'));
-    // `search` talks to the replica that stays up; `balanced` spreads over both, as a
-    // client of a headless Service does.
-    const search = createSearchClient(apis[1]!.address);
+    // `balanced` spreads its calls over both replicas, as a client of a headless Service
+    // does; `pinned` talks to one replica each.
     const balanced = createSearchClient(`ipv4:${apis.map((a) => a.address).join(',')}`);
-    clients.push(registry, search, balanced);
-    const synth = syntheticFiles(8, 32, 5);
-    const dataset = await registerDataset(
-      registry,
-      {
-        name: 'synthetic-cluster',
-        layout: 'DATASET_LAYOUT_IMAGE_PAIRS',
-        classNames: synth.classNames,
-        caseCount: 8,
-      },
-      synth.files,
-    );
+    const pinned = apis.map((a) => createSearchClient(a.address));
+    clients.push(balanced, ...pinned);
+    // Until a replica is killed, any replica serves; afterwards the one left.
+    let search: SearchServiceClient = balanced;
     const start = (genotypeName: string, maxEpochs: number, seeds: number[] = []) =>
       call<StartSearchResponse__Output>(search, 'startSearch', {
         dataset: { name: dataset.name },
@@ -172,56 +243,63 @@ test(
       });
     const startSearch = async (genotypeName: string, maxEpochs: number): Promise<string> =>
       (await start(genotypeName, maxEpochs)).job!.jobId;
-    const holder = async (jobId: string): Promise<ServiceProcess | undefined> => {
-      const id = (await queue!.get(jobId)).workerId ?? '';
-      return workers.find((w) => id.endsWith(`-${w.child.pid}`));
-    };
+    const holder = async (jobId: string): Promise<ServiceProcess | undefined> =>
+      holderOf(await queue!.get(jobId), workers);
     const finished: string[] = [];
 
     // 1. Two searches at once: each worker takes one.
     const first = await startSearch('cluster-first', 3);
     const second = await startSearch('cluster-second', 1);
-    await waitFor(search, first, (m) => (m.step?.step ?? 0) >= 2);
+    await searchReaches(search, first, (m) => (m.step?.step ?? 0) >= 2);
     await until(
       'the second search taken',
       () => queue!.get(second),
       (j) => j.state !== 'queued',
       120_000,
     );
-    const held = await queue.get(first);
+    const held = await queue!.get(first);
     const victim = await holder(first);
     const other = await holder(second);
     assert.ok(victim && other && victim !== other, `both workers took a search (${held.workerId})`);
     assert.ok(held.checkpoint, 'the running attempt recorded a checkpoint');
     const survivor = other;
 
-    // 2. Clients follow the first search through both replicas (round-robin puts their
-    // watches on one replica each) and over the survivor alone.
+    // 2. Clients follow the first search through both replicas (round-robin spreads their
+    // watches); each stream names the replica that serves it.
     await Promise.all([0, 1, 2, 3].map(() => call(balanced, 'getSearch', { jobId: first })));
     const followers = [0, 1].map(() => {
       const events: EngineEvent[] = [];
+      const servedBy: string[] = [];
       const done = followJob<WatchSearchResponse__Output>({
         kind: 'search',
         jobId: first,
         client: balanced,
         maxEpochs: 3,
         onEvent: (e) => events.push(e),
+        onWatchServed: (peer) => servedBy.push(peer),
       });
       done.catch(() => undefined); // awaited below, after the kills
-      return { events, done };
+      return { events, servedBy, done };
     });
+    await until(
+      'both followers see steps',
+      async () => followers.map((f) => [f.events.length, f.servedBy.length]),
+      (n) => n.every(([events, streams]) => events! > 0 && streams! > 0),
+    );
+    // The replica to kill is the one serving the first follower's watch.
+    const doomed = apis.findIndex((a) => a.address === followers[0]!.servedBy[0]);
+    assert.ok(doomed >= 0, `the watch is served by a replica: ${followers[0]!.servedBy[0]}`);
+    const kept = 1 - doomed;
+    search = pinned[kept]!;
+    const onDoomed = followers.map((f) => f.servedBy[0] === apis[doomed]!.address);
+    t.diagnostic(`watches on the replica to be killed: ${JSON.stringify(onDoomed)}`);
     const watching = collect<WatchSearchResponse__Output>(
       search.watchSearch({ jobId: first }, { deadline: Date.now() + 240_000 }),
     );
-    await until(
-      'both followers see steps',
-      async () => followers.map((f) => f.events.length),
-      (n) => n.every((c) => c > 0),
-    );
 
-    // 3. SIGKILL the worker mid-search and one API replica under the followers.
+    // 3. SIGKILL the worker mid-search and, under the followers, the replica serving one.
     await victim.stop('SIGKILL');
-    await apis[0]!.stop('SIGKILL');
+    await apis[doomed]!.stop('SIGKILL');
     const seenBefore = followers.map((f) => f.events.length);
     const stepBefore = Math.max(
       ...followers.flatMap((f) => f.events.map((e) => (e.type === 'step' ? e.step : 0))),
@@ -239,6 +317,12 @@ test(
         [0, 1, 2],
         `follower ${i}: each epoch once, in order`,
       );
+      // A watch on the killed replica re-opened on the other one; one on the other stayed.
+      assert.deepEqual(
+        f.servedBy,
+        onDoomed[i] ? [apis[doomed]!.address, apis[kept]!.address] : [apis[kept]!.address],
+        `follower ${i}: the replicas that served its watch`,
+      );
     }
     const streamed = await watching;
     const end = streamed.at(-1)!;
@@ -249,34 +333,16 @@ test(
       'the hand-over is reported in the stream',
     );
     // Continued from the checkpoint of the killed attempt, not from the start.
-    const history = await queue.events(first);
-    const handOver = history.findIndex(
-      (e) => e.type === 'interrupted' && (e.data as { attempts: number }).attempts === held.attempts,
-    );
-    assert.ok(handOver >= 0, `the killed attempt ${held.attempts} was handed over`);
-    assert.ok(
-      (history[handOver]!.data as { checkpoint: string | null }).checkpoint !== null,
-      'with its checkpoint',
-    );
-    const saved = history
-      .slice(0, handOver)
-      .filter((e) => e.type === 'checkpoint')
-      .at(-1)?.data as { step: number } | undefined;
-    const resumed = history.slice(handOver).find((e) => e.type === 'start')?.data as
-      { resumed: boolean; step: number } | undefined;
-    assert.ok(
-      saved && saved.step >= 2 && resumed?.resumed && resumed.step >= saved.step,
-      `resumed at step ${resumed?.step} from the checkpoint of step ${saved?.step}: ${JSON.stringify(history.map((e) => [e.type, e.data]))}`,
-    );
-    const done = await queue.get(first);
+    assertResumedFromCheckpoint(first, await queue!.events(first), held.attempts);
+    const done = await queue!.get(first);
     assert.ok(done.attempts > held.attempts, `attempts ${done.attempts}`);
     assert.equal(await holder(first), survivor, 'finished by the surviving worker');
-    assert.equal((await queue.get(second)).state, 'done');
+    assert.equal((await queue!.get(second)).state, 'done');
     finished.push(first, second);
 
     // 4. Cancel through the API: the only worker left stops that search and takes the next one.
     const long = await startSearch('cluster-long', 500);
-    await waitFor(search, long, (m) => (m.step?.step ?? 0) >= 1);
+    await searchReaches(search, long, (m) => (m.step?.step ?? 0) >= 1);
     assert.equal(await holder(long), survivor);
     await call(search, 'cancelSearch', { jobId: long });
     const next = await startSearch('cluster-next', 1);
@@ -291,13 +357,13 @@ test(
       'the worker freed by the cancellation ran the next search',
     );
     finished.push(next);
-    const cancelled = await queue.get(long);
+    const cancelled = await queue!.get(long);
     assert.equal(cancelled.state, 'cancelled');
     assert.equal(cancelled.result, undefined);
     assert.deepEqual(cancelled.error, { code: 'cancelled', message: 'cancelled by request' });
 
     // 5. `nasunet search --seeds`: one multi-seed search, its seeds on two workers at once.
-    workers.push(await startSearchProcess('worker', 'w3', redis.url));
+    workers.push(await startJobProcess('search', 'worker', 'w3'));
     const out = join(dataDir, 'cli-seeds');
     const run = await cli([
       'search',
@@ -314,7 +380,7 @@ test(
       '--registry-server',
       suite.address('registry'),
       '--search-server',
-      apis[1]!.address,
+      apis[kept]!.address,
       '--out',
       out,
     ]);
@@ -395,5 +461,108 @@ test(
         Buffer.concat([files.get(p.file!.relativePath) ?? Buffer.alloc(0), p.file!.data]),
       );
     assert.deepEqual(files, new Map([...synth.files].map(([k, v]) => [k, Buffer.from(v)])));
+  },
+);
+
+test(
+  'cluster: a training runs on a training worker, resumes on another after a SIGKILL and registers its model once',
+  { timeout: 300_000 },
+  async () => {
+    const api = await startJobProcess('training', 'api', 'train-api');
+    const workers = [
+      await startJobProcess('training', 'worker', 'tw1'),
+      await startJobProcess('training', 'worker', 'tw2'),
+    ];
+    const training: TrainingServiceClient = createTrainingClient(api.address);
+    const segmentation = createSegmentationClient(suite.address('inference'));
+    clients.push(training, segmentation);
+    await call(registry, 'createGenotype', {
+      name: 'cluster-train-genotype',
+      genotypeJson: JSON.stringify(referenceGenotype('v2')),
+    });
+    const EPOCHS = 6;
+    const { job } = await call<StartTrainingResponse__Output>(training, 'startTraining', {
+      genotype: { name: 'cluster-train-genotype', version: 1 },
+      dataset: { name: dataset.name },
+      hyperParameters: {
+        epochs: EPOCHS,
+        batchSize: 2,
+        learningRate: 0.01,
+        initChannels: 4,
+        depth: 2,
+        imageSize: 32,
+        validationFraction: 0.25,
+      },
+      seed: 3,
+      modelName: 'cluster-model',
+    });
+    const jobId = job!.jobId;
+    const watching = collect<WatchTrainingResponse__Output>(
+      training.watchTraining({ jobId }, { deadline: Date.now() + 240_000 }),
+    );
+
+    // Once an epoch is done (best weights written) and the next one has begun, SIGKILL the
+    // worker that runs it.
+    await waitFor(
+      (deadline) => training.watchTraining({ jobId }, { deadline }),
+      jobId,
+      (m: WatchTrainingResponse__Output) => (m.step?.epoch ?? 0) >= 2,
+    );
+    const held = await queue!.get(jobId);
+    const victim = holderOf(held, workers);
+    assert.ok(victim, `a training worker runs the job, not the API replica (${held.workerId})`);
+    assert.equal(held.state, 'running');
+    assert.ok(held.checkpoint, 'the running attempt recorded a checkpoint');
+    await victim.stop('SIGKILL');
+
+    const streamed = await watching;
+    const end = streamed.at(-1)!;
+    assert.equal(end.state?.state, 'JOB_STATE_DONE', JSON.stringify(end));
+    const model = end.state!.resultModel!;
+    assert.equal(model.name, 'cluster-model');
+    assert.equal(model.version, 1);
+    assert.ok(
+      streamed.some((m) => m.state?.state === 'JOB_STATE_INTERRUPTED'),
+      'the hand-over is reported in the stream',
+    );
+    assertResumedFromCheckpoint(jobId, await queue!.events(jobId), held.attempts);
+    const done = await queue!.get(jobId);
+    assert.ok(done.attempts > held.attempts, `attempts ${done.attempts}`);
+    const finisher = holderOf(done, workers);
+    assert.ok(finisher && finisher !== victim, `finished by the other worker (${done.workerId})`);
+    assert.equal((done.result as { epochs: number }).epochs, EPOCHS);
+
+    // Registered once, by this job, in the registry on PostgreSQL; its bundle segments.
+    const { models } = await call<ListModelsResponse__Output>(registry, 'listModels', {
+      name: 'cluster-model',
+    });
+    assert.deepEqual(
+      models.map((m) => [m.version, m.lineage?.trainingJobId]),
+      [[1, jobId]],
+      'one model version, of this job',
+    );
+    const c = synth.cases[0]!;
+    const seg = await call<SegmentResponse__Output>(segmentation, 'segment', {
+      model: { name: 'cluster-model', version: 1 },
+      raw: {
+        dtype: 'PIXEL_DTYPE_UINT8',
+        height: c.height,
+        width: c.width,
+        channels: 1,
+        data: Buffer.from(c.pixels),
+      },
+    });
+    assert.deepEqual(seg.model, {
+      name: 'cluster-model',
+      version: 1,
+      alias: '',
+      weightsDigest: model.weightsDigest,
+    });
+    const mask = new Uint8Array(seg.mask!.data);
+    assert.equal(mask.length, c.width * c.height);
+    assert.ok(
+      mask.every((v) => v < synth.classNames.length),
+      'every pixel labelled with one of the classes',
+    );
   },
 );

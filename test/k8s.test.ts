@@ -364,6 +364,11 @@ test('the cluster mode: PostgreSQL, BullMQ and their URLs from a Secret, only wh
         .containers[0]!;
       assert.deepEqual(worker.command, ['node', `dist/services/${kind}/src/main.js`]);
       assert.equal(envOf(worker, 'NASUNET_JOB_ROLE')?.value, 'worker', `${kind} worker role`);
+      assert.equal(
+        envOf(worker, `NASUNET_${kind.toUpperCase()}_CONCURRENCY`)?.value,
+        '1',
+        `${kind} worker: one job per pod (one GPU each in gpu)`,
+      );
       const api = byName(layout, 'Deployment', `nasunet-${kind}`).spec!.template!.spec.containers[0]!;
       assert.equal(envOf(api, 'NASUNET_JOB_ROLE')?.value, 'api', `${kind} API role`);
     }

@@ -45,6 +45,12 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** On abort stop following and leave the job running (default: cancel it on the server). */
   detachOnAbort?: boolean;
+  /**
+   * Called with the server address (`host:port`) that serves each watch stream, once its
+   * first message arrived: the first stream's, then each re-opened one's (a client that
+   * balances over replicas may land on another).
+   */
+  onWatchServed?: (peer: string) => void;
 }
 
 type WatchMessage = WatchSearchResponse__Output | WatchTrainingResponse__Output;
@@ -189,7 +195,20 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
         method
       ]!.call(o.client, { jobId: o.jobId });
       let unreachable: unknown;
-      await readStream<M>(stream, onMessage, `watching ${o.kind} job ${o.jobId}`, address).catch(
+      let served = false;
+      const opened = stream;
+      const onFirst = (m: M): void => {
+        if (!served) {
+          served = true;
+          try {
+            o.onWatchServed?.(opened.getPeer());
+          } catch {
+            /* a listener's failure must not stop the run */
+          }
+        }
+        onMessage(m);
+      };
+      await readStream<M>(stream, onFirst, `watching ${o.kind} job ${o.jobId}`, address).catch(
         (err: unknown) => {
           if (detached) return;
           if (!isUnavailable(err)) throw err;

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startRedis, type RedisServer } from '../../../test/support/redis.js';
 import { BullMqJobQueue } from './bullmq-job-queue.js';
+import { runJobInChild } from './child-runner.js';
+import { JobWorker } from './job-worker.js';
 import { jobQueueContract } from './job-queue-contract.js';
 import type { JobQueue } from './job-queue.js';
-import type { JobUpdate } from './types.js';
+import { isTerminal, type JobRecord, type JobUpdate } from './types.js';
 
 let redis: RedisServer;
 before(async () => {
@@ -91,4 +93,42 @@ test('bullmq: heartbeats keep the lease: a job whose worker beats is never hande
   assert.equal((await b.get(job.id)).attempts, 1);
   await b.close();
   await a.close();
+});
+
+test("bullmq: a job process computing without a pause for five leases keeps its job: the worker's process renews the lease", async () => {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const a = openQueue(prefix);
+  const b = openQueue(prefix);
+  const worker = new JobWorker<{ mode: string; ms: number }, unknown>(
+    a,
+    'block',
+    (job, ctx) => runJobInChild(new URL('./child-runner.fixture.js', import.meta.url), job, ctx, job.params),
+    { workerId: 'w1', heartbeatMs: LOCK_MS / 4, pollMs: 50 },
+  );
+  try {
+    const job = await b.enqueue('block', { mode: 'block', ms: LOCK_MS * 5 });
+    let end: JobRecord | undefined;
+    const ended = (async () => {
+      for await (const u of b.watch(job.id)) if (u.kind === 'state' && isTerminal(u.job.state)) end = u.job;
+    })();
+    worker.start();
+    while ((await b.get(job.id)).state === 'queued') await new Promise((resolve) => setTimeout(resolve, 20));
+    // Another worker, whose queue runs BullMQ's stalled-job check, finds nothing to take meanwhile.
+    let polls = 0;
+    while (end === undefined) {
+      assert.equal(await b.claim('block', 'w2'), undefined, `handed over after ${polls} polls`);
+      polls++;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_MS / 3));
+    }
+    await ended;
+    assert.equal(end.state, 'done');
+    assert.equal(end.attempts, 1);
+    assert.equal(end.workerId, 'w1');
+    assert.ok((end.result as { blockedMs: number }).blockedMs >= LOCK_MS * 5);
+    assert.ok(polls >= 10, `${polls} polls while it computed`);
+  } finally {
+    await worker.stop();
+    await b.close();
+    await a.close();
+  }
 });

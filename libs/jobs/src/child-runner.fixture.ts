@@ -4,12 +4,13 @@
  * - `fail`: throws a domain error whose message names a server path;
  * - `crash`: exits with code 3 without an outcome;
  * - `wait`: stops when aborted, like a job that checkpoints and returns;
- * - `hang`: ignores the abort.
+ * - `hang`: ignores the abort;
+ * - `block`: computes for `ms` milliseconds without yielding once, then returns how long.
  */
 import { ValidationError } from '../../core/src/index.js';
 import { serveJobInChild } from './child-entry.js';
 
-serveJobInChild<{ mode: string }, unknown>(async (job, ctx, input) => {
+serveJobInChild<{ mode: string; ms?: number }, unknown>(async (job, ctx, input) => {
   switch (input.mode) {
     case 'echo':
       await ctx.publish('step', { n: 1 });
@@ -26,6 +27,11 @@ serveJobInChild<{ mode: string }, unknown>(async (job, ctx, input) => {
     case 'hang':
       setInterval(() => undefined, 1000);
       return new Promise(() => undefined);
+    case 'block': {
+      const start = Date.now();
+      while (Date.now() - start < (input.ms ?? 0)) Math.sqrt(Math.random());
+      return { blockedMs: Date.now() - start };
+    }
   }
   throw new ValidationError(`unknown mode ${input.mode}`);
 });

@@ -5,6 +5,7 @@ export type { JobQueue, EnqueueOptions } from './job-queue.js';
 export { SqliteJobQueue, type SqliteJobQueueOptions } from './sqlite-job-queue.js';
 export {
   JobWorker,
+  confirmClaim,
   toJobError,
   type JobContext,
   type JobHandler,

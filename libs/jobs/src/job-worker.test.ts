@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { ValidationError } from '../../core/src/index.js';
-import { JobWorker } from './job-worker.js';
+import { JobWorker, confirmClaim } from './job-worker.js';
 import { SqliteJobQueue } from './sqlite-job-queue.js';
 import { isTerminal, type JobRecord } from './types.js';
 
@@ -80,5 +80,48 @@ test('a resumed job receives its checkpoint and attempt number', async () => {
   await worker.stop();
   assert.equal(end.state, 'done');
   assert.deepEqual(seen, [['epoch-3', 2]]);
+  await q.close();
+});
+
+test('confirmClaim lets only the attempt that holds its job register a result', async () => {
+  const q = new SqliteJobQueue({ file: ':memory:' });
+  const computed = new EventEmitter();
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const registered: string[] = [];
+  // No timed heartbeat while the handler computes: only confirmClaim asks the queue.
+  const worker = new JobWorker<{ n: number }, { n: number }>(
+    q,
+    'register',
+    async (job, ctx) => {
+      computed.emit('done', job.id);
+      await gate;
+      await confirmClaim(ctx);
+      registered.push(job.id);
+      return { n: job.params.n };
+    },
+    { heartbeatMs: 600_000, concurrency: 2 },
+  );
+  worker.start();
+  const kept = await q.enqueue('register', { n: 1 });
+  const dropped = await q.enqueue('register', { n: 2 });
+  worker.wake();
+  const seen = new Set<string>();
+  await new Promise<void>((resolve) =>
+    computed.on('done', (id: string) => {
+      seen.add(id);
+      if (seen.size === 2) resolve();
+    }),
+  );
+  // Cancelled by another process (an API replica) while this worker computed.
+  await q.cancel(dropped.id);
+  open();
+  const keptEnd = await until(q, kept.id, (j) => isTerminal(j.state));
+  await worker.stop();
+  assert.deepEqual(registered, [kept.id], 'the cancelled job registered nothing');
+  assert.deepEqual(keptEnd.result, { n: 1 });
+  const droppedEnd = await q.get(dropped.id);
+  assert.equal(droppedEnd.state, 'cancelled');
+  assert.equal(droppedEnd.result, undefined);
   await q.close();
 });

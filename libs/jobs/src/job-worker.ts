@@ -36,6 +36,17 @@ export interface JobWorkerOptions {
   onSettled?: (jobId: string) => void;
 }
 
+/**
+ * Confirms that the attempt of `ctx` still holds its job, before a step that must happen once
+ * and only for the attempt that holds the job (registering its result): a heartbeat fenced
+ * by the attempt, which aborts `ctx.signal` when the job was cancelled or handed to another
+ * attempt meanwhile. Throws the signal's reason then.
+ */
+export async function confirmClaim(ctx: JobContext): Promise<void> {
+  if (!ctx.signal.aborted) await ctx.report({});
+  ctx.signal.throwIfAborted();
+}
+
 /** A job's failure as stored: a domain error's code and message (no server paths), else `internal`. */
 export function toJobError(err: unknown): JobError {
   if (err instanceof NasUnetError) return { code: err.code, message: withoutServerPaths(err.message) };

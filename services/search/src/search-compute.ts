@@ -12,6 +12,7 @@ import {
 import { inOrder, type JobContext, type JobRecord } from '../../../libs/jobs/src/index.js';
 import { OP_NAMES, SearchNetwork, assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
+import { checkpointEventData, startEventData } from '../../common/src/job-run.js';
 import type { SearchEpochPayload, SearchStepPayload } from './search-mapping.js';
 import type { SearchParams } from './search-params.js';
 
@@ -116,17 +117,10 @@ export async function computeSearch(
       }
       case 'checkpoint':
         later(() => ctx.report({ checkpoint: e.path }));
-        later(() => ctx.publish('checkpoint', { epoch: e.epoch + 1, step: e.step, reason: e.reason }));
+        later(() => ctx.publish('checkpoint', checkpointEventData(e)));
         break;
       case 'start':
-        later(() =>
-          ctx.publish('start', {
-            resumed: e.resumed,
-            epoch: e.epoch,
-            step: e.step,
-            totalSteps: e.totalSteps,
-          }),
-        );
+        later(() => ctx.publish('start', startEventData(e)));
         break;
       default:
         break;

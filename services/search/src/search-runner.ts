@@ -4,7 +4,7 @@
  * streams its events into the job, and register the resulting genotype with its lineage
  * and alpha history.
  */
-import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
+import { confirmClaim, type JobContext, type JobRecord } from '../../../libs/jobs/src/index.js';
 import { assertFitsMemory, estimateCost } from '../../../libs/nas/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
@@ -74,6 +74,9 @@ export async function runSearchJob(
       ),
     };
   });
+  // A worker that lost the job while computing (cancelled, or its lease ran out and another
+  // attempt took over) registers nothing.
+  await confirmClaim(ctx);
   const registered = await registry.createGenotype({
     name: p.genotypeName,
     genotypeJson: outcome.genotypeJson,

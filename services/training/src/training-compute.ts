@@ -19,6 +19,7 @@ import {
   estimateCost,
 } from '../../../libs/nas/src/index.js';
 import { prepareSlices } from '../../common/src/dataset-slices.js';
+import { checkpointEventData, startEventData } from '../../common/src/job-run.js';
 import type { TrainingEpochPayload, TrainingStepPayload } from './training-mapping.js';
 import type { TrainingParams } from './training-params.js';
 import { modelSpec } from './training-spec.js';
@@ -31,10 +32,11 @@ export interface TrainingComputeInput {
   classNames: string[];
   /** Digest of the dataset, recorded in the bundle. */
   datasetDigest: string;
-  /** The checkpoint file this attempt writes, and the job's best-weights file. */
+  /** The checkpoint file this attempt writes. */
   checkpointPath: string;
   /** The checkpoint this attempt resumes from: the last one the job recorded (absent: a fresh start). */
   resumeFrom?: string;
+  /** The best-weights file this attempt writes (holding the resumed attempt's best at start). */
   bestPath: string;
   /** When the job started (ms since the epoch), for its wall-clock budget. */
   startedAt: number;
@@ -110,6 +112,9 @@ export async function computeTraining(
     } else if (e.type === 'checkpoint' && e.reason !== 'best') {
       // The best weights are no resumable checkpoint; the job records only those that are.
       later(() => ctx.report({ checkpoint: e.path }));
+      later(() => ctx.publish('checkpoint', checkpointEventData(e)));
+    } else if (e.type === 'start') {
+      later(() => ctx.publish('start', startEventData(e)));
     }
   };
 

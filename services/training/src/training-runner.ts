@@ -4,11 +4,16 @@
  * into the job and returns the model bundle, and upload the bundle with metrics and
  * lineage.
  */
-import { join } from 'node:path';
-import type { JobContext, JobRecord } from '../../../libs/jobs/src/index.js';
+import { confirmClaim, type JobContext, type JobRecord } from '../../../libs/jobs/src/index.js';
 import type { DatasetCache } from '../../common/src/dataset-cache.js';
 import { runInJobProcess } from '../../common/src/job-process.js';
-import { checkpointDir, jobCheckpointPath, resumeFromOf, withJobDataset } from '../../common/src/job-run.js';
+import {
+  bestWeightsPathOf,
+  carryBestWeights,
+  jobCheckpointPath,
+  resumeFromOf,
+  withJobDataset,
+} from '../../common/src/job-run.js';
 import { WEIGHTS_ARTIFACT, modelArtifacts } from '../../common/src/model-loader.js';
 import type { RegistryGateway } from '../../common/src/registry-gateway.js';
 import type { TrainingComputeInput, TrainingOutcome } from './training-compute.js';
@@ -41,13 +46,17 @@ export async function runTrainingJob(
   const p = job.params;
   const startedAt = Date.now();
   const { record, outcome } = await withJobDataset(options.datasets, p.dataset, ctx.signal, async (local) => {
+    const checkpointPath = jobCheckpointPath(options.workDir, job.id, ctx.attempt);
+    const resume = resumeFromOf(ctx);
+    const bestPath = bestWeightsPathOf(checkpointPath);
+    carryBestWeights(resume.resumeFrom, bestPath);
     const input: TrainingComputeInput = {
       datasetDir: local.dir,
       classNames: local.record.classNames,
       datasetDigest: local.record.digest,
-      checkpointPath: jobCheckpointPath(options.workDir, job.id, ctx.attempt),
-      ...resumeFromOf(ctx),
-      bestPath: join(checkpointDir(options.workDir), `${job.id}.best`),
+      checkpointPath,
+      ...resume,
+      bestPath,
       startedAt,
       memoryLimitBytes: options.memoryLimitBytes,
       checkpointIntervalSeconds: options.checkpointIntervalSeconds,
@@ -64,6 +73,9 @@ export async function runTrainingJob(
       ),
     };
   });
+  // A worker that lost the job while computing (cancelled, or its lease ran out and another
+  // attempt took over) registers nothing.
+  await confirmClaim(ctx);
   const spec = modelSpec(p, outcome.classNames.length);
   const model = await registry.uploadModel(
     {
