@@ -26,7 +26,12 @@ import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeNifti } from '../libs/data/src/index.js';
-import { readDicomDir, writeSeriesSegmentation, type DicomSeries } from '../libs/dicom/src/index.js';
+import {
+  joinMultipart,
+  readDicomDir,
+  writeSeriesSegmentation,
+  type DicomSeries,
+} from '../libs/dicom/src/index.js';
 import { compressedCopy, hasDcmtk } from '../libs/dicom/src/testing/compressed-copies.js';
 import { readSegBack } from '../libs/dicom/src/testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from '../libs/dicom/src/testing/synthetic-series.js';
@@ -56,7 +61,8 @@ const skip = process.env['CI']
 const hasDciodvfy = spawnSync('which', ['dciodvfy']).status === 0;
 
 const MODEL = 'hippo-dicom';
-const MAX_INSTANCES = 60;
+/** The inference service's default NASUNET_MAX_DICOM_INSTANCES (the suite runs with the default). */
+const DEFAULT_MAX_INSTANCES = 2000;
 /** Patient attributes of the samples and the synthetic series: never in a message. */
 const PATIENT = /Secret|PID-SECRET|Dumbledore|CompressedSamples|Anonymized/i;
 const ANTERIOR = {
@@ -111,7 +117,10 @@ async function niftiMask(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(replies.slice(1).map((m) => m.maskChunk!)));
 }
 
-/** SegmentDicomSeries of `instances`, each sent in chunks of `chunk` bytes. */
+/**
+ * SegmentDicomSeries of `instances`, each sent in chunks of `chunk` bytes; a failed call
+ * rejects with the ServiceError, its `replies` the messages that came before it.
+ */
 function segmentInstances(
   instances: readonly Uint8Array[],
   chunk = 4096,
@@ -121,7 +130,7 @@ function segmentInstances(
   const out = new Promise<SegmentDicomSeriesResponse__Output[]>((resolve, reject) => {
     const got: SegmentDicomSeriesResponse__Output[] = [];
     stream.on('data', (m: SegmentDicomSeriesResponse__Output) => got.push(m));
-    stream.on('error', reject);
+    stream.on('error', (e) => reject(Object.assign(e, { replies: got })));
     stream.on('end', () => resolve(got));
   });
   stream.write({ header: { model: { name: MODEL } } });
@@ -207,7 +216,6 @@ before(async () => {
     NASUNET_DICOMWEB_URL: orthanc.dicomWeb,
     NASUNET_DICOMWEB_USER: orthanc.user,
     NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password'),
-    NASUNET_MAX_DICOM_INSTANCES: String(MAX_INSTANCES),
     NASUNET_BACKEND: 'wasm',
   });
   await suite.start(['registry', 'inference']);
@@ -409,12 +417,64 @@ test(
       /instance 1: the JPEG 2000 Lossless frame is 0x0/,
     );
     await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
-    const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);
+  },
+);
+
+/** A series of `n` small axial slices (8 x 8 pixels, 1 mm apart), valid but for its size. */
+function longSeries(n: number, seriesUid: string): Uint8Array[] {
+  const pixels = Int16Array.from({ length: 64 }, (_, i) => i);
+  return Array.from({ length: n }, (_, k) =>
+    syntheticInstance({
+      seriesUid,
+      sopInstanceUid: `${seriesUid}.${k + 1}`,
+      position: [0, 0, k],
+      orientation: [1, 0, 0, 0, 1, 0],
+      pixelSpacing: [1, 1],
+      rows: 8,
+      columns: 8,
+      pixels,
+    }),
+  );
+}
+
+test(
+  'a series of 5000 slices: RESOURCE_EXHAUSTED naming the limit, no SEG returned or stored',
+  { skip, timeout: 180_000 },
+  async () => {
+    const slices = longSeries(5000, '2.25.5000');
+    const limit = new RegExp(`more than ${DEFAULT_MAX_INSTANCES} instances \\(the configured limit\\)`);
+    // Streamed: refused while the instances arrive, before any is decoded; no reply at all.
+    await assert.rejects(segmentInstances(slices), (e: ServiceError & { replies: unknown[] }) => {
+      assert.equal(e.code, status.RESOURCE_EXHAUSTED, `${e.code} ${e.details}`);
+      assert.match(e.details, limit);
+      assert.deepEqual(e.replies, []);
+      return true;
+    });
+    // By reference: the series is in the PACS; nothing is stored back.
+    const { body, contentType } = joinMultipart(slices);
+    const stow = await orthanc.rest('/dicom-web/studies', {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+      body,
+    });
+    assert.equal(stow.status, 200, await stow.text());
+    assert.deepEqual(await seriesOf('2.25.1'), ['2.25.5000']);
     await refused(
-      segmentInstances(many),
+      call(
+        segmentation,
+        'segmentStudy',
+        { model: { name: MODEL }, studyInstanceUid: '2.25.1', seriesInstanceUid: '2.25.5000' },
+        120_000,
+      ),
       status.RESOURCE_EXHAUSTED,
-      new RegExp(`more than ${MAX_INSTANCES} instances`),
+      limit,
     );
+    assert.deepEqual(await seriesOf('2.25.1'), ['2.25.5000']);
+    const gone = await orthanc.rest('/tools/lookup', { method: 'POST', body: '2.25.5000' });
+    for (const { ID } of (await gone.json()) as { ID: string }[]) {
+      assert.equal((await orthanc.rest(`/series/${ID}`, { method: 'DELETE' })).status, 200);
+    }
+    assert.deepEqual(await seriesOf('2.25.1'), []);
   },
 );
 
