@@ -176,12 +176,16 @@ async function storeInOrthanc(bytes: Uint8Array): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-/** Checks a failed call: its status code, message pattern, and no patient attribute in it. */
+/**
+ * Checks a failed call: its status code, message pattern, no patient attribute in it, and
+ * (SegmentDicomSeries) no reply before the error, so no part of a SEG was sent.
+ */
 async function refused(p: Promise<unknown>, code: status, pattern: RegExp): Promise<void> {
-  await assert.rejects(p, (e: ServiceError) => {
+  await assert.rejects(p, (e: ServiceError & { replies?: unknown[] }) => {
     assert.equal(e.code, code, `${e.code} ${e.details}`);
     assert.match(e.details, pattern);
     assert.doesNotMatch(e.details, PATIENT);
+    assert.deepEqual(e.replies ?? [], []);
     return true;
   });
 }
@@ -217,6 +221,8 @@ before(async () => {
     NASUNET_DICOMWEB_USER: orthanc.user,
     NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password'),
     NASUNET_BACKEND: 'wasm',
+    NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
+    LOG_LEVEL: 'info',
   });
   await suite.start(['registry', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
@@ -444,12 +450,7 @@ test(
     const slices = longSeries(5000, '2.25.5000');
     const limit = new RegExp(`more than ${DEFAULT_MAX_INSTANCES} instances \\(the configured limit\\)`);
     // Streamed: refused while the instances arrive, before any is decoded; no reply at all.
-    await assert.rejects(segmentInstances(slices), (e: ServiceError & { replies: unknown[] }) => {
-      assert.equal(e.code, status.RESOURCE_EXHAUSTED, `${e.code} ${e.details}`);
-      assert.match(e.details, limit);
-      assert.deepEqual(e.replies, []);
-      return true;
-    });
+    await refused(segmentInstances(slices), status.RESOURCE_EXHAUSTED, limit);
     // By reference: the series is in the PACS; nothing is stored back.
     const { body, contentType } = joinMultipart(slices);
     const stow = await orthanc.rest('/dicom-web/studies', {
@@ -643,5 +644,33 @@ test(
       /the PACS refused the configured credentials \(HTTP 401\)/,
     );
     assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
+  },
+);
+
+test(
+  'the services logged and traced no patient attribute and no study or series UID',
+  { skip, timeout: 30_000 },
+  async () => {
+    await suite.stop(['inference', 'registry']); // flushes the spans
+    const spans = readFileSync(join(dataDir, 'spans.jsonl'), 'utf8');
+    assert.match(spans, /inference\.decode/);
+    assert.match(spans, /nasunet\.series_tag/);
+    assert.ok(
+      suite.logs.some((l) => l.includes('nasunet-inference listening')),
+      'the logs were captured',
+    );
+    for (const [what, text] of [
+      ['logs', suite.logs.join('\n')],
+      ['spans', spans],
+    ] as const) {
+      assert.doesNotMatch(text, PATIENT, what);
+      for (const uid of [
+        series.studyInstanceUid,
+        series.seriesInstanceUid,
+        ...series.slices.map((s) => s.sopInstanceUid),
+      ]) {
+        assert.ok(!text.includes(uid), `${what} hold the UID ${uid}`);
+      }
+    }
   },
 );
