@@ -10,7 +10,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -26,9 +26,20 @@ import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import dcmjs, { type DicomDataset } from 'dcmjs';
 import { encodeNifti } from '../libs/data/src/index.js';
-import { readDicomDir, writeSeriesSegmentation, type DicomSeries } from '../libs/dicom/src/index.js';
+import {
+  joinMultipart,
+  readDicomDir,
+  writeSeriesSegmentation,
+  type DicomSeries,
+} from '../libs/dicom/src/index.js';
 import { compressedCopy, hasDcmtk } from '../libs/dicom/src/testing/compressed-copies.js';
-import { readSegBack } from '../libs/dicom/src/testing/seg-read-back.js';
+import {
+  dciodvfyReport,
+  hasDciodvfy,
+  hasPydicom,
+  readSegBack,
+  readSegBackWithPydicom,
+} from '../libs/dicom/src/testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from '../libs/dicom/src/testing/synthetic-series.js';
 import {
   createRegistryClient,
@@ -53,10 +64,10 @@ const skip = process.env['CI']
     : !existsSync(HCROP)
       ? `no ${HCROP}`
       : false;
-const hasDciodvfy = spawnSync('which', ['dciodvfy']).status === 0;
 
 const MODEL = 'hippo-dicom';
-const MAX_INSTANCES = 60;
+/** The inference service's default NASUNET_MAX_DICOM_INSTANCES (the suite runs with the default). */
+const DEFAULT_MAX_INSTANCES = 2000;
 /** Patient attributes of the samples and the synthetic series: never in a message. */
 const PATIENT = /Secret|PID-SECRET|Dumbledore|CompressedSamples|Anonymized/i;
 const ANTERIOR = {
@@ -111,7 +122,10 @@ async function niftiMask(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(replies.slice(1).map((m) => m.maskChunk!)));
 }
 
-/** SegmentDicomSeries of `instances`, each sent in chunks of `chunk` bytes. */
+/**
+ * SegmentDicomSeries of `instances`, each sent in chunks of `chunk` bytes; a failed call
+ * rejects with the ServiceError, its `replies` the messages that came before it.
+ */
 function segmentInstances(
   instances: readonly Uint8Array[],
   chunk = 4096,
@@ -121,7 +135,7 @@ function segmentInstances(
   const out = new Promise<SegmentDicomSeriesResponse__Output[]>((resolve, reject) => {
     const got: SegmentDicomSeriesResponse__Output[] = [];
     stream.on('data', (m: SegmentDicomSeriesResponse__Output) => got.push(m));
-    stream.on('error', reject);
+    stream.on('error', (e) => reject(Object.assign(e, { replies: got })));
     stream.on('end', () => resolve(got));
   });
   stream.write({ header: { model: { name: MODEL } } });
@@ -167,12 +181,16 @@ async function storeInOrthanc(bytes: Uint8Array): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-/** Checks a failed call: its status code, message pattern, and no patient attribute in it. */
+/**
+ * Checks a failed call: its status code, message pattern, no patient attribute in it, and
+ * (SegmentDicomSeries) no reply before the error, so no part of a SEG was sent.
+ */
 async function refused(p: Promise<unknown>, code: status, pattern: RegExp): Promise<void> {
-  await assert.rejects(p, (e: ServiceError) => {
+  await assert.rejects(p, (e: ServiceError & { replies?: unknown[] }) => {
     assert.equal(e.code, code, `${e.code} ${e.details}`);
     assert.match(e.details, pattern);
     assert.doesNotMatch(e.details, PATIENT);
+    assert.deepEqual(e.replies ?? [], []);
     return true;
   });
 }
@@ -198,6 +216,21 @@ const countsOf = (mask: Uint8Array, n: number) => {
   return c;
 };
 
+/**
+ * Checks a SEG the service or the CLI wrote on the crop series: it holds the reference mask
+ * read with dcmjs and with pydicom, and dciodvfy reports no error or warning (both tools
+ * are required under CI).
+ */
+function checkSeg(bytes: Uint8Array, what: string): void {
+  assert.deepEqual(readSegBack(bytes, series), reference, what);
+  if (hasPydicom || process.env['CI'])
+    assert.deepEqual(readSegBackWithPydicom(bytes, series), reference, what);
+  if (hasDciodvfy || process.env['CI']) {
+    const report = dciodvfyReport(bytes);
+    assert.doesNotMatch(report, /Error|Warning/, `${what}: ${report}`);
+  }
+}
+
 before(async () => {
   if (skip) return;
   dataDir = mkdtempSync(join(tmpdir(), 'nasunet-e2e-dicom-'));
@@ -207,8 +240,9 @@ before(async () => {
     NASUNET_DICOMWEB_URL: orthanc.dicomWeb,
     NASUNET_DICOMWEB_USER: orthanc.user,
     NASUNET_DICOMWEB_PASSWORD_FILE: join(dataDir, 'pacs-password'),
-    NASUNET_MAX_DICOM_INSTANCES: String(MAX_INSTANCES),
     NASUNET_BACKEND: 'wasm',
+    NASUNET_TRACE_FILE: join(dataDir, 'spans.jsonl'),
+    LOG_LEVEL: 'info',
   });
   await suite.start(['registry', 'inference']);
   registry = createRegistryClient(suite.address('registry'));
@@ -284,7 +318,7 @@ test(
     );
 
     const bytes = await wado(series.studyInstanceUid, s.segSeriesInstanceUid, s.segSopInstanceUid);
-    assert.deepEqual(readSegBack(bytes, series), reference);
+    checkSeg(bytes, 'SegmentStudy');
     const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
     assert.equal(first(ds, '00080060'), 'SEG');
     assert.equal(first(ds, '00080018'), s.segSopInstanceUid);
@@ -302,11 +336,6 @@ test(
       ],
     );
     assert.equal(first(item(item(segments[0]!, '0062000F'), '00620011'), '00080100'), '255549009');
-    if (hasDciodvfy) {
-      writeFileSync(join(dataDir, 'seg.dcm'), bytes);
-      const r = spawnSync('dciodvfy', [join(dataDir, 'seg.dcm')], { encoding: 'utf8' });
-      assert.doesNotMatch(`${r.stdout}${r.stderr}`, /Error|Warning/, `${r.stdout}${r.stderr}`);
-    }
   },
 );
 
@@ -318,7 +347,7 @@ test(
     const s = replies[0]!.summary!;
     assert.equal(s.sourceInstances, 40);
     const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
-    assert.deepEqual(readSegBack(bytes, series), reference);
+    checkSeg(bytes, 'reverse order');
     const ds = dcmjs.data.DicomMessage.readFile(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
     ).dict;
@@ -339,7 +368,7 @@ test(
         await compressedCopy(HCROP, out, syntax);
         const replies = await segmentInstances(readdirSync(out).map((f) => readFileSync(join(out, f))));
         const bytes = Buffer.concat(replies.slice(1).map((m) => m.segChunk!));
-        assert.deepEqual(readSegBack(bytes, series), reference, syntax);
+        checkSeg(bytes, syntax);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -409,12 +438,59 @@ test(
       /instance 1: the JPEG 2000 Lossless frame is 0x0/,
     );
     await refused(segmentInstances(synthetic(), 4096, false), bad, /the stream ended inside it/);
-    const many = Array.from({ length: MAX_INSTANCES + 1 }, () => synthetic()[0]!);
+  },
+);
+
+/** A series of `n` small axial slices (8 x 8 pixels, 1 mm apart), valid but for its size. */
+function longSeries(n: number, seriesUid: string): Uint8Array[] {
+  const pixels = Int16Array.from({ length: 64 }, (_, i) => i);
+  return Array.from({ length: n }, (_, k) =>
+    syntheticInstance({
+      seriesUid,
+      sopInstanceUid: `${seriesUid}.${k + 1}`,
+      position: [0, 0, k],
+      orientation: [1, 0, 0, 0, 1, 0],
+      pixelSpacing: [1, 1],
+      rows: 8,
+      columns: 8,
+      pixels,
+    }),
+  );
+}
+
+test(
+  'a series of 5000 slices: RESOURCE_EXHAUSTED naming the limit, no SEG returned or stored',
+  { skip, timeout: 180_000 },
+  async () => {
+    const slices = longSeries(5000, '2.25.5000');
+    const limit = new RegExp(`more than ${DEFAULT_MAX_INSTANCES} instances \\(the configured limit\\)`);
+    // Streamed: refused while the instances arrive, before any is decoded; no reply at all.
+    await refused(segmentInstances(slices), status.RESOURCE_EXHAUSTED, limit);
+    // By reference: the series is in the PACS; nothing is stored back.
+    const { body, contentType } = joinMultipart(slices);
+    const stow = await orthanc.rest('/dicom-web/studies', {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+      body,
+    });
+    assert.equal(stow.status, 200, await stow.text());
+    assert.deepEqual(await seriesOf('2.25.1'), ['2.25.5000']);
     await refused(
-      segmentInstances(many),
+      call(
+        segmentation,
+        'segmentStudy',
+        { model: { name: MODEL }, studyInstanceUid: '2.25.1', seriesInstanceUid: '2.25.5000' },
+        120_000,
+      ),
       status.RESOURCE_EXHAUSTED,
-      new RegExp(`more than ${MAX_INSTANCES} instances`),
+      limit,
     );
+    assert.deepEqual(await seriesOf('2.25.1'), ['2.25.5000']);
+    const gone = await orthanc.rest('/tools/lookup', { method: 'POST', body: '2.25.5000' });
+    for (const { ID } of (await gone.json()) as { ID: string }[]) {
+      assert.equal((await orthanc.rest(`/series/${ID}`, { method: 'DELETE' })).status, 200);
+    }
+    assert.deepEqual(await seriesOf('2.25.1'), []);
   },
 );
 
@@ -465,7 +541,7 @@ test(
       overlayPath: string;
     };
     assert.equal(r.maskPath, join(out, '11_HCropVolume-seg.dcm'));
-    assert.deepEqual(readSegBack(readFileSync(r.maskPath), series), reference);
+    checkSeg(readFileSync(r.maskPath), 'CLI --dicom');
     assert.ok(existsSync(r.overlayPath));
 
     const segs = async () =>
@@ -511,7 +587,7 @@ test(
     };
     assert.doesNotMatch(l.maskPath, new RegExp(series.seriesInstanceUid.replace(/\./g, '\\.')));
     const back = await wado(series.studyInstanceUid, l.stored.seriesInstanceUid, l.stored.sopInstanceUid);
-    assert.deepEqual(readSegBack(back, series), reference);
+    checkSeg(back, 'CLI --pacs');
     const wrong = await cli(local, { ...env, NASUNET_DICOMWEB_USER: 'intruder' });
     assert.notEqual(wrong.code, 0);
     assert.match(wrong.stderr, /the PACS refused the configured credentials \(HTTP 401\)/);
@@ -583,5 +659,33 @@ test(
       /the PACS refused the configured credentials \(HTTP 401\)/,
     );
     assert.deepEqual(await seriesOf(series.studyInstanceUid), before);
+  },
+);
+
+test(
+  'the services logged and traced no patient attribute and no study or series UID',
+  { skip, timeout: 30_000 },
+  async () => {
+    await suite.stop(['inference', 'registry']); // flushes the spans
+    const spans = readFileSync(join(dataDir, 'spans.jsonl'), 'utf8');
+    assert.match(spans, /inference\.decode/);
+    assert.match(spans, /nasunet\.series_tag/);
+    assert.ok(
+      suite.logs.some((l) => l.includes('nasunet-inference listening')),
+      'the logs were captured',
+    );
+    for (const [what, text] of [
+      ['logs', suite.logs.join('\n')],
+      ['spans', spans],
+    ] as const) {
+      assert.doesNotMatch(text, PATIENT, what);
+      for (const uid of [
+        series.studyInstanceUid,
+        series.seriesInstanceUid,
+        ...series.slices.map((s) => s.sopInstanceUid),
+      ]) {
+        assert.ok(!text.includes(uid), `${what} hold the UID ${uid}`);
+      }
+    }
   },
 );

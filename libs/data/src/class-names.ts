@@ -41,5 +41,5 @@ export function nameForegroundClasses(classes: readonly ClassInfo[], names: read
         'class in label-code order, without background',
     );
   }
-  return classes.map((c, i) => ({ code: c.code, name: i === 0 ? c.name : (names[i - 1] as string) }));
+  return classes.map((c, i) => ({ ...c, name: i === 0 ? c.name : (names[i - 1] as string) }));
 }

@@ -19,6 +19,13 @@ export { readNifti, parseNifti, decodeNifti, type NiftiReadOptions } from './nif
 export { writeNifti, encodeNifti, type NiftiWriteDatatype } from './nifti-write.js';
 export { readImage2D, decodeImage2D, encodePngGray, is2DImagePath, IMAGE_2D_EXTENSIONS } from './image2d.js';
 export { encodePngPalette, type Rgb } from './png-palette.js';
+export {
+  CodedConceptSchema,
+  SegmentCodesSchema,
+  parseSegmentCodes,
+  withSegmentCodes,
+  type SegmentCodes,
+} from './segment-codes.js';
 export { checkClassNames, nameForegroundClasses, MAX_CLASS_NAME_LENGTH } from './class-names.js';
 export type { Case, ClassInfo, SkippedCase, Dataset, DatasetKind, LoadOptions } from './types.js';
 export { loadFolderDataset, inferClasses, isNiftiPath, caseIdFromPath } from './load-folder.js';

@@ -1,7 +1,7 @@
 /**
  * Loaders for dataset folders:
  * - MSD layout: `dataset.json` with `training: [{image, label}]` (and optional `labels`
- *   map of code -> name), paths relative to the folder (e.g. `./imagesTr/x.nii.gz`);
+ *   map of code -> name, and optional `segmentCodes`, see segment-codes.ts), paths relative to the folder (e.g. `./imagesTr/x.nii.gz`);
  * - NIfTI pairs: `images/` + `labels/` holding files with the same names;
  * - 2D pairs: `images/` + `masks/` (or `labels/`) with PNG/TIFF/GIF files matched by base
  *   name (extensions may differ).
@@ -14,6 +14,7 @@ import { digestFiles } from './digest.js';
 import { decodeImage2D, is2DImagePath } from './image2d.js';
 import { decodeNifti } from './nifti-read.js';
 import { readSourceFile } from './source-file.js';
+import { parseSegmentCodes, withSegmentCodes, type SegmentCodes } from './segment-codes.js';
 import type { Case, ClassInfo, Dataset, DatasetKind, LoadOptions, SkippedCase } from './types.js';
 import type { Volume } from './volume.js';
 
@@ -59,6 +60,7 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
   let kind: DatasetKind;
   let files: CaseFiles[];
   let declared: ClassInfo[] | undefined;
+  let segmentCodes: Map<number, SegmentCodes> | undefined;
   let name = basename(root);
   const extraFiles: string[] = [];
   if (await exists(join(root, 'dataset.json'))) {
@@ -66,6 +68,7 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
     const msd = await readMsdJson(root);
     files = msd.files;
     declared = msd.classes;
+    segmentCodes = msd.segmentCodes;
     if (msd.name) name = msd.name;
     extraFiles.push('dataset.json');
   } else {
@@ -124,10 +127,11 @@ export async function loadFolderDataset(path: string, options: LoadOptions = {})
     );
   }
   if (kind === 'folder2d') binaryMaskTo01(cases);
-  const classes = (declared ?? inferClasses(cases)).map((c) => ({
+  const named = (declared ?? inferClasses(cases)).map((c) => ({
     code: c.code,
     name: options.classNames?.[c.code] ?? c.name,
   }));
+  const classes = segmentCodes ? withSegmentCodes(named, segmentCodes, join(root, 'dataset.json')) : named;
   // Every label code must be a declared class; a bad case is handled like any other.
   const known = new Set(classes.map((c) => c.code));
   const kept: Case[] = [];
@@ -200,9 +204,12 @@ async function readVolume(
   return cache.getOrDecode(DecodedVolumeCache.key(bytes, decoder), decode);
 }
 
-async function readMsdJson(
-  root: string,
-): Promise<{ files: CaseFiles[]; classes?: ClassInfo[]; name?: string }> {
+async function readMsdJson(root: string): Promise<{
+  files: CaseFiles[];
+  classes?: ClassInfo[];
+  segmentCodes?: Map<number, SegmentCodes>;
+  name?: string;
+}> {
   const file = join(root, 'dataset.json');
   let json: unknown;
   try {
@@ -242,8 +249,15 @@ async function readMsdJson(
     classes.sort((a, b) => a.code - b.code);
     if (classes[0]?.code !== 0) classes.unshift({ code: 0, name: 'background' });
   }
+  const segmentCodes =
+    obj['segmentCodes'] === undefined ? undefined : parseSegmentCodes(obj['segmentCodes'], file);
   const name = typeof obj['name'] === 'string' ? (obj['name'] as string) : undefined;
-  return { files, ...(classes ? { classes } : {}), ...(name ? { name } : {}) };
+  return {
+    files,
+    ...(classes ? { classes } : {}),
+    ...(segmentCodes ? { segmentCodes } : {}),
+    ...(name ? { name } : {}),
+  };
 }
 
 async function listPairs(

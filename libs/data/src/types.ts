@@ -2,6 +2,7 @@
  * Dataset-level types shared by the loaders, slicing and batching.
  */
 import type { DecodedVolumeCache } from './decoded-cache.js';
+import type { SegmentCodes } from './segment-codes.js';
 import type { Volume } from './volume.js';
 
 /** One labelled (or unlabelled) case: a 3D volume, or a 2D image as a 1-slice volume. */
@@ -23,6 +24,8 @@ export interface Case {
 export interface ClassInfo {
   code: number;
   name: string;
+  /** What a DICOM SEG records for the class (from dataset.json's `segmentCodes`), when given. */
+  segment?: SegmentCodes;
 }
 
 /** A case that was left out because its files were bad (with `onBadCase: 'skip'`). */

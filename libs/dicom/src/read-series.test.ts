@@ -1,6 +1,7 @@
 /**
  * Reading series: the two real samples checked against geometry computed here from their
- * tags, a synthetic oblique series round-tripping exactly, and every refusal.
+ * tags, a synthetic oblique series round-tripping exactly (read, and a SEG written on it read
+ * back by dcmjs and pydicom), and every refusal.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
 import { DataFormatError } from '../../core/src/index.js';
-import { readDicomDir, readDicomSeries, type DicomInput } from './index.js';
+import { encodeSegmentation, readDicomDir, readDicomSeries, type DicomInput } from './index.js';
+import { hasPydicom, readSegBack, readSegBackWithPydicom } from './testing/seg-read-back.js';
 import { syntheticInstance, type SyntheticSlice } from './testing/synthetic-series.js';
 
 const samples = fileURLToPath(new URL('../../../../../shared/data/dicom-samples', import.meta.url));
@@ -137,6 +139,34 @@ test('a synthetic oblique series written in reverse order round-trips exactly', 
     lps(1).forEach((v, i) => assert.ok(Math.abs(v - 0.8 * OBLIQUE[3 + i]!) < 1e-9));
     lps(3).forEach((v, i) => assert.ok(Math.abs(v - slices[0]!.position[i]!) < 1e-9));
   }
+});
+
+test('a SEG on the synthetic oblique series (files reversed, non-square pixels) reads back exactly', async () => {
+  const { slices } = obliqueSeries();
+  const series = await readDicomSeries(asInputs([...slices].reverse()));
+  // A different mask on every slice; class 2 only where x > y, so orientation errors show.
+  const [X, Y] = series.volume.shape;
+  const mask = Uint8Array.from(series.volume.data, (_, i) => {
+    const [x, y, z] = [i % X, Math.floor(i / X) % Y, Math.floor(i / (X * Y))];
+    return (x + y + z) % 3 === 0 ? 0 : x > y ? 2 : 1;
+  });
+  const algorithm = { name: 'm', version: '1', weightsDigest: 'ab', genotypeDigest: 'none' };
+  const segments = [
+    { classIndex: 1, label: 'one' },
+    { classIndex: 2, label: 'two' },
+  ];
+  const { bytes } = encodeSegmentation(series, mask, segments, algorithm);
+  // Frames are placed by referenced instance; each frame's position must be that slice's IPP.
+  assert.deepEqual(readSegBack(bytes, series), mask);
+  const ds = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer as ArrayBuffer).dict;
+  const shared = ds['52009229']?.Value?.[0] as Record<string, { Value?: unknown[] }>;
+  const value = (seq: string, tag: string) =>
+    (shared[seq]?.Value?.[0] as Record<string, { Value?: unknown[] }>)[tag]?.Value;
+  // As in the source (DS values keep 16 characters of OBLIQUE's).
+  assert.deepEqual(value('00209116', '00200037'), series.orientation);
+  (value('00209116', '00200037') as number[]).forEach((v, i) => assert.ok(Math.abs(v - OBLIQUE[i]!) < 1e-12));
+  assert.deepEqual(value('00289110', '00280030'), [0.8, 0.5]);
+  if (hasPydicom || process.env['CI']) assert.deepEqual(readSegBackWithPydicom(bytes, series), mask);
 });
 
 async function refuses(inputs: DicomInput[], pattern: RegExp) {

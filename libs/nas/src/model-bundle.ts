@@ -14,10 +14,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrityError, ShapeError, ValidationError } from '../../core/src/errors.js';
 import { MAX_CONTEXT_SLICES } from '../../data/src/context-slices.js';
+import { SegmentCodesSchema } from '../../data/src/segment-codes.js';
 import { tf } from '../../tensor/src/index.js';
 import type { NamedWeight, NamedWeightsNet } from './contracts.js';
 import { GenotypeSchema } from './genotype.js';
 import { ARCHITECTURE_KEYS, createModel } from './models.js';
+
+export { SegmentCodesSchema, type SegmentCodes } from '../../data/src/segment-codes.js';
 
 /** Current bundle format version. */
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -27,21 +30,6 @@ export const NormalizationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('zscore') }),
   z.object({ kind: z.literal('fixed'), mean: z.number(), std: z.number().positive() }),
 ]);
-
-/** A coded concept: code value, coding scheme designator (e.g. `SCT` for SNOMED CT), code meaning. */
-export const CodedConceptSchema = z.object({
-  value: z.string().min(1).max(16),
-  scheme: z.string().min(1).max(16),
-  meaning: z.string().min(1).max(64),
-});
-
-/** What a DICOM SEG segment of a class is: property category, type and optional type modifier. */
-export const SegmentCodesSchema = z.object({
-  category: CodedConceptSchema,
-  type: CodedConceptSchema,
-  modifier: CodedConceptSchema.optional(),
-});
-export type SegmentCodes = z.infer<typeof SegmentCodesSchema>;
 
 /** The preprocessing a model was trained with; inference applies exactly this. */
 export const PreprocessingSchema = z

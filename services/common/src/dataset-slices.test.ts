@@ -1,6 +1,7 @@
 /**
  * A job's slices carry the class names registered with the dataset (what `--class-names`
- * gave), not only the codes the label files hold.
+ * gave), not only the codes the label files hold, and the classes keep dataset.json's
+ * segment codes (which the training service records in the bundle).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,4 +51,26 @@ test('registered names that do not count the classes of the labels are refused',
     (e: Error) =>
       e instanceof PreconditionError && /registered with 2 class names .* hold 3 classes/.test(e.message),
   );
+});
+
+test("dataset.json's segmentCodes stay with their classes under registered names", async () => {
+  const msd = join(root, 'msd');
+  mkdirSync(msd);
+  const training = ['a', 'b', 'c'].map((id) => ({
+    image: `../images/${id}.nii.gz`,
+    label: `../labels/${id}.nii.gz`,
+  }));
+  const code = (value: string, meaning: string) => ({ value, scheme: 'SCT', meaning });
+  const posterior = {
+    category: code('91723000', 'Anatomical Structure'),
+    type: code('5366008', 'Hippocampus'),
+    modifier: code('255551008', 'Posterior'),
+  };
+  writeFileSync(join(msd, 'dataset.json'), JSON.stringify({ training, segmentCodes: { '2': posterior } }));
+  const prepared = await prepareSlices(msd, { ...options, classNames: ['background', 'front', 'back'] });
+  assert.deepEqual(prepared.classes, [
+    { code: 0, name: 'background' },
+    { code: 1, name: 'front' },
+    { code: 2, name: 'back', segment: posterior },
+  ]);
 });

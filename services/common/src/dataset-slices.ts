@@ -119,5 +119,5 @@ function registeredClasses(
       `the dataset is registered with ${names.length} class names (${names.join(', ')}) but the labels at ${dir} hold ${classes.length} classes (codes ${classes.map((c) => c.code).join(', ')})`,
     );
   }
-  return classes.map((c, i) => ({ code: c.code, name: names[i] as string }));
+  return classes.map((c, i) => ({ ...c, name: names[i] as string }));
 }

@@ -173,7 +173,11 @@ export async function computeTraining(
         padMultiple: data.preprocessing.padMultiple,
         padMode: data.preprocessing.padMode,
         inputSize: [data.train.height, data.train.width],
-        classes: data.classes.map((c) => ({ code: c.code, name: c.name })),
+        classes: data.classes.map((c) => ({
+          code: c.code,
+          name: c.name,
+          ...(c.segment ? { segment: c.segment } : {}),
+        })),
       },
       metadata: { trainingJobId: job.id, datasetDigest: input.datasetDigest, metrics },
     });
