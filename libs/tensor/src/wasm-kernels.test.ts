@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tf } from './tf.js';
 import { initBackend } from './backend.js';
 import { uniformArray } from './seeded-random.js';
-import { registerWasmZeroCopyKernels, restoreWasmCopyKernels } from './wasm-kernels.js';
+import { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 
 test('wasm Identity and same-dtype Cast share the buffer: no new bytes, values kept after the source is gone', async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });
@@ -50,12 +50,12 @@ test('wasm gradients are bit-identical with the copying and the sharing kernels'
     return out;
   };
   const shared = grads();
-  restoreWasmCopyKernels();
+  restoreWasmStockKernels();
   try {
     const copied = grads();
     assert.deepEqual(shared, copied);
   } finally {
-    registerWasmZeroCopyKernels();
+    registerWasmKernels();
   }
   tf.dispose([x, w, g]);
 });
