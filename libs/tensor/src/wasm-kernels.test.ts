@@ -59,3 +59,56 @@ test('wasm gradients are bit-identical with the copying and the sharing kernels'
   }
   tf.dispose([x, w, g]);
 });
+
+/** Runs `f` on wasm (our kernels, then wasm's stock ones) and on cpu; returns the three results. */
+async function onEveryKernelSet(f: () => tf.Tensor[]): Promise<Array<Array<{ shape: number[]; values: number[] }>>> {
+  const read = (ts: tf.Tensor[]): Array<{ shape: number[]; values: number[] }> => {
+    const out = ts.map((t) => ({ shape: t.shape, values: [...t.dataSync()] }));
+    tf.dispose(ts);
+    return out;
+  };
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  const ours = read(f());
+  restoreWasmStockKernels();
+  let stock;
+  try {
+    stock = read(f());
+  } finally {
+    registerWasmKernels();
+  }
+  await initBackend({ backend: 'cpu', logger: () => {} });
+  const cpu = read(f());
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  return [ours, stock, cpu];
+}
+
+test('wasm Slice, SplitV and Concat give the stock kernels\' and cpu\'s results on every axis', async () => {
+  const [ours, stock, cpu] = await onEveryKernelSet(() => {
+    const x = tf.tensor4d(uniformArray(3 * 7 * 5 * 6, 8), [3, 7, 5, 6]);
+    const xi = tf.tensor3d(
+      Array.from({ length: 4 * 70 * 3 }, (_, i) => i - 400),
+      [4, 70, 3],
+      'int32',
+    );
+    const out: tf.Tensor[] = [
+      tf.slice(x, [1, 2, 0, 0], [2, 4, 5, 6]), // whole rows: merged copy
+      tf.slice(x, [0, 1, 1, 2], [3, 5, 3, 3]), // short runs on every axis
+      tf.slice(x, [0, 0, 0, 5], [3, 7, 5, 1]), // one channel: strided
+      tf.slice(xi, [1, 3, 0], [2, 66, 3]), // int32, runs longer than 64
+      tf.slice(x, [2, 6, 4, 5], [1, 1, 1, 1]),
+      ...tf.split(x, [1, 2, 3], 3),
+      ...tf.split(x, [3, 4], 1),
+      ...tf.split(xi, 2, 0),
+    ];
+    for (let axis = 0; axis < 4; axis++) {
+      const parts = tf.split(x, [1, x.shape[axis]! - 1], axis);
+      out.push(tf.concat([parts[1]!, x, parts[0]!], axis));
+      tf.dispose(parts);
+    }
+    out.push(tf.concat([xi, tf.zeros([4, 0, 3], 'int32'), xi], 1));
+    tf.dispose([x, xi]);
+    return out;
+  });
+  assert.deepEqual(ours, stock);
+  assert.deepEqual(ours, cpu);
+});
