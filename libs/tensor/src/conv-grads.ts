@@ -68,7 +68,7 @@ export function conv2dInputGradComposed(
  * Filter gradient of `conv2d` as one forward conv over transposed operands: `x` becomes
  * `[Cin, H, W, N]` (batch is the reduction axis), `dy` becomes the filter `[Ho, Wo, N, Cout]`;
  * the forward dilation becomes the stride and the forward stride the dilation. Result
- * `[kh, kw, Cin, Cout]`.
+ * `[kh, kw, Cin, Cout]`. An unpadded 1x1 conv takes one matMul instead.
  */
 export function conv2dFilterGradComposed(
   x: Tensor4D,

@@ -61,7 +61,9 @@ test('wasm gradients are bit-identical with the copying and the sharing kernels'
 });
 
 /** Runs `f` on wasm (our kernels, then wasm's stock ones) and on cpu; returns the three results. */
-async function onEveryKernelSet(f: () => tf.Tensor[]): Promise<Array<Array<{ shape: number[]; values: number[] }>>> {
+async function onEveryKernelSet(
+  f: () => tf.Tensor[],
+): Promise<Array<Array<{ shape: number[]; values: number[] }>>> {
   const read = (ts: tf.Tensor[]): Array<{ shape: number[]; values: number[] }> => {
     const out = ts.map((t) => ({ shape: t.shape, values: [...t.dataSync()] }));
     tf.dispose(ts);
@@ -82,7 +84,7 @@ async function onEveryKernelSet(f: () => tf.Tensor[]): Promise<Array<Array<{ sha
   return [ours, stock, cpu];
 }
 
-test('wasm Slice, SplitV and Concat give the stock kernels\' and cpu\'s results on every axis', async () => {
+test("wasm Slice, SplitV and Concat give the stock kernels' and cpu's results on every axis", async () => {
   const [ours, stock, cpu] = await onEveryKernelSet(() => {
     const x = tf.tensor4d(uniformArray(3 * 7 * 5 * 6, 8), [3, 7, 5, 6]);
     const xi = tf.tensor3d(

@@ -66,7 +66,13 @@ function shareOr(fallback: tf.KernelFunc): tf.KernelFunc {
 }
 
 /** Copies the box `size` at `begin` of `x` (words `src`) to `dst`. */
-function sliceInto(x: tf.TensorInfo, src: Int32Array, begin: readonly number[], size: readonly number[], dst: Int32Array): void {
+function sliceInto(
+  x: tf.TensorInfo,
+  src: Int32Array,
+  begin: readonly number[],
+  size: readonly number[],
+  dst: Int32Array,
+): void {
   const strides = rowMajorStrides(x.shape);
   const offset = begin.reduce((acc, b, k) => acc + b * strides[k]!, 0);
   stridedCopy(src, offset, strides, dst, 0, rowMajorStrides(size), size);
@@ -106,7 +112,10 @@ function replacements(orig: Kernels): Kernels {
     Concat: (args) => {
       const all = args.inputs as unknown as tf.TensorInfo[];
       if (all.length === 0 || !all.every(wordSized)) return orig.Concat(args);
-      const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number }).axis, all[0]!.shape)[0]!;
+      const axis = tf.util.parseAxisParam(
+        (args.attrs as unknown as { axis: number }).axis,
+        all[0]!.shape,
+      )[0]!;
       const shape = tf.backend_util.computeOutShape(
         all.map((t) => t.shape),
         axis,
