@@ -114,3 +114,27 @@ test("wasm Slice, SplitV and Concat give the stock kernels' and cpu's results on
   assert.deepEqual(ours, stock);
   assert.deepEqual(ours, cpu);
 });
+
+test('wasm StridedSlice equals cpu for positive and negative strides and masks, and the stock kernel on float32', async () => {
+  const [ours, stock, cpu] = await onEveryKernelSet(() => {
+    const x = tf.tensor4d(uniformArray(2 * 9 * 8 * 5, 9), [2, 9, 8, 5]);
+    const xi = tf.tensor2d(
+      Array.from({ length: 6 * 7 }, (_, i) => i),
+      [6, 7],
+      'int32',
+    );
+    const out = [
+      tf.stridedSlice(x, [0, 1, 0, 0], [2, 9, 8, 5], [1, 2, 2, 1]), // a stride-2 tap
+      tf.stridedSlice(x, [0, 2, 1, 0], [2, 9, 7, 5], [1, 3, 2, 2]),
+      tf.stridedSlice(x, [1, 8, 7, 4], [0, 0, 0, 0], [-1, -2, -3, -1]), // reversed
+      tf.stridedSlice(x, [0, 3, 0, 0], [0, 5, 0, 0], [1, 1, 1, 1], 0b1101, 0b1101), // masks
+      tf.stridedSlice(xi, [1, 0], [6, 7], [2, 3]),
+    ];
+    tf.dispose([x, xi]);
+    return out;
+  });
+  assert.deepEqual(ours, cpu);
+  // wasm's stock StridedSlice returns int32 results reinterpreted as float32 (the last case).
+  assert.deepEqual(ours.slice(0, -1), stock.slice(0, -1));
+  assert.notDeepEqual(ours.at(-1), stock.at(-1));
+});

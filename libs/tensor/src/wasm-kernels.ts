@@ -9,10 +9,12 @@
  *   buffers are never written after creation (a variable's `assign` points it at a new
  *   buffer), so the output can share the input's buffer under a reference count, exactly
  *   as the cpu backend's `Identity` and wasm's own `Reshape` do.
- * - `Slice`, `SplitV` and `Concat` move data with {@link stridedCopy}. wasm's own copy one
- *   `subarray` per innermost row, i.e. per 16 floats for a channel split of a 16-channel
- *   NAS-Unet cell (the gradient of the cell's concatenation) and per 16 floats for the
- *   crops of the convolution gradients; merged rows and plain loops are about 3x faster.
+ * - `Slice`, `StridedSlice`, `SplitV` and `Concat` move data with {@link stridedCopy}.
+ *   wasm's own Slice and Concat copy one `subarray` per innermost row, i.e. per 16 floats
+ *   for a channel split of a 16-channel NAS-Unet cell (the gradient of the cell's
+ *   concatenation) and for the crops of the convolution gradients, and its StridedSlice
+ *   (the strided taps of a stride-2 depthwise filter gradient) is a generic element loop;
+ *   merged rows and plain loops are several times faster.
  */
 import { tf } from './tf.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
@@ -25,11 +27,22 @@ interface WasmBackend {
   disposeData(dataId: object): boolean;
 }
 
-const REPLACED = ['Identity', 'Cast', 'Slice', 'SplitV', 'Concat'] as const;
+const REPLACED = ['Identity', 'Cast', 'Slice', 'StridedSlice', 'SplitV', 'Concat'] as const;
 type Replaced = (typeof REPLACED)[number];
 type Kernels = Record<Replaced, tf.KernelFunc>;
 
 let stock: Kernels | undefined;
+
+interface StridedSliceAttrs {
+  begin: number[];
+  end: number[];
+  strides: number[];
+  beginMask: number;
+  endMask: number;
+  ellipsisMask: number;
+  newAxisMask: number;
+  shrinkAxisMask: number;
+}
 
 /** The 32-bit words of a float32 or int32 tensor on the wasm heap (take it after the last `makeOutput`). */
 function words(backend: WasmBackend, t: tf.TensorInfo): Int32Array {
@@ -90,6 +103,39 @@ function replacements(orig: Kernels): Kernels {
       const backend = backendOf(args);
       const out = backend.makeOutput(size, x.dtype);
       sliceInto(x, words(backend, x), begin, size, words(backend, out));
+      return out;
+    },
+    StridedSlice: (args) => {
+      const x = input(args);
+      const a = args.attrs as unknown as StridedSliceAttrs;
+      if (!wordSized(x) || a.ellipsisMask !== 0 || a.newAxisMask !== 0 || a.shrinkAxisMask !== 0) {
+        return orig.StridedSlice(args);
+      }
+      const info = tf.slice_util.sliceInfo(
+        x.shape,
+        a.begin,
+        a.end,
+        a.strides,
+        a.beginMask,
+        a.endMask,
+        a.ellipsisMask,
+        a.newAxisMask,
+        a.shrinkAxisMask,
+      );
+      const backend = backendOf(args);
+      const out = backend.makeOutput(info.finalShape, x.dtype);
+      const strides = rowMajorStrides(x.shape);
+      const offset = info.begin.reduce((acc, b, k) => acc + b * strides[k]!, 0);
+      const box = info.finalShapeSparse;
+      stridedCopy(
+        words(backend, x),
+        offset,
+        strides.map((st, k) => st * info.strides[k]!),
+        words(backend, out),
+        0,
+        rowMajorStrides(box),
+        box,
+      );
       return out;
     },
     SplitV: (args) => {
