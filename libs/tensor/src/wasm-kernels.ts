@@ -24,7 +24,6 @@ interface WasmBackend {
   incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  disposeData(dataId: object): boolean;
 }
 
 const REPLACED = ['Identity', 'Cast', 'Slice', 'StridedSlice', 'SplitV', 'Concat'] as const;
@@ -55,8 +54,8 @@ function wordSized(t: tf.TensorInfo): boolean {
   return t.dtype === 'float32' || t.dtype === 'int32';
 }
 
-function input(args: Parameters<tf.KernelFunc>[0], name = 'x'): tf.TensorInfo {
-  return args.inputs[name] as tf.TensorInfo;
+function input(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  return args.inputs['x'] as tf.TensorInfo;
 }
 
 function backendOf(args: Parameters<tf.KernelFunc>[0]): WasmBackend {
@@ -170,6 +169,7 @@ function replacements(orig: Kernels): Kernels {
       const backend = backendOf(args);
       if (parts.length === 1) return share(backend, parts[0]!);
       const out = backend.makeOutput(shape, all[0]!.dtype);
+      if (parts.length === 0) return out;
       const dst = words(backend, out);
       const outStrides = rowMajorStrides(shape);
       let at = 0;
