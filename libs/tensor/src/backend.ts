@@ -9,7 +9,7 @@
 import { BackendError, ValidationError } from '../../core/src/errors.js';
 import { tf } from './tf.js';
 import { registerGradients } from './gradients.js';
-import { registerWasmZeroCopyKernels } from './wasm-kernels.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 import { runSelfCheck } from './self-check.js';
 import { probeWebGpu, registerWebGpuBackend } from './webgpu.js';
 
@@ -85,7 +85,7 @@ async function prepare(
   logger: (msg: string) => void,
 ): Promise<BackendInfo> {
   registerGradients();
-  registerWasmZeroCopyKernels();
+  registerWasmKernels();
   const info = await choose(name, source);
   await activate(info.name);
   if (!checked.has(info.name)) {

@@ -5,7 +5,7 @@
  * padding ('same', 'valid', a number or explicit pairs).
  */
 import { tf, type Tensor4D } from './tf.js';
-import { padOrCrop, zeroInsert, type Pair } from './geometry.js';
+import { padOrCrop, takeEvery, zeroInsert, type Pair } from './geometry.js';
 
 /** Padding attribute as tfjs kernels carry it. */
 export type ConvPadding = 'same' | 'valid' | number | number[][];
@@ -57,8 +57,10 @@ export function conv2dInputGradComposed(
     const info = convInfo(xShape, filter.shape, g);
     const dyz = stridedSpread(dy, info.strideHeight, info.strideWidth);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
-    const padded = padForInputGrad(dyz, info);
-    return tf.conv2d(padded, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
+    const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
+    return paddedConv(dyz, inputGradPadding(dyz, info), (x, pad) =>
+      tf.conv2d(x, flipped, 1, pad, 'NHWC', dilations),
+    );
   });
 }
 
@@ -66,7 +68,7 @@ export function conv2dInputGradComposed(
  * Filter gradient of `conv2d` as one forward conv over transposed operands: `x` becomes
  * `[Cin, H, W, N]` (batch is the reduction axis), `dy` becomes the filter `[Ho, Wo, N, Cout]`;
  * the forward dilation becomes the stride and the forward stride the dilation. Result
- * `[kh, kw, Cin, Cout]`.
+ * `[kh, kw, Cin, Cout]`. An unpadded 1x1 conv takes one matMul instead.
  */
 export function conv2dFilterGradComposed(
   x: Tensor4D,
@@ -76,16 +78,40 @@ export function conv2dFilterGradComposed(
 ): Tensor4D {
   return tf.tidy(() => {
     const info = convInfo(x.shape, filterShape, g);
+    if (isUnpaddedPointwise(info)) return pointwiseFilterGrad(x, dy, info);
     const xt = tf.transpose(x, [3, 1, 2, 0]) as Tensor4D;
-    const { top, bottom, left, right } = padForFilterGrad(info);
-    const xp = padOrCrop(xt, top, bottom, left, right);
     const dyt = tf.transpose(dy, [1, 2, 0, 3]) as Tensor4D;
-    const r = tf.conv2d(xp, dyt, [info.dilationHeight, info.dilationWidth], 'valid', 'NHWC', [
-      info.strideHeight,
-      info.strideWidth,
-    ]);
+    const strides: [number, number] = [info.dilationHeight, info.dilationWidth];
+    const dilations: [number, number] = [info.strideHeight, info.strideWidth];
+    const r = paddedConv(xt, padForFilterGrad(info), (xs, pad) =>
+      tf.conv2d(xs, dyt, strides, pad, 'NHWC', dilations),
+    );
     return tf.transpose(r, [1, 2, 0, 3]) as Tensor4D;
   });
+}
+
+function isUnpaddedPointwise(info: tf.backend_util.Conv2DInfo): boolean {
+  const p = info.padInfo;
+  return info.filterHeight === 1 && info.filterWidth === 1 && p.top + p.bottom + p.left + p.right === 0;
+}
+
+/**
+ * Filter gradient of an unpadded 1x1 conv (the cells' preprocessing, the stem): the
+ * input rows and columns the stride reads, `[N*Ho*Wo, Cin]`, transposed, times `dy` as
+ * `[N*Ho*Wo, Cout]`. One plain matMul instead of a conv whose "filter" is the whole
+ * `dy` image (2-20x faster on wasm, whose matMul with `transposeA` transposes anyway).
+ */
+function pointwiseFilterGrad(x: Tensor4D, dy: Tensor4D, info: tf.backend_util.Conv2DInfo): Tensor4D {
+  const sh = info.strideHeight;
+  const sw = info.strideWidth;
+  const { outHeight: ho, outWidth: wo, inChannels: cin, outChannels: cout } = info;
+  const read =
+    sh === 1 && sw === 1
+      ? x
+      : takeEvery(padOrCrop(x, 0, ho * sh - info.inHeight, 0, wo * sw - info.inWidth), sh, sw);
+  const rows = info.batchSize * ho * wo;
+  const xt = tf.transpose(tf.reshape(read, [rows, cin]));
+  return tf.reshape(tf.matMul(xt, tf.reshape(dy, [rows, cout])), [1, 1, cin, cout]) as Tensor4D;
 }
 
 /**
@@ -166,16 +192,48 @@ export function stridedSpread(dy: Tensor4D, sh: number, sw: number): Tensor4D {
   return tf.slice(z, [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]);
 }
 
+/** Rows and columns added (negative: removed) on each side of an NHWC tensor. */
+export interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
 /**
- * Pads a stride-spread `dy` (`[N, Hz, Wz, C]`) so that a stride-1 'valid' conv with an
- * effective filter size `effK` returns the forward input size.
+ * Padding of a stride-spread `dy` (`[N, Hz, Wz, C]`) such that a stride-1 'valid' conv
+ * with an effective filter size `effK` returns the forward input size.
  */
-export function padForInputGrad(dyz: Tensor4D, info: tf.backend_util.Conv2DInfo): Tensor4D {
+export function inputGradPadding(dyz: Tensor4D, info: tf.backend_util.Conv2DInfo): Padding {
   const hz = dyz.shape[1];
   const wz = dyz.shape[2];
   const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
   const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
   const bottom = info.inHeight - hz + info.effectiveFilterHeight - 1 - top;
   const right = info.inWidth - wz + info.effectiveFilterWidth - 1 - left;
-  return padOrCrop(dyz, top, bottom, left, right);
+  return { top, bottom, left, right };
+}
+
+type ExplicitPadding = [[0, 0], [number, number], [number, number], [0, 0]];
+
+/**
+ * Runs `conv` on `x` padded (or cropped) by `p`: with the padding passed to the conv kernel
+ * when nothing is cropped (the kernel reads zeros for it, the same sums without a padded
+ * copy of `x`: on wasm one PadV2 kernel less per gradient), else on a padded or cropped
+ * copy with 'valid' padding.
+ */
+export function paddedConv(
+  x: Tensor4D,
+  p: Padding,
+  conv: (x: Tensor4D, pad: 'valid' | ExplicitPadding) => Tensor4D,
+): Tensor4D {
+  if (p.top >= 0 && p.bottom >= 0 && p.left >= 0 && p.right >= 0) {
+    return conv(x, [
+      [0, 0],
+      [p.top, p.bottom],
+      [p.left, p.right],
+      [0, 0],
+    ]);
+  }
+  return conv(padOrCrop(x, p.top, p.bottom, p.left, p.right), 'valid');
 }

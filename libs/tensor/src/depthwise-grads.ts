@@ -4,7 +4,14 @@
  * kernels every backend has. Any stride and dilation tfjs accepts forward.
  */
 import { tf, type Tensor4D } from './tf.js';
-import { convInfo, padForInputGrad, shiftedViews, stridedSpread, type ConvGeometry } from './conv-grads.js';
+import {
+  convInfo,
+  inputGradPadding,
+  paddedConv,
+  shiftedViews,
+  stridedSpread,
+  type ConvGeometry,
+} from './conv-grads.js';
 
 /**
  * Input gradient: `dy` spread by the stride, padded, then a stride-1 depthwise conv with
@@ -20,12 +27,12 @@ export function depthwiseInputGradComposed(
   return tf.tidy(() => {
     const info = convInfo(xShape, filter.shape, g, true);
     const [kh, kw, c, m] = filter.shape;
-    const padded = padForInputGrad(stridedSpread(dy, info.strideHeight, info.strideWidth), info);
+    const dyz = stridedSpread(dy, info.strideHeight, info.strideWidth);
     const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as Tensor4D;
-    const z = tf.depthwiseConv2d(padded, flipped, 1, 'valid', 'NHWC', [
-      info.dilationHeight,
-      info.dilationWidth,
-    ]);
+    const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
+    const z = paddedConv(dyz, inputGradPadding(dyz, info), (x, pad) =>
+      tf.depthwiseConv2d(x, flipped, 1, pad, 'NHWC', dilations),
+    );
     if (m === 1) return z;
     const [n, h, w] = z.shape;
     return tf.sum(tf.reshape(z, [n, h, w, c, m]), 4) as Tensor4D;

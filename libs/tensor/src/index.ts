@@ -2,5 +2,5 @@ export { tf, type Tensor, type Tensor4D, type Variable } from './tf.js';
 export * from './ops.js';
 export * from './backend.js';
 export * from './seeded-random.js';
-export { registerWasmZeroCopyKernels, restoreWasmCopyKernels } from './wasm-kernels.js';
+export { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 export { groupNorm } from './norm.js';

@@ -34,7 +34,14 @@ for (const backend of ['cpu', 'wasm'] as const) {
           affine ? [g, b] : [undefined, undefined];
         const fast = groupNorm(x, groups, 1e-5, ...args(gamma, beta));
         const slow = composed(x, groups, ...args(gamma, beta));
-        assert.deepEqual(fast.dataSync(), slow.dataSync(), 'forward values are bit-identical');
+        if (groups === 1) {
+          assert.deepEqual(fast.dataSync(), slow.dataSync(), 'forward values are bit-identical');
+        } else {
+          // Several groups: the statistics are summed in another order (average pool, then
+          // a mean per group), so the values may differ by float32 rounding only.
+          const e = relMaxError(fast.dataSync() as Float32Array, slow.dataSync() as Float32Array);
+          assert.ok(e < 1e-6, `C=${c}, ${groups} groups: forward relative error ${e}`);
+        }
         const inputs = affine ? [x, gamma, beta] : [x];
         const loss =
           (f: typeof composed) =>

@@ -7,14 +7,47 @@
  */
 import { tf, type Tensor, type Tensor4D } from './tf.js';
 
+/**
+ * The view of `[N, H, W, C]` in which each group's statistics are taken: `[N, H*W*C]` for
+ * one group, else `[N, H*W, groups, C/groups]`.
+ */
+function groupView(shape: readonly number[], groups: number): number[] {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  return groups === 1 ? [n, h * w * c] : [n, h * w, groups, c / groups];
+}
+
+/**
+ * Mean of each sample's groups of `t` (`[N, H, W, C]` or its group view), kept as `[N, 1]`
+ * (one group) or `[N, 1, groups, 1]`. With one group the reduced elements are the
+ * innermost ones of the view, so wasm reduces them in place (a 5-D view made it transpose
+ * the tensor first; same order, same values). With more, an average pool over H and W
+ * then a mean over each group's channels (equal counts, so the same mean up to float32
+ * rounding) replace the transposing reduction over axes 1 and 3.
+ */
+function groupMean(t: Tensor, shape: readonly number[], groups: number): Tensor {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  if (groups === 1) return tf.mean(tf.reshape(t, [n, h * w * c]), 1, true);
+  const pooled = tf.avgPool(tf.reshape(t, [n, h, w, c]) as Tensor4D, [h, w], 1, 'valid');
+  return tf.mean(tf.reshape(pooled, [n, 1, groups, c / groups]), 3, true);
+}
+
+/**
+ * Per-channel sum over N, H and W of `[N, H, W, C]`, as `[C]`: an average pool over H
+ * and W (no transpose, unlike a sum over axes 0-2 on wasm), summed over N, times H*W.
+ */
+function sumOverPositions(t: Tensor4D): Tensor {
+  const [n, h, w, c] = t.shape;
+  const pooled = tf.reshape(tf.avgPool(t, [h, w], 1, 'valid'), [n, c]);
+  return tf.mul(tf.sum(pooled, 0), h * w);
+}
+
 /** Statistics and normalised values of `x` (`[N, H, W, C]`) by `groups` channel groups. */
 function normalise(x: Tensor4D, groups: number, eps: number): { normed: Tensor4D; rstd: Tensor } {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
-    const xg = tf.reshape(x, [n, h, w, groups, c / groups]);
-    const mean = tf.mean(xg, [1, 2, 4], true);
-    const centred = tf.sub(xg, mean);
-    const variance = tf.mean(tf.square(centred), [1, 2, 4], true);
+    const xg = tf.reshape(x, groupView(x.shape, groups));
+    const centred = tf.sub(xg, groupMean(x, x.shape, groups));
+    const variance = groupMean(tf.square(centred), x.shape, groups);
     const rstd = tf.rsqrt(tf.add(variance, eps));
     return { normed: tf.reshape(tf.mul(centred, rstd), [n, h, w, c]) as Tensor4D, rstd };
   });
@@ -24,11 +57,11 @@ function normalise(x: Tensor4D, groups: number, eps: number): { normed: Tensor4D
 function inputGrad(dxhat: Tensor, normed: Tensor4D, rstd: Tensor, groups: number): Tensor4D {
   return tf.tidy(() => {
     const [n, h, w, c] = normed.shape;
-    const shape = [n, h, w, groups, c / groups];
-    const d = tf.reshape(dxhat, shape);
-    const xhat = tf.reshape(normed, shape);
-    const m1 = tf.mean(d, [1, 2, 4], true);
-    const m2 = tf.mean(tf.mul(d, xhat), [1, 2, 4], true);
+    const view = groupView(normed.shape, groups);
+    const d = tf.reshape(dxhat, view);
+    const xhat = tf.reshape(normed, view);
+    const m1 = groupMean(d, normed.shape, groups);
+    const m2 = groupMean(tf.mul(d, xhat), normed.shape, groups);
     return tf.reshape(tf.mul(tf.sub(tf.sub(d, m1), tf.mul(xhat, m2)), rstd), [n, h, w, c]) as Tensor4D;
   });
 }
@@ -66,8 +99,8 @@ export function groupNorm(x: Tensor4D, groups: number, eps: number, gamma?: Tens
         const [nd, rs, gs] = saved as [Tensor4D, Tensor, Tensor];
         return [
           inputGrad(tf.mul(dy, gs), nd, rs, groups),
-          tf.sum(tf.mul(dy, nd), [0, 1, 2]),
-          tf.sum(dy, [0, 1, 2]),
+          sumOverPositions(tf.mul(dy, nd) as Tensor4D),
+          sumOverPositions(dy as Tensor4D),
         ];
       },
     };

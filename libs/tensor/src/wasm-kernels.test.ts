@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tf } from './tf.js';
 import { initBackend } from './backend.js';
 import { uniformArray } from './seeded-random.js';
-import { registerWasmZeroCopyKernels, restoreWasmCopyKernels } from './wasm-kernels.js';
+import { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 
 test('wasm Identity and same-dtype Cast share the buffer: no new bytes, values kept after the source is gone', async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });
@@ -50,12 +50,91 @@ test('wasm gradients are bit-identical with the copying and the sharing kernels'
     return out;
   };
   const shared = grads();
-  restoreWasmCopyKernels();
+  restoreWasmStockKernels();
   try {
     const copied = grads();
     assert.deepEqual(shared, copied);
   } finally {
-    registerWasmZeroCopyKernels();
+    registerWasmKernels();
   }
   tf.dispose([x, w, g]);
+});
+
+/** Runs `f` on wasm (our kernels, then wasm's stock ones) and on cpu; returns the three results. */
+async function onEveryKernelSet(
+  f: () => tf.Tensor[],
+): Promise<Array<Array<{ shape: number[]; values: number[] }>>> {
+  const read = (ts: tf.Tensor[]): Array<{ shape: number[]; values: number[] }> => {
+    const out = ts.map((t) => ({ shape: t.shape, values: [...t.dataSync()] }));
+    tf.dispose(ts);
+    return out;
+  };
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  const ours = read(f());
+  restoreWasmStockKernels();
+  let stock;
+  try {
+    stock = read(f());
+  } finally {
+    registerWasmKernels();
+  }
+  await initBackend({ backend: 'cpu', logger: () => {} });
+  const cpu = read(f());
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  return [ours, stock, cpu];
+}
+
+test("wasm Slice, SplitV and Concat give the stock kernels' and cpu's results on every axis", async () => {
+  const [ours, stock, cpu] = await onEveryKernelSet(() => {
+    const x = tf.tensor4d(uniformArray(3 * 7 * 5 * 6, 8), [3, 7, 5, 6]);
+    const xi = tf.tensor3d(
+      Array.from({ length: 4 * 70 * 3 }, (_, i) => i - 400),
+      [4, 70, 3],
+      'int32',
+    );
+    const out: tf.Tensor[] = [
+      tf.slice(x, [1, 2, 0, 0], [2, 4, 5, 6]), // whole rows: merged copy
+      tf.slice(x, [0, 1, 1, 2], [3, 5, 3, 3]), // short runs on every axis
+      tf.slice(x, [0, 0, 0, 5], [3, 7, 5, 1]), // one channel: strided
+      tf.slice(xi, [1, 3, 0], [2, 66, 3]), // int32, runs longer than 64
+      tf.slice(x, [2, 6, 4, 5], [1, 1, 1, 1]),
+      ...tf.split(x, [1, 2, 3], 3),
+      ...tf.split(x, [3, 4], 1),
+      ...tf.split(xi, 2, 0),
+    ];
+    for (let axis = 0; axis < 4; axis++) {
+      const parts = tf.split(x, [1, x.shape[axis]! - 1], axis);
+      out.push(tf.concat([parts[1]!, x, parts[0]!], axis));
+      tf.dispose(parts);
+    }
+    out.push(tf.concat([xi, tf.zeros([4, 0, 3], 'int32'), xi], 1));
+    tf.dispose([x, xi]);
+    return out;
+  });
+  assert.deepEqual(ours, stock);
+  assert.deepEqual(ours, cpu);
+});
+
+test('wasm StridedSlice equals cpu for positive and negative strides and masks, and the stock kernel on float32', async () => {
+  const [ours, stock, cpu] = await onEveryKernelSet(() => {
+    const x = tf.tensor4d(uniformArray(2 * 9 * 8 * 5, 9), [2, 9, 8, 5]);
+    const xi = tf.tensor2d(
+      Array.from({ length: 6 * 7 }, (_, i) => i),
+      [6, 7],
+      'int32',
+    );
+    const out = [
+      tf.stridedSlice(x, [0, 1, 0, 0], [2, 9, 8, 5], [1, 2, 2, 1]), // a stride-2 tap
+      tf.stridedSlice(x, [0, 2, 1, 0], [2, 9, 7, 5], [1, 3, 2, 2]),
+      tf.stridedSlice(x, [1, 8, 7, 4], [0, 0, 0, 0], [-1, -2, -3, -1]), // reversed
+      tf.stridedSlice(x, [0, 3, 0, 0], [0, 5, 0, 0], [1, 1, 1, 1], 0b1101, 0b1101), // masks
+      tf.stridedSlice(xi, [1, 0], [6, 7], [2, 3]),
+    ];
+    tf.dispose([x, xi]);
+    return out;
+  });
+  assert.deepEqual(ours, cpu);
+  // wasm's stock StridedSlice returns int32 results reinterpreted as float32 (the last case).
+  assert.deepEqual(ours.slice(0, -1), stock.slice(0, -1));
+  assert.notDeepEqual(ours.at(-1), stock.at(-1));
 });
