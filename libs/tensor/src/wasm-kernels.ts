@@ -17,6 +17,7 @@
  *   merged rows and plain loops are several times faster.
  */
 import { tf } from './tf.js';
+import type { StridedSliceAttrs } from './slice-grads.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
 
 /** The parts of the wasm backend these kernels use. */
@@ -31,17 +32,6 @@ type Replaced = (typeof REPLACED)[number];
 type Kernels = Record<Replaced, tf.KernelFunc>;
 
 let stock: Kernels | undefined;
-
-interface StridedSliceAttrs {
-  begin: number[];
-  end: number[];
-  strides: number[];
-  beginMask: number;
-  endMask: number;
-  ellipsisMask: number;
-  newAxisMask: number;
-  shrinkAxisMask: number;
-}
 
 /** The 32-bit words of a float32 or int32 tensor on the wasm heap (take it after the last `makeOutput`). */
 function words(backend: WasmBackend, t: tf.TensorInfo): Int32Array {
