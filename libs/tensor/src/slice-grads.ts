@@ -18,6 +18,24 @@ export interface StridedSliceAttrs {
   shrinkAxisMask: number;
 }
 
+/** tfjs's slice geometry (begin, final shapes) of a StridedSlice of a tensor of shape `xShape`. */
+export function stridedSliceInfo(
+  xShape: readonly number[],
+  a: StridedSliceAttrs,
+): ReturnType<typeof tf.slice_util.sliceInfo> {
+  return tf.slice_util.sliceInfo(
+    [...xShape],
+    a.begin,
+    a.end,
+    a.strides,
+    a.beginMask,
+    a.endMask,
+    a.ellipsisMask,
+    a.newAxisMask,
+    a.shrinkAxisMask,
+  );
+}
+
 /** Gradient of `stridedSlice(x, ...)` w.r.t. `x`, shape `xShape`. */
 export function stridedSliceGrad(dy: Tensor, xShape: readonly number[], a: StridedSliceAttrs): Tensor {
   if ((a.ellipsisMask | a.newAxisMask | a.shrinkAxisMask) !== 0) {
@@ -27,17 +45,7 @@ export function stridedSliceGrad(dy: Tensor, xShape: readonly number[], a: Strid
     );
   }
   return tf.tidy(() => {
-    const info = tf.slice_util.sliceInfo(
-      [...xShape],
-      a.begin,
-      a.end,
-      a.strides,
-      a.beginMask,
-      a.endMask,
-      a.ellipsisMask,
-      a.newAxisMask,
-      a.shrinkAxisMask,
-    );
+    const info = stridedSliceInfo(xShape, a);
     const shape = info.finalShapeSparse;
     const rank = xShape.length;
     const n = shape.reduce((p, q) => p * q, 1);

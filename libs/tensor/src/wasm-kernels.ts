@@ -17,7 +17,7 @@
  *   merged rows and plain loops are several times faster.
  */
 import { tf } from './tf.js';
-import type { StridedSliceAttrs } from './slice-grads.js';
+import { stridedSliceInfo, type StridedSliceAttrs } from './slice-grads.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
 
 /** The parts of the wasm backend these kernels use. */
@@ -100,17 +100,7 @@ function replacements(orig: Kernels): Kernels {
       if (!wordSized(x) || a.ellipsisMask !== 0 || a.newAxisMask !== 0 || a.shrinkAxisMask !== 0) {
         return orig.StridedSlice(args);
       }
-      const info = tf.slice_util.sliceInfo(
-        x.shape,
-        a.begin,
-        a.end,
-        a.strides,
-        a.beginMask,
-        a.endMask,
-        a.ellipsisMask,
-        a.newAxisMask,
-        a.shrinkAxisMask,
-      );
+      const info = stridedSliceInfo(x.shape, a);
       const backend = backendOf(args);
       const out = backend.makeOutput(info.finalShape, x.dtype);
       const strides = rowMajorStrides(x.shape);
