@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeNifti, makeVolume } from '../../data/src/index.js';
 import { EXIT } from './exit-codes.js';
+import { writeTinyMsd } from './testing/tiny-msd.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'nasunet-classnames-'));
@@ -22,32 +22,10 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** An MSD folder of four 16x16x2 cases with two foreground classes named in dataset.json. */
+/** The tiny MSD folder with its two foreground classes named in dataset.json. */
 function msdFolder(): string {
-  const root = join(work, 'msd');
-  mkdirSync(join(root, 'imagesTr'), { recursive: true });
-  mkdirSync(join(root, 'labelsTr'), { recursive: true });
-  const [X, Y, Z] = [16, 16, 2];
-  const training = [];
-  for (let c = 0; c < 4; c++) {
-    const label = Float32Array.from({ length: X * Y * Z }, (_, i) => {
-      const [x, y] = [i % X, Math.floor(i / X) % Y];
-      return y > 4 && y < 12 ? (x > 3 && x < 8 ? 1 : x > 9 && x < 14 ? 2 : 0) : 0;
-    });
-    const image = label.map((k, i) => k * 10 + ((i * 7 + c) % 5));
-    writeFileSync(
-      join(root, 'imagesTr', `case${c}.nii.gz`),
-      encodeNifti(makeVolume(image, [X, Y, Z]), 'float32', true),
-    );
-    writeFileSync(
-      join(root, 'labelsTr', `case${c}.nii.gz`),
-      encodeNifti(makeVolume(label, [X, Y, Z]), 'uint8', true),
-    );
-    training.push({ image: `./imagesTr/case${c}.nii.gz`, label: `./labelsTr/case${c}.nii.gz` });
-  }
   const labels = { '0': 'background', '1': 'Anterior', '2': 'Posterior' };
-  writeFileSync(join(root, 'dataset.json'), JSON.stringify({ name: 'tiny-hippo', labels, training }));
-  return root;
+  return writeTinyMsd(join(work, 'msd'), { name: 'tiny-hippo', labels });
 }
 
 const data = msdFolder();

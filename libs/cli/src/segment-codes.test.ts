@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs, { type DicomDataset } from 'dcmjs';
-import { encodeNifti, makeVolume } from '../../data/src/index.js';
 import { dciodvfyReport, hasDciodvfy, hasPydicom } from '../../dicom/src/testing/seg-read-back.js';
 import { syntheticInstance } from '../../dicom/src/testing/synthetic-series.js';
 import { EXIT } from './exit-codes.js';
+import { writeTinyMsd } from './testing/tiny-msd.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'nasunet-segcodes-'));
@@ -41,32 +41,10 @@ const CODES = {
   },
 };
 
-/** An MSD folder of four 16x16x2 cases with two foreground classes; `extra` goes into dataset.json. */
+/** The tiny MSD folder with two foreground classes; `extra` goes into dataset.json. */
 function msdFolder(name: string, extra: Record<string, unknown>): string {
-  const root = join(work, name);
-  mkdirSync(join(root, 'imagesTr'), { recursive: true });
-  mkdirSync(join(root, 'labelsTr'), { recursive: true });
-  const [X, Y, Z] = [16, 16, 2];
-  const training = [];
-  for (let c = 0; c < 4; c++) {
-    const label = Float32Array.from({ length: X * Y * Z }, (_, i) => {
-      const [x, y] = [i % X, Math.floor(i / X) % Y];
-      return y > 4 && y < 12 ? (x > 3 && x < 8 ? 1 : x > 9 && x < 14 ? 2 : 0) : 0;
-    });
-    const image = label.map((k, i) => k * 10 + ((i * 7 + c) % 5));
-    writeFileSync(
-      join(root, 'imagesTr', `case${c}.nii.gz`),
-      encodeNifti(makeVolume(image, [X, Y, Z]), 'float32', true),
-    );
-    writeFileSync(
-      join(root, 'labelsTr', `case${c}.nii.gz`),
-      encodeNifti(makeVolume(label, [X, Y, Z]), 'uint8', true),
-    );
-    training.push({ image: `./imagesTr/case${c}.nii.gz`, label: `./labelsTr/case${c}.nii.gz` });
-  }
   const labels = { '0': 'background', '1': 'anterior', '2': 'posterior' };
-  writeFileSync(join(root, 'dataset.json'), JSON.stringify({ name, labels, training, ...extra }));
-  return root;
+  return writeTinyMsd(join(work, name), { name, labels, ...extra });
 }
 
 const train = (data: string, out: string) =>
