@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { latencySummary, pause } from '../common/latency.js';
 import { encodeNifti, makeVolume } from '../../libs/data/src/index.js';
 import { startServiceProcess, type ServiceProcess } from '../../libs/launcher/src/index.js';
 import {
@@ -38,24 +39,6 @@ interface Options {
 
 const SIZE = 64;
 const MiB = 1024 * 1024;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-/** `median / p95 / max` in ms of a sample, and the share under 100 ms. */
-function summary(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    median: quantile(s, 0.5),
-    p95: quantile(s, 0.95),
-    max: s[s.length - 1] ?? NaN,
-    under100: s.filter((x) => x < 100).length / Math.max(1, s.length),
-  };
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resident memory of process `pid`, MiB (Linux /proc). */
 function rssMiB(pid: number): number {
@@ -147,8 +130,8 @@ async function main(o: Options): Promise<void> {
     if (maskBytes !== SIZE * SIZE * o.slices) throw new Error(`mask of ${maskBytes} bytes`);
 
     const rows = [
-      ['Health idle', summary(idle)],
-      ['Health during the volume', summary(busy)],
+      ['Health idle', latencySummary(idle)],
+      ['Health during the volume', latencySummary(busy)],
     ] as const;
     console.log(
       `volume of ${o.slices} slices of ${SIZE} x ${SIZE} (${(big.length / MiB).toFixed(0)} MiB NIfTI) ` +

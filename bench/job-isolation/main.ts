@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { latencySummary, pause } from '../common/latency.js';
 import { startServiceProcess, type ServiceProcess } from '../../libs/launcher/src/index.js';
 import {
   checkHealth,
@@ -39,18 +40,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - t0;
 }
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-/** `median / p95 / max` in ms of a sample. */
-function summary(ms: number[]): { median: number; p95: number; max: number; n: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), max: s[s.length - 1] ?? NaN, n: s.length };
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(o: Options): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nasunet-bench-jobs-'));
@@ -118,10 +107,10 @@ async function main(o: Options): Promise<void> {
     if (state !== 'JOB_STATE_DONE') throw new Error(`the search ended ${state}`);
 
     const rows = [
-      ['GetSearch idle', summary(idle.get)],
-      ['GetSearch during search', summary(busy.get)],
-      ['Health idle', summary(idle.health)],
-      ['Health during search', summary(busy.health)],
+      ['GetSearch idle', latencySummary(idle.get)],
+      ['GetSearch during search', latencySummary(busy.get)],
+      ['Health idle', latencySummary(idle.health)],
+      ['Health during search', latencySummary(busy.health)],
     ] as const;
     console.log(`search of ${o.steps} steps took ${jobSeconds.toFixed(1)} s (backend ${o.backend})`);
     console.log('| call | n | median ms | p95 ms | max ms |');
