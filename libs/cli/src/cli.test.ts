@@ -63,6 +63,9 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   const bad = cli(['search', '--synthetic', '--epochs', '0']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--epochs/);
+  const badAugment = cli(['train', '--synthetic', '--augment', 'sideways']);
+  assert.equal(badAugment.code, 2);
+  assert.match(badAugment.stderr, /--augment <kind>' argument 'sideways' is invalid.*flips, spatial, none/);
   const mem = cli([
     'search',
     '--synthetic',
@@ -292,6 +295,14 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   ]) {
     assert.ok(readFileSync(join(out, f)).length > 0, f);
   }
+  // Six 16 x 16 phantoms are a small dataset: the plan adds shifts and elastic deformation,
+  // and the bundle records that choice with the others.
+  const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { augmentation: string };
+  assert.equal(plan.augmentation, 'spatial');
+  const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
+    metadata: { plan: { name: string; value: unknown }[] };
+  };
+  assert.equal(manifest.metadata.plan.find((c) => c.name === 'augmentation')?.value, 'spatial');
   const e = cli(['evaluate', ...common, '--model', join(out, 'model'), '--split', 'all']);
   assert.equal(e.code, 0, e.stderr);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {

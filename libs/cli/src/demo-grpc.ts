@@ -143,7 +143,7 @@ export async function runGrpcDemo(o: GrpcDemoOptions): Promise<GrpcDemoResult> {
       seed: o.seed,
       outDir: o.outDir,
       resume: false,
-      augment: false as const,
+      augment: 'none' as const,
       diceWeight: 1,
       checkpointIntervalSeconds: 60,
     };

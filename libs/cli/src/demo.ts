@@ -47,7 +47,7 @@ export async function runDemo(runner: Runner, o: DemoOptions): Promise<DemoResul
     outDir: o.outDir,
     resume: false,
     overwrite: true,
-    augment: { elastic: 0 },
+    augment: 'flips' as const,
     diceWeight: 1,
     checkpointIntervalSeconds: 60,
   };

@@ -410,7 +410,7 @@ export class GrpcRunner implements Runner {
           diceWeight: req.diceWeight,
           initChannels: width,
           depth: base.depth,
-          augment: req.augment !== false,
+          augment: req.augment !== 'none',
           validationFraction: Math.min(0.5, req.data.valFraction ?? 0.2),
           maxSteps: req.maxSteps ?? 0,
           maxSeconds: req.timeLimitSeconds ?? 0,

@@ -20,14 +20,14 @@ import {
   withEpochs,
   searchWithEpochs,
   sizeMultiple,
-  RECIPE_AUGMENT,
+  augmentationOf,
   inferencePreprocessing,
   runForwardStepsAsync,
   segmentVolumeSteps,
   runSearch,
   runTraining,
   writeFileAtomic,
-  type AugmentOptions,
+  type PlanBase,
   type DataParallelOptions,
   type ReplicaSpec,
 } from '../../engine/src/index.js';
@@ -96,12 +96,6 @@ function valDicePanel(xs: number[], curve: readonly { valDice: number }[]): Pane
     yLabel: 'Dice',
     yInclude: [0, 1],
   };
-}
-
-/** Augmentation of a search or training: the recipe's, plus elastic deformation when asked. */
-function augmentOf(a: LoopRequest['augment']): AugmentOptions | false {
-  if (a === false) return false;
-  return a.elastic > 0 ? { ...RECIPE_AUGMENT, elastic: { alpha: a.elastic } } : RECIPE_AUGMENT;
 }
 
 /** Largest validation set (slices) the untrained net is validated on before training. */
@@ -176,6 +170,7 @@ type LoopData = Pick<Awaited<ReturnType<typeof prepareData>>, 'train' | 'val' | 
  */
 function loopOptions(
   req: LoopRequest & { epochs: number; batchSize: number },
+  plan: Pick<PlanBase, 'augmentation' | 'patch'>,
   ctx: RunContext,
   data: LoopData,
   ckpt: string,
@@ -188,7 +183,7 @@ function loopOptions(
     maxEpochs: req.epochs,
     ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
     ...(req.timeLimitSeconds !== undefined ? { maxWallSeconds: req.timeLimitSeconds } : {}),
-    augment: augmentOf(req.augment),
+    augment: augmentationOf(plan.augmentation, plan.patch[0]),
     diceWeight: req.diceWeight,
     checkpointPath: ckpt,
     checkpointIntervalSeconds: req.checkpointIntervalSeconds,
@@ -232,6 +227,8 @@ export class LocalRunner implements Runner {
         ...(req.patience !== undefined ? { patience: req.patience } : {}),
         ...(req.patch !== undefined ? { patch: req.patch } : {}),
         ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+        ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
+        ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
         ...(req.workers !== undefined ? { workers: req.workers } : {}),
       },
       overrideSources: {
@@ -266,6 +263,7 @@ export class LocalRunner implements Runner {
       const r = await runSearch(net, {
         ...loopOptions(
           { ...req, batchSize: plan.batchSize, epochs: Math.ceil(plan.steps / plan.stepsPerEpoch) },
+          plan,
           ctx,
           data,
           ckpt,
@@ -404,6 +402,7 @@ export class LocalRunner implements Runner {
       const r = await runTraining(net, {
         ...loopOptions(
           { ...req, batchSize: plan.batchSize, epochs: Math.ceil(steps / stepsPerEpoch) },
+          plan,
           ctx,
           data,
           ckpt,

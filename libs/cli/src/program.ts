@@ -13,6 +13,7 @@ import { MAX_CONTEXT_SLICES } from '../../data/src/index.js';
 import { isUid, uidTag } from '../../dicom/src/index.js';
 import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
 import { MIN_SLICES_PER_WORKER } from '../../engine/src/auto-config.js';
+import { AUGMENTATIONS, type AugmentationKind } from '../../engine/src/sampler.js';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../../onnx/src/index.js';
 import { channelCredentials, readPem, type ClientConfig } from '../../rpc/src/index.js';
 import { inCommandSpan } from './cli-span.js';
@@ -209,8 +210,8 @@ const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
     'checkpointEverySteps',
     'overwrite',
   ],
-  search: ['warmupSteps', 'patch', 'foregroundShare', 'timeBudget', 'workers'],
-  train: ['patch', 'foregroundShare', 'timeBudget', 'workers'],
+  search: ['warmupSteps', 'patch', 'foregroundShare', 'augment', 'timeBudget', 'workers'],
+  train: ['patch', 'foregroundShare', 'augment', 'timeBudget', 'workers'],
   evaluate: ['split'],
 };
 
@@ -341,7 +342,7 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     ...(o['maxSteps'] !== undefined ? { maxSteps: o['maxSteps'] as number } : {}),
     ...(o['timeLimit'] !== undefined ? { timeLimitSeconds: o['timeLimit'] as number } : {}),
     ...(o['batchSize'] !== undefined ? { batchSize: o['batchSize'] as number } : {}),
-    augment: o['augment'] === false ? false : { elastic: o['elastic'] as number },
+    ...(o['augment'] !== undefined ? { augment: o['augment'] as AugmentationKind } : {}),
     diceWeight: o['diceWeight'] as number,
     checkpointIntervalSeconds: o['checkpointInterval'] as number,
     ...(o['checkpointEverySteps'] !== undefined
@@ -366,6 +367,12 @@ function addPlanOptions(cmd: Command): Command {
       '--foreground-share <f>',
       'share of each batch centred on a foreground pixel (default: planned, 1/3)',
       numberOption(0, 1),
+    )
+    .addOption(
+      new Option(
+        '--augment <kind>',
+        'training augmentation: flips (left-right, the recipe), spatial (flips, shifts and elastic deformation) or none (default: planned; spatial under 1000 slices)',
+      ).choices(AUGMENTATIONS),
     )
     .option(
       '--time-budget <seconds>',

@@ -140,8 +140,9 @@ export function planTrainingRun(
   },
 ): TrainingPlan {
   const saved = o.resume ? readPlan<TrainingPlan>(o.outDir, 'train') : null;
-  // Plans written before 2.5D input existed fed the slice alone.
-  if (saved) return { ...saved, contextSlices: saved.contextSlices ?? 0 };
+  // Plans written before 2.5D input or planned augmentation existed fed the slice alone, flipped.
+  if (saved)
+    return { ...saved, contextSlices: saved.contextSlices ?? 0, augmentation: saved.augmentation ?? 'flips' };
   const nClasses = dataset.classes.length;
   const fp = fingerprintDataset(dataset);
   const specOf = (c: { width: number; depth: number; inChannels: number }): ModelSpec => ({
@@ -184,7 +185,8 @@ export function planSearchRun(
   },
 ): SearchPlan {
   const saved = o.resume ? readPlan<SearchPlan>(o.outDir, 'search') : null;
-  if (saved) return saved;
+  // Plans written before planned augmentation existed trained with the recipe's flips.
+  if (saved) return { ...saved, augmentation: saved.augmentation ?? 'flips' };
   const nClasses = dataset.classes.length;
   const specOf = (c: SearchCandidate): ModelSpec => ({
     architecture: 'nasunet_search',

@@ -4,7 +4,12 @@
  * the services, where a "model directory" is a registered model reference
  * (`name`, `name@alias`, `name:version`).
  */
-import type { EngineEvent, EvaluationReport, InferenceRuntime } from '../../engine/src/index.js';
+import type {
+  AugmentationKind,
+  EngineEvent,
+  EvaluationReport,
+  InferenceRuntime,
+} from '../../engine/src/index.js';
 import type { Genotype } from '../../nas/src/index.js';
 import type { RuntimeChoice } from '../../onnx/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
@@ -38,8 +43,8 @@ export interface LoopRequest {
   timeLimitSeconds?: number;
   /** Slices per batch; a training without it uses the planned size. */
   batchSize?: number;
-  /** Training augmentation: false = none; else the recipe's left-right flips, plus elastic deformation of `elastic` px std when > 0. */
-  augment: false | { elastic: number };
+  /** Training augmentation [planned: flips, or spatial for small datasets]; through a server only `none` or the recipe's flips. */
+  augment?: AugmentationKind;
   diceWeight: number;
   checkpointIntervalSeconds: number;
   checkpointEverySteps?: number;

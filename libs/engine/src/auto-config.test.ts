@@ -4,7 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSyntheticDataset } from '../../data/src/index.js';
-import { fingerprintDataset, formatPlan, planTraining, type PlanRequest } from './index.js';
+import {
+  RECIPE_AUGMENT,
+  augmentationOf,
+  fingerprintDataset,
+  formatPlan,
+  planTraining,
+  type PlanRequest,
+} from './index.js';
 import { ct, hippocampus, micrographs } from './testing/fingerprints.js';
 
 /** A cost model proportional to width^2 x pixels x batch, enough to exercise the budgets. */
@@ -39,6 +46,9 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   const quicker = planTraining(hippocampus, request({ timeSeconds: 100 }));
   assert.deepEqual([quicker.width, quicker.batchSize, quicker.steps], [8, 12, 2000]);
   assert.ok(Math.abs(p.foregroundShare - 1 / 3) < 1e-12);
+  // 260 cases of 36 slices: the recipe's flips, as the PyTorch reference trains.
+  assert.equal(p.augmentation, 'flips');
+  assert.match(p.choices.find((c) => c.name === 'augmentation')?.reason ?? '', /about 9360 slices/);
   // NAS-Unet needs inputs of 2^(depth+1): the same slices give depth 3 with multiple 16.
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
   assert.equal(n.depth, 3);
@@ -75,21 +85,51 @@ test('2D micrographs under tight budgets: smaller batch, fewer steps, every choi
   assert.equal(tight.contextSlices, 0, '2D images have no neighbouring slices');
   assert.ok(tight.batchSize < 16);
   assert.ok(tight.steps < 2000 && tight.steps >= 500, `steps ${tight.steps}`);
+  // 30 images are too few for flips alone: shifts and elastic deformation as well.
+  assert.equal(tight.augmentation, 'spatial');
+  assert.match(
+    tight.choices.find((c) => c.name === 'augmentation')?.reason ?? '',
+    /about 30 slices \(under 1000\)/,
+  );
   const chosen = planTraining(
     micrographs,
-    request({ overrides: { patch: [128, 128], batchSize: 3, width: 8, steps: 77, foregroundShare: 0.5 } }),
+    request({
+      overrides: {
+        patch: [128, 128],
+        batchSize: 3,
+        width: 8,
+        steps: 77,
+        foregroundShare: 0.5,
+        augmentation: 'none',
+      },
+    }),
   );
   assert.deepEqual(
-    [chosen.patch, chosen.batchSize, chosen.width, chosen.steps, chosen.foregroundShare],
-    [[128, 128], 3, 8, 77, 0.5],
+    [chosen.patch, chosen.batchSize, chosen.width, chosen.steps, chosen.foregroundShare, chosen.augmentation],
+    [[128, 128], 3, 8, 77, 0.5, 'none'],
   );
-  assert.ok(chosen.choices.filter((c) => c.reason.startsWith('given')).length >= 5);
+  assert.ok(chosen.choices.filter((c) => c.reason.startsWith('given')).length >= 6);
   assert.throws(
     () => planTraining(micrographs, request({ memoryBytes: 1000, overrides: { patch: [128, 128] } })),
     (e: Error) =>
       e.name === 'ResourceLimitError' &&
       /needs about \d+ MiB, over 0 MiB; give a smaller --patch/.test(e.message),
   );
+});
+
+test('augmentations: flips are the recipe, spatial adds shifts of 1/16 and elastic of 1/32 of the patch', () => {
+  assert.equal(augmentationOf('none', 64), false);
+  assert.deepEqual(augmentationOf('flips', 64), RECIPE_AUGMENT);
+  assert.deepEqual(augmentationOf('spatial', 64), {
+    ...RECIPE_AUGMENT,
+    maxShift: 4,
+    elastic: { alpha: 2, grid: 4 },
+  });
+  assert.deepEqual(augmentationOf('spatial', 16), {
+    ...RECIPE_AUGMENT,
+    maxShift: 1,
+    elastic: { alpha: 1, grid: 4 },
+  });
 });
 
 test('fingerprint of the synthetic phantoms', () => {

@@ -27,6 +27,29 @@ export const RECIPE_FOREGROUND_SHARE = 1 / 3;
  */
 export const RECIPE_AUGMENT: AugmentOptions = { flipHorizontal: true, flipVertical: false, maxShift: 0 };
 
+/**
+ * Named augmentations a run chooses from: `flips` is the recipe's ({@link RECIPE_AUGMENT});
+ * `spatial` adds shifts and elastic deformation for datasets too small for flips alone;
+ * `none` trains on the slices as they are.
+ */
+export const AUGMENTATIONS = ['flips', 'spatial', 'none'] as const;
+export type AugmentationKind = (typeof AUGMENTATIONS)[number];
+
+/**
+ * The augmentation `kind` means for patches `patchHeight` pixels high: `spatial` is the
+ * recipe's left-right flips, integer shifts up to 1/16 of the patch and an elastic
+ * displacement field of 1/32 of the patch (std, on a 4 x 4 lattice); `none` is false.
+ */
+export function augmentationOf(kind: AugmentationKind, patchHeight: number): AugmentOptions | false {
+  if (kind === 'none') return false;
+  if (kind === 'flips') return RECIPE_AUGMENT;
+  return {
+    ...RECIPE_AUGMENT,
+    maxShift: Math.max(1, Math.floor(patchHeight / 16)),
+    elastic: { alpha: Math.max(1, patchHeight / 32), grid: 4 },
+  };
+}
+
 /** Batch drawing of a training run. */
 export type SamplingOptions =
   | { kind: 'epochs' }

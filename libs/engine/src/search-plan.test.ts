@@ -31,6 +31,7 @@ test('on a fast machine the search gets C = 16, batch 8, 200 warm-up steps and 1
   assert.deepEqual([p.width, p.batchSize], [16, 8]);
   assert.deepEqual([p.warmupSteps, p.minSteps, p.steps], [200, 1200, 1700]);
   assert.deepEqual([p.stepsPerEpoch, p.patience, p.foregroundShare], [100, 5, 1 / 3]);
+  assert.equal(p.augmentation, 'flips');
   assert.equal(value(p, 'minSteps'), 1200);
   assert.ok(p.choices.every((c) => c.reason.length > 0));
 });
@@ -64,6 +65,8 @@ test('large images search on patches; memory and overrides are respected', () =>
   const p = planSearch(micrographs, request(1e-12));
   assert.deepEqual(p.patch, [256, 256]);
   assert.equal(p.sliceSize[0] >= 1024, true);
+  // 30 images: the search's weights train with shifts and elastic deformation as well.
+  assert.equal(p.augmentation, 'spatial');
   assert.throws(
     () => planSearch(hippocampus, request(1e-9, { memoryBytes: 1 })),
     (e: unknown) => e instanceof ResourceLimitError && /memory budget/.test(e.message),

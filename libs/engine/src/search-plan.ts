@@ -13,6 +13,7 @@ import {
   PlanChoices,
   chooseWorkers,
   planGeometry,
+  planAugmentation,
   planIntensityAndSampling,
   shrinkPatch,
   sliceSizeOf,
@@ -199,6 +200,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
       : 'epochs the genotype must stay unchanged for the search to stop',
   );
   const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
+  const augmentation = planAugmentation(fp, g.sliceAxis, o, c);
   return {
     sliceAxis: g.sliceAxis,
     patch,
@@ -214,6 +216,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     stepsPerEpoch,
     patience,
     foregroundShare,
+    augmentation,
     workers,
     estimatedStepSeconds: pick.stepSeconds,
     choices: c.list,
