@@ -12,7 +12,7 @@
  * memory (VmRSS) of the inference process idle, at its peak and 2 s and 10 s after the
  * volume, and the load average (1 min) before and after.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -25,9 +25,9 @@ import {
   createRegistryClient,
   createSegmentationClient,
   findFreePort,
-  type SegmentationServiceClient,
 } from '../../libs/rpc/src/index.js';
 import { uploadModel } from '../../test/support/grpc.js';
+import { rssMiB, segmentNifti } from '../../test/support/inference.js';
 import { smallBundle } from '../../test/support/model-bundle.js';
 import { syntheticFiles } from '../../test/support/synthetic.js';
 
@@ -40,26 +40,7 @@ interface Options {
 const SIZE = 64;
 const MiB = 1024 * 1024;
 
-/** Resident memory of process `pid`, MiB (Linux /proc). */
-function rssMiB(pid: number): number {
-  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return line ? Number(line[1]) / 1024 : NaN;
-}
-
-/** Segments `nifti` through SegmentVolume; resolves with the mask bytes received. */
-function segmentNifti(client: SegmentationServiceClient, nifti: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    const s = client.segmentVolume({ deadline: Date.now() + 600_000 });
-    s.on('data', (m: { maskChunk?: Buffer }) => (bytes += m.maskChunk?.length ?? 0));
-    s.on('error', reject);
-    s.on('end', () => resolve(bytes));
-    s.write({ header: { model: { name: 'bench', version: 1 }, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
-    for (let i = 0; i < nifti.length; i += MiB)
-      s.write({ niftiChunk: Buffer.from(nifti.subarray(i, i + MiB)) });
-    s.end();
-  });
-}
+const MODEL = { name: 'bench', version: 1 };
 
 async function main(o: Options): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nasunet-bench-inference-'));
@@ -94,7 +75,7 @@ async function main(o: Options): Promise<void> {
       return encodeNifti(makeVolume(data, [SIZE, SIZE, depth], [1, 1, 1]), 'float32');
     };
     // A small volume loads the model and warms the process up.
-    await segmentNifti(segmentation, volume(8));
+    await segmentNifti(segmentation, volume(8), MODEL);
     await pause(2000);
 
     const loadBefore = loadavg()[0]!;
@@ -112,7 +93,7 @@ async function main(o: Options): Promise<void> {
     let rssPeak = rssMiB(pid);
     let done = false;
     const t0 = performance.now();
-    const running = segmentNifti(segmentation, big).finally(() => (done = true));
+    const running = segmentNifti(segmentation, big, MODEL).finally(() => (done = true));
     while (!done) {
       const t = performance.now();
       await checkHealth(health, '', 60_000);

@@ -1,12 +1,11 @@
 /**
- * Entry of a segmentation worker thread (see segmentation-pool.ts): lowers its own
- * scheduling priority, starts its own compute backend, keeps the model versions it was sent (by weights digest, least recently used
+ * Entry of a segmentation worker thread (see segmentation-pool.ts): starts its own compute
+ * backend, keeps the model versions it was sent (by weights digest, least recently used
  * evicted) ready on the configured runtime, and runs one {@link SegmentJob} at a time. A
  * `stop` message (client cancelled, deadline passed) makes the job throw `CancelledError`
  * at its next check between forward passes. `memory` answers the worker's own heap and
  * buffers, so that the service can replace a worker that grew too large.
  */
-import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { CancelledError, describeError, movableBuffers } from '../../../libs/core/src/index.js';
 import { loadModelBundle } from '../../../libs/nas/src/index.js';
@@ -63,12 +62,6 @@ export type SegmentationWorkerReply =
       /** The worker's JavaScript heap and buffers (wasm memory included), bytes. */
       footprint: number;
     };
-
-/**
- * How much lower than the service thread's the worker's scheduling priority is (nice
- * steps): on a busy machine the cores go to the thread answering calls first.
- */
-const COMPUTE_NICENESS = 10;
 
 const port = parentPort;
 if (!port) throw new Error('segmentation-worker runs as a worker thread only');
@@ -130,8 +123,6 @@ async function handle(
   m: SegmentationWorkerRequest,
 ): Promise<{ reply: SegmentationWorkerReply; transfer: ArrayBuffer[] }> {
   if (m.type === 'init') {
-    // Linux: 0 is this thread only; the threads it starts later (ONNX Runtime's) inherit it.
-    setPriority(0, Math.min(19, getPriority(0) + COMPUTE_NICENESS));
     await initBackend({ backend: parseBackendName(m.backend, 'backend'), logger: () => {} });
     settings = m;
     return { reply: { type: 'ready' }, transfer: [] };
