@@ -8,8 +8,9 @@
  * While a job runs, the client's liveness is checked here every {@link ALIVE_POLL_MS}; a
  * cancelled call or a passed deadline stops the worker's job at its next check between
  * forward passes. A worker whose heap and buffers exceed `NASUNET_INFERENCE_WORKER_MAX_MB`
- * after a job is stopped, returning its memory to the system; one that crashed is
- * replaced too (the request fails with UNAVAILABLE). Typed errors come back typed.
+ * after a job is stopped, returning its memory to the system, and a successor is started
+ * at once with the model it served last; one that crashed is replaced the same way (its
+ * request fails with UNAVAILABLE). Typed errors come back typed.
  */
 import { Worker } from 'node:worker_threads';
 import { BackendError, WorkerLink, movableBuffers } from '../../../libs/core/src/index.js';
@@ -54,7 +55,8 @@ type Link = WorkerLink<SegmentationWorkerRequest, SegmentationWorkerReply>;
 /** A started worker and the models it holds (least recently used first, as the worker counts them). */
 interface Slot {
   link: Link;
-  ready: Promise<unknown>;
+  /** Settles once the worker started (and loaded the model it was started with). */
+  ready: Promise<void>;
   models: Set<string>;
 }
 
@@ -69,6 +71,8 @@ function useModel(slot: Slot, digest: string, capacity: number): boolean {
 export class SegmentationPool {
   private readonly idle: Array<Slot | null>;
   private readonly busy = new Set<Slot>();
+  /** Jobs started so far (the id of the latest). */
+  private jobs = 0;
 
   constructor(private readonly settings: PoolSettings) {
     this.idle = Array.from({ length: settings.workers }, () => null);
@@ -82,24 +86,36 @@ export class SegmentationPool {
     return slot;
   }
 
-  private start(): Slot {
+  /** Starts a worker; `preload` is loaded before its first job (the model its predecessor served last). */
+  private start(preload?: JobModel): Slot {
     const url = new URL('./segmentation-worker.js', import.meta.url);
     const link: Link = new WorkerLink(new Worker(url), 'segmentation worker');
     const s = this.settings;
-    const ready = link.request({
-      type: 'init',
-      backend: s.backend,
-      runtime: s.runtime,
-      threads: s.threads,
-      capacity: s.modelCapacity,
-      limits: s.limits,
-    });
-    ready.catch(() => undefined);
-    return { link, ready, models: new Set() };
+    const slot: Slot = { link, ready: Promise.resolve(), models: new Set() };
+    slot.ready = link
+      .request({
+        type: 'init',
+        backend: s.backend,
+        runtime: s.runtime,
+        threads: s.threads,
+        capacity: s.modelCapacity,
+        limits: s.limits,
+      })
+      .then(async () => {
+        if (!preload) return;
+        useModel(slot, preload.digest, s.modelCapacity);
+        await link.request({ type: 'load', model: preload });
+      });
+    slot.ready.catch(() => undefined);
+    return slot;
   }
 
-  /** Puts `slot` back, or stops it (crashed, or over the memory limit after its job) and frees its place. */
-  private async release(slot: Slot): Promise<void> {
+  /**
+   * Puts `slot` back after a job with `model`; or, when it crashed or is over the memory
+   * limit, stops it and starts its successor at once with `model` loaded, so that the
+   * next request waits for neither.
+   */
+  private async release(slot: Slot, model: JobModel): Promise<void> {
     const started = await slot.ready.then(
       () => true,
       () => false,
@@ -111,7 +127,7 @@ export class SegmentationPool {
       return;
     }
     void slot.link.close();
-    this.idle.push(null);
+    this.idle.push(this.start(model));
   }
 
   /**
@@ -127,20 +143,16 @@ export class SegmentationPool {
   ): Promise<SegmentResult> {
     const slot = this.take();
     const spans = new StageSpans();
-    const poll = setInterval(() => {
-      try {
-        checkAlive();
-      } catch (e) {
-        slot.link.notify({ type: 'stop', message: (e as Error).message } satisfies SegmentationWorkerStop);
-        clearInterval(poll);
-      }
-    }, ALIVE_POLL_MS);
+    const id = ++this.jobs;
+    let poll: NodeJS.Timeout | undefined;
     try {
       await slot.ready;
+      checkAlive();
       const withBundle = useModel(slot, model.digest, this.settings.modelCapacity);
-      const reply = await slot.link.request(
+      const replied = slot.link.request(
         {
           type: 'run',
+          id,
           job,
           model: {
             digest: model.digest,
@@ -151,6 +163,19 @@ export class SegmentationPool {
         movableBuffers(moved),
         (e) => spans.onEvent(e as StageEvent),
       );
+      poll = setInterval(() => {
+        try {
+          checkAlive();
+        } catch (e) {
+          slot.link.notify({
+            type: 'stop',
+            id,
+            message: (e as Error).message,
+          } satisfies SegmentationWorkerStop);
+          clearInterval(poll);
+        }
+      }, ALIVE_POLL_MS);
+      const reply = await replied;
       if (reply.type !== 'done') throw new BackendError(`segmentation worker answered '${reply.type}'`);
       return reply.result;
     } catch (e) {
@@ -160,7 +185,7 @@ export class SegmentationPool {
       throw e;
     } finally {
       clearInterval(poll);
-      await this.release(slot);
+      await this.release(slot, model);
     }
   }
 

@@ -41,15 +41,27 @@ export type SegmentationWorkerRequest =
     }
   | {
       type: 'run';
+      /** Names the job for `stop`. */
+      id: number;
       job: SegmentJob;
       /** Weights digest and version of the model; `bundle` when this worker has not loaded it yet. */
-      model: { digest: string; version: number; bundle?: BundleBytes };
+      model: WorkerModel;
     }
+  /** Loads a model ahead of the jobs that use it (a replaced worker's last model). */
+  | { type: 'load'; model: WorkerModel & { bundle: BundleBytes } }
   | { type: 'memory' };
 
-/** Not answered: stops the job in flight with `CancelledError(message)`. */
+/** A model as a job names it. */
+export interface WorkerModel {
+  digest: string;
+  version: number;
+  bundle?: BundleBytes;
+}
+
+/** Not answered: stops job `id`, if it is in flight, with `CancelledError(message)`. */
 export interface SegmentationWorkerStop {
   type: 'stop';
+  id: number;
   message: string;
 }
 
@@ -68,7 +80,8 @@ if (!port) throw new Error('segmentation-worker runs as a worker thread only');
 
 let settings: Extract<SegmentationWorkerRequest, { type: 'init' }> | null = null;
 const models = new Map<string, SegmentingModel & { dispose: () => void }>();
-let stopped: string | null = null;
+/** The job in flight and why it must stop (null: it need not). */
+let running: { id: number; stopped: string | null } | null = null;
 
 /**
  * The loaded model of `m`, loading it from its bundle first if need be. The service
@@ -76,7 +89,7 @@ let stopped: string | null = null;
  * bundle exactly when it is needed.
  */
 async function modelOf(
-  m: Extract<SegmentationWorkerRequest, { type: 'run' }>['model'],
+  m: WorkerModel,
   capacity: number,
   runtime: RuntimeChoice,
   threads: number,
@@ -131,13 +144,18 @@ async function handle(
     const mem = process.memoryUsage();
     return { reply: { type: 'memory', footprint: mem.heapTotal + mem.external }, transfer: [] };
   }
-  if (!settings) throw new Error('run before init');
-  stopped = null;
+  if (!settings) throw new Error(`${m.type} before init`);
+  if (m.type === 'load') {
+    await modelOf(m.model, settings.capacity, settings.runtime, settings.threads);
+    return { reply: { type: 'ready' }, transfer: [] };
+  }
+  const job = { id: m.id, stopped: null as string | null };
+  running = job;
   const model = await modelOf(m.model, settings.capacity, settings.runtime, settings.threads);
   const result = await runSegmentJob(m.job, model, {
     limits: settings.limits,
     checkAlive: () => {
-      if (stopped !== null) throw new CancelledError(stopped);
+      if (job.stopped !== null) throw new CancelledError(job.stopped);
     },
     stage: postingStage((event: StageEvent) => port!.postMessage({ type: 'event', event })),
   });
@@ -149,7 +167,7 @@ async function handle(
 
 port.on('message', (m: SegmentationWorkerRequest | SegmentationWorkerStop) => {
   if (m.type === 'stop') {
-    stopped = m.message;
+    if (running?.id === m.id) running.stopped = m.message;
     return;
   }
   handle(m).then(
