@@ -104,7 +104,8 @@ export class SegmentationPool {
       .then(async () => {
         if (!preload) return;
         useModel(slot, preload.digest, s.modelCapacity);
-        await link.request({ type: 'load', model: preload });
+        // A model that fails to load fails the job that sends it again, not the worker.
+        await link.request({ type: 'load', model: preload }).catch(() => slot.models.clear());
       });
     slot.ready.catch(() => undefined);
     return slot;
