@@ -45,7 +45,7 @@ export interface SegmentOptions {
   stage: Stage;
 }
 
-/** Lets the event loop run (health checks, other calls) between forward passes. */
+/** Lets the event loop run between forward passes (in a segmentation worker: a stop message comes in). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Segments `volume` through the engine's one segmentation path; see the module doc. */
