@@ -90,6 +90,8 @@ async function main(o: Options): Promise<void> {
 
     const big = volume(o.slices);
     const busy: number[] = [];
+    /** When the slowest health call of the volume began, ms after the volume was sent. */
+    let slowestAt = 0;
     let rssPeak = rssMiB(pid);
     let done = false;
     const t0 = performance.now();
@@ -98,6 +100,7 @@ async function main(o: Options): Promise<void> {
       const t = performance.now();
       await checkHealth(health, '', 60_000);
       busy.push(performance.now() - t);
+      if (busy.at(-1)! >= Math.max(...busy)) slowestAt = t - t0;
       rssPeak = Math.max(rssPeak, rssMiB(pid));
       await pause(50);
     }
@@ -126,6 +129,10 @@ async function main(o: Options): Promise<void> {
           `${(100 * s.under100).toFixed(0)} % |`,
       );
     console.log(`median during / idle: ${(rows[1][1].median / rows[0][1].median).toFixed(1)}x`);
+    console.log(
+      `slowest health call during the volume began ${(slowestAt / 1000).toFixed(1)} s after it was sent ` +
+        `(of ${seconds.toFixed(1)} s)`,
+    );
     console.log(
       `inference RSS: idle ${rssIdle.toFixed(0)} MiB, peak ${rssPeak.toFixed(0)} MiB, ` +
         `2 s after ${rssAfter2.toFixed(0)} MiB, 10 s after ${rssAfter10.toFixed(0)} MiB`,
