@@ -12,7 +12,7 @@
  * memory (VmRSS) of the inference process idle, at its peak and 2 s and 10 s after the
  * volume, and the load average (1 min) before and after.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -25,9 +25,9 @@ import {
   createRegistryClient,
   createSegmentationClient,
   findFreePort,
-  type SegmentationServiceClient,
 } from '../../libs/rpc/src/index.js';
 import { uploadModel } from '../../test/support/grpc.js';
+import { rssMiB, segmentNifti } from '../../test/support/inference.js';
 import { smallBundle } from '../../test/support/model-bundle.js';
 import { syntheticFiles } from '../../test/support/synthetic.js';
 
@@ -40,26 +40,7 @@ interface Options {
 const SIZE = 64;
 const MiB = 1024 * 1024;
 
-/** Resident memory of process `pid`, MiB (Linux /proc). */
-function rssMiB(pid: number): number {
-  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return line ? Number(line[1]) / 1024 : NaN;
-}
-
-/** Segments `nifti` through SegmentVolume; resolves with the mask bytes received. */
-function segmentNifti(client: SegmentationServiceClient, nifti: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    const s = client.segmentVolume({ deadline: Date.now() + 600_000 });
-    s.on('data', (m: { maskChunk?: Buffer }) => (bytes += m.maskChunk?.length ?? 0));
-    s.on('error', reject);
-    s.on('end', () => resolve(bytes));
-    s.write({ header: { model: { name: 'bench', version: 1 }, format: 'VOLUME_INPUT_FORMAT_NIFTI' } });
-    for (let i = 0; i < nifti.length; i += MiB)
-      s.write({ niftiChunk: Buffer.from(nifti.subarray(i, i + MiB)) });
-    s.end();
-  });
-}
+const MODEL = { name: 'bench', version: 1 };
 
 async function main(o: Options): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nasunet-bench-inference-'));
@@ -94,7 +75,7 @@ async function main(o: Options): Promise<void> {
       return encodeNifti(makeVolume(data, [SIZE, SIZE, depth], [1, 1, 1]), 'float32');
     };
     // A small volume loads the model and warms the process up.
-    await segmentNifti(segmentation, volume(8));
+    await segmentNifti(segmentation, volume(8), MODEL);
     await pause(2000);
 
     const loadBefore = loadavg()[0]!;
@@ -109,14 +90,17 @@ async function main(o: Options): Promise<void> {
 
     const big = volume(o.slices);
     const busy: number[] = [];
+    /** When the slowest health call of the volume began, ms after the volume was sent. */
+    let slowestAt = 0;
     let rssPeak = rssMiB(pid);
     let done = false;
     const t0 = performance.now();
-    const running = segmentNifti(segmentation, big).finally(() => (done = true));
+    const running = segmentNifti(segmentation, big, MODEL).finally(() => (done = true));
     while (!done) {
       const t = performance.now();
       await checkHealth(health, '', 60_000);
       busy.push(performance.now() - t);
+      if (busy.at(-1)! >= Math.max(...busy)) slowestAt = t - t0;
       rssPeak = Math.max(rssPeak, rssMiB(pid));
       await pause(50);
     }
@@ -145,6 +129,10 @@ async function main(o: Options): Promise<void> {
           `${(100 * s.under100).toFixed(0)} % |`,
       );
     console.log(`median during / idle: ${(rows[1][1].median / rows[0][1].median).toFixed(1)}x`);
+    console.log(
+      `slowest health call during the volume began ${(slowestAt / 1000).toFixed(1)} s after it was sent ` +
+        `(of ${seconds.toFixed(1)} s)`,
+    );
     console.log(
       `inference RSS: idle ${rssIdle.toFixed(0)} MiB, peak ${rssPeak.toFixed(0)} MiB, ` +
         `2 s after ${rssAfter2.toFixed(0)} MiB, 10 s after ${rssAfter10.toFixed(0)} MiB`,

@@ -5,6 +5,7 @@
  * share of the batch.
  */
 import { parentPort } from 'node:worker_threads';
+import { describeError } from '../../core/src/worker-link.js';
 import { initBackend, parseBackendName, tf, type Variable } from '../../tensor/src/index.js';
 import { createModel } from '../../nas/src/models.js';
 import type { SearchNet } from '../../nas/src/contracts.js';
@@ -56,6 +57,6 @@ async function handle(m: WorkerRequest): Promise<{ reply: WorkerReply; transfer:
 port.on('message', (m: WorkerRequest) => {
   handle(m).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
-    (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+    (e: unknown) => port.postMessage({ type: 'error', error: describeError(e) }),
   );
 });

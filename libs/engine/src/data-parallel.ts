@@ -23,6 +23,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { tf, type Variable } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/errors.js';
+import { WorkerLink } from '../../core/src/worker-link.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import { lossAndGradients, optimiseOnBatch, type StepSettings } from './loop-control.js';
 import type { AdamW } from './optim.js';
@@ -168,46 +169,9 @@ export type WorkerRequest =
   | { type: 'init'; backend: string; replica: ReplicaSpec; roles: ParamRole[]; buffers: SharedArrayBuffer[] }
   | { type: 'step'; group: number; versions: number[]; batch: HostBatch; diceWeight: number };
 
-/** A worker's answers. */
+/** A worker's answers (a failure is a `WorkerFailureMessage`, see libs/core worker-link.ts). */
 export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'grads'; loss: number; grads: Float32Array; present: boolean[] }
-  | { type: 'error'; message: string };
-
-/** One worker thread with at most one request in flight. */
-class WorkerLink {
-  private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | null = null;
-  private failure: Error | null = null;
-  private closing = false;
-  constructor(private readonly worker: Worker) {
-    worker.on('message', (m: WorkerReply) => {
-      const p = this.pending;
-      this.pending = null;
-      if (m.type === 'error') p?.reject(new BackendError(`data-parallel worker failed: ${m.message}`));
-      else p?.resolve(m);
-    });
-    worker.on('error', (e) => this.fail(new BackendError(`data-parallel worker failed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (!this.closing) this.fail(new BackendError(`data-parallel worker exited (code ${code})`));
-    });
-  }
-  private fail(e: Error): void {
-    this.failure ??= e;
-    this.pending?.reject(e);
-    this.pending = null;
-  }
-  request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(msg, transfer);
-    });
-  }
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.worker.terminate();
-  }
-}
+  { type: 'ready' } | { type: 'grads'; loss: number; grads: Float32Array; present: boolean[] };
 
 /**
  * Starts `o.workers` worker threads on the active backend, each with a replica of
@@ -227,7 +191,10 @@ export async function startWorkers(o: DataParallelOptions, groups: StepGroup[]):
   };
   groups.forEach((_, g) => publish(g));
   const url = new URL('./data-parallel-worker.js', import.meta.url);
-  const links = Array.from({ length: o.workers }, () => new WorkerLink(new Worker(url)));
+  const links = Array.from(
+    { length: o.workers },
+    () => new WorkerLink<WorkerRequest, WorkerReply>(new Worker(url), 'data-parallel worker'),
+  );
   const close = async (): Promise<void> => {
     await Promise.all(links.map((l) => l.close()));
   };
@@ -257,7 +224,10 @@ export async function startWorkers(o: DataParallelOptions, groups: StepGroup[]):
           batch: share,
           diceWeight: s.diceWeight,
         };
-        return (links[i] as WorkerLink).request(msg, [share.x.buffer, share.y.buffer] as ArrayBuffer[]);
+        return (links[i] as (typeof links)[number]).request(msg, [
+          share.x.buffer,
+          share.y.buffer,
+        ] as ArrayBuffer[]);
       });
       // Rejections are taken by Promise.all below; this only keeps them from going unhandled meanwhile.
       replies.forEach((r) => r.catch(() => {}));

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { serviceEntry, type ServiceName } from './services.js';
+import { PROCESS_ENV, serviceEntry, type ServiceName } from './services.js';
 import { healthCredentials, waitForServing, type WaitOptions } from './health-wait.js';
 import { assertPortFree } from '../../rpc/src/ports.js';
 
@@ -42,6 +42,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const address = `${host}:${options.port}`;
   await assertPortFree(host, options.port);
   const env = {
+    ...PROCESS_ENV[options.name],
     ...process.env,
     NASUNET_HOST: host,
     NASUNET_PORT: String(options.port),

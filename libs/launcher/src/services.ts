@@ -19,6 +19,20 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
   inference: 50054,
 };
 
+/**
+ * Environment a service's process starts with unless the caller's environment sets it:
+ * settings the C library reads before any code runs. The inference service allocates and
+ * frees large buffers (a volume, its slices, its mask) in worker threads; with a fixed
+ * mmap threshold (128 KiB) glibc returns them to the system when they are freed instead
+ * of keeping them in its heaps (BENCHMARKS.md, "Segmentation in worker threads").
+ */
+export const PROCESS_ENV: Readonly<Record<ServiceName, Readonly<Record<string, string>>>> = {
+  registry: {},
+  search: {},
+  training: {},
+  inference: { MALLOC_MMAP_THRESHOLD_: '131072' },
+};
+
 /** Root of the build output (`dist/`), found from this file's location. */
 export const DIST_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

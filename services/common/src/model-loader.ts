@@ -68,12 +68,18 @@ export function resolvedOf(record: Model__Output, alias = ''): ResolvedModel {
   };
 }
 
-/** Downloads and rebuilds the model version `ref` names. */
-export async function loadRegistryModel(
+/** A registered model version's record and its bundle as stored (manifest JSON not yet verified). */
+export interface RegistryBundle {
+  record: Model__Output;
+  bundle: { manifest: unknown; weights: Uint8Array };
+}
+
+/** Downloads the bundle of the model version `ref` names. */
+export async function downloadRegistryBundle(
   registry: RegistryGateway,
   ref: ModelRef,
   parent?: ParentCall,
-): Promise<LoadedModel> {
+): Promise<RegistryBundle> {
   const { model, artifacts } = await registry.downloadModel(ref, parent);
   const manifestBytes = artifacts.get(MANIFEST_ARTIFACT);
   const weights = artifacts.get(WEIGHTS_ARTIFACT);
@@ -91,16 +97,28 @@ export async function loadRegistryModel(
       { cause: err },
     );
   }
-  const bundle = {
-    manifest: manifestJson,
-    weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
-  };
-  const { net, manifest } = loadModelBundle(bundle);
   return {
     record: model,
+    bundle: {
+      manifest: manifestJson,
+      weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+    },
+  };
+}
+
+/** Downloads and rebuilds the model version `ref` names. */
+export async function loadRegistryModel(
+  registry: RegistryGateway,
+  ref: ModelRef,
+  parent?: ParentCall,
+): Promise<LoadedModel> {
+  const { record, bundle } = await downloadRegistryBundle(registry, ref, parent);
+  const { net, manifest } = loadModelBundle(bundle);
+  return {
+    record,
     manifest,
     net,
-    resolved: resolvedOf(model, ref.alias ?? ''),
+    resolved: resolvedOf(record, ref.alias ?? ''),
     onnx: () => exportOnnx(bundle),
   };
 }

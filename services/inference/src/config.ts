@@ -41,6 +41,12 @@ export const InferenceConfigSchema = BaseEnvSchema.extend({
   NASUNET_INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Segmentation requests that may wait for a turn; one more gets RESOURCE_EXHAUSTED. */
   NASUNET_INFERENCE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /**
+   * A segmentation worker whose JavaScript heap and buffers (wasm memory included) exceed
+   * this many MiB after a request is stopped, returning that memory; the next request
+   * starts a fresh one.
+   */
+  NASUNET_INFERENCE_WORKER_MAX_MB: z.coerce.number().int().min(16).max(1_048_576).default(192),
   ...DicomEnvFields,
   ...InferenceRuntimeEnvFields,
 });

@@ -1,25 +1,19 @@
 /**
  * SegmentDicomSeries and SegmentStudy: a DICOM image series (streamed by the caller, or
  * fetched from the configured PACS over WADO-RS) is read with libs/dicom, segmented through
- * the service's one segmentation path ({@link segmentVolume}) and written as a DICOM SEG
- * (libs/dicom `writeSeriesSegmentation`, as the CLI writes it); SegmentStudy stores the SEG
+ * the service's one segmentation path and written as a DICOM SEG (libs/dicom
+ * `writeSeriesSegmentation`, as the CLI writes it), all in a segmentation worker
+ * (segmentation-work.ts); SegmentStudy stores the SEG
  * back with STOW-RS. Nothing is stored unless the whole SEG was made. Spans and messages
  * name studies and series by `uidTag`, never by UID or patient attribute.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  NotFoundError,
-  PreconditionError,
-  ResourceLimitError,
-  ValidationError,
-} from '../../../libs/core/src/index.js';
+import { PreconditionError, ResourceLimitError, ValidationError } from '../../../libs/core/src/index.js';
 import {
   fetchSeries,
   isUid,
-  readDicomSeries,
   storeInstances,
   uidTag,
-  writeSeriesSegmentation,
   type DicomInput,
   type DicomWebConfig,
   type SeriesSegmentation,
@@ -38,7 +32,7 @@ import type { ServedModel } from './model-cache.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { pacsOf } from './dicom-config.js';
 import { checkAlive, SegmentationRunner, type ServedCall } from './segmentation.service.js';
-import { segmentVolume } from './segmenter.js';
+import type { SegResult } from './segmentation-work.js';
 
 /** A SEG made for a series, and the summary reported for it. */
 interface Made {
@@ -138,68 +132,38 @@ export class DicomSegmentationRunner {
   }
 
   /**
-   * Reads, segments and writes the SEG of `instances` in the service's work queue;
-   * `expected` (SegmentStudy) must name the series the instances belong to.
+   * Reads, segments and writes the SEG of `instances` in a segmentation worker, in the
+   * service's work queue; `expected` (SegmentStudy) must name the series the instances belong to.
    */
-  private segmentSeries(
+  private async segmentSeries(
     model: ServedModel,
     instances: DicomInput[],
     started: number,
     call: ServedCall | undefined,
     expected?: { studyInstanceUid: string; seriesInstanceUid: string },
   ): Promise<Made> {
-    return this.runner.inTurn(async () => {
-      const series = await withSpan(
-        'inference.decode',
-        { 'nasunet.input': 'dicom', 'nasunet.instances': instances.length },
-        () => readDicomSeries(instances),
-      );
-      if (
-        expected &&
-        (series.seriesInstanceUid !== expected.seriesInstanceUid ||
-          series.studyInstanceUid !== expected.studyInstanceUid)
-      ) {
-        throw new NotFoundError(
-          `the PACS answered series ${uidTag(expected.seriesInstanceUid)} with instances of another series`,
-        );
-      }
-      const [X, Y, Z] = series.volume.shape;
-      if (X * Y * Z > this.config.NASUNET_MAX_VOLUME_VOXELS) {
-        throw new ResourceLimitError(
-          `series: ${X}x${Y}x${Z} voxels exceeds the limit of ${this.config.NASUNET_MAX_VOLUME_VOXELS}`,
-        );
-      }
-      checkAlive(call);
-      const result = await segmentVolume(model, series.volume, {
-        spacingMm: series.volume.spacingMm,
-        ...this.runner.guard(call),
-      });
-      checkAlive(call);
-      const seg = await withSpan('inference.encode', { 'nasunet.encoding': 'dicom-seg' }, () =>
-        writeSeriesSegmentation(series, result.mask, model.manifest.preprocessing.classes, {
-          name: model.record.name,
-          version: String(model.record.version),
-          weightsDigest: model.resolved.weightsDigest ?? '',
-          genotype: model.manifest.genotype,
-        }),
-      );
-      const summary: DicomSegmentationSummary = {
-        model: model.resolved,
-        segSopInstanceUid: seg.sopInstanceUid,
-        segSeriesInstanceUid: seg.seriesInstanceUid,
-        segments: seg.segments.map((s) => ({
-          segmentNumber: s.segmentNumber,
-          label: s.label,
-          voxelCount: String(s.voxelCount),
-          volumeMl: s.volumeMl,
-          typeScheme: s.type.scheme,
-          typeCode: s.type.value,
-        })),
-        sourceInstances: Z,
-        frames: seg.frames,
-        latencyMs: performance.now() - started,
-      };
-      return { seg, summary };
-    }, call);
+    const { seg, sourceInstances } = (await this.runner.compute(
+      { kind: 'dicom', instances, ...(expected ? { expected } : {}), modelName: model.record.name },
+      model,
+      call,
+      instances.map((i) => i.bytes),
+    )) as SegResult;
+    const summary: DicomSegmentationSummary = {
+      model: model.resolved,
+      segSopInstanceUid: seg.sopInstanceUid,
+      segSeriesInstanceUid: seg.seriesInstanceUid,
+      segments: seg.segments.map((s) => ({
+        segmentNumber: s.segmentNumber,
+        label: s.label,
+        voxelCount: String(s.voxelCount),
+        volumeMl: s.volumeMl,
+        typeScheme: s.type.scheme,
+        typeCode: s.type.value,
+      })),
+      sourceInstances,
+      frames: seg.frames,
+      latencyMs: performance.now() - started,
+    };
+    return { seg, summary };
   }
 }

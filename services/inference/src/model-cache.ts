@@ -1,43 +1,33 @@
 /**
- * Loaded model versions, keyed by name and version. Every request resolves its reference
- * (alias or version) through the registry first, so that a moved alias loads the new
- * version; unchanged versions come from memory. Least recently used versions are evicted.
- * Each loaded version is ready on the configured inference runtime (tfjs or ONNX Runtime).
+ * Model versions the service has fetched, keyed by name and version. Every request
+ * resolves its reference (alias or version) through the registry first, so that a moved
+ * alias serves the new version; unchanged versions come from memory. Least recently used
+ * versions are dropped. This thread keeps a version's verified manifest and its bundle
+ * bytes; the segmentation workers build the network from the bundle (segmentation-pool.ts).
  */
-import type { ModelRef } from '../../../libs/rpc/src/index.js';
-import { tf } from '../../../libs/tensor/src/index.js';
-import {
-  createServingModel,
-  resolveRuntime,
-  type RuntimeChoice,
-  type ServingModel,
-} from '../../../libs/onnx/src/index.js';
-import { loadRegistryModel, resolvedOf, type LoadedModel } from '../../common/src/model-loader.js';
+import type { ModelRef, Model__Output, ResolvedModel } from '../../../libs/rpc/src/index.js';
+import { verifyModelBundle, type BundleManifest } from '../../../libs/nas/src/index.js';
+import { downloadRegistryBundle, resolvedOf, type RegistryBundle } from '../../common/src/model-loader.js';
 import type { ParentCall, RegistryGateway } from '../../common/src/registry-gateway.js';
 
-/** A loaded model version with the runtime that computes its forward passes. */
-export interface ServedModel extends LoadedModel {
-  serving: ServingModel;
+/** A fetched model version: record, verified manifest and bundle, and the reference it was resolved from. */
+export interface ServedModel extends RegistryBundle {
+  manifest: BundleManifest;
+  resolved: ResolvedModel;
 }
 
-/** How loaded versions run. */
-export interface RuntimeSettings {
-  choice: RuntimeChoice;
-  /** ONNX Runtime intra-op threads (0 = one per core). */
-  threads: number;
-}
+type Fetched = Omit<ServedModel, 'resolved'>;
 
 export class ModelCache {
-  private readonly loaded = new Map<string, ServedModel>();
-  private readonly loading = new Map<string, Promise<ServedModel>>();
+  private readonly loaded = new Map<string, Fetched>();
+  private readonly loading = new Map<string, Promise<Fetched>>();
 
   constructor(
     private readonly registry: RegistryGateway,
     private readonly capacity: number,
-    private readonly runtime: RuntimeSettings = { choice: 'tfjs', threads: 0 },
   ) {}
 
-  /** The model version `ref` names now (loaded once per version). */
+  /** The model version `ref` names now (fetched once per version). */
   async get(ref: ModelRef, parent?: ParentCall): Promise<ServedModel> {
     const record = await this.registry.getModel(ref, parent);
     const key = `${record.name}@${record.version}`;
@@ -45,57 +35,41 @@ export class ModelCache {
     if (hit) {
       this.loaded.delete(key);
       this.loaded.set(key, hit);
-      return { ...hit, resolved: resolvedOf(hit.record, ref.alias ?? '') };
+      return served(hit, ref);
     }
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.load({ name: record.name, version: record.version }, parent);
+      pending = this.fetch(record, parent);
       this.loading.set(key, pending);
     }
     try {
       const model = await pending;
       if (!this.loaded.has(key)) {
         this.loaded.set(key, model);
-        this.evict();
+        while (this.loaded.size > this.capacity)
+          this.loaded.delete(this.loaded.keys().next().value as string);
       }
-      return { ...model, resolved: resolvedOf(model.record, ref.alias ?? '') };
+      return served(model, ref);
     } finally {
       this.loading.delete(key);
     }
   }
 
-  private async load(ref: ModelRef, parent?: ParentCall): Promise<ServedModel> {
-    const model = await loadRegistryModel(this.registry, ref, parent);
-    try {
-      const runtime = resolveRuntime(this.runtime.choice, tf.getBackend(), model.manifest.architecture.key);
-      return { ...model, serving: await createServingModel(runtime, model, this.runtime.threads) };
-    } catch (err) {
-      model.net.dispose();
-      throw err;
-    }
+  private async fetch(record: Model__Output, parent?: ParentCall): Promise<Fetched> {
+    const fetched = await downloadRegistryBundle(
+      this.registry,
+      { name: record.name, version: record.version },
+      parent,
+    );
+    return { ...fetched, manifest: verifyModelBundle(fetched.bundle) };
   }
 
-  /** Versions currently in memory (`name@version`). */
-  keys(): string[] {
-    return [...this.loaded.keys()];
-  }
-
-  private evict(): void {
-    while (this.loaded.size > this.capacity) {
-      const [oldest, model] = this.loaded.entries().next().value as [string, ServedModel];
-      this.loaded.delete(oldest);
-      release(model);
-    }
-  }
-
-  /** Releases every loaded network. */
+  /** Drops every fetched version. */
   clear(): void {
-    for (const m of this.loaded.values()) release(m);
     this.loaded.clear();
   }
 }
 
-function release(model: ServedModel): void {
-  model.net.dispose();
-  void model.serving.dispose();
+function served(model: Fetched, ref: ModelRef): ServedModel {
+  return { ...model, resolved: resolvedOf(model.record, ref.alias ?? '') };
 }

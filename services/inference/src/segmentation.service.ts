@@ -1,12 +1,18 @@
 /**
- * Segment and SegmentVolume: validate, resolve the model (cache), decode, segment, encode.
- * Stages are spans (decode, preprocess, model, encode); deadlines are checked between
- * stages so that work stops once the client has given up.
+ * Segment and SegmentVolume: validate, resolve the model (cache), then decode, segment and
+ * encode in a segmentation worker (segmentation-pool.ts), so that this thread stays free
+ * for health checks and other calls. Stages are spans (decode, preprocess, model, encode);
+ * deadlines and cancellation are checked between stages and forward passes so that work
+ * stops once the client has given up.
  */
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { gzipSync } from 'node:zlib';
-import { CancelledError, ResourceLimitError, ValidationError } from '../../../libs/core/src/index.js';
-import { encodeNifti, encodePngGray, volumeLike, type Volume } from '../../../libs/data/src/index.js';
+import {
+  CancelledError,
+  ResourceLimitError,
+  ValidationError,
+  movableBuffers,
+} from '../../../libs/core/src/index.js';
+import type { Volume } from '../../../libs/data/src/index.js';
 import {
   splitChunks,
   type SegmentRequest__Output,
@@ -19,18 +25,13 @@ import {
 import { validateModelRef } from '../../common/src/model-loader.js';
 import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
 import { registryClientConfig } from '../../common/src/security.js';
-import { withSpan } from '../../../libs/telemetry/src/index.js';
 import { imageChannels } from '../../../libs/nas/src/index.js';
+import { tf } from '../../../libs/tensor/src/index.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
-import {
-  decodeNiftiVolume,
-  decodePngImage,
-  decodeRawImage,
-  stackSlices,
-  type InputLimits,
-} from './image-input.js';
+import { decodePngImage, decodeRawImage, type InputLimits } from './image-input.js';
 import { ModelCache, type ServedModel } from './model-cache.js';
-import { segmentVolume } from './segmenter.js';
+import { SegmentationPool } from './segmentation-pool.js';
+import { asBuffer, type MaskResult, type SegResult, type SegmentJob } from './segmentation-work.js';
 import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
 
@@ -63,6 +64,7 @@ function spacingOf(s: Spacing__Output | null | undefined): [number, number, numb
 export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
   private registry!: RegistryGateway;
   private cache!: ModelCache;
+  private pool!: SegmentationPool;
   private readonly limits: InputLimits;
   private readonly queue: WorkQueue;
 
@@ -77,22 +79,24 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.registry = new RegistryGateway(this.config.NASUNET_REGISTRY_ADDR, registryClientConfig(this.config));
-    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE, {
-      choice: this.config.NASUNET_INFERENCE_RUNTIME,
+    this.cache = new ModelCache(this.registry, this.config.NASUNET_MODEL_CACHE_SIZE);
+    this.pool = new SegmentationPool({
+      workers: this.config.NASUNET_INFERENCE_CONCURRENCY,
+      backend: tf.getBackend(),
+      runtime: this.config.NASUNET_INFERENCE_RUNTIME,
       threads: this.config.NASUNET_INFERENCE_THREADS,
+      modelCapacity: this.config.NASUNET_MODEL_CACHE_SIZE,
+      limits: this.limits,
+      maxWorkerBytes: this.config.NASUNET_INFERENCE_WORKER_MAX_MB * 1024 * 1024,
     });
     segmentationHealth.setServing(true);
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     segmentationHealth.setServing(false);
     this.cache?.clear();
     this.registry?.close();
-  }
-
-  /** The work limit and the liveness check of a call, for {@link segmentVolume}. */
-  guard(call: ServedCall | undefined) {
-    return { maxWorkVoxels: this.limits.maxVolumeVoxels, checkAlive: () => checkAlive(call) };
+    await this.pool?.close();
   }
 
   /** The model version `ref` names (through the cache), for the other handlers of this service. */
@@ -100,9 +104,27 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     return this.cache.get(ref, call);
   }
 
-  /** Runs `work` in its turn of the work queue (RESOURCE_EXHAUSTED when the queue is full). */
-  inTurn<T>(work: () => Promise<T>, call?: ServedCall): Promise<T> {
-    return this.queue.run(work, () => checkAlive(call));
+  /**
+   * Computes `job` with `model` in a segmentation worker, in its turn of the work queue
+   * (RESOURCE_EXHAUSTED when the queue is full); `moved` input bytes go to the worker.
+   */
+  compute(
+    job: SegmentJob,
+    model: ServedModel,
+    call: ServedCall | undefined,
+    moved: ArrayBufferView[] = [],
+  ): Promise<MaskResult | SegResult> {
+    const alive = () => checkAlive(call);
+    return this.queue.run(
+      () =>
+        this.pool.run(
+          job,
+          { digest: model.resolved.weightsDigest ?? '', version: model.record.version, bundle: model.bundle },
+          alive,
+          moved,
+        ),
+      alive,
+    );
   }
 
   /** Segments one 2D image. */
@@ -122,38 +144,26 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     // Cheap validation of the input's size before the model is resolved.
     if (req.image === 'png') decodePngHeaderOnly(req.png, this.limits);
     const model = await this.cache.get(ref, call);
-    const { seg, data } = await this.queue.run(
-      async () => {
-        const image = await withSpan('inference.decode', { 'nasunet.input': req.image }, () =>
-          req.image === 'raw'
-            ? decodeRawImage(req.raw!, 'image.raw', this.limits, imageChannels(model.manifest.preprocessing))
-            : decodePngImage(req.png!, 'image.png', this.limits),
-        );
-        checkAlive(call);
-        const seg = await segmentVolume(model, image, {
-          sliceAxis: 2,
-          spacingMm: spacing,
-          ...this.guard(call),
-        });
-        checkAlive(call);
-        const [w, h] = seg.shape;
-        const data = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () =>
-          encoding === 'MASK_ENCODING_PNG' ? encodePngGray(seg.mask, w, h) : Buffer.from(seg.mask),
-        );
-        return { seg, data };
+    const result = (await this.compute(
+      {
+        kind: 'image',
+        ...(req.image === 'raw' ? { raw: req.raw! } : { png: req.png! }),
+        spacing,
+        pngMask: encoding === 'MASK_ENCODING_PNG',
       },
-      () => checkAlive(call),
-    );
-    const [w, h] = seg.shape;
+      model,
+      call,
+    )) as MaskResult;
+    const [w, h] = result.shape;
     return {
       model: model.resolved,
       mask: {
         height: h,
         width: w,
         encoding: encoding === 'MASK_ENCODING_PNG' ? 'MASK_ENCODING_PNG' : 'MASK_ENCODING_RAW_UINT8',
-        data,
+        data: asBuffer(result.data),
       },
-      classVolumes: seg.classVolumes,
+      classVolumes: result.classVolumes,
       latencyMs: performance.now() - started,
     };
   }
@@ -168,7 +178,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     const chunks: Buffer[] = [];
     let bytes = 0;
     const rawSlices: Volume[] = [];
-    let model: Awaited<ReturnType<ModelCache['get']>> | undefined;
+    let model: ServedModel | undefined;
     for await (const msg of requests) {
       if (!header) {
         if (msg.part !== 'header' || !msg.header)
@@ -188,7 +198,10 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
         bytes += msg.niftiChunk!.length;
         if (bytes > this.limits.maxInputBytes)
           throw new ResourceLimitError(`volume: more than ${this.limits.maxInputBytes} bytes`);
-        chunks.push(msg.niftiChunk!);
+        // A chunk that owns its memory moves to the worker without a copy; others are
+        // copied now, one message at a time, rather than all at once at the end.
+        const chunk = msg.niftiChunk!;
+        chunks.push(movableBuffers([chunk]).length > 0 ? chunk : Buffer.from(chunk));
       } else if (msg.part === 'slice') {
         if (String(header.format) !== 'VOLUME_INPUT_FORMAT_SLICES')
           throw new ValidationError('slice: the header announced NIfTI bytes');
@@ -208,18 +221,28 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     if (encoding === 'MASK_ENCODING_PNG' || (encoding === 'MASK_ENCODING_NIFTI_GZ' && !isNifti)) {
       throw new ValidationError(`header.mask_encoding: ${encoding} is not available for this input`);
     }
-    const { seg, out, spacing } = await this.queue.run(
-      () => this.segmentReceived(model!, header!, isNifti, encoding, chunks, rawSlices, call),
-      () => checkAlive(call),
-    );
+    const job: SegmentJob = {
+      kind: 'volume',
+      ...(isNifti ? { nifti: chunks } : { slices: rawSlices }),
+      spacing: spacingOf(header.spacing),
+      niftiMask: encoding === 'MASK_ENCODING_NIFTI_GZ',
+    };
+    const moved = isNifti ? chunks : rawSlices.map((v) => v.data);
+    const { shape, spacing, classVolumes, data } = (await this.compute(
+      job,
+      model,
+      call,
+      moved,
+    )) as MaskResult;
+    const out = asBuffer(data);
     yield {
       summary: {
         model: model.resolved,
-        width: seg.shape[0],
-        height: seg.shape[1],
-        depth: seg.shape[2],
+        width: shape[0],
+        height: shape[1],
+        depth: shape[2],
         spacing: { xMm: spacing[0], yMm: spacing[1], zMm: spacing[2] },
-        classVolumes: seg.classVolumes,
+        classVolumes,
         encoding:
           encoding === 'MASK_ENCODING_NIFTI_GZ' ? 'MASK_ENCODING_NIFTI_GZ' : 'MASK_ENCODING_RAW_UINT8',
         maskSizeBytes: String(out.length),
@@ -227,40 +250,6 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       },
     };
     for (const chunk of splitChunks(out)) yield { maskChunk: Buffer.from(chunk) };
-  }
-
-  /** Decodes, segments and encodes a volume whose messages have all arrived. */
-  private async segmentReceived(
-    model: Awaited<ReturnType<ModelCache['get']>>,
-    header: NonNullable<SegmentVolumeRequest__Output['header']>,
-    isNifti: boolean,
-    encoding: string,
-    chunks: Buffer[],
-    rawSlices: Volume[],
-    call: ServedCall | undefined,
-  ) {
-    const volume = await withSpan(
-      'inference.decode',
-      { 'nasunet.input': isNifti ? 'nifti' : 'slices' },
-      () =>
-        isNifti
-          ? decodeNiftiVolume(Buffer.concat(chunks), 'volume', this.limits)
-          : stackSlices(
-              rawSlices,
-              'slices',
-              this.limits,
-              spacingOf(header.spacing).map((v) => v || 1) as [number, number, number],
-            ),
-    );
-    checkAlive(call);
-    const spacing: [number, number, number] = isNifti ? volume.spacingMm : spacingOf(header.spacing);
-    const seg = await segmentVolume(model, volume, { spacingMm: spacing, ...this.guard(call) });
-    checkAlive(call);
-    const out = await withSpan('inference.encode', { 'nasunet.encoding': encoding }, () => {
-      if (encoding !== 'MASK_ENCODING_NIFTI_GZ') return Buffer.from(seg.mask);
-      return Buffer.from(gzipSync(encodeNifti(volumeLike(volume, Float32Array.from(seg.mask)), 'uint8')));
-    });
-    return { seg, out, spacing };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Segmentation of a volume (a 2D image is a 1-slice volume) with a loaded model through
  * the engine's one segmentation path (the same as `evaluate`), and per-class voxel counts
- * and volumes. Preprocessing and the model are spans of their own.
+ * and volumes. Preprocessing and the model are stages of their own (spans; see
+ * segmentation-stages.ts).
  */
 import type { Volume } from '../../../libs/data/src/index.js';
 import {
@@ -9,9 +10,18 @@ import {
   predictNetInputAsync,
   prepareNetInput,
 } from '../../../libs/engine/src/index.js';
+import type { BundleManifest } from '../../../libs/nas/src/index.js';
+import type { ServingModel } from '../../../libs/onnx/src/index.js';
 import type { ClassVolume } from '../../../libs/rpc/src/index.js';
-import type { ServedModel } from './model-cache.js';
-import { withSpan } from '../../../libs/telemetry/src/index.js';
+import type { Stage } from './segmentation-stages.js';
+
+/** A model version ready to compute: its manifest, runtime and identity (for spans). */
+export interface SegmentingModel {
+  manifest: BundleManifest;
+  serving: ServingModel;
+  weightsDigest: string;
+  version: number;
+}
 
 /** Predicted class index per voxel (x fastest, then y, then z) and the class volumes. */
 export interface Segmentation {
@@ -31,39 +41,41 @@ export interface SegmentOptions {
   maxWorkVoxels?: number;
   /** Called between forward passes (batches of slices or of windows); throws to stop (cancelled, deadline passed). */
   checkAlive?: () => void;
+  /** Runs the preprocessing and model stages (as spans). */
+  stage: Stage;
 }
 
-/** Lets the event loop run (health checks, other calls) between forward passes. */
+/** Lets the event loop run between forward passes (in a segmentation worker: a stop message comes in). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Segments `volume` through the engine's one segmentation path; see the module doc. */
 export async function segmentVolume(
-  model: ServedModel,
+  model: SegmentingModel,
   volume: Volume,
-  options: SegmentOptions = {},
+  options: SegmentOptions,
 ): Promise<Segmentation> {
   const pre = model.manifest.preprocessing;
   const spec = inferencePreprocessing(pre, options.sliceAxis);
-  const input = await withSpan(
+  const input = await options.stage(
     'inference.preprocess',
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },
     () => prepareNetInput(volume, spec, options.maxWorkVoxels),
   );
   const S = input.prepared.shape[0];
-  const mask = await withSpan(
+  const mask = await options.stage(
     'inference.model',
     {
       // The weights' digest, not the model's name (a name is the caller's input).
-      'nasunet.weights_digest': model.resolved.weightsDigest,
-      'nasunet.model_version': model.record.version,
+      'nasunet.weights_digest': model.weightsDigest,
+      'nasunet.model_version': model.version,
       'nasunet.slices_total': S,
       // Which runtime computed the forward passes (tfjs or onnx).
       'nasunet.runtime': model.serving.runtime,
     },
-    (span) =>
+    (setAttribute) =>
       // Progress on the span shows how far a cancelled request got.
       predictNetInputAsync(model.serving, input, async (done) => {
-        span.setAttribute('nasunet.slices_done', done);
+        setAttribute('nasunet.slices_done', done);
         options.checkAlive?.();
         await yieldToEventLoop();
         options.checkAlive?.();
