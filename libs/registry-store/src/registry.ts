@@ -49,6 +49,13 @@ import type {
   RegistryStore,
 } from './types.js';
 
+/**
+ * Asked once more just before an upload's record is written (after the stream ended and
+ * the content checks ran): throws (CancelledError) when the uploader has gone meanwhile,
+ * so that nothing is stored.
+ */
+export type StillWanted = () => void;
+
 /** Size limits of the registry, in bytes. */
 export interface RegistryLimits {
   /** Largest model upload (all artifacts of one version together). */
@@ -278,6 +285,7 @@ export class ModelRegistry {
   async registerDataset(
     meta: DatasetMetadataInput,
     pieces: AsyncIterable<FilePiece>,
+    stillWanted: StillWanted = () => {},
   ): Promise<DatasetRecord> {
     checkDatasetMetadata(meta);
     await this.ensureDatasetNameFree(meta.name);
@@ -304,12 +312,14 @@ export class ModelRegistry {
     );
     return this.blobs.commit(
       received.map((r) => r.writer),
-      () =>
-        this.store.createDataset({
+      () => {
+        stillWanted();
+        return this.store.createDataset({
           ...meta,
           uri: 'registry',
           files: received.map((r) => ({ relativePath: r.key, sizeBytes: r.sizeBytes, digest: r.digest })),
-        }),
+        });
+      },
     );
   }
 
@@ -439,7 +449,11 @@ export class ModelRegistry {
    * next version (or returns the version that already records `meta.lineage.trainingJobId`);
    * anything else leaves nothing behind.
    */
-  async uploadModel(meta: ModelMetadataInput, pieces: AsyncIterable<ArtifactPiece>): Promise<ModelRecord> {
+  async uploadModel(
+    meta: ModelMetadataInput,
+    pieces: AsyncIterable<ArtifactPiece>,
+    stillWanted: StillWanted = () => {},
+  ): Promise<ModelRecord> {
     checkName('model name', meta.name);
     if (!/^[a-z0-9_]{1,64}$/.test(meta.architecture))
       throw new ValidationError('architecture must be 1..64 characters of a-z, 0-9, _');
@@ -477,8 +491,9 @@ export class ModelRegistry {
     );
     return this.blobs.commit(
       received.map((r) => r.writer),
-      () =>
-        this.store.createModel({
+      () => {
+        stillWanted();
+        return this.store.createModel({
           name: meta.name,
           architecture: meta.architecture,
           genotype,
@@ -489,7 +504,8 @@ export class ModelRegistry {
           artifacts: received
             .map((r) => ({ name: r.key, digest: r.digest, sizeBytes: r.sizeBytes }))
             .sort((x, y) => (x.name < y.name ? -1 : 1)),
-        }),
+        });
+      },
     );
   }
 

@@ -31,7 +31,8 @@ import { validateModelRef } from '../../common/src/model-loader.js';
 import type { ServedModel } from './model-cache.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { pacsOf } from './dicom-config.js';
-import { checkAlive, SegmentationRunner, type ServedCall } from './segmentation.service.js';
+import { checkAlive, type ServedCall } from '../../common/src/call-liveness.js';
+import { SegmentationRunner } from './segmentation.service.js';
 import type { SegResult } from './segmentation-work.js';
 
 /** A SEG made for a series, and the summary reported for it. */

@@ -6,12 +6,7 @@
  * stops once the client has given up.
  */
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import {
-  CancelledError,
-  ResourceLimitError,
-  ValidationError,
-  movableBuffers,
-} from '../../../libs/core/src/index.js';
+import { ResourceLimitError, ValidationError, movableBuffers } from '../../../libs/core/src/index.js';
 import type { Volume } from '../../../libs/data/src/index.js';
 import {
   splitChunks,
@@ -23,7 +18,8 @@ import {
   type Spacing__Output,
 } from '../../../libs/rpc/src/index.js';
 import { validateModelRef } from '../../common/src/model-loader.js';
-import { RegistryGateway, type ParentCall } from '../../common/src/registry-gateway.js';
+import { RegistryGateway } from '../../common/src/registry-gateway.js';
+import { checkAlive, type ServedCall } from '../../common/src/call-liveness.js';
 import { registryClientConfig } from '../../common/src/security.js';
 import { imageChannels } from '../../../libs/nas/src/index.js';
 import { tf } from '../../../libs/tensor/src/index.js';
@@ -34,19 +30,6 @@ import { SegmentationPool } from './segmentation-pool.js';
 import { asBuffer, type MaskResult, type SegResult, type SegmentJob } from './segmentation-work.js';
 import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
-
-/** The inbound call: its deadline and whether the client went away. */
-export type ServedCall = ParentCall & { cancelled?: boolean };
-
-/** Throws CancelledError once the client of `call` has cancelled or its deadline has passed. */
-export function checkAlive(call: ServedCall | undefined): void {
-  if (!call) return;
-  if (call.cancelled) throw new CancelledError('the client cancelled the request');
-  const d = call.getDeadline();
-  const ms = d instanceof Date ? d.getTime() : d;
-  if (Number.isFinite(ms) && ms > 0 && Date.now() > ms)
-    throw new CancelledError('the request deadline has passed');
-}
 
 /** Largest voxel spacing accepted, mm. */
 const MAX_SPACING_MM = 10_000;

@@ -49,6 +49,7 @@ import {
 } from '../../../libs/rpc/src/index.js';
 import { ModelRegistry, type ArtifactPiece, type FilePiece } from '../../../libs/registry-store/src/index.js';
 import * as map from './mappers.js';
+import { checkAlive, type ServedCall } from '../../common/src/call-liveness.js';
 
 const SERVICE = 'ModelRegistryService';
 
@@ -82,7 +83,7 @@ export class RegistryController {
   registerDataset(
     messages: Observable<RegisterDatasetRequest__Output>,
     _metadata: Metadata,
-    call: { readonly cancelled: boolean },
+    call: Required<ServedCall>,
   ): Observable<RegisterDatasetResponse> {
     return fromClientStream(
       messages,
@@ -92,7 +93,9 @@ export class RegistryController {
           throw new ValidationError('the first RegisterDataset message must carry metadata');
         return {
           dataset: map.fromDataset(
-            await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest)),
+            await this.registry.registerDataset(map.toDatasetMetadata(head.metadata), filePieces(rest), () =>
+              checkAlive(call),
+            ),
           ),
         };
       },
@@ -171,7 +174,7 @@ export class RegistryController {
   uploadModel(
     messages: Observable<UploadModelRequest__Output>,
     _metadata: Metadata,
-    call: { readonly cancelled: boolean },
+    call: Required<ServedCall>,
   ): Observable<UploadModelResponse> {
     return fromClientStream(
       messages,
@@ -181,7 +184,9 @@ export class RegistryController {
           throw new ValidationError('the first UploadModel message must carry metadata');
         return {
           model: map.fromModel(
-            await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest)),
+            await this.registry.uploadModel(map.toModelMetadata(head.metadata), artifactPieces(rest), () =>
+              checkAlive(call),
+            ),
           ),
         };
       },
