@@ -28,6 +28,15 @@ import type {
 /** How often the liveness of the request in flight is checked, ms. */
 export const ALIVE_POLL_MS = 50;
 
+/**
+ * ONNX Runtime intra-op threads of each of `workers` workers: the setting when given,
+ * else (0) the machine's `cores` shared among the workers (at least one each), so that
+ * workers computing at once do not each start a thread per core.
+ */
+export function onnxThreadsPerWorker(setting: number, workers: number, cores: number): number {
+  return setting > 0 ? setting : Math.max(1, Math.floor(cores / workers));
+}
+
 /** How the workers run. */
 export interface PoolSettings {
   /** Workers (jobs computed at the same time). */

@@ -5,6 +5,7 @@
  * deadlines and cancellation are checked between stages and forward passes so that work
  * stops once the client has given up.
  */
+import { availableParallelism } from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ResourceLimitError, ValidationError, movableBuffers } from '../../../libs/core/src/index.js';
 import type { Volume } from '../../../libs/data/src/index.js';
@@ -26,7 +27,7 @@ import { tf } from '../../../libs/tensor/src/index.js';
 import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { decodePngImage, decodeRawImage, type InputLimits } from './image-input.js';
 import { ModelCache, type ServedModel } from './model-cache.js';
-import { SegmentationPool } from './segmentation-pool.js';
+import { SegmentationPool, onnxThreadsPerWorker } from './segmentation-pool.js';
 import { asBuffer, type MaskResult, type SegResult, type SegmentJob } from './segmentation-work.js';
 import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
@@ -67,7 +68,11 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       workers: this.config.NASUNET_INFERENCE_CONCURRENCY,
       backend: tf.getBackend(),
       runtime: this.config.NASUNET_INFERENCE_RUNTIME,
-      threads: this.config.NASUNET_INFERENCE_THREADS,
+      threads: onnxThreadsPerWorker(
+        this.config.NASUNET_INFERENCE_THREADS,
+        this.config.NASUNET_INFERENCE_CONCURRENCY,
+        availableParallelism(),
+      ),
       modelCapacity: this.config.NASUNET_MODEL_CACHE_SIZE,
       limits: this.limits,
       maxWorkerBytes: this.config.NASUNET_INFERENCE_WORKER_MAX_MB * 1024 * 1024,
