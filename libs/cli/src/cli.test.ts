@@ -442,6 +442,8 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
     '2',
     '--context-slices',
     '1',
+    '--augment',
+    'none',
   ]);
   assert.equal(t.code, 0, t.stderr);
   const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
@@ -454,8 +456,13 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
     'the slice on either side',
   );
   assert.equal(manifest.architecture.config.inChannels, 3);
-  const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { contextSlices: number };
+  const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as {
+    contextSlices: number;
+    augmentation: string;
+  };
   assert.equal(plan.contextSlices, 1);
+  // 30 slices would plan spatial augmentation; the option overrides it.
+  assert.equal(plan.augmentation, 'none');
   // Served as evaluated: a volume segments through ONNX Runtime and through the engine alike.
   const segment = (runtime: string) => {
     const r = cli([

@@ -228,7 +228,6 @@ export class LocalRunner implements Runner {
         ...(req.patch !== undefined ? { patch: req.patch } : {}),
         ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
         ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
-        ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
         ...(req.workers !== undefined ? { workers: req.workers } : {}),
       },
       overrideSources: {
@@ -353,6 +352,7 @@ export class LocalRunner implements Runner {
       ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
       ...(req.patch !== undefined ? { patch: req.patch } : {}),
       ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
+      ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
       ...(req.workers !== undefined ? { workers: req.workers } : {}),
       ...(req.contextSlices !== undefined ? { contextSlices: req.contextSlices } : {}),
     };
