@@ -66,6 +66,12 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   const badAugment = cli(['train', '--synthetic', '--augment', 'sideways']);
   assert.equal(badAugment.code, 2);
   assert.match(badAugment.stderr, /--augment <kind>' argument 'sideways' is invalid.*flips, spatial, none/);
+  const badPost = cli(['train', '--synthetic', '--postprocess', 'largest']);
+  assert.equal(badPost.code, 2);
+  assert.match(
+    badPost.stderr,
+    /--postprocess <mode>' argument 'largest' is invalid.*largest-foreground, largest-per-class/,
+  );
   const mem = cli([
     'search',
     '--synthetic',
@@ -300,9 +306,17 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { augmentation: string };
   assert.equal(plan.augmentation, 'spatial');
   const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
-    metadata: { plan: { name: string; value: unknown }[] };
+    inference: { mirror: string[]; postprocessing: string };
+    metadata: { plan: { name: string; value: unknown }[]; inferencePlan: { name: string; reason: string }[] };
   };
   assert.equal(manifest.metadata.plan.find((c) => c.name === 'augmentation')?.value, 'spatial');
+  // Mirroring (the training flipped left-right) and postprocessing were chosen on the validation cases.
+  assert.ok([0, 1].includes(manifest.inference.mirror.length), JSON.stringify(manifest.inference));
+  assert.deepEqual(
+    manifest.metadata.inferencePlan.map((c) => c.name),
+    ['mirror', 'postprocessing'],
+  );
+  for (const c of manifest.metadata.inferencePlan) assert.match(c.reason, /validation case\(s\)/);
   const e = cli(['evaluate', ...common, '--model', join(out, 'model'), '--split', 'all']);
   assert.equal(e.code, 0, e.stderr);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
@@ -444,9 +458,12 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
     '1',
     '--augment',
     'none',
+    '--postprocess',
+    'largest-foreground',
   ]);
   assert.equal(t.code, 0, t.stderr);
   const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
+    inference: { mirror: string[]; postprocessing: string };
     preprocessing: { contextSlices: number; inputChannels: number };
     architecture: { config: { inChannels: number } };
   };
@@ -456,6 +473,8 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
     'the slice on either side',
   );
   assert.equal(manifest.architecture.config.inChannels, 3);
+  // No flips in training, so no mirroring; the given postprocessing is recorded (and applied below).
+  assert.deepEqual(manifest.inference, { mirror: [], postprocessing: 'largest-foreground' });
   const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as {
     contextSlices: number;
     augmentation: string;

@@ -21,7 +21,9 @@ import {
   searchWithEpochs,
   sizeMultiple,
   augmentationOf,
-  inferencePreprocessing,
+  inferenceSpec,
+  planInference,
+  trainedMirrorAxes,
   runForwardStepsAsync,
   segmentVolumeSteps,
   runSearch,
@@ -425,6 +427,12 @@ export class LocalRunner implements Runner {
         // The untrained baseline is worth a validation pass only while that pass is short.
         validateInitial: data.val.slices.length <= UNTRAINED_CHECK_MAX_SLICES,
       });
+      const inference = planInference(net, data.val, {
+        trainedMirrorAxes: trainedMirrorAxes(augmentationOf(plan.augmentation, plan.patch[0])),
+        ...(req.inference ? { override: req.inference } : {}),
+        window: { window: plan.patch },
+      });
+      ctx.onEvent?.({ type: 'plan', kind: 'inference', choices: inference.choices });
       const modelDir = join(req.outDir, 'model');
       const bundle = createModelBundle(net, {
         architecture: { key, config },
@@ -440,6 +448,7 @@ export class LocalRunner implements Runner {
           inputSize: plan.patch,
           classes: data.classes,
         },
+        inference: inference.settings,
         metadata: {
           dataset: data.dataset.name,
           datasetDigest: data.dataset.digest,
@@ -448,6 +457,7 @@ export class LocalRunner implements Runner {
           bestEpoch: r.bestEpoch,
           valDice: r.bestValDice,
           plan: plan.choices,
+          inferencePlan: inference.choices,
         },
       });
       rmSync(modelDir, { recursive: true, force: true });
@@ -518,7 +528,7 @@ export class LocalRunner implements Runner {
       );
       const ids = new Set(req.split === 'all' ? data.dataset.cases.map((c) => c.id) : data.split[req.split]);
       const cases = data.dataset.cases.filter((c) => ids.has(c.id));
-      const report = await evaluateCasesAsync(model, cases, inferencePreprocessing(pre), pre.classes, {
+      const report = await evaluateCasesAsync(model, cases, inferenceSpec(manifest), pre.classes, {
         hd95: req.hd95,
       });
       mkdirSync(req.outDir, { recursive: true });
@@ -550,10 +560,7 @@ export class LocalRunner implements Runner {
     const volume = series ? series.volume : await readSegmentInput(req.input);
     return withServingModel(req.modelDir, req.runtime ?? 'auto', async (model, manifest) => {
       const pre = manifest.preprocessing;
-      const indices = await runForwardStepsAsync(
-        segmentVolumeSteps(volume, inferencePreprocessing(pre)),
-        model,
-      );
+      const indices = await runForwardStepsAsync(segmentVolumeSteps(volume, inferenceSpec(manifest)), model);
       if (!series) {
         const written = await writeSegmentation(req.input, volume, indices, pre.classes, req.outDir);
         return { ...written, runtime: model.runtime };

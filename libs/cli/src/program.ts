@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
-import { PRESET_NAMES } from '../../nas/src/index.js';
+import {
+  POSTPROCESSING,
+  PRESET_NAMES,
+  type InferenceSettings,
+  type MirrorAxis,
+  type Postprocessing,
+} from '../../nas/src/index.js';
 import { MAX_CONTEXT_SLICES } from '../../data/src/index.js';
 import { isUid, uidTag } from '../../dicom/src/index.js';
 import { DEFAULT_MAX_WORKERS } from '../../engine/src/data-parallel.js';
@@ -211,7 +217,7 @@ const LOCAL_ONLY_OPTIONS: Record<string, string[]> = {
     'overwrite',
   ],
   search: ['warmupSteps', 'patch', 'foregroundShare', 'augment', 'timeBudget', 'workers'],
-  train: ['patch', 'foregroundShare', 'augment', 'timeBudget', 'workers'],
+  train: ['patch', 'foregroundShare', 'augment', 'timeBudget', 'workers', 'mirror', 'postprocess'],
   evaluate: ['split'],
 };
 
@@ -386,6 +392,21 @@ function addPlanOptions(cmd: Command): Command {
     );
 }
 
+/** `--mirror` values besides `auto`. */
+const MIRROR_CHOICES = ['none', 'width', 'height', 'width,height'];
+
+/** The inference settings `train --mirror/--postprocess` fix (`auto` or absent: planned). */
+function inferenceOverrides(o: Record<string, unknown>): Partial<InferenceSettings> {
+  const mirror = o['mirror'] as string | undefined;
+  const post = o['postprocess'] as Postprocessing | 'auto' | undefined;
+  return {
+    ...(mirror !== undefined && mirror !== 'auto'
+      ? { mirror: mirror === 'none' ? [] : (mirror.split(',') as MirrorAxis[]) }
+      : {}),
+    ...(post !== undefined && post !== 'auto' ? { postprocessing: post } : {}),
+  };
+}
+
 /** The --model value: as given, or the default of the mode (local folder or registered name). */
 function modelOf(o: Record<string, unknown>): string {
   const m = o['model'] as string | undefined;
@@ -558,6 +579,18 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       `neighbouring slices on each side given to the network as extra input channels (2.5D) (default: 0, the slice alone; at most ${MAX_CONTEXT_SLICES})`,
       intOption(0, MAX_CONTEXT_SLICES),
     )
+    .addOption(
+      new Option(
+        '--mirror <axes>',
+        'test-time mirroring recorded in the model: none, width, height or width,height (default: auto, along the axes training flipped when that raises the validation Dice)',
+      ).choices(['auto', ...MIRROR_CHOICES]),
+    )
+    .addOption(
+      new Option(
+        '--postprocess <mode>',
+        'postprocessing recorded in the model (default: auto, the one that raises the validation Dice most, if any)',
+      ).choices(['auto', ...POSTPROCESSING]),
+    )
     .action(async (o: Record<string, unknown>) => {
       const startedAt = Date.now();
       const rep = reporter(o);
@@ -581,6 +614,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
               arch,
               lr: o['lr'] as number,
               ...(o['contextSlices'] !== undefined ? { contextSlices: o['contextSlices'] as number } : {}),
+              inference: inferenceOverrides(o),
               ...(genotype ? { genotype } : {}),
               ...(genotype && genotypeRef !== undefined && existsSync(genotypeRef)
                 ? { genotypeFile: genotypeRef }

@@ -10,7 +10,7 @@ import type {
   EvaluationReport,
   InferenceRuntime,
 } from '../../engine/src/index.js';
-import type { Genotype } from '../../nas/src/index.js';
+import type { Genotype, InferenceSettings } from '../../nas/src/index.js';
 import type { RuntimeChoice } from '../../onnx/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
@@ -113,6 +113,8 @@ export interface TrainRequest extends LoopRequest {
   lr: number;
   /** Neighbouring slices on each side as extra input channels (2.5D) [planned]. */
   contextSlices?: number;
+  /** Test-time mirroring and postprocessing to record in the model [planned on the validation cases]. */
+  inference?: Partial<InferenceSettings>;
 }
 
 /** What a training produced. */

@@ -16,7 +16,7 @@ import {
   type ForwardSteps,
   type ProbabilityModel,
 } from './forward.js';
-import { segmentVolumeSteps, type InferencePreprocessing } from './segment-volume.js';
+import { segmentVolumeSteps, type InferenceSpec } from './segment-volume.js';
 import { validateSliceSet, type SliceSet } from './slices.js';
 
 /** Options of {@link evaluate}. */
@@ -27,17 +27,27 @@ export interface EvaluateOptions {
   hd95?: boolean;
 }
 
-/** Evaluates `net` on `set`; see module doc. */
-export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOptions = {}): EvaluationReport {
-  validateSliceSet(set, 'evaluation set');
-  const preds = predictClassMaps(net, set, opts.batchSize ?? 4);
+/** One case of a slice set stacked back into a volume: predicted and true class per voxel. */
+export interface StackedCase {
+  caseId: string;
+  pred: Uint8Array;
+  truth: Uint8Array;
+  /** `[slices, rows, columns]` of the case's unpadded region (columns fastest). */
+  shape: [number, number, number];
+}
+
+/**
+ * The cases of `set` with their slices' class maps `preds` (one per slice, in set order)
+ * stacked in slice-index order and cropped to each slice's unpadded region.
+ */
+export function stackCases(set: SliceSet, preds: readonly Uint8Array[]): StackedCase[] {
   const byCase = new Map<string, number[]>();
   set.slices.forEach((s, i) => {
     const list = byCase.get(s.caseId) ?? [];
     list.push(i);
     byCase.set(s.caseId, list);
   });
-  const cases: CaseMetrics[] = [];
+  const cases: StackedCase[] = [];
   for (const [caseId, idx] of byCase) {
     idx.sort((a, b) => (set.slices[a]?.index ?? 0) - (set.slices[b]?.index ?? 0));
     const first = set.slices[idx[0] as number];
@@ -55,20 +65,26 @@ export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOpti
         tv.set(t.subarray(src, src + reg.width), z * rhw + r * reg.width);
       }
     });
-    const shape: [number, number, number] = [d, reg.height, reg.width];
-    cases.push(
-      caseMetrics(
-        caseId,
-        { data: pv, shape },
-        { data: tv, shape },
-        {
-          nClasses: set.nClasses,
-          spacing: set.spacing?.[caseId] ?? [1, 1, 1],
-          hd95: opts.hd95 !== false,
-        },
-      ),
-    );
+    cases.push({ caseId, pred: pv, truth: tv, shape: [d, reg.height, reg.width] });
   }
+  return cases;
+}
+
+/** Evaluates `net` on `set`; see module doc. */
+export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOptions = {}): EvaluationReport {
+  validateSliceSet(set, 'evaluation set');
+  const cases = stackCases(set, predictClassMaps(net, set, opts.batchSize ?? 4)).map((c) =>
+    caseMetrics(
+      c.caseId,
+      { data: c.pred, shape: c.shape },
+      { data: c.truth, shape: c.shape },
+      {
+        nClasses: set.nClasses,
+        spacing: set.spacing?.[c.caseId] ?? [1, 1, 1],
+        hd95: opts.hd95 !== false,
+      },
+    ),
+  );
   return buildReport(cases, set.classNames);
 }
 
@@ -80,7 +96,7 @@ export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOpti
 export function evaluateCases(
   net: SegmentationNet,
   cases: readonly Case[],
-  pre: InferencePreprocessing,
+  pre: InferenceSpec,
   classes: readonly ClassInfo[],
   opts: EvaluateOptions = {},
 ): EvaluationReport {
@@ -91,7 +107,7 @@ export function evaluateCases(
 export function evaluateCasesAsync(
   model: ProbabilityModel,
   cases: readonly Case[],
-  pre: InferencePreprocessing,
+  pre: InferenceSpec,
   classes: readonly ClassInfo[],
   opts: EvaluateOptions = {},
 ): Promise<EvaluationReport> {
@@ -100,7 +116,7 @@ export function evaluateCasesAsync(
 
 function* evaluateCasesSteps(
   cases: readonly Case[],
-  pre: InferencePreprocessing,
+  pre: InferenceSpec,
   classes: readonly ClassInfo[],
   opts: EvaluateOptions,
 ): ForwardSteps<EvaluationReport> {

@@ -91,7 +91,8 @@ export interface CheckpointEvent {
 /** The configuration a run was planned with (automatic configuration), one reason per choice. */
 export interface PlanEvent {
   type: 'plan';
-  kind: RunKind;
+  /** The search or training plan, or (after training) how the model will segment. */
+  kind: RunKind | 'inference';
   choices: Array<{ name: string; value: unknown; reason: string }>;
 }
 

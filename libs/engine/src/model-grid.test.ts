@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../tensor/src/index.js';
 import { orientationFromAffine, type Volume } from '../../data/src/index.js';
 import { UNET_PRESETS, UNet } from '../../nas/src/index.js';
-import { segmentVolumeClasses, type InferencePreprocessing } from './index.js';
+import { segmentVolumeClasses, type InferenceSpec } from './index.js';
 
 await initBackend({ backend: 'cpu', logger: () => {} });
 
@@ -61,7 +61,7 @@ const dicom = volume(
 );
 
 const net = new UNet({ ...UNET_PRESETS.tiny, nClasses: 3 }, { seed: 3 });
-const pre = (orientation: string, spacingMm: number[] | null): InferencePreprocessing => ({
+const pre = (orientation: string, spacingMm: number[] | null): InferenceSpec => ({
   sliceAxis: 2,
   normalization: { kind: 'fixed', mean: 0, std: 2 },
   padMultiple: 8,

@@ -3,8 +3,8 @@
  * by `segment`, `evaluate` and the inference service alike, so what evaluation reports is
  * exactly what a user is served: the recorded preprocessing (normalisation, slicing axis,
  * centre padding), slices padded to at least the input size the network was trained on,
- * sliding windows of that size where a slice is larger, and the masks cropped back into
- * the input's geometry.
+ * sliding windows of that size where a slice is larger, the recorded test-time mirroring,
+ * the masks cropped back into the input's geometry and the recorded postprocessing.
  */
 import {
   assembleMask,
@@ -17,13 +17,15 @@ import {
   type Volume,
 } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
-import type { Preprocessing } from '../../nas/src/model-bundle.js';
+import type { BundleManifest, MirrorAxis, Postprocessing } from '../../nas/src/model-bundle.js';
 import { runForwardSteps, type ForwardRequest, type ForwardSteps, type ProbabilityModel } from './forward.js';
+import { mirroredSteps } from './mirror.js';
+import { postprocessMask } from './postprocess.js';
 import { classMapSteps } from './predict.js';
 import type { SliceSet } from './slices.js';
 
-/** What inference needs of a model bundle's recorded preprocessing. */
-export interface InferencePreprocessing {
+/** What inference needs of a model bundle: its recorded preprocessing and inference settings. */
+export interface InferenceSpec {
   sliceAxis: 0 | 1 | 2;
   normalization: NormalizationSpec;
   padMultiple: number;
@@ -38,13 +40,18 @@ export interface InferencePreprocessing {
   orientation?: string;
   /** Voxel spacing of the training volumes (x, y[, z] in that orientation); null: unknown [null]. */
   spacingMm?: readonly number[] | null;
+  /** Axes of test-time mirroring [none]. */
+  mirror?: readonly MirrorAxis[];
+  /** What is done to the mask before it is returned [none]. */
+  postprocessing?: Postprocessing;
 }
 
-/** The inference settings of a model bundle's recorded preprocessing. */
-export function inferencePreprocessing(
-  pre: Preprocessing,
-  sliceAxis = pre.sliceAxis,
-): InferencePreprocessing {
+/** What inference needs of `manifest`, slicing along `sliceAxis` [the recorded one]. */
+export function inferenceSpec(
+  manifest: Pick<BundleManifest, 'preprocessing' | 'inference'>,
+  sliceAxis = manifest.preprocessing.sliceAxis,
+): InferenceSpec {
+  const pre = manifest.preprocessing;
   return {
     sliceAxis,
     normalization: pre.normalization,
@@ -55,6 +62,8 @@ export function inferencePreprocessing(
     nClasses: pre.classes.length,
     orientation: pre.orientation,
     spacingMm: pre.spacingMm,
+    mirror: manifest.inference.mirror,
+    postprocessing: manifest.inference.postprocessing,
   };
 }
 
@@ -73,6 +82,8 @@ export interface NetInput {
   prepared: PreparedVolume;
   slices: SliceSet;
   window: [number, number];
+  mirror: readonly MirrorAxis[];
+  postprocessing: Postprocessing;
 }
 
 /**
@@ -82,7 +93,7 @@ export interface NetInput {
  * slices padded to the network's input would hold more than `maxVoxels` voxels, before
  * either is allocated.
  */
-export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, maxVoxels?: number): NetInput {
+export function prepareNetInput(volume: Volume, pre: InferenceSpec, maxVoxels?: number): NetInput {
   // A 2D network sees slices: only their in-plane spacing is matched, never the slice step.
   const spacing = pre.spacingMm
     ? [0, 1, 2].map((a) => (a === pre.sliceAxis ? undefined : pre.spacingMm?.[a]))
@@ -115,7 +126,14 @@ export function prepareNetInput(volume: Volume, pre: InferencePreprocessing, max
       label: new Uint8Array(hw),
     })),
   };
-  return { grid, prepared, slices, window: pre.inputSize ?? [H, W] };
+  return {
+    grid,
+    prepared,
+    slices,
+    window: pre.inputSize ?? [H, W],
+    mirror: pre.mirror ?? [],
+    postprocessing: pre.postprocessing ?? 'none',
+  };
 }
 
 /**
@@ -133,11 +151,12 @@ function* predictInBatches(
   const flat = new Uint8Array(S * H * W);
   for (let i = 0; i < S; i += batch) {
     const part: SliceSet = { ...input.slices, slices: input.slices.slices.slice(i, i + batch) };
-    const maps = yield* classMapSteps(part, batch, window);
+    const maps = yield* mirroredSteps(classMapSteps(part, batch, window), input.mirror);
     maps.forEach((p, j) => flat.set(p, (i + j) * H * W));
     if (i + batch < S) yield i + batch;
   }
-  return input.grid.toSource(Uint8Array.from(assembleMask(flat, input.prepared, input.grid.volume).data));
+  const onGrid = Uint8Array.from(assembleMask(flat, input.prepared, input.grid.volume).data);
+  return input.grid.toSource(postprocessMask(onGrid, input.grid.volume.shape, input.postprocessing));
 }
 
 /** What a progress step receives back (nothing: only forward requests get probabilities). */
@@ -191,7 +210,7 @@ export async function predictNetInputAsync(
 /** Class index per voxel of `volume` (x fastest, then y, then z), yielding its forward passes. */
 export function segmentVolumeSteps(
   volume: Volume,
-  pre: InferencePreprocessing,
+  pre: InferenceSpec,
   opts: SegmentVolumeOptions = {},
 ): ForwardSteps<Uint8Array> {
   return withoutProgress(predictInBatches(prepareNetInput(volume, pre), opts));
@@ -201,7 +220,7 @@ export function segmentVolumeSteps(
 export function segmentVolumeClasses(
   net: SegmentationNet,
   volume: Volume,
-  pre: InferencePreprocessing,
+  pre: InferenceSpec,
   opts: SegmentVolumeOptions = {},
 ): Uint8Array {
   return runForwardSteps(segmentVolumeSteps(volume, pre, opts), net);

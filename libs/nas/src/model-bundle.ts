@@ -85,6 +85,38 @@ export function imageChannels(p: Pick<Preprocessing, 'inputChannels' | 'contextS
   return p.inputChannels / (2 * p.contextSlices + 1);
 }
 
+/** Image axes a network's input can be mirrored along at inference (test-time augmentation). */
+export const MIRROR_AXES = ['width', 'height'] as const;
+export type MirrorAxis = (typeof MIRROR_AXES)[number];
+
+/**
+ * What is done to a predicted mask before it is served: `largest-foreground` keeps only the
+ * largest connected region of all foreground classes together, `largest-per-class` the
+ * largest region of each class (face connectivity in 3D, edge connectivity in 2D); the
+ * voxels removed become background.
+ */
+export const POSTPROCESSING = ['none', 'largest-foreground', 'largest-per-class'] as const;
+export type Postprocessing = (typeof POSTPROCESSING)[number];
+
+/**
+ * How a model segments beyond its forward pass, chosen when it was trained (on its
+ * validation cases) and applied by every segmentation path. Bundles older than it use the
+ * defaults: no mirroring, no postprocessing.
+ */
+export const InferenceSchema = z.object({
+  /**
+   * Axes the input is also mirrored along; the class probabilities of every mirrored copy,
+   * mirrored back, are averaged with the original's: 2^(number of axes) forward passes.
+   */
+  mirror: z
+    .array(z.enum(MIRROR_AXES))
+    .max(MIRROR_AXES.length)
+    .refine((a) => new Set(a).size === a.length, 'mirror axes must be distinct')
+    .default([]),
+  postprocessing: z.enum(POSTPROCESSING).default('none'),
+});
+export type InferenceSettings = z.infer<typeof InferenceSchema>;
+
 /** One tensor in the weights blob. */
 export const WeightSpecSchema = z.object({
   name: z.string().min(1),
@@ -101,6 +133,7 @@ export const BundleManifestSchema = z.object({
   architecture: z.object({ key: z.enum(ARCHITECTURE_KEYS), config: z.record(z.string(), z.unknown()) }),
   genotype: GenotypeSchema.nullable(),
   preprocessing: PreprocessingSchema,
+  inference: InferenceSchema.default({ mirror: [], postprocessing: 'none' }),
   weights: z.array(WeightSpecSchema),
   weightsByteLength: z.number().int().min(0),
   /** Lower-case hex SHA-256 of the weights blob. */
@@ -121,6 +154,7 @@ export interface ModelDescription {
   architecture: { key: (typeof ARCHITECTURE_KEYS)[number]; config: Record<string, unknown> };
   genotype: BundleManifest['genotype'];
   preprocessing: z.input<typeof PreprocessingSchema>;
+  inference?: z.input<typeof InferenceSchema>;
   metadata?: Record<string, unknown>;
 }
 
@@ -245,6 +279,7 @@ function assembleBundle(
     architecture: desc.architecture,
     genotype: desc.genotype,
     preprocessing: desc.preprocessing,
+    ...(desc.inference === undefined ? {} : { inference: desc.inference }),
     weights: specs,
     weightsByteLength: bytes.byteLength,
     weightsSha256: sha256Hex(bytes),

@@ -12,7 +12,7 @@ import { readNifti } from '../../data/src/index.js';
 import {
   evaluateCases,
   evaluateCasesAsync,
-  inferencePreprocessing,
+  inferenceSpec,
   runForwardStepsAsync,
   segmentVolumeClasses,
   segmentVolumeSteps,
@@ -56,7 +56,7 @@ test(
     });
     // Windows of 32 x 32 over the padded slices: the sliding-window path runs too.
     const pre = {
-      ...inferencePreprocessing(bundle.manifest.preprocessing),
+      ...inferenceSpec(bundle.manifest),
       inputSize: [32, 32] as [number, number],
     };
     const onnx = await createServingModel('onnx', { net, onnx: () => exportOnnx(bundle) }, 1);

@@ -6,7 +6,7 @@
  */
 import type { Volume } from '../../../libs/data/src/index.js';
 import {
-  inferencePreprocessing,
+  inferenceSpec,
   predictNetInputAsync,
   prepareNetInput,
 } from '../../../libs/engine/src/index.js';
@@ -55,7 +55,7 @@ export async function segmentVolume(
   options: SegmentOptions,
 ): Promise<Segmentation> {
   const pre = model.manifest.preprocessing;
-  const spec = inferencePreprocessing(pre, options.sliceAxis);
+  const spec = inferenceSpec(model.manifest, options.sliceAxis);
   const input = await options.stage(
     'inference.preprocess',
     { 'nasunet.slices': volume.shape[spec.sliceAxis] },

@@ -6,6 +6,8 @@
  */
 import {
   RECIPE_AUGMENT,
+  planInference,
+  trainedMirrorAxes,
   RECIPE_FOREGROUND_SHARE,
   batchesPerEpoch,
   runTraining,
@@ -153,6 +155,10 @@ export async function computeTraining(
       signal: ctx.signal,
     });
     await settled();
+    // Mirroring and postprocessing, chosen on the validation cases as `nasunet train` does.
+    const inference = planInference(net, data.val, {
+      trainedMirrorAxes: trainedMirrorAxes(p.hyper.augment ? RECIPE_AUGMENT : false),
+    });
     const metrics = {
       best_validation_dice: result.bestValDice,
       best_epoch: result.bestEpoch + 1,
@@ -179,7 +185,13 @@ export async function computeTraining(
           ...(c.segment ? { segment: c.segment } : {}),
         })),
       },
-      metadata: { trainingJobId: job.id, datasetDigest: input.datasetDigest, metrics },
+      inference: inference.settings,
+      metadata: {
+        trainingJobId: job.id,
+        datasetDigest: input.datasetDigest,
+        metrics,
+        inferencePlan: inference.choices,
+      },
     });
     return {
       classNames: data.classes.map((c) => c.name),

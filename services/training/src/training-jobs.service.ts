@@ -11,7 +11,7 @@ import {
   pseudonymousCaseId,
 } from '../../../libs/core/src/index.js';
 import { loadDataset } from '../../../libs/data/src/index.js';
-import { evaluateCasesAsync, inferencePreprocessing } from '../../../libs/engine/src/index.js';
+import { evaluateCasesAsync, inferenceSpec } from '../../../libs/engine/src/index.js';
 import { createServingModel, resolveRuntime } from '../../../libs/onnx/src/index.js';
 import { tf } from '../../../libs/tensor/src/index.js';
 import type { JobContext, JobEvent, JobRecord, JobUpdate } from '../../../libs/jobs/src/index.js';
@@ -124,7 +124,7 @@ export class TrainingJobs extends JobService<
         loaded.manifest.architecture.key,
       );
       const model = await createServingModel(runtime, loaded, this.config.NASUNET_INFERENCE_THREADS);
-      const report = await evaluateCasesAsync(model, data.cases, inferencePreprocessing(pre), pre.classes, {
+      const report = await evaluateCasesAsync(model, data.cases, inferenceSpec(loaded.manifest), pre.classes, {
         hd95: request.computeHd95,
       }).finally(() => model.dispose());
       const names = report.classNames;
