@@ -7,7 +7,7 @@
  * HD95, and the paired bootstrap interval of the per-case mean-Dice difference against
  * plain inference; then what `planInference` chooses on the model's validation cases.
  *
- * `node dist/bench/inference-options/main.js --model DIR[,DIR...] --data DIR [--seed 0]
+ * `npm run bench:inference-options -- --model DIR[,DIR...] --data DIR [--seed 0]
  *  [--write BENCHMARKS.md]`
  */
 import { loadavg } from 'node:os';
