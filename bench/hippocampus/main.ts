@@ -3,7 +3,7 @@
  * cells and U-Nets on real MRI, by a margin the per-case confidence interval supports?
  *
  * `node dist/bench/hippocampus/main.js --stage search|train|eval|all [--out DIR] [--data DIR]
- *  [--workers N] [--only NAMES] [--full] [--config JSON] [--benchmarks FILE]`
+ *  [--workers N] [--only NAMES] [--full] [--config JSON] [--benchmarks FILE] [--partial]`
  *
  * Every stage works from files in the output directory (default `runs/bench-hippocampus/`,
  * `runs/bench-hippocampus-full/` with `--full`) and resumes from its checkpoints; a
@@ -41,6 +41,8 @@ interface Options {
   only: string[] | null;
   config: Partial<BenchConfig>;
   full: boolean;
+  /** Evaluate the networks and seeds trained so far instead of refusing while some are missing. */
+  partial: boolean;
   benchmarks: string;
 }
 
@@ -62,6 +64,11 @@ function parseOptions(argv: string[]): Options {
     .option('--only <names>', 'comma-separated searches (seeds) or networks to run in this process')
     .option('--config <json>', 'partial configuration for a new output directory')
     .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
+    .option(
+      '--partial',
+      'eval: report the networks and seeds trained so far (the section lists what is missing)',
+      false,
+    )
     .exitOverride()
     .parse(argv, { from: 'user' });
   const o = p.opts<Record<string, string | boolean | undefined>>();
@@ -88,6 +95,7 @@ function parseOptions(argv: string[]): Options {
         (o['full'] ? 'runs/bench-hippocampus-full' : 'runs/bench-hippocampus'),
     ),
     full: Boolean(o['full']),
+    partial: Boolean(o['partial']),
     data,
     workers,
     only: o['only']
@@ -198,17 +206,20 @@ async function trainings(opts: Options, cfg: BenchConfig, data: BenchData): Prom
 
 function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   const evals: EvalRecord[] = [];
+  const missing: string[] = [];
   for (const name of NET_NAMES) {
     for (const seed of cfg.train.seeds) {
       const t = readTrainRecord(opts.out, name as NetName, seed);
-      if (t === null) {
+      if (t !== null) evals.push(runEvalStage(data, opts.out, t, log));
+      else if (opts.partial) missing.push(`${name} seed ${seed}`);
+      else {
         throw new ValidationError(
-          `network ${name} seed ${seed} is not trained in ${opts.out}; run --stage train first`,
+          `network ${name} seed ${seed} is not trained in ${opts.out}; run --stage train first (or --partial)`,
         );
       }
-      evals.push(runEvalStage(data, opts.out, t, log));
     }
   }
+  if (missing.length > 0) log(`partial report: not trained yet: ${missing.join(', ')}`);
   const [s1, s2] = cfg.search.seeds.map((s) => readSearchRecord(opts.out, s));
   if (!s1 || !s2) throw new ValidationError(`both searches must be finished in ${opts.out}`);
   const agreement = genotypeAgreement(s1.genotype, s2.genotype);
@@ -234,7 +245,15 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
     log(`genotype of search seed ${r.seed}: down ${f.down} ; up ${f.up}`);
   }
   process.stdout.write(`\n${resultsTable(netResults(evals))}\n\n${checks(summary).join('\n')}\n\n`);
-  writeSection(opts.benchmarks, SECTION_HEADING, markdownSection(summary, readNotes(opts.out)));
+  const partialNote =
+    missing.length > 0
+      ? [`Partial report: not trained yet, so not in the tables: ${missing.join(', ')}.`]
+      : [];
+  writeSection(
+    opts.benchmarks,
+    SECTION_HEADING,
+    markdownSection(summary, [...partialNote, ...readNotes(opts.out)]),
+  );
   log(`wrote the hippocampus section of ${opts.benchmarks}`);
 }
 
