@@ -33,7 +33,7 @@ import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { pacsOf } from './dicom-config.js';
 import { checkAlive, type ServedCall } from '../../common/src/call-liveness.js';
 import { SegmentationRunner } from './segmentation.service.js';
-import type { SegResult } from './segmentation-work.js';
+import type { DicomJob } from './segmentation-work.js';
 
 /** A SEG made for a series, and the summary reported for it. */
 interface Made {
@@ -143,12 +143,18 @@ export class DicomSegmentationRunner {
     call: ServedCall | undefined,
     expected?: { studyInstanceUid: string; seriesInstanceUid: string },
   ): Promise<Made> {
-    const { seg, sourceInstances } = (await this.runner.compute(
-      { kind: 'dicom', instances, ...(expected ? { expected } : {}), modelName: model.record.name },
+    const job: DicomJob = {
+      kind: 'dicom',
+      instances,
+      ...(expected ? { expected } : {}),
+      modelName: model.record.name,
+    };
+    const { seg, sourceInstances } = await this.runner.compute(
+      job,
       model,
       call,
       instances.map((i) => i.bytes),
-    )) as SegResult;
+    );
     const summary: DicomSegmentationSummary = {
       model: model.resolved,
       segSopInstanceUid: seg.sopInstanceUid,

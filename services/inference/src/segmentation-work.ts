@@ -78,6 +78,9 @@ export interface SegResult {
 
 export type SegmentResult = MaskResult | SegResult;
 
+/** What a job of type `J` is answered with: a SEG for a DICOM series, else a mask. */
+export type ResultOf<J extends SegmentJob> = J extends DicomJob ? SegResult : MaskResult;
+
 /** How a job runs: limits, the liveness check between forward passes, the stages. */
 export interface JobContext {
   limits: InputLimits;

@@ -28,7 +28,7 @@ import { INFERENCE_CONFIG, type InferenceConfig } from './config.js';
 import { decodePngImage, decodeRawImage, type InputLimits } from './image-input.js';
 import { ModelCache, type ServedModel } from './model-cache.js';
 import { SegmentationPool, onnxThreadsPerWorker } from './segmentation-pool.js';
-import { asBuffer, type MaskResult, type SegResult, type SegmentJob } from './segmentation-work.js';
+import { asBuffer, type ResultOf, type SegmentJob, type VolumeJob } from './segmentation-work.js';
 import { WorkQueue } from './work-queue.js';
 import { segmentationHealth } from './inference.options.js';
 
@@ -96,14 +96,14 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
    * Computes `job` with `model` in a segmentation worker, in its turn of the work queue
    * (RESOURCE_EXHAUSTED when the queue is full); `moved` input bytes go to the worker.
    */
-  compute(
-    job: SegmentJob,
+  async compute<J extends SegmentJob>(
+    job: J,
     model: ServedModel,
     call: ServedCall | undefined,
     moved: ArrayBufferView[] = [],
-  ): Promise<MaskResult | SegResult> {
+  ): Promise<ResultOf<J>> {
     const alive = () => checkAlive(call);
-    return this.queue.run(
+    const result = await this.queue.run(
       () =>
         this.pool.run(
           job,
@@ -113,6 +113,10 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
         ),
       alive,
     );
+    if (result.kind !== (job.kind === 'dicom' ? 'seg' : 'mask')) {
+      throw new Error(`a segmentation worker answered a ${result.kind} for a ${job.kind} job`);
+    }
+    return result as ResultOf<J>;
   }
 
   /** Segments one 2D image. */
@@ -132,7 +136,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     // Cheap validation of the input's size before the model is resolved.
     if (req.image === 'png') decodePngHeaderOnly(req.png, this.limits);
     const model = await this.cache.get(ref, call);
-    const result = (await this.compute(
+    const result = await this.compute(
       {
         kind: 'image',
         ...(req.image === 'raw' ? { raw: req.raw! } : { png: req.png! }),
@@ -141,7 +145,7 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
       },
       model,
       call,
-    )) as MaskResult;
+    );
     const [w, h] = result.shape;
     return {
       model: model.resolved,
@@ -209,19 +213,14 @@ export class SegmentationRunner implements OnModuleInit, OnModuleDestroy {
     if (encoding === 'MASK_ENCODING_PNG' || (encoding === 'MASK_ENCODING_NIFTI_GZ' && !isNifti)) {
       throw new ValidationError(`header.mask_encoding: ${encoding} is not available for this input`);
     }
-    const job: SegmentJob = {
+    const job: VolumeJob = {
       kind: 'volume',
       ...(isNifti ? { nifti: chunks } : { slices: rawSlices }),
       spacing: spacingOf(header.spacing),
       niftiMask: encoding === 'MASK_ENCODING_NIFTI_GZ',
     };
     const moved = isNifti ? chunks : rawSlices.map((v) => v.data);
-    const { shape, spacing, classVolumes, data } = (await this.compute(
-      job,
-      model,
-      call,
-      moved,
-    )) as MaskResult;
+    const { shape, spacing, classVolumes, data } = await this.compute(job, model, call, moved);
     const out = asBuffer(data);
     yield {
       summary: {
