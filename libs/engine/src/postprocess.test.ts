@@ -39,3 +39,20 @@ test('a region connects through slices (z) and none leaves the mask as it is', (
     /40 voxels, dims 5 x 4 x 3 make 60/,
   );
 });
+
+test('regions larger than the queue starts with are flooded whole', () => {
+  // 40 x 40 x 5: slices 0-2 class 1, slice 3 background, slice 4 class 1 with a class-2 pixel.
+  const [nx, ny, nz] = [40, 40, 5];
+  const m = new Uint8Array(nx * ny * nz);
+  m.fill(1, 0, 3 * nx * ny);
+  m.fill(1, 4 * nx * ny);
+  m[4 * nx * ny + 7] = 2;
+  const out = postprocessMask(m, [nx, ny, nz], 'largest-foreground');
+  assert.equal(out.subarray(0, 3 * nx * ny).every((v) => v === 1), true, '4800 voxels kept');
+  assert.equal(out.subarray(3 * nx * ny).every((v) => v === 0), true, 'the 1600-voxel slab removed');
+  // Per class: class 1 keeps its 4800-voxel region and loses the slab of slice 4; the lone
+  // class-2 pixel is its class's largest region and stays.
+  const each = postprocessMask(m, [nx, ny, nz], 'largest-per-class');
+  assert.equal(each[4 * nx * ny + 7], 2);
+  assert.equal(each.reduce((s, v) => s + (v === 1 ? 1 : 0), 0), 3 * nx * ny);
+});

@@ -6,65 +6,92 @@
  */
 import type { Postprocessing } from '../../nas/src/model-bundle.js';
 
+/** A first-in first-out queue of voxel indices that grows with the flood's front, not the volume. */
+class VoxelQueue {
+  private buf = new Int32Array(1024);
+  private head = 0;
+  private tail = 0;
+
+  push(i: number): void {
+    if (this.tail === this.buf.length) {
+      if (this.head >= this.buf.length / 2) this.buf.copyWithin(0, this.head, this.tail);
+      else {
+        const grown = new Int32Array(this.buf.length * 2);
+        grown.set(this.buf.subarray(this.head, this.tail));
+        this.buf = grown;
+      }
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    this.buf[this.tail++] = i;
+  }
+
+  /** The next index, or -1 when empty. */
+  shift(): number {
+    return this.head < this.tail ? (this.buf[this.head++] as number) : -1;
+  }
+}
+
 /**
- * Labels the connected regions of the voxels `inside` selects in a volume of `dims`
- * (fastest axis first); returns the region of each voxel (0 = not inside, regions from 1)
- * and the size of each region (index = region).
+ * Floods the face-connected region of `seed` through the voxels `inside` selects whose
+ * `state` is `from`, setting it to `to`; returns the region's size.
  */
-function regions(
+function flood(
+  seed: number,
+  state: Uint8Array,
+  from: number,
+  to: number,
   inside: (i: number) => boolean,
   [nx, ny, nz]: readonly [number, number, number],
-): { region: Int32Array; sizes: number[] } {
-  const n = nx * ny * nz;
-  const region = new Int32Array(n);
-  const sizes = [0];
-  const queue = new Int32Array(n);
-  for (let seed = 0; seed < n; seed++) {
-    if (region[seed] !== 0 || !inside(seed)) continue;
-    const id = sizes.length;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = seed;
-    region[seed] = id;
-    while (head < tail) {
-      const i = queue[head++] as number;
-      const x = i % nx;
-      const y = Math.floor(i / nx) % ny;
-      const z = Math.floor(i / (nx * ny));
-      const visit = (j: number): void => {
-        if (region[j] === 0 && inside(j)) {
-          region[j] = id;
-          queue[tail++] = j;
-        }
-      };
-      if (x > 0) visit(i - 1);
-      if (x < nx - 1) visit(i + 1);
-      if (y > 0) visit(i - nx);
-      if (y < ny - 1) visit(i + nx);
-      if (z > 0) visit(i - nx * ny);
-      if (z < nz - 1) visit(i + nx * ny);
+): number {
+  const queue = new VoxelQueue();
+  state[seed] = to;
+  queue.push(seed);
+  let size = 0;
+  const visit = (j: number): void => {
+    if (state[j] === from && inside(j)) {
+      state[j] = to;
+      queue.push(j);
     }
-    sizes.push(tail);
+  };
+  for (let i = queue.shift(); i >= 0; i = queue.shift()) {
+    size++;
+    const x = i % nx;
+    const y = Math.floor(i / nx) % ny;
+    const z = Math.floor(i / (nx * ny));
+    if (x > 0) visit(i - 1);
+    if (x < nx - 1) visit(i + 1);
+    if (y > 0) visit(i - nx);
+    if (y < ny - 1) visit(i + nx);
+    if (z > 0) visit(i - nx * ny);
+    if (z < nz - 1) visit(i + nx * ny);
   }
-  return { region, sizes };
+  return size;
 }
 
-/** The region with the most voxels (the first of equal ones); 0 when there is none. */
-function largest(sizes: readonly number[]): number {
-  let best = 0;
-  for (let r = 1; r < sizes.length; r++) if ((sizes[r] as number) > (sizes[best] as number)) best = r;
-  return best;
-}
-
-/** Sets to background every voxel `inside` selects outside the largest of its regions. */
+/**
+ * Sets to background every voxel `inside` selects outside the largest of its regions (the
+ * first found of equal ones). One byte of state per voxel: 1 = seen, 2 = in the largest.
+ */
 function keepLargest(
   out: Uint8Array,
   inside: (i: number) => boolean,
   dims: readonly [number, number, number],
 ): void {
-  const { region, sizes } = regions(inside, dims);
-  const keep = largest(sizes);
-  for (let i = 0; i < out.length; i++) if (region[i] !== 0 && region[i] !== keep) out[i] = 0;
+  const state = new Uint8Array(out.length);
+  let largest = -1;
+  let largestSize = 0;
+  for (let seed = 0; seed < out.length; seed++) {
+    if (state[seed] !== 0 || !inside(seed)) continue;
+    const size = flood(seed, state, 0, 1, inside, dims);
+    if (size > largestSize) {
+      largest = seed;
+      largestSize = size;
+    }
+  }
+  if (largest < 0) return;
+  flood(largest, state, 1, 2, inside, dims);
+  for (let i = 0; i < out.length; i++) if (state[i] === 1) out[i] = 0;
 }
 
 /**
