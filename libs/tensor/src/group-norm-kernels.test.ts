@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, type Tensor, type Tensor4D } from './tf.js';
+import { initBackend } from './backend.js';
+import { groupNorm } from './norm.js';
+import {
+  STATS,
+  groupNormForward,
+  groupNormKernelsRegistered,
+  registerGroupNormKernels,
+  unregisterGroupNormKernels,
+} from './group-norm-kernels.js';
+import { uniformArray } from './seeded-random.js';
+import { randomTensor, relMaxError, type Shape4 } from './testing.js';
+
+/** Shapes (odd sizes included) and group counts as the nets use them: one group, or C / 16. */
+const CASES: Array<{ shape: Shape4; groups: number }> = [
+  { shape: [3, 5, 7, 6], groups: 1 },
+  { shape: [2, 9, 3, 16], groups: 1 },
+  { shape: [2, 3, 5, 32], groups: 2 },
+  { shape: [1, 7, 4, 48], groups: 3 },
+  { shape: [4, 1, 1, 16], groups: 1 },
+];
+
+/** Output of groupNorm and the gradients of `sum(groupNorm(...)^2 * r)` for every input. */
+function run(
+  x: Tensor4D,
+  groups: number,
+  r: Tensor,
+  affine?: { gamma: Tensor; beta: Tensor },
+): Float32Array[] {
+  const inputs = affine ? [x, affine.gamma, affine.beta] : [x];
+  const f = (...v: Tensor[]): Tensor => groupNorm(v[0] as Tensor4D, groups, 1e-5, v[1], v[2]);
+  const out = tf.tidy(() => [
+    f(...inputs),
+    ...tf.grads((...v: Tensor[]) => tf.sum(tf.mul(tf.square(f(...v)), r)))(inputs),
+  ]);
+  const values = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return values;
+}
+
+test("wasm: the fused GroupNorm kernels give the composition's values and gradients", async () => {
+  await initBackend({ backend: 'wasm', logger: () => {} });
+  assert.ok(groupNormKernelsRegistered('wasm'), 'initBackend registers the kernels');
+  let worst = 0;
+  try {
+    CASES.forEach(({ shape, groups }, seed) => {
+      const c = shape[3];
+      const x = tf.add(tf.mul(randomTensor(shape, seed + 1), 3), 0.5) as Tensor4D;
+      const gamma = tf.add(tf.reshape(randomTensor([1, 1, 1, c], seed + 20), [c]), 1);
+      const beta = tf.reshape(randomTensor([1, 1, 1, c], seed + 40), [c]);
+      const r = randomTensor(shape, seed + 60);
+      for (const affine of [undefined, { gamma, beta }]) {
+        const tensorsBefore = tf.memory().numTensors;
+        const fused = run(x, groups, r, affine);
+        assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
+        unregisterGroupNormKernels();
+        const composed = run(x, groups, r, affine);
+        registerGroupNormKernels();
+        const names = ['y', 'dx', 'dgamma', 'dbeta'];
+        assert.equal(fused.length, composed.length);
+        fused.forEach((v, i) => {
+          const e = relMaxError(v, composed[i]!);
+          worst = Math.max(worst, e);
+          assert.ok(
+            e < 2e-6,
+            `${shape.join('x')}, ${groups} groups, affine ${affine !== undefined}: ${names[i]} relative error ${e}`,
+          );
+        });
+      }
+      tf.dispose([x, gamma, beta, r]);
+    });
+  } finally {
+    registerGroupNormKernels();
+  }
+  assert.ok(worst > 0, 'the comparison ran against the composition, not the fused kernels twice');
+});
+
+test('groupNormForward: statistics stay exact when the mean is large against the spread', () => {
+  const [n, h, w, c, groups] = [2, 6, 5, 32, 2];
+  const x = uniformArray(n * h * w * c, 9).map((v) => 1000 + 0.01 * v);
+  const gamma = uniformArray(c, 10);
+  const beta = uniformArray(c, 11);
+  const y = new Float32Array(x.length);
+  const stats = new Float32Array(n * groups * STATS);
+  groupNormForward(x, [n, h, w, c], { groups, eps: 1e-5 }, gamma, beta, y, stats);
+  // Reference: two passes (mean, then centred squares) per sample and group in float64.
+  const cg = c / groups;
+  const expected = new Float32Array(x.length);
+  for (let b = 0; b < n; b++) {
+    for (let g = 0; g < groups; g++) {
+      const at: number[] = [];
+      for (let p = 0; p < h * w; p++)
+        for (let k = g * cg; k < (g + 1) * cg; k++) at.push((b * h * w + p) * c + k);
+      const mean = at.reduce((s, i) => s + x[i]!, 0) / at.length;
+      const variance = at.reduce((s, i) => s + (x[i]! - mean) ** 2, 0) / at.length;
+      const rstd = 1 / Math.sqrt(variance + 1e-5);
+      const kept = stats.subarray((b * groups + g) * STATS, (b * groups + g + 1) * STATS);
+      assert.ok(Math.abs(kept[0]! + kept[1]! - mean) < 1e-9 / rstd, `mean ${kept[0]! + kept[1]!} vs ${mean}`);
+      assert.ok(Math.abs(kept[2]! - rstd) / rstd < 1e-6, `rstd ${kept[2]} vs ${rstd}`);
+      for (const i of at) expected[i] = (x[i]! - mean) * rstd * gamma[i % c]! + beta[i % c]!;
+    }
+  }
+  const e = relMaxError(y, expected);
+  assert.ok(e < 1e-5, `relative error ${e} (variance is about 3e-5 of the mean squared)`);
+});
