@@ -3,12 +3,14 @@
  * tfjs ops, one norm runs about 20 element-wise kernels (statistics, centring, scaling,
  * the affine part, and as many again for the gradient), each a full pass over the
  * activation; here the forward pass reads `x` twice and writes `y` once, the backward
- * pass reads `dy` and `x` twice and writes `dx` once. Statistics and every per-group and
- * per-channel sum are accumulated in float64.
+ * pass reads `dy` and `x` twice and writes `dx` once. The passes run as WebAssembly SIMD
+ * on the backend's heap (group-norm-simd.ts) when C is a multiple of 4, else as the
+ * JavaScript loops of {@link scalarPasses}. Statistics and the per-channel and per-group
+ * sums are float64 (the products summed are float32 in the SIMD passes).
  *
  * The forward kernel keeps per (sample, group) the mean and `rstd = 1 / sqrt(var + eps)`
- * (`stats`); the backward kernel recomputes the normalised values from
- * `x` and `stats` (as cheap as reading them back, and no second activation-sized output).
+ * (`stats`); the backward kernel recomputes the normalised values from `x` and `stats`
+ * (as cheap as reading them back, and no second activation-sized output).
  *
  * `groupNorm` (norm.ts) calls these kernels when they are registered for the active
  * backend; other backends keep the composition.
