@@ -68,6 +68,11 @@ function inputGrad(dxhat: Tensor, normed: Tensor4D, rstd: Tensor, groups: number
   });
 }
 
+/** Runs the kernel `name` (all its outputs) on the active backend. */
+function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): Tensor[] {
+  return tf.engine().runKernel(name, inputs, attrs) as Tensor[];
+}
+
 /**
  * `groupNorm` by the fused kernels: the forward kernel gives the output and the
  * statistics, the backward kernel all gradients from `dy`, `x` and the statistics.
@@ -78,22 +83,18 @@ function fusedGroupNorm(x: Tensor4D, groups: number, eps: number, gamma?: Tensor
   const op = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const [input, g, b] = args.slice(0, inputs.length) as [Tensor4D, Tensor?, Tensor?];
     const save = args[inputs.length] as tf.GradSaveFunc;
-    const [y, stats] = tf
-      .engine()
-      .runKernel(GROUP_NORM, { x: input, ...(g && b ? { gamma: g, beta: b } : {}) }, {
-        groups,
-        eps,
-      } as unknown as tf.NamedAttrMap) as [Tensor4D, Tensor];
+    const kernelInputs: tf.NamedTensorMap = g && b ? { x: input, gamma: g, beta: b } : { x: input };
+    const [y, stats] = runKernel(GROUP_NORM, kernelInputs, { groups, eps }) as [Tensor4D, Tensor];
     save(g ? [input, stats, g] : [input, stats]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xs, st, gs] = saved as [Tensor4D, Tensor, Tensor?];
-        const grads = tf
-          .engine()
-          .runKernel(GROUP_NORM_GRAD, { dy, x: xs, stats: st, ...(gs ? { gamma: gs } : {}) }, {
-            groups,
-          } as unknown as tf.NamedAttrMap) as Tensor[];
+        const grads = runKernel(
+          GROUP_NORM_GRAD,
+          { dy, x: xs, stats: st, ...(gs ? { gamma: gs } : {}) },
+          { groups },
+        );
         return affine ? grads : grads[0]!;
       },
     };
