@@ -5,7 +5,8 @@
  * ("composed", what every other backend runs), the two in alternation per net, `--rounds`
  * times; then the kernels one step runs and the share of the step's kernel time the fused
  * kernels take (`tf.profile`). CPU time (`process.cpuUsage`) rather than wall time: it does
- * not grow with the machine's load.
+ * not grow with the machine's load. A second table times one GroupNorm alone (forward and
+ * backward for a given `dy`) at shapes the nets use, the same way.
  *
  * Usage: node dist/bench/perf/group-norm.js [--nets nasunet-v3@small,nasunet-v2@small,unet@small]
  *        [--batch 16] [--side 64] [--reps 3] [--rounds 2]
@@ -15,9 +16,13 @@ import { Command } from 'commander';
 import { AdamW, WEIGHT_OPTIMISER } from '../../libs/engine/src/index.js';
 import { optimiseOnBatch } from '../../libs/engine/src/loop-control.js';
 import {
+  groupNorm,
   initBackend,
   registerGroupNormKernels,
+  tf,
   unregisterGroupNormKernels,
+  type Tensor,
+  type Tensor4D,
 } from '../../libs/tensor/src/index.js';
 import { GROUP_NORM, GROUP_NORM_GRAD } from '../../libs/tensor/src/group-norm-kernels.js';
 import { commit, machine } from '../common/files.js';
@@ -47,6 +52,40 @@ function cpuMsPerStep(c: PerfCase, reps: number): number {
   }
   opt.dispose();
   net.dispose();
+  return median(times);
+}
+
+/** One norm as the nets run it: `[N, H, W, C]`, its group count and whether it is affine. */
+interface NormCase {
+  shape: [number, number, number, number];
+  groups: number;
+  affine: boolean;
+}
+
+function normCases(batch: number, side: number): NormCase[] {
+  return [
+    { shape: [batch, side, side, 8], groups: 1, affine: true },
+    { shape: [batch, side, side, 16], groups: 1, affine: true },
+    { shape: [batch, side / 2, side / 2, 64], groups: 4, affine: true },
+    { shape: [batch, side / 2, side / 2, 16], groups: 1, affine: false },
+  ];
+}
+
+/** Median CPU ms of `reps` GroupNorm forward + backward passes (given `dy`) after one warm-up. */
+function cpuMsPerNorm(k: NormCase, reps: number): number {
+  const c = k.shape[3];
+  const [x, dy] = [1, 2].map((seed) => tf.randomUniform(k.shape, -1, 1, 'float32', seed) as Tensor4D);
+  const params = k.affine ? [tf.ones([c]), tf.zeros([c])] : [];
+  const f = (...v: Tensor[]): Tensor => groupNorm(v[0] as Tensor4D, k.groups, 1e-5, v[1], v[2]);
+  const times: number[] = [];
+  for (let i = 0; i <= reps; i++) {
+    const c0 = process.cpuUsage();
+    const grads = tf.grads(f)([x!, ...params], dy);
+    const u = process.cpuUsage(c0);
+    tf.dispose(grads);
+    if (i > 0) times.push((u.user + u.system) / 1000);
+  }
+  tf.dispose([x!, dy!, ...params]);
   return median(times);
 }
 
@@ -114,6 +153,22 @@ async function main(): Promise<void> {
         `${((after.normMs / after.kernelMs) * 100).toFixed(1)} % |`,
     );
   }
+  const normRows: string[] = [];
+  for (const k of normCases(batch, side)) {
+    const cpu: Record<Variant, number[]> = { composed: [], fused: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const v of VARIANTS) {
+        use(v);
+        loads.push(loadavg()[0]!);
+        cpu[v].push(cpuMsPerNorm(k, 5 * reps));
+      }
+    }
+    normRows.push(
+      `| ${k.shape.join(' x ')}, ${k.groups} group(s)${k.affine ? '' : ', no affine'} | ` +
+        `${cpu.composed.map((t) => t.toFixed(1)).join(' / ')} | ${cpu.fused.map((t) => t.toFixed(1)).join(' / ')} | ` +
+        `${(median(cpu.composed) / median(cpu.fused)).toFixed(1)}x |`,
+    );
+  }
   use('fused');
   const m = machine();
   console.log(
@@ -125,6 +180,12 @@ async function main(): Promise<void> {
       '| net | CPU ms per step, composed (per round) | fused | change (medians) | kernels per step | kernel ms (one profiled step) | fused GroupNorm kernels, share of kernel time |',
       '|---|---|---|---:|---:|---:|---:|',
       ...rows,
+      '',
+      `One GroupNorm, forward and backward for a given dy (CPU ms, median of ${5 * reps} after a warm-up, per round):`,
+      '',
+      '| norm | composed | fused | speed-up (medians) |',
+      '|---|---|---|---:|',
+      ...normRows,
     ].join('\n'),
   );
 }
