@@ -51,6 +51,11 @@ function run(
 test("wasm: the fused GroupNorm kernels give the composition's values and gradients", async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });
   assert.ok(groupNormKernelsRegistered('wasm'), 'initBackend registers the kernels');
+  const { wasm } = tf.backend() as unknown as { wasm: { asm?: { memory?: WasmMemory } } };
+  assert.ok(
+    wasm.asm?.memory !== undefined,
+    'the wasm module shows its memory (else the passes fall back to JavaScript)',
+  );
   let worst = 0;
   try {
     CASES.forEach(({ shape, groups }, seed) => {

@@ -4,10 +4,11 @@
  * written where they lie). A scalar JavaScript loop costs several times a wasm SIMD
  * element-wise kernel per element, which would eat the gain of fusing.
  *
- * Every function walks `n` bytes of NHWC data four floats at a time; `j` walks the
+ * Every function walks `n > 0` bytes of NHWC data four floats at a time; `j` walks the
  * per-channel vectors (`cb` bytes: C float32 values, C a multiple of 4) and wraps at the
- * end of each pixel. The per-channel sums are float64 (`2 * j` into their arrays). The
- * module is assembled here byte by byte (no toolchain needed), compiled once per memory.
+ * end of each pixel. Arithmetic is float32; the per-channel sums are float64 (`2 * j`
+ * into their arrays). The module is assembled here byte by byte (no toolchain needed),
+ * compiled once and instantiated once per memory.
  *
  * - `stats(x, n, cb, ref, s1, s2)`: `v = x - ref`; `s1 += v`, `s2 += v * v`.
  * - `affine(x, y, n, cb, mhi, mlo, scale, shift)`: `y = (x - mhi - mlo) * scale + shift`.
@@ -101,7 +102,6 @@ const op = {
   f32Sub: [0xfd, ...uleb(229)],
   f32Mul: [0xfd, ...uleb(230)],
   f64Add: [0xfd, ...uleb(240)],
-  f64Mul: [0xfd, ...uleb(242)],
 };
 
 /** Loads the f32x4 at `base + offsetLocal`. */
