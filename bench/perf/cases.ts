@@ -44,6 +44,14 @@ export function parseCase(spec: string, batch: number, side: number): PerfCase {
   return { family: family as Family, preset: preset as PresetName, batch, side };
 }
 
+/** Parses the value of option `--name` as a positive integer. */
+export function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`--${name}: expected a positive integer (got ${v})`);
+  return n;
+}
+
 /** Builds the case's net with seed 1. */
 export function buildNet(c: PerfCase): NamedWeightsNet {
   if (c.family === 'unet') return new UNet(UNET_PRESETS[c.preset], { seed: 1 });

@@ -22,7 +22,7 @@ import { BackendError, ValidationError } from '../../libs/core/src/errors.js';
 import { saveWeights } from '../../libs/engine/src/index.js';
 import { initBackend, tf, type BackendName, type Tensor4D } from '../../libs/tensor/src/index.js';
 import { commit, findTorchPython, machine, writeSection } from '../common/files.js';
-import { buildNet, caseName, describe, parseCase, type PerfCase } from './cases.js';
+import { buildNet, caseName, describe, parseCase, positive, type PerfCase } from './cases.js';
 import {
   benchSlices,
   fixedBatch,
@@ -132,13 +132,6 @@ async function measureOurs(
   } finally {
     net.dispose();
   }
-}
-
-function positive(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ValidationError(`--${name}: expected a positive integer (got ${v})`);
-  return n;
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Chooses, prepares and checks the TensorFlow.js backend (NASUNET_BACKEND =
  * auto|tensorflow|webgpu|wasm|cpu). Call `initBackend` once before any tensor work; it
- * registers our gradient kernels (gradients.ts), selects the backend, runs a gradient
+ * registers our gradient kernels (gradients.ts) and wasm kernels (wasm-kernels.ts,
+ * group-norm-kernels.ts), selects the backend, runs a gradient
  * self-check against `cpu` (self-check.ts) and logs one line saying what was chosen and why.
  *
  * On `webgpu`, read results with `await tensor.data()` (`dataSync()` fails in Node).
@@ -10,6 +11,7 @@ import { BackendError, ValidationError } from '../../core/src/errors.js';
 import { tf } from './tf.js';
 import { registerGradients } from './gradients.js';
 import { registerWasmKernels } from './wasm-kernels.js';
+import { registerGroupNormKernels } from './group-norm-kernels.js';
 import { runSelfCheck } from './self-check.js';
 import { probeWebGpu, registerWebGpuBackend } from './webgpu.js';
 
@@ -86,6 +88,7 @@ async function prepare(
 ): Promise<BackendInfo> {
   registerGradients();
   registerWasmKernels();
+  registerGroupNormKernels();
   const info = await choose(name, source);
   await activate(info.name);
   if (!checked.has(info.name)) {

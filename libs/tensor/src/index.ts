@@ -4,3 +4,4 @@ export * from './backend.js';
 export * from './seeded-random.js';
 export { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 export { groupNorm } from './norm.js';
+export { registerGroupNormKernels, unregisterGroupNormKernels } from './group-norm-kernels.js';

@@ -34,11 +34,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
           affine ? [g, b] : [undefined, undefined];
         const fast = groupNorm(x, groups, 1e-5, ...args(gamma, beta));
         const slow = composed(x, groups, ...args(gamma, beta));
-        if (groups === 1) {
+        if (groups === 1 && backend === 'cpu') {
           assert.deepEqual(fast.dataSync(), slow.dataSync(), 'forward values are bit-identical');
         } else {
           // Several groups: the statistics are summed in another order (average pool, then
-          // a mean per group), so the values may differ by float32 rounding only.
+          // a mean per group); wasm runs the fused kernels (float64 sums): the values may
+          // differ by float32 rounding only.
           const e = relMaxError(fast.dataSync() as Float32Array, slow.dataSync() as Float32Array);
           assert.ok(e < 1e-6, `C=${c}, ${groups} groups: forward relative error ${e}`);
         }

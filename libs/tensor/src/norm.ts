@@ -3,9 +3,11 @@
  * statistics per sample and group; the backward pass uses the closed form
  * `dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))` over each group, a
  * dozen kernels where tfjs's tape would differentiate every forward kernel (about three
- * times as many, each keeping copies of its inputs for the backward pass).
+ * times as many, each keeping copies of its inputs for the backward pass). On wasm, each
+ * pass is one fused kernel instead (group-norm-kernels.ts).
  */
 import { tf, type Tensor, type Tensor4D } from './tf.js';
+import { GROUP_NORM, GROUP_NORM_GRAD, groupNormKernelsRegistered } from './group-norm-kernels.js';
 
 /**
  * The view of `[N, H, W, C]` in which each group's statistics are taken: `[N, H*W*C]` for
@@ -66,16 +68,54 @@ function inputGrad(dxhat: Tensor, normed: Tensor4D, rstd: Tensor, groups: number
   });
 }
 
+/** Runs the kernel `name` (all its outputs) on the active backend. */
+function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): Tensor[] {
+  return tf.engine().runKernel(name, inputs, attrs) as Tensor[];
+}
+
+/**
+ * `groupNorm` by the fused kernels: the forward kernel gives the output and the
+ * statistics, the backward kernel all gradients from `dy`, `x` and the statistics.
+ */
+function fusedGroupNorm(x: Tensor4D, groups: number, eps: number, gamma?: Tensor, beta?: Tensor): Tensor4D {
+  const affine = gamma !== undefined && beta !== undefined;
+  const inputs = affine ? [x, gamma, beta] : [x];
+  const op = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [input, g, b] = args.slice(0, inputs.length) as [Tensor4D, Tensor?, Tensor?];
+    const save = args[inputs.length] as tf.GradSaveFunc;
+    const kernelInputs: tf.NamedTensorMap = g && b ? { x: input, gamma: g, beta: b } : { x: input };
+    const [y, stats] = runKernel(GROUP_NORM, kernelInputs, { groups, eps }) as [Tensor4D, Tensor];
+    save(g ? [input, stats, g] : [input, stats]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, st, gs] = saved as [Tensor4D, Tensor, Tensor?];
+        const grads = runKernel(
+          GROUP_NORM_GRAD,
+          { dy, x: xs, stats: st, ...(gs ? { gamma: gs } : {}) },
+          { groups },
+        );
+        return affine ? grads : grads[0]!;
+      },
+    };
+  });
+  return op(...inputs) as Tensor4D;
+}
+
 /**
  * GroupNorm over NHWC: statistics per sample and per group of `C / groups` consecutive
  * channels, taken over H, W and the group's channels; then `* gamma + beta` per channel
- * when both are given. Same values as the plain composition of tfjs ops.
+ * when both are given. Same values as the plain composition of tfjs ops (float32 rounding
+ * apart). Runs the fused kernels where the active backend has them (wasm, float32).
  *
  * @param x `[N, H, W, C]`, C divisible by `groups`
  * @param gamma `[C]` scale, or undefined for no affine part (then `beta` is ignored)
  * @param beta `[C]` shift
  */
 export function groupNorm(x: Tensor4D, groups: number, eps: number, gamma?: Tensor, beta?: Tensor): Tensor4D {
+  if (x.dtype === 'float32' && groupNormKernelsRegistered(tf.getBackend())) {
+    return fusedGroupNorm(x, groups, eps, gamma, beta);
+  }
   if (gamma === undefined || beta === undefined) {
     const plain = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
       const save = args[1] as tf.GradSaveFunc;

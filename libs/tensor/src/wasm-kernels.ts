@@ -20,8 +20,8 @@ import { tf } from './tf.js';
 import { stridedSliceInfo, type StridedSliceAttrs } from './slice-grads.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
 
-/** The parts of the wasm backend these kernels use. */
-interface WasmBackend {
+/** The parts of the wasm backend these kernels (and group-norm-kernels.ts) use. */
+export interface WasmBackend {
   incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
