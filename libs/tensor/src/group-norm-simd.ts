@@ -71,6 +71,18 @@ function uleb(v: number): number[] {
   return out;
 }
 
+/** Signed LEB128 (the immediate of `i32.const`). */
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
 function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
@@ -87,7 +99,7 @@ const op = {
   get: (l: number) => [0x20, ...uleb(l)],
   set: (l: number) => [0x21, ...uleb(l)],
   tee: (l: number) => [0x22, ...uleb(l)],
-  i32: (v: number) => [0x41, ...uleb(v)],
+  i32: (v: number) => [0x41, ...sleb(v)],
   add: [0x6a],
   eq: [0x46],
   ltU: [0x49],
