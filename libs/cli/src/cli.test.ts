@@ -322,8 +322,10 @@ test('train -> evaluate -> segment through the CLI write a bundle, reports, mask
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
     nCases: number;
     perClass: unknown[];
+    inference: unknown;
   };
   assert.equal(report.nCases, 6);
+  assert.deepEqual(report.inference, manifest.inference, 'the report names how the model segmented');
   assert.equal(report.perClass.length, 2);
   assert.match(readFileSync(join(out, 'report.txt'), 'utf8'), /organ_bright/);
   // A 16 x 16 gray PNG in; mask and overlay out.

@@ -542,6 +542,7 @@ export class LocalRunner implements Runner {
           split: req.split,
           dataset: data.dataset.name,
           runtime: model.runtime,
+          inference: manifest.inference,
         }),
       );
       writeFileAtomic(textPath, formatReport(report));
