@@ -112,6 +112,14 @@ test('the inference settings recorded in a bundle are what segmentation applies'
   // A manifest without the section (older bundles) reads as plain inference.
   assert.deepEqual(old.inference, { mirror: [], postprocessing: 'none' });
   assert.deepEqual(parseManifest(JSON.parse(JSON.stringify(recorded))).inference, recorded.inference);
+  assert.throws(
+    () => parseManifest({ ...recorded, inference: { mirror: ['depth'] } }),
+    /manifest\.inference\.mirror\.0: Invalid option/,
+  );
+  assert.throws(
+    () => parseManifest({ ...recorded, inference: { mirror: ['width', 'width'] } }),
+    /mirror axes must be distinct/,
+  );
 
   const [X, Y, Z] = [16, 16, 3];
   const vol = makeVolume(
