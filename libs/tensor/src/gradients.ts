@@ -14,7 +14,8 @@
  * A registered gradient is global (one per kernel name), so each one picks per call: the
  * backend's own backprop kernel where it is trusted (see {@link STOCK_KERNELS}) and the
  * geometry is one it supports, else a composition of forward kernels (conv-grads.ts,
- * depthwise-grads.ts, pool-grads.ts).
+ * depthwise-grads.ts, pool-grads.ts). With the BLAS convolutions registered on wasm
+ * (blas-conv.ts), both conv2d gradients are kernels there too, at any dilation.
  */
 import { ValidationError } from '../../core/src/errors.js';
 import { tf, type Tensor, type Tensor4D } from './tf.js';
@@ -28,6 +29,7 @@ import {
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
 import { avgPoolGradComposed, maxPoolGradComposed, poolInfo, type PoolGeometry } from './pool-grads.js';
 import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
+import { BLAS_CONV_KERNELS, blasConvKernelsRegistered } from './blas-conv.js';
 import { pair, type Pair } from './geometry.js';
 
 /**
@@ -70,9 +72,12 @@ export function setGradientMode(next: GradientMode): GradientMode {
 
 function useStock(kernelName: string, dilations: Pair = 1): boolean {
   if (mode === 'composed') return false;
+  const backend = tf.getBackend();
+  if (blasConvKernelsRegistered(backend) && (BLAS_CONV_KERNELS as readonly string[]).includes(kernelName)) {
+    return true;
+  }
   const [dh, dw] = pair(dilations);
   if (dh !== 1 || dw !== 1) return false;
-  const backend = tf.getBackend();
   return (
     (STOCK_KERNELS[backend] ?? []).includes(kernelName) && tf.getKernel(kernelName, backend) !== undefined
   );
@@ -113,6 +118,7 @@ export function conv2dInputGrad(
         strides: g.strides,
         pad: g.pad,
         dataFormat: 'NHWC',
+        dilations: g.dilations,
         dimRoundingMode: g.dimRoundingMode,
         inputShape: xShape,
       },
@@ -132,7 +138,14 @@ export function conv2dFilterGrad(
     return run(
       'Conv2DBackpropFilter',
       { x, dy },
-      { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dimRoundingMode: g.dimRoundingMode, filterShape },
+      {
+        strides: g.strides,
+        pad: g.pad,
+        dataFormat: 'NHWC',
+        dilations: g.dilations,
+        dimRoundingMode: g.dimRoundingMode,
+        filterShape,
+      },
     );
   }
   return conv2dFilterGradComposed(x, dy, filterShape, g);

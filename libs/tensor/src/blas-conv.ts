@@ -1,0 +1,225 @@
+/**
+ * 2-D convolutions on the wasm backend through the system's BLAS: the native addon of
+ * `libs/tensor/native` (im2col plus one OpenBLAS `sgemm`, single-threaded) computes
+ * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
+ * `Conv2DBackpropFilter` in place on the backend's heap. wasm's own convolutions are
+ * XNNPACK's 128-bit SIMD path and it has no filter gradient at all; OpenBLAS uses the
+ * machine's AVX2 / AVX-512, about three times faster per convolution here (BENCHMARKS.md).
+ *
+ * The addon is built by `npm ci` when g++ and libopenblas-dev are present; without it the
+ * kernels stay wasm's and the gradients our compositions (gradients.ts). Any stride,
+ * dilation and padding tfjs accepts are computed here, NHWC only.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf } from './tf.js';
+import { convInfo, type ConvGeometry } from './conv-grads.js';
+import type { WasmBackend } from './wasm-kernels.js';
+
+/** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
+interface BlasConvAddon {
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  blasConfig(): string;
+}
+
+/** Where the build puts the addon, relative to the repository root. */
+export const BLAS_CONV_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', 'blas_conv.node');
+
+/** The kernels computed by the addon on wasm when registered. */
+export const BLAS_CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+
+type Loaded = { ok: true; addon: BlasConvAddon; config: string } | { ok: false; reason: string };
+let loaded: Loaded | undefined;
+
+/** Loads the addon once; the reason says why it is unavailable. */
+export function loadBlasConv(): Loaded {
+  loaded ??= tryLoad();
+  return loaded;
+}
+
+/** The AVX-512 subsets OpenBLAS's SkylakeX kernels use. */
+const AVX512_FLAGS = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'];
+
+/**
+ * OpenBLAS 0.3.21 (Debian 12) picks its kernels per processor at load time and takes AMD
+ * Zen 4, which has AVX-512, for a Haswell (AVX2): 1.4-2.4x slower on our convolution
+ * shapes. Where the processor has the AVX-512 subsets and `OPENBLAS_CORETYPE` is unset,
+ * name the SkylakeX kernels (OpenBLAS reads the variable when it loads).
+ */
+function chooseOpenBlasCore(): void {
+  if (process.env['OPENBLAS_CORETYPE'] !== undefined || process.arch !== 'x64') return;
+  let flags: Set<string>;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+    flags = new Set(line.trim().split(/\s+/));
+  } catch {
+    return;
+  }
+  if (AVX512_FLAGS.every((f) => flags.has(f))) process.env['OPENBLAS_CORETYPE'] = 'SKYLAKEX';
+}
+
+function tryLoad(): Loaded {
+  // From the sources (libs/tensor/src) and from the build (dist/libs/tensor/src).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    const file = join(dir, BLAS_CONV_ADDON);
+    if (!existsSync(file)) continue;
+    try {
+      chooseOpenBlasCore();
+      const addon = createRequire(import.meta.url)(file) as BlasConvAddon;
+      return { ok: true, addon, config: addon.blasConfig() };
+    } catch (e) {
+      return { ok: false, reason: `${file} does not load: ${(e as Error).message}` };
+    }
+  }
+  return {
+    ok: false,
+    reason: `${BLAS_CONV_ADDON} is not built (npm ci builds it where g++ and libopenblas-dev are installed)`,
+  };
+}
+
+/** The addon's geometry vector of one convolution (see blas_conv.c, `enum geometry`). */
+function geometryOf(info: tf.backend_util.Conv2DInfo): Int32Array | undefined {
+  const p = info.padInfo;
+  if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0) return undefined;
+  return Int32Array.from([
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    p.top,
+    p.left,
+  ]);
+}
+
+interface ConvAttrs extends Partial<ConvGeometry> {
+  dataFormat?: string;
+  inputShape?: number[];
+  filterShape?: number[];
+}
+
+function geometryAttrs(a: ConvAttrs): ConvGeometry {
+  return {
+    strides: a.strides ?? 1,
+    pad: a.pad ?? 'valid',
+    dilations: a.dilations ?? 1,
+    ...(a.dimRoundingMode !== undefined ? { dimRoundingMode: a.dimRoundingMode } : {}),
+  };
+}
+
+function floats(backend: WasmBackend, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+type Stock = Partial<Record<(typeof BLAS_CONV_KERNELS)[number], tf.KernelConfig>>;
+let stock: Stock | undefined;
+
+/**
+ * One kernel: shapes from the attributes, the output made on the heap, then the addon.
+ * NCHW, float types other than float32 and negative padding go to wasm's own kernel
+ * (or, for the filter gradient, which wasm lacks, fail as without this module).
+ */
+function kernel(name: (typeof BLAS_CONV_KERNELS)[number], addon: BlasConvAddon): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as WasmBackend;
+    const a = args.attrs as unknown as ConvAttrs;
+    const ins = args.inputs as Record<string, tf.TensorInfo>;
+    const fallback = (): tf.TensorInfo | tf.TensorInfo[] => {
+      const own = stock?.[name]?.kernelFunc;
+      if (own === undefined) throw new Error(`${name}: not available on wasm for these inputs`);
+      return own(args);
+    };
+    if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return fallback();
+    if (Object.values(ins).some((t) => t.dtype !== 'float32')) return fallback();
+    const g = geometryAttrs(a);
+    if (name === 'Conv2D') {
+      const { x, filter } = ins as { x: tf.TensorInfo; filter: tf.TensorInfo };
+      const info = convInfo(x.shape, filter.shape, g);
+      const geometry = geometryOf(info);
+      if (geometry === undefined) return fallback();
+      const y = backend.makeOutput(outShape(info), 'float32');
+      addon.conv2d(floats(backend, x), floats(backend, filter), floats(backend, y), geometry);
+      return y;
+    }
+    if (name === 'Conv2DBackpropInput') {
+      const { dy, filter } = ins as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+      const info = convInfo(a.inputShape!, filter.shape, g);
+      const geometry = geometryOf(info);
+      if (geometry === undefined || !sameShape(dy.shape, outShape(info))) return fallback();
+      const dx = backend.makeOutput([...a.inputShape!], 'float32');
+      addon.conv2dBackpropInput(floats(backend, dy), floats(backend, filter), floats(backend, dx), geometry);
+      return dx;
+    }
+    const { x, dy } = ins as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const info = convInfo(x.shape, a.filterShape!, g);
+    const geometry = geometryOf(info);
+    if (geometry === undefined || !sameShape(dy.shape, outShape(info))) return fallback();
+    const dw = backend.makeOutput([...a.filterShape!], 'float32');
+    addon.conv2dBackpropFilter(floats(backend, x), floats(backend, dy), floats(backend, dw), geometry);
+    return dw;
+  };
+}
+
+function outShape(info: tf.backend_util.Conv2DInfo): number[] {
+  return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+}
+
+/**
+ * Puts the BLAS kernels in place on wasm (idempotent). Returns what computes the
+ * convolutions, for the start-up line: the BLAS build, or why wasm's own do.
+ */
+export function registerBlasConvKernels(): string {
+  const lib = loadBlasConv();
+  if (!lib.ok) return `convolutions: wasm (${lib.reason})`;
+  const what = `convolutions: BLAS (${lib.config})`;
+  if (stock !== undefined) return what;
+  if (tf.getKernel('Conv2D', 'wasm') === undefined) return `convolutions: wasm (no wasm backend)`;
+  stock = {};
+  for (const name of BLAS_CONV_KERNELS) {
+    const own = tf.getKernel(name, 'wasm');
+    if (own !== undefined) {
+      stock[name] = own;
+      tf.unregisterKernel(name, 'wasm');
+    }
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: kernel(name, lib.addon),
+      ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
+    });
+  }
+  return what;
+}
+
+/** Puts wasm's own kernels back (for before/after measurements and tests). */
+export function unregisterBlasConvKernels(): void {
+  if (stock === undefined) return;
+  for (const name of BLAS_CONV_KERNELS) {
+    tf.unregisterKernel(name, 'wasm');
+    const own = stock[name];
+    if (own !== undefined) tf.registerKernel(own);
+  }
+  stock = undefined;
+}
+
+/** Whether `backend` computes convolutions and both their gradients with the BLAS kernels. */
+export function blasConvKernelsRegistered(backend: string): boolean {
+  return backend === 'wasm' && stock !== undefined;
+}
