@@ -102,6 +102,10 @@ test(
       const load =
         "Promise.all(['better-sqlite3', 'onnxruntime-node', '@napi-rs/canvas'].map((m) => import(m)))";
       assert.equal(inImage('node', '-e', `${load}.then(() => console.log('loaded'))`), 'loaded');
+      // Its wasm backend computes convolutions through OpenBLAS (the addon built with the image).
+      const blas =
+        "import('/app/dist/libs/tensor/src/blas-conv.js').then((m) => { const l = m.loadBlasConv(); console.log(l.ok ? l.config.split(' ').slice(0, 2).join(' ') : l.reason); })";
+      assert.equal(inImage('node', '-e', blas), 'OpenBLAS 0.3.21');
 
       // The four services, as `npm start` runs them, in the container on this machine's network.
       const data = join(work, 'data');

@@ -32,6 +32,10 @@ typedef struct {
   int64_t n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl;
 } geom_t;
 
+/* Rows (output pixels) and columns (filter taps x input channels) of the im2col matrix. */
+static int64_t rows_of(const geom_t *g) { return g->n * g->oh * g->ow; }
+static int64_t cols_of(const geom_t *g) { return g->kh * g->kw * g->cin; }
+
 static _Thread_local float *scratch = NULL;
 static _Thread_local int64_t scratch_len = 0;
 
@@ -45,7 +49,7 @@ static float *scratch_of(int64_t len) {
 }
 
 static int64_t rows_per_block(const geom_t *g) {
-  int64_t k = g->kh * g->kw * g->cin;
+  int64_t k = cols_of(g);
   int64_t rows = BLOCK_FLOATS / (k > 0 ? k : 1);
   return rows < MIN_BLOCK_ROWS ? MIN_BLOCK_ROWS : rows;
 }
@@ -58,7 +62,7 @@ static int is_pointwise(const geom_t *g) {
 
 /* Rows [r0, r0 + count) of the im2col matrix (output pixels x (kh, kw, cin)). */
 static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, float *col) {
-  int64_t k = g->kh * g->kw * g->cin;
+  int64_t k = cols_of(g);
   size_t run = (size_t)g->cin * sizeof(float);
   for (int64_t r = 0; r < count; r++) {
     int64_t p = r0 + r;
@@ -79,7 +83,7 @@ static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, f
 
 /* Adds rows [r0, r0 + count) of an im2col-shaped gradient back onto the input gradient. */
 static void col2im_add(const geom_t *g, const float *col, int64_t r0, int64_t count, float *dx) {
-  int64_t k = g->kh * g->kw * g->cin;
+  int64_t k = cols_of(g);
   for (int64_t r = 0; r < count; r++) {
     int64_t p = r0 + r;
     int64_t ow = p % g->ow, t = p / g->ow, oh = t % g->oh, n = t / g->oh;
@@ -96,64 +100,67 @@ static void col2im_add(const geom_t *g, const float *col, int64_t r0, int64_t co
   }
 }
 
-/* y[M, cout] = im2col(x)[M, K] * w[K, cout]. */
-static int conv_forward(const geom_t *g, const float *x, const float *w, float *y) {
-  int64_t m = g->n * g->oh * g->ow, k = g->kh * g->kw * g->cin;
-  if (is_pointwise(g)) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, g->cout, k, 1.0f, x, k, w, g->cout, 0.0f,
-                y, g->cout);
-    return 1;
-  }
-  int64_t block = rows_per_block(g);
-  float *col = scratch_of((m < block ? m : block) * k);
+/* One block of `count` output-pixel rows from `r0`, with an im2col-sized scratch `col`. */
+typedef void (*block_fn)(const geom_t *g, const float *a, const float *b, float *out, float *col, int64_t r0,
+                         int64_t count);
+
+/* Runs `fn` over all row blocks; 0 when the scratch cannot be allocated. */
+static int by_row_blocks(const geom_t *g, block_fn fn, const float *a, const float *b, float *out) {
+  int64_t m = rows_of(g), block = rows_per_block(g);
+  float *col = scratch_of((m < block ? m : block) * cols_of(g));
   if (col == NULL) return 0;
-  for (int64_t r0 = 0; r0 < m; r0 += block) {
-    int64_t count = m - r0 < block ? m - r0 : block;
-    im2col(g, x, r0, count, col);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, g->cout, k, 1.0f, col, k, w, g->cout,
-                0.0f, y + r0 * g->cout, g->cout);
-  }
+  for (int64_t r0 = 0; r0 < m; r0 += block) fn(g, a, b, out, col, r0, m - r0 < block ? m - r0 : block);
+  return 1;
+}
+
+/* y[M, cout] = im2col(x)[M, K] * w[K, cout]. */
+static void forward_block(const geom_t *g, const float *x, const float *w, float *y, float *col, int64_t r0,
+                          int64_t count) {
+  int64_t k = cols_of(g);
+  im2col(g, x, r0, count, col);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, g->cout, k, 1.0f, col, k, w, g->cout, 0.0f,
+              y + r0 * g->cout, g->cout);
+}
+
+static int conv_forward(const geom_t *g, const float *x, const float *w, float *y) {
+  if (!is_pointwise(g)) return by_row_blocks(g, forward_block, x, w, y);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows_of(g), g->cout, g->cin, 1.0f, x, g->cin, w,
+              g->cout, 0.0f, y, g->cout);
   return 1;
 }
 
 /* dx = col2im(dy[M, cout] * w[K, cout]^T). */
+static void input_grad_block(const geom_t *g, const float *dy, const float *w, float *dx, float *col, int64_t r0,
+                             int64_t count) {
+  int64_t k = cols_of(g);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count, k, g->cout, 1.0f, dy + r0 * g->cout, g->cout, w,
+              g->cout, 0.0f, col, k);
+  col2im_add(g, col, r0, count, dx);
+}
+
 static int conv_input_grad(const geom_t *g, const float *dy, const float *w, float *dx) {
-  int64_t m = g->n * g->oh * g->ow, k = g->kh * g->kw * g->cin;
-  if (is_pointwise(g)) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, g->cout, 1.0f, dy, g->cout, w, g->cout,
-                0.0f, dx, k);
-    return 1;
+  if (!is_pointwise(g)) {
+    memset(dx, 0, (size_t)(g->n * g->h * g->w * g->cin) * sizeof(float));
+    return by_row_blocks(g, input_grad_block, dy, w, dx);
   }
-  int64_t block = rows_per_block(g);
-  float *col = scratch_of((m < block ? m : block) * k);
-  if (col == NULL) return 0;
-  memset(dx, 0, (size_t)(g->n * g->h * g->w * g->cin) * sizeof(float));
-  for (int64_t r0 = 0; r0 < m; r0 += block) {
-    int64_t count = m - r0 < block ? m - r0 : block;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count, k, g->cout, 1.0f, dy + r0 * g->cout,
-                g->cout, w, g->cout, 0.0f, col, k);
-    col2im_add(g, col, r0, count, dx);
-  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows_of(g), g->cin, g->cout, 1.0f, dy, g->cout, w,
+              g->cout, 0.0f, dx, g->cin);
   return 1;
 }
 
-/* dw[K, cout] = im2col(x)[M, K]^T * dy[M, cout], summed over row blocks. */
+/* dw[K, cout] = im2col(x)[M, K]^T * dy[M, cout], summed over the row blocks. */
+static void filter_grad_block(const geom_t *g, const float *x, const float *dy, float *dw, float *col, int64_t r0,
+                              int64_t count) {
+  int64_t k = cols_of(g);
+  im2col(g, x, r0, count, col);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g->cout, count, 1.0f, col, k, dy + r0 * g->cout,
+              g->cout, r0 == 0 ? 0.0f : 1.0f, dw, g->cout);
+}
+
 static int conv_filter_grad(const geom_t *g, const float *x, const float *dy, float *dw) {
-  int64_t m = g->n * g->oh * g->ow, k = g->kh * g->kw * g->cin;
-  if (is_pointwise(g)) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g->cout, m, 1.0f, x, k, dy, g->cout, 0.0f,
-                dw, g->cout);
-    return 1;
-  }
-  int64_t block = rows_per_block(g);
-  float *col = scratch_of((m < block ? m : block) * k);
-  if (col == NULL) return 0;
-  for (int64_t r0 = 0; r0 < m; r0 += block) {
-    int64_t count = m - r0 < block ? m - r0 : block;
-    im2col(g, x, r0, count, col);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g->cout, count, 1.0f, col, k,
-                dy + r0 * g->cout, g->cout, r0 == 0 ? 0.0f : 1.0f, dw, g->cout);
-  }
+  if (!is_pointwise(g)) return by_row_blocks(g, filter_grad_block, x, dy, dw);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g->cin, g->cout, rows_of(g), 1.0f, x, g->cin, dy,
+              g->cout, 0.0f, dw, g->cout);
   return 1;
 }
 
