@@ -11,7 +11,7 @@ import { POSTPROCESSING } from '../../nas/src/model-bundle.js';
 import { stackCases, type StackedCase } from './evaluate.js';
 import { runForwardSteps } from './forward.js';
 import { caseMetrics } from './metrics.js';
-import { mirroredSteps } from './mirror.js';
+import { mirroredSteps, plainAndMirroredSteps } from './mirror.js';
 import { postprocessMask } from './postprocess.js';
 import { classMapSteps } from './predict.js';
 import type { WindowOptions } from './sliding-window.js';
@@ -80,8 +80,10 @@ export function planInference(
     choices.push({ name: 'mirror', value: mirror, reason: 'the training did not mirror its images' });
   } else {
     const axes = [...opts.trainedMirrorAxes];
-    const plain = predict([]);
-    const mirrored = predict(axes);
+    const maps = () => classMapSteps(val, batch, opts.window);
+    const both = runForwardSteps(plainAndMirroredSteps(maps(), maps(), axes), net);
+    const plain = stackCases(val, both.plain);
+    const mirrored = stackCases(val, both.mirrored);
     const a = meanDice(plain, val.nClasses, 'none');
     const b = meanDice(mirrored, val.nClasses, 'none');
     const keep = b > a;

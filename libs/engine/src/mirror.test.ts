@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mirrorNhwc, mirroredSteps } from './mirror.js';
+import { mirrorNhwc, mirroredSteps, plainAndMirroredSteps } from './mirror.js';
 import type { ForwardRequest, ForwardSteps } from './forward.js';
 
 /** One request for `x`, returning what it was answered with. */
@@ -58,4 +58,35 @@ test('mirroredSteps averages the answer for the image with the mirrored-back ans
   // Two axes: four passes per request; nothing mirrored: the steps themselves.
   assert.equal(drive(mirroredSteps(ask(x, [1, 2, 2, 1]), ['width', 'height']), model).seen.length, 4);
   assert.equal(drive(mirroredSteps(ask(x, [1, h, w, 1]), []), model).seen.length, 1);
+});
+
+test('plainAndMirroredSteps gives both answers of two separate runs with one pass fewer per request', () => {
+  // The same asymmetric "network" as above, over two requests of a 1 x 2 x 3 image each.
+  const model = (r: ForwardRequest): Float32Array => {
+    const out = new Float32Array(r.x.length * 2);
+    r.x.forEach((v, i) => {
+      out[2 * i] = 1 - v - 0.05 * (i % 3);
+      out[2 * i + 1] = v + 0.05 * (i % 3);
+    });
+    return out;
+  };
+  function* two(): ForwardSteps<Float32Array[]> {
+    const a = yield { x: Float32Array.from([0, 0.1, 0.5, 0.2, 0.9, 0.3]), shape: [1, 2, 3, 1] };
+    const b = yield { x: Float32Array.from([0.7, 0, 0, 0.4, 0.1, 0.6]), shape: [1, 2, 3, 1] };
+    return [a, b];
+  }
+  for (const axes of [['width'], ['width', 'height']] as const) {
+    const both = drive(plainAndMirroredSteps(two(), two(), axes), model);
+    const plain = drive(two(), model);
+    const mirrored = drive(mirroredSteps(two(), axes), model);
+    assert.deepEqual(both.out.plain, plain.out);
+    assert.deepEqual(both.out.mirrored, mirrored.out);
+    // Both answers for the passes of the mirrored run alone (2 requests x 2^axes).
+    assert.equal(both.seen.length, mirrored.seen.length);
+    assert.equal(both.seen.length, 2 * (1 << axes.length));
+  }
+  function* one(): ForwardSteps<Float32Array[]> {
+    return [yield { x: new Float32Array(6), shape: [1, 2, 3, 1] }];
+  }
+  assert.throws(() => drive(plainAndMirroredSteps(two(), one(), ['width']), model), /different requests/);
 });

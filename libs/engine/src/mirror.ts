@@ -46,6 +46,28 @@ function mirrorSets(axes: readonly MirrorAxis[]): MirrorAxis[][] {
 }
 
 /**
+ * The mean of `first` (the answer for `req` itself) and the answers for `req`'s `copies`,
+ * each mirrored back: one forward request per copy.
+ */
+function* meanOverCopies(
+  req: ForwardRequest,
+  first: Float32Array,
+  copies: readonly MirrorAxis[][],
+): Generator<ForwardRequest, Float32Array, Float32Array> {
+  const sum = Float32Array.from(first);
+  const [n, h, w] = req.shape;
+  const k = sum.length / (n * h * w);
+  for (const set of copies) {
+    const p = yield { x: mirrorNhwc(req.x, req.shape, set), shape: req.shape };
+    const back = mirrorNhwc(p, [n, h, w, k], set);
+    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (back[i] as number);
+  }
+  const scale = 1 / (copies.length + 1);
+  for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) * scale;
+  return sum;
+}
+
+/**
  * `steps` with each forward request answered by the mean probabilities of the image and its
  * copies mirrored along every non-empty subset of `axes` (2^axes passes per request);
  * `steps` itself when `axes` is empty.
@@ -56,17 +78,32 @@ export function* mirroredSteps<T>(steps: ForwardSteps<T>, axes: readonly MirrorA
   let r = steps.next();
   while (!r.done) {
     const req: ForwardRequest = r.value;
-    const sum = Float32Array.from(yield req);
-    const [n, h, w] = req.shape;
-    const k = sum.length / (n * h * w);
-    for (const set of copies) {
-      const p = yield { x: mirrorNhwc(req.x, req.shape, set), shape: req.shape };
-      const back = mirrorNhwc(p, [n, h, w, k], set);
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (back[i] as number);
-    }
-    const scale = 1 / (copies.length + 1);
-    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) * scale;
-    r = steps.next(sum);
+    r = steps.next(yield* meanOverCopies(req, yield req, copies));
   }
   return r.value;
+}
+
+/**
+ * Two runs of the same steps at once, `plain` answered as it is and `mirrored` as
+ * {@link mirroredSteps} would answer it, sharing the pass over each image itself: 2^axes
+ * passes per request for both results instead of 2^axes + 1. Both must make the same
+ * requests in the same order (two copies of one segmentation).
+ */
+export function* plainAndMirroredSteps<T>(
+  plain: ForwardSteps<T>,
+  mirrored: ForwardSteps<T>,
+  axes: readonly MirrorAxis[],
+): ForwardSteps<{ plain: T; mirrored: T }> {
+  const copies = mirrorSets(axes);
+  let a = plain.next();
+  let b = mirrored.next();
+  while (!a.done && !b.done) {
+    const req: ForwardRequest = a.value;
+    const first = yield req;
+    const mean = yield* meanOverCopies(req, first, copies);
+    a = plain.next(first);
+    b = mirrored.next(mean);
+  }
+  if (!a.done || !b.done) throw new Error('plainAndMirroredSteps: the two runs made different requests');
+  return { plain: a.value, mirrored: b.value };
 }
