@@ -104,7 +104,7 @@ test(
       assert.equal(inImage('node', '-e', `${load}.then(() => console.log('loaded'))`), 'loaded');
       // Its wasm backend computes convolutions through OpenBLAS (the addon built with the image).
       const blas =
-        "import('/app/dist/libs/tensor/src/blas-conv.js').then((m) => { const l = m.loadBlasConv(); console.log(l.ok ? l.config.split(' ').slice(0, 2).join(' ') : l.reason); })";
+        "import('/app/dist/libs/tensor/src/blas-kernels.js').then((m) => { const l = m.loadBlasAddon(); console.log(l.ok ? l.config.split(' ').slice(0, 2).join(' ') : l.reason); })";
       assert.equal(inImage('node', '-e', blas), 'OpenBLAS 0.3.21');
 
       // The four services, as `npm start` runs them, in the container on this machine's network.

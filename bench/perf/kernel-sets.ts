@@ -8,10 +8,10 @@
  * second table times the set's operation alone at shapes the nets use, the same way.
  *
  * Sets: `group-norm` (GroupNorm forward and backward as one kernel each,
- * group-norm-kernels.ts), `blas-conv` (conv2d and both its gradients through the BLAS addon,
- * blas-conv.ts).
+ * group-norm-kernels.ts), `blas` (conv2d with both its gradients, and Sum, through the BLAS
+ * addon, blas-kernels.ts).
  *
- * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas-conv
+ * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas
  *        [--nets nasunet-v3@small,nasunet-v2@small,unet@small] [--batch 16] [--side 64]
  *        [--reps 3] [--rounds 2]
  */
@@ -22,16 +22,16 @@ import { optimiseOnBatch } from '../../libs/engine/src/loop-control.js';
 import {
   groupNorm,
   initBackend,
-  registerBlasConvKernels,
+  registerBlasKernels,
   registerGroupNormKernels,
   tf,
-  unregisterBlasConvKernels,
+  unregisterBlasKernels,
   unregisterGroupNormKernels,
   type Tensor,
   type Tensor4D,
 } from '../../libs/tensor/src/index.js';
 import { GROUP_NORM, GROUP_NORM_GRAD } from '../../libs/tensor/src/group-norm-kernels.js';
-import { BLAS_CONV_KERNELS } from '../../libs/tensor/src/blas-conv.js';
+import { BLAS_KERNELS } from '../../libs/tensor/src/blas-kernels.js';
 import { commit, machine } from '../common/files.js';
 import { buildNet, caseName, parseCase, positive, type PerfCase } from './cases.js';
 import { STEP, benchSlices, fixedBatch, median, profileStep } from './ours.js';
@@ -92,20 +92,25 @@ const SETS: Record<string, KernelSet> = {
       normCase([batch, side / 2, side / 2, 16], 1, false),
     ],
   },
-  'blas-conv': {
-    what: "conv2d and its gradients through the BLAS addon (off: wasm's XNNPACK conv and the composed gradients)",
+  blas: {
+    what: "conv2d with both gradients, and sums, through the BLAS addon (off: wasm's XNNPACK conv, the composed gradients and wasm's Sum)",
     on: () => {
-      const r = registerBlasConvKernels();
-      if (!r.startsWith('convolutions: BLAS')) throw new Error(r);
+      const r = registerBlasKernels();
+      if (!r.startsWith('BLAS kernels: OpenBLAS')) throw new Error(r);
     },
-    off: unregisterBlasConvKernels,
-    kernels: BLAS_CONV_KERNELS,
+    off: unregisterBlasKernels,
+    kernels: BLAS_KERNELS,
     ops: (batch, side) => [
       convCase([batch, side, side, 8], 3, 8, 1),
       convCase([batch, side, side, 16], 3, 16, 1),
       convCase([batch, side / 2, side / 2, 64], 3, 64, 1),
       convCase([batch, side, side, 16], 3, 16, 2),
       convCase([batch, side, side, 64], 1, 16, 1),
+      {
+        label: `sum of all ${batch} x ${side} x ${side} x 16 values`,
+        make: () => ({ inputs: [random([batch, side, side, 16], 1)], dy: tf.scalar(1) }),
+        op: (x) => tf.sum(x!),
+      },
     ],
   },
 };

@@ -1,8 +1,8 @@
 {
   "targets": [
     {
-      "target_name": "blas_conv",
-      "sources": ["blas_conv.c"],
+      "target_name": "blas_kernels",
+      "sources": ["blas_kernels.c"],
       "cflags": ["-O3", "-std=c11"],
       "libraries": ["-lopenblas"]
     }

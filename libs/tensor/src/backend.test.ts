@@ -4,7 +4,7 @@ import { tf, type Tensor4D } from './tf.js';
 import { BACKEND_NAMES, initBackend, parseBackendName } from './backend.js';
 import { registerGradients } from './gradients.js';
 import { runSelfCheck } from './self-check.js';
-import { loadBlasConv } from './blas-conv.js';
+import { loadBlasAddon } from './blas-kernels.js';
 import { BackendError, ValidationError } from '../../core/src/errors.js';
 
 test('explicit wasm: one log line, self-check passed, cached on the second call', async () => {
@@ -17,9 +17,9 @@ test('explicit wasm: one log line, self-check passed, cached on the second call'
   assert.equal(lines.length, 1);
   assert.match(
     lines[0]!,
-    loadBlasConv().ok
-      ? /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms; convolutions: BLAS \(OpenBLAS [^)]+\)\)$/
-      : /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms; convolutions: wasm \(.+ is not built .+\)\)$/,
+    loadBlasAddon().ok
+      ? /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms; BLAS kernels: OpenBLAS [^)]+\)$/
+      : /^compute backend: wasm \(requested; gradient self-check against cpu passed in \d+ ms; BLAS kernels: none \(.+ is not built .+\)\)$/,
   );
 });
 

@@ -12,7 +12,7 @@ import { tf } from './tf.js';
 import { registerGradients } from './gradients.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { registerGroupNormKernels } from './group-norm-kernels.js';
-import { registerBlasConvKernels } from './blas-conv.js';
+import { registerBlasKernels } from './blas-kernels.js';
 import { runSelfCheck } from './self-check.js';
 import { probeWebGpu, registerWebGpuBackend } from './webgpu.js';
 
@@ -90,7 +90,7 @@ async function prepare(
   registerGradients();
   registerWasmKernels();
   registerGroupNormKernels();
-  const convolutions = registerBlasConvKernels();
+  const blas = registerBlasKernels();
   const info = await choose(name, source);
   await activate(info.name);
   if (!checked.has(info.name)) {
@@ -101,7 +101,7 @@ async function prepare(
       note = `gradient self-check against cpu passed in ${Math.round(performance.now() - t0)} ms`;
     }
     checked.add(info.name);
-    if (info.name === 'wasm') note = `${note}; ${convolutions}`;
+    if (info.name === 'wasm') note = `${note}; ${blas}`;
     logger(`compute backend: ${info.name} (${info.reason}; ${note})`);
   }
   return info;

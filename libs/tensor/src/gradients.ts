@@ -15,7 +15,7 @@
  * backend's own backprop kernel where it is trusted (see {@link STOCK_KERNELS}) and the
  * geometry is one it supports, else a composition of forward kernels (conv-grads.ts,
  * depthwise-grads.ts, pool-grads.ts). With the BLAS convolutions registered on wasm
- * (blas-conv.ts), both conv2d gradients are kernels there too, at any dilation.
+ * (blas-kernels.ts), both conv2d gradients are kernels there too, at any dilation.
  */
 import { ValidationError } from '../../core/src/errors.js';
 import { tf, type Tensor, type Tensor4D } from './tf.js';
@@ -29,7 +29,7 @@ import {
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
 import { avgPoolGradComposed, maxPoolGradComposed, poolInfo, type PoolGeometry } from './pool-grads.js';
 import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
-import { BLAS_CONV_KERNELS, blasConvKernelsRegistered } from './blas-conv.js';
+import { BLAS_CONV_KERNELS, blasKernelsRegistered } from './blas-kernels.js';
 import { pair, type Pair } from './geometry.js';
 
 /**
@@ -73,7 +73,7 @@ export function setGradientMode(next: GradientMode): GradientMode {
 function useStock(kernelName: string, dilations: Pair = 1): boolean {
   if (mode === 'composed') return false;
   const backend = tf.getBackend();
-  if (blasConvKernelsRegistered(backend) && (BLAS_CONV_KERNELS as readonly string[]).includes(kernelName)) {
+  if (blasKernelsRegistered(backend) && (BLAS_CONV_KERNELS as readonly string[]).includes(kernelName)) {
     return true;
   }
   const [dh, dw] = pair(dilations);

@@ -5,4 +5,4 @@ export * from './seeded-random.js';
 export { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 export { groupNorm } from './norm.js';
 export { registerGroupNormKernels, unregisterGroupNormKernels } from './group-norm-kernels.js';
-export { registerBlasConvKernels, unregisterBlasConvKernels, blasConvKernelsRegistered } from './blas-conv.js';
+export { registerBlasKernels, unregisterBlasKernels, blasKernelsRegistered } from './blas-kernels.js';

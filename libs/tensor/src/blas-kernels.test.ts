@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { tf, type Tensor, type Tensor4D } from './tf.js';
 import { initBackend } from './backend.js';
 import {
-  blasConvKernelsRegistered,
-  loadBlasConv,
-  registerBlasConvKernels,
-  unregisterBlasConvKernels,
-} from './blas-conv.js';
+  blasKernelsRegistered,
+  loadBlasAddon,
+  registerBlasKernels,
+  unregisterBlasKernels,
+} from './blas-kernels.js';
 import { setGradientMode } from './gradients.js';
 import { randomTensor, relMaxError, type Shape4 } from './testing.js';
 
 // `npm ci` builds the addon where g++ and libopenblas-dev are installed (CI installs both).
-const lib = loadBlasConv();
+const lib = loadBlasAddon();
 const skip = process.env['CI'] ? false : lib.ok ? false : lib.reason;
 
 /** Geometries as the nets use them and the awkward ones: stride 2, dilation 2, odd sizes, 1x1. */
@@ -53,7 +53,7 @@ test(
   async () => {
     assert.ok(lib.ok, `the addon loads: ${lib.ok ? '' : lib.reason}`);
     await initBackend({ backend: 'wasm', logger: () => {} });
-    assert.ok(blasConvKernelsRegistered('wasm'), 'initBackend registers the BLAS kernels');
+    assert.ok(blasKernelsRegistered('wasm'), 'initBackend registers the BLAS kernels');
     for (const [i, c] of CASES.entries()) {
       const mine = convAndGrads(c, 10 * i);
       await tf.setBackend('cpu');
@@ -74,16 +74,52 @@ test('BLAS kernels can be taken out and put back; wasm then computes the same va
   await initBackend({ backend: 'wasm', logger: () => {} });
   const c = CASES[1]!;
   const withBlas = convAndGrads(c, 7);
-  unregisterBlasConvKernels();
+  unregisterBlasKernels();
   try {
-    assert.equal(blasConvKernelsRegistered('wasm'), false);
+    assert.equal(blasKernelsRegistered('wasm'), false);
     const without = convAndGrads(c, 7);
     withBlas.forEach((v, k) => assert.ok(relMaxError(v, without[k]!) < 1e-5, `output ${k}`));
   } finally {
-    assert.match(registerBlasConvKernels(), /^convolutions: BLAS \(/);
+    assert.match(registerBlasKernels(), /^BLAS kernels: OpenBLAS /);
   }
-  assert.ok(blasConvKernelsRegistered('wasm'));
+  assert.ok(blasKernelsRegistered('wasm'));
 });
+
+test(
+  'Sum on wasm through BLAS equals the cpu reference over innermost and other axes',
+  { skip },
+  async () => {
+    await initBackend({ backend: 'wasm', logger: () => {} });
+    const shape: Shape4 = [3, 5, 7, 4];
+    // Innermost axes (the addon's), other axes (wasm's own, after a transpose), keepDims, int32.
+    const cases: Array<{ axis: number | number[] | null; keepDims: boolean; int?: boolean }> = [
+      { axis: null, keepDims: false },
+      { axis: 3, keepDims: false },
+      { axis: [2, 3], keepDims: true },
+      { axis: [-1, 1, 2], keepDims: false },
+      { axis: 0, keepDims: false },
+      { axis: [1, 3], keepDims: true },
+      { axis: 3, keepDims: false, int: true },
+    ];
+    const sums = (): Array<{ shape: number[]; values: number[] }> =>
+      cases.map((c) =>
+        tf.tidy(() => {
+          const x = randomTensor(shape, 3);
+          const y = tf.sum(c.int ? tf.cast(tf.mul(x, 100), 'int32') : x, c.axis ?? undefined, c.keepDims);
+          return { shape: y.shape, values: [...y.dataSync()] };
+        }),
+      );
+    const mine = sums();
+    await tf.setBackend('cpu');
+    const ref = sums();
+    await tf.setBackend('wasm');
+    cases.forEach((c, i) => {
+      assert.deepEqual(mine[i]!.shape, ref[i]!.shape, `shape, axis ${String(c.axis)}`);
+      const err = relMaxError(Float32Array.from(mine[i]!.values), Float32Array.from(ref[i]!.values));
+      assert.ok(err < 1e-6, `axis ${String(c.axis)}: relative error ${err}`);
+    });
+  },
+);
 
 test('the addon refuses operands that do not match the geometry', { skip }, () => {
   assert.ok(lib.ok);
@@ -99,4 +135,8 @@ test('the addon refuses operands that do not match the geometry', { skip }, () =
   lib.addon.conv2d(x.fill(1), w.fill(1), y, g);
   // All ones, 3x3 'same' over 2 channels: 4 taps inside at a corner, 6 on an edge, 9 inside.
   assert.deepEqual([y[0], y[3], y[5 * 3]], [8, 12, 18]);
+  const rows = new Float32Array(2);
+  lib.addon.sumRows(Float32Array.from([1, 2, 3, 4, 5, 6]), rows);
+  assert.deepEqual([...rows], [6, 15]);
+  assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal rows/);
 });

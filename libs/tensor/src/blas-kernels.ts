@@ -1,10 +1,11 @@
 /**
- * 2-D convolutions on the wasm backend through the system's BLAS: the native addon of
- * `libs/tensor/native` (im2col plus one OpenBLAS `sgemm`, single-threaded) computes
+ * Kernels of the wasm backend through the system's BLAS: the native addon of
+ * `libs/tensor/native` (OpenBLAS, single-threaded) computes, in place on the backend's heap,
  * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
- * `Conv2DBackpropFilter` in place on the backend's heap. wasm's own convolutions are
- * XNNPACK's 128-bit SIMD path and it has no filter gradient at all; OpenBLAS uses the
- * machine's AVX2 / AVX-512, about three times faster per convolution here (BENCHMARKS.md).
+ * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` over innermost axes as one
+ * `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
+ * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
+ * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
  *
  * The addon is built by `npm ci` when g++ and libopenblas-dev are present; without it the
  * kernels stay wasm's and the gradients our compositions (gradients.ts). Any stride,
@@ -19,24 +20,30 @@ import { convInfo, type ConvGeometry } from './conv-grads.js';
 import type { WasmBackend } from './wasm-kernels.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
-interface BlasConvAddon {
+interface BlasAddon {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** `out[r]` = the sum of row r of `x` (out.length equal rows). */
+  sumRows(x: Float32Array, out: Float32Array): void;
   blasConfig(): string;
 }
 
 /** Where the build puts the addon, relative to the repository root. */
-export const BLAS_CONV_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', 'blas_conv.node');
+export const BLAS_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', 'blas_kernels.node');
 
-/** The kernels computed by the addon on wasm when registered. */
+/** The convolution kernels computed by the addon on wasm when registered. */
 export const BLAS_CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+/** Every kernel the addon computes on wasm when registered. */
+export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum'] as const;
+type ConvKernel = (typeof BLAS_CONV_KERNELS)[number];
+type BlasKernel = (typeof BLAS_KERNELS)[number];
 
-type Loaded = { ok: true; addon: BlasConvAddon; config: string } | { ok: false; reason: string };
+type Loaded = { ok: true; addon: BlasAddon; config: string } | { ok: false; reason: string };
 let loaded: Loaded | undefined;
 
 /** Loads the addon once; the reason says why it is unavailable. */
-export function loadBlasConv(): Loaded {
+export function loadBlasAddon(): Loaded {
   loaded ??= tryLoad();
   return loaded;
 }
@@ -66,11 +73,11 @@ function tryLoad(): Loaded {
   // From the sources (libs/tensor/src) and from the build (dist/libs/tensor/src).
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    const file = join(dir, BLAS_CONV_ADDON);
+    const file = join(dir, BLAS_ADDON);
     if (!existsSync(file)) continue;
     try {
       chooseOpenBlasCore();
-      const addon = createRequire(import.meta.url)(file) as BlasConvAddon;
+      const addon = createRequire(import.meta.url)(file) as BlasAddon;
       return { ok: true, addon, config: addon.blasConfig() };
     } catch (e) {
       return { ok: false, reason: `${file} does not load: ${(e as Error).message}` };
@@ -78,11 +85,11 @@ function tryLoad(): Loaded {
   }
   return {
     ok: false,
-    reason: `${BLAS_CONV_ADDON} is not built (npm ci builds it where g++ and libopenblas-dev are installed)`,
+    reason: `${BLAS_ADDON} is not built (npm ci builds it where g++ and libopenblas-dev are installed)`,
   };
 }
 
-/** The addon's geometry vector of one convolution (see blas_conv.c, `enum geometry`). */
+/** The addon's geometry vector of one convolution (see blas_kernels.c, `enum geometry`). */
 function geometryOf(info: tf.backend_util.Conv2DInfo): Int32Array | undefined {
   const p = info.padInfo;
   if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0) return undefined;
@@ -128,24 +135,26 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-type Stock = Partial<Record<(typeof BLAS_CONV_KERNELS)[number], tf.KernelConfig>>;
-let stock: Stock | undefined;
+let stock: Partial<Record<BlasKernel, tf.KernelConfig>> | undefined;
+
+/** wasm's own kernel `name` on `args`, for what the addon does not compute. */
+function ownKernel(name: BlasKernel, args: Parameters<tf.KernelFunc>[0]): ReturnType<tf.KernelFunc> {
+  const own = stock?.[name]?.kernelFunc;
+  if (own === undefined) throw new Error(`${name}: not available on wasm for these inputs`);
+  return own(args);
+}
 
 /**
- * One kernel: shapes from the attributes, the output made on the heap, then the addon.
- * NCHW, float types other than float32 and negative padding go to wasm's own kernel
+ * One convolution kernel: shapes from the attributes, the output made on the heap, then the
+ * addon. NCHW, float types other than float32 and negative padding go to wasm's own kernel
  * (or, for the filter gradient, which wasm lacks, fail as without this module).
  */
-function kernel(name: (typeof BLAS_CONV_KERNELS)[number], addon: BlasConvAddon): tf.KernelFunc {
+function convKernel(name: ConvKernel, addon: BlasAddon): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as WasmBackend;
     const a = args.attrs as unknown as ConvAttrs;
     const ins = args.inputs as Record<string, tf.TensorInfo>;
-    const fallback = (): tf.TensorInfo | tf.TensorInfo[] => {
-      const own = stock?.[name]?.kernelFunc;
-      if (own === undefined) throw new Error(`${name}: not available on wasm for these inputs`);
-      return own(args);
-    };
+    const fallback = () => ownKernel(name, args);
     if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return fallback();
     if (Object.values(ins).some((t) => t.dtype !== 'float32')) return fallback();
     const g = geometryAttrs(a);
@@ -182,17 +191,39 @@ function outShape(info: tf.backend_util.Conv2DInfo): number[] {
 }
 
 /**
- * Puts the BLAS kernels in place on wasm (idempotent). Returns what computes the
- * convolutions, for the start-up line: the BLAS build, or why wasm's own do.
+ * `Sum` of a float32 tensor over its innermost axes (a full sum among them): one
+ * matrix-vector product. Other sums go to wasm's own kernel, which transposes first.
  */
-export function registerBlasConvKernels(): string {
-  const lib = loadBlasConv();
-  if (!lib.ok) return `convolutions: wasm (${lib.reason})`;
-  const what = `convolutions: BLAS (${lib.config})`;
+function sumKernel(addon: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as WasmBackend;
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    if (x.dtype !== 'float32') return ownKernel('Sum', args);
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    if (!tf.backend_util.axesAreInnerMostDims(axes, x.shape.length)) return ownKernel('Sum', args);
+    const [reduced] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const out = backend.makeOutput(
+      keepDims ? tf.backend_util.expandShapeToKeepDim(reduced, axes) : reduced,
+      'float32',
+    );
+    addon.sumRows(floats(backend, x), floats(backend, out));
+    return out;
+  };
+}
+
+/**
+ * Puts the BLAS kernels in place on wasm (idempotent). Returns, for the start-up line, the
+ * BLAS build that computes them, or why wasm's own kernels do.
+ */
+export function registerBlasKernels(): string {
+  const lib = loadBlasAddon();
+  if (!lib.ok) return `BLAS kernels: none (${lib.reason})`;
+  const what = `BLAS kernels: ${lib.config}`;
   if (stock !== undefined) return what;
-  if (tf.getKernel('Conv2D', 'wasm') === undefined) return `convolutions: wasm (no wasm backend)`;
+  if (tf.getKernel('Conv2D', 'wasm') === undefined) return `BLAS kernels: none (no wasm backend)`;
   stock = {};
-  for (const name of BLAS_CONV_KERNELS) {
+  for (const name of BLAS_KERNELS) {
     const own = tf.getKernel(name, 'wasm');
     if (own !== undefined) {
       stock[name] = own;
@@ -201,7 +232,7 @@ export function registerBlasConvKernels(): string {
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
-      kernelFunc: kernel(name, lib.addon),
+      kernelFunc: name === 'Sum' ? sumKernel(lib.addon) : convKernel(name, lib.addon),
       ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
     });
   }
@@ -209,9 +240,9 @@ export function registerBlasConvKernels(): string {
 }
 
 /** Puts wasm's own kernels back (for before/after measurements and tests). */
-export function unregisterBlasConvKernels(): void {
+export function unregisterBlasKernels(): void {
   if (stock === undefined) return;
-  for (const name of BLAS_CONV_KERNELS) {
+  for (const name of BLAS_KERNELS) {
     tf.unregisterKernel(name, 'wasm');
     const own = stock[name];
     if (own !== undefined) tf.registerKernel(own);
@@ -219,7 +250,7 @@ export function unregisterBlasConvKernels(): void {
   stock = undefined;
 }
 
-/** Whether `backend` computes convolutions and both their gradients with the BLAS kernels. */
-export function blasConvKernelsRegistered(backend: string): boolean {
+/** Whether `backend` computes convolutions (with both gradients) and sums with the BLAS kernels. */
+export function blasKernelsRegistered(backend: string): boolean {
   return backend === 'wasm' && stock !== undefined;
 }
