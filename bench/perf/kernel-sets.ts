@@ -106,11 +106,6 @@ const SETS: Record<string, KernelSet> = {
       convCase([batch, side / 2, side / 2, 64], 3, 64, 1),
       convCase([batch, side, side, 16], 3, 16, 2),
       convCase([batch, side, side, 64], 1, 16, 1),
-      {
-        label: `sum of all ${batch} x ${side} x ${side} x 16 values`,
-        make: () => ({ inputs: [random([batch, side, side, 16], 1)], dy: tf.scalar(1) }),
-        op: (x) => tf.sum(x!),
-      },
     ],
   },
 };
