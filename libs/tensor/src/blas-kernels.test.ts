@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tf, type Tensor, type Tensor4D } from './tf.js';
 import { initBackend } from './backend.js';
 import {
@@ -140,3 +142,27 @@ test('the addon refuses operands that do not match the geometry', { skip }, () =
   assert.deepEqual([...rows], [6, 15]);
   assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal rows/);
 });
+
+test(
+  'OpenBLAS gets its SkylakeX kernels where the processor has AVX-512, unless OPENBLAS_CORETYPE says otherwise',
+  { skip },
+  () => {
+    const config = (coreType: string | undefined): string => {
+      const env = { ...process.env };
+      delete env['OPENBLAS_CORETYPE'];
+      if (coreType !== undefined) env['OPENBLAS_CORETYPE'] = coreType;
+      const module = new URL('./blas-kernels.js', import.meta.url).href;
+      const script = `import(${JSON.stringify(module)}).then((m) => console.log(m.loadBlasAddon().config))`;
+      return execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }).trim();
+    };
+    const flags =
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)?.[1]
+        ?.split(/\s+/) ?? [];
+    const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) =>
+      flags.includes(f),
+    );
+    assert.equal(/ SkylakeX /.test(config(undefined)), avx512, config(undefined));
+    assert.match(config('Haswell'), / Haswell /);
+  },
+);
