@@ -52,12 +52,15 @@ export function loadBlasAddon(): Loaded {
 const AVX512_FLAGS = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'];
 
 /**
- * OpenBLAS 0.3.21 (Debian 12) picks its kernels per processor at load time and takes AMD
- * Zen 4, which has AVX-512, for a Haswell (AVX2): 1.4-2.4x slower on our convolution
- * shapes. Where the processor has the AVX-512 subsets and `OPENBLAS_CORETYPE` is unset,
- * name the SkylakeX kernels (OpenBLAS reads the variable when it loads).
+ * What OpenBLAS reads from the environment when it loads, where the user has not set it:
+ * - `OPENBLAS_NUM_THREADS=1`: the addon calls it on one thread (parallelism is one worker
+ *   per core), so no pool of idle threads is started.
+ * - `OPENBLAS_CORETYPE=SKYLAKEX` where the processor has the AVX-512 subsets: OpenBLAS
+ *   0.3.21 (Debian 12) takes AMD Zen 4, which has AVX-512, for a Haswell (AVX2), 1.4-2.4x
+ *   slower on our convolution shapes.
  */
-function chooseOpenBlasCore(): void {
+function configureOpenBlas(): void {
+  process.env['OPENBLAS_NUM_THREADS'] ??= '1';
   if (process.env['OPENBLAS_CORETYPE'] !== undefined || process.arch !== 'x64') return;
   let flags: Set<string>;
   try {
@@ -76,7 +79,7 @@ function tryLoad(): Loaded {
     const file = join(dir, BLAS_ADDON);
     if (!existsSync(file)) continue;
     try {
-      chooseOpenBlasCore();
+      configureOpenBlas();
       const addon = createRequire(import.meta.url)(file) as BlasAddon;
       return { ok: true, addon, config: addon.blasConfig() };
     } catch (e) {
