@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ValidationError } from '../../libs/core/src/index.js';
@@ -27,7 +27,7 @@ import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
 import { findTorchPython, machine, readNotes, writeSection } from '../common/files.js';
 import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
 import { readCurve, runOurs } from './engine-run.js';
-import { DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
+import { DEFAULT_OUT, DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
 import { recipeSection, sectionHeading } from './report.js';
 import { orderedTestCases, writeTwinData } from './twin-data.js';
 
@@ -61,7 +61,7 @@ function parseOptions(argv: string[]): Options {
   const o = new Command()
     .name('bench-recipe')
     .option('--stage <stage>', 'prepare | run | report | all', 'all')
-    .option('--out <dir>', 'run folder', 'runs/bench-recipe')
+    .option('--out <dir>', 'run folder', DEFAULT_OUT)
     .option('--data <dir>', 'MSD hippocampus folder', '../shared/data/msd-hippocampus')
     .option('--seeds <list>', 'training seeds', '0,1,2')
     .option('--workers <n>', 'trainings at a time', '2')
@@ -222,6 +222,7 @@ function report(opts: Options, p: RecipeProtocol): void {
   const curves = (impl: string) => opts.seeds.map((s) => readCurve(join(opts.out, FILES.curve(impl, s))));
   const section = recipeSection(
     p,
+    relative(process.cwd(), opts.out),
     opts.seeds,
     curves('ours'),
     curves('torch'),

@@ -31,6 +31,9 @@ export interface RecipeProtocol {
   contextSlices?: number;
 }
 
+/** The run folder of `bench/recipe` unless `--out` names another. */
+export const DEFAULT_OUT = 'runs/bench-recipe';
+
 export const DEFAULT_PROTOCOL: RecipeProtocol = {
   width: 8,
   depth: 3,

@@ -4,14 +4,30 @@
  * (within 0.02 at every point), plus seconds per step.
  */
 import { commit } from '../common/files.js';
-import type { CurvePoint, RecipeProtocol } from './protocol.js';
+import { DEFAULT_OUT, DEFAULT_PROTOCOL, type CurvePoint, type RecipeProtocol } from './protocol.js';
 
-/** BENCHMARKS.md heading of a run: one section per input kind (single slices, 2.5D). */
-export function sectionHeading(p: RecipeProtocol): string {
+/** What a run's protocol changes from the default one, as headings name it and as flags. */
+function departures(p: RecipeProtocol): Array<{ name: string; flag: string }> {
   const k = p.contextSlices ?? 0;
-  return k === 0
-    ? '## Recipe parity with PyTorch (issue 9)'
-    : `## Recipe parity with PyTorch, 2.5D input (${k} slice(s) either side) (issue 9)`;
+  return [
+    ...(p.width !== DEFAULT_PROTOCOL.width
+      ? [{ name: `U-Net width ${p.width}`, flag: `--width ${p.width}` }]
+      : []),
+    ...(k > 0 ? [{ name: `2.5D input (${k} slice(s) either side)`, flag: `--context-slices ${k}` }] : []),
+  ];
+}
+
+/** BENCHMARKS.md heading of a run: one section per protocol (width, single slices or 2.5D). */
+export function sectionHeading(p: RecipeProtocol): string {
+  return `## Recipe parity with PyTorch${departures(p)
+    .map((d) => `, ${d.name}`)
+    .join('')} (issue 9)`;
+}
+
+/** The command that makes (and resumes) a run of protocol `p` in the folder `out`. */
+export function commandLine(p: RecipeProtocol, out: string): string {
+  const flags = departures(p).map((d) => ` ${d.flag}`);
+  return `node dist/bench/recipe/main.js --workers 2${flags.join('')}${out === DEFAULT_OUT ? '' : ` --out ${out}`}`;
 }
 
 /** Mean and sample standard deviation. */
@@ -23,9 +39,10 @@ export function meanSd(v: number[]): { mean: number; sd: number } {
 
 const fmt = (m: { mean: number; sd: number }): string => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
 
-/** Markdown section; `ours[i]` / `torch[i]` are the curves of seed `seeds[i]`. */
+/** Markdown section; `ours[i]` / `torch[i]` are the curves of seed `seeds[i]`; `out` the run folder. */
 export function recipeSection(
   p: RecipeProtocol,
+  out: string,
   seeds: number[],
   ours: CurvePoint[][],
   torch: CurvePoint[][],
@@ -74,9 +91,7 @@ export function recipeSection(
   return [
     sectionHeading(p),
     '',
-    (p.contextSlices ?? 0) === 0
-      ? 'Command: `node dist/bench/recipe/main.js --workers 2` (stages `prepare`, `run`, `report`; resumable from `runs/bench-recipe/`).'
-      : `Command: \`node dist/bench/recipe/main.js --workers 2 --context-slices ${p.contextSlices} --out runs/bench-recipe-2.5d\` (stages and resume as above).`,
+    `Command: \`${commandLine(p, out)}\` (stages \`prepare\`, \`run\`, \`report\`; resumable from \`${out}/\`).`,
     `Machine: ${machine.nproc} cores, ${machine.cpu}; load average ${machine.load.toFixed(1)} when the report was written; ` +
       `date ${new Date().toISOString()}; commit \`${commit()}\`; our engine on \`wasm\`, PyTorch on CPU, one thread each, two runs at a time.`,
     '',

@@ -1,8 +1,8 @@
 /*
  * Kernels of the tfjs wasm backend computed by the system's BLAS (OpenBLAS): 2-D
  * convolutions (NHWC input, HWIO filter) and their two gradients as im2col plus one
- * single-precision matrix product, and sums over the innermost axes as a matrix-vector
- * product with a vector of ones. Called synchronously from JavaScript with Float32Array
+ * single-precision matrix product, and sums over the innermost or the leading axes as a
+ * matrix-vector product with a vector of ones. Called synchronously from JavaScript with Float32Array
  * views, e.g. on the tfjs wasm backend's heap, so the tensors are read and written in place.
  *
  * Geometry (an Int32Array of GEOMETRY_LENGTH values, see `enum geometry`): batch, input
@@ -243,39 +243,50 @@ static napi_value filter_grad(napi_env env, napi_callback_info info) {
 static _Thread_local float *ones = NULL;
 static _Thread_local int64_t ones_len = 0;
 
-/* (x, out): out[r] = sum of the r-th of out.length equal rows of x. */
-static napi_value sum_rows(napi_env env, napi_callback_info info) {
+/* At least `len` ones (per thread, kept for the next call); NULL when out of memory. */
+static const float *ones_of(int64_t len) {
+  if (len > ones_len) {
+    free(ones);
+    ones = (float *)malloc((size_t)len * sizeof(float));
+    ones_len = ones == NULL ? 0 : len;
+    for (int64_t i = 0; i < ones_len; i++) ones[i] = 1.0f;
+  }
+  return ones;
+}
+
+/*
+ * (x, out): x as a matrix of out.length rows (`by_rows`) or out.length columns, and out the
+ * sums of its rows (a sum over innermost axes) or of its columns (over leading axes).
+ */
+static napi_value sum_lines(napi_env env, napi_callback_info info, int by_rows) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2)
     return fail(env, "expected (x, out)");
   float *x, *out;
-  size_t x_len, rows;
-  if (!float_array(env, argv[0], &x, &x_len) || !float_array(env, argv[1], &out, &rows))
+  size_t x_len, n_out;
+  if (!float_array(env, argv[0], &x, &x_len) || !float_array(env, argv[1], &out, &n_out))
     return fail(env, "operands must be Float32Arrays");
-  if (rows == 0) return NULL;
-  if (x_len % rows != 0) return fail(env, "x does not split into out.length equal rows");
-  int64_t inner = (int64_t)(x_len / rows);
-  if (inner == 0) {
-    memset(out, 0, rows * sizeof(float));
+  if (n_out == 0) return NULL;
+  if (x_len % n_out != 0) return fail(env, "x does not split into out.length equal lines");
+  int64_t other = (int64_t)(x_len / n_out);
+  if (other == 0) {
+    memset(out, 0, n_out * sizeof(float));
     return NULL;
   }
-  if (inner > ones_len) {
-    free(ones);
-    ones = (float *)malloc((size_t)inner * sizeof(float));
-    if (ones == NULL) {
-      ones_len = 0;
-      return fail(env, "out of memory for the ones vector");
-    }
-    for (int64_t i = 0; i < inner; i++) ones[i] = 1.0f;
-    ones_len = inner;
-  }
-  if (rows == 1)
-    out[0] = cblas_sdot(inner, x, 1, ones, 1);
+  const float *one = ones_of(other);
+  if (one == NULL) return fail(env, "out of memory for the ones vector");
+  if (by_rows && n_out == 1)
+    out[0] = cblas_sdot(other, x, 1, one, 1);
+  else if (by_rows)
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)n_out, other, 1.0f, x, other, one, 1, 0.0f, out, 1);
   else
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)rows, inner, 1.0f, x, inner, ones, 1, 0.0f, out, 1);
+    cblas_sgemv(CblasRowMajor, CblasTrans, other, (blasint)n_out, 1.0f, x, (blasint)n_out, one, 1, 0.0f, out, 1);
   return NULL;
 }
+
+static napi_value sum_rows(napi_env env, napi_callback_info info) { return sum_lines(env, info, 1); }
+static napi_value sum_columns(napi_env env, napi_callback_info info) { return sum_lines(env, info, 0); }
 
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   (void)info;
@@ -292,6 +303,7 @@ NAPI_MODULE_INIT() {
       {"conv2dBackpropInput", NULL, input_grad, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, filter_grad, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"sumColumns", NULL, sum_columns, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

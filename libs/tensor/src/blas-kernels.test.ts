@@ -93,7 +93,8 @@ test(
   async () => {
     await initBackend({ backend: 'wasm', logger: () => {} });
     const shape: Shape4 = [3, 5, 7, 4];
-    // Innermost axes (the addon's), other axes (wasm's own, after a transpose), keepDims, int32.
+    // Innermost and leading axes (the addon's), other axes (wasm's own, after a transpose),
+    // keepDims, int32.
     const cases: Array<{ axis: number | number[] | null; keepDims: boolean; int?: boolean }> = [
       { axis: null, keepDims: false },
       { axis: 3, keepDims: false },
@@ -140,7 +141,9 @@ test('the addon refuses operands that do not match the geometry', { skip }, () =
   const rows = new Float32Array(2);
   lib.addon.sumRows(Float32Array.from([1, 2, 3, 4, 5, 6]), rows);
   assert.deepEqual([...rows], [6, 15]);
-  assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal rows/);
+  lib.addon.sumColumns(Float32Array.from([1, 2, 3, 4, 5, 6]), rows);
+  assert.deepEqual([...rows], [9, 12]);
+  assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal lines/);
 });
 
 test(

@@ -2,8 +2,8 @@
  * Kernels of the wasm backend through the system's BLAS: the native addon of
  * `libs/tensor/native` (OpenBLAS, single-threaded) computes, in place on the backend's heap,
  * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
- * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` over innermost axes as one
- * `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
+ * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` over innermost or leading
+ * axes as one `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
  * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
  * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
  *
@@ -26,6 +26,8 @@ interface BlasAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   /** `out[r]` = the sum of row r of `x` (out.length equal rows). */
   sumRows(x: Float32Array, out: Float32Array): void;
+  /** `out[c]` = the sum of column c of `x` (rows of out.length values). */
+  sumColumns(x: Float32Array, out: Float32Array): void;
   blasConfig(): string;
 }
 
@@ -193,9 +195,16 @@ function outShape(info: tf.backend_util.Conv2DInfo): number[] {
   return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
 }
 
+/** Whether `axes` (sorted, distinct) are the leading axes 0, 1, ... of a tensor. */
+function leadingAxes(axes: readonly number[]): boolean {
+  return axes.every((a, i) => a === i);
+}
+
 /**
- * `Sum` of a float32 tensor over its innermost axes (a full sum among them): one
- * matrix-vector product. Other sums go to wasm's own kernel, which transposes first.
+ * `Sum` of a float32 tensor over its innermost axes (a full sum among them: the row sums of
+ * a matrix) or over its leading axes (the column sums, as the gradient of a bias added to
+ * every pixel takes them): one matrix-vector product. Other sums go to wasm's own kernel,
+ * which transposes first.
  */
 function sumKernel(addon: BlasAddon): tf.KernelFunc {
   return (args) => {
@@ -203,14 +212,17 @@ function sumKernel(addon: BlasAddon): tf.KernelFunc {
     const x = (args.inputs as { x: tf.TensorInfo }).x;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     if (x.dtype !== 'float32') return ownKernel('Sum', args);
-    const axes = tf.util.parseAxisParam(axis, x.shape);
-    if (!tf.backend_util.axesAreInnerMostDims(axes, x.shape.length)) return ownKernel('Sum', args);
-    const [reduced] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
+    const inner = tf.backend_util.axesAreInnerMostDims(axes, x.shape.length);
+    if (!inner && !leadingAxes(axes)) return ownKernel('Sum', args);
+    const kept = x.shape.filter((_, i) => !axes.includes(i));
     const out = backend.makeOutput(
-      keepDims ? tf.backend_util.expandShapeToKeepDim(reduced, axes) : reduced,
+      keepDims ? tf.backend_util.expandShapeToKeepDim(kept, axes) : kept,
       'float32',
     );
-    addon.sumRows(floats(backend, x), floats(backend, out));
+    const [xs, ys] = [floats(backend, x), floats(backend, out)];
+    if (inner) addon.sumRows(xs, ys);
+    else addon.sumColumns(xs, ys);
     return out;
   };
 }
