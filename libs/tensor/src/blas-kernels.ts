@@ -159,7 +159,14 @@ function convKernel(name: ConvKernel, addon: BlasAddon): tf.KernelFunc {
     const backend = args.backend as unknown as WasmBackend;
     const a = args.attrs as unknown as ConvAttrs;
     const ins = args.inputs as Record<string, tf.TensorInfo>;
-    const fallback = () => ownKernel(name, args);
+    const fallback = () => {
+      // wasm's own backprop kernels know no dilation: refuse rather than compute without it.
+      const [dh, dw] = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
+      if (name !== 'Conv2D' && (dh !== 1 || dw !== 1)) {
+        throw new Error(`${name}: dilation ${dh}x${dw} with this geometry is not supported on wasm`);
+      }
+      return ownKernel(name, args);
+    };
     if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return fallback();
     if (Object.values(ins).some((t) => t.dtype !== 'float32')) return fallback();
     const g = geometryAttrs(a);
