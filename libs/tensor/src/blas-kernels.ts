@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from './tf.js';
 import { convInfo, type ConvGeometry } from './conv-grads.js';
+import { pair } from './geometry.js';
 import type { WasmBackend } from './wasm-kernels.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
@@ -161,7 +162,7 @@ function convKernel(name: ConvKernel, addon: BlasAddon): tf.KernelFunc {
     const ins = args.inputs as Record<string, tf.TensorInfo>;
     const fallback = () => {
       // wasm's own backprop kernels know no dilation: refuse rather than compute without it.
-      const [dh, dw] = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
+      const [dh, dw] = pair(a.dilations ?? 1);
       if (name !== 'Conv2D' && (dh !== 1 || dw !== 1)) {
         throw new Error(`${name}: dilation ${dh}x${dw} with this geometry is not supported on wasm`);
       }
