@@ -61,22 +61,37 @@ static int is_pointwise(const geom_t *g) {
          g->oh == g->h && g->ow == g->w;
 }
 
+/* Where output pixel `p` (an im2col row) reads: its image and the input row/column of tap (0, 0). */
+typedef struct {
+  int64_t n, ih0, iw0;
+} origin_t;
+
+static origin_t origin_of(const geom_t *g, int64_t p) {
+  int64_t ow = p % g->ow, t = p / g->ow, oh = t % g->oh;
+  origin_t o = {t / g->oh, oh * g->sh - g->pt, ow * g->sw - g->pl};
+  return o;
+}
+
+/* The input pixel (index into the NHWC pixels) tap (i, j) of `o` reads, or -1 in the padding. */
+static int64_t tap_pixel(const geom_t *g, origin_t o, int64_t i, int64_t j) {
+  int64_t ih = o.ih0 + i * g->dh, iw = o.iw0 + j * g->dw;
+  if (ih < 0 || ih >= g->h || iw < 0 || iw >= g->w) return -1;
+  return (o.n * g->h + ih) * g->w + iw;
+}
+
 /* Rows [r0, r0 + count) of the im2col matrix (output pixels x (kh, kw, cin)). */
 static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, float *col) {
-  int64_t k = cols_of(g);
   size_t run = (size_t)g->cin * sizeof(float);
-  for (int64_t r = 0; r < count; r++) {
-    int64_t p = r0 + r;
-    int64_t ow = p % g->ow, t = p / g->ow, oh = t % g->oh, n = t / g->oh;
-    float *dst = col + r * k;
+  float *dst = col;
+  for (int64_t r = r0; r < r0 + count; r++) {
+    origin_t o = origin_of(g, r);
     for (int64_t i = 0; i < g->kh; i++) {
-      int64_t ih = oh * g->sh - g->pt + i * g->dh;
       for (int64_t j = 0; j < g->kw; j++, dst += g->cin) {
-        int64_t iw = ow * g->sw - g->pl + j * g->dw;
-        if (ih < 0 || ih >= g->h || iw < 0 || iw >= g->w)
+        int64_t q = tap_pixel(g, o, i, j);
+        if (q < 0)
           memset(dst, 0, run);
         else
-          memcpy(dst, x + ((n * g->h + ih) * g->w + iw) * g->cin, run);
+          memcpy(dst, x + q * g->cin, run);
       }
     }
   }
@@ -84,17 +99,14 @@ static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, f
 
 /* Adds rows [r0, r0 + count) of an im2col-shaped gradient back onto the input gradient. */
 static void col2im_add(const geom_t *g, const float *col, int64_t r0, int64_t count, float *dx) {
-  int64_t k = cols_of(g);
-  for (int64_t r = 0; r < count; r++) {
-    int64_t p = r0 + r;
-    int64_t ow = p % g->ow, t = p / g->ow, oh = t % g->oh, n = t / g->oh;
-    const float *src = col + r * k;
+  const float *src = col;
+  for (int64_t r = r0; r < r0 + count; r++) {
+    origin_t o = origin_of(g, r);
     for (int64_t i = 0; i < g->kh; i++) {
-      int64_t ih = oh * g->sh - g->pt + i * g->dh;
       for (int64_t j = 0; j < g->kw; j++, src += g->cin) {
-        int64_t iw = ow * g->sw - g->pl + j * g->dw;
-        if (ih < 0 || ih >= g->h || iw < 0 || iw >= g->w) continue;
-        float *d = dx + ((n * g->h + ih) * g->w + iw) * g->cin;
+        int64_t q = tap_pixel(g, o, i, j);
+        if (q < 0) continue;
+        float *d = dx + q * g->cin;
         for (int64_t c = 0; c < g->cin; c++) d[c] += src[c];
       }
     }

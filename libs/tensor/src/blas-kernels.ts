@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from './tf.js';
 import { convInfo, type ConvGeometry } from './conv-grads.js';
 import { pair } from './geometry.js';
-import type { WasmBackend } from './wasm-kernels.js';
+import { floats, type WasmBackend } from './wasm-kernels.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
 interface BlasAddon {
@@ -133,14 +133,6 @@ function geometryAttrs(a: ConvAttrs): ConvGeometry {
   };
 }
 
-function floats(backend: WasmBackend, t: tf.TensorInfo): Float32Array {
-  return backend.typedArrayFromHeap(t) as Float32Array;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 let stock: Partial<Record<BlasKernel, tf.KernelConfig>> | undefined;
 
 /** wasm's own kernel `name` on `args`, for what the addon does not compute. */
@@ -184,7 +176,7 @@ function convKernel(name: ConvKernel, addon: BlasAddon): tf.KernelFunc {
       const { dy, filter } = ins as { dy: tf.TensorInfo; filter: tf.TensorInfo };
       const info = convInfo(a.inputShape!, filter.shape, g);
       const geometry = geometryOf(info);
-      if (geometry === undefined || !sameShape(dy.shape, outShape(info))) return fallback();
+      if (geometry === undefined || !tf.util.arraysEqual(dy.shape, outShape(info))) return fallback();
       const dx = backend.makeOutput([...a.inputShape!], 'float32');
       addon.conv2dBackpropInput(floats(backend, dy), floats(backend, filter), floats(backend, dx), geometry);
       return dx;
@@ -192,7 +184,7 @@ function convKernel(name: ConvKernel, addon: BlasAddon): tf.KernelFunc {
     const { x, dy } = ins as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const info = convInfo(x.shape, a.filterShape!, g);
     const geometry = geometryOf(info);
-    if (geometry === undefined || !sameShape(dy.shape, outShape(info))) return fallback();
+    if (geometry === undefined || !tf.util.arraysEqual(dy.shape, outShape(info))) return fallback();
     const dw = backend.makeOutput([...a.filterShape!], 'float32');
     addon.conv2dBackpropFilter(floats(backend, x), floats(backend, dy), floats(backend, dw), geometry);
     return dw;

@@ -16,7 +16,7 @@
  * backend; other backends keep the composition.
  */
 import { tf } from './tf.js';
-import type { WasmBackend } from './wasm-kernels.js';
+import { floats, type WasmBackend } from './wasm-kernels.js';
 import { groupNormPasses, type WasmMemory } from './group-norm-simd.js';
 
 /** Kernel name of the forward pass: inputs `x` (and `gamma`, `beta`), outputs `[y, stats]`. */
@@ -345,10 +345,6 @@ export function groupNormBackward(
   }
   if (dgamma !== undefined) dgamma.set(sumDyXhat);
   if (dbeta !== undefined) dbeta.set(sumDy);
-}
-
-function floats(backend: WasmBackend, t: tf.TensorInfo): Float32Array {
-  return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
 /** What the kernels need beyond {@link WasmBackend}: the module's memory and allocator. */

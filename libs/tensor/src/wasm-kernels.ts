@@ -33,6 +33,11 @@ type Kernels = Record<Replaced, tf.KernelFunc>;
 
 let stock: Kernels | undefined;
 
+/** A float32 tensor's values on the wasm heap, in place (take it after the last `makeOutput`). */
+export function floats(backend: WasmBackend, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
 /** The 32-bit words of a float32 or int32 tensor on the wasm heap (take it after the last `makeOutput`). */
 function words(backend: WasmBackend, t: tf.TensorInfo): Int32Array {
   const v = backend.typedArrayFromHeap(t);
