@@ -5,10 +5,16 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, loadWeights, runTraining, type SliceSet } from '../../libs/engine/src/index.js';
+import {
+  RECIPE_AUGMENT,
+  evaluate,
+  loadWeights,
+  runTraining,
+  type SliceSet,
+} from '../../libs/engine/src/index.js';
 import { contextChannels } from '../../libs/data/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
-import { FILES, type CurvePoint, type RecipeProtocol } from './protocol.js';
+import { FILES, recipeSampling, type CurvePoint, type RecipeProtocol } from './protocol.js';
 
 /** Mean 3D Dice per foreground class over the cases of `test`. */
 export function meanCaseDice(net: UNet, test: SliceSet): number[] {
@@ -64,8 +70,8 @@ export async function runOurs(
     batchSize: p.batchSize,
     maxSteps: last,
     maxEpochs: 1_000_000,
-    sampling: { kind: 'foreground', foregroundShare: p.foregroundShare, stepsPerEpoch: Math.min(...p.steps) },
-    augment: { flipHorizontal: true, flipVertical: false, maxShift: 0 },
+    sampling: recipeSampling(p),
+    augment: RECIPE_AUGMENT,
     gradClip: p.clip,
     optimiser: { lr: p.lr, weightDecay: p.weightDecay },
     restoreBest: false,

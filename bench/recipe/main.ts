@@ -6,7 +6,7 @@
  *
  * `node dist/bench/recipe/main.js [--stage prepare|run|report|all] [--out DIR] [--data DIR]
  *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 8] [--context-slices 0]
- *  [--python PATH]
+ *  [--batches shared|own] [--python PATH]
  *  [--benchmarks FILE]`
  *
  * Stages resume from the files in `--out` (default `runs/bench-recipe/`): finished runs are
@@ -27,8 +27,16 @@ import { initBackend, tf, type Tensor4D } from '../../libs/tensor/src/index.js';
 import { findTorchPython, machine, readNotes, writeSection } from '../common/files.js';
 import { loadSplitSlices, type SplitSlices } from '../hippocampus/data.js';
 import { readCurve, runOurs } from './engine-run.js';
-import { DEFAULT_OUT, DEFAULT_PROTOCOL, FILES, type RecipeProtocol } from './protocol.js';
+import {
+  BATCH_DRAWS,
+  DEFAULT_OUT,
+  DEFAULT_PROTOCOL,
+  FILES,
+  type BatchDraws,
+  type RecipeProtocol,
+} from './protocol.js';
 import { recipeSection, sectionHeading } from './report.js';
+import { writeBatchSchedule } from './schedule.js';
 import { orderedTestCases, writeTwinData } from './twin-data.js';
 
 type Stage = 'prepare' | 'run' | 'report' | 'all';
@@ -72,6 +80,7 @@ function parseOptions(argv: string[]): Options {
     )
     .option('--width <n>', 'U-Net base width', String(DEFAULT_PROTOCOL.width))
     .option('--context-slices <k>', 'neighbouring slices on each side as extra input channels (2.5D)', '0')
+    .option('--batches <draws>', 'shared (the twin replays our batches and flips) | own', 'shared')
     .option('--only <job>', 'run one job in this process (ours:SEED)')
     .option('--python <path>', 'Python with torch (default: python3, then /usr/bin/python3)')
     .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
@@ -91,6 +100,10 @@ function parseOptions(argv: string[]): Options {
   if (steps[0] === 0 || !width) throw new ValidationError('--steps and --width must be positive');
   const contextSlices = Number(o['contextSlices']);
   validateContextSlices(contextSlices);
+  const batches = o['batches'] as BatchDraws;
+  if (!BATCH_DRAWS.includes(batches)) {
+    throw new ValidationError(`--batches: expected ${BATCH_DRAWS.join(' or ')}, got '${batches}'`);
+  }
   const data = resolve(o['data'] as string);
   if (!existsSync(data)) throw new ValidationError(`--data: ${data} does not exist`);
   return {
@@ -100,7 +113,7 @@ function parseOptions(argv: string[]): Options {
     seeds: intList(o['seeds'] as string, '--seeds'),
     workers,
     only: o['only'] ?? null,
-    protocol: { ...DEFAULT_PROTOCOL, steps, width, contextSlices },
+    protocol: { ...DEFAULT_PROTOCOL, steps, width, contextSlices, batches },
     python: o['python'],
     benchmarks: resolve(o['benchmarks'] as string),
   };
@@ -152,6 +165,9 @@ async function prepare(opts: Options, p: RecipeProtocol): Promise<void> {
     );
     tf.dispose(logits);
     net.dispose();
+  }
+  if (p.batches === 'shared') {
+    for (const seed of opts.seeds) writeBatchSchedule(opts.out, p, sets.train, seed);
   }
   log(
     `prepared ${sets.train.slices.length} training / ${sets.val.slices.length} validation / ` +

@@ -8,11 +8,16 @@
  * depth 3 (two 3x3 conv + GroupNorm + ReLU per level), batch 16 drawn at random with a third
  * of it from slices with foreground, per-sample left-right flips with p 0.5, loss CE +
  * (1 - mean soft Dice of the foreground classes over the batch), AdamW lr 1e-3 wd 5e-4,
- * cosine to 0 over the last checkpoint step, gradients clipped at global norm 5. Test: 3D
+ * cosine to 0 over the last checkpoint step, gradients clipped at global norm 5. With
+ * `batches` = `shared` (the default) the twin trains on the very batches and flips our
+ * engine's sampler draws for the seed (schedule.ts), so the two runs of a seed see the same
+ * data in the same order and differ only in the arithmetic. Test: 3D
  * Dice per test case after cropping the padding, then the mean per class. With
  * `contextSlices` = k both nets see each slice with its k neighbours on either side as
  * 2k + 1 input channels (2.5D).
  */
+import type { SamplingOptions } from '../../libs/engine/src/index.js';
+
 export interface RecipeProtocol {
   /** U-Net base width and depth. */
   width: number;
@@ -29,6 +34,19 @@ export interface RecipeProtocol {
   valCases: number;
   /** Neighbouring slices on each side as extra input channels (absent in older run folders: 0). */
   contextSlices?: number;
+  /**
+   * `shared`: the twin replays the batches and flips our engine draws; `own`: it draws its
+   * own from NumPy's generator (absent in older run folders: own).
+   */
+  batches?: BatchDraws;
+}
+
+export const BATCH_DRAWS = ['shared', 'own'] as const;
+export type BatchDraws = (typeof BATCH_DRAWS)[number];
+
+/** How our engine's runs of `p` draw their batches (the twin replays them when shared). */
+export function recipeSampling(p: RecipeProtocol): SamplingOptions {
+  return { kind: 'foreground', foregroundShare: p.foregroundShare, stepsPerEpoch: Math.min(...p.steps) };
 }
 
 /** The run folder of `bench/recipe` unless `--out` names another. */
@@ -47,6 +65,7 @@ export const DEFAULT_PROTOCOL: RecipeProtocol = {
   testCases: 52,
   valCases: 16,
   contextSlices: 0,
+  batches: 'shared',
 };
 
 /** One evaluation line of a run (both implementations write these as JSON lines). */
@@ -68,4 +87,8 @@ export const FILES = {
   initLogits: (seed: number): string => `init-s${seed}.logits.f32`,
   curve: (impl: string, seed: number): string => `${impl}-s${seed}.jsonl`,
   checkpoint: (seed: number): string => `ours-s${seed}.ckpt`,
+  /** Training-slice index of every batch item, `[steps, batchSize]` int32 (shared batches). */
+  batchItems: (seed: number): string => `batches-s${seed}.i32`,
+  /** 1 where that item is flipped left-right, `[steps, batchSize]` uint8 (shared batches). */
+  batchFlips: (seed: number): string => `flips-s${seed}.u8`,
 };

@@ -4,7 +4,18 @@
  * (within 0.02 at every point), plus seconds per step.
  */
 import { commit } from '../common/files.js';
-import { DEFAULT_OUT, DEFAULT_PROTOCOL, type CurvePoint, type RecipeProtocol } from './protocol.js';
+import {
+  DEFAULT_OUT,
+  DEFAULT_PROTOCOL,
+  type BatchDraws,
+  type CurvePoint,
+  type RecipeProtocol,
+} from './protocol.js';
+
+/** How a run's batches were drawn (older run folders say nothing: each its own). */
+function batchDraws(p: RecipeProtocol): BatchDraws {
+  return p.batches ?? 'own';
+}
 
 /** What a run's protocol changes from the default one, as headings name it and as flags. */
 function departures(p: RecipeProtocol): Array<{ name: string; flag: string }> {
@@ -14,6 +25,9 @@ function departures(p: RecipeProtocol): Array<{ name: string; flag: string }> {
       ? [{ name: `U-Net width ${p.width}`, flag: `--width ${p.width}` }]
       : []),
     ...(k > 0 ? [{ name: `2.5D input (${k} slice(s) either side)`, flag: `--context-slices ${k}` }] : []),
+    ...(batchDraws(p) !== DEFAULT_PROTOCOL.batches
+      ? [{ name: 'each engine drawing its own batches', flag: '--batches own' }]
+      : []),
   ];
 }
 
@@ -99,7 +113,7 @@ export function recipeSection(
       `seeded case split 192 / 16 / 52; ${(p.contextSlices ?? 0) > 0 ? `each slice with the ${p.contextSlices} on either side as input channels; ` : ''}U-Net width ${p.width}, depth ${p.depth}, GroupNorm; batch ${p.batchSize} drawn at random with ` +
       `${Math.floor(p.batchSize * p.foregroundShare)} slices holding foreground; per-sample left-right flips; CE + soft Dice; AdamW lr ${p.lr} ` +
       `wd ${p.weightDecay}, cosine to 0 over ${p.steps[p.steps.length - 1]} steps, clip ${p.clip}. Both start from the same initial weights ` +
-      `(ours, loaded into the PyTorch twin) and train on the same slice arrays. Test: mean 3D Dice over the 52 test cases. Seeds ${seeds.join(', ')}.`,
+      `(ours, loaded into the PyTorch twin) and train on the same slice arrays${batchDraws(p) === 'shared' ? ', in the same batches with the same flips (drawn by our sampler, replayed by the twin)' : ', each engine drawing its own batches and flips'}. Test: mean 3D Dice over the 52 test cases. Seeds ${seeds.join(', ')}.`,
     '',
     '| step | ours anterior | PyTorch anterior | diff | ours posterior | PyTorch posterior | diff | ours s/step | PyTorch s/step | seeds (ours / PyTorch) |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

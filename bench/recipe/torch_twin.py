@@ -4,7 +4,8 @@ in PyTorch on the very slices our engine trains on, from our engine's initial we
 Usage: python3 torch_twin.py --dir RUN_DIR --seed S [--threads 1] [--norm group|batch]
        [--init ours|torch]
 Reads RUN_DIR/protocol.json, RUN_DIR/data/ (twin-data.ts) and RUN_DIR/init-sS.weights
-(our checkpoint container), and prints one JSON line per protocol step:
+(our checkpoint container), with shared batches also RUN_DIR/batches-sS.i32 and
+flips-sS.u8 (schedule.ts), and prints one JSON line per protocol step:
 {"step", "seconds", "loss", "dice": [per foreground class]}.
 """
 import argparse
@@ -136,6 +137,16 @@ def main():
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps[-1])
     rng = np.random.default_rng(a.seed)
     n_fg = int(p['batchSize'] * p['foregroundShare'])
+    if p.get('batches', 'own') == 'shared':
+        # The batches and flips our engine draws for this seed (bench/recipe/schedule.ts).
+        shape = (steps[-1], p['batchSize'])
+        items = np.fromfile(f'{a.dir}/batches-s{a.seed}.i32', np.int32).reshape(shape)
+        flips = np.fromfile(f'{a.dir}/flips-s{a.seed}.u8', np.uint8).reshape(shape).astype(bool)
+        draw = lambda step: (items[step - 1], flips[step - 1])
+    else:
+        def draw(_step):
+            b = np.concatenate([rng.choice(fg, n_fg), rng.integers(0, len(X), p['batchSize'] - n_fg)])
+            return b, rng.random(len(b)) < 0.5
 
     def evaluate():
         net.eval()
@@ -155,9 +166,8 @@ def main():
     spent = 0.0
     for step in range(1, steps[-1] + 1):
         t0 = time.time()
-        b = np.concatenate([rng.choice(fg, n_fg), rng.integers(0, len(X), p['batchSize'] - n_fg)])
+        b, flip = draw(step)
         x, y = X[b].copy(), Y[b].copy()
-        flip = rng.random(len(b)) < 0.5
         x[flip], y[flip] = x[flip][..., ::-1], y[flip][..., ::-1]
         loss = seg_loss(net(torch.from_numpy(x)), torch.from_numpy(y), k)
         opt.zero_grad()

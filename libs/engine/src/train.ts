@@ -29,7 +29,14 @@ import { AdamW, WEIGHT_OPTIMISER, cosineLr, type AdamWConfig } from './optim.js'
 import { validate } from './predict.js';
 import { deriveSeed } from './rng.js';
 import { makeSampler, type SamplingOptions } from './sampler.js';
-import { makeHostBatch, validateSliceSet, type AugmentOptions, type SliceSet } from './slices.js';
+import {
+  makeHostBatch,
+  validateSliceSet,
+  type AugmentOptions,
+  type HostBatch,
+  type Slice,
+  type SliceSet,
+} from './slices.js';
 import { packOptimiser, packVariables, unpackOptimiser, unpackVariables } from './state-io.js';
 
 /** Options of {@link runTraining}. Defaults in brackets. */
@@ -124,6 +131,43 @@ export function loadWeights<M = Record<string, unknown>>(
   return ck.meta;
 }
 
+/** The batches of a training run, as {@link trainingBatches} draws them. */
+export interface TrainingBatches {
+  readonly stepsPerEpoch: number;
+  /** Height and width of every batch item (the patch size, or the slice size). */
+  readonly height: number;
+  readonly width: number;
+  /** The items of the step at `p` and their augmented host batch (item `b` is row `b`). */
+  draw(p: Pick<LoopPosition, 'epoch' | 'stepInEpoch' | 'step'>): { items: Slice[]; batch: HostBatch };
+}
+
+/**
+ * The batch of every step of a {@link runTraining} run with these options: the sampler's
+ * items of the step, augmented from the run seed's augmentation stream. A pure function of
+ * the position, so a resumed run draws the batches of an uninterrupted one, and a twin
+ * implementation can be handed the very batches this engine trains on (bench/recipe).
+ */
+export function trainingBatches(
+  train: SliceSet,
+  batchSize: number,
+  sampling: SamplingOptions | undefined,
+  augment: AugmentOptions | false | undefined,
+  seed: number,
+): TrainingBatches {
+  const sampler = makeSampler(train, batchSize, sampling ?? { kind: 'epochs' }, seed);
+  const batchSet = { ...train, height: sampler.height, width: sampler.width };
+  const aug = resolveAugment(augment, batchSet);
+  return {
+    stepsPerEpoch: sampler.stepsPerEpoch,
+    height: sampler.height,
+    width: sampler.width,
+    draw: (p) => {
+      const items = sampler.batch(p.epoch, p.stepInEpoch, p.step);
+      return { items, batch: makeHostBatch(batchSet, items, aug, deriveSeed(seed, 6, p.step)) };
+    },
+  };
+}
+
 /** Trains `net` in place; see the module doc. Throws CancelledError after checkpointing when `signal` aborts. */
 export async function runTraining(net: SegmentationNet, o: TrainOptions): Promise<TrainResult> {
   const seed = o.seed ?? 0;
@@ -139,26 +183,17 @@ export async function runTraining(net: SegmentationNet, o: TrainOptions): Promis
   if (!(maxWall > 0)) throw new ValidationError(`maxWallSeconds must be > 0, got ${maxWall}`);
   validateSliceSet(o.train, 'training set');
   validateSliceSet(o.val, 'validation set');
-  const sampler = makeSampler(o.train, batchSize, o.sampling ?? { kind: 'epochs' }, seed);
-  const batchSet = { ...o.train, height: sampler.height, width: sampler.width };
-  const augment = resolveAugment(o.augment, batchSet);
-  const stepsPerEpoch = sampler.stepsPerEpoch;
+  const source = trainingBatches(o.train, batchSize, o.sampling, o.augment, seed);
+  const stepsPerEpoch = source.stepsPerEpoch;
   // Validation predicts as inference does: windows of the training input size.
-  const window = { window: [sampler.height, sampler.width] as [number, number] };
+  const window = { window: [source.height, source.width] as [number, number] };
   const validation = (): ReturnType<typeof validate> =>
     validate(net, o.val, batchSize, { diceWeight }, window);
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const weights = net.weightParams();
   const optCfg = { ...WEIGHT_OPTIMISER, ...o.optimiser };
   const opt = new AdamW(weights, optCfg);
-  const batches = new BatchPrefetch((p) =>
-    makeHostBatch(
-      batchSet,
-      sampler.batch(p.epoch, p.stepInEpoch, p.step),
-      augment,
-      deriveSeed(seed, 6, p.step),
-    ),
-  );
+  const batches = new BatchPrefetch((p) => source.draw(p).batch);
   let stepper: Stepper | null = null;
   let st: TrainState = {
     ...startPosition(),
