@@ -4,6 +4,7 @@ import { tf, type Tensor4D } from './tf.js';
 import { BACKEND_NAMES, initBackend, parseBackendName } from './backend.js';
 import { registerGradients } from './gradients.js';
 import { runSelfCheck } from './self-check.js';
+import { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 import { loadBlasAddon } from './blas-kernels.js';
 import { BackendError, ValidationError } from '../../core/src/errors.js';
 
@@ -85,6 +86,7 @@ test('an unavailable explicit backend throws BackendError with the reason', asyn
 
 test('the self-check rejects the stock wasm max-pool gradient, naming it', async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });
+  restoreWasmStockKernels();
   tf.registerGradient({
     kernelName: 'MaxPool',
     inputsToSave: ['x'],
@@ -106,6 +108,7 @@ test('the self-check rejects the stock wasm max-pool gradient, naming it', async
       return true;
     });
   } finally {
+    registerWasmKernels();
     registerGradients();
   }
   await runSelfCheck();

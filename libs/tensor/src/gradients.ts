@@ -6,7 +6,8 @@
  * - `Conv2D`: filter gradient on wasm (no Conv2DBackpropFilter kernel), dilation > 1 everywhere.
  * - `Conv2DBackpropInput` (= conv2dTranspose): its filter gradient, same reason.
  * - `DepthwiseConv2dNative`: input and filter gradients on wasm, dilation > 1 everywhere.
- * - `MaxPool`: the wasm MaxPoolGrad kernel gives wrong answers.
+ * - `MaxPool`: the wasm MaxPoolGrad kernel gives wrong answers; ours replaces it there
+ *   (wasm-kernels.ts), else the composition of pool-grads.ts.
  * - `AvgPool`: every backend's AvgPoolGrad divides by the full window where the forward
  *   divided by the valid (non-padding) count, i.e. wrong wherever a window overlaps padding.
  * - `StridedSlice`: tfjs has no gradient for it at all.
@@ -30,6 +31,7 @@ import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depth
 import { avgPoolGradComposed, maxPoolGradComposed, poolInfo, type PoolGeometry } from './pool-grads.js';
 import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
 import { BLAS_CONV_KERNELS, blasKernelsRegistered } from './blas-kernels.js';
+import { wasmKernelsRegistered } from './wasm-kernels.js';
 import { pair, type Pair } from './geometry.js';
 
 /**
@@ -76,6 +78,7 @@ function useStock(kernelName: string, dilations: Pair = 1): boolean {
   if (blasKernelsRegistered(backend) && (BLAS_CONV_KERNELS as readonly string[]).includes(kernelName)) {
     return true;
   }
+  if (kernelName === 'MaxPoolGrad' && wasmKernelsRegistered(backend)) return true;
   const [dh, dw] = pair(dilations);
   if (dh !== 1 || dw !== 1) return false;
   return (

@@ -138,3 +138,53 @@ test('wasm StridedSlice equals cpu for positive and negative strides and masks, 
   assert.deepEqual(ours.slice(0, -1), stock.slice(0, -1));
   assert.notDeepEqual(ours.at(-1), stock.at(-1));
 });
+
+test("wasm MaxPoolGrad equals cpu's, ties and padding included, and the gradient takes it", async () => {
+  // Rounded values make ties inside windows: the first maximum in row-major order takes dy.
+  const x4 = (shape: [number, number, number, number], seed: number): Float32Array =>
+    uniformArray(
+      shape.reduce((a, b) => a * b),
+      seed,
+    ).map((v) => Math.round(v * 4) / 4);
+  const cases: Array<{
+    shape: [number, number, number, number];
+    f: number;
+    s: number;
+    pad: 'valid' | 'same';
+  }> = [
+    { shape: [2, 8, 8, 3], f: 2, s: 2, pad: 'valid' },
+    { shape: [1, 9, 7, 5], f: 3, s: 2, pad: 'same' },
+    { shape: [2, 7, 9, 2], f: 3, s: 1, pad: 'same' },
+    { shape: [1, 5, 6, 4], f: 2, s: 3, pad: 'valid' },
+  ];
+  const gradOn = async (backend: 'cpu' | 'wasm', c: (typeof cases)[number], i: number) => {
+    await initBackend({ backend, logger: () => {} });
+    const x = tf.tensor4d(x4(c.shape, 20 + i), c.shape);
+    const y = tf.maxPool(x, c.f, c.s, c.pad);
+    const dy = tf.tensor4d(uniformArray(y.size, 40 + i), y.shape as [number, number, number, number]);
+    const dx = tf
+      .engine()
+      .runKernel(
+        'MaxPoolGrad',
+        { dy, input: x, output: y },
+        { filterSize: c.f, strides: c.s, pad: c.pad },
+      ) as tf.Tensor;
+    const viaGrad = tf.grad((t) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, c.f, c.s, c.pad), dy)))(x);
+    const out = [dx.dataSync(), viaGrad.dataSync()] as Float32Array[];
+    tf.dispose([x, y, dy, dx, viaGrad]);
+    return out;
+  };
+  for (const [i, c] of cases.entries()) {
+    const [mineKernel, mineGrad] = await gradOn('wasm', c, i);
+    const [cpuKernel] = await gradOn('cpu', c, i);
+    // Same elements take the gradient; overlapping windows may add them in another order.
+    const gap = Math.max(...mineKernel!.map((v, k) => Math.abs(v - cpuKernel![k]!)));
+    assert.ok(gap <= 1e-6, `${JSON.stringify(c)}: kernel differs from cpu by ${gap}`);
+    assert.deepEqual(
+      Array.from(mineKernel!, (v) => v !== 0),
+      Array.from(cpuKernel!, (v) => v !== 0),
+    );
+    assert.deepEqual(mineGrad, mineKernel, `${JSON.stringify(c)}: tf.grad`);
+  }
+  await initBackend({ backend: 'wasm', logger: () => {} });
+});

@@ -15,10 +15,22 @@
  *   concatenation) and for the crops of the convolution gradients, and its StridedSlice
  *   (the strided taps of a stride-2 depthwise filter gradient) is a generic element loop;
  *   merged rows and plain loops are several times faster.
+ * - `MaxPoolGrad` is one loop over the windows (max-pool-grad.ts). wasm's own kernel gives
+ *   wrong answers (self-check.ts), so without this replacement the gradient is a
+ *   composition of about a dozen kernels per window tap (pool-grads.ts).
  */
 import { tf } from './tf.js';
 import { stridedSliceInfo, type StridedSliceAttrs } from './slice-grads.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
+import { maxPoolGradInto } from './max-pool-grad.js';
+
+/** Attributes of the MaxPoolGrad kernel. */
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
 
 /** The parts of the wasm backend these kernels (and group-norm-kernels.ts) use. */
 export interface WasmBackend {
@@ -27,7 +39,7 @@ export interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-const REPLACED = ['Identity', 'Cast', 'Slice', 'StridedSlice', 'SplitV', 'Concat'] as const;
+const REPLACED = ['Identity', 'Cast', 'Slice', 'StridedSlice', 'SplitV', 'Concat', 'MaxPoolGrad'] as const;
 type Replaced = (typeof REPLACED)[number];
 type Kernels = Record<Replaced, tf.KernelFunc>;
 
@@ -165,6 +177,25 @@ function replacements(orig: Kernels): Kernels {
       }
       return out;
     },
+    MaxPoolGrad: (args) => {
+      const { dy, input: x, output: y } = args.inputs as Record<'dy' | 'input' | 'output', tf.TensorInfo>;
+      const a = args.attrs as unknown as PoolAttrs;
+      if (![dy, x, y].every((t) => t.dtype === 'float32')) return orig.MaxPoolGrad(args);
+      const info = tf.backend_util.computePool2DInfo(
+        x.shape as [number, number, number, number],
+        a.filterSize,
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+      );
+      const backend = backendOf(args);
+      const dx = backend.makeOutput([...x.shape], 'float32');
+      const out = floats(backend, dx);
+      out.fill(0);
+      maxPoolGradInto(floats(backend, x), floats(backend, y), floats(backend, dy), out, info);
+      return dx;
+    },
   };
 }
 
@@ -179,6 +210,11 @@ export function registerWasmKernels(): void {
   stock = Object.fromEntries(REPLACED.map((name, i) => [name, found[i]!])) as Kernels;
   const mine = replacements(stock);
   for (const name of REPLACED) swap(name, mine[name]);
+}
+
+/** Whether the kernels above are in place on `backend` (MaxPoolGrad is then trusted on wasm). */
+export function wasmKernelsRegistered(backend: string): boolean {
+  return backend === 'wasm' && stock !== undefined;
 }
 
 /** Puts wasm's stock kernels back (for before/after measurements and tests). */
