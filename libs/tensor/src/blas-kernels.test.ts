@@ -88,38 +88,43 @@ test('BLAS kernels can be taken out and put back; wasm then computes the same va
 });
 
 test(
-  'Sum on wasm through BLAS equals the cpu reference over innermost and other axes',
+  'Sum and Mean on wasm through BLAS equal the cpu reference over innermost, middle and other axes',
   { skip },
   async () => {
     await initBackend({ backend: 'wasm', logger: () => {} });
     const shape: Shape4 = [3, 5, 7, 4];
-    // Innermost and leading axes (the addon's), other axes (wasm's own, after a transpose),
-    // keepDims, int32.
+    // Contiguous blocks of axes (the addon's: innermost, leading, middle), other axes (wasm's
+    // own, after a transpose), keepDims, int32; each as a sum and as a mean.
     const cases: Array<{ axis: number | number[] | null; keepDims: boolean; int?: boolean }> = [
       { axis: null, keepDims: false },
       { axis: 3, keepDims: false },
       { axis: [2, 3], keepDims: true },
       { axis: [-1, 1, 2], keepDims: false },
       { axis: 0, keepDims: false },
+      { axis: [1, 2], keepDims: true },
+      { axis: 2, keepDims: false },
       { axis: [1, 3], keepDims: true },
       { axis: 3, keepDims: false, int: true },
     ];
     const sums = (): Array<{ shape: number[]; values: number[] }> =>
-      cases.map((c) =>
-        tf.tidy(() => {
-          const x = randomTensor(shape, 3);
-          const y = tf.sum(c.int ? tf.cast(tf.mul(x, 100), 'int32') : x, c.axis ?? undefined, c.keepDims);
-          return { shape: y.shape, values: [...y.dataSync()] };
-        }),
+      cases.flatMap((c) =>
+        [tf.sum, tf.mean].map((reduce) =>
+          tf.tidy(() => {
+            const x = randomTensor(shape, 3);
+            const y = reduce(c.int ? tf.cast(tf.mul(x, 100), 'int32') : x, c.axis ?? undefined, c.keepDims);
+            return { shape: y.shape, values: [...y.dataSync()] };
+          }),
+        ),
       );
     const mine = sums();
     await tf.setBackend('cpu');
     const ref = sums();
     await tf.setBackend('wasm');
-    cases.forEach((c, i) => {
-      assert.deepEqual(mine[i]!.shape, ref[i]!.shape, `shape, axis ${String(c.axis)}`);
-      const err = relMaxError(Float32Array.from(mine[i]!.values), Float32Array.from(ref[i]!.values));
-      assert.ok(err < 1e-6, `axis ${String(c.axis)}: relative error ${err}`);
+    mine.forEach((m, i) => {
+      const what = `${i % 2 ? 'mean' : 'sum'}, axis ${String(cases[Math.floor(i / 2)]!.axis)}`;
+      assert.deepEqual(m.shape, ref[i]!.shape, `shape, ${what}`);
+      const err = relMaxError(Float32Array.from(m.values), Float32Array.from(ref[i]!.values));
+      assert.ok(err < 1e-6, `${what}: relative error ${err}`);
     });
   },
 );

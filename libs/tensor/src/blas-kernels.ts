@@ -2,8 +2,8 @@
  * Kernels of the wasm backend through the system's BLAS: the native addon of
  * `libs/tensor/native` (OpenBLAS, single-threaded) computes, in place on the backend's heap,
  * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
- * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` over innermost or leading
- * axes as one `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
+ * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` and `Mean` over a contiguous
+ * block of axes as `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
  * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
  * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
  *
@@ -38,7 +38,7 @@ export const BLAS_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', '
 /** The convolution kernels computed by the addon on wasm when registered. */
 export const BLAS_CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
 /** Every kernel the addon computes on wasm when registered. */
-export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum'] as const;
+export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum', 'Mean'] as const;
 type ConvKernel = (typeof BLAS_CONV_KERNELS)[number];
 type BlasKernel = (typeof BLAS_KERNELS)[number];
 
@@ -195,34 +195,56 @@ function outShape(info: tf.backend_util.Conv2DInfo): number[] {
   return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
 }
 
-/** Whether `axes` (sorted, distinct) are the leading axes 0, 1, ... of a tensor. */
-function leadingAxes(axes: readonly number[]): boolean {
-  return axes.every((a, i) => a === i);
+/**
+ * `x` as `[outer, reduced, inner]` when the sorted, distinct `axes` are one contiguous block
+ * of its axes; undefined otherwise.
+ */
+function reductionBlock(
+  shape: readonly number[],
+  axes: readonly number[],
+): [number, number, number] | undefined {
+  const first = axes[0]!;
+  const last = axes[axes.length - 1]!;
+  if (last - first !== axes.length - 1) return undefined;
+  const size = (a: number, b: number): number => shape.slice(a, b).reduce((p, n) => p * n, 1);
+  return [size(0, first), size(first, last + 1), size(last + 1, shape.length)];
 }
 
 /**
- * `Sum` of a float32 tensor over its innermost axes (a full sum among them: the row sums of
- * a matrix) or over its leading axes (the column sums, as the gradient of a bias added to
- * every pixel takes them): one matrix-vector product. Other sums go to wasm's own kernel,
+ * `Sum` or `Mean` of a float32 tensor over one contiguous block of axes: matrix-vector
+ * products with a vector of ones. Over innermost axes (a full sum among them) that is the
+ * row sums of one matrix, over leading axes the column sums (as the gradient of a bias added
+ * to every pixel takes them), over middle axes the column sums of each outer slice (a
+ * global average pool over H and W of NHWC). Other reductions go to wasm's own kernel,
  * which transposes first.
  */
-function sumKernel(addon: BlasAddon): tf.KernelFunc {
+function reductionKernel(name: 'Sum' | 'Mean', addon: BlasAddon): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as WasmBackend;
     const x = (args.inputs as { x: tf.TensorInfo }).x;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    if (x.dtype !== 'float32') return ownKernel('Sum', args);
+    if (x.dtype !== 'float32') return ownKernel(name, args);
     const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
-    const inner = tf.backend_util.axesAreInnerMostDims(axes, x.shape.length);
-    if (!inner && !leadingAxes(axes)) return ownKernel('Sum', args);
+    const block = axes.length === 0 ? undefined : reductionBlock(x.shape, axes);
+    if (block === undefined) return ownKernel(name, args);
+    const [outer, reduced, inner] = block;
     const kept = x.shape.filter((_, i) => !axes.includes(i));
     const out = backend.makeOutput(
       keepDims ? tf.backend_util.expandShapeToKeepDim(kept, axes) : kept,
       'float32',
     );
     const [xs, ys] = [floats(backend, x), floats(backend, out)];
-    if (inner) addon.sumRows(xs, ys);
-    else addon.sumColumns(xs, ys);
+    if (inner === 1) addon.sumRows(xs, ys);
+    else if (outer === 1) addon.sumColumns(xs, ys);
+    else {
+      for (let o = 0; o < outer; o++) {
+        const slice = xs.subarray(o * reduced * inner, (o + 1) * reduced * inner);
+        addon.sumColumns(slice, ys.subarray(o * inner, (o + 1) * inner));
+      }
+    }
+    if (name === 'Mean' && reduced > 0) {
+      for (let i = 0; i < ys.length; i++) ys[i]! /= reduced;
+    }
     return out;
   };
 }
@@ -247,7 +269,8 @@ export function registerBlasKernels(): string {
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
-      kernelFunc: name === 'Sum' ? sumKernel(lib.addon) : convKernel(name, lib.addon),
+      kernelFunc:
+        name === 'Sum' || name === 'Mean' ? reductionKernel(name, lib.addon) : convKernel(name, lib.addon),
       ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
     });
   }
@@ -265,7 +288,7 @@ export function unregisterBlasKernels(): void {
   stock = undefined;
 }
 
-/** Whether `backend` computes convolutions (with both gradients) and sums with the BLAS kernels. */
+/** Whether `backend` computes convolutions (with both gradients), sums and means with the BLAS kernels. */
 export function blasKernelsRegistered(backend: string): boolean {
   return backend === 'wasm' && stock !== undefined;
 }
