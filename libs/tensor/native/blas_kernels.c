@@ -2,8 +2,10 @@
  * Kernels of the tfjs wasm backend computed by the system's BLAS (OpenBLAS): 2-D
  * convolutions (NHWC input, HWIO filter) and their two gradients as im2col plus one
  * single-precision matrix product, and sums over the innermost or the leading axes as a
- * matrix-vector product with a vector of ones. Called synchronously from JavaScript with Float32Array
- * views, e.g. on the tfjs wasm backend's heap, so the tensors are read and written in place.
+ * matrix-vector product with a vector of ones; plus the strided box copy behind the layout
+ * kernels (slice, concat, split), as memcpy of contiguous runs. Called synchronously from
+ * JavaScript with typed-array views, e.g. on the tfjs wasm backend's heap, so the tensors are
+ * read and written in place.
  *
  * Geometry (an Int32Array of GEOMETRY_LENGTH values, see `enum geometry`): batch, input
  * height/width/channels, output height/width/channels, filter height/width, strides,
@@ -300,6 +302,70 @@ static napi_value sum_lines(napi_env env, napi_callback_info info, int by_rows) 
 static napi_value sum_rows(napi_env env, napi_callback_info info) { return sum_lines(env, info, 1); }
 static napi_value sum_columns(napi_env env, napi_callback_info info) { return sum_lines(env, info, 0); }
 
+/* ---- strided copies (the layout kernels' data movement, strided-copy.ts) ---- */
+
+/* Copies the box of `k` axes (size, source stride, destination stride), innermost last. */
+static void copy_box(const int32_t *src, int32_t *dst, const int64_t *axes, int k) {
+  int64_t size = axes[0], ss = axes[1], ds = axes[2];
+  if (k == 1) {
+    if (ss == 1 && ds == 1)
+      memcpy(dst, src, (size_t)size * sizeof(int32_t));
+    else
+      for (int64_t i = 0; i < size; i++) dst[i * ds] = src[i * ss];
+    return;
+  }
+  for (int64_t i = 0; i < size; i++) copy_box(src + i * ss, dst + i * ds, axes + 3, k - 1);
+}
+
+#define MAX_COPY_AXES 8
+
+/* A typed array of 4-byte elements (float32 or int32) and its length; 0 otherwise. */
+static int word_array(napi_env env, napi_value v, int32_t **data, size_t *len) {
+  bool is_typed;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
+  if (napi_get_typedarray_info(env, v, &type, len, (void **)data, NULL, NULL) != napi_ok) return 0;
+  return type == napi_int32_array || type == napi_float32_array;
+}
+
+/*
+ * (src, dst, plan): plan is an Int32Array [srcOffset, dstOffset, (size, srcStride,
+ * dstStride) per axis, innermost last], sizes >= 1 and strides >= 0; every element the box
+ * touches must lie inside both arrays.
+ */
+static napi_value copy_strided(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3)
+    return fail(env, "expected (src, dst, plan)");
+  int32_t *src, *dst, *plan;
+  size_t src_len, dst_len, plan_len;
+  bool is_typed;
+  napi_typedarray_type type;
+  if (!word_array(env, argv[0], &src, &src_len) || !word_array(env, argv[1], &dst, &dst_len))
+    return fail(env, "src and dst must be Int32Arrays or Float32Arrays");
+  if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[2], &type, &plan_len, (void **)&plan, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || plan_len < 5 || (plan_len - 2) % 3 != 0 || (plan_len - 2) / 3 > MAX_COPY_AXES)
+    return fail(env, "plan: Int32Array of two offsets and 1 to 8 (size, srcStride, dstStride) triples expected");
+  int k = (int)((plan_len - 2) / 3);
+  int64_t axes[3 * MAX_COPY_AXES];
+  int64_t src_end = plan[0], dst_end = plan[1];
+  if (src_end < 0 || dst_end < 0) return fail(env, "plan: offsets must be >= 0");
+  for (int i = 0; i < 3 * k; i++) {
+    axes[i] = plan[2 + i];
+    if (axes[i] < (i % 3 == 0 ? 1 : 0)) return fail(env, "plan: sizes must be >= 1 and strides >= 0");
+  }
+  for (int i = 0; i < k; i++) {
+    src_end += (axes[3 * i] - 1) * axes[3 * i + 1];
+    dst_end += (axes[3 * i] - 1) * axes[3 * i + 2];
+  }
+  if (src_end >= (int64_t)src_len || dst_end >= (int64_t)dst_len)
+    return fail(env, "plan: the box reaches past the end of src or dst");
+  copy_box(src + plan[0], dst + plan[1], axes, k);
+  return NULL;
+}
+
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value s;
@@ -316,6 +382,7 @@ NAPI_MODULE_INIT() {
       {"conv2dBackpropFilter", NULL, filter_grad, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"sumColumns", NULL, sum_columns, NULL, NULL, NULL, napi_default, NULL},
+      {"copyStrided", NULL, copy_strided, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

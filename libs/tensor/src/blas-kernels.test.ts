@@ -149,7 +149,55 @@ test('the addon refuses operands that do not match the geometry', { skip }, () =
   lib.addon.sumColumns(Float32Array.from([1, 2, 3, 4, 5, 6]), rows);
   assert.deepEqual([...rows], [9, 12]);
   assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal lines/);
+  // A 2 x 3 box at offset 1 of a 3 x 4 source into a 2 x 3 destination; then boxes that reach past the end.
+  const dst = new Int32Array(6);
+  const src = Int32Array.from({ length: 12 }, (_, i) => i);
+  lib.addon.copyStrided(src, dst, Int32Array.from([1, 0, 2, 4, 3, 3, 1, 1]));
+  assert.deepEqual([...dst], [1, 2, 3, 5, 6, 7]);
+  assert.throws(
+    () => lib.addon.copyStrided(src, dst, Int32Array.from([2, 0, 3, 4, 3, 3, 1, 1])),
+    /past the end/,
+  );
+  assert.throws(
+    () => lib.addon.copyStrided(src, dst, Int32Array.from([1, 0, 2, 4, 3, 4, 1, 1])),
+    /past the end/,
+  );
+  assert.throws(
+    () => lib.addon.copyStrided(src, dst, Int32Array.from([0, 0, 0, 4, 3])),
+    /sizes must be >= 1/,
+  );
+  assert.throws(() => lib.addon.copyStrided(src, dst, Int32Array.from([0, 0, 2])), /plan/);
 });
+
+test(
+  'large slices, splits and concatenations through the native copy equal the JavaScript loop',
+  { skip },
+  async () => {
+    await initBackend({ backend: 'wasm', logger: () => {} });
+    // Channel groups of 16 (a cell's concatenation), a crop, and a split on a middle axis; all above NATIVE_MIN.
+    const run = (): Float32Array[] =>
+      tf.tidy(() => {
+        const x = randomTensor([4, 24, 20, 48], 11);
+        const parts = tf.split(x, [16, 16, 16], 3);
+        const halves = tf.split(x, 2, 1);
+        return [
+          ...parts,
+          ...halves,
+          tf.concat([parts[2]!, parts[0]!], 3),
+          tf.concat(halves.reverse(), 1),
+          tf.slice(x, [1, 3, 2, 5], [3, 17, 15, 40]),
+        ].map((t) => t.dataSync() as Float32Array);
+      });
+    const native = run();
+    unregisterBlasKernels();
+    try {
+      const js = run();
+      native.forEach((v, i) => assert.deepEqual(v, js[i], `result ${i}`));
+    } finally {
+      registerBlasKernels();
+    }
+  },
+);
 
 test(
   'OpenBLAS gets its SkylakeX kernels where the processor has AVX-512, unless OPENBLAS_CORETYPE says otherwise',

@@ -3,7 +3,8 @@
  * `libs/tensor/native` (OpenBLAS, single-threaded) computes, in place on the backend's heap,
  * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
  * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` and `Mean` over a contiguous
- * block of axes as `sgemv` with a vector of ones. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
+ * block of axes as `sgemv` with a vector of ones. Registering them also gives the layout
+ * kernels' strided copies (slice, concat, split: strided-copy.ts) the addon's `memcpy` loop. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
  * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
  * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
  *
@@ -19,6 +20,7 @@ import { tf } from './tf.js';
 import { convInfo, type ConvGeometry } from './conv-grads.js';
 import { pair } from './geometry.js';
 import { floats, type WasmBackend } from './wasm-kernels.js';
+import { useNativeCopy, type NativeCopy } from './strided-copy.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
 interface BlasAddon {
@@ -29,6 +31,8 @@ interface BlasAddon {
   sumRows(x: Float32Array, out: Float32Array): void;
   /** `out[c]` = the sum of column c of `x` (rows of out.length values). */
   sumColumns(x: Float32Array, out: Float32Array): void;
+  /** The box copy of strided-copy.ts ({@link NativeCopy}). */
+  copyStrided: NativeCopy;
   blasConfig(): string;
 }
 
@@ -274,6 +278,7 @@ export function registerBlasKernels(): string {
       ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
     });
   }
+  useNativeCopy(lib.addon.copyStrided);
   return what;
 }
 
@@ -285,6 +290,7 @@ export function unregisterBlasKernels(): void {
     const own = stock[name];
     if (own !== undefined) tf.registerKernel(own);
   }
+  useNativeCopy(undefined);
   stock = undefined;
 }
 

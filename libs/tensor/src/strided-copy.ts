@@ -4,7 +4,10 @@
  * Axes of size 1 are dropped and neighbouring axes that are contiguous in both arrays are
  * merged first, so a slice that keeps whole rows copies whole rows; long contiguous runs
  * go through `TypedArray.set`, short ones through a plain loop. Pure data movement: the
- * values are copied bit for bit.
+ * values are copied bit for bit. Where a native copier is installed ({@link useNativeCopy}:
+ * the BLAS addon's `memcpy` loop), boxes of at least {@link NATIVE_MIN} elements go to it;
+ * JavaScript's element loop over short runs (the 16-float channel groups of a cell's
+ * concatenation) is 5-10x slower per element.
  */
 
 /** Row-major strides of a shape. */
@@ -39,6 +42,22 @@ function simplify(shape: readonly number[], src: readonly number[], dst: readonl
 /** Runs this long or longer are copied with `TypedArray.set`; shorter ones element by element. */
 const SET_RUN = 64;
 
+/** Boxes with this many elements or more go to the native copier where one is installed. */
+export const NATIVE_MIN = 4096;
+
+/**
+ * A native box copy: `plan` is `[srcOffset, dstOffset, (size, srcStride, dstStride) per
+ * axis, innermost last]`.
+ */
+export type NativeCopy = (src: Int32Array, dst: Int32Array, plan: Int32Array) => void;
+
+let native: NativeCopy | undefined;
+
+/** Installs (or, with undefined, removes) the native copier. */
+export function useNativeCopy(copy: NativeCopy | undefined): void {
+  native = copy;
+}
+
 /**
  * Copies the box `shape` from `src` (starting at `srcOffset`, element strides `srcStrides`)
  * to `dst` (starting at `dstOffset`, strides `dstStrides`). Elements are moved as 32-bit
@@ -57,6 +76,10 @@ export function stridedCopy(
   const axes = simplify(shape, srcStrides, dstStrides);
   if (axes.length === 0) {
     dst[dstOffset] = src[srcOffset]!;
+    return;
+  }
+  if (native !== undefined && axes.reduce((n, a) => n * a.size, 1) >= NATIVE_MIN) {
+    native(src, dst, Int32Array.from([srcOffset, dstOffset, ...axes.flatMap((a) => [a.size, a.src, a.dst])]));
     return;
   }
   const inner = axes.at(-1)!;
