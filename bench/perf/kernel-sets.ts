@@ -8,10 +8,11 @@
  * second table times the set's operation alone at shapes the nets use, the same way.
  *
  * Sets: `group-norm` (GroupNorm forward and backward as one kernel each,
- * group-norm-kernels.ts), `blas` (conv2d with both its gradients, and Sum, through the BLAS
- * addon, blas-kernels.ts).
+ * group-norm-kernels.ts), `blas` (conv2d with both its gradients, Sum and Mean, and the large
+ * strided copies, through the BLAS addon, blas-kernels.ts), `layout` (wasm-kernels.ts: the
+ * buffer-sharing Identity and Cast, strided Slice / SplitV / Concat, MaxPoolGrad).
  *
- * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas
+ * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas|layout
  *        [--nets nasunet-v3@small,nasunet-v2@small,unet@small] [--batch 16] [--side 64]
  *        [--reps 3] [--rounds 2]
  */
@@ -24,6 +25,8 @@ import {
   initBackend,
   registerBlasKernels,
   registerGroupNormKernels,
+  registerWasmKernels,
+  restoreWasmStockKernels,
   tf,
   unregisterBlasKernels,
   unregisterGroupNormKernels,
@@ -32,6 +35,7 @@ import {
 } from '../../libs/tensor/src/index.js';
 import { GROUP_NORM, GROUP_NORM_GRAD } from '../../libs/tensor/src/group-norm-kernels.js';
 import { BLAS_KERNELS } from '../../libs/tensor/src/blas-kernels.js';
+import { WASM_REPLACED_KERNELS } from '../../libs/tensor/src/wasm-kernels.js';
 import { commit, machine } from '../common/files.js';
 import { buildNet, caseName, parseCase, positive, type PerfCase } from './cases.js';
 import { STEP, benchSlices, fixedBatch, median, profileStep } from './ours.js';
@@ -79,6 +83,30 @@ function convCase(x: [number, number, number, number], k: number, cout: number, 
   };
 }
 
+function maxPoolCase(x: [number, number, number, number]): OpCase {
+  return {
+    label: `maxPool 2x2 stride 2, ${x.join(' x ')}`,
+    make: () => ({ inputs: [random(x, 1)], dy: random([x[0], x[1] / 2, x[2] / 2, x[3]], 2) }),
+    op: (a) => tf.maxPool(a as Tensor4D, 2, 2, 'valid'),
+  };
+}
+
+function channelShuffleCase(x: [number, number, number, number], groups: number): OpCase {
+  return {
+    label: `split into ${groups} channel groups and concatenated in reverse, ${x.join(' x ')}`,
+    make: () => ({ inputs: [random(x, 1)], dy: random(x, 2) }),
+    op: (a) => tf.concat(tf.split(a!, groups, 3).reverse(), 3),
+  };
+}
+
+function spatialMeanCase(x: [number, number, number, number]): OpCase {
+  return {
+    label: `mean over H and W (keepDims), ${x.join(' x ')}`,
+    make: () => ({ inputs: [random(x, 1)], dy: random([x[0], 1, 1, x[3]], 2) }),
+    op: (a) => tf.mean(a!, [1, 2], true),
+  };
+}
+
 const SETS: Record<string, KernelSet> = {
   'group-norm': {
     what: 'GroupNorm as one wasm kernel each way (off: the composition of tfjs ops)',
@@ -106,6 +134,19 @@ const SETS: Record<string, KernelSet> = {
       convCase([batch, side / 2, side / 2, 64], 3, 64, 1),
       convCase([batch, side, side, 16], 3, 16, 2),
       convCase([batch, side, side, 64], 1, 16, 1),
+      spatialMeanCase([batch, side, side, 16]),
+      channelShuffleCase([batch, side, side, 64], 4),
+    ],
+  },
+  layout: {
+    what: "our layout kernels on wasm: Identity and Cast sharing buffers, strided Slice / SplitV / Concat (their large copies through the BLAS addon where it is registered) and MaxPoolGrad as one loop (off: wasm's own kernels, and the composed max-pool gradient)",
+    on: registerWasmKernels,
+    off: restoreWasmStockKernels,
+    kernels: WASM_REPLACED_KERNELS,
+    ops: (batch, side) => [
+      maxPoolCase([batch, side, side, 8]),
+      maxPoolCase([batch, side / 2, side / 2, 16]),
+      channelShuffleCase([batch, side, side, 64], 4),
     ],
   },
 };

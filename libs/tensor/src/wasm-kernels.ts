@@ -39,8 +39,17 @@ export interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-const REPLACED = ['Identity', 'Cast', 'Slice', 'StridedSlice', 'SplitV', 'Concat', 'MaxPoolGrad'] as const;
-type Replaced = (typeof REPLACED)[number];
+/** The wasm kernels replaced by the ones of this module. */
+export const WASM_REPLACED_KERNELS = [
+  'Identity',
+  'Cast',
+  'Slice',
+  'StridedSlice',
+  'SplitV',
+  'Concat',
+  'MaxPoolGrad',
+] as const;
+type Replaced = (typeof WASM_REPLACED_KERNELS)[number];
 type Kernels = Record<Replaced, tf.KernelFunc>;
 
 let stock: Kernels | undefined;
@@ -205,11 +214,11 @@ function replacements(orig: Kernels): Kernels {
  */
 export function registerWasmKernels(): void {
   if (stock !== undefined) return;
-  const found = REPLACED.map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+  const found = WASM_REPLACED_KERNELS.map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
   if (found.some((f) => f === undefined)) return;
-  stock = Object.fromEntries(REPLACED.map((name, i) => [name, found[i]!])) as Kernels;
+  stock = Object.fromEntries(WASM_REPLACED_KERNELS.map((name, i) => [name, found[i]!])) as Kernels;
   const mine = replacements(stock);
-  for (const name of REPLACED) swap(name, mine[name]);
+  for (const name of WASM_REPLACED_KERNELS) swap(name, mine[name]);
 }
 
 /** Whether the kernels above are in place on `backend` (MaxPoolGrad is then trusted on wasm). */
@@ -220,7 +229,7 @@ export function wasmKernelsRegistered(backend: string): boolean {
 /** Puts wasm's stock kernels back (for before/after measurements and tests). */
 export function restoreWasmStockKernels(): void {
   if (stock === undefined) return;
-  for (const name of REPLACED) swap(name, stock[name]);
+  for (const name of WASM_REPLACED_KERNELS) swap(name, stock[name]);
   stock = undefined;
 }
 
