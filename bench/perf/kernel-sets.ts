@@ -121,7 +121,7 @@ const SETS: Record<string, KernelSet> = {
     ],
   },
   blas: {
-    what: "conv2d with both gradients, and sums, through the BLAS addon (off: wasm's XNNPACK conv, the composed gradients and wasm's Sum)",
+    what: "conv2d with both gradients, sums and means, and the large strided copies, through the BLAS addon (off: wasm's XNNPACK conv, the composed gradients, wasm's Sum and Mean, and the JavaScript copy loop)",
     on: () => {
       const r = registerBlasKernels();
       if (!r.startsWith('BLAS kernels: OpenBLAS')) throw new Error(r);
