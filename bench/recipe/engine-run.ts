@@ -2,8 +2,9 @@
  * Our side of the recipe benchmark: one seed of the protocol trained with the product's
  * own training loop (`runTraining`), evaluated on the test cases at each protocol step.
  * Resumable: a checkpoint every 250 steps, and curve points already written are kept.
+ * A trace instead records the loss of each of the first steps, for the lockstep comparison.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   RECIPE_AUGMENT,
@@ -12,9 +13,10 @@ import {
   runTraining,
   type SliceSet,
 } from '../../libs/engine/src/index.js';
+import { CancelledError } from '../../libs/core/src/index.js';
 import { contextChannels } from '../../libs/data/src/index.js';
 import { UNet } from '../../libs/nas/src/index.js';
-import { FILES, recipeSampling, type CurvePoint, type RecipeProtocol } from './protocol.js';
+import { FILES, recipeSampling, type CurvePoint, type RecipeProtocol, type TracePoint } from './protocol.js';
 
 /** Mean 3D Dice per foreground class over the cases of `test`. */
 export function meanCaseDice(net: UNet, test: SliceSet): number[] {
@@ -27,14 +29,92 @@ export function meanCaseDice(net: UNet, test: SliceSet): number[] {
   return out;
 }
 
-/** Curve points of a run file (empty when absent). */
-export function readCurve(path: string): CurvePoint[] {
+/** The JSON lines of a run file (empty when absent). */
+function jsonLines(path: string): Array<Record<string, unknown>> {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as CurvePoint)
-    .filter((p) => typeof p.step === 'number' && Array.isArray(p.dice));
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Curve points of a run file (empty when absent). */
+export function readCurve(path: string): CurvePoint[] {
+  return jsonLines(path).filter(
+    (p): p is CurvePoint & Record<string, unknown> =>
+      typeof p['step'] === 'number' && Array.isArray(p['dice']),
+  );
+}
+
+/** The losses of a trace file, in step order (empty when absent). */
+export function readTrace(path: string): TracePoint[] {
+  return jsonLines(path)
+    .filter(
+      (p): p is TracePoint & Record<string, unknown> =>
+        typeof p['step'] === 'number' && typeof p['loss'] === 'number',
+    )
+    .sort((a, b) => a.step - b.step);
+}
+
+/** The net of seed `seed` under `p`, with the run's initial weights. */
+function initialNet(dir: string, p: RecipeProtocol, nClasses: number, seed: number): UNet {
+  const net = new UNet(
+    { inChannels: contextChannels(p.contextSlices ?? 0), nClasses, baseWidth: p.width, depth: p.depth },
+    { seed },
+  );
+  loadWeights(join(dir, FILES.init(seed)), net);
+  return net;
+}
+
+/** Options of `runTraining` that make a run of seed `seed` under protocol `p`. */
+function protocolTraining(p: RecipeProtocol, sets: { train: SliceSet; val: SliceSet }, seed: number) {
+  return {
+    train: sets.train,
+    val: sets.val,
+    seed,
+    batchSize: p.batchSize,
+    maxSteps: Math.max(...p.steps),
+    maxEpochs: 1_000_000,
+    sampling: recipeSampling(p),
+    augment: RECIPE_AUGMENT,
+    gradClip: p.clip,
+    optimiser: { lr: p.lr, weightDecay: p.weightDecay },
+    restoreBest: false,
+  };
+}
+
+/**
+ * The loss of each of the first `steps` steps of seed `seed` in our engine (the batch's loss
+ * before its update), written to `path` as JSON lines `{step, loss}`.
+ */
+export async function traceOurs(
+  dir: string,
+  p: RecipeProtocol,
+  sets: { train: SliceSet; val: SliceSet },
+  seed: number,
+  steps: number,
+  path: string,
+): Promise<void> {
+  const net = initialNet(dir, p, sets.train.nClasses, seed);
+  const lines: string[] = [];
+  const stop = new AbortController();
+  try {
+    await runTraining(net, {
+      ...protocolTraining(p, sets, seed),
+      validateInitial: false,
+      signal: stop.signal,
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        lines.push(JSON.stringify({ step: e.step, loss: e.loss }));
+        if (e.step >= steps) stop.abort();
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e;
+  } finally {
+    net.dispose();
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
 }
 
 /** Trains seed `seed` of the protocol in our engine; appends curve points to its file. */
@@ -49,32 +129,13 @@ export async function runOurs(
   const done = new Set(readCurve(curvePath).map((c) => c.step));
   const last = Math.max(...p.steps);
   if (done.has(last)) return;
-  const net = new UNet(
-    {
-      inChannels: contextChannels(p.contextSlices ?? 0),
-      nClasses: sets.train.nClasses,
-      baseWidth: p.width,
-      depth: p.depth,
-    },
-    { seed },
-  );
-  loadWeights(join(dir, FILES.init(seed)), net);
+  const net = initialNet(dir, p, sets.train.nClasses, seed);
   const ckpt = join(dir, FILES.checkpoint(seed));
   const start = performance.now();
   let evalMs = 0;
   let lastLoss = NaN;
   await runTraining(net, {
-    train: sets.train,
-    val: sets.val,
-    seed,
-    batchSize: p.batchSize,
-    maxSteps: last,
-    maxEpochs: 1_000_000,
-    sampling: recipeSampling(p),
-    augment: RECIPE_AUGMENT,
-    gradClip: p.clip,
-    optimiser: { lr: p.lr, weightDecay: p.weightDecay },
-    restoreBest: false,
+    ...protocolTraining(p, sets, seed),
     checkpointPath: ckpt,
     checkpointEverySteps: 250,
     ...(existsSync(ckpt) ? { resumeFrom: ckpt } : {}),

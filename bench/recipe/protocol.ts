@@ -68,6 +68,12 @@ export const DEFAULT_PROTOCOL: RecipeProtocol = {
   batches: 'shared',
 };
 
+/** One line of a lockstep trace: the loss of step `step`'s batch before its update. */
+export interface TracePoint {
+  step: number;
+  loss: number;
+}
+
 /** One evaluation line of a run (both implementations write these as JSON lines). */
 export interface CurvePoint {
   step: number;
@@ -91,4 +97,6 @@ export const FILES = {
   batchItems: (seed: number): string => `batches-s${seed}.i32`,
   /** 1 where that item is flipped left-right, `[steps, batchSize]` uint8 (shared batches). */
   batchFlips: (seed: number): string => `flips-s${seed}.u8`,
+  /** Loss of each of the first steps, JSON lines `{step, loss}` (stage trace). */
+  trace: (impl: 'ours' | 'torch1' | 'torch2', seed: number): string => `trace-${impl}-s${seed}.jsonl`,
 };

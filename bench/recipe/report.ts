@@ -10,6 +10,7 @@ import {
   type BatchDraws,
   type CurvePoint,
   type RecipeProtocol,
+  type TracePoint,
 } from './protocol.js';
 
 /** How a run's batches were drawn (older run folders say nothing: each its own). */
@@ -53,6 +54,56 @@ export function meanSd(v: number[]): { mean: number; sd: number } {
 
 const fmt = (m: { mean: number; sd: number }): string => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
 
+/** The lockstep traces of one seed: the loss of each first step in each implementation. */
+export interface Traces {
+  seed: number;
+  ours: TracePoint[];
+  torch1: TracePoint[];
+  torch2: TracePoint[];
+}
+
+/** Steps the lockstep table shows (those the traces reach). */
+const TRACE_STEPS = [1, 2, 5, 10, 20, 50, 100, 150, 200, 250, 300, 400, 500];
+
+/** `|a - b| / |b|` of the losses at `step` (undefined where a trace lacks it). */
+function drift(a: TracePoint[], b: TracePoint[], step: number): number | undefined {
+  const x = a.find((t) => t.step === step)?.loss;
+  const y = b.find((t) => t.step === step)?.loss;
+  return x === undefined || y === undefined ? undefined : Math.abs(x - y) / Math.abs(y);
+}
+
+/**
+ * The lockstep table: at each step, how far our loss is from PyTorch's (one thread) and how
+ * far PyTorch on two threads is from PyTorch on one, both relative; then the median ratio.
+ */
+export function lockstepLines(t: Traces): string[] {
+  const last = Math.min(...[t.ours, t.torch1, t.torch2].map((x) => x.at(-1)?.step ?? 0));
+  const steps = TRACE_STEPS.filter((s) => s <= last);
+  const rows = steps.map((s) => {
+    const [o, c] = [drift(t.ours, t.torch1, s), drift(t.torch2, t.torch1, s)];
+    const cell = (v: number | undefined): string => (v === undefined ? '-' : v.toExponential(1));
+    return `| ${s} | ${cell(o)} | ${cell(c)} |`;
+  });
+  // Over the steps where both runs have drifted measurably (past the first few rounding steps).
+  const ratios = steps
+    .map((s) => [drift(t.ours, t.torch1, s), drift(t.torch2, t.torch1, s)] as const)
+    .filter((r): r is readonly [number, number] => r[0] !== undefined && r[1] !== undefined && r[1] > 1e-6)
+    .map(([o, c]) => o / c)
+    .sort((a, b) => a - b);
+  const median = ratios.length ? ratios[Math.floor(ratios.length / 2)]! : NaN;
+  return [
+    `Lockstep check (seed ${t.seed}, stage \`trace\`): the loss of each of the first ${last} steps' batches, from the same initial weights and the same batches, in our engine, in PyTorch on one thread and in PyTorch on two (which adds up its sums in another order). Relative difference of the losses:`,
+    '',
+    '| step | ours vs PyTorch 1 thread | PyTorch 2 threads vs PyTorch 1 thread |',
+    '|---:|---:|---:|',
+    ...rows,
+    '',
+    `Median ratio of the two drifts (steps where PyTorch's own exceeds 1e-6): ${Number.isNaN(median) ? '-' : median.toFixed(2)}. ` +
+      'A recipe difference (loss, optimiser, schedule, clipping, normalisation) would show from the first steps and grow faster than ' +
+      "PyTorch's drift against itself; float rounding alone drifts at the same rate in both columns.",
+  ];
+}
+
 /** Markdown section; `ours[i]` / `torch[i]` are the curves of seed `seeds[i]`; `out` the run folder. */
 export function recipeSection(
   p: RecipeProtocol,
@@ -62,6 +113,7 @@ export function recipeSection(
   torch: CurvePoint[][],
   machine: { cpu: string; nproc: number; load: number },
   notes: string[] = [],
+  traces?: Traces,
 ): string {
   const classes = ['anterior', 'posterior'];
   const rows: string[] = [];
@@ -105,7 +157,7 @@ export function recipeSection(
   return [
     sectionHeading(p),
     '',
-    `Command: \`${commandLine(p, out)}\` (stages \`prepare\`, \`run\`, \`report\`; resumable from \`${out}/\`).`,
+    `Command: \`${commandLine(p, out)}\` (stages \`prepare\`, \`run\`, \`trace\`, \`report\`; resumable from \`${out}/\`).`,
     `Machine: ${machine.nproc} cores, ${machine.cpu}; load average ${machine.load.toFixed(1)} when the report was written; ` +
       `date ${new Date().toISOString()}; commit \`${commit()}\`; our engine on \`wasm\`, PyTorch on CPU, one thread each, two runs at a time.`,
     '',
@@ -126,6 +178,7 @@ export function recipeSection(
     `| seed | ${p.steps.map((st) => `step ${st}`).join(' | ')} |`,
     `|---:|${p.steps.map(() => '---').join('|')}|`,
     ...perSeed,
+    ...(traces ? ['', ...lockstepLines(traces)] : []),
     ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
 }

@@ -6,7 +6,8 @@ Usage: python3 torch_twin.py --dir RUN_DIR --seed S [--threads 1] [--norm group|
 Reads RUN_DIR/protocol.json, RUN_DIR/data/ (twin-data.ts) and RUN_DIR/init-sS.weights
 (our checkpoint container), with shared batches also RUN_DIR/batches-sS.i32 and
 flips-sS.u8 (schedule.ts), and prints one JSON line per protocol step:
-{"step", "seconds", "loss", "dice": [per foreground class]}.
+{"step", "seconds", "loss", "dice": [per foreground class]}; with --trace N instead one line
+{"step", "loss"} for each of the first N steps (the loss of the step's batch before its update).
 """
 import argparse
 import json
@@ -104,7 +105,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--norm', choices=['group', 'batch'], default='group')
     ap.add_argument('--init', choices=['ours', 'torch'], default='ours')
-    ap.add_argument('--trace', type=int, default=0, help='print the loss of each of the first N steps to stderr')
+    ap.add_argument('--trace', type=int, default=0,
+                    help='instead of the protocol steps: print the loss of each of the first N steps, then stop')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -177,8 +179,11 @@ def main():
         opt.step()
         sched.step()
         spent += time.time() - t0
-        if step <= a.trace:
-            print(json.dumps({'step': step, 'loss': loss.item()}), file=sys.stderr, flush=True)
+        if a.trace > 0:
+            print(json.dumps({'step': step, 'loss': loss.item()}), flush=True)
+            if step == a.trace:
+                return
+            continue
         if step in steps:
             d = evaluate()
             print(json.dumps({'step': step, 'seconds': round(spent), 'loss': round(loss.item(), 4),
