@@ -5,7 +5,7 @@
  * of the seeds is compared at every protocol step (target: within 0.02).
  *
  * `node dist/bench/recipe/main.js [--stage prepare|run|trace|report|all] [--out DIR] [--data DIR]
- *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 8] [--context-slices 0]
+ *  [--seeds 0,1,2] [--workers 2] [--steps 500,1000,2000] [--width 16] [--context-slices 0]
  *  [--batches shared|own] [--trace-steps 300] [--python PATH]
  *  [--benchmarks FILE]`
  *

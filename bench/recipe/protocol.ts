@@ -5,7 +5,7 @@
  *
  * Data: MSD hippocampus, axial slices (voxel axis 2), per-case z-score, centre-padded to a
  * multiple of 16 (64 x 48); seeded case split 192 train / 16 val / 52 test. Training: U-Net
- * depth 3 (two 3x3 conv + GroupNorm + ReLU per level), batch 16 drawn at random with a third
+ * width 16 (the issue's reference net, 483 k parameters), depth 3 (two 3x3 conv + GroupNorm + ReLU per level), batch 16 drawn at random with a third
  * of it from slices with foreground, per-sample left-right flips with p 0.5, loss CE +
  * (1 - mean soft Dice of the foreground classes over the batch), AdamW lr 1e-3 wd 5e-4,
  * cosine to 0 over the last checkpoint step, gradients clipped at global norm 5. With
@@ -53,7 +53,7 @@ export function recipeSampling(p: RecipeProtocol): SamplingOptions {
 export const DEFAULT_OUT = 'runs/bench-recipe';
 
 export const DEFAULT_PROTOCOL: RecipeProtocol = {
-  width: 8,
+  width: 16,
   depth: 3,
   batchSize: 16,
   lr: 1e-3,
