@@ -23,14 +23,7 @@ import { tf } from './tf.js';
 import { stridedSliceInfo, type StridedSliceAttrs } from './slice-grads.js';
 import { rowMajorStrides, stridedCopy } from './strided-copy.js';
 import { maxPoolGradInto } from './max-pool-grad.js';
-
-/** Attributes of the MaxPoolGrad kernel. */
-interface PoolAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
+import { poolInfo, type PoolGeometry } from './pool-grads.js';
 
 /** The parts of the wasm backend these kernels (and group-norm-kernels.ts) use. */
 export interface WasmBackend {
@@ -188,16 +181,8 @@ function replacements(orig: Kernels): Kernels {
     },
     MaxPoolGrad: (args) => {
       const { dy, input: x, output: y } = args.inputs as Record<'dy' | 'input' | 'output', tf.TensorInfo>;
-      const a = args.attrs as unknown as PoolAttrs;
       if (![dy, x, y].every((t) => t.dtype === 'float32')) return orig.MaxPoolGrad(args);
-      const info = tf.backend_util.computePool2DInfo(
-        x.shape as [number, number, number, number],
-        a.filterSize,
-        a.strides,
-        1,
-        a.pad,
-        a.dimRoundingMode,
-      );
+      const info = poolInfo(x.shape, args.attrs as unknown as PoolGeometry);
       const backend = backendOf(args);
       const dx = backend.makeOutput([...x.shape], 'float32');
       const out = floats(backend, dx);
