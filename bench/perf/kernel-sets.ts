@@ -10,9 +10,10 @@
  * Sets: `group-norm` (GroupNorm forward and backward as one kernel each,
  * group-norm-kernels.ts), `blas` (conv2d with both its gradients, Sum and Mean, and the large
  * strided copies, through the BLAS addon, blas-kernels.ts), `layout` (wasm-kernels.ts: the
- * buffer-sharing Identity and Cast, strided Slice / SplitV / Concat, MaxPoolGrad).
+ * buffer-sharing Identity and Cast, strided Slice / SplitV / Concat, MaxPoolGrad), `gemm`
+ * (the BLAS convolutions' matrix products on the addon's AVX-512 tiles; off: OpenBLAS's sgemm).
  *
- * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas|layout
+ * Usage: node dist/bench/perf/kernel-sets.js --set group-norm|blas|layout|gemm
  *        [--nets nasunet-v3@small,nasunet-v2@small,unet@small] [--batch 16] [--side 64]
  *        [--reps 3] [--rounds 2]
  */
@@ -21,6 +22,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AdamW, WEIGHT_OPTIMISER } from '../../libs/engine/src/index.js';
 import { optimiseOnBatch } from '../../libs/engine/src/loop-control.js';
 import {
+  gemmKernel,
   groupNorm,
   initBackend,
   registerBlasKernels,
@@ -34,7 +36,7 @@ import {
   type Tensor4D,
 } from '../../libs/tensor/src/index.js';
 import { GROUP_NORM, GROUP_NORM_GRAD } from '../../libs/tensor/src/group-norm-kernels.js';
-import { BLAS_KERNELS } from '../../libs/tensor/src/blas-kernels.js';
+import { BLAS_CONV_KERNELS, BLAS_KERNELS } from '../../libs/tensor/src/blas-kernels.js';
 import { WASM_REPLACED_KERNELS } from '../../libs/tensor/src/wasm-kernels.js';
 import { commit, machine } from '../common/files.js';
 import { buildNet, caseName, parseCase, positive, type PerfCase } from './cases.js';
@@ -136,6 +138,20 @@ const SETS: Record<string, KernelSet> = {
       convCase([batch, side, side, 64], 1, 16, 1),
       spatialMeanCase([batch, side, side, 16]),
       channelShuffleCase([batch, side, side, 64], 4),
+    ],
+  },
+  gemm: {
+    what: "the BLAS convolutions' matrix products on the addon's AVX-512 register tiles (off: OpenBLAS's sgemm with the kernels OPENBLAS_CORETYPE selects)",
+    on: () => void gemmKernel('avx512'),
+    off: () => void gemmKernel('openblas'),
+    kernels: BLAS_CONV_KERNELS,
+    ops: (batch, side) => [
+      convCase([batch, side, side, 8], 3, 8, 1),
+      convCase([batch, side, side, 16], 3, 16, 1),
+      convCase([batch, side / 2, side / 2, 32], 3, 32, 1),
+      convCase([batch, side / 4, side / 4, 64], 3, 64, 1),
+      convCase([batch, side / 8, side / 8, 128], 3, 128, 1),
+      convCase([batch, side, side, 64], 1, 16, 1),
     ],
   },
   layout: {

@@ -1,11 +1,15 @@
 /*
- * Kernels of the tfjs wasm backend computed by the system's BLAS (OpenBLAS): 2-D
- * convolutions (NHWC input, HWIO filter) and their two gradients as im2col plus one
- * single-precision matrix product, and sums over the innermost or the leading axes as a
- * matrix-vector product with a vector of ones; plus the strided box copy behind the layout
- * kernels (slice, concat, split), as memcpy of contiguous runs. Called synchronously from
- * JavaScript with typed-array views, e.g. on the tfjs wasm backend's heap, so the tensors are
- * read and written in place.
+ * Kernels of the tfjs wasm backend computed natively: 2-D convolutions (NHWC input, HWIO
+ * filter) and their two gradients as im2col plus one single-precision matrix product, and
+ * sums over the innermost or the leading axes as a matrix-vector product with a vector of
+ * ones (OpenBLAS); plus the strided box copy behind the layout kernels (slice, concat,
+ * split), as memcpy of contiguous runs. Called synchronously from JavaScript with
+ * typed-array views, e.g. on the tfjs wasm backend's heap, so the tensors are read and
+ * written in place.
+ *
+ * The convolutions' matrix products run on the AVX-512 tiles of small_gemm.c where the
+ * processor has AVX-512 (about twice OpenBLAS's speed at these shapes), on OpenBLAS's sgemm
+ * elsewhere; `gemmKernel` tells which and switches (for tests and measurements).
  *
  * Geometry (an Int32Array of GEOMETRY_LENGTH values, see `enum geometry`): batch, input
  * height/width/channels, output height/width/channels, filter height/width, strides,
@@ -14,13 +18,15 @@
  * The im2col matrix is built and multiplied in blocks of rows (output pixels) of about
  * BLOCK_FLOATS, so that a block is still in the cache when the matrix product reads it
  * (1.5-2x faster than one whole-batch im2col at our shapes) and the scratch stays small
- * whatever the image size; one buffer per thread, so worker threads may call in parallel.
+ * whatever the image size; buffers are per thread, so worker threads may call in parallel.
  */
 #include <cblas.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "small_gemm.h"
 
 enum geometry {
   G_N, G_H, G_W, G_CIN, G_OH, G_OW, G_COUT, G_KH, G_KW,
@@ -39,16 +45,45 @@ typedef struct {
 static int64_t rows_of(const geom_t *g) { return g->n * g->oh * g->ow; }
 static int64_t cols_of(const geom_t *g) { return g->kh * g->kw * g->cin; }
 
-static _Thread_local float *scratch = NULL;
-static _Thread_local int64_t scratch_len = 0;
+/* A per-thread buffer kept for the next call. */
+typedef struct {
+  float *data;
+  int64_t len;
+} buffer_t;
 
-static float *scratch_of(int64_t len) {
-  if (len > scratch_len) {
-    free(scratch);
-    scratch = (float *)malloc((size_t)len * sizeof(float));
-    scratch_len = scratch == NULL ? 0 : len;
+static _Thread_local buffer_t im2col_buffer, filter_buffer;
+
+/* At least `len` floats of `b`; NULL when out of memory. */
+static float *grow(buffer_t *b, int64_t len) {
+  if (len > b->len) {
+    free(b->data);
+    b->data = (float *)malloc((size_t)len * sizeof(float));
+    b->len = b->data == NULL ? 0 : len;
   }
-  return scratch;
+  return b->data;
+}
+
+/* Whether the matrix products run on small_gemm's tiles (else OpenBLAS). */
+static int use_small_gemm = 0;
+
+/* c[m x n] = (accumulate ? c : 0) + a[m x k] * b[k x n], row-major with leading dimensions. */
+static void mat_nn(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                   float *c, int64_t ldc, int accumulate) {
+  if (use_small_gemm)
+    small_gemm(m, n, k, a, lda, 1, b, ldb, c, ldc, accumulate);
+  else
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, accumulate ? 1.0f : 0.0f,
+                c, ldc);
+}
+
+/* c[m x n] = (accumulate ? c : 0) + a[k x m]^T * b[k x n]. */
+static void mat_tn(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                   float *c, int64_t ldc, int accumulate) {
+  if (use_small_gemm)
+    small_gemm(m, n, k, a, 1, lda, b, ldb, c, ldc, accumulate);
+  else
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, accumulate ? 1.0f : 0.0f,
+                c, ldc);
 }
 
 static int64_t rows_per_block(const geom_t *g) {
@@ -81,19 +116,39 @@ static int64_t tap_pixel(const geom_t *g, origin_t o, int64_t i, int64_t j) {
   return (o.n * g->h + ih) * g->w + iw;
 }
 
+/*
+ * Where the filter row `i` of output pixel `o` reads: the input pixel of its first tap when
+ * all its kw taps lie inside the input and side by side (undilated), so that they are one
+ * run of kw * cin floats; -1 when the row is wholly in the padding; -2 otherwise.
+ */
+static int64_t filter_row_run(const geom_t *g, origin_t o, int64_t i) {
+  int64_t ih = o.ih0 + i * g->dh;
+  if (ih < 0 || ih >= g->h) return -1;
+  if (g->dw != 1 || o.iw0 < 0 || o.iw0 + g->kw > g->w) return -2;
+  return (o.n * g->h + ih) * g->w + o.iw0;
+}
+
 /* Rows [r0, r0 + count) of the im2col matrix (output pixels x (kh, kw, cin)). */
 static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, float *col) {
   size_t run = (size_t)g->cin * sizeof(float);
+  int64_t row_len = g->kw * g->cin;
   float *dst = col;
   for (int64_t r = r0; r < r0 + count; r++) {
     origin_t o = origin_of(g, r);
-    for (int64_t i = 0; i < g->kh; i++) {
-      for (int64_t j = 0; j < g->kw; j++, dst += g->cin) {
-        int64_t q = tap_pixel(g, o, i, j);
-        if (q < 0)
-          memset(dst, 0, run);
-        else
-          memcpy(dst, x + q * g->cin, run);
+    for (int64_t i = 0; i < g->kh; i++, dst += row_len) {
+      int64_t q = filter_row_run(g, o, i);
+      if (q >= 0) {
+        memcpy(dst, x + q * g->cin, (size_t)row_len * sizeof(float));
+      } else if (q == -1) {
+        memset(dst, 0, (size_t)row_len * sizeof(float));
+      } else {
+        for (int64_t j = 0; j < g->kw; j++) {
+          int64_t p = tap_pixel(g, o, i, j);
+          if (p < 0)
+            memset(dst + j * g->cin, 0, run);
+          else
+            memcpy(dst + j * g->cin, x + p * g->cin, run);
+        }
       }
     }
   }
@@ -101,15 +156,23 @@ static void im2col(const geom_t *g, const float *x, int64_t r0, int64_t count, f
 
 /* Adds rows [r0, r0 + count) of an im2col-shaped gradient back onto the input gradient. */
 static void col2im_add(const geom_t *g, const float *col, int64_t r0, int64_t count, float *dx) {
+  int64_t row_len = g->kw * g->cin;
   const float *src = col;
   for (int64_t r = r0; r < r0 + count; r++) {
     origin_t o = origin_of(g, r);
-    for (int64_t i = 0; i < g->kh; i++) {
-      for (int64_t j = 0; j < g->kw; j++, src += g->cin) {
-        int64_t q = tap_pixel(g, o, i, j);
-        if (q < 0) continue;
+    for (int64_t i = 0; i < g->kh; i++, src += row_len) {
+      int64_t q = filter_row_run(g, o, i);
+      if (q >= 0) {
         float *d = dx + q * g->cin;
-        for (int64_t c = 0; c < g->cin; c++) d[c] += src[c];
+        for (int64_t c = 0; c < row_len; c++) d[c] += src[c];
+      } else if (q == -2) {
+        for (int64_t j = 0; j < g->kw; j++) {
+          int64_t p = tap_pixel(g, o, i, j);
+          if (p < 0) continue;
+          float *d = dx + p * g->cin;
+          const float *s = src + j * g->cin;
+          for (int64_t c = 0; c < g->cin; c++) d[c] += s[c];
+        }
       }
     }
   }
@@ -122,7 +185,7 @@ typedef void (*block_fn)(const geom_t *g, const float *a, const float *b, float 
 /* Runs `fn` over all row blocks; 0 when the scratch cannot be allocated. */
 static int by_row_blocks(const geom_t *g, block_fn fn, const float *a, const float *b, float *out) {
   int64_t m = rows_of(g), block = rows_per_block(g);
-  float *col = scratch_of((m < block ? m : block) * cols_of(g));
+  float *col = grow(&im2col_buffer, (m < block ? m : block) * cols_of(g));
   if (col == NULL) return 0;
   for (int64_t r0 = 0; r0 < m; r0 += block) fn(g, a, b, out, col, r0, m - r0 < block ? m - r0 : block);
   return 1;
@@ -133,33 +196,34 @@ static void forward_block(const geom_t *g, const float *x, const float *w, float
                           int64_t count) {
   int64_t k = cols_of(g);
   im2col(g, x, r0, count, col);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, g->cout, k, 1.0f, col, k, w, g->cout, 0.0f,
-              y + r0 * g->cout, g->cout);
+  mat_nn(count, g->cout, k, col, k, w, g->cout, y + r0 * g->cout, g->cout, 0);
 }
 
 static int conv_forward(const geom_t *g, const float *x, const float *w, float *y) {
   if (!is_pointwise(g)) return by_row_blocks(g, forward_block, x, w, y);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows_of(g), g->cout, g->cin, 1.0f, x, g->cin, w,
-              g->cout, 0.0f, y, g->cout);
+  mat_nn(rows_of(g), g->cout, g->cin, x, g->cin, w, g->cout, y, g->cout, 0);
   return 1;
 }
 
-/* dx = col2im(dy[M, cout] * w[K, cout]^T). */
-static void input_grad_block(const geom_t *g, const float *dy, const float *w, float *dx, float *col, int64_t r0,
+/* dx = col2im(dy[M, cout] * wt[cout, K]), wt the filter transposed. */
+static void input_grad_block(const geom_t *g, const float *dy, const float *wt, float *dx, float *col, int64_t r0,
                              int64_t count) {
   int64_t k = cols_of(g);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count, k, g->cout, 1.0f, dy + r0 * g->cout, g->cout, w,
-              g->cout, 0.0f, col, k);
+  mat_nn(count, k, g->cout, dy + r0 * g->cout, g->cout, wt, k, col, k, 0);
   col2im_add(g, col, r0, count, dx);
 }
 
 static int conv_input_grad(const geom_t *g, const float *dy, const float *w, float *dx) {
+  int64_t k = cols_of(g);
+  float *wt = grow(&filter_buffer, k * g->cout);
+  if (wt == NULL) return 0;
+  for (int64_t i = 0; i < k; i++)
+    for (int64_t o = 0; o < g->cout; o++) wt[o * k + i] = w[i * g->cout + o];
   if (!is_pointwise(g)) {
     memset(dx, 0, (size_t)(g->n * g->h * g->w * g->cin) * sizeof(float));
-    return by_row_blocks(g, input_grad_block, dy, w, dx);
+    return by_row_blocks(g, input_grad_block, dy, wt, dx);
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows_of(g), g->cin, g->cout, 1.0f, dy, g->cout, w,
-              g->cout, 0.0f, dx, g->cin);
+  mat_nn(rows_of(g), g->cin, g->cout, dy, g->cout, wt, g->cin, dx, g->cin, 0);
   return 1;
 }
 
@@ -168,14 +232,12 @@ static void filter_grad_block(const geom_t *g, const float *x, const float *dy, 
                               int64_t count) {
   int64_t k = cols_of(g);
   im2col(g, x, r0, count, col);
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g->cout, count, 1.0f, col, k, dy + r0 * g->cout,
-              g->cout, r0 == 0 ? 0.0f : 1.0f, dw, g->cout);
+  mat_tn(k, g->cout, count, col, k, dy + r0 * g->cout, g->cout, dw, g->cout, r0 != 0);
 }
 
 static int conv_filter_grad(const geom_t *g, const float *x, const float *dy, float *dw) {
   if (!is_pointwise(g)) return by_row_blocks(g, filter_grad_block, x, dy, dw);
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g->cin, g->cout, rows_of(g), 1.0f, x, g->cin, dy,
-              g->cout, 0.0f, dw, g->cout);
+  mat_tn(g->cin, g->cout, rows_of(g), x, g->cin, dy, g->cout, dw, g->cout, 0);
   return 1;
 }
 
@@ -366,6 +428,33 @@ static napi_value copy_strided(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * gemmKernel([name]): the convolutions' matrix product, "avx512" (small_gemm.c) or
+ * "openblas"; with a name, switches to it first (refusing "avx512" where unsupported).
+ */
+static napi_value gemm_kernel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return fail(env, "bad call");
+  if (argc >= 1) {
+    char name[16];
+    size_t len;
+    if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok)
+      return fail(env, "gemmKernel: a name, \"avx512\" or \"openblas\", expected");
+    if (strcmp(name, "openblas") == 0)
+      use_small_gemm = 0;
+    else if (strcmp(name, "avx512") == 0 && small_gemm_supported())
+      use_small_gemm = 1;
+    else if (strcmp(name, "avx512") == 0)
+      return fail(env, "gemmKernel: this processor has no AVX-512");
+    else
+      return fail(env, "gemmKernel: a name, \"avx512\" or \"openblas\", expected");
+  }
+  napi_value s;
+  napi_create_string_utf8(env, use_small_gemm ? "avx512" : "openblas", NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value s;
@@ -376,6 +465,7 @@ static napi_value blas_config(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   /* One thread per call: the product's parallelism is one worker per core. */
   openblas_set_num_threads(1);
+  use_small_gemm = small_gemm_supported();
   napi_property_descriptor props[] = {
       {"conv2d", NULL, forward, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropInput", NULL, input_grad, NULL, NULL, NULL, napi_default, NULL},
@@ -384,6 +474,7 @@ NAPI_MODULE_INIT() {
       {"sumColumns", NULL, sum_columns, NULL, NULL, NULL, napi_default, NULL},
       {"copyStrided", NULL, copy_strided, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
+      {"gemmKernel", NULL, gemm_kernel, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -6,6 +6,7 @@ import { tf, type Tensor, type Tensor4D } from './tf.js';
 import { initBackend } from './backend.js';
 import {
   blasKernelsRegistered,
+  gemmKernel,
   loadBlasAddon,
   registerBlasKernels,
   unregisterBlasKernels,
@@ -32,7 +33,13 @@ const CASES: Array<{
   { x: [2, 5, 5, 6], w: [1, 1, 6, 4], strides: 1, pad: 'valid', dilations: 1 },
   { x: [1, 6, 6, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid', dilations: 1 },
   { x: [2, 5, 6, 2], w: [3, 3, 2, 2], strides: 1, pad: 1, dilations: [1, 2] },
+  // Wide enough for whole register tiles, several 64-column panels and a masked last vector.
+  { x: [2, 12, 10, 20], w: [3, 3, 20, 70], strides: 1, pad: 'same', dilations: 1 },
+  { x: [3, 16, 8, 1], w: [3, 3, 1, 16], strides: 1, pad: 'same', dilations: 1 },
 ];
+
+/** Whether this processor has AVX-512, where the addon must multiply with its own tiles. */
+const hasAvx512 = process.arch === 'x64' && / avx512f( |$)/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
 
 /** conv2d and conv2dTranspose outputs and the gradients of `sum(out * r)` w.r.t. both inputs. */
 function convAndGrads(c: (typeof CASES)[number], seed: number): Float32Array[] {
@@ -50,25 +57,40 @@ function convAndGrads(c: (typeof CASES)[number], seed: number): Float32Array[] {
 }
 
 test(
-  'BLAS convolutions on wasm equal the cpu reference, forward, both gradients and transposed',
+  'BLAS convolutions on wasm equal the cpu reference, forward, both gradients and transposed, with each matrix product',
   { skip },
   async () => {
     assert.ok(lib.ok, `the addon loads: ${lib.ok ? '' : lib.reason}`);
     await initBackend({ backend: 'wasm', logger: () => {} });
     assert.ok(blasKernelsRegistered('wasm'), 'initBackend registers the BLAS kernels');
-    for (const [i, c] of CASES.entries()) {
-      const mine = convAndGrads(c, 10 * i);
-      await tf.setBackend('cpu');
-      const prev = setGradientMode('auto');
-      const ref = convAndGrads(c, 10 * i);
-      setGradientMode(prev);
-      await tf.setBackend('wasm');
-      ['forward', 'input gradient', 'filter gradient', 'transposed'].forEach((what, k) => {
-        assert.equal(mine[k]!.length, ref[k]!.length, `${what} size, case ${i}`);
-        const err = relMaxError(mine[k]!, ref[k]!);
-        assert.ok(err < 1e-5, `${what}, case ${i}: relative error ${err}`);
-      });
+    assert.equal(
+      gemmKernel(),
+      hasAvx512 ? 'avx512' : 'openblas',
+      'the addon picks AVX-512 where the processor has it',
+    );
+    const refs: Float32Array[][] = [];
+    await tf.setBackend('cpu');
+    const prev = setGradientMode('auto');
+    for (const [i, c] of CASES.entries()) refs.push(convAndGrads(c, 10 * i));
+    setGradientMode(prev);
+    await tf.setBackend('wasm');
+    const kernels = hasAvx512 ? (['avx512', 'openblas'] as const) : (['openblas'] as const);
+    try {
+      for (const kernel of kernels) {
+        assert.equal(gemmKernel(kernel), kernel);
+        for (const [i, c] of CASES.entries()) {
+          const mine = convAndGrads(c, 10 * i);
+          ['forward', 'input gradient', 'filter gradient', 'transposed'].forEach((what, k) => {
+            assert.equal(mine[k]!.length, refs[i]![k]!.length, `${what} size, case ${i}`);
+            const err = relMaxError(mine[k]!, refs[i]![k]!);
+            assert.ok(err < 1e-5, `${kernel}: ${what}, case ${i}: relative error ${err}`);
+          });
+        }
+      }
+    } finally {
+      gemmKernel(hasAvx512 ? 'avx512' : 'openblas');
     }
+    if (!hasAvx512) assert.throws(() => gemmKernel('avx512'), /no AVX-512/);
   },
 );
 
@@ -149,6 +171,7 @@ test('the addon refuses operands that do not match the geometry', { skip }, () =
   lib.addon.sumColumns(Float32Array.from([1, 2, 3, 4, 5, 6]), rows);
   assert.deepEqual([...rows], [9, 12]);
   assert.throws(() => lib.addon.sumRows(new Float32Array(5), rows), /equal lines/);
+  assert.throws(() => lib.addon.gemmKernel('mkl' as never), /"avx512" or "openblas", expected/);
   // A 2 x 3 box at offset 1 of a 3 x 4 source into a 2 x 3 destination; then boxes that reach past the end.
   const dst = new Int32Array(6);
   const src = Int32Array.from({ length: 12 }, (_, i) => i);

@@ -1,9 +1,10 @@
 /**
  * Kernels of the wasm backend through the system's BLAS: the native addon of
- * `libs/tensor/native` (OpenBLAS, single-threaded) computes, in place on the backend's heap,
+ * `libs/tensor/native` (single-threaded) computes, in place on the backend's heap,
  * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
- * `Conv2DBackpropFilter` as im2col plus one `sgemm`, and `Sum` and `Mean` over a contiguous
- * block of axes as `sgemv` with a vector of ones. Registering them also gives the layout
+ * `Conv2DBackpropFilter` as im2col plus one matrix product (the addon's AVX-512 tiles where
+ * the processor has AVX-512, OpenBLAS's `sgemm` elsewhere: {@link gemmKernel}), and `Sum`
+ * and `Mean` over a contiguous block of axes as OpenBLAS's `sgemv` with a vector of ones. Registering them also gives the layout
  * kernels' strided copies (slice, concat, split: strided-copy.ts) the addon's `memcpy` loop. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
  * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
  * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
@@ -34,7 +35,12 @@ interface BlasAddon {
   /** The box copy of strided-copy.ts ({@link NativeCopy}). */
   copyStrided: NativeCopy;
   blasConfig(): string;
+  /** The convolutions' matrix product; with a name, switches to it first. */
+  gemmKernel(name?: GemmKernel): GemmKernel;
 }
+
+/** Who multiplies the convolutions' matrices: the addon's AVX-512 tiles or OpenBLAS. */
+export type GemmKernel = 'avx512' | 'openblas';
 
 /** Where the build puts the addon, relative to the repository root. */
 export const BLAS_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', 'blas_kernels.node');
@@ -260,7 +266,7 @@ function reductionKernel(name: 'Sum' | 'Mean', addon: BlasAddon): tf.KernelFunc 
 export function registerBlasKernels(): string {
   const lib = loadBlasAddon();
   if (!lib.ok) return `BLAS kernels: none (${lib.reason})`;
-  const what = `BLAS kernels: ${lib.config}`;
+  const what = `BLAS kernels: ${lib.config}; convolution products: ${lib.addon.gemmKernel()}`;
   if (stock !== undefined) return what;
   if (tf.getKernel('Conv2D', 'wasm') === undefined) return `BLAS kernels: none (no wasm backend)`;
   stock = {};
@@ -280,6 +286,17 @@ export function registerBlasKernels(): string {
   }
   useNativeCopy(lib.addon.copyStrided);
   return what;
+}
+
+/**
+ * The convolutions' matrix product in use, after switching to `name` when given (for
+ * measurements and tests; the addon picks AVX-512 where the processor has it). Throws where
+ * the addon is not built or `name` is "avx512" on a processor without AVX-512.
+ */
+export function gemmKernel(name?: GemmKernel): GemmKernel {
+  const lib = loadBlasAddon();
+  if (!lib.ok) throw new Error(`BLAS kernels: none (${lib.reason})`);
+  return name === undefined ? lib.addon.gemmKernel() : lib.addon.gemmKernel(name);
 }
 
 /** Puts wasm's own kernels back (for before/after measurements and tests). */

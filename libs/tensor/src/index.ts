@@ -5,4 +5,10 @@ export * from './seeded-random.js';
 export { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 export { groupNorm } from './norm.js';
 export { registerGroupNormKernels, unregisterGroupNormKernels } from './group-norm-kernels.js';
-export { registerBlasKernels, unregisterBlasKernels, blasKernelsRegistered } from './blas-kernels.js';
+export {
+  registerBlasKernels,
+  unregisterBlasKernels,
+  blasKernelsRegistered,
+  gemmKernel,
+  type GemmKernel,
+} from './blas-kernels.js';
