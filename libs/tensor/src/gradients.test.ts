@@ -146,6 +146,17 @@ for (const [h, w] of sizes) {
   });
 }
 
+// sum and mean: ours spreads dy with a Fill kernel instead of tfjs's uploaded ones.
+for (const [name, f] of [
+  ['sum over H and W', (x: Tensor4D) => tf.sum(x, [1, 2])],
+  ['sum of everything', (x: Tensor4D) => tf.sum(x)],
+  ['mean over N and C, kept', (x: Tensor4D) => tf.mean(x, [0, 3], true)],
+  ['mean over W', (x: Tensor4D) => tf.mean(x, 2)],
+  ['mean over H and W, kept, negative axes', (x: Tensor4D) => tf.mean(x, [-3, -2], true)],
+] as const) {
+  cases.push({ name, shapes: [[2, 5, 6, 3]], f, eps: 1e-2 });
+}
+
 const setups: { backend: 'cpu' | 'wasm'; mode: GradientMode }[] = [
   { backend: 'cpu', mode: 'auto' },
   { backend: 'cpu', mode: 'composed' },
