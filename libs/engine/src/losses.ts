@@ -21,16 +21,30 @@ function checkShapes(logits: Tensor, labels: Tensor): number {
   return logits.shape[3] as number;
 }
 
+/** Mean over the pixels of `-log p(label)`, from the log-softmax and the one-hot labels. */
+function crossEntropyOf(logp: Tensor, oneHot: Tensor): Tensor {
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1)));
+}
+
+/** `1 - mean_k Dice_k` over the foreground classes, from the softmax and the one-hot labels. */
+function softDiceOf(p: Tensor, oneHot: Tensor, k: number, eps: number): Tensor {
+  if (k < 2) return tf.scalar(0);
+  const pf = tf.slice(p, [0, 0, 0, 1], [-1, -1, -1, k - 1]);
+  const yf = tf.slice(oneHot, [0, 0, 0, 1], [-1, -1, -1, k - 1]);
+  const inter = tf.sum(tf.mul(pf, yf), [0, 1, 2]);
+  const denom = tf.add(tf.sum(pf, [0, 1, 2]), tf.sum(yf, [0, 1, 2]));
+  const dice = tf.div(tf.add(tf.mul(inter, 2), eps), tf.add(denom, eps));
+  return tf.sub(1, tf.mean(dice));
+}
+
+const oneHotOf = (labels: Tensor, k: number): Tensor => tf.oneHot(tf.cast(labels, 'int32'), k);
+
 /**
  * Mean pixel-wise cross-entropy of a softmax over the K classes (natural log).
  */
 export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
   const k = checkShapes(logits, labels);
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits, -1);
-    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1)));
-  });
+  return tf.tidy(() => crossEntropyOf(tf.logSoftmax(logits, -1), oneHotOf(labels, k)));
 }
 
 /**
@@ -41,17 +55,7 @@ export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
  */
 export function softDiceLoss(logits: Tensor, labels: Tensor, eps = 1): Tensor {
   const k = checkShapes(logits, labels);
-  return tf.tidy(() => {
-    if (k < 2) return tf.scalar(0);
-    const p = tf.softmax(logits, -1);
-    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
-    const pf = tf.slice(p, [0, 0, 0, 1], [-1, -1, -1, k - 1]);
-    const yf = tf.slice(oneHot, [0, 0, 0, 1], [-1, -1, -1, k - 1]);
-    const inter = tf.sum(tf.mul(pf, yf), [0, 1, 2]);
-    const denom = tf.add(tf.sum(pf, [0, 1, 2]), tf.sum(yf, [0, 1, 2]));
-    const dice = tf.div(tf.add(tf.mul(inter, 2), eps), tf.add(denom, eps));
-    return tf.sub(1, tf.mean(dice));
-  });
+  return tf.tidy(() => softDiceOf(tf.softmax(logits, -1), oneHotOf(labels, k), k, eps));
 }
 
 /** Options of {@link segmentationLoss}. */
@@ -60,12 +64,18 @@ export interface SegLossOptions {
   diceWeight?: number;
 }
 
-/** Cross-entropy + `diceWeight` x soft Dice (spec sections 4 and 5). */
+/**
+ * Cross-entropy + `diceWeight` x soft Dice (spec sections 4 and 5). Both terms read one
+ * log-softmax (the Dice term's softmax is its exp) and one set of one-hot labels.
+ */
 export function segmentationLoss(logits: Tensor, labels: Tensor, opts: SegLossOptions = {}): Tensor {
+  const k = checkShapes(logits, labels);
   const w = opts.diceWeight ?? 1;
   return tf.tidy(() => {
-    const ce = crossEntropyLoss(logits, labels);
+    const logp = tf.logSoftmax(logits, -1);
+    const oneHot = oneHotOf(labels, k);
+    const ce = crossEntropyOf(logp, oneHot);
     if (w === 0) return ce;
-    return tf.add(ce, tf.mul(softDiceLoss(logits, labels), w));
+    return tf.add(ce, tf.mul(softDiceOf(tf.exp(logp), oneHot, k, 1), w));
   });
 }

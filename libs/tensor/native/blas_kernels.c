@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_geometry.h"
+#include "direct_conv.h"
 #include "small_gemm.h"
 
 enum geometry {
@@ -37,31 +39,11 @@ enum geometry {
 #define BLOCK_FLOATS (256L << 10)
 #define MIN_BLOCK_ROWS 64
 
-typedef struct {
-  int64_t n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl;
-} geom_t;
-
 /* Rows (output pixels) and columns (filter taps x input channels) of the im2col matrix. */
 static int64_t rows_of(const geom_t *g) { return g->n * g->oh * g->ow; }
 static int64_t cols_of(const geom_t *g) { return g->kh * g->kw * g->cin; }
 
-/* A per-thread buffer kept for the next call. */
-typedef struct {
-  float *data;
-  int64_t len;
-} buffer_t;
-
 static _Thread_local buffer_t im2col_buffer, filter_buffer;
-
-/* At least `len` floats of `b`; NULL when out of memory. */
-static float *grow(buffer_t *b, int64_t len) {
-  if (len > b->len) {
-    free(b->data);
-    b->data = (float *)malloc((size_t)len * sizeof(float));
-    b->len = b->data == NULL ? 0 : len;
-  }
-  return b->data;
-}
 
 /* Whether the matrix products run on small_gemm's tiles (else OpenBLAS). */
 static int use_small_gemm = 0;
@@ -199,7 +181,21 @@ static void forward_block(const geom_t *g, const float *x, const float *w, float
   mat_nn(count, g->cout, k, col, k, w, g->cout, y + r0 * g->cout, g->cout, 0);
 }
 
+/*
+ * Whether the stride-1 path of direct_conv.c (no im2col matrix) computes `g`, for a product
+ * `cols` wide: where it measured faster, on images at least DIRECT_MIN_WIDTH wide (narrower
+ * ones waste (kw - 1) dw of each row's columns) and products at least DIRECT_MIN_COLS wide
+ * (narrower ones waste most of a vector).
+ */
+#define DIRECT_MIN_WIDTH 32
+#define DIRECT_MIN_COLS 8
+static int direct(const geom_t *g, int64_t cols) {
+  return use_small_gemm && !is_pointwise(g) && direct_conv_applies(g) && g->ow >= DIRECT_MIN_WIDTH &&
+         cols >= DIRECT_MIN_COLS;
+}
+
 static int conv_forward(const geom_t *g, const float *x, const float *w, float *y) {
+  if (direct(g, g->cout)) return direct_conv_forward(g, x, w, y);
   if (!is_pointwise(g)) return by_row_blocks(g, forward_block, x, w, y);
   mat_nn(rows_of(g), g->cout, g->cin, x, g->cin, w, g->cout, y, g->cout, 0);
   return 1;
@@ -214,6 +210,7 @@ static void input_grad_block(const geom_t *g, const float *dy, const float *wt, 
 }
 
 static int conv_input_grad(const geom_t *g, const float *dy, const float *w, float *dx) {
+  if (direct(g, g->cin)) return direct_conv_input_grad(g, dy, w, dx);
   int64_t k = cols_of(g);
   float *wt = grow(&filter_buffer, k * g->cout);
   if (wt == NULL) return 0;
@@ -236,6 +233,8 @@ static void filter_grad_block(const geom_t *g, const float *x, const float *dy, 
 }
 
 static int conv_filter_grad(const geom_t *g, const float *x, const float *dy, float *dw) {
+  /* Its products are kw cin rows of cout columns. */
+  if (direct(g, g->kw * g->cin < g->cout ? g->kw * g->cin : g->cout)) return direct_conv_filter_grad(g, x, dy, dw);
   if (!is_pointwise(g)) return by_row_blocks(g, filter_grad_block, x, dy, dw);
   mat_tn(g->cin, g->cout, rows_of(g), x, g->cin, dy, g->cout, dw, g->cout, 0);
   return 1;

@@ -36,6 +36,11 @@ const CASES: Array<{
   // Wide enough for whole register tiles, several 64-column panels and a masked last vector.
   { x: [2, 12, 10, 20], w: [3, 3, 20, 70], strides: 1, pad: 'same', dilations: 1 },
   { x: [3, 16, 8, 1], w: [3, 3, 1, 16], strides: 1, pad: 'same', dilations: 1 },
+  // Wide images (>= 32 columns) with >= 8 channels take the direct path where AVX-512 runs.
+  { x: [2, 9, 33, 8], w: [3, 3, 8, 12], strides: 1, pad: 'same', dilations: 1 },
+  { x: [2, 7, 36, 9], w: [3, 3, 9, 16], strides: 1, pad: 'same', dilations: 2 },
+  { x: [1, 6, 40, 8], w: [3, 2, 8, 9], strides: 1, pad: 'valid', dilations: 1 },
+  { x: [2, 5, 34, 10], w: [3, 3, 10, 8], strides: 1, pad: 'same', dilations: [2, 1] },
 ];
 
 /** Whether this processor has AVX-512, where the addon must multiply with its own tiles. */
