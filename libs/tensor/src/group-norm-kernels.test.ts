@@ -5,6 +5,7 @@ import { initBackend } from './backend.js';
 import { groupNorm } from './norm.js';
 import {
   STATS,
+  alignedHeapOffset,
   groupNormBackward,
   groupNormForward,
   groupNormKernelsRegistered,
@@ -47,6 +48,14 @@ function run(
   tf.dispose(out);
   return values;
 }
+
+test('scratch offsets on the wasm heap are unsigned and 8-byte aligned, also past 2 GiB', () => {
+  assert.equal(alignedHeapOffset(1024), 1024);
+  assert.equal(alignedHeapOffset(1028), 1032);
+  // What _malloc returned on a 2.1 GB heap in a supernet's training step (signed 32 bits).
+  assert.equal(alignedHeapOffset(-2144196384), 2150770912);
+  assert.equal(alignedHeapOffset(-2144196380), 2150770920);
+});
 
 test("wasm: the fused GroupNorm kernels give the composition's values and gradients", async () => {
   await initBackend({ backend: 'wasm', logger: () => {} });

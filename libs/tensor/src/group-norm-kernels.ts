@@ -347,6 +347,16 @@ export function groupNormBackward(
   if (dbeta !== undefined) dbeta.set(sumDy);
 }
 
+/**
+ * The first 8-byte aligned byte offset at or after a pointer `_malloc` returned. The
+ * module's `_malloc` returns a signed 32-bit value, negative past 2 GiB of heap; as a byte
+ * offset it is the same bits unsigned.
+ */
+export function alignedHeapOffset(ptr: number): number {
+  const offset = ptr >>> 0;
+  return offset + ((8 - (offset % 8)) % 8);
+}
+
 /** What the kernels need beyond {@link WasmBackend}: the module's memory and allocator. */
 interface WasmModule {
   wasm: { asm?: { memory?: WasmMemory }; _malloc(bytes: number): number; _free(ptr: number): void };
@@ -366,7 +376,7 @@ function withPasses(backend: WasmBackend, c: number, body: (passes: Passes, sc: 
   }
   const ptr = wasm._malloc(scratchBytes(c) + 8);
   try {
-    body(simdPasses(memory), scratch(c, memory.buffer, ptr + ((8 - (ptr % 8)) % 8)));
+    body(simdPasses(memory), scratch(c, memory.buffer, alignedHeapOffset(ptr)));
   } finally {
     wasm._free(ptr);
   }
