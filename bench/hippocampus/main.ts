@@ -26,7 +26,7 @@ import { runEvalStage, type EvalRecord } from './eval-stage.js';
 import { genotypeAgreement } from './genotypes.js';
 import { NET_NAMES, netSpecs, padMultipleOf, type NetName } from './networks.js';
 import { readNotes, writeSection } from '../common/files.js';
-import { SECTION_HEADING, checks, markdownSection, netResults, resultsTable } from './report.js';
+import { checks, markdownSection, netResults, resultsTable, sectionHeading } from './report.js';
 import { readSearchRecord, runSearchStage, type SearchRecord } from './search-stage.js';
 import { readTrainRecord, runTrainStage, type TrainRecord } from './train-stage.js';
 
@@ -251,7 +251,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
       : [];
   writeSection(
     opts.benchmarks,
-    SECTION_HEADING,
+    sectionHeading(cfg),
     markdownSection(summary, [...partialNote, ...readNotes(opts.out)]),
   );
   log(`wrote the hippocampus section of ${opts.benchmarks}`);

@@ -10,12 +10,28 @@ import type { BenchData } from './data.js';
 import type { EvalRecord } from './eval-stage.js';
 import type { Agreement } from './genotypes.js';
 import type { SearchRecord } from './search-stage.js';
-import { pairedBootstrap } from '../../libs/engine/src/index.js';
+import { pairedBootstrap, recipeAugmentFor } from '../../libs/engine/src/index.js';
 import { NET_NAMES, type NetName } from './networks.js';
 import { commit, machine } from '../common/files.js';
 
-/** Heading of this benchmark's section in BENCHMARKS.md. */
+/** Heading of this benchmark's section in BENCHMARKS.md for the default configuration. */
 export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
+
+/** The section's heading: a run with another slicing axis or step budget gets its own section. */
+export function sectionHeading(cfg: BenchConfig): string {
+  const differs = [
+    ...(cfg.sliceAxis !== 2 ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
+    ...(cfg.train.steps !== 500 ? [`${cfg.train.steps} training steps`] : []),
+  ];
+  return differs.length === 0
+    ? SECTION_HEADING
+    : `## Hippocampus, ${differs.join(', ')}: found cells vs random cells vs U-Net (issue 9)`;
+}
+
+/** What the recipe's augmentation is for slices along `axis` (recipeAugmentFor). */
+function flipsText(axis: 0 | 1 | 2): string {
+  return recipeAugmentFor(axis) === false ? 'no flips (the columns run front to back)' : 'left-right flips';
+}
 
 /** Everything the summary is built from. */
 export interface Summary {
@@ -176,7 +192,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
   const st = cfg.search;
   const tr = cfg.train;
   return [
-    SECTION_HEADING,
+    sectionHeading(cfg),
     '',
     `Command: \`npm run bench:hippocampus\` (\`--full\` for the long run; stages \`search\`, \`train\`, \`eval\` resume from files in the run folder).`,
     `Machine: ${m.nproc} cores, ${m.cpu}; backend \`${cfg.backend}\`; date ${new Date().toISOString()}; commit \`${commit()}\`. ` +
@@ -184,17 +200,17 @@ export function markdownSection(s: Summary, notes: string[]): string {
     '',
     `Data: MSD Task04 hippocampus, ${data.nCases} cases; fixed case-level split (seed ${cfg.splitSeed}): ` +
       `${data.split.train.length} train, ${data.split.val.length} validation, ${data.split.test.length} test cases ` +
-      `(test cases never seen by search or training). Axial slices (axis ${cfg.sliceAxis}), per-case z-score, padded to ${data.height} x ${data.width}. ` +
+      `(test cases never seen by search or training). Slices along voxel axis ${cfg.sliceAxis}${cfg.sliceAxis === 2 ? ' (axial)' : ''}, per-case z-score, padded to ${data.height} x ${data.width}. ` +
       `Test: all ${data.testSlices} slices of the test cases, 3D Dice per case after stacking and cropping the padding.`,
     '',
     'Sizes chosen:',
     `- search: supernet C=${st.channels}, depth ${st.depth}, M=${st.nodes}; batch ${st.batchSize}; all ${data.searchSlices} slices of the training cases ` +
-      `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, left-right flips), ${st.valSlices} validation slices; ` +
+      `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}), ${st.valSlices} validation slices; ` +
       `warm-up ${st.warmupSteps} steps, then at least ${st.alphaUpdates} alpha updates and on until the genotype is unchanged for ${st.stableEpochs} epochs ` +
       `(at most ${st.maxAlphaUpdates}), genotype derived every ${st.stepsPerEpoch} steps; ` +
       `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}.`,
     `- training: every network ${tr.steps} steps of batch ${tr.batchSize} over all ${data.trainSlices} training slices by the recipe ` +
-      `(a third of each batch with foreground, left-right flips, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +
+      `(a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +
       `best of four checkpoints by Dice on ${data.valSlices} validation slices; seeds ${tr.seeds.join(', ')}. ` +
       `Derived nets at the smallest C of ${tr.channelChoices.join('/')} giving >= ${tr.minParameters} parameters to the found cells.`,
     '',

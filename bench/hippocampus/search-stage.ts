@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreconditionError } from '../../libs/core/src/index.js';
 import {
-  RECIPE_AUGMENT,
+  recipeAugmentFor,
   RECIPE_FOREGROUND_SHARE,
   runSearch,
   softmaxAlphas,
@@ -171,7 +171,7 @@ export async function runSearchStage(
       maxEpochs: epochs,
       maxSteps: steps,
       sampling: { kind: 'foreground', foregroundShare: RECIPE_FOREGROUND_SHARE, stepsPerEpoch },
-      augment: RECIPE_AUGMENT,
+      augment: recipeAugmentFor(cfg.sliceAxis),
       alphaWarmupSteps: s.warmupSteps,
       // At least the planned alpha updates, then on until the genotype has settled.
       patience: s.stableEpochs,

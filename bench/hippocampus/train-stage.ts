@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  RECIPE_AUGMENT,
+  recipeAugmentFor,
   RECIPE_FOREGROUND_SHARE,
   runTraining,
   type EngineEvent,
@@ -100,7 +100,7 @@ export async function runTrainStage(
         foregroundShare: RECIPE_FOREGROUND_SHARE,
         stepsPerEpoch: Math.ceil(t.steps / checks),
       },
-      augment: RECIPE_AUGMENT,
+      augment: recipeAugmentFor(cfg.sliceAxis),
       checkpointPath: ckpt,
       bestPath: best,
       checkpointIntervalSeconds: 120,

@@ -10,6 +10,7 @@ import {
   fingerprintDataset,
   formatPlan,
   planTraining,
+  recipeAugmentFor,
   type PlanRequest,
 } from './index.js';
 import { ct, hippocampus, micrographs } from './testing/fingerprints.js';
@@ -49,6 +50,13 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   // 260 cases of 36 slices: the recipe's flips, as the PyTorch reference trains.
   assert.equal(p.augmentation, 'flips');
   assert.match(p.choices.find((c) => c.name === 'augmentation')?.reason ?? '', /about 9360 slices/);
+  // Cut along voxel axis 0 the slices' columns run front to back: no flips.
+  const sagittal = planTraining(hippocampus, request({ overrides: { sliceAxis: 0 } }));
+  assert.equal(sagittal.augmentation, 'none');
+  assert.match(
+    sagittal.choices.find((c) => c.name === 'augmentation')?.reason ?? '',
+    /front to back: no flips/,
+  );
   // NAS-Unet needs inputs of 2^(depth+1): the same slices give depth 3 with multiple 16.
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
   assert.equal(n.depth, 3);
@@ -118,6 +126,8 @@ test('2D micrographs under tight budgets: smaller batch, fewer steps, every choi
 });
 
 test('augmentations: flips are the recipe, spatial adds shifts of 1/16 and elastic of 1/32 of the patch', () => {
+  assert.equal(recipeAugmentFor(0), false);
+  assert.deepEqual([recipeAugmentFor(1), recipeAugmentFor(2)], [RECIPE_AUGMENT, RECIPE_AUGMENT]);
   assert.equal(augmentationOf('none', 64), false);
   assert.deepEqual(augmentationOf('flips', 64), RECIPE_AUGMENT);
   assert.deepEqual(augmentationOf('spatial', 64), {

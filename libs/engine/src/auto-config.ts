@@ -10,7 +10,7 @@
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import { contextChannels, type Dataset, type NormalizationSpec } from '../../data/src/index.js';
-import type { AugmentationKind } from './sampler.js';
+import { recipeAugmentFor, type AugmentationKind } from './sampler.js';
 
 /** What the planner knows of a dataset. */
 export interface DatasetFingerprint {
@@ -389,6 +389,8 @@ export const SMALL_DATASET_SLICES = 1000;
  * deformation when the dataset has fewer than {@link SMALL_DATASET_SLICES} slices along
  * `sliceAxis` (on the 16-image synthetic set flips alone reached validation Dice 0.81 after
  * 75 steps and then fell as the net memorised its ten training images; BENCHMARKS.md).
+ * Slices along voxel axis 0 have no left-right direction in their plane
+ * ({@link recipeAugmentFor}), so larger datasets cut that way train without flips.
  */
 export function planAugmentation(
   fp: DatasetFingerprint,
@@ -398,14 +400,17 @@ export function planAugmentation(
 ): AugmentationKind {
   const slices = Math.round(fp.cases * fp.medianShape[sliceAxis]);
   const small = slices < SMALL_DATASET_SLICES;
+  const flips = recipeAugmentFor(sliceAxis) !== false;
   return c.choose<AugmentationKind>(
     'augmentation',
-    o.augmentation ?? (small ? 'spatial' : 'flips'),
+    o.augmentation ?? (small ? 'spatial' : flips ? 'flips' : 'none'),
     o.augmentation !== undefined
       ? c.given('augment')
       : small
         ? `about ${slices} slices (under ${SMALL_DATASET_SLICES}): left-right flips, shifts and elastic deformation, so the network cannot memorise the few images`
-        : `about ${slices} slices: left-right flips, the recipe bench/recipe checks against PyTorch`,
+        : flips
+          ? `about ${slices} slices: left-right flips, the recipe bench/recipe checks against PyTorch`
+          : `about ${slices} slices along voxel axis 0, whose columns run front to back: no flips (a flip would swap front and back)`,
   );
 }
 

@@ -28,6 +28,16 @@ export const RECIPE_FOREGROUND_SHARE = 1 / 3;
 export const RECIPE_AUGMENT: AugmentOptions = { flipHorizontal: true, flipVertical: false, maxShift: 0 };
 
 /**
+ * The recipe's augmentation for slices cut along voxel `sliceAxis`. A flip reverses the
+ * slice's columns, which run along voxel X (left-right in the usual RAS / LPS orientations)
+ * for axes 1 and 2 (slicing.ts); along axis 0 they run along Y, front to back, where a flip
+ * swaps parts that differ (the hippocampus's anterior head and posterior body): no flips.
+ */
+export function recipeAugmentFor(sliceAxis: 0 | 1 | 2): AugmentOptions | false {
+  return sliceAxis === 0 ? false : RECIPE_AUGMENT;
+}
+
+/**
  * Named augmentations a run chooses from: `flips` is the recipe's ({@link RECIPE_AUGMENT});
  * `spatial` adds shifts and elastic deformation for datasets too small for flips alone;
  * `none` trains on the slices as they are.
