@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { tf, type Tensor, type Tensor4D } from './tf.js';
 import { initBackend } from './backend.js';
 import {
+  RELU_GRAD,
   blasKernelsRegistered,
   gemmKernel,
   loadBlasAddon,
@@ -12,6 +13,9 @@ import {
   unregisterBlasKernels,
 } from './blas-kernels.js';
 import { setGradientMode } from './gradients.js';
+import { maxPoolGradInto, useNativeMaxPoolGrad } from './max-pool-grad.js';
+import { poolInfo } from './pool-grads.js';
+import { uniformArray } from './seeded-random.js';
 import { randomTensor, relMaxError, type Shape4 } from './testing.js';
 
 // `npm ci` builds the addon where g++ and libopenblas-dev are installed (CI installs both).
@@ -153,6 +157,72 @@ test(
       const err = relMaxError(Float32Array.from(m.values), Float32Array.from(ref[i]!.values));
       assert.ok(err < 1e-6, `${what}: relative error ${err}`);
     });
+  },
+);
+
+test(
+  "max-pool gradient: the addon's loop equals the JavaScript one, ties and padding included",
+  { skip },
+  async () => {
+    await initBackend({ backend: 'wasm', logger: () => {} });
+    const cases: Array<{ shape: Shape4; f: number; s: number; pad: 'valid' | 'same' }> = [
+      { shape: [2, 8, 8, 3], f: 2, s: 2, pad: 'valid' },
+      { shape: [1, 9, 7, 5], f: 3, s: 2, pad: 'same' },
+      { shape: [2, 7, 9, 2], f: 3, s: 1, pad: 'same' },
+      { shape: [1, 5, 6, 4], f: 2, s: 3, pad: 'valid' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      // Values rounded to quarters make ties inside windows.
+      const x = uniformArray(
+        c.shape.reduce((a, b) => a * b),
+        60 + i,
+      ).map((v) => Math.round(v * 4) / 4);
+      const y = tf.tidy(
+        () => tf.maxPool(tf.tensor4d(x, c.shape), c.f, c.s, c.pad).dataSync() as Float32Array,
+      );
+      const dy = uniformArray(y.length, 80 + i);
+      const info = poolInfo(c.shape, { filterSize: c.f, strides: c.s, pad: c.pad });
+      const native = new Float32Array(x.length).fill(3); // overwritten, not added to
+      maxPoolGradInto(x, y, dy, native, info);
+      useNativeMaxPoolGrad(undefined);
+      const js = new Float32Array(x.length);
+      maxPoolGradInto(x, y, dy, js, info);
+      unregisterBlasKernels();
+      registerBlasKernels();
+      assert.deepEqual(native, js, JSON.stringify(c));
+      assert.ok(js.some((v) => v !== 0));
+    }
+  },
+);
+
+test(
+  'the ReLU gradient runs as the addon kernel and equals dy where x > 0, zeros included',
+  { skip },
+  async () => {
+    await initBackend({ backend: 'wasm', logger: () => {} });
+    const values = uniformArray(2 * 5 * 6 * 3, 5).map((v) => Math.round(v * 4) / 4);
+    const dyValues = uniformArray(values.length, 6);
+    const x = tf.tensor4d(values, [2, 5, 6, 3]);
+    const dy = tf.tensor4d(dyValues, [2, 5, 6, 3]);
+    let dx: Float32Array | undefined;
+    const profile = await tf.profile(() => {
+      dx = tf.tidy(
+        () =>
+          tf
+            .grad((t: Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(x)
+            .dataSync() as Float32Array,
+      );
+    });
+    tf.dispose([x, dy]);
+    assert.ok(
+      profile.kernels.some((k) => k.name === RELU_GRAD),
+      `${RELU_GRAD} ran`,
+    );
+    assert.deepEqual(
+      Array.from(dx!),
+      Array.from(values, (v, i) => (v > 0 ? dyValues[i]! : 0)),
+    );
+    assert.ok(values.some((v) => v === 0) && values.some((v) => v < 0));
   },
 );
 

@@ -22,6 +22,7 @@ import { convInfo, type ConvGeometry } from './conv-grads.js';
 import { pair } from './geometry.js';
 import { floats, type WasmBackend } from './wasm-kernels.js';
 import { useNativeCopy, type NativeCopy } from './strided-copy.js';
+import { useNativeMaxPoolGrad } from './max-pool-grad.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
 interface BlasAddon {
@@ -35,6 +36,16 @@ interface BlasAddon {
   /** The box copy of strided-copy.ts ({@link NativeCopy}). */
   copyStrided: NativeCopy;
   blasConfig(): string;
+  /** The max-pool gradient of max-pool-grad.ts (dx overwritten); geometry with the window as filter. */
+  maxPoolGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    geometry: Int32Array,
+  ): void;
+  /** `dx = y > 0 ? dy : 0`, all of one length, dx a separate array. */
+  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** The convolutions' matrix product; with a name, switches to it first. */
   gemmKernel(name?: GemmKernel): GemmKernel;
 }
@@ -47,8 +58,13 @@ export const BLAS_ADDON = join('libs', 'tensor', 'native', 'build', 'Release', '
 
 /** The convolution kernels computed by the addon on wasm when registered. */
 export const BLAS_CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+/**
+ * The ReLU gradient from the ReLU's output, `dx = y > 0 ? dy : 0` (inputs `dy`, `y`): one
+ * pass where tfjs's gradient runs Step, Cast and Multiply (gradients.ts uses it where registered).
+ */
+export const RELU_GRAD = 'NasunetReluGrad';
 /** Every kernel the addon computes on wasm when registered. */
-export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum', 'Mean'] as const;
+export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum', 'Mean', RELU_GRAD] as const;
 type ConvKernel = (typeof BLAS_CONV_KERNELS)[number];
 type BlasKernel = (typeof BLAS_KERNELS)[number];
 
@@ -259,6 +275,22 @@ function reductionKernel(name: 'Sum' | 'Mean', addon: BlasAddon): tf.KernelFunc 
   };
 }
 
+function reluGradKernel(addon: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as WasmBackend;
+    const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+    const dx = backend.makeOutput([...dy.shape], 'float32');
+    addon.reluGrad(floats(backend, dy), floats(backend, y), floats(backend, dx));
+    return dx;
+  };
+}
+
+function kernelOf(name: BlasKernel, addon: BlasAddon): tf.KernelFunc {
+  if (name === 'Sum' || name === 'Mean') return reductionKernel(name, addon);
+  if (name === RELU_GRAD) return reluGradKernel(addon);
+  return convKernel(name, addon);
+}
+
 /**
  * Puts the BLAS kernels in place on wasm (idempotent). Returns, for the start-up line, the
  * BLAS build that computes them, or why wasm's own kernels do.
@@ -279,12 +311,17 @@ export function registerBlasKernels(): string {
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
-      kernelFunc:
-        name === 'Sum' || name === 'Mean' ? reductionKernel(name, lib.addon) : convKernel(name, lib.addon),
+      kernelFunc: kernelOf(name, lib.addon),
       ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}),
     });
   }
   useNativeCopy(lib.addon.copyStrided);
+  useNativeMaxPoolGrad((x, y, dy, dx, info) => {
+    const geometry = geometryOf(info);
+    if (geometry === undefined) return false;
+    lib.addon.maxPoolGrad(x, y, dy, dx, geometry);
+    return true;
+  });
   return what;
 }
 
@@ -308,6 +345,7 @@ export function unregisterBlasKernels(): void {
     if (own !== undefined) tf.registerKernel(own);
   }
   useNativeCopy(undefined);
+  useNativeMaxPoolGrad(undefined);
   stock = undefined;
 }
 

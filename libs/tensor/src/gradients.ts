@@ -11,6 +11,8 @@
  * - `AvgPool`: every backend's AvgPoolGrad divides by the full window where the forward
  *   divided by the valid (non-padding) count, i.e. wrong wherever a window overlaps padding.
  * - `StridedSlice`: tfjs has no gradient for it at all.
+ * - `Relu`: where the BLAS addon's {@link RELU_GRAD} kernel is registered, one pass from the
+ *   ReLU's output instead of tfjs's Step, Cast and Multiply; elsewhere the same composition.
  * - `Sum` and `Mean`: tfjs's builds a tensor of ones in JavaScript and uploads it per call
  *   (14 ms per million elements on wasm, the loss's sums over every pixel); ours multiplies
  *   by a `Fill` kernel's ones (1 ms).
@@ -33,7 +35,7 @@ import {
 import { depthwiseFilterGradComposed, depthwiseInputGradComposed } from './depthwise-grads.js';
 import { avgPoolGradComposed, maxPoolGradComposed, poolInfo, type PoolGeometry } from './pool-grads.js';
 import { stridedSliceGrad, type StridedSliceAttrs } from './slice-grads.js';
-import { BLAS_CONV_KERNELS, blasKernelsRegistered } from './blas-kernels.js';
+import { BLAS_CONV_KERNELS, RELU_GRAD, blasKernelsRegistered } from './blas-kernels.js';
 import { wasmKernelsRegistered } from './wasm-kernels.js';
 import { pair, type Pair } from './geometry.js';
 
@@ -340,6 +342,21 @@ export function registerGradients(): void {
           }
           return avgPoolGradComposed(d, x.shape, g);
         },
+      };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: 'Relu',
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [y] = saved as [Tensor];
+      const d = dy as Tensor;
+      return {
+        x: () =>
+          d.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined
+            ? (tf.engine().runKernel(RELU_GRAD, { dy: d, y }) as Tensor)
+            : tf.mul(d, tf.step(y)),
       };
     },
   });
