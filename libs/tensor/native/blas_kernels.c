@@ -3,7 +3,8 @@
  * filter) and their two gradients as im2col plus one single-precision matrix product, and
  * sums over the innermost or the leading axes as a matrix-vector product with a vector of
  * ones (OpenBLAS); plus the strided box copy behind the layout kernels (slice, concat,
- * split), as memcpy of contiguous runs, and the max-pool and ReLU gradients as single loops. Called synchronously from JavaScript with
+ * split), as memcpy of contiguous runs, the max-pool and ReLU gradients as single loops, and
+ * the search's weighted sums of K same-shaped terms (forward and backward) in one pass each. Called synchronously from JavaScript with
  * typed-array views, e.g. on the tfjs wasm backend's heap, so the tensors are read and
  * written in place.
  *
@@ -531,6 +532,86 @@ static napi_value relu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- the search's weighted sums ---- */
+
+#define MAX_TERMS 32
+#define SUM_BLOCK 2048
+
+/* `count` (at most MAX_TERMS) Float32Arrays of `len` elements from a JS array; 0 otherwise. */
+static int float_arrays(napi_env env, napi_value v, float **out, uint32_t *count, size_t len) {
+  bool is_array;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return 0;
+  if (napi_get_array_length(env, v, count) != napi_ok || *count == 0 || *count > MAX_TERMS) return 0;
+  for (uint32_t k = 0; k < *count; k++) {
+    napi_value e;
+    size_t n;
+    if (napi_get_element(env, v, k, &e) != napi_ok || !float_array(env, e, &out[k], &n) || n != len) return 0;
+  }
+  return 1;
+}
+
+/* (terms, w, out): out = sum_k w[k] * terms[k], terms an array of K Float32Arrays of out's length, w of K. */
+static napi_value weighted_sum(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3)
+    return fail(env, "expected (terms, w, out)");
+  float *w, *out, *t[MAX_TERMS];
+  size_t nw, len;
+  uint32_t k;
+  if (!float_array(env, argv[1], &w, &nw) || !float_array(env, argv[2], &out, &len))
+    return fail(env, "w and out must be Float32Arrays");
+  if (!float_arrays(env, argv[0], t, &k, len) || k != nw)
+    return fail(env, "terms: an array of 1 to 32 Float32Arrays of out's length, one per weight");
+  /* Block by block, so that the block of out stays in the cache over the K terms. */
+  for (size_t b = 0; b < len; b += SUM_BLOCK) {
+    size_t e = b + SUM_BLOCK < len ? b + SUM_BLOCK : len;
+    for (size_t i = b; i < e; i++) out[i] = w[0] * t[0][i];
+    for (uint32_t j = 1; j < k; j++) {
+      const float wj = w[j], *tj = t[j];
+      for (size_t i = b; i < e; i++) out[i] += wj * tj[i];
+    }
+  }
+  return NULL;
+}
+
+/* The dot product of a and b, in float64 over float32 block sums. */
+__attribute__((optimize("associative-math", "no-signed-zeros", "no-trapping-math")))
+static double dot(const float *a, const float *b, size_t len) {
+  double total = 0;
+  for (size_t s = 0; s < len; s += SUM_BLOCK) {
+    size_t e = s + SUM_BLOCK < len ? s + SUM_BLOCK : len;
+    float part = 0;
+    for (size_t i = s; i < e; i++) part += a[i] * b[i];
+    total += part;
+  }
+  return total;
+}
+
+/* (dy, terms, w, dterms, dw): dterms[k] = w[k] * dy and dw[k] = sum(terms[k] * dy). */
+static napi_value weighted_sum_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5)
+    return fail(env, "expected (dy, terms, w, dterms, dw)");
+  float *dy, *w, *dw, *t[MAX_TERMS], *dt[MAX_TERMS];
+  size_t len, nw, ndw;
+  uint32_t k, kd;
+  if (!float_array(env, argv[0], &dy, &len) || !float_array(env, argv[2], &w, &nw) ||
+      !float_array(env, argv[4], &dw, &ndw))
+    return fail(env, "dy, w and dw must be Float32Arrays");
+  if (!float_arrays(env, argv[1], t, &k, len) || !float_arrays(env, argv[3], dt, &kd, len) || k != nw ||
+      kd != k || ndw != nw)
+    return fail(env, "terms and dterms: arrays of 1 to 32 Float32Arrays of dy's length, one per weight");
+  for (uint32_t j = 0; j < k; j++) {
+    const float wj = w[j];
+    float *d = dt[j];
+    for (size_t i = 0; i < len; i++) d[i] = wj * dy[i];
+    dw[j] = (float)dot(t[j], dy, len);
+  }
+  return NULL;
+}
+
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value s;
@@ -553,6 +634,8 @@ NAPI_MODULE_INIT() {
       {"gemmKernel", NULL, gemm_kernel, NULL, NULL, NULL, napi_default, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_default, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"weightedSum", NULL, weighted_sum, NULL, NULL, NULL, napi_default, NULL},
+      {"weightedSumGrad", NULL, weighted_sum_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

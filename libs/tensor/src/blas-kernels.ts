@@ -23,6 +23,7 @@ import { pair } from './geometry.js';
 import { floats, type WasmBackend } from './wasm-kernels.js';
 import { useNativeCopy, type NativeCopy } from './strided-copy.js';
 import { useNativeMaxPoolGrad } from './max-pool-grad.js';
+import { WEIGHTED_SUM, WEIGHTED_SUM_GRAD, termName } from './weighted-sum.js';
 
 /** The addon's functions: operands as Float32Arrays, geometry as {@link geometryOf}. */
 interface BlasAddon {
@@ -46,6 +47,16 @@ interface BlasAddon {
   ): void;
   /** `dx = y > 0 ? dy : 0`, all of one length, dx a separate array. */
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** `out = sum_k w[k] * terms[k]` (weighted-sum.ts). */
+  weightedSum(terms: Float32Array[], w: Float32Array, out: Float32Array): void;
+  /** `dterms[k] = w[k] * dy`, `dw[k] = sum(terms[k] * dy)`. */
+  weightedSumGrad(
+    dy: Float32Array,
+    terms: Float32Array[],
+    w: Float32Array,
+    dterms: Float32Array[],
+    dw: Float32Array,
+  ): void;
   /** The convolutions' matrix product; with a name, switches to it first. */
   gemmKernel(name?: GemmKernel): GemmKernel;
 }
@@ -64,7 +75,14 @@ export const BLAS_CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpr
  */
 export const RELU_GRAD = 'NasunetReluGrad';
 /** Every kernel the addon computes on wasm when registered. */
-export const BLAS_KERNELS = [...BLAS_CONV_KERNELS, 'Sum', 'Mean', RELU_GRAD] as const;
+export const BLAS_KERNELS = [
+  ...BLAS_CONV_KERNELS,
+  'Sum',
+  'Mean',
+  RELU_GRAD,
+  WEIGHTED_SUM,
+  WEIGHTED_SUM_GRAD,
+] as const;
 type ConvKernel = (typeof BLAS_CONV_KERNELS)[number];
 type BlasKernel = (typeof BLAS_KERNELS)[number];
 
@@ -285,9 +303,52 @@ function reluGradKernel(addon: BlasAddon): tf.KernelFunc {
   };
 }
 
+/** The terms `t0` ... of a weighted-sum kernel's inputs. */
+function termsOf(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const { count } = args.attrs as unknown as { count: number };
+  const ins = args.inputs as Record<string, tf.TensorInfo>;
+  return Array.from({ length: count }, (_, k) => ins[termName(k)]!);
+}
+
+function weightedSumKernel(addon: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as WasmBackend;
+    const terms = termsOf(args);
+    const { w } = args.inputs as { w: tf.TensorInfo };
+    const out = backend.makeOutput([...terms[0]!.shape], 'float32');
+    addon.weightedSum(
+      terms.map((t) => floats(backend, t)),
+      floats(backend, w),
+      floats(backend, out),
+    );
+    return out;
+  };
+}
+
+function weightedSumGradKernel(addon: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as WasmBackend;
+    const terms = termsOf(args);
+    const { dy, w } = args.inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
+    const dterms = terms.map((t) => backend.makeOutput([...t.shape], 'float32'));
+    const dw = backend.makeOutput([...w.shape], 'float32');
+    // Views after the last makeOutput: allocating may move the heap.
+    addon.weightedSumGrad(
+      floats(backend, dy),
+      terms.map((t) => floats(backend, t)),
+      floats(backend, w),
+      dterms.map((t) => floats(backend, t)),
+      floats(backend, dw),
+    );
+    return [...dterms, dw];
+  };
+}
+
 function kernelOf(name: BlasKernel, addon: BlasAddon): tf.KernelFunc {
   if (name === 'Sum' || name === 'Mean') return reductionKernel(name, addon);
   if (name === RELU_GRAD) return reluGradKernel(addon);
+  if (name === WEIGHTED_SUM) return weightedSumKernel(addon);
+  if (name === WEIGHTED_SUM_GRAD) return weightedSumGradKernel(addon);
   return convKernel(name, addon);
 }
 

@@ -4,6 +4,7 @@ export * from './backend.js';
 export * from './seeded-random.js';
 export { registerWasmKernels, restoreWasmStockKernels } from './wasm-kernels.js';
 export { groupNorm } from './norm.js';
+export { weightedSum } from './weighted-sum.js';
 export { registerGroupNormKernels, unregisterGroupNormKernels } from './group-norm-kernels.js';
 export {
   registerBlasKernels,

@@ -3,7 +3,7 @@
  * weights, `sum_o w_o * o(x)`. `none` contributes exactly zero, so it is not evaluated;
  * its alpha still receives gradient through the softmax.
  */
-import { tf, type Tensor, type Tensor4D } from '../../../tensor/src/index.js';
+import { tf, weightedSum, type Tensor, type Tensor4D } from '../../../tensor/src/index.js';
 import type { Layer } from '../layers.js';
 import type { ParamScope } from '../params.js';
 import { OP_NAMES, createOp, type OpSet } from '../registry.js';
@@ -27,13 +27,9 @@ export class MixedOp {
   apply(x: Tensor4D, weights: Tensor): Tensor4D {
     return tf.tidy(() => {
       const parts = tf.unstack(weights);
-      let sum: Tensor4D | null = null;
-      this.ops.forEach((op, k) => {
-        if (op === null) return;
-        const term = tf.mul(op.apply(x), parts[k]!) as Tensor4D;
-        sum = sum === null ? term : (tf.add(sum, term) as Tensor4D);
-      });
-      return sum!;
+      const live = this.ops.flatMap((op, k) => (op === null ? [] : [k]));
+      const terms = live.map((k) => this.ops[k]!.apply(x));
+      return weightedSum(terms, tf.stack(live.map((k) => parts[k]!))) as Tensor4D;
     });
   }
 }
