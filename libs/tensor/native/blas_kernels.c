@@ -458,23 +458,38 @@ static napi_value gemm_kernel(napi_env env, napi_callback_info info) {
 /* ---- element-wise gradients ---- */
 
 /*
+ * Reads a call's `total` arguments into argv, the first `n` of them as Float32Arrays (data
+ * and length); 0, with a JavaScript error naming `usage`, when they are not.
+ */
+static int float_args(napi_env env, napi_callback_info info, size_t total, napi_value *argv, size_t n, float **p,
+                      size_t *len, const char *usage) {
+  size_t argc = total;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != total) {
+    fail(env, usage);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!float_array(env, argv[i], &p[i], &len[i])) {
+      fail(env, "operands must be Float32Arrays");
+      return 0;
+    }
+  return 1;
+}
+
+/*
  * (x, y, dy, dx, geometry): the max-pool gradient, NHWC, geometry as for the convolutions
  * with cin = cout = C and the pooling window as the filter. Each window's dy goes to the
  * first element of the window, in row-major order, that equals its maximum (TensorFlow's
  * rule for ties); padding receives nothing. dx is overwritten.
  */
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5)
-    return fail(env, "expected (x, y, dy, dx, geometry)");
+  float *p[4];
+  size_t len[4];
+  if (!float_args(env, info, 5, argv, 4, p, len, "expected (x, y, dy, dx, geometry)")) return NULL;
   geom_t g;
   if (!read_geometry(env, argv[4], &g) || g.cin != g.cout)
     return fail(env, "geometry: Int32Array of 15 valid sizes with cin = cout expected");
-  float *p[4];
-  size_t len[4];
-  for (int i = 0; i < 4; i++)
-    if (!float_array(env, argv[i], &p[i], &len[i])) return fail(env, "operands must be Float32Arrays");
   const float *x = p[0], *y = p[1], *dy = p[2];
   float *dx = p[3];
   if ((int64_t)len[0] != x_size(&g) || (int64_t)len[3] != x_size(&g) || (int64_t)len[1] != y_size(&g) ||
@@ -516,14 +531,10 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
  * 30x slower here). dx must not overlap dy or y.
  */
 static napi_value relu_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3)
-    return fail(env, "expected (dy, y, dx)");
   float *p[3];
   size_t len[3];
-  for (int i = 0; i < 3; i++)
-    if (!float_array(env, argv[i], &p[i], &len[i])) return fail(env, "operands must be Float32Arrays");
+  if (!float_args(env, info, 3, argv, 3, p, len, "expected (dy, y, dx)")) return NULL;
   if (len[1] != len[0] || len[2] != len[0]) return fail(env, "dy, y and dx must have the same length");
   const uint32_t *restrict dy = (const uint32_t *)(void *)p[0];
   const float *restrict y = p[1];
