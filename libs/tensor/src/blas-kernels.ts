@@ -1,17 +1,21 @@
 /**
- * Kernels of the wasm backend through the system's BLAS: the native addon of
- * `libs/tensor/native` (single-threaded) computes, in place on the backend's heap,
- * `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
- * `Conv2DBackpropFilter` as im2col plus one matrix product (the addon's AVX-512 tiles where
- * the processor has AVX-512, OpenBLAS's `sgemm` elsewhere: {@link gemmKernel}), and `Sum`
- * and `Mean` over a contiguous block of axes as OpenBLAS's `sgemv` with a vector of ones. Registering them also gives the layout
- * kernels' strided copies (slice, concat, split: strided-copy.ts) the addon's `memcpy` loop. wasm's own convolutions are XNNPACK's 128-bit SIMD path and
- * it has no filter gradient at all, and its Sum is a scalar loop; OpenBLAS uses the
- * machine's AVX2 / AVX-512, two to eight times faster per convolution here (BENCHMARKS.md).
+ * Kernels of the wasm backend through the native addon of `libs/tensor/native`
+ * (single-threaded, in place on the backend's heap):
+ *
+ * - `Conv2D`, `Conv2DBackpropInput` (also the forward pass of a transposed conv) and
+ *   `Conv2DBackpropFilter` as matrix products: the addon's AVX-512 tiles where the processor
+ *   has AVX-512 ({@link gemmKernel}; stride-1 convolutions on wide images without an im2col
+ *   matrix), im2col plus OpenBLAS's `sgemm` elsewhere. wasm's own convolutions are XNNPACK's
+ *   128-bit SIMD path and it has no filter gradient at all.
+ * - `Sum` and `Mean` over a contiguous block of axes as OpenBLAS's `sgemv` with a vector of
+ *   ones (wasm's Sum is a scalar loop).
+ * - {@link RELU_GRAD} and the weighted sums of weighted-sum.ts, one pass each; registering
+ *   also gives the layout kernels' strided copies (strided-copy.ts) the addon's `memcpy`
+ *   loop and the max-pool gradient (max-pool-grad.ts) its C loop.
  *
  * The addon is built by `npm ci` when g++ and libopenblas-dev are present; without it the
  * kernels stay wasm's and the gradients our compositions (gradients.ts). Any stride,
- * dilation and padding tfjs accepts are computed here, NHWC only.
+ * dilation and padding tfjs accepts are computed here, NHWC only. Speeds: BENCHMARKS.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
