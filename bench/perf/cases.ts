@@ -32,16 +32,18 @@ export function caseName(c: PerfCase): string {
   return `${c.family}@${c.preset}`;
 }
 
-/** Parses `family@preset` (validation errors name the valid values). */
+/** Parses `family@preset[/batch]`: a batch after the slash replaces `batch` for that net (validation errors name the valid values). */
 export function parseCase(spec: string, batch: number, side: number): PerfCase {
-  const [family, preset] = spec.split('@');
+  const [net, ownBatch] = spec.split('/');
+  const [family, preset] = (net ?? '').split('@');
   if (!(FAMILIES as readonly string[]).includes(family ?? '')) {
     throw new ValidationError(`--nets: unknown family in '${spec}' (use ${FAMILIES.join(', ')})`);
   }
   if (preset === undefined || !(preset in NASUNET_PRESETS)) {
     throw new ValidationError(`--nets: '${spec}' needs @tiny, @small or @paper`);
   }
-  return { family: family as Family, preset: preset as PresetName, batch, side };
+  const b = ownBatch === undefined ? batch : positive('nets', ownBatch);
+  return { family: family as Family, preset: preset as PresetName, batch: b, side };
 }
 
 /** Parses the value of option `--name` as a positive integer. */
