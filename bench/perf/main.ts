@@ -9,7 +9,7 @@
  * threads. The pure-JS `cpu` backend runs each family at the `tiny` preset only.
  *
  * Usage: node dist/bench/perf/main.js [--nets nasunet-v3@small,unet@small] [--batch 16]
- *        [--side 64] [--reps 3] [--loop-steps 4] [--backends wasm,cpu] [--torch-threads 1,2]
+ *        [--side 64] [--reps 3] [--warmup 3] [--loop-steps 4] [--backends wasm,cpu] [--torch-threads 1,2]
  *        [--no-torch] [--python PATH] [--top 8] [--write BENCHMARKS.md]
  */
 import { spawnSync } from 'node:child_process';
@@ -83,7 +83,13 @@ const TWIN_MALLOC_ENV = {
   MALLOC_TOP_PAD_: String(512 * 2 ** 20),
 };
 
-function runTwin(python: string, dir: string, threads: number, reps: number, loopSteps: number): TorchRow {
+/** Timed repetitions (median reported) and the untimed steps before them, for both engines. */
+interface Timing {
+  reps: number;
+  warmup: number;
+}
+
+function runTwin(python: string, dir: string, threads: number, timing: Timing, loopSteps: number): TorchRow {
   const r = spawnSync(
     python,
     [
@@ -93,7 +99,9 @@ function runTwin(python: string, dir: string, threads: number, reps: number, loo
       '--threads',
       `${threads}`,
       '--reps',
-      `${reps}`,
+      `${timing.reps}`,
+      '--warmup',
+      `${timing.warmup}`,
       '--loop-steps',
       `${loopSteps}`,
     ],
@@ -126,13 +134,13 @@ function runTwin(python: string, dir: string, threads: number, reps: number, loo
 async function measureOurs(
   backend: Exclude<BackendName, 'auto'>,
   c: PerfCase,
-  reps: number,
+  timing: Timing,
   loopSteps: number,
 ): Promise<{ row: OurRow; profile?: KernelProfile }> {
   const set = benchSlices(LOOP_SLICES, c.side, 7);
   const net = buildNet(c);
   try {
-    const t = timeOurs(net, set, c, reps);
+    const t = timeOurs(net, set, c, timing.reps, timing.warmup);
     const profile = await profileStep(net, set, c);
     const loop = await loopStepsPerSecond(net, set, c, loopSteps);
     return {
@@ -159,6 +167,11 @@ async function main(): Promise<void> {
     .option('--batch <n>', 'batch size', '16')
     .option('--side <n>', 'slice height and width', '64')
     .option('--reps <n>', 'timed repetitions (median reported)', '3')
+    .option(
+      '--warmup <n>',
+      'untimed steps first, both engines (our first steps still grow the wasm heap, page faults included)',
+      '3',
+    )
     .option('--loop-steps <n>', 'timed steps of the training loop', '4')
     .option('--backends <list>', 'tfjs backends (cpu runs the tiny preset, batch 2 x 32 x 32)', 'wasm,cpu')
     .option('--torch-threads <list>', 'PyTorch thread counts', '1,2')
@@ -172,6 +185,7 @@ async function main(): Promise<void> {
       batch: string;
       side: string;
       reps: string;
+      warmup: string;
       loopSteps: string;
       backends: string;
       torchThreads: string;
@@ -182,7 +196,7 @@ async function main(): Promise<void> {
     }>();
   const batch = positive('batch', o.batch);
   const side = positive('side', o.side);
-  const reps = positive('reps', o.reps);
+  const timing: Timing = { reps: positive('reps', o.reps), warmup: positive('warmup', o.warmup) };
   const loopSteps = positive('loop-steps', o.loopSteps);
   const top = positive('top', o.top);
   const threads = o.torchThreads.split(',').map((t) => positive('torch-threads', t));
@@ -228,13 +242,13 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`${k}: tfjs ${backend} (load average ${loadavg()[0]!.toFixed(1)}) ...\n`);
       load.push(loadavg()[0]!);
-      const m = await measureOurs(backend, c, reps, loopSteps);
+      const m = await measureOurs(backend, c, timing, loopSteps);
       entry.ours.push(m.row);
       if (backend === 'wasm' || entry.profile === undefined) entry.profile = m.profile;
       if (python !== undefined && entry.torch.length === 0) {
         for (const t of threads) {
           process.stderr.write(`${k}: PyTorch, ${t} thread(s) ...\n`);
-          entry.torch.push(runTwin(python, join(runDir, k), t, reps, loopSteps));
+          entry.torch.push(runTwin(python, join(runDir, k), t, timing, loopSteps));
         }
       }
     }

@@ -57,27 +57,33 @@ export interface OurTimes {
   firstLoss: number;
 }
 
-/** Median forward and train-step times over `reps` after one warm-up of each. */
-export function timeOurs(net: NamedWeightsNet, set: SliceSet, c: PerfCase, reps: number): OurTimes {
+/** Median forward and train-step times over `reps` after `warmup` untimed ones of each. */
+export function timeOurs(
+  net: NamedWeightsNet,
+  set: SliceSet,
+  c: PerfCase,
+  reps: number,
+  warmup: number,
+): OurTimes {
   const fwd: number[] = [];
-  for (let i = 0; i <= reps; i++) {
+  for (let i = 0; i < warmup + reps; i++) {
     const b = fixedBatch(set, c.batch);
     const t0 = performance.now();
     const y = tf.tidy(() => tf.sum(net.apply(b.x as Tensor4D, true)));
     y.dataSync();
-    if (i > 0) fwd.push(performance.now() - t0);
+    if (i >= warmup) fwd.push(performance.now() - t0);
     tf.dispose([y, b.x, b.y]);
   }
   const weights = net.weightParams();
   const opt = new AdamW(weights, WEIGHT_OPTIMISER);
   const train: number[] = [];
   let firstLoss = NaN;
-  for (let i = 0; i <= reps; i++) {
+  for (let i = 0; i < warmup + reps; i++) {
     const b = fixedBatch(set, c.batch);
     const t0 = performance.now();
     const loss = optimiseOnBatch(net, weights, opt, b, STEP);
     if (i === 0) firstLoss = loss;
-    if (i > 0) train.push(performance.now() - t0);
+    if (i >= warmup) train.push(performance.now() - t0);
   }
   opt.dispose();
   return { forwardMs: median(fwd), trainMs: median(train), firstLoss };

@@ -5,7 +5,7 @@ our alphas) and the U-Net (bench/recipe/torch_twin.py). The twin's logits must e
 (CE + soft Dice, clip 5, AdamW lr 1e-3 wd 5e-4, as libs/engine does it) and the training
 loop with data (random batches of the slice arrays, per-sample left-right flips).
 
-Usage: python3 torch_perf.py --dir CASE_DIR [--threads 1] [--reps 3] [--loop-steps 4]
+Usage: python3 torch_perf.py --dir CASE_DIR [--threads 1] [--reps 3] [--warmup 1] [--loop-steps 4]
 CASE_DIR holds case.json, weights (our checkpoint container), x.f32, y.u8, logits.f32,
 train_x.f32 and train_y.u8 (written by bench/perf/main.ts). Prints one JSON line.
 """
@@ -172,6 +172,7 @@ def main():
     ap.add_argument('--dir', required=True)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--reps', type=int, default=3)
+    ap.add_argument('--warmup', type=int, default=1, help='untimed steps (and forward passes) first')
     ap.add_argument('--loop-steps', type=int, default=4)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -189,11 +190,11 @@ def main():
         raise SystemExit(f'twin differs from our engine: max |logit diff| = {diff:.3g} (limit 1e-4); nothing timed')
 
     fwd = []
-    for i in range(a.reps + 1):
+    for i in range(a.warmup + a.reps):
         t0 = time.perf_counter()
         with torch.no_grad():
             net(x).sum().item()
-        if i > 0:
+        if i >= a.warmup:
             fwd.append((time.perf_counter() - t0) * 1e3)
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, 1e-3, weight_decay=5e-4)
@@ -207,12 +208,12 @@ def main():
         return loss.item()
 
     train, first_loss = [], None
-    for i in range(a.reps + 1):
+    for i in range(a.warmup + a.reps):
         t0 = time.perf_counter()
         loss = step(x, y)
         if i == 0:
             first_loss = loss
-        else:
+        if i >= a.warmup:
             train.append((time.perf_counter() - t0) * 1e3)
 
     X = np.fromfile(f'{a.dir}/train_x.f32', np.float32).reshape(-1, 1, side, side)
