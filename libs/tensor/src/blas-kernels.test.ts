@@ -182,10 +182,11 @@ test(
       );
       const dy = uniformArray(y.length, 80 + i);
       const info = poolInfo(c.shape, { filterSize: c.f, strides: c.s, pad: c.pad });
-      const native = new Float32Array(x.length).fill(3); // overwritten, not added to
+      // Both loops overwrite dx, not add to it.
+      const native = new Float32Array(x.length).fill(3);
       maxPoolGradInto(x, y, dy, native, info);
       useNativeMaxPoolGrad(undefined);
-      const js = new Float32Array(x.length);
+      const js = new Float32Array(x.length).fill(3);
       maxPoolGradInto(x, y, dy, js, info);
       unregisterBlasKernels();
       registerBlasKernels();

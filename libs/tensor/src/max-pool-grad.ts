@@ -39,12 +39,12 @@ function endTap(origin: number, taps: number, dilation: number, size: number): n
 }
 
 /**
- * Adds every window's `dy` into `dx` (which must start zeroed), through the native loop
- * where one is installed.
+ * Writes the max-pool gradient into `dx` (every element: zero where no window's maximum
+ * lies), through the native loop where one is installed.
  * @param x `[N, H, W, C]` forward input
  * @param y `[N, Ho, Wo, C]` forward output (the window maxima of `x`)
  * @param dy `[N, Ho, Wo, C]` gradient of the output
- * @param dx `[N, H, W, C]` gradient of the input, accumulated in place
+ * @param dx `[N, H, W, C]` gradient of the input, overwritten
  */
 export function maxPoolGradInto(
   x: Float32Array,
@@ -54,6 +54,7 @@ export function maxPoolGradInto(
   info: tf.backend_util.Conv2DInfo,
 ): void {
   if (native?.(x, y, dy, dx, info)) return;
+  dx.fill(0);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;

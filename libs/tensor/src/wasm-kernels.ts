@@ -185,9 +185,7 @@ function replacements(orig: Kernels): Kernels {
       const info = poolInfo(x.shape, args.attrs as unknown as PoolGeometry);
       const backend = backendOf(args);
       const dx = backend.makeOutput([...x.shape], 'float32');
-      const out = floats(backend, dx);
-      out.fill(0);
-      maxPoolGradInto(floats(backend, x), floats(backend, y), floats(backend, dy), out, info);
+      maxPoolGradInto(floats(backend, x), floats(backend, y), floats(backend, dy), floats(backend, dx), info);
       return dx;
     },
   };
