@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../../libs/core/src/index.js';
 import { writeFileAtomic } from '../../libs/engine/src/index.js';
+import { ExcludedOpsSchema, RECOMMENDED_EXCLUDED_OPS } from '../../libs/nas/src/index.js';
 
 const posInt = z.number().int().min(1);
 
@@ -51,6 +52,11 @@ export const BenchConfigSchema = z.object({
     stableEpochs: posInt,
     /** Seeds of the two searches. */
     seeds: z.tuple([z.number().int(), z.number().int()]),
+    /**
+     * Candidate ops the supernet leaves out (libs/nas search-space.ts); the random genotypes
+     * are drawn from the same space. Absent in a run folder of an earlier version: none.
+     */
+    excludedOps: ExcludedOpsSchema.default([]),
   }),
   train: z.object({
     /** Steps of every training (batches drawn by the recipe: a third with foreground). */
@@ -76,10 +82,12 @@ export const BenchConfigSchema = z.object({
 export type BenchConfig = z.infer<typeof BenchConfigSchema>;
 
 /**
- * Default sizes: about two hours of a 2-core machine (two searches of at least 1200 steps
- * of batch 4 side by side, about an hour; then 15 trainings of 500 steps, two processes
- * at a time). `full` is the longer run for the best figures: batch 8, 3000 alpha updates
- * and 2000 training steps.
+ * Default sizes: about two hours of a 2-core machine (two searches of 1200 to 1700 steps
+ * of batch 4 side by side, about 20 minutes; then 15 trainings of 2000 steps, two
+ * processes at a time, about 75 minutes). Slices along voxel axis 0, the plane the
+ * PyTorch reference segments best (BENCHMARKS.md, "Slicing plane and plane ensembles").
+ * `full` is the longer run for the best figures: batch 8, 3000 alpha updates and 4000
+ * training steps.
  */
 export function defaultConfig(dataDir: string, full = false): BenchConfig {
   return {
@@ -89,7 +97,7 @@ export function defaultConfig(dataDir: string, full = false): BenchConfig {
     splitSeed: 2026,
     testCases: 52,
     valCases: 16,
-    sliceAxis: 2,
+    sliceAxis: 0,
     search: {
       channels: 8,
       depth: 3,
@@ -103,9 +111,10 @@ export function defaultConfig(dataDir: string, full = false): BenchConfig {
       stepsPerEpoch: 100,
       stableEpochs: 5,
       seeds: [1, 2],
+      excludedOps: [...RECOMMENDED_EXCLUDED_OPS],
     },
     train: {
-      steps: full ? 2000 : 500,
+      steps: full ? 4000 : 2000,
       batchSize: 16,
       seeds: [0, 1, 2],
       valSlices: 192,

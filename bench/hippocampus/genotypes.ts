@@ -6,6 +6,7 @@ import { Rng } from '../../libs/engine/src/index.js';
 import {
   OP_NAMES,
   edgeOpSet,
+  liveColumns,
   parseGenotype,
   type CellKind,
   type Genotype,
@@ -14,16 +15,18 @@ import {
 /**
  * A genotype drawn uniformly from the search space the derivation can produce: per node,
  * two distinct inputs among s0, s1 and the earlier nodes, each with an op drawn uniformly
- * from its edge's set (never `none`). Validated with `parseGenotype`.
+ * from its edge's set (never `none`, never one of `excludedOps`). Validated with
+ * `parseGenotype`.
  */
-export function randomGenotype(nodes: number, seed: number): Genotype {
+export function randomGenotype(nodes: number, seed: number, excludedOps: readonly string[] = []): Genotype {
   const rng = new Rng(seed);
   const cell = (kind: CellKind): Array<[string, number]> => {
     const pairs: Array<[string, number]> = [];
     for (let node = 0; node < nodes; node++) {
       const inputs = rng.shuffle(Array.from({ length: node + 2 }, (_, i) => i)).slice(0, 2);
       for (const input of inputs) {
-        const ops = OP_NAMES[edgeOpSet(kind, input)].filter((o) => o !== 'none');
+        const set = edgeOpSet(kind, input);
+        const ops = liveColumns(set, excludedOps).map((k) => OP_NAMES[set][k]!);
         pairs.push([ops[rng.int(ops.length)] as string, input]);
       }
     }

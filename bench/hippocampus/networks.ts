@@ -116,14 +116,14 @@ export function netSpecs(
       name: 'random-1',
       architecture: 'nasunet',
       config: nas,
-      genotype: randomGenotype(nas.nodes, r1),
+      genotype: randomGenotype(nas.nodes, r1, cfg.search.excludedOps),
       note: `random genotype, seed ${r1}`,
     },
     {
       name: 'random-2',
       architecture: 'nasunet',
       config: nas,
-      genotype: randomGenotype(nas.nodes, r2),
+      genotype: randomGenotype(nas.nodes, r2, cfg.search.excludedOps),
       note: `random genotype, seed ${r2}`,
     },
     {

@@ -4,8 +4,8 @@
  * found network), and this benchmark's section of BENCHMARKS.md (replaced in place, other
  * sections untouched).
  */
-import { formatGenotype } from '../../libs/nas/src/index.js';
-import type { BenchConfig } from './config.js';
+import { describeExclusions, formatGenotype } from '../../libs/nas/src/index.js';
+import { defaultConfig, type BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import type { EvalRecord } from './eval-stage.js';
 import type { Agreement } from './genotypes.js';
@@ -17,11 +17,19 @@ import { commit, machine } from '../common/files.js';
 /** Heading of this benchmark's section in BENCHMARKS.md for the default configuration. */
 export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
 
-/** The section's heading: a run with another slicing axis or step budget gets its own section. */
+/**
+ * The section's heading: a run with another slicing axis, step budget or search space than
+ * the default gets its own section.
+ */
 export function sectionHeading(cfg: BenchConfig): string {
+  const d = defaultConfig(cfg.dataDir);
+  const excluded = cfg.search.excludedOps;
   const differs = [
-    ...(cfg.sliceAxis !== 2 ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
-    ...(cfg.train.steps !== 500 ? [`${cfg.train.steps} training steps`] : []),
+    ...(cfg.sliceAxis !== d.sliceAxis ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
+    ...(cfg.train.steps !== d.train.steps ? [`${cfg.train.steps} training steps`] : []),
+    ...(excluded.join() !== d.search.excludedOps.join()
+      ? [excluded.length === 0 ? 'every op searched' : `searched without ${excluded.join(', ')}`]
+      : []),
   ];
   return differs.length === 0
     ? SECTION_HEADING
@@ -208,7 +216,8 @@ export function markdownSection(s: Summary, notes: string[]): string {
       `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}), ${st.valSlices} validation slices; ` +
       `warm-up ${st.warmupSteps} steps, then at least ${st.alphaUpdates} alpha updates and on until the genotype is unchanged for ${st.stableEpochs} epochs ` +
       `(at most ${st.maxAlphaUpdates}), genotype derived every ${st.stepsPerEpoch} steps; ` +
-      `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}.`,
+      `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}; ` +
+      `candidate ops: ${describeExclusions(st.excludedOps)}, the random genotypes drawn from the same ops.`,
     `- training: every network ${tr.steps} steps of batch ${tr.batchSize} over all ${data.trainSlices} training slices by the recipe ` +
       `(a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +
       `best of four checkpoints by Dice on ${data.valSlices} validation slices; seeds ${tr.seeds.join(', ')}. ` +

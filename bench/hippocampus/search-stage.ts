@@ -12,7 +12,6 @@ import {
   recipeAugmentFor,
   RECIPE_FOREGROUND_SHARE,
   runSearch,
-  softmaxAlphas,
   type EngineEvent,
   type SearchResult,
 } from '../../libs/engine/src/index.js';
@@ -111,6 +110,7 @@ export async function runSearchStage(
     channels: s.channels,
     depth: s.depth,
     nodes: s.nodes,
+    excludedOps: s.excludedOps,
   };
   const net = new SearchNetwork(config, { seed });
   const ckpt = join(dir, 'search.ckpt');
@@ -123,7 +123,7 @@ export async function runSearchStage(
     const resume = existsSync(ckpt);
     const traj: AlphaTrajectory = (resume ? readJsonIfExists<AlphaTrajectory>(trajPath) : null) ?? {
       steps: [0],
-      points: [softmaxAlphas(net.archParams())],
+      points: [net.softmaxAlphas()],
     };
     clock.counters['alphaUpdates'] ??= 0;
     log(
@@ -134,7 +134,7 @@ export async function runSearchStage(
       if (e.type === 'step') {
         if (e.alphaLoss !== null) clock.counters['alphaUpdates'] = (clock.counters['alphaUpdates'] ?? 0) + 1;
         traj.steps.push(e.step);
-        traj.points.push(softmaxAlphas(net.archParams()));
+        traj.points.push(net.softmaxAlphas());
         if (e.step % 20 === 0) {
           log(
             `search seed ${seed}: step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)}` +

@@ -15,6 +15,7 @@ import {
   type TrainResult,
 } from '../../libs/engine/src/index.js';
 import { savePlot } from '../../libs/cli/src/index.js';
+import { PreconditionError } from '../../libs/core/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import { buildNet, type NetName, type NetSpec } from './networks.js';
@@ -56,12 +57,19 @@ export async function runTrainStage(
   log: (msg: string) => void,
 ): Promise<TrainRecord> {
   const label = `${spec.name} seed ${seed}`;
+  const dir = trainDir(outDir, spec.name, seed);
+  const stored = readJsonIfExists<NetSpec>(join(dir, 'spec.json'));
+  const network = (n: NetSpec): string => JSON.stringify([n.architecture, n.config, n.genotype]);
+  if (stored !== null && network(stored) !== network(spec)) {
+    throw new PreconditionError(
+      `${dir} holds a training of another network (spec.json: ${stored.note}; now: ${spec.note}); move it away or use another --out`,
+    );
+  }
   const done = readTrainRecord(outDir, spec.name, seed);
   if (done) {
     log(`train ${label}: already finished`);
     return done;
   }
-  const dir = trainDir(outDir, spec.name, seed);
   mkdirSync(dir, { recursive: true });
   writeJson(join(dir, 'spec.json'), spec);
   const t = cfg.train;

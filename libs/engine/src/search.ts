@@ -19,7 +19,6 @@
  * const r = await runSearch(net, { train, val, seed: 1, maxEpochs: 2, checkpointPath: 'run/search.ckpt' });
  * console.log(r.genotype);
  */
-import { tf, type Variable } from '../../tensor/src/index.js';
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import type { Genotype, SearchNet } from '../../nas/src/contracts.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -148,11 +147,6 @@ interface SearchMeta extends RunMeta {
   alphaShapes: number[][];
   weightOptSteps: number;
   alphaOptSteps: number;
-}
-
-/** Softmax of each row of each alpha matrix, as nested arrays. */
-export function softmaxAlphas(alphas: Variable[]): number[][][] {
-  return alphas.map((a) => tf.tidy(() => tf.softmax(a, -1).arraySync() as number[][]));
 }
 
 /** Runs (or resumes) a search on `net`; see the module doc. Throws CancelledError after checkpointing when `signal` aborts. */
@@ -306,7 +300,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         st.curve.push({ epoch: st.epoch, trainLoss, alphaLoss: aLoss, valLoss: val.loss, valDice: val.dice });
         st.lastVal = { loss: val.loss, dice: val.dice };
         ctl.epochDone({ trainLoss, alphaLoss: aLoss, valLoss: val.loss, valDice: val.dice });
-        const sm = softmaxAlphas(alphas);
+        const sm = net.softmaxAlphas();
         st.alphaHistory.push(sm);
         emit(o.onEvent, {
           type: 'alphas',

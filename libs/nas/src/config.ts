@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ShapeError, ValidationError } from '../../core/src/errors.js';
 import { MAX_NODES } from './genotype.js';
+import { ExcludedOpsSchema } from './search-space.js';
 
 /** NAS-Unet configuration (search supernet and derived net share it). */
 export const NasUnetConfigSchema = z.object({
@@ -19,6 +20,13 @@ export const NasUnetConfigSchema = z.object({
   nodes: z.number().int().min(1).max(MAX_NODES),
 });
 export type NasUnetConfig = z.infer<typeof NasUnetConfigSchema>;
+
+/** The search supernet's configuration: a NAS-Unet config plus the ops it leaves out. */
+export const NasUnetSearchConfigSchema = NasUnetConfigSchema.extend({
+  /** Candidate ops not weighed by any mixed op (search-space.ts); default none: the spec's space. */
+  excludedOps: ExcludedOpsSchema.default([]),
+});
+export type NasUnetSearchConfig = z.infer<typeof NasUnetSearchConfigSchema>;
 
 /** Classic U-Net configuration. */
 export const UNetConfigSchema = z.object({

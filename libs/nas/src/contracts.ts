@@ -34,6 +34,8 @@ export interface SearchNet extends SegmentationNet {
   archParams(): Variable[];
   /** Derives the discrete genotype from the current alphas (spec section 4). */
   deriveGenotype(): Genotype;
+  /** The mixed ops' weights per alpha matrix `[down, up, normal]` (softmax rows; excluded ops 0). */
+  softmaxAlphas(): number[][][];
 }
 
 /** A parameter with its stable path name (the key in saved weight files). */

@@ -6,16 +6,17 @@
  * `none` with its softmax weight (softmax over all 7 columns). The two strongest
  * candidates are kept, strongest first; ties go to the lower input index, and within an
  * edge to the lower op index.
+ *
+ * Excluded ops (search-space.ts) are never picked, and each softmax runs over the ops the
+ * supernet weighs (an excluded op's weight is 0 there too); the rescale factors become
+ * (live ops of the set) / (live ops of the normal set, `none` included), which is 6/7 and
+ * 4/7 when nothing is excluded.
  */
 import { InvalidGenotypeError } from '../../core/src/errors.js';
 import type { Genotype } from './contracts.js';
 import { edgeCount, edgeIndex, edgeOpSet, type CellKind } from './genotype.js';
-import { DOWN_OPS, NORMAL_OPS, UP_OPS } from './registry.js';
-
-/** Scale of a down-set candidate's weight (6 ops vs 7 normal ops). */
-export const DOWN_RESCALE = 6 / 7;
-/** Scale of an up-set candidate's weight (4 ops vs 7 normal ops). */
-export const UP_RESCALE = 4 / 7;
+import { DOWN_OPS, NORMAL_OPS, OP_NAMES, UP_OPS, type OpSet } from './registry.js';
+import { MASKED_LOGIT, alphaMask } from './search-space.js';
 
 /** Row-wise softmax. */
 export function softmax(row: readonly number[]): number[] {
@@ -32,11 +33,12 @@ export interface AlphaArrays {
   normal: number[][];
 }
 
-function bestOf(weights: number[], skip: number): [number, number] {
+/** Index and value of the largest weight whose op is allowed (first on ties). */
+function bestOf(weights: number[], allowed: (k: number) => boolean): [number, number] {
   let best = -1;
   let bestW = -Infinity;
   weights.forEach((w, k) => {
-    if (k !== skip && w > bestW) {
+    if (allowed(k) && w > bestW) {
       best = k;
       bestW = w;
     }
@@ -44,24 +46,33 @@ function bestOf(weights: number[], skip: number): [number, number] {
   return [best, bestW];
 }
 
-function deriveCell(kind: CellKind, alphas: AlphaArrays, nodes: number): Array<[string, number]> {
-  const noneIndex = NORMAL_OPS.indexOf('none');
+function deriveCell(
+  kind: CellKind,
+  alphas: AlphaArrays,
+  nodes: number,
+  excluded: readonly string[],
+): Array<[string, number]> {
+  const masks = {
+    down: alphaMask('down', excluded),
+    up: alphaMask('up', excluded),
+    normal: alphaMask('normal', excluded),
+  };
+  const weighed = (set: OpSet): number => masks[set].filter((m) => m !== MASKED_LOGIT).length;
+  const rescale = {
+    down: weighed('down') / weighed('normal'),
+    up: weighed('up') / weighed('normal'),
+    normal: 1,
+  };
   const out: Array<[string, number]> = [];
   for (let node = 0; node < nodes; node++) {
     const cands: Array<{ op: string; input: number; weight: number }> = [];
     for (let input = 0; input < node + 2; input++) {
       const e = edgeIndex(node, input);
       const set = edgeOpSet(kind, input);
-      if (set === 'normal') {
-        const [k, w] = bestOf(softmax(alphas.normal[e]!), noneIndex);
-        cands.push({ op: NORMAL_OPS[k]!, input, weight: w });
-      } else if (set === 'down') {
-        const [k, w] = bestOf(softmax(alphas.down[e]!), -1);
-        cands.push({ op: DOWN_OPS[k]!, input, weight: w * DOWN_RESCALE });
-      } else {
-        const [k, w] = bestOf(softmax(alphas.up[e]!), -1);
-        cands.push({ op: UP_OPS[k]!, input, weight: w * UP_RESCALE });
-      }
+      const names = OP_NAMES[set];
+      const row = softmax(alphas[set][e]!.map((a, k) => a + masks[set][k]!));
+      const [k, w] = bestOf(row, (k) => names[k] !== 'none' && masks[set][k] !== MASKED_LOGIT);
+      cands.push({ op: names[k]!, input, weight: w * rescale[set] });
     }
     const sorted = cands.map((c, i) => ({ ...c, i })).sort((a, b) => b.weight - a.weight || a.i - b.i);
     for (const c of sorted.slice(0, 2)) out.push([c.op, c.input]);
@@ -71,9 +82,14 @@ function deriveCell(kind: CellKind, alphas: AlphaArrays, nodes: number): Array<[
 
 /**
  * Derives the genotype for `nodes` intermediate nodes from alpha arrays of `E` rows each
- * (E = sum_{i<M}(2+i)). Throws `InvalidGenotypeError` when the arrays have the wrong shape.
+ * (E = sum_{i<M}(2+i)), never picking an op of `excluded`. Throws `InvalidGenotypeError`
+ * when the arrays have the wrong shape.
  */
-export function deriveGenotypeFromAlphas(alphas: AlphaArrays, nodes: number): Genotype {
+export function deriveGenotypeFromAlphas(
+  alphas: AlphaArrays,
+  nodes: number,
+  excluded: readonly string[] = [],
+): Genotype {
   const e = edgeCount(nodes);
   const check = (name: keyof AlphaArrays, cols: number): void => {
     const a = alphas[name];
@@ -84,5 +100,10 @@ export function deriveGenotypeFromAlphas(alphas: AlphaArrays, nodes: number): Ge
   check('down', DOWN_OPS.length);
   check('up', UP_OPS.length);
   check('normal', NORMAL_OPS.length);
-  return { version: 1, nodes, down: deriveCell('down', alphas, nodes), up: deriveCell('up', alphas, nodes) };
+  return {
+    version: 1,
+    nodes,
+    down: deriveCell('down', alphas, nodes, excluded),
+    up: deriveCell('up', alphas, nodes, excluded),
+  };
 }

@@ -57,16 +57,26 @@ export {
   edgeOpSet,
   type CellKind,
 } from './genotype.js';
-export { deriveGenotypeFromAlphas, softmax, DOWN_RESCALE, UP_RESCALE, type AlphaArrays } from './derive.js';
+export { deriveGenotypeFromAlphas, softmax, type AlphaArrays } from './derive.js';
+export {
+  RECOMMENDED_EXCLUDED_OPS,
+  EXCLUSION_REASONS,
+  ExcludedOpsSchema,
+  parseExcludedOps,
+  liveColumns,
+  describeExclusions,
+} from './search-space.js';
 export { genotypeAgreement, MAX_SEEDS, type GenotypeAgreement } from './genotype-agreement.js';
 export { referenceGenotype, REFERENCE_GENOTYPES, type ReferenceGenotypeName } from './reference-genotypes.js';
 export {
   NasUnetConfigSchema,
+  NasUnetSearchConfigSchema,
   UNetConfigSchema,
   FcDenseNetConfigSchema,
   checkInputShape,
   parseConfig,
   type NasUnetConfig,
+  type NasUnetSearchConfig,
   type UNetConfig,
   type FcDenseNetConfig,
 } from './config.js';

@@ -2,7 +2,9 @@
  * The NAS-Unet search supernet (spec sections 2-4): every edge is a MixedOp over its op
  * set, GroupNorm is non-affine everywhere, stems have S = M*C channels, and three alpha
  * matrices (init 1e-3 * N(0, 1)) are shared by all cells: `alpha_down [E, 6]`,
- * `alpha_up [E, 4]`, `alpha_normal [E, 7]` with E = sum_{i<M}(2+i).
+ * `alpha_up [E, 4]`, `alpha_normal [E, 7]` with E = sum_{i<M}(2+i). `config.excludedOps`
+ * (default none) leaves candidate ops out (search-space.ts): their logits are masked, so
+ * their weights are exactly 0, and the derivation never picks them.
  *
  * Methods overview: `apply` (forward, `[N, H, W, Cin] -> [N, H, W, nClasses]`, H and W
  * multiples of 2^(depth+1)); `weightParams` / `archParams` (disjoint sets for the two
@@ -16,21 +18,22 @@
  * const genotype = net.deriveGenotype();
  * ```
  */
-import { tf, type Tensor4D, type Variable } from '../../tensor/src/index.js';
+import { tf, type Tensor, type Tensor4D, type Variable } from '../../tensor/src/index.js';
 import { Backbone } from './backbone.js';
 import { SearchCell, type EdgeWeights } from './cells/search-cell.js';
 import {
-  NasUnetConfigSchema,
+  NasUnetSearchConfigSchema,
   nasUnetSizeRule,
   parseConfig,
   type InputSizeRule,
-  type NasUnetConfig,
+  type NasUnetSearchConfig,
 } from './config.js';
 import type { Genotype, NamedSearchNet, NamedWeight } from './contracts.js';
 import { deriveGenotypeFromAlphas, type AlphaArrays } from './derive.js';
 import { edgeCount } from './genotype.js';
 import { ParamStore } from './params.js';
-import { DOWN_OPS, NORMAL_OPS, UP_OPS } from './registry.js';
+import { DOWN_OPS, NORMAL_OPS, UP_OPS, type OpSet } from './registry.js';
+import { alphaMask } from './search-space.js';
 import { StoredWeightsNet } from './stored-weights-net.js';
 import './ops/all.js';
 
@@ -38,16 +41,18 @@ import './ops/all.js';
 export const ALPHA_INIT_STD = 1e-3;
 
 export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
-  readonly config: NasUnetConfig;
+  readonly config: NasUnetSearchConfig;
   readonly alphaDown: Variable;
   readonly alphaUp: Variable;
   readonly alphaNormal: Variable;
   private readonly alphas: ParamStore;
   private readonly backbone: Backbone<EdgeWeights>;
+  /** Logit offsets per set (down, up, normal) when ops are excluded; null: none are. */
+  private readonly masks: Tensor[] | null;
 
   /** @param opts.seed initialisation seed of weights and alphas; equal seeds give identical nets. */
   constructor(config: unknown, opts: { seed?: number } = {}) {
-    const cfg = parseConfig(NasUnetConfigSchema, config, 'config');
+    const cfg = parseConfig(NasUnetSearchConfigSchema, config, 'config');
     const seed = opts.seed ?? 0;
     super(new ParamStore(seed));
     this.config = cfg;
@@ -62,8 +67,18 @@ export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
       cfg,
       cfg.nodes * cfg.channels,
       false,
-      (scope, kind, _index, c0, c1) => new SearchCell(scope, kind, c0, c1, cfg.channels, cfg.nodes),
+      (scope, kind, _index, c0, c1) =>
+        new SearchCell(scope, kind, c0, c1, cfg.channels, cfg.nodes, cfg.excludedOps),
     );
+    this.masks =
+      cfg.excludedOps.length === 0
+        ? null
+        : (['down', 'up', 'normal'] as OpSet[]).map((set) => tf.tensor1d(alphaMask(set, cfg.excludedOps)));
+  }
+
+  /** The mixed ops' weights: softmax of each alpha matrix's rows, excluded ops masked to 0. */
+  private edgeWeightMatrices(): Tensor[] {
+    return this.archParams().map((a, i) => tf.softmax(this.masks === null ? a : tf.add(a, this.masks[i]!)));
   }
 
   /** H and W multiples of 2^(depth+1). */
@@ -73,16 +88,17 @@ export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
 
   protected forward(x: Tensor4D): Tensor4D {
     return tf.tidy(() => {
-      const w: EdgeWeights = {
-        down: tf.unstack(tf.softmax(this.alphaDown)),
-        up: tf.unstack(tf.softmax(this.alphaUp)),
-        normal: tf.unstack(tf.softmax(this.alphaNormal)),
-      };
+      const [down, up, normal] = this.edgeWeightMatrices();
+      const w: EdgeWeights = { down: tf.unstack(down!), up: tf.unstack(up!), normal: tf.unstack(normal!) };
       return this.backbone.apply(x, w);
     });
   }
   archParams(): Variable[] {
     return [this.alphaDown, this.alphaUp, this.alphaNormal];
+  }
+  /** The mixed ops' weights per alpha matrix `[down, up, normal]`, rows of `[E][ops]` (excluded ops 0). */
+  softmaxAlphas(): number[][][] {
+    return tf.tidy(() => this.edgeWeightMatrices().map((m) => m.arraySync() as number[][]));
   }
   namedArchParams(): NamedWeight[] {
     return this.alphas.list();
@@ -96,7 +112,7 @@ export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
     };
   }
   deriveGenotype(): Genotype {
-    return deriveGenotypeFromAlphas(this.alphaArrays(), this.config.nodes);
+    return deriveGenotypeFromAlphas(this.alphaArrays(), this.config.nodes, this.config.excludedOps);
   }
   /** {@link alphaArrays} with asynchronous reads (required on `webgpu`, where sync reads fail in Node). */
   async alphaArraysAsync(): Promise<AlphaArrays> {
@@ -108,11 +124,16 @@ export class SearchNetwork extends StoredWeightsNet implements NamedSearchNet {
   }
   /** {@link deriveGenotype} with asynchronous reads (use on `webgpu`). */
   async deriveGenotypeAsync(): Promise<Genotype> {
-    return deriveGenotypeFromAlphas(await this.alphaArraysAsync(), this.config.nodes);
+    return deriveGenotypeFromAlphas(
+      await this.alphaArraysAsync(),
+      this.config.nodes,
+      this.config.excludedOps,
+    );
   }
   /** Releases the weights and the alphas. */
   override dispose(): void {
     super.dispose();
     this.alphas.dispose();
+    this.masks?.forEach((m) => m.dispose());
   }
 }

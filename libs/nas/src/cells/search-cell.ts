@@ -13,7 +13,7 @@ import type { ParamScope } from '../params.js';
 import { MixedOp } from './mixed-op.js';
 import { preprocess, type Cell } from './preprocess.js';
 
-/** Softmaxed alpha rows passed to every search cell: `[E, 6]`, `[E, 4]`, `[E, 7]`. */
+/** Softmaxed alpha rows passed to every search cell: `[E, 6]`, `[E, 4]`, `[E, 7]` (excluded ops 0). */
 export interface EdgeWeights {
   down: Tensor[];
   up: Tensor[];
@@ -32,6 +32,7 @@ export class SearchCell implements Cell<EdgeWeights> {
     c1: number,
     channels: number,
     readonly nodes: number,
+    excludedOps: readonly string[],
   ) {
     this.outChannels = nodes * channels;
     this.pre0 = preprocess(scope.child('pre0'), c0, channels, kind === 'down' ? 2 : 1, false);
@@ -39,7 +40,12 @@ export class SearchCell implements Cell<EdgeWeights> {
     for (let node = 0; node < nodes; node++) {
       for (let input = 0; input < node + 2; input++) {
         this.edges.push(
-          new MixedOp(scope.child(`e${edgeIndex(node, input)}`), edgeOpSet(kind, input), channels),
+          new MixedOp(
+            scope.child(`e${edgeIndex(node, input)}`),
+            edgeOpSet(kind, input),
+            channels,
+            excludedOps,
+          ),
         );
       }
     }
