@@ -162,6 +162,16 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
   );
   const epochEvent = searchEvents.find((e) => e.event === 'epoch')!;
   assert.equal(epochEvent.epoch!.alphas.length, 3);
+  // The default search space leaves up_dil_conv out: the job says so, and its weight is 0.
+  assert.deepEqual(started.job!.searchSpace!.excludedOps, ['up_dil_conv']);
+  assert.equal(started.job!.searchSpace!.allOps, false);
+  const up = epochEvent.epoch!.alphas.find((m) => m.kind === 'up')!;
+  const col = up.ops.indexOf('up_dil_conv');
+  assert.ok(col >= 0 && up.values.length === up.edges * up.ops.length);
+  for (let e = 0; e < up.edges; e++) {
+    assert.equal(up.values[e * up.ops.length + col], 0);
+    assert.ok(up.values[e * up.ops.length]! > 0);
+  }
 
   const geno = await call<GetGenotypeResponse__Output>(registry, 'getGenotype', {
     genotype: { name: 'e2e-genotype', version: 0 },

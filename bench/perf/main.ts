@@ -6,11 +6,13 @@
  * the real training loop (`runTraining`, data included) and the kernels one step runs.
  * The PyTorch twin (torch_perf.py) is built from the same description, loads our weights
  * and must give our logits (max abs difference < 1e-4) before it is timed, at 1 and 2
- * threads. The pure-JS `cpu` backend runs each family at the `tiny` preset only.
+ * threads. The derived nets and the U-Net are also exported to ONNX and their forward pass
+ * timed on ONNX Runtime (onnx-forward.ts) at the same thread counts. The pure-JS `cpu`
+ * backend runs each family at the `tiny` preset only.
  *
  * Usage: node dist/bench/perf/main.js [--nets nasunet-v3@small,unet@small] [--batch 16]
  *        [--side 64] [--reps 3] [--warmup 3] [--loop-steps 4] [--backends wasm,cpu] [--torch-threads 1,2]
- *        [--no-torch] [--python PATH] [--top 8] [--write BENCHMARKS.md]
+ *        [--no-torch] [--no-onnx] [--python PATH] [--top 8] [--write BENCHMARKS.md]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ import {
   timeOurs,
   type KernelProfile,
 } from './ours.js';
+import { exportable, timeOnnxForward, type OnnxForward } from './onnx-forward.js';
 import { renderReport, type OurRow, type TorchRow } from './report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
     .option('--backends <list>', 'tfjs backends (cpu runs the tiny preset, batch 2 x 32 x 32)', 'wasm,cpu')
     .option('--torch-threads <list>', 'PyTorch thread counts', '1,2')
     .option('--no-torch', 'skip the PyTorch twins')
+    .option('--no-onnx', 'skip ONNX Runtime (forward of the exported derived nets and U-Net)')
     .option('--python <path>', 'Python with torch (default: python3, then /usr/bin/python3)')
     .option('--top <n>', 'kernels listed per net in the profile', '8')
     .option('--write <file>', 'also write the report as a section of this markdown file')
@@ -190,6 +194,7 @@ async function main(): Promise<void> {
       backends: string;
       torchThreads: string;
       torch: boolean;
+      onnx: boolean;
       python?: string;
       top: string;
       write?: string;
@@ -212,7 +217,7 @@ async function main(): Promise<void> {
   const runDir = resolve('runs/bench-perf');
   const results = new Map<
     string,
-    { c: PerfCase; ours: OurRow[]; torch: TorchRow[]; profile?: KernelProfile }
+    { c: PerfCase; ours: OurRow[]; torch: TorchRow[]; onnx: OnnxForward[]; profile?: KernelProfile }
   >();
   const key = (c: PerfCase): string => `${caseName(c)}-${c.batch}x${c.side}`;
   const load: number[] = [];
@@ -236,7 +241,7 @@ async function main(): Promise<void> {
       const k = key(c);
       let entry = results.get(k);
       if (entry === undefined) {
-        entry = { c, ours: [], torch: [] };
+        entry = { c, ours: [], torch: [], onnx: [] };
         results.set(k, entry);
         writeExchange(join(runDir, k), c);
       }
@@ -245,6 +250,26 @@ async function main(): Promise<void> {
       const m = await measureOurs(backend, c, timing, loopSteps);
       entry.ours.push(m.row);
       if (backend === 'wasm' || entry.profile === undefined) entry.profile = m.profile;
+      if (o.onnx && backend !== 'cpu' && entry.onnx.length === 0 && exportable(c)) {
+        const net = buildNet(c);
+        try {
+          for (const t of threads) {
+            process.stderr.write(`${k}: ONNX Runtime, ${t} thread(s) ...\n`);
+            entry.onnx.push(
+              await timeOnnxForward(
+                net,
+                benchSlices(LOOP_SLICES, c.side, 7),
+                c,
+                t,
+                timing.reps,
+                timing.warmup,
+              ),
+            );
+          }
+        } finally {
+          net.dispose();
+        }
+      }
       if (python !== undefined && entry.torch.length === 0) {
         for (const t of threads) {
           process.stderr.write(`${k}: PyTorch, ${t} thread(s) ...\n`);

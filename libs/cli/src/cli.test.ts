@@ -93,6 +93,42 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   assert.match(noData.stderr, /--data/);
 });
 
+test('--exclude-ops and --all-ops choose the candidate ops; the plan and the result record them', () => {
+  const typo = cli(['search', '--synthetic', '--exclude-ops', 'up_dil_conv,up_dill']);
+  assert.equal(typo.code, 2);
+  assert.match(
+    typo.stderr,
+    /--exclude-ops <ops>' argument 'up_dil_conv,up_dill' is invalid\. unknown op 'up_dill'/,
+  );
+  const both = cli(['search', '--synthetic', '--all-ops', '--exclude-ops', 'max_pool']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--all-ops' cannot be used with option '--exclude-ops/);
+  const run = (name: string, extra: string[]): { excluded: unknown; reason: string; config: unknown } => {
+    const dir = join(work, name);
+    const args = ['search', '--synthetic', 'count=8,size=16', '--epochs', '1', '--batch-size', '2'];
+    const r = cli([...args, '--preset', 'tiny', '--backend', 'wasm', '--quiet', '--out', dir, ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(readFileSync(join(dir, 'search-plan.json'), 'utf8')) as {
+      excludedOps: unknown;
+      choices: Array<{ name: string; reason: string }>;
+    };
+    const result = JSON.parse(readFileSync(join(dir, 'search-result.json'), 'utf8')) as {
+      config: { excludedOps: unknown };
+    };
+    const reason = plan.choices.find((c) => c.name === 'excludedOps')?.reason ?? '';
+    return { excluded: plan.excludedOps, reason, config: result.config.excludedOps };
+  };
+  const planned = run('ops-planned', []);
+  assert.deepEqual([planned.excluded, planned.config], [['up_dil_conv'], ['up_dil_conv']]);
+  assert.match(planned.reason, /but up_dil_conv \(writes one output pixel in four/);
+  const given = run('ops-given', ['--exclude-ops', 'max_pool,up_dil_conv']);
+  assert.deepEqual(given.config, ['max_pool', 'up_dil_conv']);
+  assert.match(given.reason, /^given \(--exclude-ops\)/);
+  const all = run('ops-all', ['--all-ops']);
+  assert.deepEqual(all.config, []);
+  assert.match(all.reason, /^given \(--all-ops\): every op of the spec/);
+});
+
 test('--seeds takes 2..16 distinct integers and needs a server; anything else exits 2 before any work', () => {
   for (const [seeds, message] of [
     ['1', /expected 2\.\.16 seeds, got 1/],

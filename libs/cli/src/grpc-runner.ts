@@ -214,7 +214,15 @@ export class GrpcRunner implements Runner {
       ds,
       request: {
         dataset: { name: ds.name, digest: ds.digest },
-        searchSpace: { preset, initChannels: req.channels ?? 0 },
+        searchSpace: {
+          preset,
+          initChannels: req.channels ?? 0,
+          ...(req.excludedOps === undefined
+            ? {}
+            : req.excludedOps.length === 0
+              ? { allOps: true }
+              : { excludedOps: req.excludedOps }),
+        },
         budget: {
           maxEpochs: epochs,
           maxSteps: req.maxSteps ?? 0,

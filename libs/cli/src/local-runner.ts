@@ -227,6 +227,7 @@ export class LocalRunner implements Runner {
         ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
         ...(req.warmupSteps !== undefined ? { warmupSteps: req.warmupSteps } : {}),
         ...(req.patience !== undefined ? { patience: req.patience } : {}),
+        ...(req.excludedOps !== undefined ? { excludedOps: req.excludedOps } : {}),
         ...(req.patch !== undefined ? { patch: req.patch } : {}),
         ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
         ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
@@ -235,6 +236,7 @@ export class LocalRunner implements Runner {
       overrideSources: {
         ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
         ...(preset ? { depth: fromPreset } : {}),
+        ...(req.excludedOps?.length === 0 ? { 'exclude-ops': '--all-ops' } : {}),
       },
     });
     const data = await prepareData(
@@ -256,6 +258,7 @@ export class LocalRunner implements Runner {
         width: plan.width,
         depth: plan.depth,
         nodes: (preset?.['nodes'] as number | undefined) ?? plan.nodes,
+        excludedOps: plan.excludedOps,
       },
       data.classes.length,
     );

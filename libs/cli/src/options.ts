@@ -7,6 +7,7 @@ import { DataFormatError, ValidationError } from '../../core/src/index.js';
 import { checkClassNames } from '../../data/src/index.js';
 import {
   MAX_SEEDS,
+  parseExcludedOps,
   parseGenotype,
   referenceGenotype,
   REFERENCE_GENOTYPES,
@@ -60,6 +61,18 @@ export function seedsOption(v: string): number[] {
   const repeated = parsed.find((s, i) => parsed.indexOf(s) !== i);
   if (repeated !== undefined) throw new InvalidArgumentError(`seed ${repeated} is given twice`);
   return parsed;
+}
+
+/** Parses `--exclude-ops`: comma-separated op keys, validated against the op sets. */
+export function excludedOpsOption(v: string): string[] {
+  try {
+    return parseExcludedOps(
+      v.split(',').map((s) => s.trim()),
+      'ops',
+    );
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^ops: /, ''));
+  }
 }
 
 /** Parses a choice. */

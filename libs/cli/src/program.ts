@@ -47,6 +47,7 @@ import {
   addClassNamesOption,
   addDataOptions,
   dataRequest,
+  excludedOpsOption,
   intOption,
   loadGenotype,
   numberOption,
@@ -496,6 +497,17 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'stop when the derived genotype is unchanged for this many epochs (default: planned, 5; with a server 3; sent to the server too)',
       intOption(1),
     )
+    .addOption(
+      new Option(
+        '--exclude-ops <ops>',
+        'candidate ops the supernet leaves out, comma-separated op keys (default: up_dil_conv, which writes one output pixel in four)',
+      ).argParser(excludedOpsOption),
+    )
+    .addOption(
+      new Option('--all-ops', "search the spec's complete op sets (up_dil_conv included)").conflicts(
+        'excludeOps',
+      ),
+    )
     .option(
       '--memory-limit <MiB>',
       'refuse configurations whose estimated training memory exceeds this (default: 80% of RAM)',
@@ -512,6 +524,8 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         ...loopRequest(o),
         ...(o['warmupSteps'] !== undefined ? { warmupSteps: o['warmupSteps'] as number } : {}),
         ...(o['patience'] !== undefined ? { patience: o['patience'] as number } : {}),
+        ...(o['allOps'] === true ? { excludedOps: [] } : {}),
+        ...(o['excludeOps'] !== undefined ? { excludedOps: o['excludeOps'] as string[] } : {}),
         ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),
       };
       const seeds = o['seeds'] as number[] | undefined;

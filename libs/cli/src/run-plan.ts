@@ -28,7 +28,7 @@ import {
   type TrainingCandidate,
   type TrainingPlan,
 } from '../../engine/src/index.js';
-import { createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
+import { RECOMMENDED_EXCLUDED_OPS, createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
 
 /** A model to time and cost. */
 interface ModelSpec {
@@ -168,8 +168,18 @@ export function planTrainingRun(
 }
 
 /** The supernet configuration of a planned search candidate. */
-export function searchConfig(c: { width: number; depth: number; nodes: number }, nClasses: number) {
-  return { inChannels: 1, nClasses, channels: c.width, depth: c.depth, nodes: c.nodes };
+export function searchConfig(
+  c: { width: number; depth: number; nodes: number; excludedOps?: readonly string[] },
+  nClasses: number,
+) {
+  return {
+    inChannels: 1,
+    nClasses,
+    channels: c.width,
+    depth: c.depth,
+    nodes: c.nodes,
+    excludedOps: [...(c.excludedOps ?? [])],
+  };
 }
 
 /** Plans (or, when resuming, reads back) the search configuration of a run in `outDir`. */
@@ -185,12 +195,17 @@ export function planSearchRun(
   },
 ): SearchPlan {
   const saved = o.resume ? readPlan<SearchPlan>(o.outDir, 'search') : null;
-  // Plans written before planned augmentation existed trained with the recipe's flips.
-  if (saved) return { ...saved, augmentation: saved.augmentation ?? 'flips' };
+  // Plans written before planned augmentation existed trained with the recipe's flips, and
+  // those written before excluded ops searched every op.
+  if (saved)
+    return { ...saved, augmentation: saved.augmentation ?? 'flips', excludedOps: saved.excludedOps ?? [] };
   const nClasses = dataset.classes.length;
   const specOf = (c: SearchCandidate): ModelSpec => ({
     architecture: 'nasunet_search',
-    config: searchConfig(c, nClasses),
+    config: searchConfig(
+      { ...c, excludedOps: o.overrides.excludedOps ?? RECOMMENDED_EXCLUDED_OPS },
+      nClasses,
+    ),
   });
   const weightStep = stepTimer(specOf, nClasses);
   const plan = planSearch(fingerprintDataset(dataset), {

@@ -62,6 +62,8 @@ export interface LoopRequest {
 export interface SearchRequest extends LoopRequest {
   warmupSteps?: number;
   patience?: number;
+  /** Candidate ops the supernet leaves out [planned: all but up_dil_conv; [] = the spec's complete sets]. */
+  excludedOps?: string[];
   /** Refuse configurations estimated above this many MiB. */
   memoryLimitMb?: number;
 }

@@ -4,11 +4,13 @@
  * derived NAS-Unet; then the supernet's width C (at least 8), its batch, and the search
  * length: a warm-up of weight-only steps, at least `MIN_ALPHA_UPDATES` alpha updates, then
  * on until the derived genotype has been unchanged for `SEARCH_PATIENCE` epochs, at most
- * 1.5 times the minimum. Every choice carries its reason and can be overridden.
+ * 1.5 times the minimum; the candidate ops (all but `RECOMMENDED_EXCLUDED_OPS` of
+ * libs/nas search-space.ts). Every choice carries its reason and can be overridden.
  *
  * Pure: the caller measures seconds per bilevel step (`stepSeconds`) on its backend.
  */
 import { ResourceLimitError } from '../../core/src/errors.js';
+import { RECOMMENDED_EXCLUDED_OPS, describeExclusions } from '../../nas/src/search-space.js';
 import {
   PlanChoices,
   chooseWorkers,
@@ -59,7 +61,9 @@ export interface SearchPlanRequest {
   peakBytes: (c: SearchCandidate) => number;
   /** Cores the steps may use: data-parallel workers unless `overrides.workers` says otherwise [1]. */
   cores?: number;
-  overrides?: Partial<PlanOverrideFields & { warmupSteps: number; patience: number }>;
+  overrides?: Partial<
+    PlanOverrideFields & { warmupSteps: number; patience: number; excludedOps: readonly string[] }
+  >;
   overrideSources?: Partial<Record<string, string>>;
 }
 
@@ -71,6 +75,8 @@ export interface SearchPlan extends PlanBase {
   /** The search does not stop on a stable genotype before this many steps (`steps` is the most). */
   minSteps: number;
   patience: number;
+  /** Candidate ops the supernet leaves out (absent in plans written before it existed: none). */
+  excludedOps: string[];
 }
 
 /** Plans a search; see the module doc. */
@@ -199,6 +205,13 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
       ? c.given('patience')
       : 'epochs the genotype must stay unchanged for the search to stop',
   );
+  const excludedOps = c.choose(
+    'excludedOps',
+    [...(o.excludedOps ?? RECOMMENDED_EXCLUDED_OPS)],
+    o.excludedOps !== undefined
+      ? `${c.given('exclude-ops')}: ${describeExclusions(o.excludedOps)}`
+      : `${describeExclusions(RECOMMENDED_EXCLUDED_OPS)}: a derived cell that upsamples only through it sees the coarser level on a quarter of its pixels (--all-ops searches the spec's complete sets)`,
+  );
   const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
   const augmentation = planAugmentation(fp, g.sliceAxis, o, c);
   return {
@@ -215,6 +228,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     steps,
     stepsPerEpoch,
     patience,
+    excludedOps,
     foregroundShare,
     augmentation,
     workers,

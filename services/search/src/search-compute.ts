@@ -58,6 +58,7 @@ export async function computeSearch(
     channels: p.space.initChannels,
     depth: p.space.depth,
     nodes: p.space.nodes,
+    excludedOps: p.space.excludedOps ?? [],
   };
   const estimate = estimateCost(
     { architecture: 'nasunet_search', config },

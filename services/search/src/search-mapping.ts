@@ -68,6 +68,9 @@ export function toSearchJob(job: JobRecord, events: JobEvent[] = []): SearchJob 
       initChannels: p.space.initChannels,
       depth: p.space.depth,
       nodes: p.space.nodes,
+      // What the job searches: jobs stored before exclusions existed searched every op.
+      excludedOps: p.space.excludedOps ?? [],
+      allOps: (p.space.excludedOps ?? []).length === 0,
     },
     budget: { ...p.budget },
     seed: p.seed,

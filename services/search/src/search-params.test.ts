@@ -1,13 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../libs/core/src/index.js';
-import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
+import type { SearchSpace__Output, StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
 import { parseSeeds, parseStartSearch } from './search-params.js';
+
+function space(over: Partial<SearchSpace__Output> = {}): SearchSpace__Output {
+  return {
+    preset: 'SEARCH_SPACE_PRESET_TINY',
+    initChannels: 0,
+    depth: 0,
+    nodes: 0,
+    excludedOps: [],
+    allOps: false,
+    ...over,
+  };
+}
 
 function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchRequest__Output {
   return {
     dataset: { name: 'prostate', digest: '' },
-    searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 0, depth: 0, nodes: 0 },
+    searchSpace: space(),
     budget: { maxEpochs: 4, maxSteps: 0, maxSeconds: 0 },
     seed: 3,
     genotypeName: 'prostate-cells',
@@ -18,12 +30,26 @@ function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchReq
 }
 
 test('a preset is expanded and explicit fields override it; defaults are filled in', () => {
-  const p = parseStartSearch(
-    request({ searchSpace: { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 0, nodes: 0 } }),
-  );
-  assert.deepEqual(p.space, { preset: 'SEARCH_SPACE_PRESET_TINY', initChannels: 6, depth: 2, nodes: 2 });
+  const p = parseStartSearch(request({ searchSpace: space({ initChannels: 6 }) }));
+  assert.deepEqual(p.space, {
+    preset: 'SEARCH_SPACE_PRESET_TINY',
+    initChannels: 6,
+    depth: 2,
+    nodes: 2,
+    excludedOps: ['up_dil_conv'],
+  });
   assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40, maxCases: 0 });
   assert.equal(p.seed, 3);
+});
+
+test("the candidate ops: recommended by default, every op with all_ops, or the request's own list", () => {
+  assert.deepEqual(parseStartSearch(request()).space.excludedOps, ['up_dil_conv']);
+  assert.deepEqual(parseStartSearch(request({ searchSpace: space({ allOps: true }) })).space.excludedOps, []);
+  assert.deepEqual(
+    parseStartSearch(request({ searchSpace: space({ excludedOps: ['max_pool', 'none'] }) })).space
+      .excludedOps,
+    ['max_pool', 'none'],
+  );
 });
 
 test('bad requests name the offending field', () => {
@@ -32,8 +58,20 @@ test('bad requests name the offending field', () => {
     [{ genotypeName: 'Bad Name' }, /^genotypeName: /],
     [{ dataset: { name: '', digest: '' } }, /^dataset\.name: /],
     [
-      { searchSpace: { preset: 'SEARCH_SPACE_PRESET_UNSPECIFIED', initChannels: 4, depth: 0, nodes: 2 } },
+      { searchSpace: space({ preset: 'SEARCH_SPACE_PRESET_UNSPECIFIED', initChannels: 4, nodes: 2 }) },
       /^search_space\.depth: is required/,
+    ],
+    [
+      { searchSpace: space({ excludedOps: ['up_dil_conv', 'up_dill'] }) },
+      /^search_space\.excluded_ops: unknown op 'up_dill'; valid: /,
+    ],
+    [
+      { searchSpace: space({ excludedOps: ['up_cweight', 'up_dep_conv', 'up_conv', 'up_dil_conv'] }) },
+      /^search_space\.excluded_ops: excludes every up op/,
+    ],
+    [
+      { searchSpace: space({ excludedOps: ['max_pool'], allOps: true }) },
+      /^search_space\.excluded_ops: must be empty when all_ops is set/,
     ],
     [
       { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0, maxCases: 0 } },

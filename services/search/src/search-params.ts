@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
-import { MAX_SEEDS } from '../../../libs/nas/src/index.js';
+import { MAX_SEEDS, RECOMMENDED_EXCLUDED_OPS, parseExcludedOps } from '../../../libs/nas/src/index.js';
 import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
 import { MAX_CASES } from '../../common/src/dataset-slices.js';
 
@@ -20,7 +20,14 @@ export const SEARCH_PRESETS = {
 /** Everything a search job needs, validated. */
 export interface SearchParams {
   dataset: { name: string; digest: string };
-  space: { preset: string; initChannels: number; depth: number; nodes: number };
+  space: {
+    preset: string;
+    initChannels: number;
+    depth: number;
+    nodes: number;
+    /** Candidate ops the supernet leaves out (absent in jobs stored before it existed: none). */
+    excludedOps?: string[];
+  };
   budget: { maxEpochs: number; maxSteps: number; maxSeconds: number };
   seed: number;
   genotypeName: string;
@@ -68,6 +75,8 @@ const RequestSchema = z.object({
     initChannels: z.number().int().min(0).max(256),
     depth: z.number().int().min(0).max(6),
     nodes: z.number().int().min(0).max(6),
+    excludedOps: z.array(z.string()),
+    allOps: z.boolean(),
   }),
   budget: z.object({
     maxEpochs: z.number().int().min(0).max(10000),
@@ -89,6 +98,16 @@ const RequestSchema = z.object({
 
 function fail(field: string, message: string): never {
   throw new ValidationError(`${field}: ${message}`);
+}
+
+/** The exclusion list a request asks for: its own, none with `all_ops`, else the recommended one. */
+function excludedOpsOf(space: { excludedOps: string[]; allOps: boolean }): string[] {
+  if (space.allOps) {
+    if (space.excludedOps.length > 0) fail('search_space.excluded_ops', 'must be empty when all_ops is set');
+    return [];
+  }
+  if (space.excludedOps.length === 0) return [...RECOMMENDED_EXCLUDED_OPS];
+  return parseExcludedOps(space.excludedOps, 'search_space.excluded_ops');
 }
 
 /** Validates a StartSearch request; `ValidationError` names the first bad field. */
@@ -114,6 +133,7 @@ export function parseStartSearch(request: StartSearchRequest__Output): SearchPar
     initChannels: pick('initChannels', 'init_channels'),
     depth: pick('depth', 'depth'),
     nodes: pick('nodes', 'nodes'),
+    excludedOps: excludedOpsOf(req.searchSpace),
   };
   const { maxEpochs, maxSteps, maxSeconds } = req.budget;
   if (maxEpochs === 0 && maxSteps === 0 && maxSeconds === 0) {

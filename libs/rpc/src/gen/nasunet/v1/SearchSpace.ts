@@ -7,6 +7,8 @@ export interface SearchSpace {
   'initChannels'?: (number);
   'depth'?: (number);
   'nodes'?: (number);
+  'excludedOps'?: (string)[];
+  'allOps'?: (boolean);
 }
 
 export interface SearchSpace__Output {
@@ -14,4 +16,6 @@ export interface SearchSpace__Output {
   'initChannels': (number);
   'depth': (number);
   'nodes': (number);
+  'excludedOps': (string)[];
+  'allOps': (boolean);
 }
