@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../../libs/core/src/index.js';
-import { writeFileAtomic } from '../../libs/engine/src/index.js';
+import { ALPHA_OPTIMISER, writeFileAtomic } from '../../libs/engine/src/index.js';
 import { ExcludedOpsSchema, RECOMMENDED_EXCLUDED_OPS } from '../../libs/nas/src/index.js';
 
 const posInt = z.number().int().min(1);
@@ -52,6 +52,8 @@ export const BenchConfigSchema = z.object({
     stableEpochs: posInt,
     /** Seeds of the two searches. */
     seeds: z.tuple([z.number().int(), z.number().int()]),
+    /** Learning rate of the alphas' Adam (the spec's 3e-4 by default). */
+    alphaLr: z.number().positive().max(1).default(ALPHA_OPTIMISER.lr),
     /**
      * Candidate ops the supernet leaves out (libs/nas search-space.ts); the random genotypes
      * are drawn from the same space. Absent in a run folder of an earlier version: none.
@@ -111,6 +113,7 @@ export function defaultConfig(dataDir: string, full = false): BenchConfig {
       stepsPerEpoch: 100,
       stableEpochs: 5,
       seeds: [1, 2],
+      alphaLr: ALPHA_OPTIMISER.lr,
       excludedOps: [...RECOMMENDED_EXCLUDED_OPS],
     },
     train: {

@@ -27,6 +27,7 @@ export function sectionHeading(cfg: BenchConfig): string {
   const differs = [
     ...(cfg.sliceAxis !== d.sliceAxis ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
     ...(cfg.train.steps !== d.train.steps ? [`${cfg.train.steps} training steps`] : []),
+    ...(cfg.search.alphaLr !== d.search.alphaLr ? [`alpha lr ${cfg.search.alphaLr}`] : []),
     ...(excluded.join() !== d.search.excludedOps.join()
       ? [excluded.length === 0 ? 'every op searched' : `searched without ${excluded.join(', ')}`]
       : []),
@@ -51,6 +52,8 @@ export interface Summary {
     testSlices: number;
   };
   searches: [SearchRecord, SearchRecord];
+  /** Per search: largest distance of a final softmax weight from uniform (down, up, normal); null if unknown. */
+  spreads: Array<[number, number, number] | null>;
   agreement: Agreement;
   evals: EvalRecord[];
 }
@@ -135,6 +138,13 @@ export function coreHours(s: Summary, nets: NetResult[]): number {
   return seconds / 3600;
 }
 
+/** How far the weights moved, for a search's check line. */
+function spreadText(spread: [number, number, number] | null): string {
+  if (spread === null) return '';
+  const [d, u, n] = spread.map((v) => v.toFixed(3));
+  return `; final softmax weights within ${d} (down) / ${u} (up) / ${n} (normal) of uniform`;
+}
+
 /** The issue's checks, as text lines with a verdict each. */
 export function checks(s: Summary): string[] {
   const [a, b] = s.searches;
@@ -148,7 +158,8 @@ export function checks(s: Summary): string[] {
         `(counted from step events: ${r.alphaUpdatesCounted}) -> at least 1000: ${r.alphaUpdates >= 1000 ? 'yes' : 'NO'}; ` +
         `genotype unchanged over the last ${r.stableEpochs} epoch(s) (wanted ${s.cfg.search.stableEpochs}): ` +
         `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
-        `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}`,
+        `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}` +
+        spreadText(s.spreads[s.searches.indexOf(r)] ?? null),
     );
   }
   lines.push(
@@ -216,7 +227,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
       `(split 50/50 by case into weight and alpha halves; a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}), ${st.valSlices} validation slices; ` +
       `warm-up ${st.warmupSteps} steps, then at least ${st.alphaUpdates} alpha updates and on until the genotype is unchanged for ${st.stableEpochs} epochs ` +
       `(at most ${st.maxAlphaUpdates}), genotype derived every ${st.stepsPerEpoch} steps; ` +
-      `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr 3e-4 betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}; ` +
+      `first-order bilevel, weights AdamW lr 1e-3 wd 5e-4, alphas Adam lr ${st.alphaLr} betas (0.5, 0.999) wd 1e-3, clip 5; seeds ${st.seeds.join(' and ')}; ` +
       `candidate ops: ${describeExclusions(st.excludedOps)}, the random genotypes drawn from the same ops.`,
     `- training: every network ${tr.steps} steps of batch ${tr.batchSize} over all ${data.trainSlices} training slices by the recipe ` +
       `(a third of each batch with foreground, ${flipsText(cfg.sliceAxis)}, AdamW lr 1e-3 wd 5e-4 cosine, CE + Dice, clip 5), ` +

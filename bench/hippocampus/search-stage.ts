@@ -50,6 +50,25 @@ export interface SearchRecord {
   plots: string[];
 }
 
+/**
+ * How far the search moved its ops' weights: per alpha matrix (down, up, normal), the
+ * largest distance of a softmax weight from uniform over the edge's weighed ops, at the
+ * last point of `trajectory.json` (null when the file is missing).
+ */
+export function finalWeightSpread(outDir: string, seed: number): [number, number, number] | null {
+  const traj = readJsonIfExists<AlphaTrajectory>(join(searchDir(outDir, seed), 'trajectory.json'));
+  const last = traj?.points.at(-1);
+  if (!last) return null;
+  const spread = (m: number[][]): number =>
+    Math.max(
+      ...m.map((row) => {
+        const live = row.filter((w) => w > 0).length;
+        return Math.max(...row.filter((w) => w > 0).map((w) => Math.abs(w - 1 / live)));
+      }),
+    );
+  return [spread(last[0]!), spread(last[1]!), spread(last[2]!)];
+}
+
 /** Directory of the search with this seed. */
 export function searchDir(outDir: string, seed: number): string {
   return join(outDir, `search-${seed}`);
@@ -173,6 +192,7 @@ export async function runSearchStage(
       sampling: { kind: 'foreground', foregroundShare: RECIPE_FOREGROUND_SHARE, stepsPerEpoch },
       augment: recipeAugmentFor(cfg.sliceAxis),
       alphaWarmupSteps: s.warmupSteps,
+      alphaOptimiser: { lr: s.alphaLr },
       // At least the planned alpha updates, then on until the genotype has settled.
       patience: s.stableEpochs,
       minSteps,
