@@ -4,7 +4,7 @@
  * found network), and this benchmark's section of BENCHMARKS.md (replaced in place, other
  * sections untouched).
  */
-import { describeExclusions, formatGenotype } from '../../libs/nas/src/index.js';
+import { describeExclusions, formatGenotype, upsamplingWarning } from '../../libs/nas/src/index.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import type { EvalRecord } from './eval-stage.js';
@@ -159,7 +159,8 @@ export function checks(s: Summary): string[] {
         `genotype unchanged over the last ${r.stableEpochs} epoch(s) (wanted ${s.cfg.search.stableEpochs}): ` +
         `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
         `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}` +
-        spreadText(s.spreads[s.searches.indexOf(r)] ?? null),
+        spreadText(s.spreads[s.searches.indexOf(r)] ?? null) +
+        (upsamplingWarning(r.genotype) === null ? '' : `; WARNING: ${upsamplingWarning(r.genotype)}`),
     );
   }
   lines.push(

@@ -129,6 +129,43 @@ test('--exclude-ops and --all-ops choose the candidate ops; the plan and the res
   assert.match(all.reason, /^given \(--all-ops\): every op of the spec/);
 });
 
+test('train warns when the genotype reaches the coarser level only through up_dil_conv', () => {
+  const file = join(work, 'sparse-up.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      nodes: 2,
+      down: [
+        ['down_conv', 0],
+        ['down_conv', 1],
+        ['conv', 2],
+        ['down_conv', 1],
+      ],
+      up: [
+        ['dil_conv', 0],
+        ['up_dil_conv', 1],
+        ['conv', 0],
+        ['dil_conv', 2],
+      ],
+    }),
+  );
+  const args = ['train', '--synthetic', 'count=8,size=16', '--preset', 'tiny', '--max-steps', '1'];
+  const r = cli([
+    ...args,
+    '--batch-size',
+    '2',
+    '--backend',
+    'wasm',
+    '--genotype',
+    file,
+    '--out',
+    join(work, 'sparse'),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: the genotype's up cell takes the coarser level only through up_dil_conv/);
+});
+
 test('--seeds takes 2..16 distinct integers and needs a server; anything else exits 2 before any work', () => {
   for (const [seeds, message] of [
     ['1', /expected 2\.\.16 seeds, got 1/],

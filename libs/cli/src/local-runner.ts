@@ -39,6 +39,7 @@ import {
   loadModelBundle,
   presetConfig,
   readModelBundleDir,
+  upsamplingWarning,
   writeModelBundleDir,
   type BundleManifest,
   type Genotype,
@@ -286,6 +287,8 @@ export class LocalRunner implements Runner {
       });
       const genotypeFile = join(req.outDir, 'genotype.json');
       writeFileAtomic(genotypeFile, json(r.genotype));
+      const warning = upsamplingWarning(r.genotype);
+      if (warning !== null) ctx.onEvent?.({ type: 'warning', kind: 'search', message: warning });
       const files = [genotypeFile, join(req.outDir, 'search-result.json')];
       writeFileAtomic(
         files[1] as string,
@@ -346,6 +349,8 @@ export class LocalRunner implements Runner {
     const key = req.arch;
     const dataset = await loadRequestedDataset(req.data);
     announceData(ctx, 'train', dataset);
+    const warning = req.genotype ? upsamplingWarning(req.genotype) : null;
+    if (warning !== null) ctx.onEvent?.({ type: 'warning', kind: 'train', message: warning });
     const preset = req.preset === 'auto' ? null : presetConfig(key, req.preset);
     const overrides: PlanOverrides = {
       ...(req.data.sliceAxis !== undefined ? { sliceAxis: req.data.sliceAxis } : {}),

@@ -115,6 +115,9 @@ export class ProgressReporter {
             e.choices.map((c) => `  ${c.name} = ${JSON.stringify(c.value)}  (${c.reason})\n`).join(''),
         );
         break;
+      case 'warning':
+        this.write(`warning: ${e.message}\n`);
+        break;
       case 'genotype':
         if (e.changed && !this.bar) this.write(`  genotype changed (stable for ${e.stableEpochs} epochs)\n`);
         break;

@@ -104,6 +104,13 @@ export interface DataEvent {
   skipped: Array<{ id: string; file: string; reason: string }>;
 }
 
+/** Something the user should know before the run's result: it goes on, but may disappoint. */
+export interface WarningEvent {
+  type: 'warning';
+  kind: RunKind;
+  message: string;
+}
+
 /** The run ended. */
 export interface DoneEvent {
   type: 'done';
@@ -128,6 +135,7 @@ export type EngineEvent =
   | CheckpointEvent
   | PlanEvent
   | DataEvent
+  | WarningEvent
   | DoneEvent;
 
 /** Receives events; must not throw (errors are ignored by the loops). */

@@ -65,6 +65,7 @@ export {
   parseExcludedOps,
   liveColumns,
   describeExclusions,
+  upsamplingWarning,
 } from './search-space.js';
 export { genotypeAgreement, MAX_SEEDS, type GenotypeAgreement } from './genotype-agreement.js';
 export { referenceGenotype, REFERENCE_GENOTYPES, type ReferenceGenotypeName } from './reference-genotypes.js';

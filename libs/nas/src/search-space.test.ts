@@ -13,6 +13,8 @@ import {
   describeExclusions,
   edgeCount,
   parseExcludedOps,
+  parseGenotype,
+  upsamplingWarning,
 } from './index.js';
 
 await initBackend({ backend: 'cpu' });
@@ -124,4 +126,39 @@ test('exclusion lists are validated with messages naming the problem', () => {
   );
   assert.equal(describeExclusions([]), 'every op of the spec');
   assert.match(describeExclusions(['up_dil_conv']), /but up_dil_conv \(writes one output pixel in four/);
+});
+
+test('a genotype whose up cell reaches the coarser level only through up_dil_conv, or not at all, is flagged', () => {
+  const down: Array<[string, number]> = [
+    ['down_conv', 0],
+    ['down_conv', 1],
+    ['conv', 2],
+    ['down_conv', 1],
+  ];
+  const g = (up: Array<[string, number]>) => parseGenotype({ version: 1, nodes: 2, down, up });
+  // The up cell of the axis-0 search that lost: one edge from input 1, up_dil_conv.
+  const sparse = g([
+    ['dil_conv', 0],
+    ['up_dil_conv', 1],
+    ['conv', 0],
+    ['dil_conv', 2],
+  ]);
+  assert.match(
+    upsamplingWarning(sparse) ?? '',
+    /only through up_dil_conv, which writes one output pixel in four/,
+  );
+  const mixed = g([
+    ['up_dil_conv', 1],
+    ['dil_conv', 0],
+    ['up_conv', 1],
+    ['conv', 2],
+  ]);
+  assert.equal(upsamplingWarning(mixed), null);
+  const blind = g([
+    ['conv', 0],
+    ['dil_conv', 0],
+    ['conv', 0],
+    ['conv', 2],
+  ]);
+  assert.match(upsamplingWarning(blind) ?? '', /no edge from the coarser level/);
 });

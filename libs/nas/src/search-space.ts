@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../core/src/errors.js';
+import type { Genotype } from './contracts.js';
 import { ALL_OPS, OP_NAMES, isOpName, type OpName, type OpSet } from './registry.js';
 
 /**
@@ -76,4 +77,23 @@ export function describeExclusions(excluded: readonly string[]): string {
   if (excluded.length === 0) return 'every op of the spec';
   const parts = excluded.map((o) => (EXCLUSION_REASONS[o] ? `${o} (${EXCLUSION_REASONS[o]})` : o));
   return `every op of the spec but ${parts.join(', ')}`;
+}
+
+/**
+ * What a derived net built from `g` cannot do well, as a warning, or null: an UpSC that
+ * takes nothing from the coarser level (no edge from input 1), or takes it only through
+ * `up_dil_conv` (the coarser level then reaches one pixel in four).
+ */
+export function upsamplingWarning(g: Genotype): string | null {
+  const fromCoarser = g.up.filter(([, input]) => input === 1).map(([op]) => op);
+  if (fromCoarser.length === 0) {
+    return "the genotype's up cell has no edge from the coarser level (input 1): the decoder ignores everything below each skip";
+  }
+  if (fromCoarser.every((op) => op === 'up_dil_conv')) {
+    return (
+      "the genotype's up cell takes the coarser level only through up_dil_conv, which writes one output pixel in four: " +
+      'the net sees it on a quarter of the pixels (search with the default candidate ops, or put up_conv in its place)'
+    );
+  }
+  return null;
 }
