@@ -3,7 +3,8 @@
  * by ONNX Runtime on CPU, as the inference service and `evaluate` run it where it is faster.
  * Its probabilities must equal our engine's (max abs difference < 1e-4) before it is timed.
  */
-import { createModelBundle, type NamedWeightsNet } from '../../libs/nas/src/index.js';
+import type { Genotype, NamedWeightsNet } from '../../libs/nas/src/index.js';
+import { zscoreBundle } from '../../libs/onnx/src/testing/bundles.js';
 import { OnnxSession, canExportOnnx, exportOnnx } from '../../libs/onnx/src/index.js';
 import { tf, type Tensor4D } from '../../libs/tensor/src/index.js';
 import { describe, type PerfCase } from './cases.js';
@@ -36,19 +37,14 @@ export async function timeOnnxForward(
   reps: number,
   warmup: number,
 ): Promise<OnnxForward> {
-  const d = describe(net) as { arch: 'unet' | 'nasunet'; config: Record<string, number>; genotype?: unknown };
-  const bundle = createModelBundle(net, {
-    architecture: { key: d.arch, config: d.config },
-    genotype: (d.genotype ?? null) as never,
-    preprocessing: {
-      inputChannels: 1,
-      sliceAxis: 2,
-      orientation: 'RAS',
-      spacingMm: null,
-      normalization: { kind: 'zscore' },
-      padMultiple: 1,
-      classes: Array.from({ length: d.config['nClasses']! }, (_, k) => ({ code: k, name: `class${k}` })),
-    },
+  const d = describe(net) as {
+    arch: 'unet' | 'nasunet';
+    config: Record<string, number>;
+    genotype?: Genotype;
+  };
+  const bundle = zscoreBundle(net, d.arch, d.config, {
+    ...(d.genotype ? { genotype: d.genotype } : {}),
+    padMultiple: 1,
   });
   const b = fixedBatch(set, c.batch);
   const x = b.x.dataSync() as Float32Array;

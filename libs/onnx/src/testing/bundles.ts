@@ -76,7 +76,21 @@ export function noisyModel(
       ),
     );
   }
-  const bundle = createModelBundle(net, {
+  const bundle = zscoreBundle(net, key, config, opts);
+  return { net, bundle };
+}
+
+/**
+ * Packs `net` (architecture `key` with `config`) with a z-score, 1-slice preprocessing
+ * padding to `padMultiple`, and classes named `class<k>`.
+ */
+export function zscoreBundle(
+  net: NamedWeightsNet,
+  key: 'nasunet' | 'unet' | 'fcdensenet',
+  config: Record<string, number>,
+  opts: { genotype?: Genotype; padMultiple: number },
+): ModelBundle {
+  return createModelBundle(net, {
     architecture: { key, config },
     genotype: opts.genotype ?? null,
     preprocessing: {
@@ -89,5 +103,4 @@ export function noisyModel(
       classes: Array.from({ length: config['nClasses']! }, (_, k) => ({ code: k, name: `class${k}` })),
     },
   });
-  return { net, bundle };
 }
