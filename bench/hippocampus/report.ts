@@ -153,6 +153,7 @@ export function checks(s: Summary): string[] {
   const found = byName.get('found');
   const lines: string[] = [];
   for (const r of s.searches) {
+    const warning = upsamplingWarning(r.genotype);
     lines.push(
       `search seed ${r.seed}: ${r.alphaUpdates} alpha updates after a warm-up of ${r.warmupSteps} steps, stopped by ${r.reason} ` +
         `(counted from step events: ${r.alphaUpdatesCounted}) -> at least 1000: ${r.alphaUpdates >= 1000 ? 'yes' : 'NO'}; ` +
@@ -160,7 +161,7 @@ export function checks(s: Summary): string[] {
         `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
         `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}` +
         spreadText(s.spreads[s.searches.indexOf(r)] ?? null) +
-        (upsamplingWarning(r.genotype) === null ? '' : `; WARNING: ${upsamplingWarning(r.genotype)}`),
+        (warning === null ? '' : `; WARNING: ${warning}`),
     );
   }
   lines.push(

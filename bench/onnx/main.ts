@@ -19,6 +19,7 @@ import { presetConfig, referenceGenotype, writeModelBundleDir } from '../../libs
 import { exportOnnx, OnnxSession } from '../../libs/onnx/src/index.js';
 import { noisyModel, type TestModel } from '../../libs/onnx/src/testing/bundles.js';
 import { initBackend, tf, uniformArray } from '../../libs/tensor/src/index.js';
+import { maxAbsDiff } from '../common/arrays.js';
 import { findTorchPython } from '../common/files.js';
 
 type Shape = [number, number, number, number];
@@ -51,13 +52,6 @@ function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
 }
 
 async function timeAsync(reps: number, fn: () => Promise<unknown>): Promise<number> {
@@ -98,7 +92,7 @@ async function torchRow(
       engine: `PyTorch ${out.torch} CPU`,
       threads: String(threads),
       ms: median(out.forward_ms),
-      diff: maxDiff(p, want),
+      diff: maxAbsDiff(p, want),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -141,7 +135,7 @@ async function main(): Promise<void> {
     const onnx = exportOnnx(model.bundle);
     for (const t of threads) {
       const session = await OnnxSession.create(onnx, { threads: t });
-      const diff = maxDiff(await session.probabilities(x, shape), want);
+      const diff = maxAbsDiff(await session.probabilities(x, shape), want);
       const ms = await timeAsync(reps, () => session.probabilities(x, shape));
       rows.push({ net: name, engine: 'ONNX Runtime 1.30 CPU', threads: String(t), ms, diff });
       await session.dispose();

@@ -139,14 +139,20 @@ async function measureOurs(
   c: PerfCase,
   timing: Timing,
   loopSteps: number,
-): Promise<{ row: OurRow; profile?: KernelProfile }> {
+  onnxThreads: readonly number[],
+): Promise<{ row: OurRow; profile?: KernelProfile; onnx: OnnxForward[] }> {
   const set = benchSlices(LOOP_SLICES, c.side, 7);
   const net = buildNet(c);
   try {
     const t = timeOurs(net, set, c, timing.reps, timing.warmup);
     const profile = await profileStep(net, set, c);
     const loop = await loopStepsPerSecond(net, set, c, loopSteps);
+    if (onnxThreads.length > 0) {
+      process.stderr.write(`${caseName(c)}: ONNX Runtime, ${onnxThreads.join(' and ')} thread(s) ...\n`);
+    }
+    const onnx = await timeOnnxForward(net, set, c, onnxThreads, timing.reps, timing.warmup);
     return {
+      onnx,
       row: {
         backend,
         params: net.parameterCount(),
@@ -247,29 +253,12 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`${k}: tfjs ${backend} (load average ${loadavg()[0]!.toFixed(1)}) ...\n`);
       load.push(loadavg()[0]!);
-      const m = await measureOurs(backend, c, timing, loopSteps);
+      const onnxThreads =
+        o.onnx && backend !== 'cpu' && entry.onnx.length === 0 && exportable(c) ? threads : [];
+      const m = await measureOurs(backend, c, timing, loopSteps, onnxThreads);
       entry.ours.push(m.row);
+      entry.onnx.push(...m.onnx);
       if (backend === 'wasm' || entry.profile === undefined) entry.profile = m.profile;
-      if (o.onnx && backend !== 'cpu' && entry.onnx.length === 0 && exportable(c)) {
-        const net = buildNet(c);
-        try {
-          for (const t of threads) {
-            process.stderr.write(`${k}: ONNX Runtime, ${t} thread(s) ...\n`);
-            entry.onnx.push(
-              await timeOnnxForward(
-                net,
-                benchSlices(LOOP_SLICES, c.side, 7),
-                c,
-                t,
-                timing.reps,
-                timing.warmup,
-              ),
-            );
-          }
-        } finally {
-          net.dispose();
-        }
-      }
       if (python !== undefined && entry.torch.length === 0) {
         for (const t of threads) {
           process.stderr.write(`${k}: PyTorch, ${t} thread(s) ...\n`);
