@@ -62,8 +62,8 @@ export function finalWeightSpread(outDir: string, seed: number): [number, number
   const spread = (m: number[][]): number =>
     Math.max(
       ...m.map((row) => {
-        const live = row.filter((w) => w > 0).length;
-        return Math.max(...row.filter((w) => w > 0).map((w) => Math.abs(w - 1 / live)));
+        const weighed = row.filter((w) => w > 0);
+        return Math.max(...weighed.map((w) => Math.abs(w - 1 / weighed.length)));
       }),
     );
   return [spread(last[0]!), spread(last[1]!), spread(last[2]!)];

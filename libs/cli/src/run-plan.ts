@@ -13,6 +13,7 @@ import { totalmem } from 'node:os';
 import { IntegrityError } from '../../core/src/index.js';
 import type { Dataset } from '../../data/src/index.js';
 import {
+  candidateExclusions,
   defaultWorkers,
   fingerprintDataset,
   planSearch,
@@ -28,7 +29,7 @@ import {
   type TrainingCandidate,
   type TrainingPlan,
 } from '../../engine/src/index.js';
-import { RECOMMENDED_EXCLUDED_OPS, createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
+import { createModel, estimateCost, type Genotype } from '../../nas/src/index.js';
 
 /** A model to time and cost. */
 interface ModelSpec {
@@ -202,10 +203,7 @@ export function planSearchRun(
   const nClasses = dataset.classes.length;
   const specOf = (c: SearchCandidate): ModelSpec => ({
     architecture: 'nasunet_search',
-    config: searchConfig(
-      { ...c, excludedOps: o.overrides.excludedOps ?? RECOMMENDED_EXCLUDED_OPS },
-      nClasses,
-    ),
+    config: searchConfig({ ...c, excludedOps: candidateExclusions(o.overrides) }, nClasses),
   });
   const weightStep = stepTimer(specOf, nClasses);
   const plan = planSearch(fingerprintDataset(dataset), {

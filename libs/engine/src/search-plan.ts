@@ -79,6 +79,11 @@ export interface SearchPlan extends PlanBase {
   excludedOps: string[];
 }
 
+/** The ops a search leaves out: the user's list, else `RECOMMENDED_EXCLUDED_OPS`. */
+export function candidateExclusions(o: { excludedOps?: readonly string[] }): string[] {
+  return [...(o.excludedOps ?? RECOMMENDED_EXCLUDED_OPS)];
+}
+
 /** Plans a search; see the module doc. */
 export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): SearchPlan {
   const o = req.overrides ?? {};
@@ -207,7 +212,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
   );
   const excludedOps = c.choose(
     'excludedOps',
-    [...(o.excludedOps ?? RECOMMENDED_EXCLUDED_OPS)],
+    candidateExclusions(o),
     o.excludedOps !== undefined
       ? `${c.given('exclude-ops')}: ${describeExclusions(o.excludedOps)}`
       : `${describeExclusions(RECOMMENDED_EXCLUDED_OPS)}: a derived cell that upsamples only through it sees the coarser level on a quarter of its pixels (--all-ops searches the spec's complete sets)`,
