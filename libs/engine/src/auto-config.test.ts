@@ -165,11 +165,14 @@ test('workers: the cores share each batch, the step estimate is that of one shar
   const one = planTraining(hippocampus, shareCost({ timeSeconds: 2000 }));
   assert.equal(one.workers, 1);
   assert.equal(one.batchSize, 16);
-  assert.ok(Math.abs(one.estimatedStepSeconds - 0.85) < 1e-9);
+  assert.ok(Math.abs((one.estimatedStepSeconds ?? NaN) - 0.85) < 1e-9);
   assert.ok(seen.every((w) => w === 1));
   const two = planTraining(hippocampus, shareCost({ timeSeconds: 2000, cores: 2 }));
   assert.equal(two.workers, 2);
-  assert.ok(Math.abs(two.estimatedStepSeconds - 0.45) < 1e-9, 'one worker computes 8 of the 16 slices');
+  assert.ok(
+    Math.abs((two.estimatedStepSeconds ?? NaN) - 0.45) < 1e-9,
+    'one worker computes 8 of the 16 slices',
+  );
   // 2000 steps fit 1000 s at batch 8 (0.45 s) in one thread, at batch 16 with two workers.
   assert.equal(planTraining(hippocampus, shareCost({ timeSeconds: 1000 })).batchSize, 8);
   assert.equal(planTraining(hippocampus, shareCost({ timeSeconds: 1000, cores: 2 })).batchSize, 16);
@@ -180,4 +183,27 @@ test('workers: the cores share each batch, the step estimate is that of one shar
   assert.equal(small.workers, 1);
   assert.equal(planTraining(hippocampus, shareCost({ cores: 4, overrides: { batchSize: 12 } })).workers, 3);
   assert.match(given.choices.find((c) => c.name === 'workers')?.reason ?? '', /given \(--workers\)/);
+});
+
+test('the step time is measured only when a choice depends on it', () => {
+  let calls = 0;
+  const counted = (overrides: PlanRequest['overrides']): PlanRequest =>
+    request({
+      stepSeconds: (c) => {
+        calls++;
+        return 1e-4 * c.width * c.batchSize;
+      },
+      overrides,
+    });
+  // Width, batch and steps given: nothing to measure for.
+  const given = planTraining(hippocampus, counted({ width: 8, batchSize: 16, steps: 1 }));
+  assert.equal(calls, 0);
+  assert.equal(given.estimatedStepSeconds, null);
+  assert.deepEqual([given.width, given.batchSize, given.steps], [8, 16, 1]);
+  assert.doesNotMatch(given.choices.map((c) => c.reason).join('\n'), /per step/);
+  // The steps come from the time budget: measured once, and the reason says so.
+  const budgeted = planTraining(hippocampus, counted({ width: 8, batchSize: 16 }));
+  assert.equal(calls, 1);
+  assert.ok(Math.abs((budgeted.estimatedStepSeconds ?? NaN) - 0.0128) < 1e-12);
+  assert.match(budgeted.choices.find((c) => c.name === 'steps')?.reason ?? '', /0\.01 s per step/);
 });

@@ -172,7 +172,8 @@ export interface PlanBase {
   augmentation: AugmentationKind;
   /** Data-parallel worker threads sharing each batch (1: the steps run in one thread). */
   workers: number;
-  estimatedStepSeconds: number;
+  /** Seconds per step measured for the pick; null when width, batch and steps were all given (nothing to measure for). */
+  estimatedStepSeconds: number | null;
   choices: PlanChoice[];
 }
 
@@ -441,8 +442,11 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   const widths =
     o.width !== undefined ? [o.width] : small.length > 0 ? small : WIDTHS[req.architecture].slice(-1);
   const batches = o.batchSize !== undefined ? [o.batchSize] : [16, 12, 8, 4, 2];
-  type Pick = { width: number; batchSize: number; stepSeconds: number; why: string };
+  type Pick = { width: number; batchSize: number; stepSeconds: number | null; why: string };
   const forced = o.width !== undefined && o.batchSize !== undefined;
+  // With width, batch and steps all given no choice depends on the step time: the plan
+  // skips measuring it (several training steps, seconds before a run's first step).
+  const timed = !(forced && o.steps !== undefined);
   let smallestPeak = Infinity;
   const search = (minSteps: number, minBatch: number): Pick | null => {
     for (const width of widths) {
@@ -458,12 +462,12 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
         const peak = req.peakBytes(cand);
         smallestPeak = Math.min(smallestPeak, peak);
         if (peak > req.memoryBytes) continue;
-        const sec = req.stepSeconds(cand);
-        if (!forced && sec * minSteps > req.timeSeconds) continue;
+        const sec = timed ? req.stepSeconds(cand) : null;
+        if (!forced && sec !== null && sec * minSteps > req.timeSeconds) continue;
         const why =
           `${(req.parameters({ width, depth, inChannels }) / 1000).toFixed(0)} k parameters; estimated ` +
-          `${(peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget; ` +
-          `${sec.toFixed(2)} s per step here`;
+          `${(peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget` +
+          (sec === null ? '' : `; ${sec.toFixed(2)} s per step here`);
         return { width, batchSize, stepSeconds: sec, why };
       }
     }
@@ -505,15 +509,17 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
   );
   const workers = chooseWorkers(batchSize, o, req.cores, c);
 
-  const steps = c.choose(
-    'steps',
-    o.steps ?? Math.max(1, Math.min(TARGET_STEPS, Math.floor(req.timeSeconds / pick.stepSeconds))),
-    o.steps !== undefined
-      ? c.given('max-steps')
-      : req.timeSeconds >= TARGET_STEPS * pick.stepSeconds
-        ? `${TARGET_STEPS} steps (where U-Nets plateau at batch 16 on MSD hippocampus); about ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min at ${pick.stepSeconds.toFixed(2)} s per step`
-        : `the ${req.timeSeconds} s time budget at ${pick.stepSeconds.toFixed(2)} s per step (${TARGET_STEPS} would take ${Math.round((TARGET_STEPS * pick.stepSeconds) / 60)} min)`,
-  );
+  const sec = pick.stepSeconds;
+  const steps =
+    o.steps !== undefined || sec === null
+      ? c.choose('steps', o.steps ?? TARGET_STEPS, c.given('max-steps'))
+      : c.choose(
+          'steps',
+          Math.max(1, Math.min(TARGET_STEPS, Math.floor(req.timeSeconds / sec))),
+          req.timeSeconds >= TARGET_STEPS * sec
+            ? `${TARGET_STEPS} steps (where U-Nets plateau at batch 16 on MSD hippocampus); about ${Math.round((TARGET_STEPS * sec) / 60)} min at ${sec.toFixed(2)} s per step`
+            : `the ${req.timeSeconds} s time budget at ${sec.toFixed(2)} s per step (${TARGET_STEPS} would take ${Math.round((TARGET_STEPS * sec) / 60)} min)`,
+        );
 
   const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
   const augmentation = planAugmentation(fp, g.sliceAxis, o, c);
