@@ -88,6 +88,9 @@ test('--help explains the options and the exit codes; bad option values exit 2',
     mem.stderr,
     /needs about \d+ MiB, over 1 MiB; give a smaller --patch, --batch-size or --channels/,
   );
+  const badDepth = cli(['search', '--synthetic', '--depth', '7']);
+  assert.equal(badDepth.code, 2);
+  assert.match(badDepth.stderr, /--depth <n>' argument '7' is invalid\. expected an integer in \[1, 6\]/);
   const noData = cli(['search', '--quiet']);
   assert.equal(noData.code, 2);
   assert.match(noData.stderr, /--data/);
@@ -511,6 +514,41 @@ test('train on large 2D images: a configuration over the memory budget exits 4 w
     r.stderr,
     /needs about \d+ MiB, over \d+ MiB; give a smaller --patch, --batch-size or --channels/,
   );
+});
+
+test('--depth overrides the planned depth; the plan gives the reason and the bundle holds the net', () => {
+  const out = join(work, 'depth-run');
+  const t = cli([
+    'train',
+    '--synthetic',
+    'count=6,size=32',
+    '--backend',
+    'wasm',
+    '--quiet',
+    '--out',
+    out,
+    '--arch',
+    'unet',
+    '--channels',
+    '4',
+    '--depth',
+    '1',
+    '--batch-size',
+    '2',
+    '--max-steps',
+    '1',
+  ]);
+  assert.equal(t.code, 0, t.stderr);
+  const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as {
+    depth: number;
+    choices: { name: string; reason: string }[];
+  };
+  assert.equal(plan.depth, 1, 'the planner alone picks depth 2 for 32-pixel slices');
+  assert.match(plan.choices.find((c) => c.name === 'depth')?.reason ?? '', /given \(--depth\)/);
+  const manifest = JSON.parse(readFileSync(join(out, 'model/manifest.json'), 'utf8')) as {
+    architecture: { config: { depth: number; baseWidth: number } };
+  };
+  assert.deepEqual([manifest.architecture.config.depth, manifest.architecture.config.baseWidth], [1, 4]);
 });
 
 test('--context-slices trains on neighbouring slices as channels (2.5D); the bundle records it and inference applies it', () => {

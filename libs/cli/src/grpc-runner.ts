@@ -217,6 +217,7 @@ export class GrpcRunner implements Runner {
         searchSpace: {
           preset,
           initChannels: req.channels ?? 0,
+          depth: req.depth ?? 0,
           ...(req.excludedOps === undefined
             ? {}
             : req.excludedOps.length === 0
@@ -417,7 +418,7 @@ export class GrpcRunner implements Runner {
           learningRate: req.lr,
           diceWeight: req.diceWeight,
           initChannels: width,
-          depth: base.depth,
+          depth: req.depth ?? base.depth,
           augment: req.augment !== 'none',
           validationFraction: Math.min(0.5, req.data.valFraction ?? 0.2),
           maxSteps: req.maxSteps ?? 0,

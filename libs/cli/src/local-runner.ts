@@ -224,6 +224,7 @@ export class LocalRunner implements Runner {
         ...(req.data.sliceAxis !== undefined ? { sliceAxis: req.data.sliceAxis } : {}),
         ...(preset ? { depth: preset['depth'] as number, width: preset['channels'] as number } : {}),
         ...(req.channels !== undefined ? { width: req.channels } : {}),
+        ...(req.depth !== undefined ? { depth: req.depth } : {}),
         ...(req.batchSize !== undefined ? { batchSize: req.batchSize } : {}),
         ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
         ...(req.warmupSteps !== undefined ? { warmupSteps: req.warmupSteps } : {}),
@@ -236,7 +237,7 @@ export class LocalRunner implements Runner {
       },
       overrideSources: {
         ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
-        ...(preset ? { depth: fromPreset } : {}),
+        ...(preset && req.depth === undefined ? { depth: fromPreset } : {}),
         ...(req.excludedOps?.length === 0 ? { 'exclude-ops': '--all-ops' } : {}),
       },
     });
@@ -358,6 +359,7 @@ export class LocalRunner implements Runner {
         ? { depth: preset['depth'] as number, width: (preset['baseWidth'] ?? preset['channels']) as number }
         : {}),
       ...(req.channels !== undefined ? { width: req.channels } : {}),
+      ...(req.depth !== undefined ? { depth: req.depth } : {}),
       ...(req.batchSize !== undefined ? { batchSize: req.batchSize } : {}),
       ...(req.maxSteps !== undefined ? { steps: req.maxSteps } : {}),
       ...(req.patch !== undefined ? { patch: req.patch } : {}),
@@ -374,7 +376,7 @@ export class LocalRunner implements Runner {
       overrides,
       overrideSources: {
         ...(preset && req.channels === undefined ? { channels: fromPreset } : {}),
-        ...(preset ? { depth: fromPreset } : {}),
+        ...(preset && req.depth === undefined ? { depth: fromPreset } : {}),
       },
     });
     const padMultiple = sizeMultiple(key, plan.depth);

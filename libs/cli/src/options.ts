@@ -15,6 +15,9 @@ import {
 } from '../../nas/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
+/** Deepest network `--depth` accepts (the services' limit). */
+export const MAX_DEPTH = 6;
+
 /** Parses a positive integer option value. */
 export function intOption(min = 1, max = Infinity): (v: string) => number {
   return (v: string) => {

@@ -50,6 +50,7 @@ import {
   excludedOpsOption,
   intOption,
   loadGenotype,
+  MAX_DEPTH,
   numberOption,
   seedsOption,
   sizeOption,
@@ -296,6 +297,11 @@ function addLoopOptions(cmd: Command, d: { epochs?: number; batch?: number }): C
       intOption(1),
     )
     .option(
+      '--depth <n>',
+      "override the preset's depth (DownSC cells for NAS-Unet, poolings for U-Net); inputs are padded to a multiple of 2^(depth+1) (NAS-Unet) or 2^depth (U-Net)",
+      intOption(1, MAX_DEPTH),
+    )
+    .option(
       '--epochs <n>',
       planned ? 'passes over the training slices (default: the planned steps)' : 'maximum number of epochs',
       intOption(1),
@@ -341,6 +347,7 @@ function loopRequest(o: Record<string, unknown>): LoopRequest {
     data: dataRequest(o),
     preset: o['preset'] as string,
     ...(o['channels'] !== undefined ? { channels: o['channels'] as number } : {}),
+    ...(o['depth'] !== undefined ? { depth: o['depth'] as number } : {}),
     seed: o['seed'] as number,
     outDir: o['out'] as string,
     resume: Boolean(o['resume']),

@@ -29,6 +29,8 @@ export interface LoopRequest {
   preset: string;
   /** Override of the preset's width: C for NAS-Unet, baseWidth for U-Net. */
   channels?: number;
+  /** Override of the preset's (or the plan's) depth: DownSC cells for NAS-Unet, poolings for U-Net. */
+  depth?: number;
   seed: number;
   /** Run directory for checkpoints, results and plots. */
   outDir: string;
