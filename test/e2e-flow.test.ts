@@ -165,6 +165,8 @@ test('search -> train -> register -> alias -> segment through gRPC', { timeout: 
   // The default search space leaves up_dil_conv out: the job says so, and its weight is 0.
   assert.deepEqual(started.job!.searchSpace!.excludedOps, ['up_dil_conv']);
   assert.equal(started.job!.searchSpace!.allOps, false);
+  // Unset knobs come back as the values the job runs with (the spec's alpha learning rate).
+  assert.equal(started.job!.hyperParameters!.alphaLearningRate, 3e-4);
   const up = epochEvent.epoch!.alphas.find((m) => m.kind === 'up')!;
   const col = up.ops.indexOf('up_dil_conv');
   assert.ok(col >= 0 && up.values.length === up.edges * up.ops.length);

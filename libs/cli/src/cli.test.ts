@@ -96,7 +96,7 @@ test('--help explains the options and the exit codes; bad option values exit 2',
   assert.match(noData.stderr, /--data/);
 });
 
-test('--exclude-ops and --all-ops choose the candidate ops; the plan and the result record them', () => {
+test('--exclude-ops, --all-ops and --alpha-lr shape the search; the plan and the result record them', () => {
   const typo = cli(['search', '--synthetic', '--exclude-ops', 'up_dil_conv,up_dill']);
   assert.equal(typo.code, 2);
   assert.match(
@@ -106,26 +106,34 @@ test('--exclude-ops and --all-ops choose the candidate ops; the plan and the res
   const both = cli(['search', '--synthetic', '--all-ops', '--exclude-ops', 'max_pool']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--all-ops' cannot be used with option '--exclude-ops/);
-  const run = (name: string, extra: string[]): { excluded: unknown; reason: string; config: unknown } => {
+  const badLr = cli(['search', '--synthetic', '--alpha-lr', '0']);
+  assert.equal(badLr.code, 2);
+  assert.match(badLr.stderr, /--alpha-lr <rate>' argument '0' is invalid/);
+  type Planned = { excluded: unknown; reason: string; config: unknown; alphaLr: unknown };
+  const run = (name: string, extra: string[]): Planned => {
     const dir = join(work, name);
     const args = ['search', '--synthetic', 'count=8,size=16', '--epochs', '1', '--batch-size', '2'];
     const r = cli([...args, '--preset', 'tiny', '--backend', 'wasm', '--quiet', '--out', dir, ...extra]);
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(readFileSync(join(dir, 'search-plan.json'), 'utf8')) as {
       excludedOps: unknown;
+      alphaLr: unknown;
       choices: Array<{ name: string; reason: string }>;
     };
     const result = JSON.parse(readFileSync(join(dir, 'search-result.json'), 'utf8')) as {
       config: { excludedOps: unknown };
     };
     const reason = plan.choices.find((c) => c.name === 'excludedOps')?.reason ?? '';
-    return { excluded: plan.excludedOps, reason, config: result.config.excludedOps };
+    return { excluded: plan.excludedOps, reason, config: result.config.excludedOps, alphaLr: plan.alphaLr };
   };
   const planned = run('ops-planned', []);
-  assert.deepEqual([planned.excluded, planned.config], [['up_dil_conv'], ['up_dil_conv']]);
+  assert.deepEqual(
+    [planned.excluded, planned.config, planned.alphaLr],
+    [['up_dil_conv'], ['up_dil_conv'], 3e-4],
+  );
   assert.match(planned.reason, /but up_dil_conv \(writes one output pixel in four/);
-  const given = run('ops-given', ['--exclude-ops', 'max_pool,up_dil_conv']);
-  assert.deepEqual(given.config, ['max_pool', 'up_dil_conv']);
+  const given = run('ops-given', ['--exclude-ops', 'max_pool,up_dil_conv', '--alpha-lr', '0.003']);
+  assert.deepEqual([given.config, given.alphaLr], [['max_pool', 'up_dil_conv'], 0.003]);
   assert.match(given.reason, /^given \(--exclude-ops\)/);
   const all = run('ops-all', ['--all-ops']);
   assert.deepEqual(all.config, []);

@@ -235,6 +235,7 @@ export class GrpcRunner implements Runner {
           batchSize: req.batchSize ?? SERVER_SEARCH_DEFAULTS.batchSize,
           patience: req.patience ?? SERVER_SEARCH_DEFAULTS.patience,
           maxCases: req.data.maxCases ?? 0,
+          alphaLearningRate: req.alphaLr ?? 0,
         },
       },
     };

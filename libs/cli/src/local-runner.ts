@@ -230,6 +230,7 @@ export class LocalRunner implements Runner {
         ...(req.warmupSteps !== undefined ? { warmupSteps: req.warmupSteps } : {}),
         ...(req.patience !== undefined ? { patience: req.patience } : {}),
         ...(req.excludedOps !== undefined ? { excludedOps: req.excludedOps } : {}),
+        ...(req.alphaLr !== undefined ? { alphaLr: req.alphaLr } : {}),
         ...(req.patch !== undefined ? { patch: req.patch } : {}),
         ...(req.foregroundShare !== undefined ? { foregroundShare: req.foregroundShare } : {}),
         ...(req.augment !== undefined ? { augmentation: req.augment } : {}),
@@ -279,6 +280,7 @@ export class LocalRunner implements Runner {
         ...parallelOf(plan, { architecture: 'nasunet_search', config, seed: req.seed }),
         alphaWarmupSteps: plan.warmupSteps,
         patience: plan.patience,
+        alphaOptimiser: { lr: plan.alphaLr },
         sampling: {
           kind: 'foreground',
           foregroundShare: plan.foregroundShare,

@@ -504,6 +504,11 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       'stop when the derived genotype is unchanged for this many epochs (default: planned, 5; with a server 3; sent to the server too)',
       intOption(1),
     )
+    .option(
+      '--alpha-lr <rate>',
+      "Adam learning rate of the architecture parameters (alphas), in (0, 1] (default: the spec's 3e-4; sent to the server too)",
+      numberOption(Number.MIN_VALUE, 1),
+    )
     .addOption(
       new Option(
         '--exclude-ops <ops>',
@@ -531,6 +536,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
         ...loopRequest(o),
         ...(o['warmupSteps'] !== undefined ? { warmupSteps: o['warmupSteps'] as number } : {}),
         ...(o['patience'] !== undefined ? { patience: o['patience'] as number } : {}),
+        ...(o['alphaLr'] !== undefined ? { alphaLr: o['alphaLr'] as number } : {}),
         ...(o['allOps'] === true ? { excludedOps: [] } : {}),
         ...(o['excludeOps'] !== undefined ? { excludedOps: o['excludeOps'] as string[] } : {}),
         ...(o['memoryLimit'] !== undefined ? { memoryLimitMb: o['memoryLimit'] as number } : {}),

@@ -13,6 +13,7 @@ import { totalmem } from 'node:os';
 import { IntegrityError } from '../../core/src/index.js';
 import type { Dataset } from '../../data/src/index.js';
 import {
+  ALPHA_OPTIMISER,
   candidateExclusions,
   defaultWorkers,
   fingerprintDataset,
@@ -199,7 +200,12 @@ export function planSearchRun(
   // Plans written before planned augmentation existed trained with the recipe's flips, and
   // those written before excluded ops searched every op.
   if (saved)
-    return { ...saved, augmentation: saved.augmentation ?? 'flips', excludedOps: saved.excludedOps ?? [] };
+    return {
+      ...saved,
+      augmentation: saved.augmentation ?? 'flips',
+      excludedOps: saved.excludedOps ?? [],
+      alphaLr: saved.alphaLr ?? ALPHA_OPTIMISER.lr,
+    };
   const nClasses = dataset.classes.length;
   const specOf = (c: SearchCandidate): ModelSpec => ({
     architecture: 'nasunet_search',

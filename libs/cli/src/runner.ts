@@ -66,6 +66,8 @@ export interface SearchRequest extends LoopRequest {
   patience?: number;
   /** Candidate ops the supernet leaves out [planned: all but up_dil_conv; [] = the spec's complete sets]. */
   excludedOps?: string[];
+  /** Adam learning rate of the alphas [planned: the spec's 3e-4]. */
+  alphaLr?: number;
   /** Refuse configurations estimated above this many MiB. */
   memoryLimitMb?: number;
 }

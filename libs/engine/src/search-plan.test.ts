@@ -32,6 +32,7 @@ test('on a fast machine the search gets C = 16, batch 8, 200 warm-up steps and 1
   assert.deepEqual([p.warmupSteps, p.minSteps, p.steps], [200, 1200, 1700]);
   assert.deepEqual([p.stepsPerEpoch, p.patience, p.foregroundShare], [100, 5, 1 / 3]);
   assert.equal(p.augmentation, 'flips');
+  assert.equal(p.alphaLr, 3e-4, "the spec's alpha learning rate");
   assert.equal(value(p, 'minSteps'), 1200);
   assert.ok(p.choices.every((c) => c.reason.length > 0));
 });
@@ -73,12 +74,13 @@ test('large images search on patches; memory and overrides are respected', () =>
   );
   const o = planSearch(
     hippocampus,
-    request(1e-9, { overrides: { width: 4, batchSize: 2, steps: 50, patience: 2 } }),
+    request(1e-9, { overrides: { width: 4, batchSize: 2, steps: 50, patience: 2, alphaLr: 3e-3 } }),
   );
   assert.deepEqual(
-    [o.width, o.batchSize, o.steps, o.minSteps, o.warmupSteps, o.patience],
-    [4, 2, 50, 50, 10, 2],
+    [o.width, o.batchSize, o.steps, o.minSteps, o.warmupSteps, o.patience, o.alphaLr],
+    [4, 2, 50, 50, 10, 2, 3e-3],
   );
+  assert.match(o.choices.find((c) => c.name === 'alphaLr')!.reason, /given \(--alpha-lr\)/);
   assert.match(o.choices.find((c) => c.name === 'width')!.reason, /given \(--channels\)/);
 });
 

@@ -25,6 +25,7 @@ import {
   type PlanChoice,
   type PlanOverrideFields,
 } from './auto-config.js';
+import { ALPHA_OPTIMISER } from './optim.js';
 
 /** Alpha updates a search makes at least (fewer only when the time budget forces it). */
 export const MIN_ALPHA_UPDATES = 1000;
@@ -62,7 +63,12 @@ export interface SearchPlanRequest {
   /** Cores the steps may use: data-parallel workers unless `overrides.workers` says otherwise [1]. */
   cores?: number;
   overrides?: Partial<
-    PlanOverrideFields & { warmupSteps: number; patience: number; excludedOps: readonly string[] }
+    PlanOverrideFields & {
+      warmupSteps: number;
+      patience: number;
+      excludedOps: readonly string[];
+      alphaLr: number;
+    }
   >;
   overrideSources?: Partial<Record<string, string>>;
 }
@@ -77,6 +83,8 @@ export interface SearchPlan extends PlanBase {
   patience: number;
   /** Candidate ops the supernet leaves out (absent in plans written before it existed: none). */
   excludedOps: string[];
+  /** Adam learning rate of the alphas (absent in plans written before it existed: the spec's). */
+  alphaLr: number;
 }
 
 /** The ops a search leaves out: the user's list, else `RECOMMENDED_EXCLUDED_OPS`. */
@@ -217,6 +225,13 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
       ? `${c.given('exclude-ops')}: ${describeExclusions(o.excludedOps)}`
       : `${describeExclusions(RECOMMENDED_EXCLUDED_OPS)}: a derived cell that upsamples only through it sees the coarser level on a quarter of its pixels (--all-ops searches the spec's complete sets)`,
   );
+  const alphaLr = c.choose(
+    'alphaLr',
+    o.alphaLr ?? ALPHA_OPTIMISER.lr,
+    o.alphaLr !== undefined
+      ? c.given('alpha-lr')
+      : "the spec's Adam rate of the alphas; on MSD hippocampus 1000-1500 updates at it left every op weight within 0.02 of uniform, at 3e-3 ten times as far (BENCHMARKS.md)",
+  );
   const { normalization, foregroundShare } = planIntensityAndSampling(fp, o, c);
   const augmentation = planAugmentation(fp, g.sliceAxis, o, c);
   return {
@@ -234,6 +249,7 @@ export function planSearch(fp: DatasetFingerprint, req: SearchPlanRequest): Sear
     stepsPerEpoch,
     patience,
     excludedOps,
+    alphaLr,
     foregroundShare,
     augmentation,
     workers,

@@ -4,6 +4,7 @@
  * and publish its events to the job.
  */
 import {
+  ALPHA_OPTIMISER,
   runSearch,
   type AlphasEvent,
   type EngineEvent,
@@ -140,6 +141,7 @@ export async function computeSearch(
       maxWallSeconds: p.budget.maxSeconds || Infinity,
       alphaWarmupSteps: p.hyper.warmupEpochs * stepsPerEpoch,
       patience: p.hyper.patience,
+      alphaOptimiser: { lr: p.hyper.alphaLearningRate ?? ALPHA_OPTIMISER.lr },
       checkpointPath,
       checkpointIntervalSeconds: input.checkpointIntervalSeconds,
       ...(input.checkpointEverySteps > 0 ? { checkpointEverySteps: input.checkpointEverySteps } : {}),

@@ -29,6 +29,16 @@ function request(over: Partial<StartSearchRequest__Output> = {}): StartSearchReq
   };
 }
 
+/** Every knob at 0: the defaults. */
+const hyper0 = {
+  batchSize: 0,
+  imageSize: 0,
+  warmupEpochs: 0,
+  patience: 0,
+  maxCases: 0,
+  alphaLearningRate: 0,
+};
+
 test('a preset is expanded and explicit fields override it; defaults are filled in', () => {
   const p = parseStartSearch(request({ searchSpace: space({ initChannels: 6 }) }));
   assert.deepEqual(p.space, {
@@ -38,8 +48,17 @@ test('a preset is expanded and explicit fields override it; defaults are filled 
     nodes: 2,
     excludedOps: ['up_dil_conv'],
   });
-  assert.deepEqual(p.hyper, { batchSize: 2, imageSize: 64, warmupEpochs: 2, patience: 40, maxCases: 0 });
+  assert.deepEqual(p.hyper, {
+    batchSize: 2,
+    imageSize: 64,
+    warmupEpochs: 2,
+    patience: 40,
+    maxCases: 0,
+    alphaLearningRate: 3e-4,
+  });
   assert.equal(p.seed, 3);
+  const fast = parseStartSearch(request({ hyperParameters: { ...hyper0, alphaLearningRate: 3e-3 } }));
+  assert.equal(fast.hyper.alphaLearningRate, 3e-3);
 });
 
 test("the candidate ops: recommended by default, every op with all_ops, or the request's own list", () => {
@@ -74,12 +93,16 @@ test('bad requests name the offending field', () => {
       /^search_space\.excluded_ops: must be empty when all_ops is set/,
     ],
     [
-      { hyperParameters: { batchSize: 2, imageSize: 36, warmupEpochs: 0, patience: 0, maxCases: 0 } },
+      { hyperParameters: { ...hyper0, batchSize: 2, imageSize: 36 } },
       /^hyper_parameters\.image_size: must be a multiple of 2\^\(depth\+1\) = 8, got 36/,
     ],
     [
-      { hyperParameters: { batchSize: 2, imageSize: 64, warmupEpochs: 0, patience: 0, maxCases: 1 } },
+      { hyperParameters: { ...hyper0, maxCases: 1 } },
       /^hyperParameters\.maxCases: must be 0 \(every case\) or at least 2/,
+    ],
+    [
+      { hyperParameters: { ...hyper0, alphaLearningRate: 2 } },
+      /^hyperParameters\.alphaLearningRate: must be 0 \(default\) or in \(0, 1\]/,
     ],
     [{ dataset: null }, /^dataset: is required/],
   ];

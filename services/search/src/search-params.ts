@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../libs/core/src/index.js';
+import { ALPHA_OPTIMISER } from '../../../libs/engine/src/index.js';
 import { MAX_SEEDS, RECOMMENDED_EXCLUDED_OPS, parseExcludedOps } from '../../../libs/nas/src/index.js';
 import type { StartSearchRequest__Output } from '../../../libs/rpc/src/index.js';
 import { MAX_CASES } from '../../common/src/dataset-slices.js';
@@ -38,6 +39,8 @@ export interface SearchParams {
     patience: number;
     /** Only the first N cases of the dataset; 0 (or absent, in jobs stored before it existed) = every case. */
     maxCases?: number;
+    /** Adam learning rate of the alphas (absent in jobs stored before it existed: the spec's). */
+    alphaLearningRate?: number;
   };
   /** W3C trace context of the StartSearch call, so the job continues its trace. */
   trace?: Record<string, string>;
@@ -92,6 +95,10 @@ const RequestSchema = z.object({
       warmupEpochs: z.number().int().min(0),
       patience: z.number().int().min(0),
       maxCases: MAX_CASES,
+      alphaLearningRate: z
+        .number()
+        .min(0, 'must be 0 (default) or in (0, 1]')
+        .max(1, 'must be 0 (default) or in (0, 1]'),
     })
     .nullable(),
 });
@@ -164,6 +171,7 @@ export function parseStartSearch(request: StartSearchRequest__Output): SearchPar
       warmupEpochs: warmup,
       patience: h?.patience || 40,
       maxCases: h?.maxCases ?? 0,
+      alphaLearningRate: h?.alphaLearningRate || ALPHA_OPTIMISER.lr,
     },
   };
 }

@@ -7,6 +7,7 @@ export interface SearchHyperParameters {
   'warmupEpochs'?: (number);
   'patience'?: (number);
   'maxCases'?: (number);
+  'alphaLearningRate'?: (number | string);
 }
 
 export interface SearchHyperParameters__Output {
@@ -15,4 +16,5 @@ export interface SearchHyperParameters__Output {
   'warmupEpochs': (number);
   'patience': (number);
   'maxCases': (number);
+  'alphaLearningRate': (number);
 }
