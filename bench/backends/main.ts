@@ -20,6 +20,7 @@ import { BackendError, ValidationError } from '../../libs/core/src/errors.js';
 import { initBackend, tf, type BackendName, uniformArray, mulberry32 } from '../../libs/tensor/src/index.js';
 import { buildUNet, segmentationLoss, SIZES, type UNetSize } from './unet.js';
 import { benchGradientKernels } from './gradient-kernels.js';
+import { median } from '../../libs/core/src/index.js';
 
 interface Row {
   engine: string;
@@ -29,12 +30,6 @@ interface Row {
 }
 
 const ALL: readonly Exclude<BackendName, 'auto'>[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function benchBackend(name: Exclude<BackendName, 'auto'>, size: UNetSize, reps: number): Promise<Row> {
   try {

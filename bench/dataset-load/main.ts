@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { DecodedVolumeCache, loadFolderDataset } from '../../libs/data/src/index.js';
 import { commit, machine } from '../common/files.js';
+import { median } from '../../libs/core/src/index.js';
 
 const opts = new Command()
   .option('--data <dir>', 'dataset folder', '../shared/data/msd-hippocampus')
@@ -32,8 +33,6 @@ async function timed(cache: DecodedVolumeCache | false): Promise<{ ms: number; c
   const ds = await loadFolderDataset(opts.data, { decodedCache: cache });
   return { ms: performance.now() - t, cases: ds.cases.length };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const { nproc, cpu } = machine();
 const before = load();

@@ -13,11 +13,7 @@ import { join } from 'node:path';
 import { BullMqJobQueue } from '../../libs/jobs/src/bullmq-job-queue.js';
 import { SqliteJobQueue, type JobQueue } from '../../libs/jobs/src/index.js';
 import { startRedis } from '../../test/support/redis.js';
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+import { median } from '../../libs/core/src/index.js';
 
 /** Milliseconds of one job's whole life, per job. */
 async function jobLives(q: JobQueue, jobs: number): Promise<number[]> {

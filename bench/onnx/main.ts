@@ -21,6 +21,7 @@ import { noisyModel, type TestModel } from '../../libs/onnx/src/testing/bundles.
 import { initBackend, tf, uniformArray } from '../../libs/tensor/src/index.js';
 import { maxAbsDiff } from '../common/arrays.js';
 import { findTorchPython } from '../common/files.js';
+import { median } from '../../libs/core/src/index.js';
 
 type Shape = [number, number, number, number];
 
@@ -47,12 +48,6 @@ const NETS: Record<string, () => TestModel> = {
       noise: 0.05,
     }),
 };
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function timeAsync(reps: number, fn: () => Promise<unknown>): Promise<number> {
   await fn(); // warm-up

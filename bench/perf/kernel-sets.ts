@@ -40,7 +40,8 @@ import { BLAS_CONV_KERNELS, BLAS_KERNELS } from '../../libs/tensor/src/blas-kern
 import { WASM_REPLACED_KERNELS } from '../../libs/tensor/src/wasm-kernels.js';
 import { commit, machine } from '../common/files.js';
 import { buildNet, caseName, parseCase, positive, type PerfCase } from './cases.js';
-import { STEP, benchSlices, fixedBatch, median, profileStep } from './ours.js';
+import { STEP, benchSlices, fixedBatch, profileStep } from './ours.js';
+import { median } from '../../libs/core/src/index.js';
 
 const VARIANTS = ['off', 'on'] as const;
 type Variant = (typeof VARIANTS)[number];

@@ -9,7 +9,8 @@ import { OnnxSession, canExportOnnx, exportOnnx } from '../../libs/onnx/src/inde
 import { tf, type Tensor4D } from '../../libs/tensor/src/index.js';
 import { maxAbsDiff } from '../common/arrays.js';
 import { describe, type PerfCase } from './cases.js';
-import { fixedBatch, median } from './ours.js';
+import { median } from '../../libs/core/src/index.js';
+import { fixedBatch } from './ours.js';
 import type { SliceSet } from '../../libs/engine/src/index.js';
 
 /** Largest difference allowed between ONNX Runtime's probabilities and ours. */

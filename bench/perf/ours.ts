@@ -16,15 +16,10 @@ import { optimiseOnBatch } from '../../libs/engine/src/loop-control.js';
 import type { NamedWeightsNet } from '../../libs/nas/src/contracts.js';
 import { mulberry32, tf, uniformArray, type Tensor4D } from '../../libs/tensor/src/index.js';
 import type { PerfCase } from './cases.js';
+import { median } from '../../libs/core/src/index.js';
 
 /** Loss settings of every step here: the engine's defaults (clip 5, CE + soft Dice). */
 export const STEP = { clip: 5, diceWeight: 1 } as const;
-
-export function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /**
  * `count` seeded slices of `side x side x 1`: uniform intensities in [-1, 1] and a

@@ -3,6 +3,7 @@
  * Dice of both implementations at every protocol step, their difference and the verdict
  * (within 0.02 at every point), plus seconds per step.
  */
+import { median } from '../../libs/core/src/index.js';
 import { commit } from '../common/files.js';
 import {
   DEFAULT_OUT,
@@ -88,9 +89,8 @@ export function lockstepLines(t: Traces): string[] {
   const ratios = steps
     .map((s) => [drift(t.ours, t.torch1, s), drift(t.torch2, t.torch1, s)] as const)
     .filter((r): r is readonly [number, number] => r[0] !== undefined && r[1] !== undefined && r[1] > 1e-6)
-    .map(([o, c]) => o / c)
-    .sort((a, b) => a - b);
-  const median = ratios.length ? ratios[Math.floor(ratios.length / 2)]! : NaN;
+    .map(([o, c]) => o / c);
+  const medianRatio = median(ratios);
   return [
     `Lockstep check (seed ${t.seed}, stage \`trace\`): the loss of each of the first ${last} steps' batches, from the same initial weights and the same batches, in our engine, in PyTorch on one thread and in PyTorch on two (which adds up its sums in another order). Relative difference of the losses:`,
     '',
@@ -98,7 +98,7 @@ export function lockstepLines(t: Traces): string[] {
     '|---:|---:|---:|',
     ...rows,
     '',
-    `Median ratio of the two drifts (steps where PyTorch's own exceeds 1e-6): ${Number.isNaN(median) ? '-' : median.toFixed(2)}. ` +
+    `Median ratio of the two drifts (steps where PyTorch's own exceeds 1e-6): ${Number.isNaN(medianRatio) ? '-' : medianRatio.toFixed(2)}. ` +
       'A recipe difference (loss, optimiser, schedule, clipping, normalisation) would show from the first steps and grow faster than ' +
       "PyTorch's drift against itself; float rounding alone drifts at the same rate in both columns.",
   ];

@@ -4,3 +4,4 @@ export * from './suite-env.js';
 export * from './server-paths.js';
 export * from './case-ids.js';
 export * from './worker-link.js';
+export * from './median.js';

@@ -11,6 +11,7 @@
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import { contextChannels, type Dataset, type NormalizationSpec } from '../../data/src/index.js';
 import { recipeAugmentFor, type AugmentationKind } from './sampler.js';
+import { median } from '../../core/src/median.js';
 
 /** What the planner knows of a dataset. */
 export interface DatasetFingerprint {
@@ -27,12 +28,6 @@ export interface DatasetFingerprint {
   /** Share of labelled voxels per class index (background first). */
   classFrequency: number[];
   classNames: string[];
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** Fingerprint of a loaded dataset (intensities from at most `sampleVoxels` voxels, spread over the cases). */
