@@ -18,14 +18,17 @@ import { commit, machine } from '../common/files.js';
 export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
 
 /**
- * The section's heading: a run with another slicing axis, step budget or search space than
- * the default gets its own section.
+ * The section's heading: a run with another slicing axis, depth, step budget or search space
+ * than the default gets its own section.
  */
 export function sectionHeading(cfg: BenchConfig): string {
   const d = defaultConfig(cfg.dataDir);
   const excluded = cfg.search.excludedOps;
   const differs = [
     ...(cfg.sliceAxis !== d.sliceAxis ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
+    ...(cfg.search.depth !== d.search.depth || cfg.train.unetDepth !== d.train.unetDepth
+      ? [`depth ${cfg.search.depth} (U-Nets ${cfg.train.unetDepth})`]
+      : []),
     ...(cfg.train.steps !== d.train.steps ? [`${cfg.train.steps} training steps`] : []),
     ...(cfg.search.alphaLr !== d.search.alphaLr ? [`alpha lr ${cfg.search.alphaLr}`] : []),
     ...(excluded.join() !== d.search.excludedOps.join()

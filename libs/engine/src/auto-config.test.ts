@@ -57,10 +57,12 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
     sagittal.choices.find((c) => c.name === 'augmentation')?.reason ?? '',
     /front to back: no flips/,
   );
-  // NAS-Unet needs inputs of 2^(depth+1): the same slices give depth 3 with multiple 16.
+  // NAS-Unet needs inputs of 2^(depth+1): at depth 2 (multiple 8) its coarsest level is
+  // 8 x 6, as the U-Net's at depth 3; depth 3 would leave 4 x 3.
   const n = planTraining(hippocampus, request({ architecture: 'nasunet' }));
-  assert.equal(n.depth, 3);
+  assert.equal(n.depth, 2);
   assert.deepEqual(n.patch, [64, 48]);
+  assert.match(n.choices.find((c) => c.name === 'depth')?.reason ?? '', /deepest level with >= 6 pixels/);
   // The slice alone unless neighbours are asked for; with them, the parameter count (and
   // the cost of each candidate) is that of the wider-input net.
   assert.equal(p.contextSlices, 0);

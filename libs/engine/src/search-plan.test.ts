@@ -27,7 +27,7 @@ const value = (p: { choices: { name: string; value: unknown }[] }, name: string)
 test('on a fast machine the search gets C = 16, batch 8, 200 warm-up steps and 1000 to 1500 alpha updates', () => {
   // 16^2 x 64 x 48 x 8 units = 6.3 M: 1 s per step at this rate.
   const p = planSearch(hippocampus, request(1 / 6_291_456));
-  assert.deepEqual([p.sliceAxis, p.depth, p.patch, p.nodes], [2, 3, [64, 48], 3]);
+  assert.deepEqual([p.sliceAxis, p.depth, p.patch, p.nodes], [2, 2, [64, 48], 3]);
   assert.deepEqual([p.width, p.batchSize], [16, 8]);
   assert.deepEqual([p.warmupSteps, p.minSteps, p.steps], [200, 1200, 1700]);
   assert.deepEqual([p.stepsPerEpoch, p.patience, p.foregroundShare], [100, 5, 1 / 3]);
