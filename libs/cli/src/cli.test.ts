@@ -526,26 +526,8 @@ test('train on large 2D images: a configuration over the memory budget exits 4 w
 
 test('--depth overrides the planned depth; the plan gives the reason and the bundle holds the net', () => {
   const out = join(work, 'depth-run');
-  const t = cli([
-    'train',
-    '--synthetic',
-    'count=6,size=32',
-    '--backend',
-    'wasm',
-    '--quiet',
-    '--out',
-    out,
-    '--arch',
-    'unet',
-    '--channels',
-    '4',
-    '--depth',
-    '1',
-    '--batch-size',
-    '2',
-    '--max-steps',
-    '1',
-  ]);
+  const args = 'train --synthetic count=6,size=32 --backend wasm --quiet --arch unet --channels 4 --depth 1';
+  const t = cli([...args.split(' '), '--batch-size', '2', '--max-steps', '1', '--out', out]);
   assert.equal(t.code, 0, t.stderr);
   const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as {
     depth: number;
