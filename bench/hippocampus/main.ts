@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { initBackend } from '../../libs/tensor/src/index.js';
@@ -225,6 +225,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   const agreement = genotypeAgreement(s1.genotype, s2.genotype);
   const summary = {
     cfg,
+    outDir: relative(process.cwd(), opts.out) || '.',
     data: {
       split: data.split,
       height: data.height,

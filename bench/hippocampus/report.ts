@@ -48,6 +48,8 @@ function flipsText(axis: 0 | 1 | 2): string {
 /** Everything the summary is built from. */
 export interface Summary {
   cfg: BenchConfig;
+  /** The run folder, as given to --out. */
+  outDir: string;
   data: Pick<BenchData, 'split' | 'height' | 'width' | 'nCases' | 'datasetDigest'> & {
     searchSlices: number;
     trainSlices: number;
@@ -243,7 +245,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
     ...g(s.searches[0]),
     ...g(s.searches[1]),
     '',
-    `Alpha trajectories: \`runs/bench-hippocampus/search-<seed>/alphas-down.png\` and \`alphas-up.png\`.`,
+    `Alpha trajectories: \`${s.outDir}/search-<seed>/alphas-down.png\` and \`alphas-up.png\`.`,
     '',
     resultsTable(netResults(s.evals)),
     '',
