@@ -108,7 +108,10 @@ test('--exclude-ops, --all-ops and --alpha-lr shape the search; the plan and the
   assert.match(both.stderr, /--all-ops' cannot be used with option '--exclude-ops/);
   const badLr = cli(['search', '--synthetic', '--alpha-lr', '0']);
   assert.equal(badLr.code, 2);
-  assert.match(badLr.stderr, /--alpha-lr <rate>' argument '0' is invalid/);
+  assert.match(
+    badLr.stderr,
+    /--alpha-lr <rate>' argument '0' is invalid\. expected a number in \(0, 1\], got '0'/,
+  );
   type Planned = { excluded: unknown; reason: string; config: unknown; alphaLr: unknown };
   const run = (name: string, extra: string[]): Planned => {
     const dir = join(work, name);

@@ -41,6 +41,17 @@ export function numberOption(min: number, max = Infinity): (v: string) => number
   };
 }
 
+/** Parses a number option value in (0, max]: a rate, where 0 would mean no learning. */
+export function positiveNumberOption(max = Infinity): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
+      throw new InvalidArgumentError(`expected a number in (0, ${max}], got '${v}'`);
+    }
+    return n;
+  };
+}
+
 /** Parses a patch size `HxW` (two integers >= 1, e.g. `128x128`). */
 export function sizeOption(v: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(v.trim());

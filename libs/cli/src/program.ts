@@ -52,6 +52,7 @@ import {
   loadGenotype,
   MAX_DEPTH,
   numberOption,
+  positiveNumberOption,
   seedsOption,
   sizeOption,
 } from './options.js';
@@ -507,7 +508,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     .option(
       '--alpha-lr <rate>',
       "Adam learning rate of the architecture parameters (alphas), in (0, 1] (default: the spec's 3e-4; sent to the server too)",
-      numberOption(Number.MIN_VALUE, 1),
+      positiveNumberOption(1),
     )
     .addOption(
       new Option(
