@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../../libs/core/src/index.js';
+import { MAX_CONTEXT_SLICES } from '../../libs/data/src/index.js';
 import { ALPHA_OPTIMISER, writeFileAtomic } from '../../libs/engine/src/index.js';
 import { ExcludedOpsSchema, RECOMMENDED_EXCLUDED_OPS } from '../../libs/nas/src/index.js';
 
@@ -27,6 +28,8 @@ export const BenchConfigSchema = z.object({
   valCases: posInt,
   /** Voxel axis cut into 2D slices. */
   sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  /** Neighbouring slices on each side as extra input channels of every network (2.5D); absent: 0. */
+  contextSlices: z.number().int().min(0).max(MAX_CONTEXT_SLICES).default(0),
   search: z.object({
     /** C of the supernet (the derived nets are trained at a width chosen by parameters). */
     channels: posInt,
@@ -102,6 +105,7 @@ export function defaultConfig(dataDir: string, full = false): BenchConfig {
     testCases: 52,
     valCases: 16,
     sliceAxis: 0,
+    contextSlices: 0,
     search: {
       channels: 8,
       depth: 2,

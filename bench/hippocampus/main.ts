@@ -58,7 +58,7 @@ function parseOptions(argv: string[]): Options {
       '--out <dir>',
       'output directory [runs/bench-hippocampus, runs/bench-hippocampus-full with --full]',
     )
-    .option('--full', 'the long run: 3000 alpha updates, 2000 training steps', false)
+    .option('--full', 'the long run: batch-8 searches of 3000 alpha updates, 4000 training steps', false)
     .option('--data <dir>', 'MSD hippocampus folder', '../shared/data/msd-hippocampus')
     .option('--workers <n>', 'processes for the searches / trainings', '1')
     .option('--only <names>', 'comma-separated searches (seeds) or networks to run in this process')

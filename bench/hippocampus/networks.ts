@@ -4,6 +4,7 @@
  * network's (width and depth chosen by counting), and a classic wider U-Net.
  */
 import { PreconditionError } from '../../libs/core/src/index.js';
+import { contextChannels } from '../../libs/data/src/index.js';
 import { createModel, estimateCost, type Genotype, type NamedWeightsNet } from '../../libs/nas/src/index.js';
 import type { BenchConfig } from './config.js';
 import { randomGenotype } from './genotypes.js';
@@ -43,8 +44,8 @@ export function parameterCount(
 }
 
 /**
- * The U-Net (width, depth) whose parameter count is closest to `target`, preferring
- * `preferredDepth`; only depths whose 2^depth divides `h` and `w` are tried. Throws
+ * The U-Net (width, depth) with `inChannels` inputs whose parameter count is closest to
+ * `target`, preferring `preferredDepth`; only depths whose 2^depth divides `h` and `w` are tried. Throws
  * `PreconditionError` when nothing lands within 10%.
  */
 export function matchUnet(
@@ -53,6 +54,7 @@ export function matchUnet(
   h: number,
   w: number,
   nClasses: number,
+  inChannels: number,
 ): { config: Record<string, number>; parameters: number; relativeGap: number } {
   type Match = { config: Record<string, number>; parameters: number; relativeGap: number };
   const depths = [1, 2, 3, 4, 5, 6]
@@ -62,7 +64,7 @@ export function matchUnet(
   for (const depth of depths) {
     let best: Match | null = null;
     for (let width = 1; width <= 128; width++) {
-      const config = { inChannels: 1, nClasses, baseWidth: width, depth };
+      const config = { inChannels, nClasses, baseWidth: width, depth };
       const parameters = parameterCount('unet', config, null, h, w);
       const relativeGap = Math.abs(parameters - target) / target;
       if (best === null || relativeGap < best.relativeGap) best = { config, parameters, relativeGap };
@@ -86,8 +88,9 @@ export function netSpecs(
   w: number,
 ): NetSpec[] {
   const t = cfg.train;
+  const inChannels = contextChannels(cfg.contextSlices);
   const nasAt = (channels: number) => ({
-    inChannels: 1,
+    inChannels,
     nClasses,
     channels,
     depth: cfg.search.depth,
@@ -101,7 +104,7 @@ export function netSpecs(
     Math.max(...t.channelChoices);
   const nas = nasAt(channels);
   const foundParams = parameterCount('nasunet', nas, found, h, w);
-  const matched = matchUnet(foundParams, t.unetDepth, h, w, nClasses);
+  const matched = matchUnet(foundParams, t.unetDepth, h, w, nClasses, inChannels);
   const wideWidth = Math.round((matched.config['baseWidth'] as number) * t.wideUnetFactor);
   const [r1, r2] = t.randomGenotypeSeeds;
   return [

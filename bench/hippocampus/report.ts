@@ -26,6 +26,7 @@ export function sectionHeading(cfg: BenchConfig): string {
   const excluded = cfg.search.excludedOps;
   const differs = [
     ...(cfg.sliceAxis !== d.sliceAxis ? [`slices along voxel axis ${cfg.sliceAxis}`] : []),
+    ...(cfg.contextSlices !== d.contextSlices ? [`${cfg.contextSlices} context slice(s) either side`] : []),
     ...(cfg.search.depth !== d.search.depth || cfg.train.unetDepth !== d.train.unetDepth
       ? [`depth ${cfg.search.depth} (U-Nets ${cfg.train.unetDepth})`]
       : []),
@@ -226,7 +227,7 @@ export function markdownSection(s: Summary, notes: string[]): string {
     '',
     `Data: MSD Task04 hippocampus, ${data.nCases} cases; fixed case-level split (seed ${cfg.splitSeed}): ` +
       `${data.split.train.length} train, ${data.split.val.length} validation, ${data.split.test.length} test cases ` +
-      `(test cases never seen by search or training). Slices along voxel axis ${cfg.sliceAxis}${cfg.sliceAxis === 2 ? ' (axial)' : ''}, per-case z-score, padded to ${data.height} x ${data.width}. ` +
+      `(test cases never seen by search or training). Slices along voxel axis ${cfg.sliceAxis}${cfg.sliceAxis === 2 ? ' (axial)' : ''}${cfg.contextSlices > 0 ? `, each with the ${cfg.contextSlices} on either side as input channels` : ''}, per-case z-score, padded to ${data.height} x ${data.width}. ` +
       `Test: all ${data.testSlices} slices of the test cases, 3D Dice per case after stacking and cropping the padding.`,
     '',
     'Sizes chosen:',

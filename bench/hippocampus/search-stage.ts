@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreconditionError } from '../../libs/core/src/index.js';
+import { contextChannels } from '../../libs/data/src/index.js';
 import {
   recipeAugmentFor,
   RECIPE_FOREGROUND_SHARE,
@@ -124,7 +125,7 @@ export async function runSearchStage(
   mkdirSync(dir, { recursive: true });
   const s = cfg.search;
   const config = {
-    inChannels: 1,
+    inChannels: contextChannels(cfg.contextSlices),
     nClasses: data.train.nClasses,
     channels: s.channels,
     depth: s.depth,
