@@ -61,7 +61,10 @@ function parseOptions(argv: string[]): Options {
     .option('--full', 'the long run: batch-8 searches of 3000 alpha updates, 4000 training steps', false)
     .option('--data <dir>', 'MSD hippocampus folder', '../shared/data/msd-hippocampus')
     .option('--workers <n>', 'processes for the searches / trainings', '1')
-    .option('--only <names>', 'comma-separated searches (seeds) or networks to run in this process')
+    .option(
+      '--only <names>',
+      'comma-separated searches (their seeds, e.g. 1) or trainings (network:seed, e.g. found:0) to run in this process',
+    )
     .option('--config <json>', 'partial configuration for a new output directory')
     .option('--benchmarks <file>', 'BENCHMARKS.md to update', 'BENCHMARKS.md')
     .option(
@@ -259,9 +262,27 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   log(`wrote the hippocampus section of ${opts.benchmarks}`);
 }
 
+/**
+ * Refuses `--only` names that name no search (its seed) and no training (`network:seed`),
+ * so a mistyped name fails instead of running nothing.
+ */
+function checkOnly(only: string[] | null, cfg: BenchConfig): void {
+  if (only === null) return;
+  const known = [
+    ...cfg.search.seeds.map(String),
+    ...NET_NAMES.flatMap((n) => cfg.train.seeds.map((s) => `${n}:${s}`)),
+  ];
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new ValidationError(
+      `--only: ${unknown.join(', ')} names no search or training; searches are their seeds (${cfg.search.seeds.join(', ')}), trainings network:seed (e.g. ${NET_NAMES[0]}:${cfg.train.seeds[0]})`,
+    );
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const cfg = loadOrCreateConfig(opts.out, opts.data, opts.config, opts.full);
+  checkOnly(opts.only, cfg);
   await initBackend({ backend: cfg.backend });
   const t0 = performance.now();
   const data = await prepareBenchData(cfg, padMultipleOf(cfg));
