@@ -615,13 +615,14 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
   assert.deepEqual(segment('tfjs').classVoxels, onnx.classVoxels);
   const e = cli(['evaluate', ...common, '--out', out, '--model', join(out, 'model'), '--split', 'all']);
   assert.equal(e.code, 0, e.stderr);
-  // Planned without the option: the slice alone. Out of range is a usage error.
-  const flat = join(work, 'vol25d-flat');
+  // Planned without the option: two on either side, the default for volumes. Out of range
+  // is a usage error.
+  const planned = join(work, 'vol25d-planned');
   const f = cli([
     'train',
     ...common,
     '--out',
-    flat,
+    planned,
     '--arch',
     'unet',
     '--preset',
@@ -630,14 +631,14 @@ test('--context-slices trains on neighbouring slices as channels (2.5D); the bun
     '1',
   ]);
   assert.equal(f.code, 0, f.stderr);
-  const flatManifest = JSON.parse(readFileSync(join(flat, 'model/manifest.json'), 'utf8')) as {
+  const plannedManifest = JSON.parse(readFileSync(join(planned, 'model/manifest.json'), 'utf8')) as {
     preprocessing: { contextSlices: number; inputChannels: number };
   };
   assert.deepEqual(
-    [flatManifest.preprocessing.contextSlices, flatManifest.preprocessing.inputChannels],
-    [0, 1],
+    [plannedManifest.preprocessing.contextSlices, plannedManifest.preprocessing.inputChannels],
+    [2, 5],
   );
-  const bad = cli(['train', ...common, '--out', flat, '--arch', 'unet', '--context-slices', '6']);
+  const bad = cli(['train', ...common, '--out', planned, '--arch', 'unet', '--context-slices', '6']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--context-slices.*expected an integer in \[0, 5\], got '6'/);
 });

@@ -604,7 +604,7 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
     )
     .option(
       '--context-slices <k>',
-      `neighbouring slices on each side given to the network as extra input channels (2.5D) (default: 0, the slice alone; at most ${MAX_CONTEXT_SLICES})`,
+      `neighbouring slices on each side given to the network as extra input channels (2.5D) (0 to ${MAX_CONTEXT_SLICES}; default: planned, 2 for volumes unless memory is short, 0 for 2D images; with --server 0)`,
       intOption(0, MAX_CONTEXT_SLICES),
     )
     .addOption(

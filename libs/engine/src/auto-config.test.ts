@@ -63,16 +63,24 @@ test('hippocampus-like MR volumes: axial whole slices 64 x 48, depth 3, z-score,
   assert.equal(n.depth, 2);
   assert.deepEqual(n.patch, [64, 48]);
   assert.match(n.choices.find((c) => c.name === 'depth')?.reason ?? '', /deepest level with >= 6 pixels/);
-  // The slice alone unless neighbours are asked for; with them, the parameter count (and
-  // the cost of each candidate) is that of the wider-input net.
-  assert.equal(p.contextSlices, 0);
-  assert.match(p.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /--context-slices/);
+  // Two neighbours on each side (2.5D): 260 cases of 35 x 50 x 36 voxels stacked five deep
+  // are 312 MiB, within a quarter of the 4 GiB budget; the parameter count (and the cost of
+  // each candidate) is that of the five-channel net.
+  assert.equal(p.contextSlices, 2);
+  assert.match(p.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /2 on either side.* 312 MiB/);
   const inputs = new Set<number>();
-  const wide = planTraining(
-    hippocampus,
-    request({ parameters: (c) => (inputs.add(c.inChannels), 1000), overrides: { contextSlices: 2 } }),
+  planTraining(hippocampus, request({ parameters: (c) => (inputs.add(c.inChannels), 1000) }));
+  assert.deepEqual([...inputs], [5]);
+  // Under a 1 GiB budget five-deep stacks would pass its quarter: one neighbour (188 MiB).
+  const lean = planTraining(hippocampus, request({ memoryBytes: 2 ** 30 }));
+  assert.equal(lean.contextSlices, 1);
+  assert.match(lean.choices.find((c) => c.name === 'contextSlices')?.reason ?? '', /312 MiB .* 1024 MiB/);
+  const alone = planTraining(hippocampus, request({ overrides: { contextSlices: 0 } }));
+  assert.equal(alone.contextSlices, 0);
+  assert.match(
+    alone.choices.find((c) => c.name === 'contextSlices')?.reason ?? '',
+    /given \(--context-slices\)/,
   );
-  assert.deepEqual([wide.contextSlices, ...inputs], [2, 5]);
   assert.equal(formatPlan(p).length, p.choices.length);
   assert.ok(formatPlan(p).every((l) => /^[a-zA-Z]+ = .+: .+/.test(l)));
 });
@@ -84,6 +92,8 @@ test('anisotropic CT: slices across the coarse axis, 256 x 256 patches, fixed no
   assert.deepEqual(p.sliceSize, [512, 512]);
   assert.equal(p.depth, 5);
   assert.equal(p.normalization.kind, 'fixed');
+  // 40 volumes of 512 x 512 x 90 voxels are 3.5 GiB as single slices: no neighbours.
+  assert.equal(p.contextSlices, 0);
   // Batch 16 at width 16 would need 16^2 * 256^2 * 16 * 64 bytes = 16 GiB: the planner
   // narrows the net before it gives up the batch.
   assert.ok(p.batchSize * p.width ** 2 * 256 * 256 * 64 <= 4 * 2 ** 30);

@@ -413,23 +413,47 @@ export function planAugmentation(
   );
 }
 
+/** Neighbours on each side a volume's slices get by default (2.5D input). */
+export const DEFAULT_CONTEXT_SLICES = 2;
+
+/**
+ * Neighbouring slices as input channels: none for 2D images; for volumes
+ * {@link DEFAULT_CONTEXT_SLICES} on each side (on MSD hippocampus axial slices two on each
+ * side gained 0.018 mean Dice for NAS-Unet and 0.004 for U-Net over the slice alone,
+ * BENCHMARKS.md "2.5D input on hippocampus"), fewer when
+ * the stacked slices of every case (held in memory, 2k + 1 values per voxel) would take
+ * more than a quarter of the memory budget.
+ */
+function planContextSlices(
+  fp: DatasetFingerprint,
+  memoryBytes: number,
+  o: Partial<PlanOverrideFields>,
+  c: PlanChoices,
+): number {
+  if (o.contextSlices !== undefined)
+    return c.choose('contextSlices', o.contextSlices, c.given('context-slices'));
+  if (fp.is2d) return c.choose('contextSlices', 0, '2D images: the image alone');
+  const voxels = fp.cases * fp.medianShape[0] * fp.medianShape[1] * fp.medianShape[2];
+  const stackedBytes = (k: number): number => voxels * contextChannels(k) * 4;
+  let k = DEFAULT_CONTEXT_SLICES;
+  while (k > 0 && stackedBytes(k) > memoryBytes / 4) k--;
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+  return c.choose(
+    'contextSlices',
+    k,
+    k === DEFAULT_CONTEXT_SLICES
+      ? `the slice and the ${k} on either side as input channels (2.5D; on MSD hippocampus axial slices +0.018 mean Dice for NAS-Unet, +0.004 for U-Net over the slice alone); the stacked slices take about ${mib(stackedBytes(k))} MiB`
+      : `${k} on either side: ${DEFAULT_CONTEXT_SLICES} would hold about ${mib(stackedBytes(DEFAULT_CONTEXT_SLICES))} MiB of stacked slices, over a quarter of the ${mib(memoryBytes)} MiB budget`,
+  );
+}
+
 /** Plans a training run; see the module doc. */
 export function planTraining(fp: DatasetFingerprint, req: PlanRequest): TrainingPlan {
   const o = req.overrides ?? {};
   const c = new PlanChoices(req.overrideSources);
   const g = planGeometry(fp, req.architecture, o, c);
   const { depth, patch } = g;
-  // 2.5D input stays opt-in: one neighbour on each side moved test Dice on MSD hippocampus
-  // by -0.010 to +0.010 (BENCHMARKS.md "2.5D input"), within seed-to-seed noise.
-  const contextSlices = c.choose(
-    'contextSlices',
-    o.contextSlices ?? 0,
-    o.contextSlices !== undefined
-      ? c.given('context-slices')
-      : fp.is2d
-        ? '2D images: the image alone'
-        : 'the slice alone (--context-slices k adds the k slices on either side as input channels; on MSD hippocampus one neighbour each side was within noise of none)',
-  );
+  const contextSlices = planContextSlices(fp, req.memoryBytes, o, c);
   const inChannels = contextChannels(contextSlices);
 
   // Width and batch: the widest net under 1 M parameters whose batch of 16 (or less) fits
