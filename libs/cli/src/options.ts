@@ -30,26 +30,27 @@ export function intOption(min = 1, max = Infinity): (v: string) => number {
   };
 }
 
-/** Parses a number option value in [min, max]. */
-export function numberOption(min: number, max = Infinity): (v: string) => number {
+/** Parses a number option value between `min` (included or not) and `max` (included). */
+function boundedNumberOption(min: number, max: number, minIncluded: boolean): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a number in [${min}, ${max}], got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(n) || (minIncluded ? n < min : n <= min) || n > max) {
+      throw new InvalidArgumentError(
+        `expected a number in ${minIncluded ? '[' : '('}${min}, ${max}], got '${v}'`,
+      );
     }
     return n;
   };
 }
 
+/** Parses a number option value in [min, max]. */
+export function numberOption(min: number, max = Infinity): (v: string) => number {
+  return boundedNumberOption(min, max, true);
+}
+
 /** Parses a number option value in (0, max]: a rate, where 0 would mean no learning. */
 export function positiveNumberOption(max = Infinity): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
-      throw new InvalidArgumentError(`expected a number in (0, ${max}], got '${v}'`);
-    }
-    return n;
-  };
+  return boundedNumberOption(0, max, false);
 }
 
 /** Parses a patch size `HxW` (two integers >= 1, e.g. `128x128`). */

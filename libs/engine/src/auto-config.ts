@@ -190,6 +190,8 @@ const WIDTHS: Record<PlannedArchitecture, number[]> = { nasunet: [32, 24, 16, 12
 const MAX_PARAMETERS = 1_000_000;
 
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+/** Bytes as whole MiB, for the plan's reasons and errors. */
+const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
 /** Input multiple of a depth: NAS-Unet needs 2^(depth+1), U-Net 2^depth. */
 export function sizeMultiple(arch: PlannedArchitecture, depth: number): number {
   return arch === 'nasunet' ? 2 ** (depth + 1) : 2 ** depth;
@@ -437,7 +439,6 @@ function planContextSlices(
   const stackedBytes = (k: number): number => voxels * contextChannels(k) * 4;
   let k = DEFAULT_CONTEXT_SLICES;
   while (k > 0 && stackedBytes(k) > memoryBytes / 4) k--;
-  const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
   return c.choose(
     'contextSlices',
     k,
@@ -488,7 +489,7 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
         if (!forced && sec !== null && sec * minSteps > req.timeSeconds) continue;
         const why =
           `${(req.parameters({ width, depth, inChannels }) / 1000).toFixed(0)} k parameters; estimated ` +
-          `${(peak / 2 ** 20).toFixed(0)} MiB of the ${(req.memoryBytes / 2 ** 20).toFixed(0)} MiB budget` +
+          `${mib(peak)} MiB of the ${mib(req.memoryBytes)} MiB budget` +
           (sec === null ? '' : `; ${sec.toFixed(2)} s per step here`);
         return { width, batchSize, stepSeconds: sec, why };
       }
@@ -504,7 +505,6 @@ export function planTraining(fp: DatasetFingerprint, req: PlanRequest): Training
       search(Math.min(o.steps ?? MIN_STEPS, MIN_STEPS), 1);
     if (pick) break;
     if (o.patch || shrink >= 6 || !shrinkPatch(g)) {
-      const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
       throw new ResourceLimitError(
         smallestPeak > req.memoryBytes
           ? `no configuration fits the memory budget: the smallest tried (patch ${patch[0]}x${patch[1]}) needs about ` +
