@@ -9,7 +9,8 @@
  * - an epoch is one pass over the weight half; after each epoch: validation, softmaxed
  *   alphas, the derived genotype, a checkpoint;
  * - stops at `maxEpochs`, `maxSteps`, `maxWallSeconds`, or when the genotype has not
- *   changed for `patience` epochs (counted once alpha updates have begun);
+ *   changed for `patience` epochs (counted once alpha updates have begun; a change is a
+ *   different network, so two pairs of a node swapping places is none);
  * - checkpoints (atomic) every epoch, every `checkpointIntervalSeconds` between steps, and
  *   on cancellation; `resumeFrom` continues such a checkpoint to the same result as an
  *   uninterrupted run with the same seed (all randomness is derived from seed and step).
@@ -21,6 +22,7 @@
  */
 import { ResourceLimitError, ValidationError } from '../../core/src/errors.js';
 import type { Genotype, SearchNet } from '../../nas/src/contracts.js';
+import { genotypesEqual } from '../../nas/src/genotype.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { emit, type EventSink } from './events.js';
 import { openStepper, type DataParallelOptions, type Stepper } from './data-parallel.js';
@@ -311,7 +313,7 @@ export async function runSearch(net: SearchNet, o: SearchOptions): Promise<Searc
         });
         const g = net.deriveGenotype();
         const prev = st.genotypeHistory[st.genotypeHistory.length - 1];
-        const changed = prev === undefined || JSON.stringify(prev) !== JSON.stringify(g);
+        const changed = prev === undefined || !genotypesEqual(prev, g);
         const alphasMoving = st.step > warmup;
         st.stableEpochs = changed || !alphasMoving ? 0 : st.stableEpochs + 1;
         st.genotypeHistory.push(g);

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidGenotypeError, NotFoundError } from '../../core/src/errors.js';
-import { edgeCount, edgeIndex, formatGenotype, parseGenotype, referenceGenotype } from './index.js';
+import {
+  edgeCount,
+  edgeIndex,
+  formatGenotype,
+  genotypesEqual,
+  parseGenotype,
+  referenceGenotype,
+} from './index.js';
 
 const v3 = referenceGenotype('v3');
 
@@ -22,6 +29,21 @@ test('reference genotypes load and print as in the spec', () => {
 
 test('genotype JSON round-trips through text', () => {
   assert.deepEqual(parseGenotype(JSON.stringify(v3)), v3);
+});
+
+test('genotypes are equal when they build the same network: pair order within a node does not count', () => {
+  const swapped = { ...v3, down: [v3.down[1]!, v3.down[0]!, ...v3.down.slice(2)] };
+  assert.notDeepEqual(swapped.down, v3.down);
+  assert.equal(genotypesEqual(v3, swapped), true);
+  // The same pairs moved to another node build a different network.
+  const moved = { ...v3, up: [v3.up[0]!, v3.up[2]!, v3.up[1]!, ...v3.up.slice(3)] };
+  assert.equal(genotypesEqual(v3, moved), false);
+  // One op changed, or one input changed.
+  const op = { ...v3, up: [['conv', 0] as [string, number], ...v3.up.slice(1)] };
+  assert.equal(genotypesEqual(v3, op), false);
+  const input = { ...v3, up: [['cweight', 1] as [string, number], ...v3.up.slice(1)] };
+  assert.equal(genotypesEqual(v3, input), false);
+  assert.equal(genotypesEqual(v3, referenceGenotype('v2')), false);
 });
 
 test('edge numbering: E = sum_{i<M}(2+i), node-major', () => {

@@ -112,7 +112,27 @@ export function formatGenotype(g: Genotype): { down: string; up: string } {
   return { down: fmt(g.down), up: fmt(g.up) };
 }
 
-/** True if two genotypes are the same cells (the same pairs in the same order). */
+/**
+ * A cell's pairs with each node's two pairs in a fixed order: a node sums its two ops, so
+ * `(a,0) (b,1)` and `(b,1) (a,0)` build the same node (derivation lists the stronger first,
+ * and near-tied candidates swap places without changing the network).
+ */
+function canonicalCell(pairs: ReadonlyArray<readonly [string, number]>): string[] {
+  const nodes: string[] = [];
+  for (let k = 0; k < pairs.length; k += 2) {
+    nodes.push(
+      pairs
+        .slice(k, k + 2)
+        .map(([op, input]) => `${op},${input}`)
+        .sort()
+        .join(' '),
+    );
+  }
+  return nodes;
+}
+
+/** True if two genotypes build the same network (the same pairs per node, in any order within a node). */
 export function genotypesEqual(a: Genotype, b: Genotype): boolean {
-  return JSON.stringify([a.nodes, a.down, a.up]) === JSON.stringify([b.nodes, b.down, b.up]);
+  const key = (g: Genotype): string => JSON.stringify([g.nodes, canonicalCell(g.down), canonicalCell(g.up)]);
+  return key(a) === key(b);
 }
