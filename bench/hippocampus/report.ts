@@ -4,7 +4,12 @@
  * found network), and this benchmark's section of BENCHMARKS.md (replaced in place, other
  * sections untouched).
  */
-import { describeExclusions, formatGenotype, upsamplingWarning } from '../../libs/nas/src/index.js';
+import {
+  describeExclusions,
+  formatGenotype,
+  genotypesEqual,
+  upsamplingWarning,
+} from '../../libs/nas/src/index.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import type { EvalRecord } from './eval-stage.js';
@@ -173,7 +178,7 @@ export function checks(s: Summary): string[] {
   lines.push(
     `the two searches agree on ${s.agreement.same} of ${s.agreement.total} (op, input) choices ` +
       `(down ${s.agreement.perCell.down.same}/${s.agreement.perCell.down.total}, up ${s.agreement.perCell.up.same}/${s.agreement.perCell.up.total}; ` +
-      `same inputs ${s.agreement.sameInputs}/${s.agreement.total}); identical: ${JSON.stringify(a.genotype) === JSON.stringify(b.genotype) ? 'yes' : 'no'}`,
+      `same inputs ${s.agreement.sameInputs}/${s.agreement.total}); identical: ${genotypesEqual(a.genotype, b.genotype) ? 'yes' : 'no'}`,
   );
   if (found) {
     const ant = meanOf(found.classDice['anterior'] ?? []);
