@@ -27,7 +27,13 @@ import { genotypeAgreement } from './genotypes.js';
 import { NET_NAMES, netSpecs, padMultipleOf, type NetName } from './networks.js';
 import { readNotes, writeSection } from '../common/files.js';
 import { checks, markdownSection, netResults, resultsTable, sectionHeading } from './report.js';
-import { finalWeightSpread, readSearchRecord, runSearchStage, type SearchRecord } from './search-stage.js';
+import {
+  finalDecisionMargins,
+  finalWeightSpread,
+  readSearchRecord,
+  runSearchStage,
+  type SearchRecord,
+} from './search-stage.js';
 import { readTrainRecord, runTrainStage, type TrainRecord } from './train-stage.js';
 
 type Stage = 'search' | 'train' | 'eval' | 'all';
@@ -242,6 +248,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
     },
     searches: [s1, s2] as [SearchRecord, SearchRecord],
     spreads: cfg.search.seeds.map((seed) => finalWeightSpread(opts.out, seed)),
+    margins: cfg.search.seeds.map((seed) => finalDecisionMargins(opts.out, seed, cfg.search)),
     agreement,
     evals,
   };

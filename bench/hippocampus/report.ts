@@ -9,6 +9,7 @@ import {
   formatGenotype,
   genotypesEqual,
   upsamplingWarning,
+  type DecisionMargin,
 } from '../../libs/nas/src/index.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
@@ -65,6 +66,8 @@ export interface Summary {
   searches: [SearchRecord, SearchRecord];
   /** Per search: largest distance of a final softmax weight from uniform (down, up, normal); null if unknown. */
   spreads: Array<[number, number, number] | null>;
+  /** Per search: the final genotype's choices with the weight each was won by, narrowest first; null if unknown. */
+  margins: Array<DecisionMargin[] | null>;
   agreement: Agreement;
   evals: EvalRecord[];
 }
@@ -156,6 +159,20 @@ function spreadText(spread: [number, number, number] | null): string {
   return `; final softmax weights within ${d} (down) / ${u} (up) / ${n} (normal) of uniform`;
 }
 
+/** A choice won by less than this softmax weight is a near tie the next alpha steps may reverse. */
+export const NEAR_TIE = 0.01;
+
+/** How narrowly the final genotype was chosen, for a search's check line. */
+export function marginText(margins: DecisionMargin[] | null): string {
+  if (margins === null || margins.length === 0) return '';
+  const near = margins.filter((m) => m.margin < NEAR_TIE).length;
+  const [m] = margins as [DecisionMargin];
+  return (
+    `; ${near} of ${margins.length} choices won by less than ${NEAR_TIE} of softmax weight ` +
+    `(narrowest: ${m.cell} node ${m.node} ${m.choice} ${m.kept} over ${m.beaten} by ${m.margin.toFixed(4)})`
+  );
+}
+
 /** The issue's checks, as text lines with a verdict each. */
 export function checks(s: Summary): string[] {
   const [a, b] = s.searches;
@@ -172,6 +189,7 @@ export function checks(s: Summary): string[] {
         `${r.stableEpochs >= s.cfg.search.stableEpochs ? 'stable' : 'NOT stable'}; ` +
         `differs from the argmax of the initial alphas: ${r.differsFromInitial ? 'yes' : 'NO'}` +
         spreadText(s.spreads[s.searches.indexOf(r)] ?? null) +
+        marginText(s.margins[s.searches.indexOf(r)] ?? null) +
         (warning === null ? '' : `; WARNING: ${warning}`),
     );
   }

@@ -16,7 +16,14 @@ import {
   type EngineEvent,
   type SearchResult,
 } from '../../libs/engine/src/index.js';
-import { SearchNetwork, formatGenotype, genotypesEqual, type Genotype } from '../../libs/nas/src/index.js';
+import {
+  SearchNetwork,
+  decisionMargins,
+  formatGenotype,
+  genotypesEqual,
+  type DecisionMargin,
+  type Genotype,
+} from '../../libs/nas/src/index.js';
 import { saveAlphaPlots, type AlphaTrajectory } from '../../libs/cli/src/index.js';
 import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
@@ -51,14 +58,19 @@ export interface SearchRecord {
   plots: string[];
 }
 
+/** The softmaxed alphas (down, up, normal) at the last point of a search's `trajectory.json`, or null. */
+function lastAlphaPoint(outDir: string, seed: number): number[][][] | null {
+  const traj = readJsonIfExists<AlphaTrajectory>(join(searchDir(outDir, seed), 'trajectory.json'));
+  return traj?.points.at(-1) ?? null;
+}
+
 /**
  * How far the search moved its ops' weights: per alpha matrix (down, up, normal), the
  * largest distance of a softmax weight from uniform over the edge's weighed ops, at the
  * last point of `trajectory.json` (null when the file is missing).
  */
 export function finalWeightSpread(outDir: string, seed: number): [number, number, number] | null {
-  const traj = readJsonIfExists<AlphaTrajectory>(join(searchDir(outDir, seed), 'trajectory.json'));
-  const last = traj?.points.at(-1);
+  const last = lastAlphaPoint(outDir, seed);
   if (!last) return null;
   const spread = (m: number[][]): number =>
     Math.max(
@@ -68,6 +80,26 @@ export function finalWeightSpread(outDir: string, seed: number): [number, number
       }),
     );
   return [spread(last[0]!), spread(last[1]!), spread(last[2]!)];
+}
+
+/**
+ * By how much each choice of the final genotype was won, narrowest first, from the last
+ * point of `trajectory.json` (null when the file is missing). The softmax weights are taken
+ * back to logits (log), which derivation softmaxes again to the same weights.
+ */
+export function finalDecisionMargins(
+  outDir: string,
+  seed: number,
+  search: Pick<BenchConfig['search'], 'nodes' | 'excludedOps'>,
+): DecisionMargin[] | null {
+  const last = lastAlphaPoint(outDir, seed);
+  if (!last) return null;
+  const logits = (m: number[][] | undefined): number[][] => (m ?? []).map((row) => row.map(Math.log));
+  return decisionMargins(
+    { down: logits(last[0]), up: logits(last[1]), normal: logits(last[2]) },
+    search.nodes,
+    search.excludedOps,
+  );
 }
 
 /** Directory of the search with this seed. */

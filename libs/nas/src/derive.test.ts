@@ -4,6 +4,7 @@ import {
   DOWN_OPS,
   NORMAL_OPS,
   UP_OPS,
+  decisionMargins,
   deriveGenotypeFromAlphas,
   edgeCount,
   edgeIndex,
@@ -123,4 +124,37 @@ test('wrongly shaped alphas are refused', () => {
   const a = zeros(2);
   a.up.pop();
   assert.throws(() => deriveGenotypeFromAlphas(a, 2), /alpha_up/);
+});
+
+test('decision margins: the weight by which each op and input choice was won, narrowest first', () => {
+  const a = zeros(2);
+  set(a, 'down', 0, 0, 'down_conv', Math.log(2)); // 2/7 vs 1/7 of the down ops, times 6/7
+  set(a, 'down', 1, 0, 'down_conv', Math.log(3)); // 3/8 vs 1/8, times 6/7
+  set(a, 'normal', 1, 2, 'conv', Math.log(2)); // 2/8 vs 1/8 (none counts in the softmax)
+  const m = decisionMargins(a, 2);
+  const find = (cell: string, node: number, choice: string, kept: string) =>
+    m.find((x) => x.cell === cell && x.node === node && x.choice === choice && x.kept === kept);
+  // Per cell: 2 op choices per node, an input choice where a node has more than 2 inputs.
+  assert.equal(m.length, 10);
+  assert.ok(m.every((x, i) => i === 0 || m[i - 1]!.margin <= x.margin));
+  const close = (x: number | undefined, want: number): void =>
+    assert.ok(Math.abs(x! - want) < 1e-12, `${x} vs ${want}`);
+  const node0 = find('down', 0, 'op', '(down_conv,0)');
+  close(node0?.margin, (2 / 7 - 1 / 7) * (6 / 7));
+  assert.equal(node0?.beaten, '(avg_pool,0)');
+  close(find('down', 1, 'op', '(down_conv,0)')?.margin, (3 / 8 - 1 / 8) * (6 / 7));
+  close(find('down', 1, 'op', '(conv,2)')?.margin, 2 / 8 - 1 / 8);
+  // Node 1 of the down cell ranks (down_conv,0) 9/28 > (conv,2) 1/4 > (avg_pool,1) 1/7.
+  const input = find('down', 1, 'input', '(conv,2)');
+  close(input?.margin, 1 / 4 - 1 / 7);
+  assert.equal(input?.beaten, '(avg_pool,1)');
+  assert.equal(m.filter((x) => x.node === 0 && x.choice === 'input').length, 0);
+  // The up cell shares alpha_normal: (conv,2) beats both untouched edges of its node 1.
+  close(find('up', 1, 'input', '(identity,0)')?.margin, 0);
+  // Every kept pair is in the derived genotype, at its node.
+  const g = deriveGenotypeFromAlphas(a, 2);
+  for (const x of m) {
+    const pairs = g[x.cell].slice(2 * x.node, 2 * x.node + 2).map(([op, i]) => `(${op},${i})`);
+    assert.ok(pairs.includes(x.kept), `${x.cell} node ${x.node}: ${x.kept} not in ${pairs.join(' ')}`);
+  }
 });

@@ -11,6 +11,8 @@
  * supernet weighs (an excluded op's weight is 0 there too); the rescale factors become
  * (live ops of the set) / (live ops of the normal set, `none` included), which is 6/7 and
  * 4/7 when nothing is excluded.
+ *
+ * `decisionMargins` reports by how much each of those choices was won.
  */
 import { InvalidGenotypeError } from '../../core/src/errors.js';
 import type { Genotype } from './contracts.js';
@@ -33,25 +35,41 @@ export interface AlphaArrays {
   normal: number[][];
 }
 
-/** Index and value of the largest weight whose op is allowed (first on ties). */
-function bestOf(weights: number[], allowed: (k: number) => boolean): [number, number] {
-  let best = -1;
-  let bestW = -Infinity;
+type Ranked = [index: number, weight: number];
+
+/** The best and second-best allowed op of one edge (index -1, weight -Infinity when missing). */
+function topTwo(weights: number[], allowed: (k: number) => boolean): [Ranked, Ranked] {
+  const top: [Ranked, Ranked] = [
+    [-1, -Infinity],
+    [-1, -Infinity],
+  ];
   weights.forEach((w, k) => {
-    if (allowed(k) && w > bestW) {
-      best = k;
-      bestW = w;
-    }
+    if (!allowed(k)) return;
+    // Strictly greater: the first op wins ties.
+    if (w > top[0][1]) {
+      top[1] = top[0];
+      top[0] = [k, w];
+    } else if (w > top[1][1]) top[1] = [k, w];
   });
-  return [best, bestW];
+  return top;
 }
 
-function deriveCell(
+/** One input of a node as derivation sees it: the edge's best op and its (rescaled) weight. */
+interface Candidate {
+  op: string;
+  input: number;
+  weight: number;
+  /** The edge's second-best op with its rescaled weight; null when the edge weighs one op only. */
+  runnerUp: { op: string; weight: number } | null;
+}
+
+/** Per intermediate node, its candidate inputs, strongest first (ties: lower input index). */
+function rankCandidates(
   kind: CellKind,
   alphas: AlphaArrays,
   nodes: number,
   excluded: readonly string[],
-): Array<[string, number]> {
+): Candidate[][] {
   const masks = {
     down: alphaMask('down', excluded),
     up: alphaMask('up', excluded),
@@ -63,21 +81,48 @@ function deriveCell(
     up: weighed('up') / weighed('normal'),
     normal: 1,
   };
-  const out: Array<[string, number]> = [];
+  const ranked: Candidate[][] = [];
   for (let node = 0; node < nodes; node++) {
-    const cands: Array<{ op: string; input: number; weight: number }> = [];
+    const cands: Candidate[] = [];
     for (let input = 0; input < node + 2; input++) {
-      const e = edgeIndex(node, input);
       const set = edgeOpSet(kind, input);
       const names = OP_NAMES[set];
-      const row = softmax(alphas[set][e]!.map((a, k) => a + masks[set][k]!));
-      const [k, w] = bestOf(row, (k) => names[k] !== 'none' && masks[set][k] !== MASKED_LOGIT);
-      cands.push({ op: names[k]!, input, weight: w * rescale[set] });
+      const row = softmax(alphas[set][edgeIndex(node, input)]!.map((a, k) => a + masks[set][k]!));
+      const [[k, w], [k2, w2]] = topTwo(row, (k) => names[k] !== 'none' && masks[set][k] !== MASKED_LOGIT);
+      cands.push({
+        op: names[k]!,
+        input,
+        weight: w * rescale[set],
+        runnerUp: k2 < 0 ? null : { op: names[k2]!, weight: w2 * rescale[set] },
+      });
     }
-    const sorted = cands.map((c, i) => ({ ...c, i })).sort((a, b) => b.weight - a.weight || a.i - b.i);
-    for (const c of sorted.slice(0, 2)) out.push([c.op, c.input]);
+    ranked.push(cands.sort((a, b) => b.weight - a.weight || a.input - b.input));
   }
-  return out;
+  return ranked;
+}
+
+function deriveCell(
+  kind: CellKind,
+  alphas: AlphaArrays,
+  nodes: number,
+  excluded: readonly string[],
+): Array<[string, number]> {
+  return rankCandidates(kind, alphas, nodes, excluded).flatMap((cands) =>
+    cands.slice(0, 2).map((c): [string, number] => [c.op, c.input]),
+  );
+}
+
+function checkShapes(alphas: AlphaArrays, nodes: number): void {
+  const e = edgeCount(nodes);
+  const check = (name: keyof AlphaArrays, cols: number): void => {
+    const a = alphas[name];
+    if (a.length !== e || a.some((r) => r.length !== cols)) {
+      throw new InvalidGenotypeError(`alpha_${name}: expected ${e} x ${cols} for nodes=${nodes}`);
+    }
+  };
+  check('down', DOWN_OPS.length);
+  check('up', UP_OPS.length);
+  check('normal', NORMAL_OPS.length);
 }
 
 /**
@@ -90,20 +135,68 @@ export function deriveGenotypeFromAlphas(
   nodes: number,
   excluded: readonly string[] = [],
 ): Genotype {
-  const e = edgeCount(nodes);
-  const check = (name: keyof AlphaArrays, cols: number): void => {
-    const a = alphas[name];
-    if (a.length !== e || a.some((r) => r.length !== cols)) {
-      throw new InvalidGenotypeError(`alpha_${name}: expected ${e} x ${cols} for nodes=${nodes}`);
-    }
-  };
-  check('down', DOWN_OPS.length);
-  check('up', UP_OPS.length);
-  check('normal', NORMAL_OPS.length);
+  checkShapes(alphas, nodes);
   return {
     version: 1,
     nodes,
     down: deriveCell('down', alphas, nodes, excluded),
     up: deriveCell('up', alphas, nodes, excluded),
   };
+}
+
+/** How narrowly one choice of a derived genotype was made. */
+export interface DecisionMargin {
+  cell: CellKind;
+  /** Intermediate node, from 0. */
+  node: number;
+  /** `op`: the op kept on an edge over the edge's next-best op; `input`: the weaker kept input over the strongest dropped one. */
+  choice: 'op' | 'input';
+  /** The pair kept and the pair it beat, `(op,input)`. */
+  kept: string;
+  beaten: string;
+  /** Difference of their (rescaled) softmax weights, >= 0: near 0 is a coin toss the next alpha step may reverse. */
+  margin: number;
+}
+
+/**
+ * Every choice derivation makes from these alphas, with the weight by which it was won:
+ * per node, the op on each kept edge and, when the node has more than two candidate
+ * inputs, the second kept input over the best dropped one. Sorted by margin, narrowest
+ * first. A genotype that keeps flipping between derivations has choices near 0 here.
+ */
+export function decisionMargins(
+  alphas: AlphaArrays,
+  nodes: number,
+  excluded: readonly string[] = [],
+): DecisionMargin[] {
+  checkShapes(alphas, nodes);
+  const pair = (op: string, input: number): string => `(${op},${input})`;
+  const out: DecisionMargin[] = [];
+  for (const cell of ['down', 'up'] as const) {
+    rankCandidates(cell, alphas, nodes, excluded).forEach((cands, node) => {
+      for (const c of cands.slice(0, 2)) {
+        if (c.runnerUp === null) continue;
+        out.push({
+          cell,
+          node,
+          choice: 'op',
+          kept: pair(c.op, c.input),
+          beaten: pair(c.runnerUp.op, c.input),
+          margin: c.weight - c.runnerUp.weight,
+        });
+      }
+      const [, second, dropped] = cands;
+      if (second && dropped) {
+        out.push({
+          cell,
+          node,
+          choice: 'input',
+          kept: pair(second.op, second.input),
+          beaten: pair(dropped.op, dropped.input),
+          margin: second.weight - dropped.weight,
+        });
+      }
+    });
+  }
+  return out.sort((a, b) => a.margin - b.margin);
 }

@@ -57,7 +57,13 @@ export {
   edgeOpSet,
   type CellKind,
 } from './genotype.js';
-export { deriveGenotypeFromAlphas, softmax, type AlphaArrays } from './derive.js';
+export {
+  decisionMargins,
+  deriveGenotypeFromAlphas,
+  softmax,
+  type AlphaArrays,
+  type DecisionMargin,
+} from './derive.js';
 export {
   RECOMMENDED_EXCLUDED_OPS,
   EXCLUSION_REASONS,
