@@ -24,8 +24,8 @@ import { commit, machine } from '../common/files.js';
 export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U-Net (issue 9)';
 
 /**
- * The section's heading: a run with another slicing axis, depth, step budget or search space
- * than the default gets its own section.
+ * The section's heading: a run with another slicing axis, depth, step budget, number of
+ * training seeds or search space than the default gets its own section.
  */
 export function sectionHeading(cfg: BenchConfig): string {
   const d = defaultConfig(cfg.dataDir);
@@ -37,6 +37,7 @@ export function sectionHeading(cfg: BenchConfig): string {
       ? [`depth ${cfg.search.depth} (U-Nets ${cfg.train.unetDepth})`]
       : []),
     ...(cfg.train.steps !== d.train.steps ? [`${cfg.train.steps} training steps`] : []),
+    ...(cfg.train.seeds.length !== d.train.seeds.length ? [`${cfg.train.seeds.length} training seeds`] : []),
     ...(cfg.search.alphaLr !== d.search.alphaLr ? [`alpha lr ${cfg.search.alphaLr}`] : []),
     ...(excluded.join() !== d.search.excludedOps.join()
       ? [excluded.length === 0 ? 'every op searched' : `searched without ${excluded.join(', ')}`]
