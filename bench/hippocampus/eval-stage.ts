@@ -1,19 +1,41 @@
 /**
  * Stage `eval`: every trained network (best validation weights) on every slice of the
  * test cases; 3D Dice per class per case (slices stacked back into volumes, padding
- * cropped), parameters, forward FLOPs per slice and inference wall time. Writes
- * `<outDir>/eval-<name>.json`.
+ * cropped), parameters, forward FLOPs per slice and inference wall time. Each network is
+ * scored twice: its plain forward pass, and as served: with the test-time mirroring and
+ * postprocessing `planInference` chooses for it on the validation slices, as `nasunet
+ * train` records them in a model bundle. Writes `<outDir>/eval-<name>-s<seed>.json`.
  */
 import { join } from 'node:path';
-import { evaluate, loadWeights, summarise, type Summary } from '../../libs/engine/src/index.js';
-import { estimateCost } from '../../libs/nas/src/index.js';
+import {
+  evaluate,
+  loadWeights,
+  planInference,
+  recipeAugmentFor,
+  summarise,
+  trainedMirrorAxes,
+  type EvaluationReport,
+  type Summary,
+} from '../../libs/engine/src/index.js';
+import { estimateCost, type InferenceSettings } from '../../libs/nas/src/index.js';
+import type { BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
 import { buildNet, type NetName } from './networks.js';
 import { readJsonIfExists, writeJson } from './run-files.js';
 import { trainDir, type TrainRecord } from './train-stage.js';
 
+/** Test-set Dice of one way of segmenting. */
+export interface DiceRecord {
+  /** Per class (anterior, posterior): mean and sd over cases of the 3D Dice. */
+  dice: Record<string, Summary>;
+  /** Mean of the per-class means. */
+  meanDice: number;
+  /** Per case: 3D Dice of each foreground class, in `classNames` order. */
+  perCase: Array<{ caseId: string; dice: number[] }>;
+}
+
 /** Test-set figures of one network. */
-export interface EvalRecord {
+export interface EvalRecord extends DiceRecord {
   name: NetName;
   seed: number;
   parameters: number;
@@ -21,16 +43,28 @@ export interface EvalRecord {
   flopsPerSlice: number;
   nCases: number;
   nSlices: number;
-  /** Per class (anterior, posterior): mean and sd over cases of the 3D Dice. */
-  dice: Record<string, Summary>;
-  /** Mean of the per-class means. */
-  meanDice: number;
-  /** Per case: 3D Dice of each foreground class, in `classNames` order. */
-  perCase: Array<{ caseId: string; dice: number[] }>;
   classNames: string[];
   trainWallSeconds: number;
   /** Wall seconds to predict all test slices (batch 16). */
   inferenceSeconds: number;
+  /**
+   * As served: the inference settings chosen on the validation slices (with the reason of
+   * each choice) and the test-set Dice with them. Absent in evaluations written before it.
+   */
+  served?: DiceRecord & { settings: InferenceSettings; reasons: string[] };
+}
+
+/** The Dice figures of an evaluation report. */
+function diceRecord(report: EvaluationReport): DiceRecord {
+  const dice: Record<string, Summary> = {};
+  report.classNames.slice(1).forEach((name, c) => {
+    dice[name] = summarise(report.perCase.map((pc) => pc.classes[c]?.dice ?? null));
+  });
+  return {
+    dice,
+    meanDice: report.meanDice,
+    perCase: report.perCase.map((pc) => ({ caseId: pc.caseId, dice: pc.classes.map((m) => m.dice) })),
+  };
 }
 
 /** Path of the evaluation file of a network trained with one seed. */
@@ -40,6 +74,7 @@ export function evalPath(outDir: string, name: NetName, seed: number): string {
 
 /** Evaluates (or reads the earlier evaluation of) one trained network. */
 export function runEvalStage(
+  cfg: BenchConfig,
   data: BenchData,
   outDir: string,
   train: TrainRecord,
@@ -59,11 +94,11 @@ export function runEvalStage(
     const t0 = performance.now();
     const report = evaluate(net, data.test, { batchSize: 16, hd95: false });
     const inferenceSeconds = (performance.now() - t0) / 1000;
-    const fg = report.classNames.slice(1);
-    const dice: Record<string, Summary> = {};
-    fg.forEach((name, c) => {
-      dice[name] = summarise(report.perCase.map((pc) => pc.classes[c]?.dice ?? null));
+    const plan = planInference(net, data.val, {
+      trainedMirrorAxes: trainedMirrorAxes(recipeAugmentFor(cfg.sliceAxis)),
+      batchSize: 16,
     });
+    const served = evaluate(net, data.test, { batchSize: 16, hd95: false, inference: plan.settings });
     const cost = estimateCost(
       {
         architecture: spec.architecture,
@@ -79,16 +114,20 @@ export function runEvalStage(
       flopsPerSlice: cost.flopsPerSample,
       nCases: report.nCases,
       nSlices: data.test.slices.length,
-      dice,
-      meanDice: report.meanDice,
-      perCase: report.perCase.map((pc) => ({ caseId: pc.caseId, dice: pc.classes.map((m) => m.dice) })),
-      classNames: fg,
+      ...diceRecord(report),
+      classNames: report.classNames.slice(1),
       trainWallSeconds: train.trainWallSeconds,
       inferenceSeconds,
+      served: {
+        ...diceRecord(served),
+        settings: plan.settings,
+        reasons: plan.choices.map((c) => `${c.name} = ${JSON.stringify(c.value)}: ${c.reason}`),
+      },
     };
     writeJson(path, record);
     log(
-      `eval ${label}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s`,
+      `eval ${label}: mean Dice ${report.meanDice.toFixed(4)} on ${report.nCases} cases, ${inferenceSeconds.toFixed(1)} s; ` +
+        `as served ${served.meanDice.toFixed(4)} (mirror ${JSON.stringify(plan.settings.mirror)}, postprocessing ${plan.settings.postprocessing})`,
     );
     return record;
   } finally {

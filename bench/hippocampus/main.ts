@@ -219,7 +219,7 @@ function evaluation(opts: Options, cfg: BenchConfig, data: BenchData): void {
   for (const name of NET_NAMES) {
     for (const seed of cfg.train.seeds) {
       const t = readTrainRecord(opts.out, name as NetName, seed);
-      if (t !== null) evals.push(runEvalStage(data, opts.out, t, log));
+      if (t !== null) evals.push(runEvalStage(cfg, data, opts.out, t, log));
       else if (opts.partial) missing.push(`${name} seed ${seed}`);
       else {
         throw new ValidationError(

@@ -13,7 +13,7 @@ import {
 } from '../../libs/nas/src/index.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import type { BenchData } from './data.js';
-import type { EvalRecord } from './eval-stage.js';
+import type { DiceRecord, EvalRecord } from './eval-stage.js';
 import type { Agreement } from './genotypes.js';
 import type { SearchRecord } from './search-stage.js';
 import { pairedBootstrap, recipeAugmentFor } from '../../libs/engine/src/index.js';
@@ -95,6 +95,28 @@ export interface NetResult {
   caseIds: string[];
   trainSeconds: number[];
   inferenceSeconds: number[];
+  /** The same figures as served (test-time mirroring, postprocessing); null unless every seed has them. */
+  served: {
+    classDice: Record<string, number[]>;
+    meanDice: number[];
+    perCase: number[];
+    /** Per seed: `mirror ... / postprocessing ...`. */
+    settings: string[];
+  } | null;
+}
+
+/** Per class, the test-set mean Dice of each run; per case, the Dice averaged over classes and runs. */
+function aggregate(
+  runs: DiceRecord[],
+  classNames: string[],
+  caseIds: string[],
+): { classDice: Record<string, number[]>; meanDice: number[]; perCase: number[] } {
+  const classDice: Record<string, number[]> = {};
+  for (const cls of classNames) classDice[cls] = runs.map((r) => r.dice[cls]?.mean ?? 0);
+  const perCase = caseIds.map((id) =>
+    meanOf(runs.map((r) => meanOf(r.perCase.find((c) => c.caseId === id)?.dice ?? [0]))),
+  );
+  return { classDice, meanDice: runs.map((r) => r.meanDice), perCase };
 }
 
 /** Groups the per-seed evaluations by network (table order). */
@@ -104,23 +126,27 @@ export function netResults(evals: EvalRecord[]): NetResult[] {
     const first = runs[0];
     if (!first) return [];
     const caseIds = first.perCase.map((c) => c.caseId);
-    const classDice: Record<string, number[]> = {};
-    for (const cls of first.classNames) classDice[cls] = runs.map((r) => r.dice[cls]?.mean ?? 0);
-    const perCase = caseIds.map((id) =>
-      meanOf(runs.map((r) => meanOf(r.perCase.find((c) => c.caseId === id)?.dice ?? [0]))),
-    );
+    const served = runs.flatMap((r) => (r.served ? [r.served] : []));
     return [
       {
         name,
         parameters: first.parameters,
         flopsPerSlice: first.flopsPerSlice,
         seeds: runs.map((r) => r.seed),
-        classDice,
-        meanDice: runs.map((r) => r.meanDice),
-        perCase,
+        ...aggregate(runs, first.classNames, caseIds),
         caseIds,
         trainSeconds: runs.map((r) => r.trainWallSeconds),
         inferenceSeconds: runs.map((r) => r.inferenceSeconds),
+        served:
+          served.length === runs.length
+            ? {
+                ...aggregate(served, first.classNames, caseIds),
+                settings: served.map(
+                  (v) =>
+                    `mirror ${v.settings.mirror.join('+') || 'none'} / postprocessing ${v.settings.postprocessing}`,
+                ),
+              }
+            : null,
       },
     ];
   });
@@ -129,13 +155,13 @@ export function netResults(evals: EvalRecord[]): NetResult[] {
 /** The results table (Markdown): mean ± sd over training seeds of the test-set mean Dice. */
 export function resultsTable(nets: NetResult[]): string {
   const rows = [
-    '| network | parameters | MFLOPs / slice | seeds | anterior Dice | posterior Dice | mean Dice | train s / seed | inference s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| network | parameters | MFLOPs / slice | seeds | anterior Dice | posterior Dice | mean Dice | mean Dice as served | train s / seed | inference s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of nets) {
     rows.push(
       `| ${n.name} | ${n.parameters.toLocaleString('en-US')} | ${(n.flopsPerSlice / 1e6).toFixed(1)} | ${n.seeds.length} | ` +
-        `${pm(n.classDice['anterior'] ?? [])} | ${pm(n.classDice['posterior'] ?? [])} | ${pm(n.meanDice)} | ` +
+        `${pm(n.classDice['anterior'] ?? [])} | ${pm(n.classDice['posterior'] ?? [])} | ${pm(n.meanDice)} | ${pm(n.served?.meanDice ?? [])} | ` +
         `${meanOf(n.trainSeconds).toFixed(0)} | ${meanOf(n.inferenceSeconds).toFixed(1)} |`,
     );
   }
@@ -174,6 +200,34 @@ export function marginText(margins: DecisionMargin[] | null): string {
   );
 }
 
+/** Dice figures of one network: plain or as served. */
+type NetDice = Pick<NetResult, 'classDice' | 'perCase'>;
+
+/** The 0.88 target for the found net and its paired comparison with every other network. */
+function targetAndComparisons(
+  found: NetResult,
+  others: NetResult[],
+  dice: (n: NetResult) => NetDice,
+): string[] {
+  const f = dice(found);
+  const ant = meanOf(f.classDice['anterior'] ?? []);
+  const post = meanOf(f.classDice['posterior'] ?? []);
+  const target = ant >= 0.88 && post >= 0.88 && found.parameters < 1e6;
+  const lines = [
+    `target (found net: mean 3D Dice >= 0.88 on both classes with < 1 M parameters): ${target ? 'MET' : 'MISSED'} ` +
+      `(anterior ${ant.toFixed(3)}, posterior ${post.toFixed(3)}, ${found.parameters} parameters, ${found.seeds.length} seeds)`,
+  ];
+  for (const o of others) {
+    const c = pairedBootstrap(f.perCase, dice(o).perCase, { seed: 7 });
+    const verdict = c.lo > 0 ? 'found is better' : c.hi < 0 ? 'found is WORSE' : 'no significant difference';
+    lines.push(
+      `found vs ${o.name}: per-case mean Dice difference ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, ` +
+        `95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}] over ${c.n} test cases -> ${verdict}`,
+    );
+  }
+  return lines;
+}
+
 /** The issue's checks, as text lines with a verdict each. */
 export function checks(s: Summary): string[] {
   const [a, b] = s.searches;
@@ -200,22 +254,12 @@ export function checks(s: Summary): string[] {
       `same inputs ${s.agreement.sameInputs}/${s.agreement.total}); identical: ${genotypesEqual(a.genotype, b.genotype) ? 'yes' : 'no'}`,
   );
   if (found) {
-    const ant = meanOf(found.classDice['anterior'] ?? []);
-    const post = meanOf(found.classDice['posterior'] ?? []);
-    const target = ant >= 0.88 && post >= 0.88 && found.parameters < 1e6;
-    lines.push(
-      `target (found net: mean 3D Dice >= 0.88 on both classes with < 1 M parameters): ${target ? 'MET' : 'MISSED'} ` +
-        `(anterior ${ant.toFixed(3)}, posterior ${post.toFixed(3)}, ${found.parameters} parameters, ${found.seeds.length} seeds)`,
-    );
-    for (const other of NET_NAMES.filter((n) => n !== 'found')) {
-      const o = byName.get(other);
-      if (!o) continue;
-      const c = pairedBootstrap(found.perCase, o.perCase, { seed: 7 });
-      const verdict =
-        c.lo > 0 ? 'found is better' : c.hi < 0 ? 'found is WORSE' : 'no significant difference';
+    const others = NET_NAMES.filter((n) => n !== 'found').flatMap((n) => byName.get(n) ?? []);
+    lines.push(...targetAndComparisons(found, others, (n) => n));
+    if (found.served && others.every((o) => o.served)) {
       lines.push(
-        `found vs ${other}: per-case mean Dice difference ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, ` +
-          `95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}] over ${c.n} test cases -> ${verdict}`,
+        `as served: each network with the test-time mirroring and postprocessing planInference chose for it on the validation slices (as nasunet train records them in the bundle); found: ${[...new Set(found.served.settings)].join(', ')}`,
+        ...targetAndComparisons(found, others, (n) => n.served!).map((l) => `as served, ${l}`),
       );
     }
   }

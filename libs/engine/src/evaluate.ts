@@ -1,14 +1,17 @@
 /**
- * Evaluation of a trained network on a set of cases: predicts every slice, crops it to its
- * unpadded region, stacks the slices of each case back into a volume (ordered by slice
- * index) and computes per-case,
- * per-class metrics (3D for volumes), then builds the report.
+ * Evaluation of a trained network on a set of cases: predicts every slice (with test-time
+ * mirroring when asked), crops it to its unpadded region, stacks the slices of each case
+ * back into a volume (ordered by slice index), postprocesses it when asked and computes
+ * per-case, per-class metrics (3D for volumes), then builds the report.
  */
 import { DataFormatError, ValidationError } from '../../core/src/errors.js';
 import type { Case, ClassInfo } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
+import type { InferenceSettings } from '../../nas/src/model-bundle.js';
 import { caseMetrics, type CaseMetrics } from './metrics.js';
-import { predictClassMaps } from './predict.js';
+import { mirroredSteps } from './mirror.js';
+import { postprocessMask } from './postprocess.js';
+import { classMapSteps } from './predict.js';
 import { buildReport, type EvaluationReport } from './report.js';
 import {
   runForwardSteps,
@@ -25,6 +28,12 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Compute HD95 (default true). */
   hd95?: boolean;
+  /**
+   * Test-time mirroring and postprocessing, as a model bundle records them and every
+   * segmentation path applies them (default: neither). {@link evaluateCases} takes them
+   * from its `InferenceSpec` instead.
+   */
+  inference?: InferenceSettings;
 }
 
 /** One case of a slice set stacked back into a volume: predicted and true class per voxel. */
@@ -73,10 +82,12 @@ export function stackCases(set: SliceSet, preds: readonly Uint8Array[]): Stacked
 /** Evaluates `net` on `set`; see module doc. */
 export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOptions = {}): EvaluationReport {
   validateSliceSet(set, 'evaluation set');
-  const cases = stackCases(set, predictClassMaps(net, set, opts.batchSize ?? 4)).map((c) =>
+  const { mirror, postprocessing } = opts.inference ?? { mirror: [], postprocessing: 'none' };
+  const maps = runForwardSteps(mirroredSteps(classMapSteps(set, opts.batchSize ?? 4), mirror), net);
+  const cases = stackCases(set, maps).map((c) =>
     caseMetrics(
       c.caseId,
-      { data: c.pred, shape: c.shape },
+      { data: postprocessMask(c.pred, [c.shape[2], c.shape[1], c.shape[0]], postprocessing), shape: c.shape },
       { data: c.truth, shape: c.shape },
       {
         nClasses: set.nClasses,

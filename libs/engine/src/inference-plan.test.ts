@@ -7,12 +7,20 @@ import assert from 'node:assert/strict';
 import { initBackend, tf, type Tensor4D } from '../../tensor/src/index.js';
 import { makeVolume } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
-import { UNET_PRESETS, UNet, createModelBundle, parseManifest } from '../../nas/src/index.js';
 import {
+  UNET_PRESETS,
+  UNet,
+  createModelBundle,
+  parseManifest,
+  type InferenceSettings,
+} from '../../nas/src/index.js';
+import {
+  evaluate,
   inferenceSpec,
   planInference,
   postprocessMask,
   segmentVolumeClasses,
+  type EvaluateOptions,
   type SliceSet,
 } from './index.js';
 
@@ -133,4 +141,52 @@ test('the inference settings recorded in a bundle are what segmentation applies'
   assert.deepEqual(served, postprocessMask(mirroredOnly, [X, Y, Z], 'largest-per-class'));
   assert.notDeepEqual(served, mirroredOnly, 'the speckled mask of an untrained network loses regions');
   net.dispose();
+});
+
+/** `set` with every image and label mirrored left-right. */
+function mirrorSet(set: SliceSet): SliceSet {
+  const flip = <T extends Float32Array | Uint8Array>(a: T): T => {
+    const out = a.slice() as T;
+    for (let r = 0; r < set.height; r++) {
+      for (let q = 0; q < set.width; q++) out[r * set.width + q] = a[r * set.width + set.width - 1 - q]!;
+    }
+    return out;
+  };
+  return { ...set, slices: set.slices.map((s) => ({ ...s, image: flip(s.image), label: flip(s.label) })) };
+}
+
+test('evaluate applies recorded inference settings: postprocessing removes the stray pixel, mirroring makes the net see both sides', () => {
+  const set = cubeCases();
+  const none: InferenceSettings = { mirror: [], postprocessing: 'none' };
+  assert.ok(Math.abs(evaluate(threshold, set, { hd95: false }).meanDice - 54 / 55) < 1e-12);
+  assert.deepEqual(evaluate(threshold, set, { inference: none }), evaluate(threshold, set));
+  const kept = evaluate(threshold, set, { inference: { mirror: [], postprocessing: 'largest-foreground' } });
+  assert.equal(kept.meanDice, 1);
+
+  // `threshold` one column to the right: not mirror-symmetric. On the set it misses a
+  // column of the cube (and the stray pixel falls off the edge); on the mirrored set the
+  // stray pixel stays, so the plain Dice differ.
+  const shifted: SegmentationNet = {
+    ...threshold,
+    apply: (x: Tensor4D, training) =>
+      threshold.apply(
+        tf.pad(tf.slice(x, [0, 0, 0, 0], [-1, -1, 7, -1]), [
+          [0, 0],
+          [0, 0],
+          [1, 0],
+          [0, 0],
+        ]) as Tensor4D,
+        training,
+      ),
+  };
+  const mirrored = mirrorSet(set);
+  const plain = [evaluate(shifted, set).meanDice, evaluate(shifted, mirrored).meanDice];
+  assert.ok(Math.abs(plain[0]! - 36 / 54) < 1e-12, `${plain[0]}`);
+  assert.ok(Math.abs(plain[1]! - 36 / 55) < 1e-12, `${plain[1]}`);
+  // Mirrored at test time, its prediction of a mirrored image is the mirrored prediction.
+  const withMirror: EvaluateOptions = { inference: { mirror: ['width'], postprocessing: 'none' } };
+  const a = evaluate(shifted, set, withMirror);
+  const b = evaluate(shifted, mirrored, withMirror);
+  assert.deepEqual(a.perCase, b.perCase);
+  assert.notEqual(a.meanDice, plain[0]);
 });
