@@ -7,11 +7,12 @@
 import { DataFormatError, ValidationError } from '../../core/src/errors.js';
 import type { Case, ClassInfo } from '../../data/src/index.js';
 import type { SegmentationNet } from '../../nas/src/contracts.js';
-import type { InferenceSettings } from '../../nas/src/model-bundle.js';
+import type { InferenceSettings, MirrorAxis, Postprocessing } from '../../nas/src/model-bundle.js';
 import { caseMetrics, type CaseMetrics } from './metrics.js';
 import { mirroredSteps } from './mirror.js';
 import { postprocessMask } from './postprocess.js';
 import { classMapSteps } from './predict.js';
+import type { WindowOptions } from './sliding-window.js';
 import { buildReport, type EvaluationReport } from './report.js';
 import {
   runForwardSteps,
@@ -79,15 +80,34 @@ export function stackCases(set: SliceSet, preds: readonly Uint8Array[]): Stacked
   return cases;
 }
 
+/**
+ * The cases of `set` as `net` segments them, slice by slice with test-time mirroring along
+ * `mirror` (none: the plain forward pass), stacked as {@link stackCases} does.
+ */
+export function predictStackedCases(
+  net: SegmentationNet,
+  set: SliceSet,
+  batchSize: number,
+  mirror: readonly MirrorAxis[],
+  window?: Omit<WindowOptions, 'batchSize'>,
+): StackedCase[] {
+  return stackCases(set, runForwardSteps(mirroredSteps(classMapSteps(set, batchSize, window), mirror), net));
+}
+
+/** A stacked case's predicted classes after the postprocessing `mode`. */
+export function postprocessStackedCase(c: StackedCase, mode: Postprocessing): Uint8Array {
+  const [d, h, w] = c.shape;
+  return postprocessMask(c.pred, [w, h, d], mode);
+}
+
 /** Evaluates `net` on `set`; see module doc. */
 export function evaluate(net: SegmentationNet, set: SliceSet, opts: EvaluateOptions = {}): EvaluationReport {
   validateSliceSet(set, 'evaluation set');
   const { mirror, postprocessing } = opts.inference ?? { mirror: [], postprocessing: 'none' };
-  const maps = runForwardSteps(mirroredSteps(classMapSteps(set, opts.batchSize ?? 4), mirror), net);
-  const cases = stackCases(set, maps).map((c) =>
+  const cases = predictStackedCases(net, set, opts.batchSize ?? 4, mirror).map((c) =>
     caseMetrics(
       c.caseId,
-      { data: postprocessMask(c.pred, [c.shape[2], c.shape[1], c.shape[0]], postprocessing), shape: c.shape },
+      { data: postprocessStackedCase(c, postprocessing), shape: c.shape },
       { data: c.truth, shape: c.shape },
       {
         nClasses: set.nClasses,

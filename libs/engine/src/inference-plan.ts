@@ -8,11 +8,10 @@
 import type { SegmentationNet } from '../../nas/src/contracts.js';
 import type { InferenceSettings, MirrorAxis, Postprocessing } from '../../nas/src/model-bundle.js';
 import { POSTPROCESSING } from '../../nas/src/model-bundle.js';
-import { stackCases, type StackedCase } from './evaluate.js';
+import { postprocessStackedCase, predictStackedCases, stackCases, type StackedCase } from './evaluate.js';
 import { runForwardSteps } from './forward.js';
 import { caseMetrics } from './metrics.js';
-import { mirroredSteps, plainAndMirroredSteps } from './mirror.js';
-import { postprocessMask } from './postprocess.js';
+import { plainAndMirroredSteps } from './mirror.js';
 import { classMapSteps } from './predict.js';
 import type { WindowOptions } from './sliding-window.js';
 import type { SliceSet } from './slices.js';
@@ -39,8 +38,7 @@ export interface InferencePlan {
 function meanDice(cases: readonly StackedCase[], nClasses: number, mode: Postprocessing): number {
   let sum = 0;
   for (const c of cases) {
-    const [d, h, w] = c.shape;
-    const pred = postprocessMask(c.pred, [w, h, d], mode);
+    const pred = postprocessStackedCase(c, mode);
     sum += caseMetrics(
       c.caseId,
       { data: pred, shape: c.shape },
@@ -63,8 +61,6 @@ export function planInference(
   opts: InferencePlanOptions,
 ): InferencePlan {
   const batch = opts.batchSize ?? 4;
-  const predict = (mirror: readonly MirrorAxis[]): StackedCase[] =>
-    stackCases(val, runForwardSteps(mirroredSteps(classMapSteps(val, batch, opts.window), mirror), net));
   const n = new Set(val.slices.map((s) => s.caseId)).size;
   const on = `${n} validation case(s), mean foreground Dice per case`;
   const choices: InferencePlan['choices'] = [];
@@ -101,7 +97,7 @@ export function planInference(
     postprocessing = opts.override.postprocessing;
     choices.push({ name: 'postprocessing', value: postprocessing, reason: 'given' });
   } else {
-    const chosen = cases ?? predict(mirror);
+    const chosen = cases ?? predictStackedCases(net, val, batch, mirror, opts.window);
     const scores = POSTPROCESSING.map((mode) => ({ mode, dice: meanDice(chosen, val.nClasses, mode) }));
     const none = scores[0]?.dice ?? 0;
     const best = scores.reduce((x, y) => (y.dice > x.dice ? y : x));
