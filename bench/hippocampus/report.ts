@@ -16,7 +16,7 @@ import type { BenchData } from './data.js';
 import type { DiceRecord, EvalRecord } from './eval-stage.js';
 import type { Agreement } from './genotypes.js';
 import type { SearchRecord } from './search-stage.js';
-import { pairedBootstrap, recipeAugmentFor } from '../../libs/engine/src/index.js';
+import { pairedBootstrap, recipeAugmentFor, type PairedComparison } from '../../libs/engine/src/index.js';
 import { NET_NAMES, type NetName } from './networks.js';
 import { commit, machine } from '../common/files.js';
 
@@ -92,6 +92,8 @@ export interface NetResult {
   meanDice: number[];
   /** Per test case (in case order): Dice averaged over classes and seeds. */
   perCase: number[];
+  /** Per class name, per test case (in case order): Dice averaged over seeds. */
+  perCaseByClass: Record<string, number[]>;
   caseIds: string[];
   trainSeconds: number[];
   inferenceSeconds: number[];
@@ -100,23 +102,31 @@ export interface NetResult {
     classDice: Record<string, number[]>;
     meanDice: number[];
     perCase: number[];
+    perCaseByClass: Record<string, number[]>;
     /** Per seed: `mirror ... / postprocessing ...`. */
     settings: string[];
   } | null;
 }
 
-/** Per class, the test-set mean Dice of each run; per case, the Dice averaged over classes and runs. */
+/**
+ * Per class, the test-set mean Dice of each run; per case, the Dice averaged over classes and
+ * runs; per class and case, the Dice averaged over runs.
+ */
 function aggregate(
   runs: DiceRecord[],
   classNames: string[],
   caseIds: string[],
-): { classDice: Record<string, number[]>; meanDice: number[]; perCase: number[] } {
+): Pick<NetResult, 'classDice' | 'meanDice' | 'perCase' | 'perCaseByClass'> {
   const classDice: Record<string, number[]> = {};
-  for (const cls of classNames) classDice[cls] = runs.map((r) => r.dice[cls]?.mean ?? 0);
-  const perCase = caseIds.map((id) =>
-    meanOf(runs.map((r) => meanOf(r.perCase.find((c) => c.caseId === id)?.dice ?? [0]))),
-  );
-  return { classDice, meanDice: runs.map((r) => r.meanDice), perCase };
+  const perCaseByClass: Record<string, number[]> = {};
+  const caseDice = (r: DiceRecord, id: string): number[] =>
+    r.perCase.find((c) => c.caseId === id)?.dice ?? [0];
+  classNames.forEach((cls, k) => {
+    classDice[cls] = runs.map((r) => r.dice[cls]?.mean ?? 0);
+    perCaseByClass[cls] = caseIds.map((id) => meanOf(runs.map((r) => caseDice(r, id)[k] ?? 0)));
+  });
+  const perCase = caseIds.map((id) => meanOf(runs.map((r) => meanOf(caseDice(r, id)))));
+  return { classDice, meanDice: runs.map((r) => r.meanDice), perCase, perCaseByClass };
 }
 
 /** Groups the per-seed evaluations by network (table order). */
@@ -201,10 +211,10 @@ export function marginText(margins: DecisionMargin[] | null): string {
 }
 
 /** Dice figures of one network: plain or as served. */
-type NetDice = Pick<NetResult, 'classDice' | 'perCase'>;
+type NetDice = Pick<NetResult, 'classDice' | 'perCase' | 'perCaseByClass'>;
 
 /** The 0.88 target for the found net and its paired comparison with every other network. */
-function targetAndComparisons(
+export function targetAndComparisons(
   found: NetResult,
   others: NetResult[],
   dice: (n: NetResult) => NetDice,
@@ -221,11 +231,32 @@ function targetAndComparisons(
     const c = pairedBootstrap(f.perCase, dice(o).perCase, { seed: 7 });
     const verdict = c.lo > 0 ? 'found is better' : c.hi < 0 ? 'found is WORSE' : 'no significant difference';
     lines.push(
-      `found vs ${o.name}: per-case mean Dice difference ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, ` +
-        `95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}] over ${c.n} test cases -> ${verdict}`,
+      `found vs ${o.name}: per-case mean Dice difference ${interval(c)} over ${c.n} test cases -> ${verdict}` +
+        `; per class: ${classDifferences(f, dice(o))}; higher on ${casesAbove(f.perCase, dice(o).perCase)} of ${c.n} cases`,
     );
   }
   return lines;
+}
+
+/** `+0.0014, 95% paired bootstrap CI [-0.0022, 0.0053]`. */
+function interval(c: PairedComparison): string {
+  return `${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, 95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`;
+}
+
+/** The paired comparison of each class on its own: `anterior +0.0010 [...], posterior ...`. */
+function classDifferences(a: NetDice, b: NetDice): string {
+  return Object.keys(a.perCaseByClass)
+    .map((cls) => {
+      const c = pairedBootstrap(a.perCaseByClass[cls] ?? [], b.perCaseByClass[cls] ?? [], { seed: 7 });
+      const mark = c.lo > 0 ? ' (higher)' : c.hi < 0 ? ' (LOWER)' : '';
+      return `${cls} ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]${mark}`;
+    })
+    .join(', ');
+}
+
+/** Number of cases where `a` is above `b`. */
+function casesAbove(a: number[], b: number[]): number {
+  return a.filter((v, i) => v > (b[i] as number)).length;
 }
 
 /** The issue's checks, as text lines with a verdict each. */
