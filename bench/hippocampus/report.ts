@@ -6,6 +6,7 @@
  */
 import {
   describeExclusions,
+  describeMargins,
   formatGenotype,
   genotypesEqual,
   upsamplingWarning,
@@ -196,18 +197,9 @@ function spreadText(spread: [number, number, number] | null): string {
   return `; final softmax weights within ${d} (down) / ${u} (up) / ${n} (normal) of uniform`;
 }
 
-/** A choice won by less than this softmax weight is a near tie the next alpha steps may reverse. */
-export const NEAR_TIE = 0.01;
-
 /** How narrowly the final genotype was chosen, for a search's check line. */
-export function marginText(margins: DecisionMargin[] | null): string {
-  if (margins === null || margins.length === 0) return '';
-  const near = margins.filter((m) => m.margin < NEAR_TIE).length;
-  const [m] = margins as [DecisionMargin];
-  return (
-    `; ${near} of ${margins.length} choices won by less than ${NEAR_TIE} of softmax weight ` +
-    `(narrowest: ${m.cell} node ${m.node} ${m.choice} ${m.kept} over ${m.beaten} by ${m.margin.toFixed(4)})`
-  );
+function marginText(margins: DecisionMargin[] | null): string {
+  return margins === null || margins.length === 0 ? '' : `; ${describeMargins(margins)}`;
 }
 
 /** Dice figures of one network: plain or as served. */

@@ -18,7 +18,7 @@ import {
 } from '../../libs/engine/src/index.js';
 import {
   SearchNetwork,
-  decisionMargins,
+  decisionMarginsOfWeights,
   formatGenotype,
   genotypesEqual,
   type DecisionMargin,
@@ -84,8 +84,7 @@ export function finalWeightSpread(outDir: string, seed: number): [number, number
 
 /**
  * By how much each choice of the final genotype was won, narrowest first, from the last
- * point of `trajectory.json` (null when the file is missing). The softmax weights are taken
- * back to logits (log), which derivation softmaxes again to the same weights.
+ * point of `trajectory.json` (null when the file is missing).
  */
 export function finalDecisionMargins(
   outDir: string,
@@ -94,9 +93,8 @@ export function finalDecisionMargins(
 ): DecisionMargin[] | null {
   const last = lastAlphaPoint(outDir, seed);
   if (!last) return null;
-  const logits = (m: number[][] | undefined): number[][] => (m ?? []).map((row) => row.map(Math.log));
-  return decisionMargins(
-    { down: logits(last[0]), up: logits(last[1]), normal: logits(last[2]) },
+  return decisionMarginsOfWeights(
+    { down: last[0] ?? [], up: last[1] ?? [], normal: last[2] ?? [] },
     search.nodes,
     search.excludedOps,
   );

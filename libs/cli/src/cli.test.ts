@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { encodeNifti, encodePngGray, makeVolume } from '../../data/src/index.js';
 import { decodeCheckpoint } from '../../engine/src/index.js';
 import { parseDicomObject, readDicomDir } from '../../dicom/src/index.js';
+import type { DecisionMargin, Genotype } from '../../nas/src/index.js';
+import { assertDecisionsOf } from './testing/decisions.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'nasunet-cli-'));
@@ -286,6 +288,7 @@ interface ResultLine {
   valDice: number;
   steps: number;
   epochs: number;
+  decisions: DecisionMargin[];
 }
 
 function resultOf(stdout: string): ResultLine {
@@ -303,6 +306,10 @@ test('a search killed with SIGKILL mid-epoch resumes to the same genotype and me
   assert.equal(full.code, 0, full.stderr);
   const expected = resultOf(full.stdout);
   assert.equal(expected.steps, 6);
+  // How firmly each choice was made, from the last epoch's alphas, in the result and its file.
+  assertDecisionsOf(expected.genotype as Genotype, expected.decisions);
+  const saved = JSON.parse(readFileSync(join(work, 'full', 'search-result.json'), 'utf8')) as ResultLine;
+  assert.deepEqual(saved.decisions, expected.decisions);
 
   const outB = join(work, 'killed');
   const child = spawn(process.execPath, [MAIN, ...SEARCH, '--checkpoint-every-steps', '1', '--out', outB], {

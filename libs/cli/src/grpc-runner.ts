@@ -10,14 +10,17 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NotFoundError, ValidationError } from '../../core/src/index.js';
+import { BackendError, NotFoundError, ValidationError } from '../../core/src/index.js';
 import { isNiftiPath } from '../../data/src/index.js';
 import { dicomDirInputs, readDicomSeries, readSegmentationMask } from '../../dicom/src/index.js';
 import { buildReport, formatReport, writeFileAtomic, type CaseMetrics } from '../../engine/src/index.js';
 import {
   NASUNET_PRESETS,
+  OP_NAMES,
   UNET_PRESETS,
+  decisionMarginsOfWeights,
   parseGenotype,
+  type AlphaArrays,
   type Genotype,
   type PresetName,
 } from '../../nas/src/index.js';
@@ -28,6 +31,7 @@ import {
   createTrainingClient,
   splitChunks,
   DEFAULT_CHUNK_BYTES,
+  type AlphaMatrix__Output,
   type ClientConfig,
   type CreateGenotypeResponse__Output,
   type DicomSegmentationSummary__Output,
@@ -276,6 +280,10 @@ export class GrpcRunner implements Runner {
     const genotypeFile = join(req.outDir, 'genotype.json');
     writeFileAtomic(genotypeFile, JSON.stringify(genotype, null, 2) + '\n');
     const resultFile = join(req.outDir, 'search-result.json');
+    const space = started.job!.searchSpace!;
+    const decisions = outcome.alphas
+      ? decisionMarginsOfWeights(alphaWeights(outcome.alphas), space.nodes, space.excludedOps)
+      : null;
     const summary = {
       jobId,
       dataset: { name: ds.name, digest: ds.digest },
@@ -284,6 +292,7 @@ export class GrpcRunner implements Runner {
       epochs: outcome.epochs,
       steps: outcome.step,
       valDice: outcome.valDice,
+      decisions,
     };
     writeFileAtomic(resultFile, JSON.stringify(summary, null, 2) + '\n');
     return {
@@ -297,6 +306,7 @@ export class GrpcRunner implements Runner {
       epochs: outcome.epochs,
       steps: outcome.step,
       reason: outcome.epochs >= epochs ? 'max_epochs' : 'early_stop',
+      decisions,
       files: [genotypeFile, resultFile],
     };
   }
@@ -683,4 +693,22 @@ export class GrpcRunner implements Runner {
     const mask = readSegmentationMask(seg, series);
     return writeDicomSegmentation(req.input, series, mask, classes, seg, req.outDir);
   }
+}
+
+/**
+ * The streamed alpha matrices (softmax weights, columns named) as the derivation's arrays,
+ * columns in each op set's order. A matrix missing or naming other ops is a contract
+ * violation by the service.
+ */
+function alphaWeights(matrices: readonly AlphaMatrix__Output[]): AlphaArrays {
+  const rows = (kind: keyof AlphaArrays): number[][] => {
+    const m = matrices.find((x) => x.kind === kind);
+    const names: readonly string[] = OP_NAMES[kind];
+    const cols = names.map((op) => m?.ops.indexOf(op) ?? -1);
+    if (!m || cols.some((c) => c < 0) || m.values.length !== m.edges * m.ops.length) {
+      throw new BackendError(`the search service streamed a malformed ${kind} alpha matrix`);
+    }
+    return Array.from({ length: m.edges }, (_, e) => cols.map((c) => m.values[e * m.ops.length + c]!));
+  };
+  return { down: rows('down'), up: rows('up'), normal: rows('normal') };
 }

@@ -8,8 +8,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import { BackendError, CancelledError } from '../../core/src/index.js';
 import type { EngineEvent, RunKind } from '../../engine/src/index.js';
-import { parseGenotype } from '../../nas/src/index.js';
-import type { WatchSearchResponse__Output, WatchTrainingResponse__Output } from '../../rpc/src/index.js';
+import { genotypesEqual, parseGenotype, type Genotype } from '../../nas/src/index.js';
+import type {
+  AlphaMatrix__Output,
+  WatchSearchResponse__Output,
+  WatchTrainingResponse__Output,
+} from '../../rpc/src/index.js';
 import { isUnavailable, readStream, targetOf, unaryCall } from './grpc-calls.js';
 
 /** Terminal job states. */
@@ -29,6 +33,8 @@ export interface JobOutcome<S> {
   valLoss: number;
   /** Search only: the genotype JSON of the last epoch. */
   genotypeJson?: string;
+  /** Search only: the alpha matrices (softmax weights) of the last epoch. */
+  alphas?: AlphaMatrix__Output[];
   /** Training only: validation Dice of each finished epoch. */
   epochDice: number[];
 }
@@ -84,8 +90,7 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
     epochDice: [] as number[],
   } as JobOutcome<StateOf<M>>;
   let terminal: StateOf<M> | undefined;
-  let lastGenotype = '';
-  let stable = 0;
+  let lastGenotype: Genotype | null = null;
 
   let cancelSent = false;
   const cancel = (): void => {
@@ -159,13 +164,14 @@ export async function followJob<M extends WatchMessage>(o: FollowOptions): Promi
         etaSeconds: e.etaSeconds >= 0 ? e.etaSeconds : null,
         elapsedSeconds: (Date.now() - started) / 1000,
       });
+      if ('alphas' in e && e.alphas.length > 0) out.alphas = e.alphas;
       if ('genotypeJson' in e && e.genotypeJson) {
-        const changed = e.genotypeJson !== lastGenotype;
-        stable = changed ? 0 : stable + 1;
-        lastGenotype = e.genotypeJson;
         out.genotypeJson = e.genotypeJson;
         try {
           const genotype = parseGenotype(JSON.parse(e.genotypeJson));
+          // Changed as the service counts it: pairs of a node swapping places are no change.
+          const changed = lastGenotype === null || !genotypesEqual(lastGenotype, genotype);
+          lastGenotype = genotype;
           emit({
             type: 'genotype',
             epoch: e.epoch - 1,

@@ -23,6 +23,7 @@ import {
   type ServiceName,
   type ServiceProcess,
 } from '../../launcher/src/index.js';
+import type { DecisionMargin, Genotype } from '../../nas/src/index.js';
 import {
   createRegistryClient,
   findFreePort,
@@ -33,6 +34,7 @@ import {
   type GetModelResponse__Output,
 } from '../../rpc/src/index.js';
 import { EXIT } from './exit-codes.js';
+import { assertDecisionsOf } from './testing/decisions.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 
@@ -238,6 +240,12 @@ test(
         JSON.parse(g.genotype!.genotypeJson),
         JSON.parse(readFileSync(join(dir, 'demo', 'genotype.json'), 'utf8')),
       );
+      // The choices' margins, from the alphas the service streamed with the last epoch.
+      const searched = JSON.parse(readFileSync(join(dir, 'demo', 'search-result.json'), 'utf8')) as {
+        genotype: Genotype;
+        decisions: DecisionMargin[];
+      };
+      assertDecisionsOf(searched.genotype, searched.decisions);
       const m = await unary<GetModelRequest, GetModelResponse__Output>(registry.getModel.bind(registry), {
         model: { name: 'demo-model', alias: 'production' },
       });

@@ -36,6 +36,7 @@ import {
 import {
   createModel,
   createModelBundle,
+  decisionMarginsOfWeights,
   loadModelBundle,
   presetConfig,
   readModelBundleDir,
@@ -293,10 +294,19 @@ export class LocalRunner implements Runner {
       const warning = upsamplingWarning(r.genotype);
       if (warning !== null) ctx.onEvent?.({ type: 'warning', kind: 'search', message: warning });
       const files = [genotypeFile, join(req.outDir, 'search-result.json')];
+      const last = r.alphaHistory.at(-1);
+      const decisions = last
+        ? decisionMarginsOfWeights(
+            { down: last[0] ?? [], up: last[1] ?? [], normal: last[2] ?? [] },
+            config.nodes,
+            plan.excludedOps,
+          )
+        : null;
       writeFileAtomic(
         files[1] as string,
         json({
           ...r,
+          decisions,
           config,
           dataset: data.dataset.name,
           datasetDigest: data.dataset.digest,
@@ -337,6 +347,7 @@ export class LocalRunner implements Runner {
         epochs: r.epochs,
         steps: r.steps,
         reason: r.reason,
+        decisions,
         files,
       };
     } finally {

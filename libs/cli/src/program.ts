@@ -9,8 +9,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BACKEND_NAMES, type BackendName } from '../../tensor/src/index.js';
 import { BackendError, ValidationError } from '../../core/src/index.js';
 import {
+  NEAR_TIE,
   POSTPROCESSING,
   PRESET_NAMES,
+  describeMargins,
+  type DecisionMargin,
   type InferenceSettings,
   type MirrorAxis,
   type Postprocessing,
@@ -256,6 +259,15 @@ async function withRunner<T>(
 
 /** A figure with 4 decimals, or '-' when the run did not report it. */
 const fmt4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '-');
+
+/** How firmly a search chose its genotype, and what a near tie means for the user. */
+function decisionsLine(decisions: readonly DecisionMargin[]): string {
+  const near = decisions.some((m) => m.margin < NEAR_TIE);
+  return (
+    describeMargins(decisions) +
+    (near ? '; a near-tied choice may go the other way with another seed or more alpha steps' : '')
+  );
+}
 
 function addCommonOptions(cmd: Command): Command {
   return cmd
@@ -553,7 +565,9 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
           o,
           `search finished (${r.reason}) after ${r.epochs} epoch(s), ${r.steps} steps: val loss ${fmt4(r.valLoss)}` +
             (r.initialValLoss !== null ? ` (from ${r.initialValLoss.toFixed(4)})` : '') +
-            `, val Dice ${fmt4(r.valDice)}\ngenotype: ${r.genotypeFile}` +
+            `, val Dice ${fmt4(r.valDice)}\n` +
+            (r.decisions ? `decisions: ${decisionsLine(r.decisions)}\n` : '') +
+            `genotype: ${r.genotypeFile}` +
             (r.genotypeRef ? ` (registered as ${r.genotypeRef.name} version ${r.genotypeRef.version})` : '') +
             `\n${JSON.stringify(r.genotype)}\nfiles: ${r.files.join(', ')}\n`,
           { command: 'search', ...r },

@@ -10,7 +10,7 @@ import type {
   EvaluationReport,
   InferenceRuntime,
 } from '../../engine/src/index.js';
-import type { Genotype, InferenceSettings } from '../../nas/src/index.js';
+import type { DecisionMargin, Genotype, InferenceSettings } from '../../nas/src/index.js';
 import type { RuntimeChoice } from '../../onnx/src/index.js';
 import type { DataRequest } from './dataset-prep.js';
 
@@ -83,6 +83,11 @@ export interface SearchSummary {
   epochs: number;
   steps: number;
   reason: string;
+  /**
+   * By how much each choice of the genotype was won (softmax weight), narrowest first, from
+   * the alphas of the last epoch; null when no epoch finished.
+   */
+  decisions: DecisionMargin[] | null;
   /** Files written (plots, results). */
   files: string[];
   /** Through a server: the registered genotype version and the search job's id. */

@@ -4,13 +4,17 @@ import {
   DOWN_OPS,
   NORMAL_OPS,
   UP_OPS,
+  NEAR_TIE,
   decisionMargins,
+  decisionMarginsOfWeights,
   deriveGenotypeFromAlphas,
+  describeMargins,
   edgeCount,
   edgeIndex,
   edgeOpSet,
   parseGenotype,
   referenceGenotype,
+  softmax,
   type AlphaArrays,
   type Genotype,
 } from './index.js';
@@ -157,4 +161,29 @@ test('decision margins: the weight by which each op and input choice was won, na
     const pairs = g[x.cell].slice(2 * x.node, 2 * x.node + 2).map(([op, i]) => `(${op},${i})`);
     assert.ok(pairs.includes(x.kept), `${x.cell} node ${x.node}: ${x.kept} not in ${pairs.join(' ')}`);
   }
+});
+
+test('margins from softmax weights equal those from the logits, and one line describes them', () => {
+  const a = zeros(2);
+  set(a, 'down', 0, 0, 'down_conv', Math.log(2));
+  set(a, 'normal', 1, 2, 'conv', Math.log(2));
+  set(a, 'up', 0, 1, 'up_conv', 0.004);
+  const weights = { down: a.down.map(softmax), up: a.up.map(softmax), normal: a.normal.map(softmax) };
+  const fromLogits = decisionMargins(a, 2, ['up_dil_conv']);
+  const fromWeights = decisionMarginsOfWeights(weights, 2, ['up_dil_conv']);
+  assert.equal(fromWeights.length, fromLogits.length);
+  fromWeights.forEach((m, i) => {
+    assert.deepEqual({ ...m, margin: 0 }, { ...fromLogits[i]!, margin: 0 });
+    assert.ok(Math.abs(m.margin - fromLogits[i]!.margin) < 1e-12);
+  });
+  const near = fromLogits.filter((m) => m.margin < NEAR_TIE).length;
+  const [first] = fromLogits;
+  assert.equal(
+    describeMargins(fromLogits),
+    `${near} of ${fromLogits.length} choices won by less than 0.01 of softmax weight ` +
+      `(narrowest: ${first!.cell} node ${first!.node} ${first!.choice} ${first!.kept} over ${first!.beaten} by ${first!.margin.toFixed(4)})`,
+  );
+  // The untouched edges tie exactly, so some choices are near ties, and not all are.
+  assert.ok(near > 0 && near < fromLogits.length);
+  assert.equal(describeMargins([]), 'no choices to make');
 });

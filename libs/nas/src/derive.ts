@@ -200,3 +200,39 @@ export function decisionMargins(
   }
   return out.sort((a, b) => a.margin - b.margin);
 }
+
+/** A choice won by less than this softmax weight is a near tie the next alpha steps may reverse. */
+export const NEAR_TIE = 0.01;
+
+/**
+ * {@link decisionMargins} from softmax weights, as search histories and epoch events carry
+ * them, rather than logits: each weight is taken back to a logit (its log), which the
+ * derivation softmaxes again to the same weight.
+ */
+export function decisionMarginsOfWeights(
+  weights: AlphaArrays,
+  nodes: number,
+  excluded: readonly string[] = [],
+): DecisionMargin[] {
+  const logits = (m: number[][]): number[][] => m.map((row) => row.map(Math.log));
+  return decisionMargins(
+    { down: logits(weights.down), up: logits(weights.up), normal: logits(weights.normal) },
+    nodes,
+    excluded,
+  );
+}
+
+/**
+ * One line on how firmly a genotype was chosen: `2 of 16 choices won by less than 0.01 of
+ * softmax weight (narrowest: down node 0 op (down_cweight,1) over (max_pool,1) by 0.0029)`.
+ * `margins` narrowest first, as {@link decisionMargins} returns them.
+ */
+export function describeMargins(margins: readonly DecisionMargin[]): string {
+  const [m] = margins;
+  if (!m) return 'no choices to make';
+  const near = margins.filter((d) => d.margin < NEAR_TIE).length;
+  return (
+    `${near} of ${margins.length} choices won by less than ${NEAR_TIE} of softmax weight ` +
+    `(narrowest: ${m.cell} node ${m.node} ${m.choice} ${m.kept} over ${m.beaten} by ${m.margin.toFixed(4)})`
+  );
+}

@@ -58,8 +58,11 @@ export {
   type CellKind,
 } from './genotype.js';
 export {
+  NEAR_TIE,
   decisionMargins,
+  decisionMarginsOfWeights,
   deriveGenotypeFromAlphas,
+  describeMargins,
   softmax,
   type AlphaArrays,
   type DecisionMargin,
