@@ -30,7 +30,8 @@ import { followJob } from '../libs/cli/src/grpc-watch.js';
 import { BullMqJobQueue } from '../libs/jobs/src/bullmq-job-queue.js';
 import type { JobEvent, JobRecord } from '../libs/jobs/src/index.js';
 import { startServiceProcess, type ServiceProcess } from '../libs/launcher/src/index.js';
-import { referenceGenotype } from '../libs/nas/src/index.js';
+import { referenceGenotype, type DecisionMargin, type Genotype } from '../libs/nas/src/index.js';
+import { assertDecisionsOf } from '../libs/cli/src/testing/decisions.js';
 import {
   createRegistryClient,
   createSearchClient,
@@ -387,9 +388,18 @@ test(
     assert.equal(run.code, 0, run.stderr);
     const written = JSON.parse(readFileSync(join(out, 'search-group.json'), 'utf8')) as {
       groupId: string;
-      jobs: Array<{ seed: number; jobId: string; genotypeRef: { name: string; version: number } }>;
+      jobs: Array<{
+        seed: number;
+        jobId: string;
+        genotypeRef: { name: string; version: number };
+        genotype: Genotype;
+        decisions: DecisionMargin[];
+      }>;
       agreement: { genotypes: number; distinct: number; edgeShare: number; opShare: number };
     };
+    // Each seed's choices with the weight they were won by (near ties: where seeds differ).
+    for (const j of written.jobs) assertDecisionsOf(j.genotype, j.decisions);
+    assert.equal(run.stdout.match(/^decisions: \d+ of \d+ choices won by less than 0\.01/gm)?.length, 2);
     assert.deepEqual(
       written.jobs.map((j) => [j.seed, j.genotypeRef.name]),
       [

@@ -21,6 +21,7 @@ import {
   decisionMarginsOfWeights,
   parseGenotype,
   type AlphaArrays,
+  type DecisionMargin,
   type Genotype,
   type PresetName,
 } from '../../nas/src/index.js';
@@ -40,6 +41,7 @@ import {
   type GetSearchGroupResponse__Output,
   type ModelRef,
   type ModelRegistryServiceClient,
+  type SearchJob__Output,
   type SearchServiceClient,
   type SearchStateEvent__Output,
   type SegmentationServiceClient,
@@ -57,7 +59,7 @@ import {
 import { DEFAULT_PORTS, type ServiceName } from '../../launcher/src/index.js';
 import { callError, targetOf, unaryCall } from './grpc-calls.js';
 import { ensureDataset } from './grpc-dataset.js';
-import { followJob } from './grpc-watch.js';
+import { followJob, type JobOutcome } from './grpc-watch.js';
 import { readSegmentInput, writeDicomSegmentation, writeSegmentation } from './segment-files.js';
 import type {
   EvaluateRequest,
@@ -280,10 +282,7 @@ export class GrpcRunner implements Runner {
     const genotypeFile = join(req.outDir, 'genotype.json');
     writeFileAtomic(genotypeFile, JSON.stringify(genotype, null, 2) + '\n');
     const resultFile = join(req.outDir, 'search-result.json');
-    const space = started.job!.searchSpace!;
-    const decisions = outcome.alphas
-      ? decisionMarginsOfWeights(alphaWeights(outcome.alphas), space.nodes, space.excludedOps)
-      : null;
+    const decisions = decisionsOf(outcome, started.job!);
     const summary = {
       jobId,
       dataset: { name: ds.name, digest: ds.digest },
@@ -332,6 +331,12 @@ export class GrpcRunner implements Runner {
     );
     const failed = ended.find((e) => e.status === 'rejected');
     if (failed) throw failed.reason;
+    const decisions = new Map(
+      started.jobs.map((j, i) => {
+        const e = ended[i] as PromiseFulfilledResult<JobOutcome<unknown>>;
+        return [j.jobId, decisionsOf(e.value, j)];
+      }),
+    );
     const group = await unaryCall<GetSearchGroupResponse__Output>(
       this.search_,
       'getSearchGroup',
@@ -347,6 +352,7 @@ export class GrpcRunner implements Runner {
         jobId: j.jobId,
         genotypeRef: { name: j.resultGenotype!.name, version: j.resultGenotype!.version },
         genotype: parseGenotype(JSON.parse(j.genotypeJson)),
+        decisions: decisions.get(j.jobId) ?? null,
       })),
       agreement: {
         genotypes: a.genotypes,
@@ -693,6 +699,19 @@ export class GrpcRunner implements Runner {
     const mask = readSegmentationMask(seg, series);
     return writeDicomSegmentation(req.input, series, mask, classes, seg, req.outDir);
   }
+}
+
+/**
+ * By how much each choice of a search job's genotype was won, from the alphas streamed with
+ * its last epoch and the search space the job resolved; null when no epoch finished.
+ */
+function decisionsOf(
+  outcome: Pick<JobOutcome<unknown>, 'alphas'>,
+  job: Pick<SearchJob__Output, 'searchSpace'>,
+): DecisionMargin[] | null {
+  const space = job.searchSpace;
+  if (!outcome.alphas || !space) return null;
+  return decisionMarginsOfWeights(alphaWeights(outcome.alphas), space.nodes, space.excludedOps);
 }
 
 /**

@@ -479,7 +479,8 @@ export function buildProgram(io: CliIo, makeRunner: RunnerFactory = defaultRunne
       r.jobs
         .map(
           (j) =>
-            `seed ${j.seed}: genotype ${j.genotypeRef.name} version ${j.genotypeRef.version} (job ${j.jobId})\n${JSON.stringify(j.genotype)}\n`,
+            `seed ${j.seed}: genotype ${j.genotypeRef.name} version ${j.genotypeRef.version} (job ${j.jobId})\n${JSON.stringify(j.genotype)}\n` +
+            (j.decisions ? `decisions: ${decisionsLine(j.decisions)}\n` : ''),
         )
         .join('') +
         `agreement of ${a.genotypes} genotypes: ${a.distinct} distinct, edge share ${a.edgeShare.toFixed(4)}, op share ${a.opShare.toFixed(4)}\nfiles: ${r.file}\n`,

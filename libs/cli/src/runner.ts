@@ -104,6 +104,8 @@ export interface MultiSeedSummary {
     jobId: string;
     genotypeRef: { name: string; version: number };
     genotype: Genotype;
+    /** As in {@link SearchSummary}. */
+    decisions: DecisionMargin[] | null;
   }>;
   /** How far the genotypes agree (see GetSearchGroup). */
   agreement: { genotypes: number; distinct: number; edgeShare: number; opShare: number };
