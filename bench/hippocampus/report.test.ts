@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EvalRecord } from './eval-stage.js';
 import type { NetName } from './networks.js';
-import { netResults, targetAndComparisons } from './report.js';
+import { defaultConfig } from './config.js';
+import { SECTION_HEADING, netResults, sectionHeading, targetAndComparisons } from './report.js';
 
 /** An evaluation whose per-case Dice of case i is `perCase(i)` = [anterior, posterior]. */
 function evalRecord(name: NetName, seed: number, perCase: (i: number) => [number, number]): EvalRecord {
@@ -54,4 +55,14 @@ test('per-class per-case Dice is averaged over seeds, and each class is compared
     /per class: anterior \+0\.0000 \[0\.0000, 0\.0000\], posterior \+0\.0050 \[0\.00\d\d, 0\.00\d\d\] \(higher\)/,
   );
   assert.match(line!, /higher on 10 of 20 cases$/);
+});
+
+test('a run with other sizes than the default gets its own section', () => {
+  const d = defaultConfig('data');
+  assert.equal(sectionHeading(d), SECTION_HEADING);
+  const big = { ...d, sliceAxis: 2 as const, train: { ...d.train, minParameters: 500_000 } };
+  assert.equal(
+    sectionHeading(big),
+    '## Hippocampus, slices along voxel axis 2, derived nets of at least 500 k parameters: found cells vs random cells vs U-Net (issue 9)',
+  );
 });

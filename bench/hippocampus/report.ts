@@ -26,7 +26,7 @@ export const SECTION_HEADING = '## Hippocampus: found cells vs random cells vs U
 
 /**
  * The section's heading: a run with another slicing axis, depth, step budget, number of
- * training seeds or search space than the default gets its own section.
+ * training seeds, derived-net size or search space than the default gets its own section.
  */
 export function sectionHeading(cfg: BenchConfig): string {
   const d = defaultConfig(cfg.dataDir);
@@ -39,6 +39,9 @@ export function sectionHeading(cfg: BenchConfig): string {
       : []),
     ...(cfg.train.steps !== d.train.steps ? [`${cfg.train.steps} training steps`] : []),
     ...(cfg.train.seeds.length !== d.train.seeds.length ? [`${cfg.train.seeds.length} training seeds`] : []),
+    ...(cfg.train.minParameters !== d.train.minParameters
+      ? [`derived nets of at least ${Math.round(cfg.train.minParameters / 1000)} k parameters`]
+      : []),
     ...(cfg.search.alphaLr !== d.search.alphaLr ? [`alpha lr ${cfg.search.alphaLr}`] : []),
     ...(excluded.join() !== d.search.excludedOps.join()
       ? [excluded.length === 0 ? 'every op searched' : `searched without ${excluded.join(', ')}`]
