@@ -224,27 +224,36 @@ export function targetAndComparisons(
   ];
   for (const o of others) {
     const c = pairedBootstrap(f.perCase, dice(o).perCase, { seed: 7 });
-    const verdict = c.lo > 0 ? 'found is better' : c.hi < 0 ? 'found is WORSE' : 'no significant difference';
     lines.push(
-      `found vs ${o.name}: per-case mean Dice difference ${interval(c)} over ${c.n} test cases -> ${verdict}` +
+      `found vs ${o.name}: per-case mean Dice difference ${signed(c.meanDiff)}, 95% paired bootstrap CI ${bounds(c)}` +
+        ` over ${c.n} test cases -> ${VERDICT[sideOfZero(c)]}` +
         `; per class: ${classDifferences(f, dice(o))}; higher on ${casesAbove(f.perCase, dice(o).perCase)} of ${c.n} cases`,
     );
   }
   return lines;
 }
 
-/** `+0.0014, 95% paired bootstrap CI [-0.0022, 0.0053]`. */
-function interval(c: PairedComparison): string {
-  return `${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)}, 95% paired bootstrap CI [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`;
-}
+/** Where a paired interval of a difference lies: above zero, below it, or across it. */
+type Side = 'above' | 'below' | 'across';
+const sideOfZero = (c: PairedComparison): Side => (c.lo > 0 ? 'above' : c.hi < 0 ? 'below' : 'across');
+const VERDICT: Record<Side, string> = {
+  above: 'found is better',
+  below: 'found is WORSE',
+  across: 'no significant difference',
+};
+const CLASS_MARK: Record<Side, string> = { above: ' (higher)', below: ' (LOWER)', across: '' };
+
+/** A difference with its sign: `+0.0014`, `-0.0003`. */
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+/** An interval's bounds: `[-0.0022, 0.0053]`. */
+const bounds = (c: PairedComparison): string => `[${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`;
 
 /** The paired comparison of each class on its own: `anterior +0.0010 [...], posterior ...`. */
 function classDifferences(a: NetDice, b: NetDice): string {
   return Object.keys(a.perCaseByClass)
     .map((cls) => {
       const c = pairedBootstrap(a.perCaseByClass[cls] ?? [], b.perCaseByClass[cls] ?? [], { seed: 7 });
-      const mark = c.lo > 0 ? ' (higher)' : c.hi < 0 ? ' (LOWER)' : '';
-      return `${cls} ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]${mark}`;
+      return `${cls} ${signed(c.meanDiff)} ${bounds(c)}${CLASS_MARK[sideOfZero(c)]}`;
     })
     .join(', ');
 }
