@@ -38,7 +38,7 @@ def parse():
 
 
 def load(data):
-    """Every case as (z-scored image, labels, offset of the volume in the padded grid)."""
+    """Every case as (z-scored image, labels, both padded to SHAPE; the slices of the case inside them)."""
     cases = []
     for f in sorted(glob.glob(data + '/images/*.nii.gz')):
         x = nib.load(f).get_fdata().astype(np.float32)
